@@ -1,0 +1,4 @@
+namespace MusicGenre.Kernels;
+
+/// <summary>Marker for assembly lookups.</summary>
+internal static class AssemblyMarker { }

@@ -1,0 +1,4 @@
+namespace MusicGenre.Audio;
+
+/// <summary>Marker for assembly lookups.</summary>
+internal static class AssemblyMarker { }

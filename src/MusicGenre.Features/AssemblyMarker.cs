@@ -1,0 +1,4 @@
+namespace MusicGenre.Features;
+
+/// <summary>Marker for assembly lookups.</summary>
+internal static class AssemblyMarker { }

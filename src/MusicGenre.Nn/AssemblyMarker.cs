@@ -1,0 +1,4 @@
+namespace MusicGenre.Nn;
+
+/// <summary>Marker for assembly lookups.</summary>
+internal static class AssemblyMarker { }
