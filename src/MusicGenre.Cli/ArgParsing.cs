@@ -1,0 +1,54 @@
+using System.Globalization;
+
+namespace MusicGenre.Cli;
+
+/// <summary>Parsers for the value syntaxes the commands share (<c>k/N</c> shards, durations such as <c>3s</c>).</summary>
+internal static class ArgParsing
+{
+    /// <summary>Parses <c>k/N</c> (1-based k, 1 ≤ k ≤ N) into a zero-based shard index and count.</summary>
+    public static (int Index, int Count) Shard(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return (0, 1);
+        var parts = text.Split('/');
+        if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int k)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1 && k >= 1 && k <= n)
+            return (k - 1, n);
+        throw new UsageException($"--shard '{text}' is not k/N with 1 <= k <= N (e.g. --shard 3/16)");
+    }
+
+    /// <summary>Parses a duration in seconds: <c>3</c>, <c>3s</c>, <c>2.5s</c> or <c>500ms</c>.</summary>
+    public static double Seconds(string text, string option)
+    {
+        string t = text.Trim().ToLowerInvariant();
+        double scale = 1;
+        if (t.EndsWith("ms", StringComparison.Ordinal)) { scale = 1e-3; t = t[..^2]; }
+        else if (t.EndsWith('s')) t = t[..^1];
+        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && double.IsFinite(v))
+            return v * scale;
+        throw new UsageException($"{option} '{text}' is not a positive duration (e.g. 3s, 2.5s, 500ms)");
+    }
+
+    /// <summary>An input path named on the command line must exist (file or folder).</summary>
+    public static string ExistingPath(string path, string what)
+    {
+        if (File.Exists(path) || Directory.Exists(path)) return Path.GetFullPath(path);
+        throw new UsageException($"{what} '{path}' does not exist");
+    }
+
+    /// <summary>The folder of an output file must exist or be creatable; returns the full path.</summary>
+    public static string OutputFile(string path, string what)
+    {
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new UsageException($"{what} '{path}' is a folder, not a file");
+        string? dir = Path.GetDirectoryName(full);
+        try
+        {
+            if (dir != null) Directory.CreateDirectory(dir);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{what} '{path}': cannot create folder '{dir}': {ex.Message}");
+        }
+        return full;
+    }
+}

@@ -1,0 +1,75 @@
+using System.CommandLine;
+using MusicGenre.Cli.Commands;
+
+namespace MusicGenre.Cli;
+
+/// <summary>
+/// Builds the command tree and runs it. Exit codes (dotnet CLI convention): 0 success, 1 failure (bad input, I/O,
+/// a failed job), 2 usage (unknown command or option, bad argument value, missing file named on the command line).
+/// </summary>
+internal static class CliApp
+{
+    public const int Ok = 0, Failure = 1, Usage = 2;
+
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("MusicGenre: tell the genre of a song from its audio (blues, classical, country, disco, "
+            + "hiphop, jazz, metal, pop, reggae, rock). Decoding, librosa-exact features and a from-scratch CNN, no Python.");
+        foreach (var command in CommandCatalog.All())
+            root.Add(command);
+        return root;
+    }
+
+    /// <summary>Runs the CLI in-process with the given writers (tests call this directly).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = BuildRoot();
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+                stderr.WriteLine($"musicgenre: {error.Message}");
+            stderr.WriteLine("Run 'musicgenre --help' (or 'musicgenre <command> --help') for usage.");
+            return Usage;
+        }
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        var context = new CliContext(stdout, stderr, cancel.Token);
+        CliContext.Current = context;
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception ex)
+        {
+            return ReportFailure(ex, stderr);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+            CliContext.Current = null;
+        }
+    }
+
+    /// <summary>One line per failure: the message names the file and the problem; the exception type stays out of it.</summary>
+    internal static int ReportFailure(Exception ex, TextWriter stderr)
+    {
+        switch (ex)
+        {
+            case UsageException u:
+                stderr.WriteLine($"musicgenre: {u.Message}");
+                return Usage;
+            case OperationCanceledException:
+                stderr.WriteLine("musicgenre: cancelled; finished work is kept and a re-run resumes.");
+                return Failure;
+            case AggregateException { InnerExceptions.Count: 1 } agg:
+                return ReportFailure(agg.InnerException!, stderr);
+            default:
+                stderr.WriteLine($"musicgenre: error: {ex.Message}");
+                if (Environment.GetEnvironmentVariable("MUSICGENRE_DEBUG") == "1")
+                    stderr.WriteLine(ex);
+                return Failure;
+        }
+    }
+}

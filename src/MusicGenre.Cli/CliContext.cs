@@ -1,0 +1,18 @@
+namespace MusicGenre.Cli;
+
+/// <summary>Writers and cancellation for the command being run (set by <see cref="CliApp.Run"/>).</summary>
+internal sealed class CliContext(TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
+{
+    [ThreadStatic] private static CliContext? _current;
+
+    public static CliContext? Current { get => _current; set => _current = value; }
+
+    public TextWriter Out { get; } = stdout;
+
+    public TextWriter Error { get; } = stderr;
+
+    public CancellationToken Cancellation { get; } = cancellation;
+
+    /// <summary>The context of the running command; commands are only invoked through <see cref="CliApp.Run"/>.</summary>
+    public static CliContext Get() => Current ?? new CliContext(Console.Out, Console.Error, CancellationToken.None);
+}

@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace MusicGenre.Cli.Commands;
+
+/// <summary>Every subcommand of <c>musicgenre</c>, in the order of the pipeline.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield break;
+    }
+}
