@@ -1,0 +1,116 @@
+using MusicGenre.Nn.Tensors;
+
+namespace MusicGenre.Nn.Backends.Cpu;
+
+public sealed partial class CpuBackend
+{
+    /// <inheritdoc />
+    public void MaxPool2dForward(Tensor x, in Pool2dGeometry g, Tensor y)
+    {
+        // x [N, C, IH, IW] -> y [N, C, OH, OW]; one work item per (n, c) plane.
+        CheckPool(x, g, y, "MaxPool2dForward");
+        var xs = D(x); var ys = D(y); var geo = g;
+        For(g.Batch * g.Channels, plane =>
+        {
+            int inBase = plane * geo.InH * geo.InW, outBase = plane * geo.OutH * geo.OutW;
+            for (int oh = 0; oh < geo.OutH; oh++)
+                for (int ow = 0; ow < geo.OutW; ow++)
+                    ys[outBase + oh * geo.OutW + ow] = xs[inBase + ArgMax(xs, inBase, geo, oh, ow)];
+        });
+    }
+
+    /// <inheritdoc />
+    public void MaxPool2dBackward(Tensor x, Tensor dy, in Pool2dGeometry g, Tensor dx)
+    {
+        // Windows of one plane only write that plane, so planes run in parallel; overlapping windows add in (oh, ow) order.
+        CheckPool(x, g, dy, "MaxPool2dBackward");
+        Require(dx.Length == x.Length, "MaxPool2dBackward", $"dx {dx.Shape} must match x {x.Shape}.");
+        var xs = D(x); var dys = D(dy); var dxs = D(dx); var geo = g;
+        For(g.Batch * g.Channels, plane =>
+        {
+            int inBase = plane * geo.InH * geo.InW, outBase = plane * geo.OutH * geo.OutW;
+            dxs.AsSpan(inBase, geo.InH * geo.InW).Clear();
+            for (int oh = 0; oh < geo.OutH; oh++)
+                for (int ow = 0; ow < geo.OutW; ow++)
+                    dxs[inBase + ArgMax(xs, inBase, geo, oh, ow)] += dys[outBase + oh * geo.OutW + ow];
+        });
+    }
+
+    /// <summary>Offset (within the plane) of the first maximum of window (oh, ow), clipped to the input; NaN wins.</summary>
+    private static int ArgMax(float[] xs, int inBase, in Pool2dGeometry g, int oh, int ow)
+    {
+        int h0 = oh * g.StrideH, w0 = ow * g.StrideW;
+        int h1 = Math.Min(h0 + g.KernelH, g.InH), w1 = Math.Min(w0 + g.KernelW, g.InW);
+        int best = h0 * g.InW + w0;
+        float bestV = xs[inBase + best];
+        for (int h = h0; h < h1; h++)
+            for (int w = w0; w < w1; w++)
+            {
+                float v = xs[inBase + h * g.InW + w];
+                if (v > bestV || float.IsNaN(v) && !float.IsNaN(bestV)) { bestV = v; best = h * g.InW + w; }
+            }
+        return best;
+    }
+
+    private static void CheckPool(Tensor x, in Pool2dGeometry g, Tensor y, string op)
+    {
+        Require(x.Length == g.Batch * g.Channels * g.InH * g.InW, op, $"x {x.Shape} does not match the geometry {g}.");
+        Require(y.Length == g.Batch * g.Channels * g.OutH * g.OutW, op, $"output {y.Shape} does not match the geometry {g}.");
+    }
+
+    /// <inheritdoc />
+    public void GlobalAvgPoolForward(Tensor x, Tensor y)
+    {
+        // x [N, C, H, W] -> y [N, C]: a float sum per plane in index order, then one division (as PyTorch's mean).
+        var (planes, size) = Planes(x, y, "GlobalAvgPoolForward");
+        var xs = D(x); var ys = D(y);
+        For(planes, p => ys[p] = CpuKernels.Sum(xs.AsSpan(p * size, size)) / size);
+    }
+
+    /// <inheritdoc />
+    public void GlobalAvgPoolBackward(Tensor dy, Tensor dx)
+    {
+        var (planes, size) = Planes(dx, dy, "GlobalAvgPoolBackward");
+        var dys = D(dy); var dxs = D(dx);
+        For(planes, p => dxs.AsSpan(p * size, size).Fill(dys[p] / size));
+    }
+
+    /// <inheritdoc />
+    public void GlobalMaxPoolForward(Tensor x, Tensor y)
+    {
+        var (planes, size) = Planes(x, y, "GlobalMaxPoolForward");
+        var xs = D(x); var ys = D(y);
+        For(planes, p => ys[p] = xs[p * size + FirstMax(xs.AsSpan(p * size, size))]);
+    }
+
+    /// <inheritdoc />
+    public void GlobalMaxPoolBackward(Tensor x, Tensor dy, Tensor dx)
+    {
+        var (planes, size) = Planes(x, dy, "GlobalMaxPoolBackward");
+        Require(dx.Length == x.Length, "GlobalMaxPoolBackward", $"dx {dx.Shape} must match x {x.Shape}.");
+        var xs = D(x); var dys = D(dy); var dxs = D(dx);
+        For(planes, p =>
+        {
+            var row = dxs.AsSpan(p * size, size);
+            row.Clear();
+            row[FirstMax(xs.AsSpan(p * size, size))] = dys[p];
+        });
+    }
+
+    private static int FirstMax(ReadOnlySpan<float> v)
+    {
+        int best = 0;
+        for (int i = 1; i < v.Length; i++)
+            if (v[i] > v[best] || float.IsNaN(v[i]) && !float.IsNaN(v[best])) best = i;
+        return best;
+    }
+
+    private static (int Planes, int Size) Planes(Tensor x4, Tensor y2, string op)
+    {
+        Require(x4.Shape.Rank == 4, op, $"expects [N, C, H, W], got {x4.Shape}.");
+        int planes = x4.Shape.N * x4.Shape.C, size = x4.Shape.H * x4.Shape.W;
+        Require(y2.Length == planes, op, $"pooled tensor {y2.Shape} must have N·C = {planes} elements.");
+        Require(size > 0, op, $"empty spatial size in {x4.Shape}.");
+        return (planes, size);
+    }
+}

@@ -1,0 +1,87 @@
+using System.Runtime.Intrinsics;
+using MusicGenre.Nn.Tensors;
+
+namespace MusicGenre.Nn.Backends.Cpu;
+
+/// <summary>
+/// The production CPU backend: Span + Vector256/512 SIMD (scalar fallback when not accelerated), multi-threaded with
+/// <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/> over a configurable thread count. Every reduction
+/// is owned by one work item and summed in a fixed order, so results are bitwise identical run to run (and do not
+/// depend on the thread count). Operations are split by kind across <c>CpuBackend.*.cs</c>.
+/// </summary>
+public sealed partial class CpuBackend : IBackend
+{
+    private readonly ParallelOptions _parallel;
+
+    /// <summary>Creates the backend using <paramref name="threadCount"/> worker threads (≥ 1).</summary>
+    public CpuBackend(int threadCount = 0)
+    {
+        if (threadCount < 0) throw new ArgumentOutOfRangeException(nameof(threadCount), threadCount, "Thread count must be >= 1 (0 = all processors).");
+        ThreadCount = threadCount == 0 ? Environment.ProcessorCount : threadCount;
+        _parallel = new ParallelOptions { MaxDegreeOfParallelism = ThreadCount };
+    }
+
+    /// <summary>Worker threads.</summary>
+    public int ThreadCount { get; }
+
+    /// <inheritdoc />
+    public string Name => $"cpu ({ThreadCount} thread{(ThreadCount == 1 ? "" : "s")}, {SimdName})";
+
+    /// <inheritdoc />
+    public DeviceKind Kind => DeviceKind.Cpu;
+
+    /// <summary>The widest accelerated vector width in use.</summary>
+    internal static string SimdName => Vector512.IsHardwareAccelerated ? "Vector512"
+        : Vector256.IsHardwareAccelerated ? "Vector256" : Vector128.IsHardwareAccelerated ? "Vector128" : "scalar";
+
+    /// <inheritdoc />
+    public Tensor Allocate(Shape shape) => new CpuTensor(this, shape, new float[shape.Length]);
+
+    /// <inheritdoc />
+    public Tensor FromHost(ReadOnlySpan<float> data, Shape shape)
+    {
+        var t = new CpuTensor(this, shape, new float[shape.Length]);
+        t.CopyFrom(data);
+        return t;
+    }
+
+    /// <inheritdoc />
+    public void Fill(Tensor destination, float value) => S(destination).Fill(value);
+
+    /// <inheritdoc />
+    public void Copy(Tensor source, Tensor destination)
+    {
+        if (source.Length != destination.Length)
+            throw new ArgumentException($"Copy: source {source.Shape} and destination {destination.Shape} differ in size.");
+        S(source).CopyTo(S(destination));
+    }
+
+    /// <inheritdoc />
+    public void Synchronize() { }
+
+    /// <inheritdoc />
+    public void Dispose() { }
+
+    /// <summary>Runs <paramref name="body"/> for 0..count−1 on the worker threads (inline when one item or one thread).</summary>
+    internal void For(int count, Action<int> body)
+    {
+        if (count <= 0) return;
+        if (count == 1 || ThreadCount == 1) { for (int i = 0; i < count; i++) body(i); return; }
+        Parallel.For(0, count, _parallel, body);
+    }
+
+    /// <summary>The storage of a CPU tensor; rejects tensors of other backends with a clear message.</summary>
+    internal Span<float> S(Tensor t) => D(t);
+
+    /// <summary>The storage array of a CPU tensor.</summary>
+    internal float[] D(Tensor t)
+    {
+        if (t is CpuTensor c && ReferenceEquals(c.Backend, this)) return c.Data;
+        throw new ArgumentException($"{Name}: tensor {t.Shape} belongs to {t.Backend.Name}; copy it to this backend first.");
+    }
+
+    private static void Require(bool condition, string op, string message)
+    {
+        if (!condition) throw new ArgumentException($"{op}: {message}");
+    }
+}

@@ -1,0 +1,235 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace MusicGenre.Nn.Backends.Cpu;
+
+/// <summary>
+/// Elementwise and reduction kernels of the CPU backend. Each public kernel dispatches to a Vector256 loop when
+/// accelerated and otherwise to its scalar twin (<c>…Scalar</c>), which the equivalence tests compare against.
+/// Vector loops process 8 floats per lane group and finish the tail (length mod 8) with the scalar code.
+/// </summary>
+internal static class CpuKernels
+{
+    /// <summary>True when the Vector256 paths run (can be forced off for tests via DOTNET_EnableAVX=0).</summary>
+    public static bool UseVector => Vector256.IsHardwareAccelerated;
+
+    // ---- ScaleShift: y = x·scale + shift ----
+
+    /// <summary>y[i] = x[i]·scale + shift (y may alias x).</summary>
+    public static void ScaleShift(ReadOnlySpan<float> x, float scale, float shift, Span<float> y)
+    {
+        int i = 0;
+        if (UseVector)
+        {
+            ref float xr = ref MemoryMarshal.GetReference(x); ref float yr = ref MemoryMarshal.GetReference(y);
+            var s = Vector256.Create(scale); var t = Vector256.Create(shift);
+            // Lanes: 8 consecutive elements; multiply then add (not fused) to round exactly like the scalar twin.
+            for (; i <= x.Length - 8; i += 8)
+                (Vector256.LoadUnsafe(ref xr, (nuint)i) * s + t).StoreUnsafe(ref yr, (nuint)i);
+        }
+        ScaleShiftScalar(x[i..], scale, shift, y[i..]);
+    }
+
+    /// <summary>Scalar twin of <see cref="ScaleShift"/>.</summary>
+    public static void ScaleShiftScalar(ReadOnlySpan<float> x, float scale, float shift, Span<float> y)
+    {
+        for (int i = 0; i < x.Length; i++) y[i] = x[i] * scale + shift;
+    }
+
+    // ---- AxpBypC: z = a·x + b·y + c ----
+
+    /// <summary>z[i] = a·x[i] + b·y[i] + c (z may alias x or y).</summary>
+    public static void AxpBypC(ReadOnlySpan<float> x, float a, ReadOnlySpan<float> y, float b, float c, Span<float> z)
+    {
+        int i = 0;
+        if (UseVector)
+        {
+            ref float xr = ref MemoryMarshal.GetReference(x); ref float yr = ref MemoryMarshal.GetReference(y);
+            ref float zr = ref MemoryMarshal.GetReference(z);
+            var va = Vector256.Create(a); var vb = Vector256.Create(b); var vc = Vector256.Create(c);
+            for (; i <= x.Length - 8; i += 8)
+                (va * Vector256.LoadUnsafe(ref xr, (nuint)i) + vb * Vector256.LoadUnsafe(ref yr, (nuint)i) + vc).StoreUnsafe(ref zr, (nuint)i);
+        }
+        AxpBypCScalar(x[i..], a, y[i..], b, c, z[i..]);
+    }
+
+    /// <summary>Scalar twin of <see cref="AxpBypC"/>.</summary>
+    public static void AxpBypCScalar(ReadOnlySpan<float> x, float a, ReadOnlySpan<float> y, float b, float c, Span<float> z)
+    {
+        for (int i = 0; i < x.Length; i++) z[i] = a * x[i] + b * y[i] + c;
+    }
+
+    // ---- ReLU ----
+
+    /// <summary>y = max(x, 0); NaN stays NaN (y may alias x).</summary>
+    public static void Relu(ReadOnlySpan<float> x, Span<float> y)
+    {
+        int i = 0;
+        if (UseVector)
+        {
+            ref float xr = ref MemoryMarshal.GetReference(x); ref float yr = ref MemoryMarshal.GetReference(y);
+            // Lanes: x where x > 0 or x is NaN (x != x), else +0.
+            for (; i <= x.Length - 8; i += 8)
+            {
+                var v = Vector256.LoadUnsafe(ref xr, (nuint)i);
+                var keep = Vector256.GreaterThan(v, Vector256<float>.Zero) | ~Vector256.Equals(v, v);
+                (v & keep).StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
+        ReluScalar(x[i..], y[i..]);
+    }
+
+    /// <summary>Scalar twin of <see cref="Relu"/>.</summary>
+    public static void ReluScalar(ReadOnlySpan<float> x, Span<float> y)
+    {
+        for (int i = 0; i < x.Length; i++) y[i] = x[i] > 0f || float.IsNaN(x[i]) ? x[i] : 0f;
+    }
+
+    /// <summary>dx = dy where y &gt; 0, else 0 (dx may alias dy).</summary>
+    public static void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        int i = 0;
+        if (UseVector)
+        {
+            ref float yr = ref MemoryMarshal.GetReference(y); ref float dyr = ref MemoryMarshal.GetReference(dy);
+            ref float dxr = ref MemoryMarshal.GetReference(dx);
+            for (; i <= y.Length - 8; i += 8)
+            {
+                var mask = Vector256.GreaterThan(Vector256.LoadUnsafe(ref yr, (nuint)i), Vector256<float>.Zero);
+                (Vector256.LoadUnsafe(ref dyr, (nuint)i) & mask).StoreUnsafe(ref dxr, (nuint)i);
+            }
+        }
+        ReluBackwardScalar(y[i..], dy[i..], dx[i..]);
+    }
+
+    /// <summary>Scalar twin of <see cref="ReluBackward"/>.</summary>
+    public static void ReluBackwardScalar(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        for (int i = 0; i < y.Length; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
+    }
+
+    // ---- Multiply ----
+
+    /// <summary>z = x·y elementwise (z may alias x or y).</summary>
+    public static void Multiply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> z)
+    {
+        int i = 0;
+        if (UseVector)
+        {
+            ref float xr = ref MemoryMarshal.GetReference(x); ref float yr = ref MemoryMarshal.GetReference(y);
+            ref float zr = ref MemoryMarshal.GetReference(z);
+            for (; i <= x.Length - 8; i += 8)
+                (Vector256.LoadUnsafe(ref xr, (nuint)i) * Vector256.LoadUnsafe(ref yr, (nuint)i)).StoreUnsafe(ref zr, (nuint)i);
+        }
+        MultiplyScalar(x[i..], y[i..], z[i..]);
+    }
+
+    /// <summary>Scalar twin of <see cref="Multiply"/>.</summary>
+    public static void MultiplyScalar(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> z)
+    {
+        for (int i = 0; i < x.Length; i++) z[i] = x[i] * y[i];
+    }
+
+    // ---- Axpy: y += a·x ----
+
+    /// <summary>y[i] += a·x[i] (multiply then add, not fused, so vector and scalar round alike).</summary>
+    public static void Axpy(float a, ReadOnlySpan<float> x, Span<float> y)
+    {
+        int i = 0;
+        if (UseVector)
+        {
+            ref float xr = ref MemoryMarshal.GetReference(x); ref float yr = ref MemoryMarshal.GetReference(y);
+            var va = Vector256.Create(a);
+            for (; i <= x.Length - 8; i += 8)
+                (Vector256.LoadUnsafe(ref yr, (nuint)i) + va * Vector256.LoadUnsafe(ref xr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
+        }
+        AxpyScalar(a, x[i..], y[i..]);
+    }
+
+    /// <summary>Scalar twin of <see cref="Axpy"/>.</summary>
+    public static void AxpyScalar(float a, ReadOnlySpan<float> x, Span<float> y)
+    {
+        for (int i = 0; i < x.Length; i++) y[i] += a * x[i];
+    }
+
+    // ---- Dot and Sum: 8 partial sums in lanes, combined in a fixed order ----
+
+    /// <summary>Σ x[i]·y[i] in float: lane j sums elements i ≡ j (mod 8), then lanes are added 0..7, then the tail.</summary>
+    public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        if (!UseVector || x.Length < 8) return DotScalar(x, y);
+        ref float xr = ref MemoryMarshal.GetReference(x); ref float yr = ref MemoryMarshal.GetReference(y);
+        var acc = Vector256<float>.Zero;
+        int i = 0;
+        for (; i <= x.Length - 8; i += 8)
+            acc += Vector256.LoadUnsafe(ref xr, (nuint)i) * Vector256.LoadUnsafe(ref yr, (nuint)i);
+        float s = HorizontalSum(acc);
+        for (; i < x.Length; i++) s += x[i] * y[i];
+        return s;
+    }
+
+    /// <summary>Scalar twin of <see cref="Dot"/> (sequential order).</summary>
+    public static float DotScalar(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        float s = 0f;
+        for (int i = 0; i < x.Length; i++) s += x[i] * y[i];
+        return s;
+    }
+
+    /// <summary>Σ x[i] in float, lane-blocked like <see cref="Dot"/>.</summary>
+    public static float Sum(ReadOnlySpan<float> x)
+    {
+        if (!UseVector || x.Length < 8) return SumScalar(x);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        var acc = Vector256<float>.Zero;
+        int i = 0;
+        for (; i <= x.Length - 8; i += 8) acc += Vector256.LoadUnsafe(ref xr, (nuint)i);
+        float s = HorizontalSum(acc);
+        for (; i < x.Length; i++) s += x[i];
+        return s;
+    }
+
+    /// <summary>Scalar twin of <see cref="Sum"/>.</summary>
+    public static float SumScalar(ReadOnlySpan<float> x)
+    {
+        float s = 0f;
+        foreach (float v in x) s += v;
+        return s;
+    }
+
+    /// <summary>Lanes added in index order 0..7 (deterministic).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float HorizontalSum(Vector256<float> v)
+    {
+        float s = v.GetElement(0);
+        for (int j = 1; j < 8; j++) s += v.GetElement(j);
+        return s;
+    }
+
+    // ---- double-precision reductions (BatchNorm statistics; scalar only, sequential order) ----
+
+    /// <summary>Σ x in double.</summary>
+    public static double SumDouble(ReadOnlySpan<float> x)
+    {
+        double s = 0;
+        foreach (float v in x) s += v;
+        return s;
+    }
+
+    /// <summary>Σ (x − mean)² in double.</summary>
+    public static double SumSquaredDeviation(ReadOnlySpan<float> x, double mean)
+    {
+        double s = 0;
+        foreach (float v in x) { double d = v - mean; s += d * d; }
+        return s;
+    }
+
+    /// <summary>(Σ dy, Σ dy·(x − mean)) in double.</summary>
+    public static (double SumDy, double SumDyCentered) SumAndDotCentered(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, double mean)
+    {
+        double s = 0, sx = 0;
+        for (int i = 0; i < dy.Length; i++) { s += dy[i]; sx += dy[i] * (x[i] - mean); }
+        return (s, sx);
+    }
+}
