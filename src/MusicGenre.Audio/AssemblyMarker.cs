@@ -1,4 +1,0 @@
-namespace MusicGenre.Audio;
-
-/// <summary>Marker for assembly lookups.</summary>
-internal static class AssemblyMarker { }

@@ -1,0 +1,42 @@
+using System.Buffers.Binary;
+using MusicGenre.Audio.Decoding;
+
+namespace MusicGenre.Audio;
+
+/// <summary>Recognises an audio format from the first bytes of a file (magic numbers), independent of its extension.</summary>
+internal static class AudioFormatDetector
+{
+    /// <summary>How many leading bytes <see cref="Detect"/> wants to see (fewer are fine for short inputs).</summary>
+    public const int ProbeLength = 16;
+
+    /// <summary>
+    /// The format whose signature starts <paramref name="head"/>, or null when none matches.
+    /// 1. "RIFF"/"RIFX"...."WAVE" is WAV (RIFX is then rejected by the WAV reader with a clear message).
+    /// 2. ".snd" is Sun/NeXT audio.
+    /// 3. "ID3" (an ID3v2 tag) or an MPEG audio layer III frame header at byte 0 is MP3.
+    /// </summary>
+    public static AudioFormat? Detect(ReadOnlySpan<byte> head)
+    {
+        if (head.Length >= 12 && (head[..4].SequenceEqual("RIFF"u8) || head[..4].SequenceEqual("RIFX"u8)) && head[8..12].SequenceEqual("WAVE"u8))
+            return AudioFormat.Wav;
+        if (head.Length >= 4 && BinaryPrimitives.ReadUInt32BigEndian(head) == AuDecoder.Magic)
+            return AudioFormat.Au;
+        if (head.Length >= 3 && head[..3].SequenceEqual("ID3"u8))
+            return AudioFormat.Mp3;
+        if (head.Length >= 4 && Mp3FrameHeader.TryParse(head, out _))
+            return AudioFormat.Mp3;
+        return null;
+    }
+
+    /// <summary>A short human description of what the bytes look like, for error messages.</summary>
+    public static string Describe(ReadOnlySpan<byte> head)
+    {
+        if (head.Length == 0) return "the file is empty";
+        if (head.Length >= 4 && head[0] == 0x89 && head[1..4].SequenceEqual("PNG"u8)) return "it is a PNG image, not audio";
+        if (head.Length >= 4 && head[..4].SequenceEqual("fLaC"u8)) return "it is FLAC, which is not supported";
+        if (head.Length >= 4 && head[..4].SequenceEqual("OggS"u8)) return "it is an Ogg container, which is not supported";
+        if (head.Length >= 4 && head[..4].SequenceEqual("RF64"u8)) return "it is RF64 (64-bit WAV), which is not supported";
+        if (head.Length >= 4 && head[..4].SequenceEqual("RIFF"u8)) return "it is a RIFF file but not RIFF/WAVE";
+        return $"no WAV, MP3 or AU signature at its start (first bytes {Convert.ToHexString(head[..Math.Min(8, head.Length)])})";
+    }
+}

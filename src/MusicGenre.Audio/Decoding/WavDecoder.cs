@@ -1,0 +1,145 @@
+using System.Buffers.Binary;
+using System.Globalization;
+
+namespace MusicGenre.Audio.Decoding;
+
+/// <summary>
+/// Our own RIFF/WAVE parser (NAudio's WaveFileReader throws assorted untyped exceptions on damaged headers and does not
+/// check a declared data size against the file): PCM 8/16/24/32-bit, IEEE float 32/64-bit, WAVE_FORMAT_EXTENSIBLE with
+/// a PCM or float sub-format, any channel count and rate.
+/// </summary>
+internal static class WavDecoder
+{
+    private const ushort FormatPcm = 1;
+    private const ushort FormatFloat = 3;
+    private const ushort FormatExtensible = 0xFFFE;
+    private const int MaxFmtChunk = 4096;
+    private const int MaxChannels = 256;
+
+    // Bytes 2..15 of every KSDATAFORMAT_SUBTYPE_* GUID (the first two bytes hold the format tag).
+    private static ReadOnlySpan<byte> SubFormatTail => [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71];
+
+    /// <summary>
+    /// Parses the header of the WAV file in <paramref name="stream"/> (positioned at "RIFF") and returns a decoder positioned
+    /// at the first sample.
+    /// 1. Check "RIFF"…"WAVE" (RIFX, big-endian WAV, is refused).
+    /// 2. Walk the chunks: keep "fmt ", skip unknown ones (word-aligned), stop at "data".
+    /// 3. Validate the format (channels, rate, bits, block align) and the data size against the stream length.
+    /// </summary>
+    public static PcmDecoder Open(Stream stream, string sourceName, bool leaveOpen)
+    {
+        // 1. RIFF header.
+        Span<byte> head = stackalloc byte[12];
+        if (stream.ReadAtLeast(head, 12, throwOnEndOfStream: false) < 12)
+            throw new AudioFormatException(sourceName, "truncated WAV: shorter than the 12-byte RIFF header");
+        if (head[..4].SequenceEqual("RIFX"u8))
+            throw new AudioFormatException(sourceName, "big-endian WAV (RIFX) is not supported");
+        if (!head[..4].SequenceEqual("RIFF"u8) || !head[8..12].SequenceEqual("WAVE"u8))
+            throw new AudioFormatException(sourceName, "not a RIFF/WAVE file");
+
+        // 2. Chunks.
+        WavFormat? format = null;
+        Span<byte> chunk = stackalloc byte[8];
+        while (true)
+        {
+            if (stream.ReadAtLeast(chunk, 8, throwOnEndOfStream: false) < 8)
+                throw new AudioFormatException(sourceName, format is null ? "truncated WAV: no 'fmt ' chunk before the end of the file" : "truncated WAV: no 'data' chunk before the end of the file");
+            uint size = BinaryPrimitives.ReadUInt32LittleEndian(chunk[4..]);
+            if (chunk[..4].SequenceEqual("fmt "u8))
+            {
+                format = ReadFormat(stream, sourceName, size);
+            }
+            else if (chunk[..4].SequenceEqual("data"u8))
+            {
+                if (format is not { } f)
+                    throw new AudioFormatException(sourceName, "the 'data' chunk comes before any 'fmt ' chunk");
+
+                // 3. The declared data size must fit in what the file really holds.
+                if (stream.CanSeek)
+                {
+                    long available = stream.Length - stream.Position;
+                    if (size > available)
+                        throw new AudioFormatException(sourceName, string.Create(CultureInfo.InvariantCulture,
+                            $"truncated or corrupt WAV: the 'data' chunk declares {size} bytes but only {available} follow in the file"));
+                }
+                return new PcmDecoder(stream, leaveOpen, sourceName, AudioFormat.Wav, f.Encoding, bigEndian: false, f.Channels, f.SampleRate, size);
+            }
+            else
+            {
+                Skip(stream, sourceName, size + (size & 1));
+            }
+        }
+    }
+
+    private static WavFormat ReadFormat(Stream stream, string sourceName, uint size)
+    {
+        if (size < 16 || size > MaxFmtChunk)
+            throw new AudioFormatException(sourceName, string.Create(CultureInfo.InvariantCulture, $"corrupt WAV: 'fmt ' chunk size {size} (expected 16..{MaxFmtChunk})"));
+        int padded = (int)(size + (size & 1));
+        var fmt = new byte[padded];
+        if (stream.ReadAtLeast(fmt, padded, throwOnEndOfStream: false) < (int)size)
+            throw new AudioFormatException(sourceName, "truncated WAV: the 'fmt ' chunk is cut off");
+        ushort tag = BinaryPrimitives.ReadUInt16LittleEndian(fmt);
+        int channels = BinaryPrimitives.ReadUInt16LittleEndian(fmt.AsSpan(2));
+        uint rate = BinaryPrimitives.ReadUInt32LittleEndian(fmt.AsSpan(4));
+        int blockAlign = BinaryPrimitives.ReadUInt16LittleEndian(fmt.AsSpan(12));
+        int bits = BinaryPrimitives.ReadUInt16LittleEndian(fmt.AsSpan(14));
+
+        var problems = new List<string>();
+        if (channels == 0) problems.Add("zero channels");
+        else if (channels > MaxChannels) problems.Add($"{channels} channels (at most {MaxChannels} supported)");
+        if (rate == 0) problems.Add("sample rate 0 Hz");
+        else if (rate > AudioLoadOptions.MaxSampleRate) problems.Add($"sample rate {rate} Hz (at most {AudioLoadOptions.MaxSampleRate})");
+
+        ushort code = tag;
+        if (tag == FormatExtensible)
+        {
+            if (size < 40)
+                problems.Add($"WAVE_FORMAT_EXTENSIBLE with a {size}-byte 'fmt ' chunk (needs 40)");
+            else if (!fmt.AsSpan(26, 14).SequenceEqual(SubFormatTail))
+                problems.Add("WAVE_FORMAT_EXTENSIBLE with an unknown sub-format GUID");
+            else
+                code = BinaryPrimitives.ReadUInt16LittleEndian(fmt.AsSpan(24));
+        }
+
+        PcmEncoding? encoding = (code, bits) switch
+        {
+            (FormatPcm, 8) => PcmEncoding.UInt8,
+            (FormatPcm, 16) => PcmEncoding.Int16,
+            (FormatPcm, 24) => PcmEncoding.Int24,
+            (FormatPcm, 32) => PcmEncoding.Int32,
+            (FormatFloat, 32) => PcmEncoding.Float32,
+            (FormatFloat, 64) => PcmEncoding.Float64,
+            _ => null,
+        };
+        if (encoding is null && problems.Count == 0)
+            problems.Add(code is FormatPcm or FormatFloat
+                ? $"{bits}-bit {(code == FormatPcm ? "PCM" : "float")} is not supported (PCM 8/16/24/32, float 32/64)"
+                : $"WAV format tag 0x{code:X4} is not supported (only PCM, IEEE float, extensible)");
+        if (encoding is { } e && channels > 0 && blockAlign != channels * PcmConverter.BytesPerSample(e))
+            problems.Add($"block align {blockAlign} does not match {channels} channel(s) of {bits}-bit samples");
+        if (problems.Count > 0)
+            throw new AudioFormatException(sourceName, "unsupported or corrupt WAV format: " + string.Join("; ", problems));
+        return new WavFormat(encoding!.Value, channels, (int)rate);
+    }
+
+    private static void Skip(Stream stream, string sourceName, long bytes)
+    {
+        if (stream.CanSeek)
+        {
+            if (bytes > stream.Length - stream.Position)
+                throw new AudioFormatException(sourceName, "truncated WAV: a chunk runs past the end of the file before any 'data' chunk");
+            stream.Seek(bytes, SeekOrigin.Current);
+            return;
+        }
+        Span<byte> scratch = stackalloc byte[4096];
+        while (bytes > 0)
+        {
+            int got = stream.Read(scratch[..(int)Math.Min(bytes, scratch.Length)]);
+            if (got == 0) throw new AudioFormatException(sourceName, "truncated WAV: a chunk runs past the end of the stream before any 'data' chunk");
+            bytes -= got;
+        }
+    }
+
+    private readonly record struct WavFormat(PcmEncoding Encoding, int Channels, int SampleRate);
+}
