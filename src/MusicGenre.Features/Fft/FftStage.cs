@@ -1,0 +1,50 @@
+namespace MusicGenre.Features.Fft;
+
+/// <summary>
+/// One Stockham pass of a mixed-radix plan. The pass sees the signal as <c>S</c> interleaved sub-transforms of
+/// length <c>L = Radix·M</c>; butterfly (p, q) reads <c>x[q + S·(p + j·M)]</c> for j &lt; Radix and writes
+/// <c>y[q + S·(Radix·p + k)] = w^(k·p) · DFT_Radix(a)[k]</c> with <c>w = exp(−2πi/L)</c>.
+/// </summary>
+internal sealed class FftStage
+{
+    public FftStage(int radix, int length, int stride)
+    {
+        Radix = radix;
+        Length = length;
+        M = length / radix;
+        Stride = stride;
+
+        // Twiddles w^(k·p), k = 1..Radix−1, stored [p, k−1]; computed in double from the exactly reduced integer
+        // angle (k·p mod L) so every stored float is the correctly rounded value.
+        TwRe = new float[M * (radix - 1)];
+        TwIm = new float[M * (radix - 1)];
+        for (int p = 0; p < M; p++)
+        {
+            for (int k = 1; k < radix; k++)
+            {
+                long e = (long)k * p % length;
+                double angle = -2.0 * Math.PI * e / length;
+                TwRe[p * (radix - 1) + k - 1] = (float)Math.Cos(angle);
+                TwIm[p * (radix - 1) + k - 1] = (float)Math.Sin(angle);
+            }
+        }
+    }
+
+    /// <summary>Butterfly size: 2, 3, 4, 5 or 7.</summary>
+    public int Radix { get; }
+
+    /// <summary>Length L of each sub-transform at this pass.</summary>
+    public int Length { get; }
+
+    /// <summary>L / Radix: butterflies per sub-transform.</summary>
+    public int M { get; }
+
+    /// <summary>Distance S between consecutive elements of one sub-transform (product of earlier radices).</summary>
+    public int Stride { get; }
+
+    /// <summary>Real parts of the twiddles, [p, k−1].</summary>
+    public float[] TwRe { get; }
+
+    /// <summary>Imaginary parts of the twiddles, [p, k−1].</summary>
+    public float[] TwIm { get; }
+}

@@ -1,0 +1,28 @@
+namespace MusicGenre.Features.Fft;
+
+/// <summary>
+/// Lane-wise float arithmetic for one vector width. The FFT butterflies are written once against this interface and
+/// instantiated for <see cref="Vec512Ops"/>, <see cref="Vec256Ops"/>, <see cref="Vec128Ops"/> and the scalar twin
+/// <see cref="ScalarOps"/>; the JIT specialises each struct instantiation, so the calls inline to single instructions.
+/// </summary>
+/// <typeparam name="TV">The register type: <see cref="float"/> or a <c>VectorNNN&lt;float&gt;</c>.</typeparam>
+internal interface ISimdOps<TV> where TV : struct
+{
+    /// <summary>Number of float lanes in <typeparamref name="TV"/>.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>Loads <see cref="Count"/> consecutive floats starting at <paramref name="src"/>[<paramref name="index"/>].</summary>
+    static abstract TV Load(ref float src, nuint index);
+
+    /// <summary>Stores all lanes at <paramref name="dst"/>[<paramref name="index"/>] onwards.</summary>
+    static abstract void Store(TV value, ref float dst, nuint index);
+
+    /// <summary>A register with every lane equal to <paramref name="x"/>.</summary>
+    static abstract TV Broadcast(float x);
+
+    static abstract TV Add(TV a, TV b);
+
+    static abstract TV Sub(TV a, TV b);
+
+    static abstract TV Mul(TV a, TV b);
+}

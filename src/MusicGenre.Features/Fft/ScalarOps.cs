@@ -1,0 +1,27 @@
+using System.Runtime.CompilerServices;
+
+namespace MusicGenre.Features.Fft;
+
+/// <summary>The scalar twin of the vector <see cref="ISimdOps{TV}"/> structs: one float per "register".</summary>
+internal readonly struct ScalarOps : ISimdOps<float>
+{
+    public static int Count => 1;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Load(ref float src, nuint index) => Unsafe.Add(ref src, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(float value, ref float dst, nuint index) => Unsafe.Add(ref dst, index) = value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Broadcast(float x) => x;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Add(float a, float b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sub(float a, float b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Mul(float a, float b) => a * b;
+}
