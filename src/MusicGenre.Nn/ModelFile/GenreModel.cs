@@ -1,0 +1,80 @@
+using MusicGenre.Nn.Architectures;
+
+namespace MusicGenre.Nn.ModelFile;
+
+/// <summary>
+/// Everything a trained genre classifier is, as host data: the architecture preset and hyper-parameters, the feature
+/// preset its inputs come from, the genre labels (output order), the weights and BatchNorm running statistics (PyTorch
+/// state-dict names), the input normalisation, and how it was trained. Saved and loaded with
+/// <see cref="ModelFileWriter"/> / <see cref="ModelFileReader"/>; turned into a runnable network by the trainer's
+/// network builder.
+/// </summary>
+public sealed record GenreModel
+{
+    /// <summary>Architecture preset name (<c>default</c>, <c>lachmish2016</c>).</summary>
+    public required string Architecture { get; init; }
+
+    /// <summary>All hyper-parameters of the preset (defaults included).</summary>
+    public required IReadOnlyDictionary<string, double> HyperParameters { get; init; }
+
+    /// <summary>Name of the feature preset that produced the inputs (e.g. <c>librosa_default</c>).</summary>
+    public required string FeaturePreset { get; init; }
+
+    /// <summary>Genre labels in output order.</summary>
+    public required IReadOnlyList<string> Labels { get; init; }
+
+    /// <summary>Trainable parameters in network order.</summary>
+    public required IReadOnlyList<ModelTensor> Parameters { get; init; }
+
+    /// <summary>BatchNorm running statistics in network order (empty for networks without BatchNorm).</summary>
+    public required IReadOnlyList<ModelTensor> Buffers { get; init; }
+
+    /// <summary>Input standardisation computed on the training split.</summary>
+    public required InputNormalization Normalization { get; init; }
+
+    /// <summary>How the model was trained.</summary>
+    public TrainingMetadata Training { get; init; } = new();
+
+    /// <summary>The architecture description (validates the preset name and hyper-parameters).</summary>
+    internal ArchitectureSpec CreateSpec() => ArchitectureCatalog.Create(Architecture, HyperParameters);
+
+    /// <summary>
+    /// Every inconsistency between this model and its architecture: missing, unexpected or mis-shaped tensors, wrong
+    /// label count, bad normalisation statistics, non-finite values. Empty when the model is usable.
+    /// </summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        ArchitectureSpec spec;
+        try { spec = CreateSpec(); }
+        catch (ArgumentException e) { return [e.Message]; }
+        Compare("parameter", spec.ParameterSpecs(), Parameters, problems);
+        Compare("buffer", spec.BufferSpecs(), Buffers, problems);
+        if (Labels.Count != spec.Classes)
+            problems.Add($"{Labels.Count} genre labels for a network with {spec.Classes} outputs");
+        if (Labels.Distinct(StringComparer.Ordinal).Count() != Labels.Count || Labels.Any(string.IsNullOrWhiteSpace))
+            problems.Add($"genre labels must be distinct and non-empty: [{string.Join(", ", Labels)}]");
+        int stats = InputNormalization.StatCount(Normalization.Mode, spec.InputChannels, spec.Mels);
+        if (Normalization.Mean.Length != stats || Normalization.Std.Length != stats)
+            problems.Add($"normalisation '{Normalization.Mode}' needs {stats} means and stds, has {Normalization.Mean.Length} and {Normalization.Std.Length}");
+        else if (Normalization.Mean.Any(v => !float.IsFinite(v)) || Normalization.Std.Any(v => !(v > 0) || !float.IsFinite(v)))
+            problems.Add("normalisation statistics must be finite with std > 0");
+        if (string.IsNullOrWhiteSpace(FeaturePreset)) problems.Add("feature preset name is empty");
+        return problems;
+    }
+
+    private static void Compare(string kind, IReadOnlyList<TensorSpec> expected, IReadOnlyList<ModelTensor> actual, List<string> problems)
+    {
+        var byName = new Dictionary<string, ModelTensor>(StringComparer.Ordinal);
+        foreach (var t in actual)
+            if (!byName.TryAdd(t.Name, t)) problems.Add($"{kind} '{t.Name}' appears twice");
+        foreach (var e in expected)
+        {
+            if (!byName.Remove(e.Name, out var t)) { problems.Add($"missing {kind} {e}"); continue; }
+            if (!t.Shape.AsSpan().SequenceEqual(e.Shape)) problems.Add($"{kind} '{e.Name}' has shape [{string.Join(", ", t.Shape)}], the architecture needs [{string.Join(", ", e.Shape)}]");
+            else if (t.Data.Length != e.Length) problems.Add($"{kind} '{e.Name}' has {t.Data.Length} values for shape [{string.Join(", ", e.Shape)}]");
+            else if (t.Data.Any(v => !float.IsFinite(v))) problems.Add($"{kind} '{e.Name}' contains NaN or infinity");
+        }
+        foreach (var name in byName.Keys) problems.Add($"unexpected {kind} '{name}' (not in the architecture)");
+    }
+}

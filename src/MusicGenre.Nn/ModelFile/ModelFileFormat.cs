@@ -1,0 +1,17 @@
+namespace MusicGenre.Nn.ModelFile;
+
+/// <summary>
+/// Layout of the model file (HDF5, readable by h5py). Root attributes: <c>format</c> = "musicgenre-model",
+/// <c>format_version</c>, <c>architecture</c>, <c>feature_preset</c>, <c>labels</c> (string array),
+/// <c>parameter_names</c> and <c>buffer_names</c> (network order). Groups: <c>/architecture</c> (one float64 attribute
+/// per hyper-parameter), <c>/params/&lt;name&gt;</c> and <c>/buffers/&lt;name&gt;</c> (float32 datasets, PyTorch
+/// state-dict names and shapes), <c>/normalization</c> (attribute <c>mode</c>, datasets <c>mean</c>, <c>std</c>),
+/// <c>/training</c> (attributes <c>date</c>, <c>epochs</c>, <c>best_epoch</c>, <c>data</c>, <c>options</c>; subgroup
+/// <c>metrics</c> with one float64 attribute per metric; <c>history/&lt;metric&gt;</c> float64 datasets per epoch).
+/// </summary>
+internal static class ModelFileFormat
+{
+    public const string ModelFormat = "musicgenre-model";
+    public const string CheckpointFormat = "musicgenre-checkpoint";
+    public const long Version = 1;
+}

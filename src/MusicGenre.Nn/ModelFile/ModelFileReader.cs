@@ -1,0 +1,129 @@
+using System.Globalization;
+using PureHDF;
+using PureHDF.VOL.Native;
+
+namespace MusicGenre.Nn.ModelFile;
+
+/// <summary>Loads and validates a model file written by <see cref="ModelFileWriter"/>.</summary>
+public static class ModelFileReader
+{
+    /// <summary>
+    /// Reads <paramref name="path"/>, checks that it is a MusicGenre model whose tensors match its architecture (names,
+    /// shapes, finite values) and returns it.
+    /// </summary>
+    /// <example><code>GenreModel model = ModelFileReader.Read("model.h5");</code></example>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="ModelFileException">Not HDF5, truncated, corrupt, another kind of file, or not matching its architecture; the message names the file and every problem.</exception>
+    public static GenreModel Read(string path) => Open(path, ModelFileFormat.ModelFormat, (file, r) => ReadModel(file, r));
+
+    /// <summary>Opens <paramref name="path"/> as HDF5 of the given format and runs <paramref name="read"/>, turning any failure into a <see cref="ModelFileException"/>.</summary>
+    internal static T Open<T>(string path, string format, Func<NativeFile, H5Read, T> read)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found.", path);
+        var r = new H5Read(path);
+        try
+        {
+            using var file = H5File.OpenRead(path);
+            string actual = r.String(file, "format", "/");
+            if (actual != format) throw r.Fail($"is a '{actual}' file, expected '{format}'");
+            long version = r.Integer(file, "format_version", "/");
+            if (version != ModelFileFormat.Version) throw r.Fail($"format version {version} is not supported (this build reads {ModelFileFormat.Version})");
+            return read(file, r);
+        }
+        catch (ModelFileException) { throw; }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw r.Fail($"not a readable MusicGenre {(format == ModelFileFormat.ModelFormat ? "model" : "checkpoint")} file (truncated or corrupt?): {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads and validates the model part of an open model or checkpoint file.</summary>
+    internal static GenreModel ReadModel(NativeFile file, H5Read r)
+    {
+        // 1. Architecture: the preset and hyper-parameters decide every expected tensor shape.
+        string arch = r.String(file, "architecture", "/");
+        var archGroup = r.Group(file, "architecture");
+        var hp = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var a in archGroup.Attributes()) hp[a.Name] = r.Number(a, $"/architecture@{a.Name}");
+        Architectures.ArchitectureSpec spec;
+        try { spec = Architectures.ArchitectureCatalog.Create(arch, hp); }
+        catch (ArgumentException e) { throw r.Fail($"invalid architecture: {e.Message}", e); }
+        // 2. Tensors, shape-checked against the architecture before their data is read.
+        var paramNames = r.Strings(file, "parameter_names", "/");
+        var bufferNames = r.Strings(file, "buffer_names", "/");
+        var expected = spec.ParameterSpecs().Concat(spec.BufferSpecs()).ToDictionary(s => s.Name, s => s.Length, StringComparer.Ordinal);
+        var parameters = ReadTensors(r, r.Group(file, "params"), "params", paramNames, expected);
+        var buffers = ReadTensors(r, r.Group(file, "buffers"), "buffers", bufferNames, expected);
+        // 3. Normalisation and metadata.
+        var normGroup = r.Group(file, "normalization");
+        string modeText = r.String(normGroup, "mode", "/normalization");
+        if (!Enum.TryParse<NormalizationMode>(modeText, out var mode) || !Enum.IsDefined(mode))
+            throw r.Fail($"unknown normalisation mode '{modeText}' (expected None, Global or PerMel)");
+        long stats = InputNormalization.StatCount(mode, spec.InputChannels, spec.Mels);
+        var norm = new InputNormalization(mode,
+            r.Floats(normGroup, "mean", "/normalization/mean", stats, out _),
+            r.Floats(normGroup, "std", "/normalization/std", stats, out _));
+        var model = new GenreModel
+        {
+            Architecture = arch,
+            HyperParameters = hp,
+            FeaturePreset = r.String(file, "feature_preset", "/"),
+            Labels = r.Strings(file, "labels", "/"),
+            Parameters = parameters,
+            Buffers = buffers,
+            Normalization = norm,
+            Training = ReadTraining(r, r.Group(file, "training")),
+        };
+        // 4. Whole-model consistency (missing/unexpected names, labels, finiteness).
+        var problems = model.Problems();
+        if (problems.Count > 0) throw r.Fail($"does not match architecture '{arch}': {string.Join("; ", problems)}");
+        return model;
+    }
+
+    /// <summary>Reads the named float32 datasets of <paramref name="group"/>, each checked against its expected length.</summary>
+    internal static List<ModelTensor> ReadTensors(H5Read r, IH5Group group, string groupName, string[] names, IReadOnlyDictionary<string, long>? expected)
+    {
+        var list = new List<ModelTensor>(names.Length);
+        foreach (string name in names)
+        {
+            long? length = null;
+            if (expected is not null)
+            {
+                if (!expected.TryGetValue(name, out long e)) throw r.Fail($"tensor '{groupName}/{name}' is not part of the architecture");
+                length = e;
+            }
+            var data = r.Floats(group, name, $"/{groupName}/{name}", length, out var shape);
+            list.Add(new ModelTensor(name, shape, data));
+        }
+        return list;
+    }
+
+    private static TrainingMetadata ReadTraining(H5Read r, IH5Group g)
+    {
+        var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var a in r.Group(g, "metrics").Attributes()) metrics[a.Name] = r.Number(a, $"/training/metrics@{a.Name}");
+        var history = new SortedDictionary<string, double[]>(StringComparer.Ordinal);
+        var h = r.Group(g, "history");
+        foreach (var link in h.Children())
+        {
+            var ds = h.Dataset(link.Name);
+            var shape = r.Shape(ds, $"/training/history/{link.Name}", H5DataTypeClass.FloatingPoint, 8);
+            if (shape.Length != 1 || shape[0] > 1_000_000) throw r.Fail($"/training/history/{link.Name} must be a short 1-D series");
+            history[link.Name] = ds.Read<double[]>();
+        }
+        string date = r.String(g, "date", "/training");
+        if (!DateTimeOffset.TryParse(date, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
+            throw r.Fail($"/training@date '{date}' is not a date");
+        return new TrainingMetadata
+        {
+            Date = when,
+            Epochs = (int)r.Integer(g, "epochs", "/training"),
+            BestEpoch = (int)r.Integer(g, "best_epoch", "/training"),
+            Data = r.String(g, "data", "/training"),
+            Options = r.String(g, "options", "/training"),
+            Metrics = metrics,
+            History = history,
+        };
+    }
+}

@@ -1,0 +1,26 @@
+namespace MusicGenre.Nn.ModelFile;
+
+/// <summary>How a model was trained, stored with it for reports and reproducibility.</summary>
+public sealed record TrainingMetadata
+{
+    /// <summary>When training finished (UTC).</summary>
+    public DateTimeOffset Date { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Epochs run.</summary>
+    public int Epochs { get; init; }
+
+    /// <summary>1-based epoch whose weights were kept (best validation), 0 if unknown.</summary>
+    public int BestEpoch { get; init; }
+
+    /// <summary>Free text describing the data (feature file, number of songs and segments).</summary>
+    public string Data { get; init; } = "";
+
+    /// <summary>Free text describing the options (optimizer, lr, batch, seed, augmentations).</summary>
+    public string Options { get; init; } = "";
+
+    /// <summary>Final metrics (e.g. <c>val_loss</c>, <c>val_accuracy</c>, <c>train_loss</c>).</summary>
+    public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Per-epoch curves (e.g. <c>train_loss</c> → one value per epoch).</summary>
+    public IReadOnlyDictionary<string, double[]> History { get; init; } = new Dictionary<string, double[]>();
+}

@@ -1,0 +1,106 @@
+using MusicGenre.Nn.Architectures;
+using MusicGenre.Nn.Backends;
+using MusicGenre.Nn.ModelFile;
+using MusicGenre.Nn.Tensors;
+
+namespace MusicGenre.Nn.Training;
+
+/// <summary>
+/// Runs a trained model in eval mode (BatchNorm running statistics, no dropout): genre probabilities per segment and
+/// per song (mean of its segments' probabilities). Inputs are raw segments <c>[count, channels, mels, frames]</c>; the
+/// model's input normalisation is applied here. Not thread-safe (one predictor per thread).
+/// </summary>
+/// <example><code>
+/// using var predictor = new GenrePredictor(ModelFileReader.Read("model.h5"), threadCount: 1);
+/// float[] song = predictor.PredictSong(segments, count, frames);   // [classes], sums to 1
+/// </code></example>
+public sealed class GenrePredictor : IDisposable
+{
+    private readonly IBackend _backend;
+    private readonly GenreNetwork _net;
+    private readonly ArchitectureSpec _spec;
+    private readonly int _batchSize;
+
+    /// <summary>Builds the network of <paramref name="model"/> on <paramref name="device"/>.</summary>
+    /// <exception cref="ArgumentException">The model is inconsistent (all problems listed) or an option is out of range.</exception>
+    public GenrePredictor(GenreModel model, DeviceKind device = DeviceKind.Cpu, int threadCount = 1, int batchSize = 16)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var problems = model.Problems();
+        if (problems.Count > 0) throw new ArgumentException($"Model cannot be used: {string.Join("; ", problems)}.", nameof(model));
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batch size must be ≥ 1");
+        Model = model;
+        _spec = model.CreateSpec();
+        _batchSize = batchSize;
+        _backend = BackendFactory.Create(device, new BackendOptions { ThreadCount = threadCount });
+        _net = GenreNetwork.Build(_spec, _backend, 0);
+        _net.Load(model);
+    }
+
+    /// <summary>The model being run.</summary>
+    public GenreModel Model { get; }
+
+    /// <summary>Genre labels in output order.</summary>
+    public IReadOnlyList<string> Labels => Model.Labels;
+
+    /// <summary>Input channels the model expects.</summary>
+    public int Channels => _spec.InputChannels;
+
+    /// <summary>Mel bands the model expects.</summary>
+    public int Mels => _spec.Mels;
+
+    /// <summary>Frames per segment the model was trained on.</summary>
+    public int Frames => _spec.Frames;
+
+    /// <summary>Fewest frames a segment may have (shorter clips must be padded by the caller).</summary>
+    public int MinFrames => _spec.MinFrames;
+
+    /// <summary>
+    /// Probabilities <c>[count, classes]</c> for <paramref name="count"/> segments of <paramref name="frames"/> frames.
+    /// A fixed-length architecture takes the centre window when segments are longer than it needs.
+    /// </summary>
+    /// <exception cref="ArgumentException">Wrong sizes, or segments shorter than the model accepts.</exception>
+    public float[] PredictSegments(ReadOnlySpan<float> segments, int count, int frames)
+    {
+        // 1. Check sizes; choose the window the network sees.
+        int rows = _spec.InputChannels * _spec.Mels;
+        if (count < 0 || frames < 1 || segments.Length != (long)count * rows * frames)
+            throw new ArgumentException($"segments: {segments.Length} values, expected [{count}, {_spec.InputChannels}, {_spec.Mels}, {frames}].", nameof(segments));
+        int window = _spec.AcceptsAnyLength ? frames : Math.Min(frames, _spec.Frames);
+        _spec.CheckFrames(window);
+        int start = (frames - window) / 2, k = _spec.Classes;
+        var result = new float[count * k];
+        var host = new float[Math.Min(_batchSize, Math.Max(count, 1)) * rows * window];
+        // 2. Batches: crop + normalise on the host, forward in eval mode, softmax on the backend.
+        for (int b0 = 0; b0 < count; b0 += _batchSize)
+        {
+            int n = Math.Min(_batchSize, count - b0);
+            var hostSpan = host.AsSpan(0, n * rows * window);
+            for (int i = 0; i < n; i++)
+                for (int r = 0; r < rows; r++)
+                    segments.Slice(((b0 + i) * rows + r) * frames + start, window).CopyTo(hostSpan.Slice((i * rows + r) * window, window));
+            Model.Normalization.Apply(hostSpan, _spec.InputChannels, _spec.Mels, window);
+            using var x = _backend.FromHost(hostSpan, new Shape(n, _spec.InputChannels, _spec.Mels, window));
+            var logits = _net.Net.Forward(x, training: false);
+            using var probs = _backend.Allocate(logits.Shape);
+            _backend.Softmax(logits, probs);
+            probs.CopyTo(result.AsSpan(b0 * k, n * k));
+        }
+        return result;
+    }
+
+    /// <summary>Song-level probabilities <c>[classes]</c>: the mean of its segments' probabilities.</summary>
+    public float[] PredictSong(ReadOnlySpan<float> segments, int count, int frames)
+    {
+        if (count < 1) throw new ArgumentException("A song needs at least one segment.", nameof(count));
+        var per = PredictSegments(segments, count, frames);
+        int k = _spec.Classes;
+        var mean = new double[k];
+        for (int i = 0; i < count; i++)
+            for (int c = 0; c < k; c++) mean[c] += per[i * k + c];
+        return mean.Select(v => (float)(v / count)).ToArray();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _backend.Dispose();
+}

@@ -1,0 +1,149 @@
+using MusicGenre.Nn.Architectures;
+using MusicGenre.Nn.Initialization;
+using MusicGenre.Nn.ModelFile;
+using MusicGenre.Nn.Optimizers;
+
+namespace MusicGenre.Nn.Training;
+
+/// <summary>
+/// The mutable state of one training run (position, generators, partial sums, best weights, history) and its
+/// conversion to and from a <see cref="TrainingState"/> checkpoint.
+/// </summary>
+internal sealed class RunState(TrainerOptions options, SegmentSet data, ArchitectureSpec spec, GenreNetwork net,
+    Optimizer optimizer, InputNormalization normalization, int[] train, int[] validation)
+{
+    public required Rng Shuffle { get; init; }
+    public required Rng Augment { get; init; }
+    public int Epoch { get; set; }
+    public int StepInEpoch { get; set; }
+    public long GlobalStep { get; set; }
+    public int[] Order { get; set; } = [];
+    public double SumLoss { get; set; }
+    public long SumCorrect { get; set; }
+    public long Seen { get; set; }
+    public double BestLoss { get; private set; } = double.PositiveInfinity;
+    public double BestAccuracy { get; private set; } = double.NegativeInfinity;
+    public int BestEpoch { get; private set; }
+    public int BadEpochs { get; private set; }
+    public List<EpochMetrics> History { get; } = [];
+    private List<ModelTensor> _bestParameters = [], _bestBuffers = [];
+
+    /// <summary>Records the epoch just finished (<see cref="Epoch"/> still 0-based) if it beats the best; returns whether it did.</summary>
+    public bool UpdateBest(double loss, double accuracy)
+    {
+        bool better = options.Monitor == MonitorMetric.ValidationAccuracy
+            ? accuracy > BestAccuracy || accuracy == BestAccuracy && loss < BestLoss
+            : loss < BestLoss;
+        if (better)
+        {
+            BestLoss = loss; BestAccuracy = accuracy; BestEpoch = Epoch + 1; BadEpochs = 0;
+            _bestParameters = net.ExportParameters();
+            _bestBuffers = net.ExportBuffers();
+        }
+        else BadEpochs++;
+        return better;
+    }
+
+    /// <summary>The current model (weights as they are now).</summary>
+    public GenreModel Model(IReadOnlyList<ModelTensor> parameters, IReadOnlyList<ModelTensor> buffers) => new()
+    {
+        Architecture = spec.Name,
+        HyperParameters = spec.HyperParameters,
+        FeaturePreset = options.FeaturePreset,
+        Labels = options.Labels.ToArray(),
+        Parameters = parameters,
+        Buffers = buffers,
+        Normalization = normalization,
+        Training = Metadata(),
+    };
+
+    /// <summary>A checkpoint of the run as it is now.</summary>
+    public TrainingState Capture() => new()
+    {
+        Current = Model(net.ExportParameters(), net.ExportBuffers()),
+        OptimizerName = optimizer.GetType().Name,
+        OptimizerSteps = optimizer.StepCount,
+        OptimizerState = optimizer.State.Select(s => new ModelTensor(s.Name, s.Value.Shape.ToArray(), s.Value.ToArray())).ToList(),
+        ShuffleRng = Shuffle.GetState(),
+        AugmentRng = Augment.GetState(),
+        DropoutCalls = net.Dropouts.Select(d => d.CallCount).ToArray(),
+        BatchNormBatches = net.BatchNorms.Select(b => b.NumBatchesTracked).ToArray(),
+        Epoch = Epoch, StepInEpoch = StepInEpoch, GlobalStep = GlobalStep, Order = Order,
+        SumLoss = SumLoss, SumCorrect = SumCorrect, Seen = Seen,
+        BestLoss = BestLoss, BestAccuracy = BestAccuracy, BestEpoch = BestEpoch, BadEpochs = BadEpochs,
+        BestParameters = _bestParameters, BestBuffers = _bestBuffers,
+        History = History,
+        OptionsFingerprint = options.Fingerprint(),
+        DataFingerprint = data.Fingerprint(),
+    };
+
+    /// <summary>Continues from checkpoint <paramref name="s"/>, after checking it belongs to these options and data.</summary>
+    public void Restore(TrainingState s, string path)
+    {
+        // 1. Same run? Options, data and architecture must match exactly, or the resumed numbers would be meaningless.
+        if (s.OptionsFingerprint != options.Fingerprint())
+            throw new ModelFileException(path, $"checkpoint was written with other training options; delete it or use the same options.{Environment.NewLine}  checkpoint: {s.OptionsFingerprint}{Environment.NewLine}  now:        {options.Fingerprint()}");
+        if (s.DataFingerprint != data.Fingerprint())
+            throw new ModelFileException(path, "checkpoint was written for other training data (segments, labels or song ids differ); delete it or use the same data.");
+        if (s.OptimizerName != optimizer.GetType().Name || s.DropoutCalls.Length != net.Dropouts.Count || s.BatchNormBatches.Length != net.BatchNorms.Count)
+            throw new ModelFileException(path, "checkpoint does not match the network or optimizer being trained.");
+        if (s.Order.Length != 0 && s.Order.Length != train.Length || s.Epoch < 0 || s.StepInEpoch < 0)
+            throw new ModelFileException(path, "checkpoint position is inconsistent with the training split.");
+        // 2. Weights, running statistics, optimizer moments and step.
+        try
+        {
+            net.Load(s.Current);
+            GenreNetwork.Restore(optimizer.State.Select(t => (t.Name, t.Value)), s.OptimizerState, "optimizer state");
+        }
+        catch (InvalidDataException e) { throw new ModelFileException(path, e.Message, e); }
+        optimizer.StepCount = s.OptimizerSteps;
+        // 3. Generators and counters.
+        Shuffle.SetState(s.ShuffleRng);
+        Augment.SetState(s.AugmentRng);
+        for (int i = 0; i < net.Dropouts.Count; i++) net.Dropouts[i].CallCount = s.DropoutCalls[i];
+        for (int i = 0; i < net.BatchNorms.Count; i++) net.BatchNorms[i].NumBatchesTracked = s.BatchNormBatches[i];
+        // 4. Position, sums, best-so-far and history.
+        Epoch = s.Epoch; StepInEpoch = s.StepInEpoch; GlobalStep = s.GlobalStep; Order = s.Order;
+        SumLoss = s.SumLoss; SumCorrect = s.SumCorrect; Seen = s.Seen;
+        BestLoss = s.BestLoss; BestAccuracy = s.BestAccuracy; BestEpoch = s.BestEpoch; BadEpochs = s.BadEpochs;
+        _bestParameters = s.BestParameters.ToList(); _bestBuffers = s.BestBuffers.ToList();
+        History.Clear();
+        History.AddRange(s.History.Select(h => h with { Epochs = options.Epochs }));
+    }
+
+    /// <summary>The run's outcome: the best weights (or the current ones if no epoch finished).</summary>
+    public TrainingResult Result(bool stoppedEarly)
+    {
+        var parameters = _bestParameters.Count > 0 ? _bestParameters : net.ExportParameters();
+        var buffers = _bestParameters.Count > 0 ? _bestBuffers : net.ExportBuffers();
+        return new TrainingResult(Model(parameters, buffers), History.ToList(), BestEpoch, stoppedEarly, train.Length, validation.Length);
+    }
+
+    private TrainingMetadata Metadata()
+    {
+        var best = History.FirstOrDefault(h => h.Epoch == BestEpoch);
+        var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        if (best is not null)
+        {
+            metrics["train_loss"] = best.TrainLoss; metrics["train_accuracy"] = best.TrainAccuracy;
+            if (!double.IsNaN(best.ValidationLoss)) { metrics["val_loss"] = best.ValidationLoss; metrics["val_accuracy"] = best.ValidationAccuracy; }
+        }
+        return new TrainingMetadata
+        {
+            Date = DateTimeOffset.UtcNow,
+            Epochs = History.Count,
+            BestEpoch = BestEpoch,
+            Data = $"{options.DataDescription} segments={data.Count} songs={data.SongIds.Distinct().Count()} train={train.Length} val={validation.Length} shape=[{data.Channels},{data.Mels},{data.Frames}]".Trim(),
+            Options = options.Describe(),
+            Metrics = metrics,
+            History = new SortedDictionary<string, double[]>(StringComparer.Ordinal)
+            {
+                ["train_loss"] = History.Select(h => h.TrainLoss).ToArray(),
+                ["train_accuracy"] = History.Select(h => h.TrainAccuracy).ToArray(),
+                ["val_loss"] = History.Select(h => h.ValidationLoss).ToArray(),
+                ["val_accuracy"] = History.Select(h => h.ValidationAccuracy).ToArray(),
+                ["learning_rate"] = History.Select(h => (double)h.LearningRate).ToArray(),
+            },
+        };
+    }
+}

@@ -1,0 +1,255 @@
+using System.Diagnostics;
+using MusicGenre.Nn.Architectures;
+using MusicGenre.Nn.Backends;
+using MusicGenre.Nn.Initialization;
+using MusicGenre.Nn.Layers;
+using MusicGenre.Nn.Losses;
+using MusicGenre.Nn.ModelFile;
+using MusicGenre.Nn.Optimizers;
+using MusicGenre.Nn.Optimizers.Schedules;
+using MusicGenre.Nn.Tensors;
+
+namespace MusicGenre.Nn.Training;
+
+/// <summary>
+/// Trains a genre classifier on in-memory segments: song-level validation split, input normalisation from the
+/// training split, seeded shuffling/augmentation/dropout, the chosen optimizer and schedule, gradient clipping, early
+/// stopping, checkpoints that resume bit-exactly, and the best model as the result. With a fixed seed and thread
+/// count the CPU backend makes the whole run bitwise reproducible.
+/// </summary>
+/// <example><code>
+/// var result = new Trainer(new TrainerOptions { Epochs = 20, CheckpointPath = "run.ckpt.h5" })
+///     .Train(new SegmentSet(x, n, 1, 128, 130, labels, songIds), new Progress&lt;EpochMetrics&gt;(Console.WriteLine), ct);
+/// ModelFileWriter.Write("model.h5", result.Model);
+/// </code></example>
+public sealed partial class Trainer
+{
+    private const ulong SplitStream = 1, InitStream = 2, ShuffleStream = 3, DropoutStream = 4, AugmentStream = 5;
+
+    /// <summary>Validates <paramref name="options"/> (every problem in one <see cref="TrainerOptionsException"/>).</summary>
+    public Trainer(TrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+    }
+
+    /// <summary>The options of this trainer.</summary>
+    public TrainerOptions Options { get; }
+
+    /// <summary>Raised after every optimizer step with (global step, batch loss); for fine-grained progress.</summary>
+    public event Action<long, float>? StepCompleted;
+
+    /// <summary>
+    /// Runs training and returns the best model. Resumes from <see cref="TrainerOptions.CheckpointPath"/> when that file
+    /// exists (same options and data required). Cancelling saves a checkpoint at the current step (when a path is set)
+    /// and throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    /// <exception cref="TrainerOptionsException">The data does not fit the options (all problems listed).</exception>
+    /// <exception cref="ModelFileException">The checkpoint is unreadable or belongs to other options or data.</exception>
+    /// <exception cref="InvalidOperationException">The loss became NaN or infinite (learning rate too high).</exception>
+    public TrainingResult Train(SegmentSet data, IProgress<EpochMetrics>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var o = Options;
+        // 1. Architecture from the data's shape, checked together with the data.
+        var spec = CreateSpec(o, data);
+        int frames = spec.Frames;
+        // 2. Song-level split and normalisation statistics of the training side.
+        var (train, val) = SongSplit.Split(data, o.ValidationFraction, new Rng(SubSeed(o.Seed, SplitStream)));
+        if (train.Length == 0) TrainerOptions.Throw(["the training split is empty (too few songs for the validation fraction)"]);
+        var norm = ComputeNormalization(o.Normalization, data, train);
+        // 3. Network, optimizer, generators.
+        using var backend = BackendFactory.Create(o.Device, new BackendOptions { ThreadCount = o.ThreadCount });
+        var net = GenreNetwork.Build(spec, backend, SubSeed(o.Seed, DropoutStream));
+        net.Initialize(new Rng(SubSeed(o.Seed, InitStream)));
+        var optimizer = CreateOptimizer(o, backend, net.Net.Parameters);
+        var schedule = CreateSchedule(o);
+        var run = new RunState(o, data, spec, net, optimizer, norm, train, val)
+        {
+            Shuffle = new Rng(SubSeed(o.Seed, ShuffleStream)),
+            Augment = new Rng(SubSeed(o.Seed, AugmentStream)),
+        };
+        // 4. Resume when a checkpoint exists.
+        if (o.CheckpointPath is { } cp && File.Exists(cp)) run.Restore(CheckpointFile.Read(cp), cp);
+
+        var assembler = new BatchAssembler(data, frames, norm);
+        var batch = new Batch(Math.Min(o.BatchSize, Math.Max(train.Length, 1)), assembler.SegmentLength, spec.Classes);
+        var ce = new SoftmaxCrossEntropy(backend);
+        var softCe = new SoftTargetCrossEntropy(backend);
+        var inputs = new Dictionary<int, Tensor>();
+        int stepsPerEpoch = (train.Length + o.BatchSize - 1) / o.BatchSize;
+        bool stoppedEarly = false;
+        try
+        {
+            while (run.Epoch < o.Epochs)
+            {
+                if (o.Patience > 0 && run.BadEpochs >= o.Patience) { stoppedEarly = true; break; }
+                var clock = Stopwatch.StartNew();
+                // 5. This epoch's order (kept when resuming mid-epoch) and learning rate.
+                if (run.Order.Length == 0)
+                {
+                    run.Order = (int[])train.Clone();
+                    run.Shuffle.Shuffle(run.Order.AsSpan());
+                    run.StepInEpoch = 0; run.SumLoss = 0; run.SumCorrect = 0; run.Seen = 0;
+                }
+                optimizer.LearningRate = schedule.At(run.Epoch);
+                // 6. Steps: assemble (augment) → forward → loss → backward → clip → update.
+                while (run.StepInEpoch < stepsPerEpoch)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int start = run.StepInEpoch * o.BatchSize, size = Math.Min(o.BatchSize, train.Length - start);
+                    assembler.Fill(run.Order.AsSpan(start, size), batch, o.Augmentation, run.Augment);
+                    var x = Input(backend, inputs, batch, spec, frames);
+                    var logits = net.Net.Forward(x, training: true);
+                    float loss;
+                    Tensor dlogits;
+                    ReadOnlySpan<float> probs;
+                    if (batch.HasSoftTargets)
+                    {
+                        loss = softCe.Forward(logits, batch.SoftTargetBuffer.AsSpan(0, size * spec.Classes));
+                        dlogits = softCe.Backward();
+                        probs = softCe.Probabilities;
+                    }
+                    else
+                    {
+                        loss = ce.Forward(logits, batch.LabelSpan);
+                        dlogits = ce.Backward();
+                        probs = ce.Probabilities.ToArray();
+                    }
+                    if (!float.IsFinite(loss))
+                        throw new InvalidOperationException($"Training diverged: loss is {loss} at epoch {run.Epoch + 1}, step {run.StepInEpoch + 1}; lower the learning rate (now {optimizer.LearningRate}) or enable gradient clipping.");
+                    net.Net.Backward(dlogits, needInputGradient: false);
+                    if (o.GradientClipNorm > 0) GradientClipping.ClipGlobalNorm(net.Net.Parameters, o.GradientClipNorm);
+                    optimizer.Step();
+                    run.SumLoss += (double)loss * size;
+                    run.SumCorrect += CountCorrect(probs, batch.LabelSpan, spec.Classes);
+                    run.Seen += size;
+                    run.StepInEpoch++;
+                    run.GlobalStep++;
+                    StepCompleted?.Invoke(run.GlobalStep, loss);
+                    if (o.CheckpointPath is { } path && (o.CheckpointEverySteps > 0 && run.GlobalStep % o.CheckpointEverySteps == 0 || cancellationToken.IsCancellationRequested))
+                        CheckpointFile.Write(path, run.Capture());
+                }
+                // 7. Validation (eval mode), best-epoch bookkeeping, metrics, checkpoint.
+                var (valLoss, valAcc) = val.Length > 0 ? Evaluate(net, assembler, ce, inputs, val, o.BatchSize, spec, frames) : (double.NaN, double.NaN);
+                double trainLoss = run.SumLoss / run.Seen, trainAcc = (double)run.SumCorrect / run.Seen;
+                bool best = run.UpdateBest(val.Length > 0 ? valLoss : trainLoss, val.Length > 0 ? valAcc : trainAcc);
+                var metrics = new EpochMetrics(run.Epoch + 1, o.Epochs, trainLoss, trainAcc, valLoss, valAcc, optimizer.LearningRate, best, clock.Elapsed);
+                run.History.Add(metrics);
+                run.Epoch++;
+                run.Order = [];
+                run.StepInEpoch = 0;
+                if (o.CheckpointPath is { } cpPath) CheckpointFile.Write(cpPath, run.Capture());
+                progress?.Report(metrics);
+            }
+        }
+        finally
+        {
+            foreach (var t in inputs.Values) t.Dispose();
+        }
+        return run.Result(stoppedEarly);
+    }
+
+    private static ArchitectureSpec CreateSpec(TrainerOptions o, SegmentSet data)
+    {
+        var problems = new List<string>();
+        if (data.Count == 0) problems.Add("the segment set is empty");
+        int bad = Array.FindIndex(data.Labels, l => l >= o.Labels.Count);
+        if (bad >= 0) problems.Add($"segment {bad} has label {data.Labels[bad]}, but only {o.Labels.Count} genres are configured ({string.Join(", ", o.Labels)})");
+        var hp = new Dictionary<string, double>(o.HyperParameters)
+        {
+            ["channels"] = data.Channels, ["mels"] = data.Mels, ["classes"] = o.Labels.Count,
+        };
+        int frames = o.InputFrames > 0 ? o.InputFrames
+            : o.Architecture == ArchitectureCatalog.Default ? data.Frames
+            : (int)(o.HyperParameters.TryGetValue("frames", out double f) ? f : ArchitectureCatalog.Defaults(o.Architecture)["frames"]);
+        hp["frames"] = frames;
+        if (frames > data.Frames) problems.Add($"the network needs {frames} frames per segment, the segments have {data.Frames}");
+        ArchitectureSpec? spec = null;
+        try { spec = ArchitectureCatalog.Create(o.Architecture, hp); }
+        catch (ArgumentException e) { problems.Add(e.Message); }
+        TrainerOptions.Throw(problems);
+        return spec!;
+    }
+
+    private static InputNormalization ComputeNormalization(NormalizationMode mode, SegmentSet data, int[] train)
+    {
+        int rows = data.Channels * data.Mels;
+        var sum = new double[rows];
+        var sq = new double[rows];
+        foreach (int i in train)
+        {
+            var seg = data.Segment(i);
+            for (int r = 0; r < rows; r++)
+            {
+                double s = 0, q = 0;
+                foreach (float v in seg.Slice(r * data.Frames, data.Frames)) { s += v; q += (double)v * v; }
+                sum[r] += s; sq[r] += q;
+            }
+        }
+        return InputNormalization.FromSums(mode, sum, sq, (long)train.Length * data.Frames);
+    }
+
+    private static Optimizer CreateOptimizer(TrainerOptions o, IBackend backend, IReadOnlyList<Parameter> parameters) => o.Optimizer switch
+    {
+        OptimizerKind.Sgd => new Sgd(backend, parameters, o.LearningRate, o.Momentum, o.WeightDecay),
+        OptimizerKind.Adam => new Adam(backend, parameters, o.LearningRate, weightDecay: o.WeightDecay),
+        _ => Adam.AdamW(backend, parameters, o.LearningRate, weightDecay: o.WeightDecay),
+    };
+
+    private static ILearningRateSchedule CreateSchedule(TrainerOptions o) => o.Schedule switch
+    {
+        ScheduleKind.Cosine => new CosineSchedule(o.LearningRate, o.Epochs, 0f, o.WarmupEpochs),
+        ScheduleKind.Step => new StepSchedule(o.LearningRate, o.StepEpochs, o.StepGamma),
+        _ => new StepSchedule(o.LearningRate, int.MaxValue, 1f),
+    };
+
+    /// <summary>The input tensor for a batch (one cached tensor per batch size), filled from the host buffer.</summary>
+    private static Tensor Input(IBackend backend, Dictionary<int, Tensor> cache, Batch batch, ArchitectureSpec spec, int frames)
+    {
+        if (!cache.TryGetValue(batch.Size, out var x))
+            cache[batch.Size] = x = backend.Allocate(new Shape(batch.Size, spec.InputChannels, spec.Mels, frames));
+        x.CopyFrom(batch.InputSpan);
+        return x;
+    }
+
+    private static (double Loss, double Accuracy) Evaluate(GenreNetwork net, BatchAssembler assembler, SoftmaxCrossEntropy ce,
+        Dictionary<int, Tensor> inputs, int[] indices, int batchSize, ArchitectureSpec spec, int frames)
+    {
+        var batch = new Batch(Math.Min(batchSize, indices.Length), assembler.SegmentLength, spec.Classes);
+        double sumLoss = 0;
+        long correct = 0;
+        for (int start = 0; start < indices.Length; start += batchSize)
+        {
+            int size = Math.Min(batchSize, indices.Length - start);
+            assembler.Fill(indices.AsSpan(start, size), batch, null, null);
+            var logits = net.Net.Forward(Input(net.Backend, inputs, batch, spec, frames), training: false);
+            sumLoss += (double)ce.Forward(logits, batch.LabelSpan) * size;
+            correct += CountCorrect(ce.Probabilities.ToArray(), batch.LabelSpan, spec.Classes);
+        }
+        return (sumLoss / indices.Length, (double)correct / indices.Length);
+    }
+
+    private static int CountCorrect(ReadOnlySpan<float> probs, ReadOnlySpan<int> labels, int classes)
+    {
+        int correct = 0;
+        for (int n = 0; n < labels.Length; n++)
+        {
+            var row = probs.Slice(n * classes, classes);
+            int arg = 0;
+            for (int k = 1; k < classes; k++) if (row[k] > row[arg]) arg = k;
+            if (arg == labels[n]) correct++;
+        }
+        return correct;
+    }
+
+    /// <summary>A per-purpose seed: SplitMix64 of the run seed mixed with a stream number.</summary>
+    internal static ulong SubSeed(ulong seed, ulong stream)
+    {
+        ulong z = seed + stream * 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+}

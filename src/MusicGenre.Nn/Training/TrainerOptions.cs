@@ -1,0 +1,167 @@
+using System.Globalization;
+using MusicGenre.Nn.Architectures;
+using MusicGenre.Nn.Backends;
+using MusicGenre.Nn.ModelFile;
+
+namespace MusicGenre.Nn.Training;
+
+/// <summary>
+/// Everything that controls a training run. <see cref="Validate"/> checks all of it up front and reports every
+/// problem in one <see cref="TrainerOptionsException"/>.
+/// </summary>
+public sealed record TrainerOptions
+{
+    /// <summary>The 10 GTZAN genres in the project's order.</summary>
+    public static IReadOnlyList<string> GtzanGenres { get; } =
+        ["blues", "classical", "country", "disco", "hiphop", "jazz", "metal", "pop", "reggae", "rock"];
+
+    /// <summary>Architecture preset (<c>default</c> or <c>lachmish2016</c>).</summary>
+    public string Architecture { get; init; } = ArchitectureCatalog.Default;
+
+    /// <summary>Hyper-parameter overrides (e.g. <c>dense = 1024</c>, <c>width = 32</c>); channels, mels, frames and classes come from the data.</summary>
+    public IReadOnlyDictionary<string, double> HyperParameters { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Genre labels in output order (label i of the data is genre i).</summary>
+    public IReadOnlyList<string> Labels { get; init; } = GtzanGenres;
+
+    /// <summary>Feature preset the segments came from (stored in the model).</summary>
+    public string FeaturePreset { get; init; } = "librosa_default";
+
+    /// <summary>Frames fed to the network (0 = all of each segment for <c>default</c>, the preset's frames for <c>lachmish2016</c>); shorter than the segments means cropping.</summary>
+    public int InputFrames { get; init; }
+
+    /// <summary>Maximum number of epochs.</summary>
+    public int Epochs { get; init; } = 30;
+
+    /// <summary>Mini-batch size.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Base learning rate.</summary>
+    public float LearningRate { get; init; } = 1e-3f;
+
+    /// <summary>Optimizer.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdamW;
+
+    /// <summary>SGD momentum.</summary>
+    public float Momentum { get; init; } = 0.9f;
+
+    /// <summary>Weight decay (decoupled for AdamW, L2 otherwise).</summary>
+    public float WeightDecay { get; init; } = 1e-2f;
+
+    /// <summary>Learning-rate schedule.</summary>
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.Cosine;
+
+    /// <summary>Linear warm-up epochs for the cosine schedule.</summary>
+    public int WarmupEpochs { get; init; }
+
+    /// <summary>Epochs between decays for the step schedule.</summary>
+    public int StepEpochs { get; init; } = 10;
+
+    /// <summary>Decay factor for the step schedule.</summary>
+    public float StepGamma { get; init; } = 0.1f;
+
+    /// <summary>Clip gradients to this global L2 norm (0 = off).</summary>
+    public float GradientClipNorm { get; init; }
+
+    /// <summary>Seed of every random choice (split, init, shuffle, dropout, augmentation).</summary>
+    public ulong Seed { get; init; } = 1234;
+
+    /// <summary>Device (CPU by default; <c>Auto</c> tries CUDA, OpenCL, then CPU).</summary>
+    public DeviceKind Device { get; init; } = DeviceKind.Cpu;
+
+    /// <summary>CPU threads (results are bitwise reproducible for a fixed seed and thread count).</summary>
+    public int ThreadCount { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Share of each genre's songs held out for validation (0 = none: the best epoch is then the one with the lowest training loss).</summary>
+    public double ValidationFraction { get; init; } = 0.2;
+
+    /// <summary>Stop after this many epochs without improvement of <see cref="Monitor"/> (0 = never stop early).</summary>
+    public int Patience { get; init; } = 8;
+
+    /// <summary>Metric that picks the best epoch.</summary>
+    public MonitorMetric Monitor { get; init; } = MonitorMetric.ValidationLoss;
+
+    /// <summary>Input normalisation computed on the training split.</summary>
+    public NormalizationMode Normalization { get; init; } = NormalizationMode.PerMel;
+
+    /// <summary>Training augmentations.</summary>
+    public AugmentationOptions Augmentation { get; init; } = new();
+
+    /// <summary>Checkpoint file: written at every epoch end (and every <see cref="CheckpointEverySteps"/> steps and on cancellation); if it exists when training starts, training resumes from it. Null = no checkpoints.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Also checkpoint every this many optimizer steps (0 = epoch ends only).</summary>
+    public int CheckpointEverySteps { get; init; }
+
+    /// <summary>Free text describing the data, stored in the model's metadata.</summary>
+    public string DataDescription { get; init; } = "";
+
+    /// <summary>Throws <see cref="TrainerOptionsException"/> listing every invalid option.</summary>
+    public void Validate() => Throw(Problems());
+
+    /// <summary>Every invalid option (empty when valid).</summary>
+    public List<string> Problems()
+    {
+        var p = new List<string>();
+        if (!ArchitectureCatalog.Names.Contains(Architecture))
+            p.Add($"Architecture '{Architecture}' is unknown (known: {string.Join(", ", ArchitectureCatalog.Names)})");
+        else
+        {
+            var known = ArchitectureCatalog.Defaults(Architecture).Keys.ToHashSet();
+            foreach (var key in HyperParameters.Keys.Where(k => !known.Contains(k)))
+                p.Add($"HyperParameters: '{key}' is not a hyper-parameter of '{Architecture}' (known: {string.Join(", ", known)})");
+        }
+        if (Labels.Count < 2) p.Add($"Labels: need at least 2 genres (got {Labels.Count})");
+        if (Labels.Distinct(StringComparer.Ordinal).Count() != Labels.Count || Labels.Any(string.IsNullOrWhiteSpace))
+            p.Add("Labels must be distinct and non-empty");
+        if (string.IsNullOrWhiteSpace(FeaturePreset)) p.Add("FeaturePreset must be named");
+        if (InputFrames < 0) p.Add($"InputFrames must be ≥ 0 (got {InputFrames})");
+        if (Epochs is < 1 or > 100_000) p.Add($"Epochs must be in [1, 100000] (got {Epochs})");
+        if (BatchSize is < 1 or > 65_536) p.Add($"BatchSize must be in [1, 65536] (got {BatchSize})");
+        if (!(LearningRate > 0 && LearningRate <= 10)) p.Add(Inv($"LearningRate must be in (0, 10] (got {LearningRate})"));
+        if (!(Momentum >= 0 && Momentum < 1)) p.Add(Inv($"Momentum must be in [0, 1) (got {Momentum})"));
+        if (!(WeightDecay >= 0 && WeightDecay < 1)) p.Add(Inv($"WeightDecay must be in [0, 1) (got {WeightDecay})"));
+        if (!Enum.IsDefined(Optimizer)) p.Add($"Optimizer {Optimizer} is unknown");
+        if (!Enum.IsDefined(Schedule)) p.Add($"Schedule {Schedule} is unknown");
+        if (!Enum.IsDefined(Monitor)) p.Add($"Monitor {Monitor} is unknown");
+        if (!Enum.IsDefined(Normalization)) p.Add($"Normalization {Normalization} is unknown");
+        if (WarmupEpochs < 0 || WarmupEpochs >= Epochs && Schedule == ScheduleKind.Cosine && WarmupEpochs > 0)
+            p.Add($"WarmupEpochs must be ≥ 0 and below Epochs (got {WarmupEpochs})");
+        if (StepEpochs < 1) p.Add($"StepEpochs must be ≥ 1 (got {StepEpochs})");
+        if (!(StepGamma > 0 && StepGamma <= 1)) p.Add(Inv($"StepGamma must be in (0, 1] (got {StepGamma})"));
+        if (!(GradientClipNorm >= 0) || float.IsInfinity(GradientClipNorm)) p.Add(Inv($"GradientClipNorm must be finite and ≥ 0 (got {GradientClipNorm})"));
+        if (ThreadCount < 1) p.Add($"ThreadCount must be ≥ 1 (got {ThreadCount})");
+        if (!(ValidationFraction >= 0 && ValidationFraction < 1)) p.Add(Inv($"ValidationFraction must be in [0, 1) (got {ValidationFraction})"));
+        if (Patience < 0) p.Add($"Patience must be ≥ 0 (got {Patience})");
+        if (CheckpointEverySteps < 0) p.Add($"CheckpointEverySteps must be ≥ 0 (got {CheckpointEverySteps})");
+        if (CheckpointPath is { } cp)
+        {
+            string? dir = Path.GetDirectoryName(Path.GetFullPath(cp));
+            if (string.IsNullOrWhiteSpace(cp) || dir is null || !Directory.Exists(dir))
+                p.Add($"CheckpointPath '{cp}': folder does not exist");
+        }
+        if (Augmentation is null) p.Add("Augmentation must not be null (use AugmentationOptions.None)");
+        else p.AddRange(Augmentation.Problems());
+        return p;
+    }
+
+    /// <summary>The options that decide the numbers a run produces (everything but epochs-independent bookkeeping), to refuse resuming a checkpoint under different ones.</summary>
+    internal string Fingerprint() =>
+        Inv($"arch={Architecture};hp={string.Join(",", HyperParameters.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Inv($"{kv.Key}={kv.Value:R}")))};") +
+        Inv($"labels={string.Join(",", Labels)};frames={InputFrames};epochs={Epochs};batch={BatchSize};lr={LearningRate:R};opt={Optimizer};") +
+        Inv($"mom={Momentum:R};wd={WeightDecay:R};sched={Schedule};warm={WarmupEpochs};step={StepEpochs};gamma={StepGamma:R};clip={GradientClipNorm:R};") +
+        Inv($"seed={Seed};val={ValidationFraction:R};patience={Patience};monitor={Monitor};norm={Normalization};aug={Augmentation}");
+
+    /// <summary>A one-line summary for the model's metadata.</summary>
+    internal string Describe() =>
+        Inv($"arch={Architecture} optimizer={Optimizer} lr={LearningRate} wd={WeightDecay} schedule={Schedule} batch={BatchSize} epochs={Epochs} ") +
+        Inv($"clip={GradientClipNorm} seed={Seed} threads={ThreadCount} val={ValidationFraction} patience={Patience} monitor={Monitor} ") +
+        Inv($"norm={Normalization} aug=[{Augmentation}]");
+
+    internal static void Throw(List<string> problems)
+    {
+        if (problems.Count > 0) throw new TrainerOptionsException(problems);
+    }
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
