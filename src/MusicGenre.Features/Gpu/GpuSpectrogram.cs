@@ -1,0 +1,186 @@
+using ILGPU;
+using ILGPU.Runtime;
+using MusicGenre.Kernels.Spectral;
+
+namespace MusicGenre.Features.Gpu;
+
+/// <summary>
+/// Log-mel spectrogram on an ILGPU accelerator: framing + window → batched Stockham FFT (every frame at once) → power
+/// → mel projection → power_to_db with the top_db floor over the whole clip (or per segment). All intermediate data
+/// stays on the device; only the signal goes up and the mel/log-mel come back.
+/// </summary>
+/// <remarks>Kernels, window, twiddles and filterbank are loaded once per instance. Not thread-safe.</remarks>
+/// <example><code>
+/// using var device = GpuDevice.Open(GpuDeviceKind.Cuda)!;
+/// using var gpu = new GpuSpectrogram(device.Accelerator, settings);
+/// GpuSpectrogramResult r = gpu.Compute(samples);   // r.LogMel is [n_mels, frames]
+/// </code></example>
+internal sealed class GpuSpectrogram : IDisposable
+{
+    private readonly Accelerator _accelerator;
+    private readonly GpuSpectrogramSettings _settings;
+    private readonly GpuFft _fft;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _window, _basis;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _bandStart, _bandEnd;
+
+    private readonly Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, FrameParams> _frame;
+    private readonly Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> _power;
+    private readonly Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, MelParams> _mel;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> _rowMax;
+    private readonly Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MelParams> _db;
+
+    /// <summary>Uploads the plan (window, twiddles, filterbank) and loads the kernels.</summary>
+    /// <exception cref="ArgumentException">Invalid settings (all problems listed).</exception>
+    public GpuSpectrogram(Accelerator accelerator, GpuSpectrogramSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(accelerator);
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        _accelerator = accelerator;
+        _settings = settings;
+        _fft = new GpuFft(accelerator, settings.NFft);
+
+        // 1. Constant device data.
+        var (start, end) = SpectralScalar.NonZeroBands(settings.MelBasis, settings.NMels, settings.NFreq);
+        _window = accelerator.Allocate1D(settings.Window);
+        _basis = accelerator.Allocate1D(settings.MelBasis);
+        _bandStart = accelerator.Allocate1D(start);
+        _bandEnd = accelerator.Allocate1D(end);
+
+        // 2. Kernels (compiled once per accelerator by ILGPU's cache).
+        _frame = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, FrameParams>(SpectralKernels.FrameWindow);
+        _power = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(SpectralKernels.Power);
+        _mel = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, MelParams>(SpectralKernels.MelProject);
+        _rowMax = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(SpectralKernels.RowMax);
+        _db = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MelParams>(SpectralKernels.PowerToDb);
+    }
+
+    /// <summary>The settings this instance was built with.</summary>
+    public GpuSpectrogramSettings Settings => _settings;
+
+    /// <summary>Framing of a signal of <paramref name="length"/> samples.</summary>
+    /// <exception cref="ArgumentException">The signal is shorter than one frame / segment, or too short to reflect-pad.</exception>
+    public FrameParams Framing(int length)
+    {
+        var s = _settings;
+        int segLength = s.SegmentLength > 0 ? s.SegmentLength : length;
+        if (length < 1 || length < segLength)
+            throw new ArgumentException($"signal: {length} samples is shorter than one segment of {segLength}.", "signal");
+        int segments = s.SegmentLength > 0 ? 1 + (length - segLength) / s.SegmentHop : 1;
+        int pad = s.Center ? s.NFft / 2 : 0;
+        if (s.Center && s.ReflectPad && pad >= segLength)
+            throw new ArgumentException($"signal: reflect padding of {pad} needs more than {segLength} samples per segment.", "signal");
+        long padded = (long)segLength + 2L * pad;
+        if (padded < s.NFft)
+            throw new ArgumentException($"signal: {segLength} samples (padded {padded}) is shorter than n_fft {s.NFft}.", "signal");
+        int frames = checked((int)(1 + (padded - s.NFft) / s.Hop));
+        return new FrameParams(s.NFft, s.Hop, pad, s.ReflectPad ? FrameParams.PadReflect : FrameParams.PadConstant,
+            segLength, s.SegmentLength > 0 ? s.SegmentHop : 0, segments, frames);
+    }
+
+    /// <summary>The full complex STFT, frame-major <c>[frames, NFft]</c> (re, im), for tests and diagnostics.</summary>
+    public (float[] Re, float[] Im, FrameParams Framing) Stft(ReadOnlySpan<float> signal)
+    {
+        FrameParams p = Framing(signal.Length);
+        using var x = _accelerator.Allocate1D(signal.ToArray());
+        var (re, im, scratchRe, scratchIm) = AllocateFft(p.TotalFrames);
+        using (scratchRe) using (scratchIm) using (re) using (im)
+        {
+            var (outRe, outIm) = RunFft(x.View, p, re, im, scratchRe, scratchIm);
+            return (outRe.GetAsArray1D(), outIm.GetAsArray1D(), p);
+        }
+    }
+
+    /// <summary>Mel power and log-mel of <paramref name="signal"/> (float32 mono at the preset's rate).</summary>
+    /// <exception cref="ArgumentException">The signal is too short for one frame.</exception>
+    public GpuSpectrogramResult Compute(ReadOnlySpan<float> signal)
+    {
+        var s = _settings;
+        FrameParams p = Framing(signal.Length);
+        int frames = p.TotalFrames;
+        MelParams mp = DbParams(p.FramesPerSegment, p.Segments);
+
+        using var x = _accelerator.Allocate1D(signal.ToArray());
+        var (re, im, scratchRe, scratchIm) = AllocateFft(frames);
+        using (re) using (im) using (scratchRe) using (scratchIm)
+        {
+            // 1. Framing, window and FFT of every frame.
+            var (outRe, outIm) = RunFft(x.View, p, re, im, scratchRe, scratchIm);
+
+            // 2. Power of the one-sided spectrum, [frames, nFreq] (reuses the other ping-pong buffer).
+            var power = ReferenceEquals(outRe, re) ? scratchRe : re;
+            _power(new Index2D(s.NFreq, frames), outRe.View, outIm.View, power.View, s.NFft, s.NFreq, frames);
+
+            // 3. Mel projection into [segments, mels, frames per segment].
+            using var mel = _accelerator.Allocate1D<float>((long)frames * s.NMels);
+            _mel(new Index2D(s.NMels, frames), power.View, _basis.View, _bandStart.View, _bandEnd.View, mel.View, mp);
+
+            // 4. Per-segment max and dB (top_db floor over each whole segment).
+            using var db = _accelerator.Allocate1D<float>((long)frames * s.NMels);
+            RunDb(mel.View, db.View, mp);
+
+            return new GpuSpectrogramResult(mel.GetAsArray1D(), db.GetAsArray1D(), p.Segments, s.NMels, p.FramesPerSegment);
+        }
+    }
+
+    /// <summary>
+    /// power_to_db of an existing mel power array <c>[segments, NMels, frames]</c> with this instance's amin/ref/top_db
+    /// (the floor and ref=max are taken per segment).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="mel"/> is empty or not a multiple of segments·NMels.</exception>
+    public float[] PowerToDb(ReadOnlySpan<float> mel, int segments = 1)
+    {
+        var s = _settings;
+        if (segments < 1 || mel.Length == 0 || mel.Length % ((long)segments * s.NMels) != 0)
+            throw new ArgumentException($"mel: {mel.Length} values is not [{segments}, {s.NMels}, frames].", nameof(mel));
+        int fps = mel.Length / (segments * s.NMels);
+        using var src = _accelerator.Allocate1D(mel.ToArray());
+        using var db = _accelerator.Allocate1D<float>(mel.Length);
+        RunDb(src.View, db.View, DbParams(fps, segments));
+        return db.GetAsArray1D();
+    }
+
+    private MelParams DbParams(int framesPerSegment, int segments)
+    {
+        var s = _settings;
+        return new MelParams(s.NFreq, s.NMels, framesPerSegment, segments, s.Amin, 10f * MathF.Log10(Math.Max(s.Amin, s.Ref)),
+            s.RefIsMax ? 1 : 0, float.IsNaN(s.TopDb) ? 0f : s.TopDb);
+    }
+
+    // Max per segment in two deterministic stages (per mel row, then per segment), then dB.
+    private void RunDb(ArrayView<float> mel, ArrayView<float> db, MelParams mp)
+    {
+        int rows = mp.Segments * mp.NMels;
+        using var rowMax = _accelerator.Allocate1D<float>(rows);
+        using var segMax = _accelerator.Allocate1D<float>(mp.Segments);
+        _rowMax(new Index1D(rows), mel, rowMax.View, rows, mp.FramesPerSegment);
+        _rowMax(new Index1D(mp.Segments), rowMax.View, segMax.View, mp.Segments, mp.NMels);
+        _db(new Index2D(mp.SegmentSize, mp.Segments), mel, segMax.View, db, mp);
+    }
+
+    private (MemoryBuffer1D<float, Stride1D.Dense>, MemoryBuffer1D<float, Stride1D.Dense>, MemoryBuffer1D<float, Stride1D.Dense>, MemoryBuffer1D<float, Stride1D.Dense>) AllocateFft(int frames)
+    {
+        long n = (long)frames * _settings.NFft;
+        return (_accelerator.Allocate1D<float>(n), _accelerator.Allocate1D<float>(n), _accelerator.Allocate1D<float>(n), _accelerator.Allocate1D<float>(n));
+    }
+
+    // Frames into (re, im), then ping-pongs the Stockham passes; returns the buffers holding the spectrum.
+    private (MemoryBuffer1D<float, Stride1D.Dense> Re, MemoryBuffer1D<float, Stride1D.Dense> Im) RunFft(
+        ArrayView<float> signal, FrameParams p,
+        MemoryBuffer1D<float, Stride1D.Dense> re, MemoryBuffer1D<float, Stride1D.Dense> im,
+        MemoryBuffer1D<float, Stride1D.Dense> scratchRe, MemoryBuffer1D<float, Stride1D.Dense> scratchIm)
+    {
+        _frame(new Index2D(p.NFft, p.TotalFrames), signal, _window.View, re.View, im.View, p);
+        return _fft.Forward(re.View, im.View, scratchRe.View, scratchIm.View, p.TotalFrames) ? (scratchRe, scratchIm) : (re, im);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _window.Dispose();
+        _fft.Dispose();
+        _basis.Dispose();
+        _bandStart.Dispose();
+        _bandEnd.Dispose();
+    }
+}

@@ -1,0 +1,7 @@
+namespace MusicGenre.Features.Gpu;
+
+/// <summary>
+/// Output of <see cref="GpuSpectrogram.Compute"/>: mel power and its dB, both <c>[Segments, NMels, Frames]</c>
+/// row-major (librosa's <c>[n_mels, frames]</c> when there is one segment).
+/// </summary>
+internal sealed record GpuSpectrogramResult(float[] MelSpec, float[] LogMel, int Segments, int NMels, int Frames);

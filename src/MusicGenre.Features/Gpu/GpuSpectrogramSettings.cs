@@ -1,0 +1,69 @@
+namespace MusicGenre.Features.Gpu;
+
+/// <summary>
+/// Everything the GPU spectrogram needs, as plain arrays (built from a feature preset by the caller or by the CPU
+/// path's window/filterbank builders). Frames follow librosa: with <see cref="Center"/> the signal is padded by
+/// <c>NFft / 2</c> on both sides (zeros or numpy 'reflect'), frame t covers <c>[t·Hop, t·Hop + NFft)</c> of the padded
+/// signal. With <see cref="SegmentLength"/> &gt; 0 the signal is first cut into segments of that length every
+/// <see cref="SegmentHop"/> samples, each transformed and dB-scaled on its own (the 2016 <c>seed_exact</c> recipe).
+/// </summary>
+internal sealed record GpuSpectrogramSettings
+{
+    /// <summary>FFT length (any n ≥ 1; 2/3/5/7-smooth lengths are fastest).</summary>
+    public required int NFft { get; init; }
+
+    /// <summary>Frame hop in samples.</summary>
+    public required int Hop { get; init; }
+
+    /// <summary>Window already centred and zero-padded to <see cref="NFft"/> (librosa's periodic window).</summary>
+    public required float[] Window { get; init; }
+
+    /// <summary>True pads each segment by NFft/2 on both sides (librosa center=True).</summary>
+    public bool Center { get; init; } = true;
+
+    /// <summary>True: numpy 'reflect' padding; false: zeros ('constant').</summary>
+    public bool ReflectPad { get; init; }
+
+    /// <summary>Mel filterbank <c>[NMels, NFft/2 + 1]</c>, row-major.</summary>
+    public required float[] MelBasis { get; init; }
+
+    /// <summary>Mel band count.</summary>
+    public required int NMels { get; init; }
+
+    /// <summary>power_to_db amin.</summary>
+    public float Amin { get; init; } = 1e-10f;
+
+    /// <summary>power_to_db fixed reference power (ignored when <see cref="RefIsMax"/>).</summary>
+    public float Ref { get; init; } = 1f;
+
+    /// <summary>True: the reference is each segment's max (librosa ref=np.max).</summary>
+    public bool RefIsMax { get; init; }
+
+    /// <summary>power_to_db top_db (≤ 0 or NaN: no floor).</summary>
+    public float TopDb { get; init; } = 80f;
+
+    /// <summary>Segment length in samples (0: the whole signal is one segment).</summary>
+    public int SegmentLength { get; init; }
+
+    /// <summary>Samples between segment starts (used when <see cref="SegmentLength"/> &gt; 0).</summary>
+    public int SegmentHop { get; init; }
+
+    /// <summary>Bins of the one-sided spectrum.</summary>
+    public int NFreq => NFft / 2 + 1;
+
+    /// <summary>Throws one <see cref="ArgumentException"/> listing every problem.</summary>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (NFft < 1) problems.Add($"NFft must be >= 1 (got {NFft})");
+        if (Hop < 1) problems.Add($"Hop must be >= 1 (got {Hop})");
+        if (Window is null || Window.Length != NFft) problems.Add($"Window must have NFft = {NFft} values (got {Window?.Length})");
+        if (NMels < 1) problems.Add($"NMels must be >= 1 (got {NMels})");
+        if (MelBasis is null || MelBasis.Length != (long)NMels * NFreq) problems.Add($"MelBasis must be [{NMels}, {NFreq}] (got {MelBasis?.Length} values)");
+        if (!(Amin > 0)) problems.Add($"Amin must be > 0 (got {Amin})");
+        if (!RefIsMax && !(Ref > 0)) problems.Add($"Ref must be > 0 (got {Ref})");
+        if (SegmentLength < 0) problems.Add($"SegmentLength must be >= 0 (got {SegmentLength})");
+        if (SegmentLength > 0 && SegmentHop < 1) problems.Add($"SegmentHop must be >= 1 when segmenting (got {SegmentHop})");
+        if (problems.Count > 0) throw new ArgumentException("Invalid GPU spectrogram settings: " + string.Join("; ", problems) + ".");
+    }
+}
