@@ -1,0 +1,23 @@
+namespace MusicGenre.Data.FeatureStore;
+
+/// <summary>
+/// Names inside a feature store file (HDF5, readable with h5py):
+/// <code>
+/// /features       float32 [n_segments, n_mels, frames]  chunked one segment per chunk, shuffle + deflate
+/// /labels         int32   [n_segments]                  genre index of each segment
+/// /segment_song   int32   [n_segments]                  song index of each segment
+/// /genres         string  [n_genres]
+/// /songs/id, /songs/path, /songs/artist   string [n_songs]
+/// /songs/label, /songs/first_segment, /songs/segment_count   int32 [n_songs]
+/// root attributes: format, format_version, n_mels, frames, sample_rate, segment_seconds, preset, preset_&lt;param&gt;...
+/// </code>
+/// </summary>
+internal static class FeatureStoreLayout
+{
+    public const string Format = "musicgenre-features";
+    public const int Version = 1;
+    public const string Features = "features", Labels = "labels", SegmentSong = "segment_song", Genres = "genres";
+    public const string Songs = "songs", SongId = "id", SongPath = "path", SongArtist = "artist", SongLabel = "label",
+        SongFirst = "first_segment", SongCount = "segment_count";
+    public const string PresetPrefix = "preset_";
+}

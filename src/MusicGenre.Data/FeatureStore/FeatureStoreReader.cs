@@ -1,0 +1,189 @@
+using PureHDF;
+using PureHDF.Selections;
+using PureHDF.VOL.Native;
+
+namespace MusicGenre.Data.FeatureStore;
+
+/// <summary>
+/// Reads a feature store: the header, per-segment labels and song index, the song table, and features by segment
+/// (random access, for training batches) or by song (all its segments, for song-level evaluation). Reads are serialised
+/// by a lock, so one reader may be shared by threads. Dispose to close the file.
+/// </summary>
+public sealed class FeatureStoreReader : IDisposable
+{
+    private readonly NativeFile _file;
+    private readonly IH5Dataset _features;
+    private readonly Lock _gate = new();
+
+    private FeatureStoreReader(string path, NativeFile file)
+    {
+        Path = path;
+        _file = file;
+        Header = ReadHeader();
+        _features = Dataset(FeatureStoreLayout.Features);
+        Labels = Dataset(FeatureStoreLayout.Labels).Read<int[]>();
+        SegmentSong = Dataset(FeatureStoreLayout.SegmentSong).Read<int[]>();
+        Songs = ReadSongs();
+        Check();
+    }
+
+    /// <summary>The store's file.</summary>
+    public string Path { get; }
+
+    /// <summary>Genre names, shape, segment length and preset.</summary>
+    public FeatureStoreHeader Header { get; }
+
+    /// <summary>Genre index of each segment.</summary>
+    public IReadOnlyList<int> Labels { get; }
+
+    /// <summary>Song index (into <see cref="Songs"/>) of each segment.</summary>
+    public IReadOnlyList<int> SegmentSong { get; }
+
+    /// <summary>The songs, each with its consecutive segment range.</summary>
+    public IReadOnlyList<StoreSong> Songs { get; }
+
+    /// <summary>Number of segments.</summary>
+    public int SegmentCount => Labels.Count;
+
+    /// <summary>Opens a store and reads its index (not its features).</summary>
+    /// <example><code>using var store = FeatureStoreReader.Open("features.h5"); store.ReadSegment(7, buffer);</code></example>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="FeatureStoreException">The file is not HDF5, not a MusicGenre feature store, or inconsistent.</exception>
+    public static FeatureStoreReader Open(string path)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(full)) throw new FileNotFoundException($"feature store not found: {full}", full);
+        NativeFile file;
+        try { file = H5File.OpenRead(full); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new FeatureStoreException(full, $"not a readable HDF5 file ({e.Message})", e);
+        }
+        try { return new FeatureStoreReader(full, file); }
+        catch (Exception e) when (e is not FeatureStoreException and not OutOfMemoryException)
+        {
+            file.Dispose();
+            throw new FeatureStoreException(full, $"not a MusicGenre feature store ({e.Message})", e);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads segment <paramref name="segment"/> into <paramref name="destination"/> (<c>[Mels, Frames]</c>, row-major).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The segment index is outside the store.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <see cref="FeatureStoreHeader.SegmentLength"/>.</exception>
+    public void ReadSegment(int segment, Span<float> destination) => ReadSegments(segment, 1, destination);
+
+    /// <summary>Reads <paramref name="count"/> consecutive segments into <paramref name="destination"/> (<c>[count, Mels, Frames]</c>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range is outside the store.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too short.</exception>
+    public void ReadSegments(int first, int count, Span<float> destination)
+    {
+        // 1. Validate the range and the destination.
+        if (first < 0 || count < 0 || (long)first + count > SegmentCount)
+            throw new ArgumentOutOfRangeException(nameof(first), $"segments [{first}, {(long)first + count}) are outside the store's 0..{SegmentCount} ({Path})");
+        long needed = (long)count * Header.SegmentLength;
+        if (destination.Length < needed)
+            throw new ArgumentException($"destination holds {destination.Length} floats, {needed} needed for {count} segment(s)", nameof(destination));
+        if (count == 0) return;
+
+        // 2. Read the hyperslab [first, first + count) × all mels × all frames.
+        var selection = new HyperslabSelection(3,
+            starts: [(ulong)first, 0, 0],
+            blocks: [(ulong)count, (ulong)Header.Mels, (ulong)Header.Frames]);
+        float[] buffer;
+        lock (_gate) buffer = _features.Read<float[]>(fileSelection: selection, memoryDims: [(ulong)needed]);
+        buffer.AsSpan(0, (int)needed).CopyTo(destination);
+    }
+
+    /// <summary>All segments of song <paramref name="song"/>, flat <c>[SegmentCount, Mels, Frames]</c>.</summary>
+    public float[] ReadSong(int song)
+    {
+        if ((uint)song >= (uint)Songs.Count)
+            throw new ArgumentOutOfRangeException(nameof(song), $"song {song} is outside the store's 0..{Songs.Count - 1} ({Path})");
+        var s = Songs[song];
+        var result = new float[(long)s.SegmentCount * Header.SegmentLength];
+        ReadSegments(s.FirstSegment, s.SegmentCount, result);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _file.Dispose();
+
+    private IH5Dataset Dataset(string name) =>
+        _file.LinkExists(name) ? _file.Dataset(name) : throw new FeatureStoreException(Path, $"dataset '/{name}' is missing");
+
+    private FeatureStoreHeader ReadHeader()
+    {
+        // 1. The format tag guards against opening some other HDF5 file.
+        string format = _file.AttributeExists("format") ? ReadAttribute(_file.Attribute("format")) as string ?? "" : "";
+        if (format != FeatureStoreLayout.Format)
+            throw new FeatureStoreException(Path, $"root attribute 'format' is '{format}', expected '{FeatureStoreLayout.Format}'");
+
+        // 2. Fixed attributes, then every preset_* attribute.
+        var parameters = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var attribute in _file.Attributes())
+            if (attribute.Name.StartsWith(FeatureStoreLayout.PresetPrefix, StringComparison.Ordinal))
+                parameters[attribute.Name[FeatureStoreLayout.PresetPrefix.Length..]] = ReadAttribute(attribute);
+        return new FeatureStoreHeader(
+            GenreNames: Dataset(FeatureStoreLayout.Genres).Read<string[]>(),
+            Mels: Convert.ToInt32(Attr("n_mels")),
+            Frames: Convert.ToInt32(Attr("frames")),
+            SampleRate: Convert.ToInt32(Attr("sample_rate")),
+            SegmentSeconds: Convert.ToDouble(Attr("segment_seconds")),
+            PresetName: Attr("preset") as string ?? "",
+            PresetParameters: parameters);
+    }
+
+    private object Attr(string name) =>
+        _file.AttributeExists(name) ? ReadAttribute(_file.Attribute(name)) : throw new FeatureStoreException(Path, $"root attribute '{name}' is missing");
+
+    /// <summary>A scalar attribute as string, long or double, dispatched on its stored type (PureHDF reinterprets bytes otherwise).</summary>
+    private object ReadAttribute(IH5Attribute a) => a.Type.Class switch
+    {
+        H5DataTypeClass.String or H5DataTypeClass.VariableLength => a.Read<string>(),
+        H5DataTypeClass.FixedPoint => a.Type.Size == 8 ? a.Read<long>() : a.Read<int>(),
+        H5DataTypeClass.FloatingPoint => a.Type.Size == 8 ? a.Read<double>() : a.Read<float>(),
+        _ => throw new FeatureStoreException(Path, $"attribute '{a.Name}' has unsupported type {a.Type.Class}"),
+    };
+
+    private StoreSong[] ReadSongs()
+    {
+        var group = _file.LinkExists(FeatureStoreLayout.Songs) ? _file.Group(FeatureStoreLayout.Songs) : throw new FeatureStoreException(Path, "group '/songs' is missing");
+        string[] ids = group.Dataset(FeatureStoreLayout.SongId).Read<string[]>();
+        string[] paths = group.Dataset(FeatureStoreLayout.SongPath).Read<string[]>();
+        string[] artists = group.Dataset(FeatureStoreLayout.SongArtist).Read<string[]>();
+        int[] labels = group.Dataset(FeatureStoreLayout.SongLabel).Read<int[]>();
+        int[] first = group.Dataset(FeatureStoreLayout.SongFirst).Read<int[]>();
+        int[] count = group.Dataset(FeatureStoreLayout.SongCount).Read<int[]>();
+        int n = ids.Length;
+        if (paths.Length != n || artists.Length != n || labels.Length != n || first.Length != n || count.Length != n)
+            throw new FeatureStoreException(Path, "the /songs datasets have different lengths");
+        var songs = new StoreSong[n];
+        for (int i = 0; i < n; i++) songs[i] = new StoreSong(ids[i], paths[i], artists[i], labels[i], first[i], count[i]);
+        return songs;
+    }
+
+    private void Check()
+    {
+        // The index must be self-consistent: shapes agree, songs tile the segments in order, labels match their song's.
+        var dims = _features.Space.Dimensions;
+        if (dims.Length != 3 || (int)dims[1] != Header.Mels || (int)dims[2] != Header.Frames || (long)dims[0] != Labels.Count || SegmentSong.Count != Labels.Count)
+            throw new FeatureStoreException(Path, $"/features has shape [{string.Join(", ", dims)}], expected [{Labels.Count}, {Header.Mels}, {Header.Frames}] with {SegmentSong.Count} song indices");
+        int next = 0;
+        for (int s = 0; s < Songs.Count; s++)
+        {
+            var song = Songs[s];
+            if (song.FirstSegment != next || song.SegmentCount < 0 || (uint)song.Label >= (uint)Header.GenreNames.Count)
+                throw new FeatureStoreException(Path, $"song {s} ('{song.SongId}') has first segment {song.FirstSegment} (expected {next}), {song.SegmentCount} segments, label {song.Label}");
+            for (int k = song.FirstSegment; k < song.FirstSegment + song.SegmentCount; k++)
+                if (k >= Labels.Count || SegmentSong[k] != s || Labels[k] != song.Label)
+                    throw new FeatureStoreException(Path, $"segment {k} does not belong to song {s} ('{song.SongId}') as the index says");
+            next += song.SegmentCount;
+        }
+        if (next != Labels.Count) throw new FeatureStoreException(Path, $"songs cover {next} segments, the store has {Labels.Count}");
+    }
+}

@@ -1,0 +1,128 @@
+using PureHDF;
+using PureHDF.Filters;
+using PureHDF.Selections;
+using PureHDF.VOL.Native;
+
+namespace MusicGenre.Data.FeatureStore;
+
+/// <summary>
+/// Writes a feature store (layout in <see cref="FeatureStoreLayout"/>) song by song, so only one song's features are in
+/// memory at a time. The file appears atomically: it is written to a temp file beside the target and renamed.
+/// </summary>
+public static class FeatureStoreWriter
+{
+    /// <summary>
+    /// Writes <paramref name="songs"/> (in store order; each song's <see cref="StoreSong.FirstSegment"/> must follow the previous
+    /// song's segments) and asks <paramref name="songFeatures"/> for each song's features, flat
+    /// <c>[SegmentCount, Mels, Frames]</c>, in that order.
+    /// </summary>
+    /// <example><code>FeatureStoreWriter.Write("features.h5", header, songs, i => spool.ReadFeatures(i));</code></example>
+    /// <exception cref="ArgumentException">Invalid header, songs out of order, labels out of range, no segments, or a
+    /// feature block of the wrong length.</exception>
+    public static void Write(string path, FeatureStoreHeader header, IReadOnlyList<StoreSong> songs,
+        Func<int, ReadOnlyMemory<float>> songFeatures, CancellationToken cancellationToken = default)
+    {
+        // 1. Validate everything before touching the disk.
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(songs);
+        ArgumentNullException.ThrowIfNull(songFeatures);
+        header.Validate();
+        int segments = ValidateSongs(header, songs);
+
+        // 2. Per-segment and per-song index datasets (small: written eagerly).
+        var labels = new int[segments];
+        var segmentSong = new int[segments];
+        for (int s = 0; s < songs.Count; s++)
+            for (int k = 0; k < songs[s].SegmentCount; k++)
+            {
+                labels[songs[s].FirstSegment + k] = songs[s].Label;
+                segmentSong[songs[s].FirstSegment + k] = s;
+            }
+
+        // 3. The features dataset is declared with its final shape and filled song by song (one segment per chunk).
+        var filters = new List<H5Filter> { new(ShuffleFilter.Id), new(DeflateFilter.Id, new() { [DeflateFilter.COMPRESSION_LEVEL] = 6 }) };
+        var features = new H5Dataset<float[]>(
+            fileDims: [(ulong)segments, (ulong)header.Mels, (ulong)header.Frames],
+            chunks: [1u, (uint)header.Mels, (uint)header.Frames],
+            datasetCreation: new H5DatasetCreation(Filters: filters));
+
+        var file = new H5File
+        {
+            [FeatureStoreLayout.Features] = features,
+            [FeatureStoreLayout.Labels] = labels,
+            [FeatureStoreLayout.SegmentSong] = segmentSong,
+            [FeatureStoreLayout.Genres] = header.GenreNames.ToArray(),
+            [FeatureStoreLayout.Songs] = new H5Group
+            {
+                [FeatureStoreLayout.SongId] = songs.Select(s => s.SongId).ToArray(),
+                [FeatureStoreLayout.SongPath] = songs.Select(s => s.Path).ToArray(),
+                [FeatureStoreLayout.SongArtist] = songs.Select(s => s.Artist ?? "").ToArray(),
+                [FeatureStoreLayout.SongLabel] = songs.Select(s => s.Label).ToArray(),
+                [FeatureStoreLayout.SongFirst] = songs.Select(s => s.FirstSegment).ToArray(),
+                [FeatureStoreLayout.SongCount] = songs.Select(s => s.SegmentCount).ToArray(),
+            },
+        };
+        WriteAttributes(file.Attributes, header);
+
+        // 4. Stream the songs into a temp file, then rename it over the target.
+        string fullPath = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        string temp = $"{fullPath}.tmp-{Guid.NewGuid():N}";
+        try
+        {
+            using (var writer = file.BeginWrite(temp))
+            {
+                for (int s = 0; s < songs.Count; s++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var song = songs[s];
+                    if (song.SegmentCount == 0) continue;
+                    ReadOnlyMemory<float> block = songFeatures(s);
+                    long expected = (long)song.SegmentCount * header.SegmentLength;
+                    if (block.Length != expected)
+                        throw new ArgumentException($"features of song '{song.SongId}' have {block.Length} floats, expected {expected} ({song.SegmentCount} × {header.Mels} × {header.Frames})", nameof(songFeatures));
+                    var fileSelection = new HyperslabSelection(3,
+                        starts: [(ulong)song.FirstSegment, 0, 0],
+                        blocks: [(ulong)song.SegmentCount, (ulong)header.Mels, (ulong)header.Frames]);
+                    writer.Write(features, block.ToArray(), fileSelection: fileSelection);
+                }
+            }
+            File.Move(temp, fullPath, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    private static int ValidateSongs(FeatureStoreHeader header, IReadOnlyList<StoreSong> songs)
+    {
+        long next = 0;
+        var problems = new List<string>();
+        foreach (var song in songs)
+        {
+            if (song.FirstSegment != next) problems.Add($"song '{song.SongId}' starts at segment {song.FirstSegment}, expected {next}");
+            if (song.SegmentCount < 0) problems.Add($"song '{song.SongId}' has {song.SegmentCount} segments");
+            if ((uint)song.Label >= (uint)header.GenreNames.Count) problems.Add($"song '{song.SongId}' has label {song.Label}, outside 0..{header.GenreNames.Count - 1}");
+            next = song.FirstSegment + (long)Math.Max(0, song.SegmentCount);
+            if (problems.Count >= 5) break;
+        }
+        if (problems.Count == 0 && next == 0) problems.Add("no segments to write");
+        if (problems.Count == 0 && next > int.MaxValue) problems.Add($"{next} segments exceed the format's int32 index");
+        if (problems.Count > 0) throw new ArgumentException("Invalid feature store songs: " + string.Join("; ", problems), nameof(songs));
+        return (int)next;
+    }
+
+    private static void WriteAttributes(IDictionary<string, object> attributes, FeatureStoreHeader header)
+    {
+        attributes["format"] = FeatureStoreLayout.Format;
+        attributes["format_version"] = FeatureStoreLayout.Version;
+        attributes["n_mels"] = header.Mels;
+        attributes["frames"] = header.Frames;
+        attributes["sample_rate"] = header.SampleRate;
+        attributes["segment_seconds"] = header.SegmentSeconds;
+        attributes["preset"] = header.PresetName;
+        foreach (var (key, value) in header.PresetParameters)
+            attributes[FeatureStoreLayout.PresetPrefix + key] = value is bool b ? (b ? 1 : 0) : value;
+    }
+}

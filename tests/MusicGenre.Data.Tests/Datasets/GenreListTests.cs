@@ -1,0 +1,55 @@
+using MusicGenre.Data.Datasets;
+
+namespace MusicGenre.Data.Tests.Datasets;
+
+public sealed class GenreListTests
+{
+    [Fact]
+    public void Gtzan_HasTheProjectOrder()
+    {
+        Assert.Equal(["blues", "classical", "country", "disco", "hiphop", "jazz", "metal", "pop", "reggae", "rock"], GenreList.Gtzan.Names);
+    }
+
+    [Theory]
+    [InlineData("Hip-Hop", 4)]
+    [InlineData("hip hop", 4)]
+    [InlineData("ROCK", 9)]
+    [InlineData("Blues", 0)]
+    public void TryGetIndex_NormalisesCaseAndPunctuation(string label, int expected)
+    {
+        Assert.True(GenreList.Gtzan.TryGetIndex(label, out int index));
+        Assert.Equal(expected, index);
+    }
+
+    [Theory]
+    [InlineData("Pop_Rock")]
+    [InlineData("Electronic")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void TryGetIndex_UnknownLabel_IsFalse(string? label) => Assert.False(GenreList.Gtzan.TryGetIndex(label, out _));
+
+    [Fact]
+    public void Aliases_MapToTheirTarget()
+    {
+        var list = new GenreList(["blues", "hiphop"], new Dictionary<string, string> { ["Rap"] = "hiphop" });
+        Assert.True(list.TryGetIndex("rap", out int i));
+        Assert.Equal(1, i);
+    }
+
+    [Fact]
+    public void Invalid_ReportsEveryProblemAtOnce()
+    {
+        var e = Assert.Throws<ArgumentException>(() =>
+            new GenreList(["rock", "Rock", "--"], new Dictionary<string, string> { ["x"] = "polka" }));
+        Assert.Contains("duplicates", e.Message);
+        Assert.Contains("no letters or digits", e.Message);
+        Assert.Contains("unknown genre 'polka'", e.Message);
+    }
+
+    [Fact]
+    public void Parse_BlankIsGtzan_ListIsOrdered()
+    {
+        Assert.Same(GenreList.Gtzan, GenreList.Parse(" "));
+        Assert.Equal(["jazz", "rock"], GenreList.Parse("jazz, rock").Names);
+    }
+}

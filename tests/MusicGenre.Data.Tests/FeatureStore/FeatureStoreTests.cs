@@ -1,0 +1,125 @@
+using MusicGenre.Data.FeatureStore;
+
+namespace MusicGenre.Data.Tests.FeatureStore;
+
+public sealed class FeatureStoreTests
+{
+    [Fact]
+    public void RoundTrip_BySegmentAndBySong()
+    {
+        var header = StoreFixtures.Header();
+        var (songs, features) = StoreFixtures.Songs(header, seed: 7, 3, 1, 0, 4, 2);
+        string path = Path.Combine(SharedData.NewTempDir(), "f.h5");
+
+        FeatureStoreWriter.Write(path, header, songs, i => features[i]);
+
+        using var store = FeatureStoreReader.Open(path);
+        Assert.Equal(10, store.SegmentCount);
+        Assert.Equal(songs, store.Songs);
+        Assert.Equal([0, 0, 0, 1, 0, 0, 0, 0, 1, 1], store.Labels);
+        Assert.Equal([0, 0, 0, 1, 3, 3, 3, 3, 4, 4], store.SegmentSong);
+        for (int s = 0; s < songs.Length; s++)
+            Close.Assert(features[s], store.ReadSong(s), 0, 0, $"song {s}");
+
+        // Random access, in a shuffled order, each segment equals its slice of the song it belongs to.
+        var order = Enumerable.Range(0, store.SegmentCount).OrderBy(_ => Random.Shared.Next()).ToArray();
+        var buffer = new float[header.SegmentLength];
+        foreach (int g in order)
+        {
+            store.ReadSegment(g, buffer);
+            var song = songs[store.SegmentSong[g]];
+            var expected = features[store.SegmentSong[g]].AsSpan((g - song.FirstSegment) * header.SegmentLength, header.SegmentLength);
+            Close.Assert(expected, buffer, 0, 0, $"segment {g}");
+        }
+    }
+
+    [Fact]
+    public void RoundTrip_HeaderAndPresetAttributes()
+    {
+        var header = StoreFixtures.Header(mels: 4, frames: 3);
+        var (songs, features) = StoreFixtures.Songs(header, 1, 2);
+        string path = Path.Combine(SharedData.NewTempDir(), "f.h5");
+        FeatureStoreWriter.Write(path, header, songs, i => features[i]);
+
+        using var store = FeatureStoreReader.Open(path);
+        var h = store.Header;
+        Assert.Equal(header.GenreNames, h.GenreNames);
+        Assert.Equal((4, 3, 22050, 3.0, "test_preset"), (h.Mels, h.Frames, h.SampleRate, h.SegmentSeconds, h.PresetName));
+        Assert.Equal(2048, Convert.ToInt32(h.PresetParameters["n_fft"]));
+        Assert.Equal(11025.0, h.PresetParameters["fmax"]);
+        Assert.Equal("hann", h.PresetParameters["window"]);
+        Assert.Equal(1, Convert.ToInt32(h.PresetParameters["center"]));
+        Assert.Equal(1L << 40, h.PresetParameters["big"]);
+    }
+
+    [Fact]
+    public void ReadSegments_RangeAndDestinationAreChecked()
+    {
+        var header = StoreFixtures.Header();
+        var (songs, features) = StoreFixtures.Songs(header, 2, 2, 2);
+        string path = Path.Combine(SharedData.NewTempDir(), "f.h5");
+        FeatureStoreWriter.Write(path, header, songs, i => features[i]);
+        using var store = FeatureStoreReader.Open(path);
+
+        var two = new float[2 * header.SegmentLength];
+        store.ReadSegments(1, 2, two);
+        Close.Assert(features[0].AsSpan(header.SegmentLength), two.AsSpan(0, header.SegmentLength), 0, 0, "segment 1");
+        Close.Assert(features[1].AsSpan(0, header.SegmentLength), two.AsSpan(header.SegmentLength), 0, 0, "segment 2");
+        Assert.Throws<ArgumentOutOfRangeException>(() => store.ReadSegments(3, 2, two));
+        Assert.Throws<ArgumentOutOfRangeException>(() => store.ReadSegment(-1, two));
+        Assert.Throws<ArgumentException>(() => store.ReadSegments(0, 2, new float[header.SegmentLength]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => store.ReadSong(2));
+    }
+
+    [Fact]
+    public void Write_InvalidInput_ThrowsAndLeavesNoFile()
+    {
+        var header = StoreFixtures.Header();
+        var (songs, features) = StoreFixtures.Songs(header, 3, 2, 1);
+        string dir = SharedData.NewTempDir();
+        string path = Path.Combine(dir, "f.h5");
+
+        var wrongLength = Assert.Throws<ArgumentException>(() => FeatureStoreWriter.Write(path, header, songs, i => features[i].AsMemory(1)));
+        Assert.Contains("song-0", wrongLength.Message);
+        Assert.Throws<ArgumentException>(() => FeatureStoreWriter.Write(path, header, [songs[1]], i => features[1]));
+        Assert.Throws<ArgumentException>(() => FeatureStoreWriter.Write(path, header, [songs[0] with { Label = 3 }], i => features[0]));
+        Assert.Throws<ArgumentException>(() => FeatureStoreWriter.Write(path, header, [songs[0] with { SegmentCount = 0 }], i => features[0]));
+        var badHeader = Assert.Throws<ArgumentException>(() => FeatureStoreWriter.Write(path, header with { Mels = 0, SegmentSeconds = -1 }, songs, i => features[i]));
+        Assert.Contains("Mels", badHeader.Message);
+        Assert.Contains("SegmentSeconds", badHeader.Message);
+        Assert.Empty(Directory.GetFiles(dir));
+    }
+
+    [Fact]
+    public void Write_FailureMidway_KeepsThePreviousFileIntact()
+    {
+        var header = StoreFixtures.Header();
+        var (songs, features) = StoreFixtures.Songs(header, 4, 2, 3);
+        string dir = SharedData.NewTempDir();
+        string path = Path.Combine(dir, "f.h5");
+        FeatureStoreWriter.Write(path, header, songs, i => features[i]);
+        byte[] before = File.ReadAllBytes(path);
+
+        Assert.Throws<IOException>(() => FeatureStoreWriter.Write(path, header, songs, i => i == 1 ? throw new IOException("disk gone") : features[i]));
+
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.Equal(["f.h5"], Directory.GetFiles(dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Open_NotAStore_ThrowsNamingTheFile()
+    {
+        string dir = SharedData.NewTempDir();
+        string text = Path.Combine(dir, "x.h5");
+        File.WriteAllText(text, "not hdf5 at all, just text");
+        var e = Assert.Throws<FeatureStoreException>(() => FeatureStoreReader.Open(text));
+        Assert.Contains(text, e.Message);
+
+        string other = Path.Combine(dir, "other.h5");
+        new PureHDF.H5File { ["data"] = new[] { 1, 2, 3 } }.Write(other);
+        var e2 = Assert.Throws<FeatureStoreException>(() => FeatureStoreReader.Open(other));
+        Assert.Contains("format", e2.Message);
+
+        Assert.Throws<FileNotFoundException>(() => FeatureStoreReader.Open(Path.Combine(dir, "missing.h5")));
+    }
+}

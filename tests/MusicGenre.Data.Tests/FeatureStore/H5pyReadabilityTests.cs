@@ -1,0 +1,63 @@
+using System.Text.Json;
+using MusicGenre.Data.FeatureStore;
+
+namespace MusicGenre.Data.Tests.FeatureStore;
+
+public sealed class H5pyReadabilityTests
+{
+    private const string Script = """
+        import sys, json, h5py, numpy as np
+        with h5py.File(sys.argv[1], "r") as f:
+            x = f["features"]
+            s = f["songs"]
+            dec = lambda a: [v.decode() if isinstance(v, bytes) else v for v in a]
+            print(json.dumps({
+                "shape": list(x.shape), "dtype": str(x.dtype), "chunks": list(x.chunks),
+                "compression": x.compression, "shuffle": bool(x.shuffle),
+                "sum": float(np.asarray(x[...], dtype=np.float64).sum()),
+                "seg3": [float(v) for v in x[3].ravel()],
+                "labels": [int(v) for v in f["labels"][...]], "labels_dtype": str(f["labels"].dtype),
+                "segment_song": [int(v) for v in f["segment_song"][...]],
+                "genres": dec(f["genres"][...]), "ids": dec(s["id"][...]), "paths": dec(s["path"][...]),
+                "artists": dec(s["artist"][...]),
+                "format": str(f.attrs["format"]), "segment_seconds": float(f.attrs["segment_seconds"]),
+                "n_fft": int(f.attrs["preset_n_fft"]), "window": str(f.attrs["preset_window"]), "preset": str(f.attrs["preset"]),
+            }))
+        """;
+
+    [H5pyFact]
+    public void H5py_ReadsWhatWeWrite()
+    {
+        var header = StoreFixtures.Header(mels: 8, frames: 7);
+        var (songs, features) = StoreFixtures.Songs(header, seed: 11, 2, 3, 1);
+        string path = Path.Combine(SharedData.NewTempDir(), "store.h5");
+        FeatureStoreWriter.Write(path, header, songs, i => features[i]);
+
+        int rc = Python.Run(Script, out string output, path);
+        Assert.True(rc == 0, $"python3/h5py failed (rc {rc}):\n{output}");
+        using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+        var r = json.RootElement;
+
+        Assert.Equal([6, 8, 7], r.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal("float32", r.GetProperty("dtype").GetString());
+        Assert.Equal([1, 8, 7], r.GetProperty("chunks").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal("gzip", r.GetProperty("compression").GetString());
+        Assert.True(r.GetProperty("shuffle").GetBoolean());
+        double sum = features.SelectMany(f => f).Sum(v => (double)v);
+        Assert.Equal(sum, r.GetProperty("sum").GetDouble(), 6);
+        float[] seg3 = r.GetProperty("seg3").EnumerateArray().Select(e => e.GetSingle()).ToArray();
+        Close.Assert(features[1].AsSpan(header.SegmentLength, header.SegmentLength), seg3, 0, 0, "segment 3 via h5py");
+        Assert.Equal([0, 0, 1, 1, 1, 2], r.GetProperty("labels").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal("int32", r.GetProperty("labels_dtype").GetString());
+        Assert.Equal([0, 0, 1, 1, 1, 2], r.GetProperty("segment_song").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(header.GenreNames, r.GetProperty("genres").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(songs.Select(s => s.SongId), r.GetProperty("ids").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(songs.Select(s => s.Path), r.GetProperty("paths").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(songs.Select(s => s.Artist), r.GetProperty("artists").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("musicgenre-features", r.GetProperty("format").GetString());
+        Assert.Equal(3.0, r.GetProperty("segment_seconds").GetDouble());
+        Assert.Equal(2048, r.GetProperty("n_fft").GetInt32());
+        Assert.Equal("hann", r.GetProperty("window").GetString());
+        Assert.Equal("test_preset", r.GetProperty("preset").GetString());
+    }
+}
