@@ -1,0 +1,116 @@
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+
+namespace MusicGenre.Kernels.Runtime;
+
+/// <summary>
+/// An open ILGPU context plus one accelerator: the single place where MusicGenre probes and opens devices.
+/// Dispose it to release the accelerator and the context. Not thread-safe: use one stream at a time.
+/// </summary>
+public sealed class GpuDevice : IDisposable
+{
+    private GpuDevice(Context context, Accelerator accelerator, GpuDeviceKind kind)
+    {
+        Context = context;
+        Accelerator = accelerator;
+        Kind = kind;
+    }
+
+    /// <summary>The ILGPU context (algorithms enabled, so <c>XMath</c> works inside kernels).</summary>
+    public Context Context { get; }
+
+    /// <summary>The accelerator that runs the kernels.</summary>
+    public Accelerator Accelerator { get; }
+
+    /// <summary>The kind that was opened (never <see cref="GpuDeviceKind.Auto"/>).</summary>
+    public GpuDeviceKind Kind { get; }
+
+    /// <summary>A one-line description, e.g. "Cuda: NVIDIA H100 (79 GiB)".</summary>
+    public string Description => $"{Kind}: {Accelerator.Name} ({Accelerator.MemorySize / (1L << 30)} GiB)";
+
+    /// <summary>
+    /// Opens <paramref name="kind"/>. <see cref="GpuDeviceKind.Auto"/> opens CUDA, else OpenCL, else returns null (the
+    /// caller then uses the CPU backend: the ILGPU simulator is never chosen automatically). Any other kind that is
+    /// absent throws <see cref="GpuDeviceUnavailableException"/> naming the devices that were found.
+    /// </summary>
+    public static GpuDevice? Open(GpuDeviceKind kind)
+    {
+        // 1. One context with every accelerator type; ILGPU drops OpenCL devices it cannot drive.
+        var context = Context.Create(b => b.Default().EnableAlgorithms());
+        try
+        {
+            // 2. Pick the device for the requested kind.
+            Device? device = kind switch
+            {
+                GpuDeviceKind.Cuda => First(context, AcceleratorType.Cuda),
+                GpuDeviceKind.OpenCL => First(context, AcceleratorType.OpenCL),
+                GpuDeviceKind.Simulator => First(context, AcceleratorType.CPU),
+                GpuDeviceKind.Auto => First(context, AcceleratorType.Cuda) ?? First(context, AcceleratorType.OpenCL),
+                _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown device kind"),
+            };
+            if (device is null)
+            {
+                if (kind == GpuDeviceKind.Auto) { context.Dispose(); return null; }
+                string found = string.Join(", ", context.Devices.Select(d => $"{d.AcceleratorType} '{d.Name}'"));
+                throw new GpuDeviceUnavailableException(kind,
+                    $"device '{kind.ToString().ToLowerInvariant()}' requested but none is available (ILGPU found: {(found.Length > 0 ? found : "nothing")}); use 'auto' or 'cpu'.");
+            }
+
+            // 3. Create the accelerator; the simulator gets a small fixed warp so tests are reproducible.
+            Accelerator accelerator = device.AcceleratorType switch
+            {
+                AcceleratorType.CPU => context.CreateCPUAccelerator(0),
+                _ => device.CreateAccelerator(context),
+            };
+            GpuDeviceKind opened = device.AcceleratorType switch
+            {
+                AcceleratorType.Cuda => GpuDeviceKind.Cuda,
+                AcceleratorType.OpenCL => GpuDeviceKind.OpenCL,
+                _ => GpuDeviceKind.Simulator,
+            };
+            return new GpuDevice(context, accelerator, opened);
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The devices kernel tests run on: always the simulator, plus CUDA when present (OpenCL too when ILGPU can drive it).
+    /// </summary>
+    public static IReadOnlyList<GpuDeviceKind> TestKinds()
+    {
+        var kinds = new List<GpuDeviceKind> { GpuDeviceKind.Simulator };
+        using var context = Context.Create(b => b.Default());
+        if (First(context, AcceleratorType.Cuda) is not null) kinds.Add(GpuDeviceKind.Cuda);
+        if (First(context, AcceleratorType.OpenCL) is not null) kinds.Add(GpuDeviceKind.OpenCL);
+        return kinds;
+    }
+
+    /// <summary>Parses "auto|cpu|cuda|opencl|simulator" (case-insensitive); "cpu" maps to null (the CPU backend).</summary>
+    public static bool TryParse(string text, out GpuDeviceKind? kind)
+    {
+        kind = text.ToLowerInvariant() switch
+        {
+            "auto" => GpuDeviceKind.Auto,
+            "cuda" => GpuDeviceKind.Cuda,
+            "opencl" => GpuDeviceKind.OpenCL,
+            "simulator" => GpuDeviceKind.Simulator,
+            _ => null,
+        };
+        return kind is not null || text.Equals("cpu", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static Device? First(Context context, AcceleratorType type) =>
+        context.Devices.FirstOrDefault(d => d.AcceleratorType == type);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Accelerator.Dispose();
+        Context.Dispose();
+    }
+}

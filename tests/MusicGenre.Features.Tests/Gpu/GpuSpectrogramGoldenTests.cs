@@ -1,0 +1,180 @@
+using MusicGenre.Features.Gpu;
+using MusicGenre.Kernels.Runtime;
+
+namespace MusicGenre.Features.Tests.Gpu;
+
+/// <summary>
+/// The GPU spectrogram against librosa 0.10.2 (librosa-features.h5) on the simulator (and CUDA when present). The
+/// simulator is slow, so STFT/mel are compared on the frames of a short excerpt that lie wholly inside it (identical to
+/// librosa's frames of the full clip), dB on librosa's own full melspec, and seed_exact (segmented, reflect-padded,
+/// per-window ref = max) end to end on its first windows.
+/// Tolerances are those of ../shared/golden/README.md.
+/// </summary>
+public class GpuSpectrogramGoldenTests
+{
+    private const string File = "librosa-features.h5";
+
+    private static readonly string[] Presets = ["librosa_default", "readme_100ms", "htk_40"];
+
+    // The simulator runs ~1 µs per thread, so STFT/mel use one clip per preset (the quietest/widest-range one for the
+    // STFT, the loudest for mel); dB (cheap) on two clips.
+    public static TheoryData<GpuDeviceKind, string, string> StftCases => Cases(Presets, ["classical.00000"]);
+
+    public static TheoryData<GpuDeviceKind, string, string> MelCases => Cases(Presets, ["metal.00000"]);
+
+    public static TheoryData<GpuDeviceKind, string, string> DbCases => Cases(Presets, ["blues.00000", "classical.00000"]);
+
+    [SharedTheory]
+    [MemberData(nameof(StftCases))]
+    public void Stft_MatchesLibrosa_OnExcerpt(GpuDeviceKind kind, string preset, string clip)
+    {
+        using var h5 = new H5Golden(SharedData.Golden(File));
+        var settings = GoldenSettings(h5, preset);
+        var (audio, _) = h5.Float($"/audio/{clip}");
+        var (eRe, shape) = h5.Float($"/{preset}/{clip}/stft_re");
+        var (eIm, _) = h5.Float($"/{preset}/{clip}/stft_im");
+        int nFreq = shape[0], goldenFrames = shape[1];
+        float[] excerpt = audio[..ExcerptLength(settings)];
+
+        lock (GpuTestDevices.Lock)
+        {
+            using var gpu = new GpuSpectrogram(GpuTestDevices.Get(kind).Accelerator, settings);
+            var (re, im, p) = gpu.Stft(excerpt);
+            int valid = ValidFrames(settings, excerpt.Length, p.TotalFrames);
+            Assert.True(valid >= 8, $"excerpt gives only {valid} comparable frames");
+
+            // Golden is [freq, frames] over the whole clip; ours is [frames, n_fft] over the excerpt.
+            var (aRe, aIm, xRe, xIm) = (new float[nFreq * valid], new float[nFreq * valid], new float[nFreq * valid], new float[nFreq * valid]);
+            for (int f = 0; f < nFreq; f++)
+                for (int t = 0; t < valid; t++)
+                {
+                    aRe[f * valid + t] = re[t * settings.NFft + f];
+                    aIm[f * valid + t] = im[t * settings.NFft + f];
+                    xRe[f * valid + t] = eRe[f * goldenFrames + t];
+                    xIm[f * valid + t] = eIm[f * goldenFrames + t];
+                }
+            Close.Assert(xRe, aRe, 1e-4, 1e-4, $"{kind} {preset}/{clip}/stft_re");
+            Close.Assert(xIm, aIm, 1e-4, 1e-4, $"{kind} {preset}/{clip}/stft_im");
+        }
+    }
+
+    [SharedTheory]
+    [MemberData(nameof(MelCases))]
+    public void MelSpec_MatchesLibrosa_OnExcerpt(GpuDeviceKind kind, string preset, string clip)
+    {
+        using var h5 = new H5Golden(SharedData.Golden(File));
+        var settings = GoldenSettings(h5, preset);
+        var (audio, _) = h5.Float($"/audio/{clip}");
+        var (expected, shape) = h5.Float($"/{preset}/{clip}/melspec");
+        int nMels = shape[0], goldenFrames = shape[1];
+        float[] excerpt = audio[..ExcerptLength(settings)];
+
+        lock (GpuTestDevices.Lock)
+        {
+            using var gpu = new GpuSpectrogram(GpuTestDevices.Get(kind).Accelerator, settings);
+            var r = gpu.Compute(excerpt);
+            int valid = ValidFrames(settings, excerpt.Length, r.Frames);
+            var (a, e) = (new float[nMels * valid], new float[nMels * valid]);
+            for (int m = 0; m < nMels; m++)
+                for (int t = 0; t < valid; t++)
+                {
+                    a[m * valid + t] = r.MelSpec[m * r.Frames + t];
+                    e[m * valid + t] = expected[m * goldenFrames + t];
+                }
+            Close.Assert(e, a, 5e-4 * Close.MaxAbs(expected), 1e-5, $"{kind} {preset}/{clip}/melspec");
+        }
+    }
+
+    [SharedTheory]
+    [MemberData(nameof(DbCases))]
+    public void PowerToDb_MatchesLibrosa(GpuDeviceKind kind, string preset, string clip)
+    {
+        using var h5 = new H5Golden(SharedData.Golden(File));
+        var (mel, _) = h5.Float($"/{preset}/{clip}/melspec");
+        var (expected, _) = h5.Float($"/{preset}/{clip}/logmel");
+        lock (GpuTestDevices.Lock)
+        {
+            using var gpu = new GpuSpectrogram(GpuTestDevices.Get(kind).Accelerator, GoldenSettings(h5, preset));
+            Close.Assert(expected, gpu.PowerToDb(mel), 1e-3, 0, $"{kind} {preset}/{clip}/logmel");
+        }
+    }
+
+    [SharedTheory]
+    [MemberData(nameof(Kinds))]
+    public void SeedExact_FirstWindows_MatchLibrosa(GpuDeviceKind kind)
+    {
+        // seed_exact windows 0..3 (100 ms every 40 ms, reflect-padded 5-frame melspec, dB with ref = each window's max).
+        // They lie in the first 10 s, which /audio/blues.00000 holds bit-exactly.
+        const int windows = 4;
+        using var h5 = new H5Golden(SharedData.Golden(File));
+        var (audio, _) = h5.Float("/audio/blues.00000");
+        var (mel, _) = h5.Float("/seed_exact/blues.00000/melspec");
+        var (logmel, _) = h5.Float("/seed_exact/blues.00000/logmel_window_max");
+        var (basis, basisShape) = h5.Float("/seed_exact/mel_basis");
+        int segLen = (int)h5.NumberAttr("/seed_exact", "window_samples"), segHop = (int)h5.NumberAttr("/seed_exact", "window_stride");
+        int nFft = (int)h5.NumberAttr("/seed_exact", "n_fft");
+        var settings = new GpuSpectrogramSettings
+        {
+            NFft = nFft, Hop = (int)h5.NumberAttr("/seed_exact", "hop_length"),
+            Window = [.. Enumerable.Range(0, nFft).Select(n => (float)(0.5 - 0.5 * Math.Cos(2 * Math.PI * n / nFft)))],
+            Center = true, ReflectPad = true, MelBasis = basis, NMels = basisShape[0],
+            Amin = (float)h5.NumberAttr("/seed_exact", "db_amin"), RefIsMax = true, TopDb = (float)h5.NumberAttr("/seed_exact", "db_top_db"),
+            SegmentLength = segLen, SegmentHop = segHop,
+        };
+        Assert.Equal("reflect", h5.StringAttr("/seed_exact", "pad_mode"));
+        Assert.StartsWith("np.max", h5.StringAttr("/seed_exact", "db_ref"));
+        lock (GpuTestDevices.Lock)
+        {
+            using var gpu = new GpuSpectrogram(GpuTestDevices.Get(kind).Accelerator, settings);
+            var r = gpu.Compute(audio.AsSpan(0, segLen + (windows - 1) * segHop));
+            Assert.Equal((windows, 128, 5), (r.Segments, r.NMels, r.Frames));
+            int n = r.MelSpec.Length;
+            Close.Assert(mel.AsSpan(0, n), r.MelSpec, 5e-4 * Close.MaxAbs(mel.AsSpan(0, n)), 1e-5, $"{kind} seed_exact melspec");
+            Close.Assert(logmel.AsSpan(0, n), r.LogMel, 1e-3, 0, $"{kind} seed_exact logmel_window_max");
+        }
+    }
+
+    public static TheoryData<GpuDeviceKind> Kinds => GpuTestDevices.Kinds;
+
+    /// <summary>Settings of a golden preset group, from its attributes, window and mel_basis datasets.</summary>
+    internal static GpuSpectrogramSettings GoldenSettings(H5Golden h5, string preset)
+    {
+        string g = "/" + preset;
+        var (basis, basisShape) = h5.Float($"{g}/mel_basis");
+        var (window, _) = h5.Double($"{g}/window");
+        return new GpuSpectrogramSettings
+        {
+            NFft = (int)h5.NumberAttr(g, "n_fft"),
+            Hop = (int)h5.NumberAttr(g, "hop_length"),
+            Window = [.. window.Select(v => (float)v)],
+            Center = h5.NumberAttr(g, "center") != 0,
+            ReflectPad = h5.StringAttr(g, "pad_mode") == "reflect",
+            MelBasis = basis,
+            NMels = basisShape[0],
+            Amin = (float)h5.NumberAttr(g, "db_amin"),
+            Ref = (float)h5.NumberAttr(g, "db_ref"),
+            TopDb = (float)h5.NumberAttr(g, "db_top_db"),
+        };
+    }
+
+    // About 12 frames: short enough for the simulator.
+    private static int ExcerptLength(GpuSpectrogramSettings s) => 11 * s.Hop + s.NFft;
+
+    // Frames whose samples all lie inside the excerpt equal librosa's frames of the full clip.
+    private static int ValidFrames(GpuSpectrogramSettings s, int length, int frames)
+    {
+        int pad = s.Center ? s.NFft / 2 : 0, valid = 0;
+        while (valid < frames && (long)valid * s.Hop - pad + s.NFft <= length) valid++;
+        return valid;
+    }
+
+    private static TheoryData<GpuDeviceKind, string, string> Cases(string[] presets, string[] clips)
+    {
+        var data = new TheoryData<GpuDeviceKind, string, string>();
+        foreach (var k in GpuDevice.TestKinds())
+            foreach (var p in presets)
+                foreach (var c in clips)
+                    data.Add(k, p, c);
+        return data;
+    }
+}

@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+using MusicGenre.Kernels.Runtime;
+
+namespace MusicGenre.Features.Tests.Gpu;
+
+/// <summary>
+/// The one place GPU tests get accelerators: ILGPU's CPU simulator always, plus CUDA/OpenCL when ILGPU finds them.
+/// Devices are opened once per test run and shared (tests launch on them one at a time).
+/// </summary>
+public static class GpuTestDevices
+{
+    private static readonly ConcurrentDictionary<GpuDeviceKind, GpuDevice> Open = new();
+    private static readonly object Gate = new();
+
+    /// <summary>Theory data: every device kind the kernel tests run on.</summary>
+    public static TheoryData<GpuDeviceKind> Kinds
+    {
+        get
+        {
+            var data = new TheoryData<GpuDeviceKind>();
+            foreach (var k in GpuDevice.TestKinds()) data.Add(k);
+            return data;
+        }
+    }
+
+    /// <summary>The shared device of <paramref name="kind"/>; hold <see cref="Lock"/> while launching.</summary>
+    public static GpuDevice Get(GpuDeviceKind kind) =>
+        Open.GetOrAdd(kind, k => GpuDevice.Open(k) ?? throw new InvalidOperationException($"no {k} device"));
+
+    /// <summary>Serialises use of the shared devices across parallel test classes.</summary>
+    public static object Lock => Gate;
+}
