@@ -1,0 +1,10 @@
+namespace MusicGenre.Pipeline.Download;
+
+/// <summary>Progress of a download run, reported after each track finishes.</summary>
+/// <param name="Completed">Tracks finished so far (any status).</param>
+/// <param name="Total">Tracks in the run.</param>
+/// <param name="Downloaded">Fetched in this run.</param>
+/// <param name="Skipped">Already present.</param>
+/// <param name="Failed">Failed, unreadable or without preview.</param>
+/// <param name="Last">The record of the track that just finished.</param>
+public readonly record struct PreviewDownloadProgress(int Completed, int Total, int Downloaded, int Skipped, int Failed, PreviewDownloadRecord Last);

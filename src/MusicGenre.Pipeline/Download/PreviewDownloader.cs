@@ -1,0 +1,271 @@
+using System.Net;
+using MusicGenre.Data.Msd;
+
+namespace MusicGenre.Pipeline.Download;
+
+/// <summary>
+/// Fetches 30 s preview MP3s for MSD tracks: concurrent, resumable (finished files are skipped; each download goes to a
+/// <c>.part</c> file renamed only when complete), retrying 5xx responses, timeouts and broken transfers with exponential
+/// backoff (never 4xx), OAuth-signed when credentials are given, and writing a manifest CSV of every track.
+/// </summary>
+/// <example><code>
+/// using var downloader = new PreviewDownloader();
+/// var summary = await downloader.RunAsync(MsdFolderScanner.Scan(msdDir), new PreviewDownloadOptions { OutputDirectory = outDir }, progress, ct);
+/// </code></example>
+public sealed class PreviewDownloader : IDisposable
+{
+    private const int CopyBufferSize = 81920;
+    private readonly HttpClient _client;
+    private readonly bool _ownsClient;
+
+    /// <summary>Creates a downloader with its own HttpClient, or one using <paramref name="client"/> (not disposed here).</summary>
+    public PreviewDownloader(HttpClient? client = null)
+    {
+        _ownsClient = client is null;
+        _client = client ?? new HttpClient(new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            MaxConnectionsPerServer = 64,
+        })
+        { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    /// <summary>Clock for OAuth timestamps (seconds since 1970); replaceable by tests.</summary>
+    internal Func<long> UnixTime { get; init; } = () => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    /// <summary>Downloads the previews of a folder scan; its unreadable .h5 files appear in the manifest as <c>unreadable</c>.</summary>
+    public async Task<PreviewDownloadSummary> RunAsync(MsdScanResult scan, PreviewDownloadOptions options,
+        IProgress<PreviewDownloadProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scan);
+        var unreadable = scan.Failures.Select(f => new PreviewDownloadRecord(
+            "", 0, "", "", "", PreviewDownloadStatus.Unreadable, f.Error ?? "unreadable", f.Path, 0, 0));
+        return await RunCoreAsync(scan.Tracks, unreadable.ToList(), options, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Downloads the previews of <paramref name="tracks"/> and writes the manifest (also when cancelled).</summary>
+    /// <exception cref="ArgumentException">The options are invalid (all problems listed).</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the manifest then marks unfinished tracks <c>cancelled</c>.</exception>
+    public Task<PreviewDownloadSummary> RunAsync(IReadOnlyList<MsdTrack> tracks, PreviewDownloadOptions options,
+        IProgress<PreviewDownloadProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        RunCoreAsync(tracks, [], options, progress, cancellationToken);
+
+    private async Task<PreviewDownloadSummary> RunCoreAsync(IReadOnlyList<MsdTrack> tracks, List<PreviewDownloadRecord> extra,
+        PreviewDownloadOptions options, IProgress<PreviewDownloadProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tracks);
+        ArgumentNullException.ThrowIfNull(options);
+
+        // 1. Validate everything up front and prepare the output folder.
+        options.Validate();
+        var (key, secret) = options.ResolveCredentials();
+        Directory.CreateDirectory(options.OutputDirectory);
+
+        // 2. One slot per input track; duplicates of an earlier track id are settled immediately.
+        var records = new PreviewDownloadRecord?[tracks.Count];
+        var firstSeen = new HashSet<string>(StringComparer.Ordinal);
+        var work = new List<int>();
+        for (int i = 0; i < tracks.Count; i++)
+        {
+            if (firstSeen.Add(tracks[i].TrackId)) work.Add(i);
+            else records[i] = Record(tracks[i], PreviewDownloadStatus.Duplicate, "same track_id earlier in the input", "", 0, 0);
+        }
+
+        // 3. Fetch concurrently; each worker writes only its own slot, counters are updated atomically.
+        int completed = 0, downloaded = 0, skipped = 0, failed = 0, total = tracks.Count;
+        var context = new RequestContext(options, key, secret);
+        try
+        {
+            await Parallel.ForEachAsync(work,
+                new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
+                async (i, ct) =>
+                {
+                    var record = await DownloadOneAsync(tracks[i], context, ct).ConfigureAwait(false);
+                    records[i] = record;
+                    _ = record.Status switch
+                    {
+                        PreviewDownloadStatus.Downloaded => Interlocked.Increment(ref downloaded),
+                        PreviewDownloadStatus.Skipped => Interlocked.Increment(ref skipped),
+                        _ => Interlocked.Increment(ref failed),
+                    };
+                    progress?.Report(new PreviewDownloadProgress(Interlocked.Increment(ref completed), total,
+                        Volatile.Read(ref downloaded), Volatile.Read(ref skipped), Volatile.Read(ref failed), record));
+                }).ConfigureAwait(false);
+        }
+        finally
+        {
+            // 4. The manifest lists every track, finished or not, so an interrupted run still documents itself.
+            var all = records.Select((r, i) => r ?? Record(tracks[i], PreviewDownloadStatus.Cancelled, "run cancelled", "", 0, 0))
+                .Concat(extra).ToList();
+            DownloadManifest.Write(options.ResolvedManifestPath, all);
+        }
+
+        var final = records.Select(r => r!).Concat(extra).ToList();
+        return new PreviewDownloadSummary(final, options.ResolvedManifestPath);
+    }
+
+    private async Task<PreviewDownloadRecord> DownloadOneAsync(MsdTrack track, RequestContext context, CancellationToken ct)
+    {
+        var options = context.Options;
+
+        // 1. Tracks that cannot be fetched, or are already finished, are settled without a request.
+        if (!track.HasPreviewId && options.UrlTemplate.Contains("{7digitalid}"))
+            return Record(track, PreviewDownloadStatus.NoPreview, "track has no 7digital id", "", 0, 0);
+        if (!IsSafeFileName(track.TrackId))
+            return Record(track, PreviewDownloadStatus.Failed, "track_id is not a safe file name", "", 0, 0);
+        string target = Path.Combine(options.OutputDirectory, track.TrackId + ".mp3");
+        if (File.Exists(target))
+            return Record(track, PreviewDownloadStatus.Skipped, "already downloaded", target, new FileInfo(target).Length, 0);
+
+        // 2. Try up to MaxAttempts times; only transient failures loop.
+        string partial = target + ".part";
+        string lastError = "";
+        for (int attempt = 1; attempt <= options.MaxAttempts; attempt++)
+        {
+            if (attempt > 1)
+                await Task.Delay(Backoff(options, attempt - 1), ct).ConfigureAwait(false);
+
+            var outcome = await TryOnceAsync(track, context, partial, ct).ConfigureAwait(false);
+            switch (outcome.Kind)
+            {
+                case OutcomeKind.Done:
+                    File.Move(partial, target, overwrite: false);
+                    return Record(track, PreviewDownloadStatus.Downloaded, "", target, outcome.Bytes, attempt);
+                case OutcomeKind.Permanent:
+                    return Record(track, PreviewDownloadStatus.Failed, context.Scrub(outcome.Error), "", 0, attempt);
+                default:
+                    lastError = context.Scrub(outcome.Error);
+                    break;
+            }
+        }
+        return Record(track, PreviewDownloadStatus.Failed, $"gave up after {options.MaxAttempts} attempts: {lastError}", "", 0, options.MaxAttempts);
+    }
+
+    private async Task<Outcome> TryOnceAsync(MsdTrack track, RequestContext context, string partial, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(context.Options.RequestTimeout);
+        try
+        {
+            // 1. Request with a fresh nonce and timestamp; headers first so the body can be streamed to disk.
+            using var request = new HttpRequestMessage(HttpMethod.Get, context.BuildUri(track, UnixTime()));
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            int code = (int)response.StatusCode;
+            string status = $"HTTP {code} {response.ReasonPhrase}".TrimEnd();
+            if (code >= 500)
+                return Outcome.Transient(status);
+            if (code >= 400 || response.StatusCode != HttpStatusCode.OK)
+                return Outcome.Permanent(status);
+
+            // 2. Stream the body into the .part file, counting bytes.
+            long? expected = response.Content.Headers.ContentLength;
+            long written = 0;
+            var head = new byte[4];
+            int headFill = 0;
+            await using (var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false))
+            await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, CopyBufferSize, useAsync: true))
+            {
+                var buffer = new byte[CopyBufferSize];
+                int n;
+                while ((n = await body.ReadAsync(buffer, timeout.Token).ConfigureAwait(false)) > 0)
+                {
+                    for (int k = 0; k < n && headFill < head.Length; k++) head[headFill++] = buffer[k];
+                    await file.WriteAsync(buffer.AsMemory(0, n), timeout.Token).ConfigureAwait(false);
+                    written += n;
+                }
+            }
+
+            // 3. A short body (Content-Length larger than what arrived) is a broken transfer: never keep it.
+            if (expected is long length && written != length)
+                return Fail(partial, Outcome.Transient($"truncated response: {written} of {length} bytes"));
+            if (written == 0)
+                return Fail(partial, Outcome.Permanent("empty response body"));
+            if (!LooksLikeMp3(head.AsSpan(0, headFill)))
+                return Fail(partial, Outcome.Permanent($"response is not an MP3 (content type '{response.Content.Headers.ContentType?.MediaType}')"));
+            return Outcome.Done(written);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return Fail(partial, Outcome.Transient($"timed out after {context.Options.RequestTimeout.TotalSeconds:0.###} s"));
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            return Fail(partial, Outcome.Transient($"transfer failed: {e.Message}"));
+        }
+        catch
+        {
+            DeleteQuietly(partial);
+            throw;
+        }
+    }
+
+    private static Outcome Fail(string partial, Outcome outcome)
+    {
+        DeleteQuietly(partial);
+        return outcome;
+    }
+
+    private static void DeleteQuietly(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>Delay before retry number <paramref name="retry"/> (1-based): initial · 2^(retry−1), capped.</summary>
+    internal static TimeSpan Backoff(PreviewDownloadOptions options, int retry)
+    {
+        double ticks = options.InitialBackoff.Ticks * Math.Pow(2, retry - 1);
+        return TimeSpan.FromTicks((long)Math.Min(ticks, options.MaxBackoff.Ticks));
+    }
+
+    /// <summary>An ID3v2 tag or an MPEG audio frame sync (11 set bits) at the start.</summary>
+    internal static bool LooksLikeMp3(ReadOnlySpan<byte> head) =>
+        head.Length >= 3 && head[0] == (byte)'I' && head[1] == (byte)'D' && head[2] == (byte)'3'
+        || head.Length >= 2 && head[0] == 0xFF && (head[1] & 0xE0) == 0xE0;
+
+    private static bool IsSafeFileName(string id) =>
+        id.Length is > 0 and <= 128 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
+
+    private static PreviewDownloadRecord Record(MsdTrack t, PreviewDownloadStatus status, string reason, string file, long bytes, int attempts) =>
+        new(t.TrackId, t.Track7DigitalId, t.SongId, t.ArtistName, t.Title, status, reason, file, bytes, attempts);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsClient) _client.Dispose();
+    }
+
+    private enum OutcomeKind { Done, Transient, Permanent }
+
+    private readonly record struct Outcome(OutcomeKind Kind, string Error, long Bytes)
+    {
+        public static Outcome Done(long bytes) => new(OutcomeKind.Done, "", bytes);
+        public static Outcome Transient(string error) => new(OutcomeKind.Transient, error, 0);
+        public static Outcome Permanent(string error) => new(OutcomeKind.Permanent, error, 0);
+    }
+
+    /// <summary>Per-run request settings: URL building, signing, and scrubbing secrets out of messages.</summary>
+    private sealed class RequestContext(PreviewDownloadOptions options, string? key, string? secret)
+    {
+        public PreviewDownloadOptions Options { get; } = options;
+
+        public Uri BuildUri(MsdTrack track, long unixTime)
+        {
+            string url = Options.UrlTemplate
+                .Replace("{7digitalid}", track.Track7DigitalId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Replace("{track_id}", Uri.EscapeDataString(track.TrackId))
+                .Replace("{song_id}", Uri.EscapeDataString(track.SongId));
+            var uri = new Uri(url);
+            return key is null || secret is null ? uri : OAuth1Signer.SignQuery(uri, key, secret, OAuth1Signer.NewNonce(), unixTime);
+        }
+
+        /// <summary>Removes the key and secret from any text that may reach the manifest or a log.</summary>
+        public string Scrub(string text)
+        {
+            if (key is { Length: > 0 }) text = text.Replace(key, "***", StringComparison.Ordinal);
+            if (secret is { Length: > 0 }) text = text.Replace(secret, "***", StringComparison.Ordinal);
+            return text;
+        }
+    }
+}
