@@ -1,0 +1,273 @@
+using System.Globalization;
+using MusicGenre.Features.Fft;
+
+namespace MusicGenre.Features;
+
+/// <summary>
+/// Computes librosa-0.10.2-exact spectral features for one <see cref="FeatureOptions"/>: STFT, mel spectrogram,
+/// log-mel (power_to_db) and MFCC. The constructor validates the options and precomputes the FFT plan, window,
+/// filterbank and DCT; computing allocates nothing per frame.
+/// Output layout is librosa's, row-major: [n_mels, frames] (MFCC [n_mfcc, frames], STFT [1 + n_fft/2, frames]);
+/// segmented options (seed_exact) give [segments, n_mels, frames].
+/// </summary>
+/// <remarks>Not thread-safe: an extractor owns scratch buffers. Use one per thread (construction is cheap).</remarks>
+public sealed class FeatureExtractor
+{
+    private readonly FeatureOptions _o;
+    private readonly RealFftPlan _fft;
+    private readonly double[] _window64;
+    private readonly float[] _window;
+    private readonly float[] _melBasis;
+    private readonly SparseMelBasis _sparse;
+    private readonly float[] _dct;   // [n_mfcc, n_mels]
+    private readonly float[] _frame; // [n_fft] windowed frame
+    private readonly float[] _power; // [bins]
+    private readonly int _pad;
+
+    /// <summary>Validates <paramref name="options"/> (all problems in one <see cref="FeatureOptionsException"/>) and builds the plan.</summary>
+    public FeatureExtractor(FeatureOptions options)
+        : this(options, SimdWidth.V512)
+    {
+    }
+
+    /// <summary>As the public constructor, limiting the FFT to <paramref name="fftWidth"/> (the scalar twin for tests).</summary>
+    internal FeatureExtractor(FeatureOptions options, SimdWidth fftWidth)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _o = options.Validate();
+        _fft = new RealFftPlan(_o.NFft, fftWidth);
+        _window64 = SpectralWindow.Create(_o.Window, _o.EffectiveWinLength, _o.NFft);
+        _window = Array.ConvertAll(_window64, w => (float)w);
+        _melBasis = MelFilterbank.Create(_o);
+        _sparse = new SparseMelBasis(_melBasis, _o.NMels, _o.BinCount);
+        _dct = DctMatrix(_o.NMfcc, _o.NMels);
+        _frame = new float[_o.NFft];
+        _power = new float[_o.BinCount];
+        _pad = _o.Center ? _o.NFft / 2 : 0;
+    }
+
+    /// <summary>The validated options.</summary>
+    public FeatureOptions Options => _o;
+
+    /// <summary>The window as applied (float64, zero-padded centred to n_fft).</summary>
+    public ReadOnlySpan<double> Window => _window64;
+
+    /// <summary>The dense mel filterbank [n_mels, 1 + n_fft/2], row-major.</summary>
+    public ReadOnlySpan<float> MelBasis => _melBasis;
+
+    /// <summary>The DCT-II (orthonormal) matrix [n_mfcc, n_mels] used for MFCC.</summary>
+    public ReadOnlySpan<float> DctBasis => _dct;
+
+    /// <summary>Samples in one analysis block: the whole signal, or one segment when the options are segmented.</summary>
+    private int BlockLength(int samples) => _o.SegmentLength ?? samples;
+
+    /// <summary>
+    /// STFT frames of a block of <paramref name="blockSamples"/> samples (the whole signal, or one segment when segmented):
+    /// centred <c>1 + (len + 2·⌊n_fft/2⌋ − n_fft) / hop</c>, else <c>1 + (len − n_fft) / hop</c> (floor division).
+    /// </summary>
+    /// <exception cref="ArgumentException">The block yields no frame.</exception>
+    public int FrameCount(int blockSamples)
+    {
+        long span = (long)blockSamples + 2L * _pad - _o.NFft;
+        if (blockSamples <= 0 || span < 0)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Audio of {blockSamples} samples is too short for one frame of preset '{_o.Name}' (n_fft {_o.NFft}, center {_o.Center})."), "audio");
+        return (int)(1 + span / _o.HopLength);
+    }
+
+    /// <summary>Number of segments for a signal of <paramref name="samples"/> samples (1 when not segmented).</summary>
+    /// <exception cref="ArgumentException">The signal is shorter than the segments require.</exception>
+    public int SegmentCount(int samples)
+    {
+        if (_o.SegmentLength is not { } len)
+            return 1;
+        int hop = _o.SegmentHop!.Value;
+        int fit = samples < len ? 0 : 1 + (samples - len) / hop;
+        int count = _o.SegmentCount ?? fit;
+        if (count < 1 || count > fit)
+        {
+            long need = (long)(Math.Max(count, 1) - 1) * hop + len;
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Audio of {samples} samples is too short for preset '{_o.Name}': {Math.Max(count, 1)} segment(s) of {len} every {hop} need {need} samples."), "audio");
+        }
+
+        return count;
+    }
+
+    /// <summary>Output shape of <paramref name="kind"/> for a signal of <paramref name="samples"/> samples.</summary>
+    public int[] Shape(FeatureKind kind, int samples)
+    {
+        int rows = kind == FeatureKind.Mfcc ? _o.NMfcc : _o.NMels;
+        int frames = FrameCount(BlockLength(samples));
+        return _o.IsSegmented ? [SegmentCount(samples), rows, frames] : [rows, frames];
+    }
+
+    /// <summary>Computes <paramref name="kind"/> of <paramref name="audio"/> into a new array shaped as <see cref="Shape"/>.</summary>
+    public float[] Compute(FeatureKind kind, ReadOnlySpan<float> audio)
+    {
+        int[] shape = Shape(kind, audio.Length);
+        long size = 1;
+        foreach (int d in shape)
+            size *= d;
+        var dest = new float[checked((int)size)];
+        Compute(kind, audio, dest);
+        return dest;
+    }
+
+    /// <summary>
+    /// Computes <paramref name="kind"/> of <paramref name="audio"/> (mono, at <see cref="FeatureOptions.SampleRate"/>)
+    /// into <paramref name="destination"/>, row-major in the layout of <see cref="Shape"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Audio too short or not finite, or destination too small.</exception>
+    public void Compute(FeatureKind kind, ReadOnlySpan<float> audio, Span<float> destination)
+    {
+        // 1. Validate the signal and the destination up front.
+        int[] shape = Shape(kind, audio.Length);
+        int segments = _o.IsSegmented ? shape[0] : 1, rows = shape[^2], frames = shape[^1];
+        int block = rows * frames;
+        if (destination.Length < (long)segments * block)
+            throw new ArgumentException($"Destination holds {destination.Length} floats; {kind} of preset '{_o.Name}' needs {(long)segments * block} ([{string.Join(", ", shape)}]).", nameof(destination));
+        if (VectorMath.IndexOfNonFinite(audio) is var bad and >= 0)
+            throw new ArgumentException($"Audio sample {bad} is {audio[bad]}; features need finite samples.", nameof(audio));
+        if (!Enum.IsDefined(kind))
+            throw new ArgumentOutOfRangeException(nameof(kind), $"Unknown feature kind {kind}.");
+
+        // 2. One block per segment (or the whole signal), each with its own dB reference.
+        float[]? logmel = kind == FeatureKind.Mfcc ? new float[_o.NMels * frames] : null;
+        for (int s = 0; s < segments; s++)
+        {
+            ReadOnlySpan<float> x = _o.IsSegmented ? audio.Slice(s * _o.SegmentHop!.Value, _o.SegmentLength!.Value) : audio;
+            Span<float> dst = destination.Slice(s * block, block);
+            switch (kind)
+            {
+                case FeatureKind.MelSpectrogram:
+                    MelBlock(x, frames, dst);
+                    break;
+                case FeatureKind.LogMel:
+                    MelBlock(x, frames, dst);
+                    PowerToDb(dst);
+                    break;
+                default:
+                    MelBlock(x, frames, logmel);
+                    PowerToDb(logmel);
+                    Dct(logmel, frames, dst);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The complex STFT (librosa.stft) of <paramref name="audio"/> as real and imaginary parts, each
+    /// [1 + n_fft/2, frames] row-major. Not available for segmented options.
+    /// </summary>
+    public void Stft(ReadOnlySpan<float> audio, Span<float> real, Span<float> imag)
+    {
+        if (_o.IsSegmented)
+            throw new InvalidOperationException($"Preset '{_o.Name}' is segmented; compute the STFT of each segment with an unsegmented extractor.");
+        int frames = FrameCount(audio.Length), bins = _o.BinCount;
+        if (real.Length < bins * frames || imag.Length < bins * frames)
+            throw new ArgumentException($"STFT destinations need {bins * frames} floats ([{bins}, {frames}]).");
+        float[] colRe = new float[bins], colIm = new float[bins];
+        for (int t = 0; t < frames; t++)
+        {
+            BuildFrame(audio, t);
+            _fft.Forward(_frame, colRe, colIm);
+            for (int k = 0; k < bins; k++)
+            {
+                real[k * frames + t] = colRe[k];
+                imag[k * frames + t] = colIm[k];
+            }
+        }
+    }
+
+    /// <summary>Mel spectrogram of one block: window → |rFFT|^power → sparse filterbank, column t of [n_mels, frames].</summary>
+    private void MelBlock(ReadOnlySpan<float> x, int frames, Span<float> dst)
+    {
+        for (int t = 0; t < frames; t++)
+        {
+            BuildFrame(x, t);
+            _fft.ForwardPower(_frame, _power);
+            if (_o.Power == 1.0)
+            {
+                for (int k = 0; k < _power.Length; k++)
+                    _power[k] = MathF.Sqrt(_power[k]);
+            }
+
+            _sparse.Project(_power, dst[t..], frames);
+        }
+    }
+
+    /// <summary>
+    /// Frame t of the (virtually) padded signal times the window: sample index i = t·hop − pad + j. Frames inside the
+    /// signal take a vector multiply; edge frames read through <see cref="Sample"/> (zeros or numpy 'reflect').
+    /// </summary>
+    private void BuildFrame(ReadOnlySpan<float> x, int t)
+    {
+        int n = _o.NFft, start = t * _o.HopLength - _pad;
+        if (start >= 0 && start + n <= x.Length)
+        {
+            VectorMath.Multiply(_window, x.Slice(start, n), _frame);
+            return;
+        }
+
+        for (int j = 0; j < n; j++)
+            _frame[j] = _window[j] * Sample(x, start + j);
+    }
+
+    /// <summary>x[i] inside the signal; outside, 0 (constant) or the numpy 'reflect' mirror (edge not repeated).</summary>
+    private float Sample(ReadOnlySpan<float> x, int i)
+    {
+        if ((uint)i < (uint)x.Length)
+            return x[i];
+        if (_o.PadMode == PadMode.Constant)
+            return 0f;
+        if (x.Length == 1)
+            return x[0];
+
+        // Reflection has period 2(len − 1): fold |i| into [0, period), then mirror the upper half.
+        int period = 2 * (x.Length - 1);
+        int r = Math.Abs(i) % period;
+        return x[r < x.Length ? r : period - r];
+    }
+
+    /// <summary>
+    /// librosa.power_to_db in place over one block: 10·log10(max(S, amin)) − 10·log10(max(ref, amin)), then
+    /// max(·, max − top_db) with the maximum taken over the whole block.
+    /// </summary>
+    private void PowerToDb(Span<float> s)
+    {
+        float amin = (float)_o.Amin;
+        float reference = _o.DbReference == DbReference.Max ? VectorMath.Max(s) : (float)_o.RefValue;
+        float offset = 10f * MathF.Log10(MathF.Max(amin, reference));
+        float max = VectorMath.ToDecibels(s, amin, offset);
+        if (_o.TopDb is { } top)
+            VectorMath.ClampBelow(s, max - (float)top);
+    }
+
+    /// <summary>dst[k, t] = Σ_m dct[k, m]·logmel[m, t]: each output row accumulates scaled log-mel rows (lanes along t).</summary>
+    private void Dct(ReadOnlySpan<float> logmel, int frames, Span<float> dst)
+    {
+        int nMels = _o.NMels;
+        for (int k = 0; k < _o.NMfcc; k++)
+        {
+            Span<float> row = dst.Slice(k * frames, frames);
+            row.Clear();
+            for (int m = 0; m < nMels; m++)
+                VectorMath.AddScaled(logmel.Slice(m * frames, frames), _dct[k * nMels + m], row);
+        }
+    }
+
+    /// <summary>Orthonormal DCT-II rows: sqrt(1/N) for k = 0, else sqrt(2/N), times cos(πk(2m + 1)/(2N)) (scipy norm='ortho').</summary>
+    internal static float[] DctMatrix(int nOut, int n)
+    {
+        var d = new float[nOut * n];
+        for (int k = 0; k < nOut; k++)
+        {
+            double scale = Math.Sqrt((k == 0 ? 1.0 : 2.0) / n);
+            for (int m = 0; m < n; m++)
+                d[k * n + m] = (float)(scale * Math.Cos(Math.PI * k * (2 * m + 1) / (2.0 * n)));
+        }
+
+        return d;
+    }
+}
