@@ -4,7 +4,7 @@ namespace MusicGenre.Data.Datasets;
 public static class AudioFiles
 {
     /// <summary>Recognised audio extensions, lower case with the dot.</summary>
-    public static IReadOnlySet<string> Extensions { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".wav", ".au", ".mp3" };
+    public static IReadOnlySet<string> Extensions { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".wav", ".au", ".snd", ".mp3" };
 
     /// <summary>True when <paramref name="path"/> has a recognised audio extension.</summary>
     public static bool IsAudio(string path) => Extensions.Contains(Path.GetExtension(path));

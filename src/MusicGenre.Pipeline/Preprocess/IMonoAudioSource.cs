@@ -1,0 +1,11 @@
+namespace MusicGenre.Pipeline.Preprocess;
+
+/// <summary>A decoded audio stream: mono float32 at a fixed rate, read in blocks (so a song need not be in memory at once).</summary>
+public interface IMonoAudioSource : IDisposable
+{
+    /// <summary>Sample rate of the samples <see cref="Read"/> returns (Hz).</summary>
+    int SampleRate { get; }
+
+    /// <summary>Fills <paramref name="destination"/>; returns fewer samples than its length only at the end of the stream.</summary>
+    int Read(Span<float> destination);
+}

@@ -1,0 +1,8 @@
+namespace MusicGenre.Pipeline.Preprocess;
+
+/// <summary>Preprocessing cannot start or finish (bad options, a spool folder made with other settings); the message says what and how to fix it.</summary>
+public sealed class PreprocessException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public PreprocessException(string message, Exception? inner = null) : base(message, inner) { }
+}

@@ -1,0 +1,101 @@
+using MusicGenre.Data.Datasets;
+using MusicGenre.Features;
+
+namespace MusicGenre.Pipeline.Preprocess;
+
+/// <summary>
+/// Settings of <c>musicgenre preprocess &lt;input&gt; --out &lt;features.h5&gt; [--preset] [--segment 3s] [--jobs N] [--shard k/N]</c>.
+/// Call <see cref="Validate"/> to get every problem at once.
+/// </summary>
+public sealed record PreprocessOptions
+{
+    /// <summary>A GTZAN folder, a CSV manifest, or a folder of MSD-named audio (with <see cref="ClsPath"/>).</summary>
+    public required string Input { get; init; }
+
+    /// <summary>The feature store to write.</summary>
+    public required string Output { get; init; }
+
+    /// <summary>tagtraum .cls labels for an MSD audio folder; null for GTZAN folders and manifests.</summary>
+    public string? ClsPath { get; init; }
+
+    /// <summary>Genres and their order (default: the 10 GTZAN genres).</summary>
+    public GenreList Genres { get; init; } = GenreList.Gtzan;
+
+    /// <summary>Feature parameters (sample rate, STFT, mel, dB); default librosa_default. Its sample rate is the decode rate.</summary>
+    public FeatureOptions Features { get; init; } = FeaturePresets.LibrosaDefault;
+
+    /// <summary>Segment length in seconds (non-overlapping segments; the remainder of a song is dropped). Default 3.</summary>
+    public double SegmentSeconds { get; init; } = 3.0;
+
+    /// <summary>A song shorter than one segment but at least this long is zero-padded to one segment; shorter is skipped. Default 2.</summary>
+    public double MinSongSeconds { get; init; } = 2.0;
+
+    /// <summary>Parallel workers (decode + features); default all cores.</summary>
+    public int Jobs { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Which shard of the dataset to process.</summary>
+    public ShardSpec Shard { get; init; } = ShardSpec.All;
+
+    /// <summary>Folder of finished per-song parts that makes runs resumable; default <c>&lt;Output&gt;.spool</c>.</summary>
+    public string? SpoolDirectory { get; init; }
+
+    /// <summary>Keep the spool folder after the store is written (default: delete it).</summary>
+    public bool KeepSpool { get; init; }
+
+    /// <summary>Songs waiting for a worker (the bounded queue between the file walk and the workers); default 2 × <see cref="Jobs"/>.</summary>
+    public int? QueueCapacity { get; init; }
+
+    /// <summary>Segment length in samples at the feature sample rate.</summary>
+    public int SegmentSamples => (int)Math.Round(SegmentSeconds * Features.SampleRate);
+
+    /// <summary>Minimum song length in samples.</summary>
+    public int MinSongSamples => (int)Math.Ceiling(MinSongSeconds * Features.SampleRate);
+
+    /// <summary>The spool folder actually used.</summary>
+    public string EffectiveSpoolDirectory => Path.GetFullPath(SpoolDirectory ?? Output + ".spool");
+
+    /// <summary>Throws one <see cref="PreprocessException"/> listing every problem, or returns the options.</summary>
+    public PreprocessOptions Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(Input)) problems.Add("input is empty");
+        if (string.IsNullOrWhiteSpace(Output)) problems.Add("--out is empty");
+        if (!double.IsFinite(SegmentSeconds) || SegmentSeconds <= 0 || SegmentSeconds > 3600) problems.Add($"--segment {SegmentSeconds} s must be in (0, 3600]");
+        if (!double.IsFinite(MinSongSeconds) || MinSongSeconds < 0) problems.Add($"minimum song length {MinSongSeconds} s must be ≥ 0");
+        if (Jobs < 1) problems.Add($"--jobs {Jobs} must be ≥ 1");
+        if (QueueCapacity is < 1) problems.Add($"queue capacity {QueueCapacity} must be ≥ 1");
+        if (Shard.Count < 1 || Shard.Index < 0 || Shard.Index >= Shard.Count) problems.Add($"--shard {Shard} must have 0 ≤ k < N");
+        problems.AddRange(Features.Problems().Select(p => $"preset '{Features.Name}': {p}"));
+        if (problems.Count == 0 && SegmentSamples < 1) problems.Add($"--segment {SegmentSeconds} s is less than one sample");
+        if (problems.Count > 0) throw new PreprocessException("Invalid preprocess options: " + string.Join("; ", problems));
+        return this;
+    }
+
+    /// <summary>The feature parameters as store attributes (librosa names; enums lower-case; null stored as "none").</summary>
+    public IReadOnlyDictionary<string, object> PresetParameters()
+    {
+        var f = Features;
+        static string Lower(Enum e) => e.ToString().ToLowerInvariant();
+        return new Dictionary<string, object>
+        {
+            ["sample_rate"] = f.SampleRate,
+            ["n_fft"] = f.NFft,
+            ["hop_length"] = f.HopLength,
+            ["win_length"] = f.EffectiveWinLength,
+            ["window"] = Lower(f.Window),
+            ["center"] = f.Center,
+            ["pad_mode"] = Lower(f.PadMode),
+            ["power"] = f.Power,
+            ["n_mels"] = f.NMels,
+            ["fmin"] = f.FMin,
+            ["fmax"] = f.EffectiveFMax,
+            ["mel_scale"] = Lower(f.MelScale),
+            ["mel_norm"] = Lower(f.MelNorm),
+            ["db_reference"] = Lower(f.DbReference),
+            ["ref_value"] = f.RefValue,
+            ["amin"] = f.Amin,
+            ["top_db"] = f.TopDb is { } t ? t : "none",
+            ["min_song_seconds"] = MinSongSeconds,
+        };
+    }
+}

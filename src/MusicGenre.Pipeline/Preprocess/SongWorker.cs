@@ -1,0 +1,82 @@
+using System.Globalization;
+
+namespace MusicGenre.Pipeline.Preprocess;
+
+/// <summary>
+/// One preprocess worker: streams a song through fixed-length segments into a spool part. Holds one segment of audio and
+/// one feature block, whatever the song's length. Not thread-safe (owns its featurizer and buffers).
+/// </summary>
+internal sealed class SongWorker
+{
+    private readonly PreprocessOptions _options;
+    private readonly ISegmentFeaturizer _featurizer;
+    private readonly Func<string, int, IMonoAudioSource> _openAudio;
+    private readonly float[] _segment;
+    private readonly float[] _features;
+
+    public SongWorker(PreprocessOptions options, ISegmentFeaturizer featurizer, Func<string, int, IMonoAudioSource> openAudio)
+    {
+        _options = options;
+        _featurizer = featurizer;
+        _openAudio = openAudio;
+        _segment = new float[options.SegmentSamples];
+        _features = new float[featurizer.Mels * featurizer.Frames];
+    }
+
+    /// <summary>
+    /// Writes the part of <paramref name="entry"/> to <paramref name="partPath"/>: its segments, or — when the file cannot be
+    /// decoded or is too short — a bad-song record. Returns true when segments were written.
+    /// </summary>
+    public bool Process(Data.Datasets.DatasetEntry entry, string partPath, CancellationToken cancellationToken)
+    {
+        string? reason;
+        try
+        {
+            reason = Segment(entry, partPath, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException or FormatException)
+        {
+            reason = e.Message;
+        }
+        if (reason is null) return true;
+        SpoolPart.WriteBad(partPath, entry.SongId, reason);
+        return false;
+    }
+
+    /// <summary>Returns null when segments were written, else why the song yields none.</summary>
+    private string? Segment(Data.Datasets.DatasetEntry entry, string partPath, CancellationToken cancellationToken)
+    {
+        // 1. Open the decoder at the feature sample rate.
+        int rate = _options.Features.SampleRate;
+        using var source = _openAudio(entry.Path, rate);
+        if (source.SampleRate != rate)
+            return $"decoder gave {source.SampleRate} Hz, expected {rate} Hz";
+
+        // 2. Full segments, back to back; the remainder after the last full segment is dropped.
+        using var part = SpoolPart.Begin(partPath, entry.SongId, _featurizer.Mels, _featurizer.Frames);
+        long total = 0;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int n = source.Read(_segment);
+            total += n;
+            if (n < _segment.Length)
+            {
+                // 3. A song shorter than one segment but long enough is zero-padded to one segment; shorter is skipped.
+                if (part.Segments > 0) break;
+                if (n < _options.MinSongSamples)
+                    return string.Create(CultureInfo.InvariantCulture,
+                        $"too short: {(double)total / rate:0.###} s < {_options.MinSongSeconds:0.###} s minimum");
+                _segment.AsSpan(n).Clear();
+                _featurizer.Compute(_segment, _features);
+                part.Append(_features);
+                part.Commit(padded: true);
+                return null;
+            }
+            _featurizer.Compute(_segment, _features);
+            part.Append(_features);
+        }
+        part.Commit(padded: false);
+        return null;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text;
+
+namespace MusicGenre.Pipeline.Preprocess;
+
+/// <summary>
+/// The folder of finished per-song parts that makes preprocessing resumable: <c>&lt;spool&gt;/&lt;xx&gt;/&lt;hash&gt;.part</c>,
+/// named by the stable hash of the song id (256 sub-folders keep directories small for large datasets), plus
+/// <c>settings.txt</c>, the settings the parts were made with; a run with other settings refuses to mix them in.
+/// </summary>
+internal sealed class SpoolFolder
+{
+    private const string SettingsFile = "settings.txt";
+
+    public SpoolFolder(string directory) => Directory = directory;
+
+    /// <summary>The spool folder.</summary>
+    public string Directory { get; }
+
+    /// <summary>Where the part of <paramref name="songId"/> lives (its sub-folder is created).</summary>
+    public string PartPath(string songId)
+    {
+        string hash = ShardSpec.StableHash(songId).ToString("x16", CultureInfo.InvariantCulture);
+        string sub = Path.Combine(Directory, hash[..2]);
+        System.IO.Directory.CreateDirectory(sub);
+        return Path.Combine(sub, hash + ".part");
+    }
+
+    /// <summary>
+    /// Creates the folder, records <paramref name="settings"/> or checks that they match the recorded ones, and deletes temp
+    /// files left by a killed run.
+    /// </summary>
+    /// <exception cref="PreprocessException">The folder holds parts made with different settings.</exception>
+    public void Prepare(IReadOnlyDictionary<string, string> settings)
+    {
+        // 1. Settings as sorted key=value lines (stable text to compare).
+        var text = new StringBuilder();
+        foreach (var (key, value) in settings.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            text.Append(key).Append('=').Append(value).Append('\n');
+
+        // 2. Record them, or compare with what is recorded.
+        System.IO.Directory.CreateDirectory(Directory);
+        string path = Path.Combine(Directory, SettingsFile);
+        if (File.Exists(path))
+        {
+            string recorded = File.ReadAllText(path);
+            if (recorded != text.ToString())
+            {
+                var old = recorded.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+                string diff = string.Join(", ", text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !old.Contains(l)).Take(4));
+                throw new PreprocessException($"the spool folder {Directory} holds parts made with other settings (now: {diff}); " +
+                    "delete it to start over, or use another --out");
+            }
+        }
+        else
+        {
+            string temp = path + ".tmp";
+            File.WriteAllText(temp, text.ToString());
+            File.Move(temp, path, overwrite: true);
+        }
+
+        // 3. Temp files of a killed run are incomplete parts: remove them.
+        foreach (string temp in System.IO.Directory.EnumerateFiles(Directory, "*.tmp", SearchOption.AllDirectories))
+            File.Delete(temp);
+    }
+
+    /// <summary>Deletes the whole folder.</summary>
+    public void Delete()
+    {
+        if (System.IO.Directory.Exists(Directory)) System.IO.Directory.Delete(Directory, recursive: true);
+    }
+}

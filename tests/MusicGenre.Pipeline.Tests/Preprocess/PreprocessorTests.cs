@@ -1,0 +1,163 @@
+using MusicGenre.Data.Datasets;
+using MusicGenre.Data.FeatureStore;
+using MusicGenre.Pipeline.Preprocess;
+
+namespace MusicGenre.Pipeline.Tests.Preprocess;
+
+public sealed class PreprocessorTests
+{
+    [Fact]
+    public async Task Run_SegmentsPadsSkipsAndWritesTheStore()
+    {
+        var fx = new PreprocessFixture(("rock", "long", 3.6), ("rock", "exact", 2.0), ("jazz", "short", 0.7), ("jazz", "tiny", 0.3), ("blues", "one", 1.2));
+        File.WriteAllText(Path.Combine(fx.Input, "blues", "broken.wav"), "this is not a wav file");
+        var options = fx.Options();
+
+        var summary = await fx.Run(options);
+
+        // The store: songs in dataset (path) order; 3 + 1 + 1 + 2 segments; labels from the folder names.
+        Assert.Equal(options.Output, summary.StorePath);
+        using var store = FeatureStoreReader.Open(options.Output);
+        Assert.Equal(["blues/one", "jazz/short", "rock/exact", "rock/long"], store.Songs.Select(s => s.SongId));
+        Assert.Equal([1, 1, 2, 3], store.Songs.Select(s => s.SegmentCount));
+        Assert.Equal([0, 5, 9, 9, 9, 9, 9], store.Labels);
+        Assert.Equal((3, 4, 8000, 1.0, "test8k"), (store.Header.Mels, store.Header.Frames, store.Header.SampleRate, store.Header.SegmentSeconds, store.Header.PresetName));
+        Assert.Equal(2048, Convert.ToInt32(store.Header.PresetParameters["n_fft"]));
+        Assert.Equal(GenreList.Gtzan.Names, store.Header.GenreNames);
+        for (int s = 0; s < store.Songs.Count; s++)
+            Close.Assert(FakeFeaturizer.Expected(fx.Samples[store.Songs[s].SongId], 8000, 4000), store.ReadSong(s), 0, 0, store.Songs[s].SongId);
+
+        // The summary: counts per genre, padding, bad files with reasons; the spool is gone.
+        Assert.Equal((6, 6, 0, 6, 7, 1), (summary.DatasetEntries, summary.ShardEntries, summary.Resumed, summary.Processed, summary.Segments, summary.PaddedSongs));
+        Assert.Equal(new GenreCount("rock", 2, 5), summary.PerGenre[9]);
+        Assert.Equal(new GenreCount("jazz", 1, 1), summary.PerGenre[5]);
+        Assert.Equal(4, summary.SongsWritten);
+        Assert.Equal(["blues/broken", "jazz/tiny"], summary.BadFiles.Select(b => b.SongId));
+        Assert.Contains("too short: 0.3 s < 0.5 s", summary.BadFiles[1].Reason);
+        Assert.Contains("broken.wav", summary.BadFiles[0].Reason);
+        Assert.True(summary.ClipsPerSecond > 0);
+        Assert.False(Directory.Exists(options.EffectiveSpoolDirectory));
+    }
+
+    [Fact]
+    public async Task Run_CancelledMidway_ResumesWithNothingLostOrDuplicated()
+    {
+        var songs = Enumerable.Range(0, 12).Select(i => (new[] { "rock", "jazz", "pop" }[i % 3], $"s{i:00}", 1.0 + 0.45 * i)).ToArray();
+        var fx = new PreprocessFixture(songs);
+        File.WriteAllText(Path.Combine(fx.Input, "pop", "bad.wav"), "garbage");
+
+        // 1. The reference: one uninterrupted run.
+        var reference = await fx.Run(fx.Options("ref.h5"));
+        int referenceCalls = fx.Calls.Value;
+
+        // 2. A run cancelled once 4 songs are done: no store, the finished parts stay in the spool.
+        fx.Calls.Value = 0;
+        var options = fx.Options("resumed.h5");
+        using var cts = new CancellationTokenSource();
+        var cancelAt4 = new SyncProgress<PreprocessProgress>(p => { if (p.Done >= 4) cts.Cancel(); });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fx.Run(options, cancelAt4, cts.Token));
+        Assert.False(File.Exists(options.Output));
+        int partsAfterCancel = Directory.GetFiles(options.EffectiveSpoolDirectory, "*.part", SearchOption.AllDirectories).Length;
+        Assert.InRange(partsAfterCancel, 4, 12);
+
+        // 3. A killed run would leave temp files and could leave a damaged part: both must be redone, not trusted.
+        string stray = Path.Combine(options.EffectiveSpoolDirectory, "00", "dead.part.123.tmp");
+        Directory.CreateDirectory(Path.GetDirectoryName(stray)!);
+        File.WriteAllText(stray, "half a part");
+        string damaged = Directory.GetFiles(options.EffectiveSpoolDirectory, "*.part", SearchOption.AllDirectories).First(f => new FileInfo(f).Length > 100);
+        using (var s = File.OpenWrite(damaged)) s.SetLength(s.Length - 5);
+
+        // 4. The re-run redoes only what is missing and yields the same store as the uninterrupted run.
+        var resumed = await fx.Run(options);
+        Assert.Equal(partsAfterCancel - 1, resumed.Resumed);
+        Assert.Equal(13 - resumed.Resumed, resumed.Processed);
+        Assert.Equal(reference.Segments, resumed.Segments);
+        Assert.Equal(reference.PerGenre, resumed.PerGenre);
+        Assert.Equal(reference.BadFiles, resumed.BadFiles);
+        PreprocessFixture.AssertSameStore(reference.StorePath!, resumed.StorePath!);
+        Assert.False(File.Exists(stray));
+        Assert.InRange(fx.Calls.Value, referenceCalls, referenceCalls + 2 * 10);
+    }
+
+    [Fact]
+    public async Task Run_SpoolFromOtherSettings_IsRefused()
+    {
+        var fx = new PreprocessFixture(("rock", "a", 2.5), ("jazz", "b", 1.5));
+        var options = fx.Options() with { KeepSpool = true };
+        await fx.Run(options);
+        Assert.True(Directory.Exists(options.EffectiveSpoolDirectory));
+
+        var e = await Assert.ThrowsAsync<PreprocessException>(() => fx.Run(options with { SegmentSeconds = 0.5 }));
+        Assert.Contains("other settings", e.Message);
+        Assert.Contains("segment_samples=4000", e.Message);
+
+        // Same settings: everything is resumed, nothing recomputed.
+        fx.Calls.Value = 0;
+        var again = await fx.Run(options);
+        Assert.Equal((2, 0, 0), (again.Resumed, again.Processed, fx.Calls.Value));
+    }
+
+    [Fact]
+    public async Task Run_Shards_PartitionTheSongs()
+    {
+        var fx = new PreprocessFixture(Enumerable.Range(0, 9).Select(i => ("rock", $"r{i}", 1.0)).ToArray());
+        var ids = new List<string>();
+        int total = 0;
+        for (int k = 0; k < 3; k++)
+        {
+            var summary = await fx.Run(fx.Options($"shard{k}.h5") with { Shard = new ShardSpec(k, 3) });
+            total += summary.ShardEntries;
+            if (summary.StorePath is null) { Assert.Equal(0, summary.ShardEntries); continue; }
+            using var store = FeatureStoreReader.Open(summary.StorePath);
+            Assert.All(store.Songs, s => Assert.Equal((ulong)k, ShardSpec.StableHash(s.SongId) % 3));
+            ids.AddRange(store.Songs.Select(s => s.SongId));
+        }
+        Assert.Equal(9, total);
+        Assert.Equal(Enumerable.Range(0, 9).Select(i => $"rock/r{i}"), ids.Order());
+    }
+
+    [Fact]
+    public async Task Run_CsvManifestWithArtists()
+    {
+        var fx = new PreprocessFixture(("x", "a", 1.5), ("x", "b", 2.5));
+        string csv = Path.Combine(fx.Root, "m.csv");
+        File.WriteAllText(csv, "path,genre,song_id,artist\ngtzan/x/a.wav,disco,A1,\"Abba, The\"\ngtzan/x/b.wav,metal,B2,\n");
+
+        var summary = await fx.Run(fx.Options() with { Input = csv });
+
+        using var store = FeatureStoreReader.Open(summary.StorePath!);
+        Assert.Equal([("A1", "Abba, The", 3), ("B2", "", 6)], store.Songs.Select(s => (s.SongId, s.Artist, s.Label)));
+    }
+
+    [Fact]
+    public async Task Options_AllProblemsAtOnce()
+    {
+        var fx = new PreprocessFixture(("rock", "a", 1.0));
+        var bad = fx.Options() with { Jobs = 0, SegmentSeconds = -1, Shard = new ShardSpec(3, 2), Features = fx.Options().Features with { NMels = 0 } };
+        var e = await Assert.ThrowsAsync<PreprocessException>(() => fx.Run(bad));
+        Assert.Contains("--jobs 0", e.Message);
+        Assert.Contains("--segment -1", e.Message);
+        Assert.Contains("--shard 3/2", e.Message);
+        Assert.Contains("NMels", e.Message);
+        await Assert.ThrowsAsync<PreprocessException>(() => fx.Run(fx.Options() with { Output = fx.Root }));
+        await Assert.ThrowsAsync<FileNotFoundException>(() => fx.Run(fx.Options() with { Input = Path.Combine(fx.Root, "nope") }));
+    }
+
+    [SharedFact]
+    public async Task Run_RealGtzanClips_DecodesThirtySecondsIntoTenSegments()
+    {
+        string root = SharedData.NewTempDir("musicgenre-pre");
+        string csv = Path.Combine(root, "m.csv");
+        string gtzan = Path.Combine(SharedData.DataDir, "gtzan-mini");
+        File.WriteAllText(csv, $"path,genre\n{gtzan}/blues/blues.00000.wav,blues\n{gtzan}/metal/metal.00000.wav,metal\n");
+        var options = new PreprocessOptions { Input = csv, Output = Path.Combine(root, "f.h5"), Jobs = 2 };
+
+        var summary = await Preprocessor.RunAsync(options, (o, n) => new FakeFeaturizer());
+
+        Assert.Empty(summary.BadFiles);
+        Assert.Equal(20, summary.Segments);
+        using var store = FeatureStoreReader.Open(summary.StorePath!);
+        Assert.Equal(22050, store.Header.SampleRate);
+        Assert.Equal([10, 10], store.Songs.Select(s => s.SegmentCount));
+    }
+}

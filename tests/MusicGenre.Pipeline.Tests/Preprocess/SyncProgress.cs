@@ -1,0 +1,12 @@
+namespace MusicGenre.Pipeline.Tests.Preprocess;
+
+/// <summary>An <see cref="IProgress{T}"/> that runs its handler synchronously on the reporting thread (Progress&lt;T&gt; posts).</summary>
+internal sealed class SyncProgress<T>(Action<T> handler) : IProgress<T>
+{
+    private readonly Lock _gate = new();
+
+    public void Report(T value)
+    {
+        lock (_gate) handler(value);
+    }
+}
