@@ -66,6 +66,7 @@ public sealed record PreprocessOptions
         if (QueueCapacity is < 1) problems.Add($"queue capacity {QueueCapacity} must be ≥ 1");
         if (Shard.Count < 1 || Shard.Index < 0 || Shard.Index >= Shard.Count) problems.Add($"--shard {Shard} must have 0 ≤ k < N");
         problems.AddRange(Features.Problems().Select(p => $"preset '{Features.Name}': {p}"));
+        if (Features.IsSegmented) problems.Add($"preset '{Features.Name}' cuts its own windows; use a whole-segment preset such as librosa_default");
         if (problems.Count == 0 && SegmentSamples < 1) problems.Add($"--segment {SegmentSeconds} s is less than one sample");
         if (problems.Count > 0) throw new PreprocessException("Invalid preprocess options: " + string.Join("; ", problems));
         return this;

@@ -14,15 +14,23 @@ namespace MusicGenre.Pipeline.Preprocess;
 /// </summary>
 public static class Preprocessor
 {
+    /// <summary>Runs preprocessing with the production front end: MusicGenre.Audio decoding and librosa-exact log-mel.</summary>
+    /// <example><code>
+    /// var summary = await Preprocessor.RunAsync(new PreprocessOptions { Input = "gtzan", Output = "f.h5" }, progress);
+    /// </code></example>
+    /// <exception cref="PreprocessException">Invalid options, or a spool folder made with other settings.</exception>
+    /// <exception cref="DatasetFormatException">A malformed manifest or label file.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static Task<PreprocessSummary> RunAsync(PreprocessOptions options, IProgress<PreprocessProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        RunAsync(options, LogMelFeaturizer.Create, openAudio: null, progress, cancellationToken);
+
     /// <summary>Runs preprocessing with the given featurizer and audio decoder.</summary>
     /// <param name="options">What to read, where to write, segment length, jobs, shard.</param>
     /// <param name="featurizerFactory">Creates one featurizer per worker for <see cref="PreprocessOptions.Features"/> and segment length (samples).</param>
     /// <param name="openAudio">Opens a song as mono at a given rate; null uses MusicGenre.Audio's streaming decoder.</param>
     /// <param name="progress">Receives a report after each song and during the merge.</param>
     /// <param name="cancellationToken">Stops the run; finished songs stay in the spool for the next run.</param>
-    /// <example><code>
-    /// var summary = await Preprocessor.RunAsync(new PreprocessOptions { Input = "gtzan", Output = "f.h5" }, factory, progress: p);
-    /// </code></example>
     /// <exception cref="PreprocessException">Invalid options, or a spool folder made with other settings.</exception>
     /// <exception cref="DatasetFormatException">A malformed manifest or label file.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>

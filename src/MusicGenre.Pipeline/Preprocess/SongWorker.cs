@@ -25,7 +25,8 @@ internal sealed class SongWorker
 
     /// <summary>
     /// Writes the part of <paramref name="entry"/> to <paramref name="partPath"/>: its segments, or — when the file cannot be
-    /// decoded or is too short — a bad-song record. Returns true when segments were written.
+    /// decoded, is too short, or holds samples the featurizer rejects (e.g. not finite) — a bad-song record. Returns true
+    /// when segments were written.
     /// </summary>
     public bool Process(Data.Datasets.DatasetEntry entry, string partPath, CancellationToken cancellationToken)
     {
@@ -34,7 +35,8 @@ internal sealed class SongWorker
         {
             reason = Segment(entry, partPath, cancellationToken);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException or FormatException)
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException or FormatException
+            or ArgumentException)
         {
             reason = e.Message;
         }

@@ -144,7 +144,7 @@ public sealed class PreprocessorTests
     }
 
     [SharedFact]
-    public async Task Run_RealGtzanClips_DecodesThirtySecondsIntoTenSegments()
+    public async Task Run_RealGtzanClips_RealFrontEnd_TenLogMelSegmentsEach()
     {
         string root = SharedData.NewTempDir("musicgenre-pre");
         string csv = Path.Combine(root, "m.csv");
@@ -152,12 +152,23 @@ public sealed class PreprocessorTests
         File.WriteAllText(csv, $"path,genre\n{gtzan}/blues/blues.00000.wav,blues\n{gtzan}/metal/metal.00000.wav,metal\n");
         var options = new PreprocessOptions { Input = csv, Output = Path.Combine(root, "f.h5"), Jobs = 2 };
 
-        var summary = await Preprocessor.RunAsync(options, (o, n) => new FakeFeaturizer());
+        var summary = await Preprocessor.RunAsync(options);
 
         Assert.Empty(summary.BadFiles);
         Assert.Equal(20, summary.Segments);
         using var store = FeatureStoreReader.Open(summary.StorePath!);
-        Assert.Equal(22050, store.Header.SampleRate);
+        Assert.Equal((128, 130, 22050, "librosa_default"), (store.Header.Mels, store.Header.Frames, store.Header.SampleRate, store.Header.PresetName));
         Assert.Equal([10, 10], store.Songs.Select(s => s.SegmentCount));
+
+        // Segment k of a song is the log-mel of samples [k·66150, (k+1)·66150) of the decoded clip.
+        float[] audio = MusicGenre.Audio.AudioFile.Load(Path.Combine(gtzan, "metal", "metal.00000.wav")).Samples;
+        var extractor = new MusicGenre.Features.FeatureExtractor(MusicGenre.Features.FeaturePresets.LibrosaDefault);
+        var segment = new float[128 * 130];
+        foreach (int k in new[] { 0, 7, 9 })
+        {
+            float[] expected = extractor.Compute(MusicGenre.Features.FeatureKind.LogMel, audio.AsSpan(k * 66150, 66150));
+            store.ReadSegment(10 + k, segment);
+            Close.Assert(expected, segment, 0, 0, $"metal segment {k}");
+        }
     }
 }
