@@ -14,12 +14,21 @@ public sealed class H5pyFactAttribute : FactAttribute
     }
 }
 
-/// <summary>Runs a python3 snippet and captures its output.</summary>
+/// <summary>
+/// Runs a python3 snippet and captures its output. The interpreter is MUSICGENRE_PYTHON when set, else the first of
+/// <c>python3</c> (PATH) and <c>/usr/bin/python3</c> (Debian's, where python3-h5py installs) that imports h5py.
+/// </summary>
 internal static class Python
 {
-    public static int Run(string code, out string output, params string[] args)
+    private static readonly Lazy<string> Interpreter = new(() =>
+        Environment.GetEnvironmentVariable("MUSICGENRE_PYTHON") is { Length: > 0 } p ? p
+            : new[] { "python3", "/usr/bin/python3" }.FirstOrDefault(c => RunWith(c, "import h5py", out _) == 0) ?? "python3");
+
+    public static int Run(string code, out string output, params string[] args) => RunWith(Interpreter.Value, code, out output, args);
+
+    private static int RunWith(string interpreter, string code, out string output, params string[] args)
     {
-        var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(interpreter) { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add(code);
         foreach (string a in args) info.ArgumentList.Add(a);
@@ -34,7 +43,7 @@ internal static class Python
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            output = "python3 not runnable: " + e.Message;
+            output = $"{interpreter} not runnable: {e.Message}";
             return -1;
         }
     }
