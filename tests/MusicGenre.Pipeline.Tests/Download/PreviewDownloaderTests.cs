@@ -129,12 +129,13 @@ public sealed class PreviewDownloaderTests
         string outDir = SharedData.NewTempDir();
         using var downloader = new PreviewDownloader();
 
-        var summary = await downloader.RunAsync([Track("TRA0000000000600", LocalPreviewServer.AlwaysTruncated)], Options(server, outDir));
+        var options = Options(server, outDir);
+        var summary = await downloader.RunAsync([Track("TRA0000000000600", LocalPreviewServer.AlwaysTruncated)], options);
 
         var record = Assert.Single(summary.Records);
         Assert.Equal(PreviewDownloadStatus.Failed, record.Status);
         Assert.Equal(3, server.Hits(LocalPreviewServer.AlwaysTruncated));
-        Assert.Empty(Directory.GetFiles(outDir).Where(f => !f.EndsWith("manifest.csv", StringComparison.Ordinal)));
+        Assert.Equal([options.ResolvedManifestPath], Directory.GetFiles(outDir));
     }
 
     [SharedFact]

@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text;
+
+namespace MusicGenre.Pipeline.Tsne;
+
+/// <summary>Writes a t-SNE embedding as CSV: <c>index,id,label,genre,x,y</c> (one row per point, invariant culture).</summary>
+public static class TsneCsv
+{
+    /// <summary>The header row.</summary>
+    public const string Header = "index,id,label,genre,x,y";
+
+    /// <summary>
+    /// Writes the coordinates atomically (temp file, then rename). <paramref name="ids"/> (e.g. song ids) is optional;
+    /// without it the id column is empty.
+    /// </summary>
+    /// <example><code>TsneCsv.Write("tsne.csv", result, labels, genreNames, songIds);</code></example>
+    public static void Write(string path, TsneResult embedding, IReadOnlyList<int> labels, IReadOnlyList<string> labelNames,
+        IReadOnlyList<string>? ids = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(embedding);
+        CheckLabels(embedding, labels, labelNames);
+        if (ids is not null && ids.Count != embedding.Count)
+            throw new ArgumentException($"{ids.Count} ids for {embedding.Count} points", nameof(ids));
+
+        string fullPath = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        string temp = fullPath + ".tmp-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            using (var writer = new StreamWriter(temp, append: false, new UTF8Encoding(false)))
+            {
+                writer.NewLine = "\n";
+                writer.WriteLine(Header);
+                for (int i = 0; i < embedding.Count; i++)
+                {
+                    writer.WriteLine(string.Join(",",
+                        i.ToString(CultureInfo.InvariantCulture),
+                        Field(ids?[i] ?? ""),
+                        labels[i].ToString(CultureInfo.InvariantCulture),
+                        Field(labelNames[labels[i]]),
+                        embedding.X(i).ToString("R", CultureInfo.InvariantCulture),
+                        embedding.Y(i).ToString("R", CultureInfo.InvariantCulture)));
+                }
+            }
+            File.Move(temp, fullPath, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>Throws when labels and points disagree in number or a label has no name.</summary>
+    internal static void CheckLabels(TsneResult embedding, IReadOnlyList<int> labels, IReadOnlyList<string> labelNames)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(labelNames);
+        if (labels.Count != embedding.Count)
+            throw new ArgumentException($"{labels.Count} labels for {embedding.Count} points", nameof(labels));
+        for (int i = 0; i < labels.Count; i++)
+            if ((uint)labels[i] >= (uint)labelNames.Count)
+                throw new ArgumentException($"label {labels[i]} of point {i} has no name (only {labelNames.Count} label names)", nameof(labels));
+    }
+
+    private static string Field(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+}
