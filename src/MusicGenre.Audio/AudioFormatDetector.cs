@@ -36,7 +36,8 @@ internal static class AudioFormatDetector
         if (head.Length >= 4 && head[..4].SequenceEqual("fLaC"u8)) return "it is FLAC, which is not supported";
         if (head.Length >= 4 && head[..4].SequenceEqual("OggS"u8)) return "it is an Ogg container, which is not supported";
         if (head.Length >= 4 && head[..4].SequenceEqual("RF64"u8)) return "it is RF64 (64-bit WAV), which is not supported";
-        if (head.Length >= 4 && head[..4].SequenceEqual("RIFF"u8)) return "it is a RIFF file but not RIFF/WAVE";
+        if (head.Length >= 4 && head[..4].SequenceEqual("RIFF"u8))
+            return head.Length < 12 ? $"truncated: only {head.Length} bytes, shorter than a RIFF/WAVE header" : "it is a RIFF file but not RIFF/WAVE";
         return $"no WAV, MP3 or AU signature at its start (first bytes {Convert.ToHexString(head[..Math.Min(8, head.Length)])})";
     }
 }

@@ -7,7 +7,11 @@ namespace MusicGenre.Audio;
 /// </summary>
 public sealed record AudioLoadOptions
 {
-    /// <summary>The largest target rate accepted (Hz).</summary>
+    /// <summary>The lowest native rate a file may declare (Hz): lower values are corrupt headers (and would make resampling
+    /// to 22050 Hz blow a few bytes up into gigabytes).</summary>
+    public const int MinNativeSampleRate = 1000;
+
+    /// <summary>The largest target (and native) rate accepted (Hz).</summary>
     public const int MaxSampleRate = 1_536_000;
 
     /// <summary>Output sample rate in Hz; null keeps the file's native rate (librosa's <c>sr=None</c>). Default 22050.</summary>
@@ -26,8 +30,8 @@ public sealed record AudioLoadOptions
     public void Validate()
     {
         var problems = new List<string>();
-        if (TargetSampleRate is { } sr && (sr <= 0 || sr > MaxSampleRate))
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"TargetSampleRate must be in 1..{MaxSampleRate} Hz or null for the native rate, got {sr}"));
+        if (TargetSampleRate is { } sr && (sr < MinNativeSampleRate || sr > MaxSampleRate))
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"TargetSampleRate must be in {MinNativeSampleRate}..{MaxSampleRate} Hz or null for the native rate, got {sr}"));
         if (!double.IsFinite(Offset) || Offset < 0)
             problems.Add(string.Create(CultureInfo.InvariantCulture, $"Offset must be a finite number of seconds >= 0, got {Offset}"));
         if (Duration is { } d && (!double.IsFinite(d) || d < 0))

@@ -55,6 +55,7 @@ internal static class AuDecoder
         if (channels == 0) problems.Add("zero channels");
         else if (channels > MaxChannels) problems.Add($"{channels} channels (at most {MaxChannels} supported)");
         if (rate == 0) problems.Add("sample rate 0 Hz");
+        else if (rate < AudioLoadOptions.MinNativeSampleRate) problems.Add($"sample rate {rate} Hz is implausible for audio (< {AudioLoadOptions.MinNativeSampleRate} Hz)");
         else if (rate > AudioLoadOptions.MaxSampleRate) problems.Add($"sample rate {rate} Hz (at most {AudioLoadOptions.MaxSampleRate})");
         if (offset < HeaderSize || offset > HeaderSize + MaxAnnotation) problems.Add($"data offset {offset} (expected {HeaderSize}..{HeaderSize + MaxAnnotation})");
         if (problems.Count > 0)

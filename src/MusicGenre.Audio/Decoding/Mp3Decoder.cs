@@ -48,7 +48,7 @@ internal sealed class Mp3Decoder : IPcmDecoder
         // 1. ID3v2 tags (there may be several), then the first confirmed frame.
         SkipId3v2Tags();
         if (!TryNextFrame(out var first, out _))
-            throw new AudioFormatException(sourceName, _garbageBytes > 0 || _len > 0
+            throw new AudioFormatException(sourceName, _garbageBytes > 0
                 ? "no MPEG layer III audio frames found (not an MP3, or damaged beyond recovery)"
                 : "the file holds no audio frames (empty or only tags)");
         _reference = first;

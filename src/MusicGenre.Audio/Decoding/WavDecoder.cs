@@ -89,6 +89,7 @@ internal static class WavDecoder
         if (channels == 0) problems.Add("zero channels");
         else if (channels > MaxChannels) problems.Add($"{channels} channels (at most {MaxChannels} supported)");
         if (rate == 0) problems.Add("sample rate 0 Hz");
+        else if (rate < AudioLoadOptions.MinNativeSampleRate) problems.Add($"sample rate {rate} Hz is implausible for audio (< {AudioLoadOptions.MinNativeSampleRate} Hz)");
         else if (rate > AudioLoadOptions.MaxSampleRate) problems.Add($"sample rate {rate} Hz (at most {AudioLoadOptions.MaxSampleRate})");
 
         ushort code = tag;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace MusicGenre.Audio.Resampling;
@@ -12,8 +13,9 @@ namespace MusicGenre.Audio.Resampling;
 /// inputs; the signal is zero outside the stream. The output has ceil(inputLength · L / M) samples (librosa's length).
 /// </para>
 /// <para>
-/// Phases: when L ≤ <see cref="MaxExactPhases"/> one coefficient row per phase p = (n·M) mod L is precomputed and used
-/// exactly; otherwise rows are tabulated at <see cref="MaxExactPhases"/> fractional offsets and linearly interpolated.
+/// Phases: when L ≤ <see cref="MaxExactPhases"/> (and the table fits 4 MB) one coefficient row per phase
+/// p = (n·M) mod L is precomputed and used exactly; otherwise rows are tabulated at up to <see cref="MaxExactPhases"/>
+/// fractional offsets and linearly interpolated. Tables are cached per ratio and shared (read-only).
 /// Every row is normalised to sum 1 (exact unit DC gain for every phase).
 /// </para>
 /// Usage: alternate <see cref="Write"/> and <see cref="Read"/>; call <see cref="Complete"/> after the last input, then
@@ -34,7 +36,11 @@ internal sealed class Resampler
     /// <summary>Full transition width as a fraction of the lower Nyquist frequency.</summary>
     public const double TransitionFraction = 0.10;
 
-    private readonly int _l, _m, _half, _taps, _rows;
+    private const int MaxCachedTables = 64;
+    private const int MaxTableFloats = 1 << 20;
+    private static readonly ConcurrentDictionary<(int L, int M), float[]> TableCache = new();
+
+    private readonly int _l, _m, _half, _taps, _rows, _steps;
     private readonly bool _exact;
     private readonly float[] _table; // [_rows, _taps]
     private float[] _buf;
@@ -61,29 +67,17 @@ internal sealed class Resampler
         double transition = Math.PI * TransitionFraction * scale;
         _half = (int)Math.Ceiling(KaiserWindow.Length(AttenuationDb, transition) / 2);
         _taps = 2 * _half;
-        double beta = KaiserWindow.Beta(AttenuationDb);
-        double i0Beta = KaiserWindow.BesselI0(beta);
 
-        // 2. One row per phase (or per tabulated fraction, plus the end point frac = 1 for interpolation).
-        _exact = _l <= MaxExactPhases;
-        _rows = _exact ? _l : MaxExactPhases + 1;
-        _table = new float[_rows * _taps];
-        var row = new double[_taps];
-        for (int p = 0; p < _rows; p++)
-        {
-            double frac = _exact ? (double)p / _l : (double)p / MaxExactPhases;
-            // Tap j multiplies input i0 − H + 1 + j, at distance τ = frac + H − 1 − j from the output instant.
-            double sum = 0;
-            for (int j = 0; j < _taps; j++)
-            {
-                double tau = frac + _half - 1 - j;
-                double x = fc * tau;
-                double sinc = x == 0 ? 1 : Math.Sin(Math.PI * x) / (Math.PI * x);
-                row[j] = fc * sinc * KaiserWindow.Value(tau, _half, beta, i0Beta);
-                sum += row[j];
-            }
-            for (int j = 0; j < _taps; j++) _table[p * _taps + j] = (float)(row[j] / sum);
-        }
+        // 2. One row per phase (or per tabulated fraction, plus the end point frac = 1 for interpolation), shared
+        //    between resamplers with the same ratio since the table is read-only.
+        //    Extreme ratios (long filters) get fewer interpolated rows so the table stays within MaxTableFloats.
+        int maxRows = Math.Clamp(MaxTableFloats / _taps, 2, MaxExactPhases);
+        _exact = _l <= maxRows;
+        _steps = _exact ? _l : maxRows - 1;
+        _rows = _exact ? _l : _steps + 1;
+        _table = TableCache.Count < MaxCachedTables
+            ? TableCache.GetOrAdd((_l, _m), _ => BuildTable(_rows, _taps, _half, _steps, fc))
+            : BuildTable(_rows, _taps, _half, _steps, fc);
 
         // 3. History: H − 1 zeros before the first sample.
         _buf = new float[Math.Max(4096, 4 * _taps)];
@@ -144,8 +138,8 @@ internal sealed class Resampler
             }
             else
             {
-                double pos = (double)p / _l * MaxExactPhases;
-                int r = Math.Min((int)pos, MaxExactPhases - 1);
+                double pos = (double)p / _l * _steps;
+                int r = Math.Min((int)pos, _steps - 1);
                 float w = (float)(pos - r);
                 float a = VectorMath.Dot(_table.AsSpan(r * _taps, _taps), window);
                 float b = VectorMath.Dot(_table.AsSpan((r + 1) * _taps, _taps), window);
@@ -172,6 +166,33 @@ internal sealed class Resampler
             Array.Resize(ref _buf, Math.Max(_bufCount + input.Length, 2 * _buf.Length));
         input.CopyTo(_buf.AsSpan(_bufCount));
         _bufCount += input.Length;
+    }
+
+    /// <summary>
+    /// Coefficients [rows, taps]: row p is the Kaiser-windowed sinc at fractional delay p / <paramref name="steps"/>,
+    /// normalised to sum 1. Tap j multiplies input i0 − H + 1 + j, at distance τ = frac + H − 1 − j from the output instant.
+    /// </summary>
+    private static float[] BuildTable(int rows, int taps, int half, int steps, double fc)
+    {
+        double beta = KaiserWindow.Beta(AttenuationDb);
+        double i0Beta = KaiserWindow.BesselI0(beta);
+        var table = new float[rows * taps];
+        var row = new double[taps];
+        for (int p = 0; p < rows; p++)
+        {
+            double frac = (double)p / steps;
+            double sum = 0;
+            for (int j = 0; j < taps; j++)
+            {
+                double tau = frac + half - 1 - j;
+                double x = fc * tau;
+                double sinc = x == 0 ? 1 : Math.Sin(Math.PI * x) / (Math.PI * x);
+                row[j] = fc * sinc * KaiserWindow.Value(tau, half, beta, i0Beta);
+                sum += row[j];
+            }
+            for (int j = 0; j < taps; j++) table[p * taps + j] = (float)(row[j] / sum);
+        }
+        return table;
     }
 
     private static int Gcd(int a, int b)

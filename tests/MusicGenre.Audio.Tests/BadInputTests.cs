@@ -1,0 +1,175 @@
+using System.Buffers.Binary;
+
+namespace MusicGenre.Audio.Tests;
+
+/// <summary>Every kind of broken input gives an <see cref="AudioFormatException"/> naming the source and the problem.</summary>
+public sealed class BadInputTests
+{
+    private static AudioFormatException Fails(byte[] file, string name = "bad.wav")
+    {
+        var e = Assert.Throws<AudioFormatException>(() => AudioFile.Load(new MemoryStream(file), name));
+        Assert.StartsWith(name + ": ", e.Message);
+        Assert.Equal(name, e.SourceName);
+        return e;
+    }
+
+    private static byte[] GoodWav() => TestAudio.Wav16(TestAudio.Noise(1000, 1), 1, 22050);
+
+    [Fact]
+    public void EmptyFile() => Assert.Contains("empty", Fails([]).Problem);
+
+    [Fact]
+    public void EmptyFileOnDiskNamesThePath()
+    {
+        string dir = SharedData.NewTempDir();
+        string path = Path.Combine(dir, "empty.wav");
+        File.WriteAllBytes(path, []);
+        var e = Assert.Throws<AudioFormatException>(() => AudioFile.Load(path));
+        Assert.Contains(path, e.Message);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void MissingFile() =>
+        Assert.Throws<FileNotFoundException>(() => AudioFile.Load(Path.Combine(Path.GetTempPath(), "no-such-file-" + Guid.NewGuid() + ".wav")));
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(20)]
+    [InlineData(43)]
+    [InlineData(1000)]
+    public void TruncatedWav(int keep) => Assert.Contains("truncated", Fails(GoodWav()[..keep]).Problem);
+
+    [Fact]
+    public void PngNamedWav() =>
+        Assert.Contains("PNG", Fails([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, (byte)'I', (byte)'H', (byte)'D', (byte)'R']).Problem);
+
+    [Fact]
+    public void WavNamedMp3DecodesByContent()
+    {
+        var clip = AudioFile.Load(new MemoryStream(GoodWav()), "song.mp3", new AudioLoadOptions { TargetSampleRate = null });
+        Assert.Equal(AudioFormat.Wav, clip.Format);
+        Assert.Equal(1000, clip.Samples.Length);
+    }
+
+    [Fact]
+    public void RandomBytes()
+    {
+        var bytes = new byte[5000];
+        new Random(42).NextBytes(bytes);
+        Assert.Contains("not a supported audio file", Fails(bytes, "noise.mp3").Problem);
+    }
+
+    [Fact]
+    public void WavHeaderClaimingFourGigabytes()
+    {
+        var wav = GoodWav();
+        int dataSize = wav.AsSpan().IndexOf("data"u8) + 4;
+        BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(dataSize), 0xFFFFFFF0);
+        BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(4), 0xFFFFFFF8);
+        Assert.Contains("declares 4294967280 bytes", Fails(wav).Problem);
+    }
+
+    [Fact]
+    public void WavHeaderClaimingFourGigabytesOnANonSeekableStream()
+    {
+        var wav = GoodWav();
+        int dataSize = wav.AsSpan().IndexOf("data"u8) + 4;
+        BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(dataSize), 0xFFFFFFF0);
+        var e = Assert.Throws<AudioFormatException>(() => AudioFile.Load(new NonSeekableStream(wav), "pipe"));
+        Assert.Contains("truncated", e.Problem);
+    }
+
+    [Theory]
+    [InlineData(22, "zero channels")]   // channels field
+    [InlineData(24, "sample rate 0")]   // rate field
+    public void ZeroChannelsOrRateInWav(int offset, string expected)
+    {
+        var wav = GoodWav();
+        int fmt = wav.AsSpan().IndexOf("fmt "u8);
+        wav.AsSpan(fmt + offset - 12, offset == 22 ? 2 : 4).Clear();
+        Assert.Contains(expected, Fails(wav).Problem);
+    }
+
+    [Theory]
+    [InlineData(0u, 8000u, "zero channels")]
+    [InlineData(1u, 0u, "sample rate 0")]
+    public void ZeroChannelsOrRateInAu(uint channels, uint rate, string expected) =>
+        Assert.Contains(expected, Fails(TestAudio.Au(new byte[10], 3, rate, channels), "bad.au").Problem);
+
+    [Fact]
+    public void AllProblemsOfAHeaderAreReportedTogether()
+    {
+        var problem = Fails(TestAudio.Au(new byte[10], 99, 0, 0), "bad.au").Problem;
+        Assert.Contains("encoding 99", problem);
+        Assert.Contains("zero channels", problem);
+        Assert.Contains("sample rate 0", problem);
+    }
+
+    [Fact]
+    public void TruncatedAu() =>
+        Assert.Contains("truncated", Fails(TestAudio.Au(new byte[100], 3, 8000, 1)[..60], "cut.au").Problem);
+
+    [Fact]
+    public void UnsupportedWavEncoding()
+    {
+        var wav = GoodWav();
+        int fmt = wav.AsSpan().IndexOf("fmt "u8);
+        BinaryPrimitives.WriteUInt16LittleEndian(wav.AsSpan(fmt + 8), 0x0055); // MPEG layer 3 inside WAV
+        Assert.Contains("0x0055", Fails(wav).Problem);
+    }
+
+    [Fact]
+    public void Mp3WithNothingButATag() =>
+        Assert.Contains("no audio frames", Fails([.. "ID3"u8, 3, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0], "tag.mp3").Problem);
+
+    [SharedFact]
+    public void Mp3WithGarbageFramesInTheMiddleKeepsTheGoodAudio()
+    {
+        var file = File.ReadAllBytes(SharedData.Data(Mp3Samples.Preview));
+        var clean = AudioFile.Load(new MemoryStream(file), "clean.mp3", new AudioLoadOptions { TargetSampleRate = null });
+        var offsets = Mp3Samples.FrameOffsets(file, Mp3Samples.AudioStart(file));
+
+        // Overwrite frames 500..504 (offsets[0] is the Info frame) with random bytes.
+        var damaged = (byte[])file.Clone();
+        new Random(7).NextBytes(damaged.AsSpan(offsets[501], offsets[506] - offsets[501]));
+        var clip = AudioFile.Load(new MemoryStream(damaged), "damaged.mp3", new AudioLoadOptions { TargetSampleRate = null });
+
+        Assert.InRange(clip.SkippedFrames, 5, 12);
+        // Audio well before the damage is untouched; well after it (bit reservoir and filterbank settled) it is exact again
+        // up to the shift from the frames that were dropped.
+        int damageStart = 500 * 576 - 1105;
+        Close.Assert(clean.Samples.AsSpan(0, damageStart - 576), clip.Samples.AsSpan(0, damageStart - 576), 0, 0, "before damage");
+        int shift = clean.Samples.Length - clip.Samples.Length;
+        Assert.Equal(0, shift % 576);
+        int after = damageStart + 20 * 576;
+        Close.Assert(clean.Samples.AsSpan(after + shift, 10000), clip.Samples.AsSpan(after, 10000), 1e-6, 0, "after damage");
+    }
+
+    [Fact]
+    public void InvalidOptionsListEveryProblem()
+    {
+        var e = Assert.Throws<ArgumentException>(() => AudioFile.Load(new MemoryStream(GoodWav()), "x.wav",
+            new AudioLoadOptions { TargetSampleRate = 0, Offset = -1, Duration = double.NaN }));
+        Assert.Contains("TargetSampleRate", e.Message);
+        Assert.Contains("Offset", e.Message);
+        Assert.Contains("Duration", e.Message);
+    }
+
+    /// <summary>A stream that cannot seek or report its length, like a pipe.</summary>
+    internal sealed class NonSeekableStream(byte[] data) : Stream
+    {
+        private readonly MemoryStream _inner = new(data);
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _inner.Position; set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
