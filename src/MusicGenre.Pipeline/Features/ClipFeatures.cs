@@ -1,0 +1,77 @@
+using System.Globalization;
+using MusicGenre.Audio;
+using MusicGenre.Features;
+
+namespace MusicGenre.Pipeline.Features;
+
+/// <summary>
+/// Decodes one audio file and computes its mel spectrogram, log-mel and MFCC for a preset, then writes them as the
+/// feature file of <c>musicgenre features</c> (datasets /melspec, /logmel, /mfcc in librosa's layout; every preset
+/// parameter as a root attribute, None as "none" and booleans as 0/1 like the golden files).
+/// </summary>
+internal static class ClipFeatures
+{
+    public static IReadOnlyList<FeatureFileWriter.Dataset> Compute(string audioPath, FeatureOptions options, double offset = 0, double? duration = null)
+    {
+        var clip = AudioFile.Load(audioPath, new AudioLoadOptions { TargetSampleRate = options.SampleRate, Offset = offset, Duration = duration });
+        var extractor = new FeatureExtractor(options);
+        try
+        {
+            return
+            [
+                Dataset("melspec", extractor, FeatureKind.MelSpectrogram, clip.Samples),
+                Dataset("logmel", extractor, FeatureKind.LogMel, clip.Samples),
+                Dataset("mfcc", extractor, FeatureKind.Mfcc, clip.Samples),
+            ];
+        }
+        catch (ArgumentException ex) when (ex.ParamName == "audio")
+        {
+            throw new InvalidDataException($"{audioPath}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Computes the features of <paramref name="audioPath"/> and writes them atomically to <paramref name="outPath"/>.</summary>
+    public static IReadOnlyList<FeatureFileWriter.Dataset> WriteFile(string audioPath, FeatureOptions options, string outPath, double offset = 0, double? duration = null)
+    {
+        var datasets = Compute(audioPath, options, offset, duration);
+        var attrs = Attributes(options);
+        attrs["source"] = Path.GetFileName(audioPath);
+        FeatureFileWriter.Write(outPath, datasets, attrs);
+        return datasets;
+    }
+
+    /// <summary>Every parameter of <paramref name="o"/> as an HDF5 attribute value (librosa's parameter names).</summary>
+    public static Dictionary<string, object> Attributes(FeatureOptions o)
+    {
+        static object Opt<T>(T? v) where T : struct => v is { } x ? x : "none";
+        return new Dictionary<string, object>
+        {
+            ["preset"] = o.Name,
+            ["sr"] = o.SampleRate,
+            ["n_fft"] = o.NFft,
+            ["hop_length"] = o.HopLength,
+            ["win_length"] = o.EffectiveWinLength,
+            ["window"] = o.Window.ToString().ToLowerInvariant(),
+            ["center"] = o.Center ? 1 : 0,
+            ["pad_mode"] = o.PadMode.ToString().ToLowerInvariant(),
+            ["power"] = o.Power,
+            ["n_mels"] = o.NMels,
+            ["fmin"] = o.FMin,
+            ["fmax"] = o.EffectiveFMax,
+            ["htk"] = o.MelScale == MelScale.Htk ? 1 : 0,
+            ["norm"] = o.MelNorm == MelNorm.Slaney ? "slaney" : "none",
+            ["ref"] = o.DbReference == DbReference.Max ? "max" : o.RefValue.ToString("R", CultureInfo.InvariantCulture),
+            ["amin"] = o.Amin,
+            ["top_db"] = Opt(o.TopDb),
+            ["n_mfcc"] = o.NMfcc,
+            ["dct_type"] = 2,
+            ["dct_norm"] = "ortho",
+            ["segment_length"] = Opt(o.SegmentLength),
+            ["segment_hop"] = Opt(o.SegmentHop),
+            ["segment_count"] = Opt(o.SegmentCount),
+        };
+    }
+
+    private static FeatureFileWriter.Dataset Dataset(string name, FeatureExtractor fx, FeatureKind kind, float[] audio) =>
+        new(name, fx.Compute(kind, audio), fx.Shape(kind, audio.Length));
+}

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+
+namespace MusicGenre.Cli.Tests;
+
+public class FeaturesCommandTests
+{
+    [SharedFact]
+    public void WritesLibrosaExactLogMelForTheFirstTenSeconds()
+    {
+        string dir = SharedData.NewTempDir();
+        string outPath = Path.Combine(dir, "blues.h5");
+        var (code, stdout, stderr) = CliRunner.Run("features", SharedData.Data("gtzan-mini/blues/blues.00000.wav"),
+            "--preset", "librosa_default", "--duration", "10", "--out", outPath);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("/logmel [128, 431]", stdout);
+
+        using var golden = new H5Golden(SharedData.Golden("librosa-features.h5"));
+        using var written = new H5Golden(outPath);
+        foreach (var name in new[] { "melspec", "logmel", "mfcc" })
+        {
+            var (expected, shape) = golden.Float($"/librosa_default/blues.00000/{name}");
+            var (actual, actualShape) = written.Float($"/{name}");
+            Assert.Equal(shape, actualShape);
+            double max = Close.MaxAbs(expected);
+            // Tolerances of ../shared/golden/README.md: melspec 5e-4·max + 1e-5 rel, log-mel 1e-3 dB, MFCC 5e-4·max + 1e-5 rel.
+            (double atol, double rtol) = name == "logmel" ? (1e-3, 0) : (5e-4 * max, 1e-5);
+            Close.Assert(expected, actual, atol, rtol, name);
+        }
+        Assert.Equal("librosa_default", written.StringAttr("/", "preset"));
+        Assert.Equal(2048, written.NumberAttr("/", "n_fft"));
+    }
+
+    [SharedFact]
+    public void SeedExactFileHasTheOriginalProjectsShapeAndIsReadableByH5py()
+    {
+        string dir = SharedData.NewTempDir();
+        string outPath = Path.Combine(dir, "seed.h5");
+        var (code, _, stderr) = CliRunner.Run("features", SharedData.Data("gtzan-mini/classical/classical.00000.wav"),
+            "--preset", "seed_exact", "--out", outPath);
+        Assert.True(code == 0, stderr);
+        using (var written = new H5Golden(outPath))
+        using (var golden = new H5Golden(SharedData.Golden("librosa-features.h5")))
+        {
+            var (expected, shape) = golden.Float("/seed_exact/classical.00000/logmel_window_max");
+            var (actual, actualShape) = written.Float("/logmel");
+            Assert.Equal(new[] { 599, 128, 5 }, actualShape);
+            Assert.Equal(shape, actualShape);
+            Close.Assert(expected, actual, 1e-3, 0, "seed_exact logmel");
+        }
+
+        if (!File.Exists("/usr/bin/python3") && !SharedData.IsCi)
+            return; // h5py cross-check needs Debian's python3-h5py (.ci/run installs it)
+        var psi = new ProcessStartInfo("/usr/bin/python3", ["-c",
+            "import h5py,sys; f=h5py.File(sys.argv[1],'r'); print(f['logmel'].shape, f['mfcc'].dtype, f.attrs['preset'])", outPath])
+        { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, output);
+        Assert.Contains("(599, 128, 5) float32 seed_exact", output);
+    }
+
+    [Fact]
+    public void UsageMistakesExitWithTwoAndOneLine()
+    {
+        string dir = SharedData.NewTempDir();
+        var missing = CliRunner.Run("features", Path.Combine(dir, "nope.wav"), "--out", Path.Combine(dir, "x.h5"));
+        Assert.Equal(2, missing.Code);
+        Assert.Contains("nope.wav", missing.Err);
+
+        string wav = Path.Combine(dir, "tone.wav");
+        File.WriteAllBytes(wav, [0x52, 0x49]);
+        var preset = CliRunner.Run("features", wav, "--preset", "bogus", "--out", Path.Combine(dir, "x.h5"));
+        Assert.Equal(2, preset.Code);
+        Assert.Contains("unknown preset 'bogus'", preset.Err);
+
+        var noOut = CliRunner.Run("features", wav);
+        Assert.Equal(2, noOut.Code);
+
+        var unknown = CliRunner.Run("no-such-command");
+        Assert.Equal(2, unknown.Code);
+    }
+
+    [Fact]
+    public void ATextFileIsAFailureNamingTheFile()
+    {
+        string dir = SharedData.NewTempDir();
+        string notAudio = Path.Combine(dir, "notes.wav");
+        File.WriteAllText(notAudio, "these are not samples, just text pretending to be a wave file");
+        string outPath = Path.Combine(dir, "out.h5");
+        var (code, _, stderr) = CliRunner.Run("features", notAudio, "--out", outPath);
+        Assert.Equal(1, code);
+        Assert.Contains("notes.wav", stderr);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.False(File.Exists(outPath));
+    }
+}
