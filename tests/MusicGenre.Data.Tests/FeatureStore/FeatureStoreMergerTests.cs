@@ -1,0 +1,45 @@
+using MusicGenre.Data.FeatureStore;
+
+namespace MusicGenre.Data.Tests.FeatureStore;
+
+public sealed class FeatureStoreMergerTests
+{
+    [Fact]
+    public void Merge_ConcatenatesSongsInInputOrder()
+    {
+        var header = StoreFixtures.Header();
+        var (songs, features) = StoreFixtures.Songs(header, 9, 2, 1, 3, 2);
+        string dir = SharedData.NewTempDir();
+        string a = Path.Combine(dir, "a.h5"), b = Path.Combine(dir, "b.h5"), all = Path.Combine(dir, "all.h5"), merged = Path.Combine(dir, "m.h5");
+        FeatureStoreWriter.Write(a, header, [songs[0], songs[1]], i => features[i]);
+        FeatureStoreWriter.Write(b, header, [songs[2] with { FirstSegment = 0 }, songs[3] with { FirstSegment = 3 }], i => features[2 + i]);
+        FeatureStoreWriter.Write(all, header, songs, i => features[i]);
+
+        FeatureStoreMerger.Merge([a, b], merged);
+
+        using var m = FeatureStoreReader.Open(merged);
+        using var e = FeatureStoreReader.Open(all);
+        Assert.Equal(e.Songs, m.Songs);
+        Assert.Equal(e.Labels, m.Labels);
+        Assert.Equal(e.SegmentSong, m.SegmentSong);
+        for (int s = 0; s < songs.Length; s++) Close.Assert(features[s], m.ReadSong(s), 0, 0, $"song {s}");
+        Assert.Equal(header.PresetParameters.Keys.Order(), m.Header.PresetParameters.Keys.Order());
+    }
+
+    [Fact]
+    public void Merge_Mismatch_IsRefused()
+    {
+        var header = StoreFixtures.Header();
+        var (songs, features) = StoreFixtures.Songs(header, 9, 2);
+        string dir = SharedData.NewTempDir();
+        string a = Path.Combine(dir, "a.h5"), b = Path.Combine(dir, "b.h5"), c = Path.Combine(dir, "c.h5");
+        FeatureStoreWriter.Write(a, header, songs, i => features[i]);
+        FeatureStoreWriter.Write(b, header with { SegmentSeconds = 2.0 }, songs, i => features[i]);
+        FeatureStoreWriter.Write(c, header, songs, i => features[i]);
+
+        Assert.Contains("other settings", Assert.Throws<FeatureStoreException>(() => FeatureStoreMerger.Merge([a, b], Path.Combine(dir, "m.h5"))).Message);
+        Assert.Contains("song 'song-0' is also in", Assert.Throws<FeatureStoreException>(() => FeatureStoreMerger.Merge([a, c], Path.Combine(dir, "m.h5"))).Message);
+        Assert.Throws<ArgumentException>(() => FeatureStoreMerger.Merge([a], a));
+        Assert.False(File.Exists(Path.Combine(dir, "m.h5")));
+    }
+}
