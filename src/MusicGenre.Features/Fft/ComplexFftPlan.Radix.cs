@@ -27,6 +27,19 @@ internal sealed partial class ComplexFftPlan
         ref float yr = ref MemoryMarshal.GetReference(yRe);
         ref float yi = ref MemoryMarshal.GetReference(yIm);
         int s = st.Stride, w = (int)_width, vecEnd = 0;
+        if (s == 1 && st.Radix == 4 && w > 1)
+        {
+            // First radix-4 pass: lanes along p (see Radix4FirstPass); the leftover p run on the scalar twin.
+            int p = 0;
+            if (w >= 16)
+                p = Radix4FirstPass<Vec512Ops, Vector512<float>>(st, ref xr, ref xi, ref yr, ref yi, p);
+            if (w >= 8)
+                p = Radix4FirstPass<Vec256Ops, Vector256<float>>(st, ref xr, ref xi, ref yr, ref yi, p);
+            p = Radix4FirstPass<Vec128Ops, Vector128<float>>(st, ref xr, ref xi, ref yr, ref yi, p);
+            Radix4FirstPass<ScalarOps, float>(st, ref xr, ref xi, ref yr, ref yi, p);
+            return;
+        }
+
         if (w >= 16 && s >= 16)
         {
             vecEnd = s - s % 16;
@@ -45,6 +58,60 @@ internal sealed partial class ComplexFftPlan
 
         if (vecEnd < s)
             Dispatch<ScalarOps, float>(st, ref xr, ref xi, ref yr, ref yi, vecEnd, s);
+    }
+
+    /// <summary>
+    /// The first radix-4 pass (S = 1) vectorised over p instead of q: lanes hold W consecutive butterflies p, whose
+    /// inputs x[p + j·M] are contiguous and whose twiddles come from the [k − 1, p] table. The outputs y[4p + k] are
+    /// the four result registers interleaved (<see cref="ISimdOps{TV}.StoreInterleaved4"/>). Butterflies from
+    /// <paramref name="p0"/> while a full register fits; returns the first p not done (the caller finishes with the
+    /// scalar twin). The arithmetic is <see cref="Radix4{TOps, TV}"/>'s in the same order, so results are bit-identical.
+    /// </summary>
+    private static int Radix4FirstPass<TOps, TV>(FftStage st, ref float xr, ref float xi, ref float yr, ref float yi, int p0)
+        where TOps : struct, ISimdOps<TV> where TV : struct
+    {
+        int m = st.M, w = TOps.Count, p = p0;
+        nuint sm = (nuint)m;
+        ref float tr = ref MemoryMarshal.GetArrayDataReference(st.TwReByK);
+        ref float ti = ref MemoryMarshal.GetArrayDataReference(st.TwImByK);
+        for (; p + w <= m; p += w)
+        {
+            nuint a = (nuint)p;
+            TV a0r = TOps.Load(ref xr, a), a0i = TOps.Load(ref xi, a);
+            TV a1r = TOps.Load(ref xr, a + sm), a1i = TOps.Load(ref xi, a + sm);
+            TV a2r = TOps.Load(ref xr, a + 2 * sm), a2i = TOps.Load(ref xi, a + 2 * sm);
+            TV a3r = TOps.Load(ref xr, a + 3 * sm), a3i = TOps.Load(ref xi, a + 3 * sm);
+
+            TV t0r = TOps.Add(a0r, a2r), t0i = TOps.Add(a0i, a2i);
+            TV t1r = TOps.Sub(a0r, a2r), t1i = TOps.Sub(a0i, a2i);
+            TV t2r = TOps.Add(a1r, a3r), t2i = TOps.Add(a1i, a3i);
+            TV t3r = TOps.Sub(a1i, a3i), t3i = TOps.Sub(a3r, a1r);
+
+            TV u1r = TOps.Add(t1r, t3r), u1i = TOps.Add(t1i, t3i);
+            TV u2r = TOps.Sub(t0r, t2r), u2i = TOps.Sub(t0i, t2i);
+            TV u3r = TOps.Sub(t1r, t3r), u3i = TOps.Sub(t1i, t3i);
+            TV w1r = TOps.Load(ref tr, a), w1i = TOps.Load(ref ti, a);
+            TV w2r = TOps.Load(ref tr, a + sm), w2i = TOps.Load(ref ti, a + sm);
+            TV w3r = TOps.Load(ref tr, a + 2 * sm), w3i = TOps.Load(ref ti, a + 2 * sm);
+
+            nuint o = (nuint)(4 * p);
+            TOps.StoreInterleaved4(
+                TOps.Add(t0r, t2r),
+                TOps.Sub(TOps.Mul(u1r, w1r), TOps.Mul(u1i, w1i)),
+                TOps.Sub(TOps.Mul(u2r, w2r), TOps.Mul(u2i, w2i)),
+                TOps.Sub(TOps.Mul(u3r, w3r), TOps.Mul(u3i, w3i)),
+                ref yr,
+                o);
+            TOps.StoreInterleaved4(
+                TOps.Add(t0i, t2i),
+                TOps.Add(TOps.Mul(u1r, w1i), TOps.Mul(u1i, w1r)),
+                TOps.Add(TOps.Mul(u2r, w2i), TOps.Mul(u2i, w2r)),
+                TOps.Add(TOps.Mul(u3r, w3i), TOps.Mul(u3i, w3r)),
+                ref yi,
+                o);
+        }
+
+        return p;
     }
 
     private static void Dispatch<TOps, TV>(FftStage st, ref float xr, ref float xi, ref float yr, ref float yi, int q0, int q1)

@@ -18,6 +18,8 @@ internal sealed class FftStage
         // angle (k·p mod L) so every stored float is the correctly rounded value.
         TwRe = new float[M * (radix - 1)];
         TwIm = new float[M * (radix - 1)];
+        TwReByK = new float[M * (radix - 1)];
+        TwImByK = new float[M * (radix - 1)];
         for (int p = 0; p < M; p++)
         {
             for (int k = 1; k < radix; k++)
@@ -26,6 +28,8 @@ internal sealed class FftStage
                 double angle = -2.0 * Math.PI * e / length;
                 TwRe[p * (radix - 1) + k - 1] = (float)Math.Cos(angle);
                 TwIm[p * (radix - 1) + k - 1] = (float)Math.Sin(angle);
+                TwReByK[(k - 1) * M + p] = TwRe[p * (radix - 1) + k - 1];
+                TwImByK[(k - 1) * M + p] = TwIm[p * (radix - 1) + k - 1];
             }
         }
     }
@@ -47,4 +51,10 @@ internal sealed class FftStage
 
     /// <summary>Imaginary parts of the twiddles, [p, k−1].</summary>
     public float[] TwIm { get; }
+
+    /// <summary>The same twiddles laid out [k − 1, p], so consecutive p load as one vector (first pass).</summary>
+    public float[] TwReByK { get; }
+
+    /// <summary>Imaginary parts laid out [k − 1, p].</summary>
+    public float[] TwImByK { get; }
 }

@@ -25,4 +25,13 @@ internal interface ISimdOps<TV> where TV : struct
     static abstract TV Sub(TV a, TV b);
 
     static abstract TV Mul(TV a, TV b);
+
+    /// <summary>The lanes in reverse order (lane i takes lane Count − 1 − i); identity for the scalar twin.</summary>
+    static abstract TV Reverse(TV v);
+
+    /// <summary>
+    /// Stores the four registers interleaved: <c>dst[index + 4·l + k] = b_k[l]</c> for every lane l and k &lt; 4
+    /// (a 4 × Count transpose, 4·Count floats).
+    /// </summary>
+    static abstract void StoreInterleaved4(TV b0, TV b1, TV b2, TV b3, ref float dst, nuint index);
 }

@@ -64,7 +64,7 @@ internal sealed class RealFftPlan
         Transform(input);
         if (IsPacked)
         {
-            Split(re, im);
+            Split(re, im, power: false);
         }
         else
         {
@@ -80,7 +80,7 @@ internal sealed class RealFftPlan
         Transform(input);
         if (IsPacked)
         {
-            SplitPower(power);
+            Split(power, power, power: true);
         }
         else
         {
@@ -112,8 +112,10 @@ internal sealed class RealFftPlan
     }
 
     /// <summary>
-    /// re[k] = x[2k], im[k] = x[2k+1]. Vector path: two loads of W lanes hold W complex points interleaved; a
-    /// shuffle across the pair picks the even lanes and the odd lanes. The tail (fewer than W points) is scalar.
+    /// re[k] = x[2k], im[k] = x[2k+1]. Vector paths: two loads of W lanes hold W complex points interleaved.
+    /// AVX-512 picks the even and the odd lanes of the pair with one two-source permute each; AVX shuffles each
+    /// 128-bit half to [a0 a2 b0 b2 | a4 a6 b4 b6] and a cross-half permute (Permute4x64, order 0 2 1 3) restores
+    /// [a0 a2 a4 a6 b0 b2 b4 b6]. The tail (fewer than W points) is scalar, as is <see cref="SimdWidth.Scalar"/>.
     /// </summary>
     internal static void Deinterleave(ReadOnlySpan<float> x, Span<float> re, Span<float> im, SimdWidth width)
     {
@@ -134,6 +136,19 @@ internal sealed class RealFftPlan
             }
         }
 
+        if (width >= SimdWidth.V256 && Avx2.IsSupported)
+        {
+            for (; k + 8 <= h; k += 8)
+            {
+                Vector256<float> lo = Vector256.LoadUnsafe(ref src, (nuint)(2 * k));
+                Vector256<float> hi = Vector256.LoadUnsafe(ref src, (nuint)(2 * k + 8));
+                Vector256<double> ev = Avx.Shuffle(lo, hi, 0b10_00_10_00).AsDouble();
+                Vector256<double> od = Avx.Shuffle(lo, hi, 0b11_01_11_01).AsDouble();
+                Avx2.Permute4x64(ev, 0b11_01_10_00).AsSingle().StoreUnsafe(ref dr, (nuint)k);
+                Avx2.Permute4x64(od, 0b11_01_10_00).AsSingle().StoreUnsafe(ref di, (nuint)k);
+            }
+        }
+
         for (; k < h; k++)
         {
             Unsafe.Add(ref dr, k) = Unsafe.Add(ref src, 2 * k);
@@ -142,41 +157,80 @@ internal sealed class RealFftPlan
     }
 
     /// <summary>
-    /// Even n: with Z = FFT(z), h = n/2 and C = conj(Z[(h − k) mod h]), the real spectrum is
-    /// <c>X_k = (Z_k + C)/2 − (i/2)·w^k·(Z_k − C)</c>, w = exp(−2πi/n).
+    /// Even n: with Z = FFT(z), h = n/2, C_k = conj(Z[(h − k) mod h]) the real spectrum is
+    /// <c>X_k = E + w^k·O</c>, <c>E = (Z_k + C_k)/2</c>, <c>O = −(i/2)(Z_k − C_k)</c>, w = exp(−2πi/n).
+    /// Bins 0 and h (both read Z_0) are scalar; bins 1..h−1 run on the widest vector path, whose lanes hold
+    /// consecutive k while the mirrored operand Z[h − k] is loaded from h − k − W + 1 and lane-reversed; the tail
+    /// (fewer than W bins) runs on the scalar twin with the identical formula.
     /// </summary>
-    private void Split(Span<float> re, Span<float> im)
+    private void Split(Span<float> re, Span<float> im, bool power)
     {
         int h = Length / 2;
-        for (int k = 0; k <= h; k++)
-        {
-            Bin(k, h, out float xr, out float xi);
-            re[k] = xr;
-            im[k] = xi;
-        }
+        ref float zr = ref MemoryMarshal.GetArrayDataReference(_zRe);
+        ref float zi = ref MemoryMarshal.GetArrayDataReference(_zIm);
+        ref float wr = ref MemoryMarshal.GetArrayDataReference(_twRe);
+        ref float wi = ref MemoryMarshal.GetArrayDataReference(_twIm);
+        ref float dr = ref MemoryMarshal.GetReference(re);
+        ref float di = ref MemoryMarshal.GetReference(im);
+
+        // DC and Nyquist: X_0 = Re Z_0 + Im Z_0, X_h = Re Z_0 − Im Z_0, both real.
+        float z0r = _zRe[0], z0i = _zIm[0];
+        Emit(z0r + z0i, 0f, ref dr, ref di, 0, power);
+        Emit(z0r - z0i, 0f, ref dr, ref di, (nuint)h, power);
+
+        int k = 1, w = (int)_width;
+        if (w >= 16)
+            k = SplitRange<Vec512Ops, Vector512<float>>(ref zr, ref zi, ref wr, ref wi, ref dr, ref di, h, k, power);
+        if (w >= 8)
+            k = SplitRange<Vec256Ops, Vector256<float>>(ref zr, ref zi, ref wr, ref wi, ref dr, ref di, h, k, power);
+        if (w >= 4)
+            k = SplitRange<Vec128Ops, Vector128<float>>(ref zr, ref zi, ref wr, ref wi, ref dr, ref di, h, k, power);
+        SplitRange<ScalarOps, float>(ref zr, ref zi, ref wr, ref wi, ref dr, ref di, h, k, power);
     }
 
-    private void SplitPower(Span<float> power)
+    /// <summary>Bins k .. while a full register fits below h; returns the first bin not done.</summary>
+    private static int SplitRange<TOps, TV>(ref float zr, ref float zi, ref float twr, ref float twi, ref float dr, ref float di, int h, int k, bool power)
+        where TOps : struct, ISimdOps<TV> where TV : struct
     {
-        int h = Length / 2;
-        for (int k = 0; k <= h; k++)
+        int w = TOps.Count;
+        TV half = TOps.Broadcast(0.5f);
+        for (; k + w <= h; k += w)
         {
-            Bin(k, h, out float xr, out float xi);
-            power[k] = xr * xr + xi * xi;
+            nuint i = (nuint)k, mirror = (nuint)(h - k - w + 1);
+            TV ar = TOps.Load(ref zr, i), ai = TOps.Load(ref zi, i);
+            TV br = TOps.Reverse(TOps.Load(ref zr, mirror)), bi = TOps.Reverse(TOps.Load(ref zi, mirror));
+
+            // C = (br, −bi): E = ((ar + br)/2, (ai − bi)/2), O = ((ai + bi)/2, (br − ar)/2).
+            TV er = TOps.Mul(half, TOps.Add(ar, br)), ei = TOps.Mul(half, TOps.Sub(ai, bi));
+            TV or = TOps.Mul(half, TOps.Add(ai, bi)), oi = TOps.Mul(half, TOps.Sub(br, ar));
+            TV wr = TOps.Load(ref twr, i), wi = TOps.Load(ref twi, i);
+            TV xr = TOps.Add(er, TOps.Sub(TOps.Mul(or, wr), TOps.Mul(oi, wi)));
+            TV xi = TOps.Add(ei, TOps.Add(TOps.Mul(or, wi), TOps.Mul(oi, wr)));
+            if (power)
+            {
+                TOps.Store(TOps.Add(TOps.Mul(xr, xr), TOps.Mul(xi, xi)), ref dr, i);
+            }
+            else
+            {
+                TOps.Store(xr, ref dr, i);
+                TOps.Store(xi, ref di, i);
+            }
         }
+
+        return k;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Bin(int k, int h, out float xr, out float xi)
+    private static void Emit(float xr, float xi, ref float dr, ref float di, nuint k, bool power)
     {
-        int k0 = k == h ? 0 : k, kc = k == 0 ? 0 : h - k;
-        float zr = _zRe[k0], zi = _zIm[k0], cr = _zRe[kc], ci = -_zIm[kc];
-        float er = 0.5f * (zr + cr), ei = 0.5f * (zi + ci);
-
-        // O = −(i/2)·(Z − C) = ((Zi − Ci)/2, −(Zr − Cr)/2); X = E + w^k·O.
-        float or = 0.5f * (zi - ci), oi = -0.5f * (zr - cr);
-        float wr = _twRe[k], wi = _twIm[k];
-        xr = er + (or * wr - oi * wi);
-        xi = ei + (or * wi + oi * wr);
+        if (power)
+        {
+            Unsafe.Add(ref dr, k) = xr * xr + xi * xi;
+        }
+        else
+        {
+            Unsafe.Add(ref dr, k) = xr;
+            Unsafe.Add(ref di, k) = xi;
+        }
     }
 }

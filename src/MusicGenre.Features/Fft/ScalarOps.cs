@@ -24,4 +24,16 @@ internal readonly struct ScalarOps : ISimdOps<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Mul(float a, float b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Reverse(float v) => v;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInterleaved4(float b0, float b1, float b2, float b3, ref float dst, nuint index)
+    {
+        Unsafe.Add(ref dst, index) = b0;
+        Unsafe.Add(ref dst, index + 1) = b1;
+        Unsafe.Add(ref dst, index + 2) = b2;
+        Unsafe.Add(ref dst, index + 3) = b3;
+    }
 }

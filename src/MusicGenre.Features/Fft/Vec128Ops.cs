@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MusicGenre.Features.Fft;
 
@@ -25,4 +26,34 @@ internal readonly struct Vec128Ops : ISimdOps<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Mul(Vector128<float> a, Vector128<float> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Reverse(Vector128<float> v) => Vector128.Shuffle(v, Vector128.Create(3, 2, 1, 0));
+
+    /// <summary>
+    /// 4×4 transpose. SSE: unpack low/high interleaves (b0, b1) and (b2, b3) element-wise, then MoveLowToHigh /
+    /// MoveHighToLow join the 64-bit halves into [b0_l, b1_l, b2_l, b3_l]. Elsewhere: element stores.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInterleaved4(Vector128<float> b0, Vector128<float> b1, Vector128<float> b2, Vector128<float> b3, ref float dst, nuint index)
+    {
+        if (Sse.IsSupported)
+        {
+            Vector128<float> lo01 = Sse.UnpackLow(b0, b1), hi01 = Sse.UnpackHigh(b0, b1);   // [b0_0 b1_0 b0_1 b1_1], [.._2 .._3]
+            Vector128<float> lo23 = Sse.UnpackLow(b2, b3), hi23 = Sse.UnpackHigh(b2, b3);
+            Sse.MoveLowToHigh(lo01, lo23).StoreUnsafe(ref dst, index);
+            Sse.MoveHighToLow(lo23, lo01).StoreUnsafe(ref dst, index + 4);
+            Sse.MoveLowToHigh(hi01, hi23).StoreUnsafe(ref dst, index + 8);
+            Sse.MoveHighToLow(hi23, hi01).StoreUnsafe(ref dst, index + 12);
+            return;
+        }
+
+        for (int l = 0; l < 4; l++)
+        {
+            Unsafe.Add(ref dst, index + (nuint)(4 * l)) = b0.GetElement(l);
+            Unsafe.Add(ref dst, index + (nuint)(4 * l + 1)) = b1.GetElement(l);
+            Unsafe.Add(ref dst, index + (nuint)(4 * l + 2)) = b2.GetElement(l);
+            Unsafe.Add(ref dst, index + (nuint)(4 * l + 3)) = b3.GetElement(l);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MusicGenre.Features.Fft;
 
@@ -25,4 +26,32 @@ internal readonly struct Vec256Ops : ISimdOps<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Mul(Vector256<float> a, Vector256<float> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Reverse(Vector256<float> v) => Vector256.Shuffle(v, Vector256.Create(7, 6, 5, 4, 3, 2, 1, 0));
+
+    /// <summary>
+    /// 4×8 transpose. AVX works per 128-bit half: unpack low/high ps interleaves (b0, b1) and (b2, b3), unpack
+    /// low/high pd joins those pairs into [b0_l b1_l b2_l b3_l] for l ∈ {0,4}, {1,5}, {2,6}, {3,7}, and
+    /// Permute2x128 regroups the halves in lane order. Without AVX: the 128-bit version on each half.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInterleaved4(Vector256<float> b0, Vector256<float> b1, Vector256<float> b2, Vector256<float> b3, ref float dst, nuint index)
+    {
+        if (Avx.IsSupported)
+        {
+            Vector256<double> lo01 = Avx.UnpackLow(b0, b1).AsDouble(), hi01 = Avx.UnpackHigh(b0, b1).AsDouble();
+            Vector256<double> lo23 = Avx.UnpackLow(b2, b3).AsDouble(), hi23 = Avx.UnpackHigh(b2, b3).AsDouble();
+            Vector256<float> l04 = Avx.UnpackLow(lo01, lo23).AsSingle(), l15 = Avx.UnpackHigh(lo01, lo23).AsSingle();
+            Vector256<float> l26 = Avx.UnpackLow(hi01, hi23).AsSingle(), l37 = Avx.UnpackHigh(hi01, hi23).AsSingle();
+            Avx.Permute2x128(l04, l15, 0x20).StoreUnsafe(ref dst, index);
+            Avx.Permute2x128(l26, l37, 0x20).StoreUnsafe(ref dst, index + 8);
+            Avx.Permute2x128(l04, l15, 0x31).StoreUnsafe(ref dst, index + 16);
+            Avx.Permute2x128(l26, l37, 0x31).StoreUnsafe(ref dst, index + 24);
+            return;
+        }
+
+        Vec128Ops.StoreInterleaved4(b0.GetLower(), b1.GetLower(), b2.GetLower(), b3.GetLower(), ref dst, index);
+        Vec128Ops.StoreInterleaved4(b0.GetUpper(), b1.GetUpper(), b2.GetUpper(), b3.GetUpper(), ref dst, index + 16);
+    }
 }

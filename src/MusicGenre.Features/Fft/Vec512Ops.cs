@@ -25,4 +25,15 @@ internal readonly struct Vec512Ops : ISimdOps<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Mul(Vector512<float> a, Vector512<float> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Reverse(Vector512<float> v) => Vector512.Shuffle(v, Vector512.Create(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0));
+
+    /// <summary>The 256-bit transpose on each half: lanes 0..7 fill the first 32 floats, lanes 8..15 the next 32.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInterleaved4(Vector512<float> b0, Vector512<float> b1, Vector512<float> b2, Vector512<float> b3, ref float dst, nuint index)
+    {
+        Vec256Ops.StoreInterleaved4(b0.GetLower(), b1.GetLower(), b2.GetLower(), b3.GetLower(), ref dst, index);
+        Vec256Ops.StoreInterleaved4(b0.GetUpper(), b1.GetUpper(), b2.GetUpper(), b3.GetUpper(), ref dst, index + 32);
+    }
 }
