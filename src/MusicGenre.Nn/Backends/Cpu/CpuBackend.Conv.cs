@@ -4,13 +4,36 @@ namespace MusicGenre.Nn.Backends.Cpu;
 
 public sealed partial class CpuBackend
 {
+    private const int WeightGradTilesPerChunk = 16; // fixed (thread-count independent) reduction chunks for dW
+
     /// <inheritdoc />
     public void Conv2dForward(Tensor x, Tensor w, Tensor? b, in Conv2dGeometry g, Tensor y)
     {
+        // x [N, IC, IH, IW], w [OC, IC, KH, KW] = A [OC][K], y [N, OC, OH·OW] = A · im2col(x)
         CheckConv(x, w, b, g, y, "Conv2dForward");
         var xs = D(x); var ws = D(w); var bs = b is null ? null : D(b); var ys = D(y);
         var geo = g;
-        For(g.Batch, n => ConvScalar.Forward(xs, ws, bs, geo, n, ys));
+        if (!ConvGemm.UseVector)
+        {
+            For(g.Batch, n => ConvScalar.Forward(xs, ws, bs, geo, n, ys));
+            return;
+        }
+        // 1. Pack the weights into 6-row blocks once.
+        int m = g.OutChannels, k = g.InChannels * g.KernelH * g.KernelW, pixels = g.OutH * g.OutW;
+        var packed = new float[ConvGemm.PackedSize(m, k)];
+        ConvGemm.PackA(m, k, (r, c) => ws[r * k + c], packed);
+        // 2. One work item per (image, pixel tile): gather the tile, multiply, write its pixels of every channel.
+        int tile = ConvGemm.TileFor(k), tilesPerImage = (pixels + tile - 1) / tile;
+        int inImage = g.InChannels * g.InH * g.InW, outImage = m * pixels;
+        using var scratch = new ThreadLocal<float[]>(() => new float[k * tile]);
+        For(g.Batch * tilesPerImage, t =>
+        {
+            int n = t / tilesPerImage, p0 = t % tilesPerImage * tile, count = Math.Min(tile, pixels - p0);
+            var bTile = scratch.Value!;
+            ConvGemm.Im2ColTile(xs.AsSpan(n * inImage, inImage), geo.InChannels, geo.InH, geo.InW, geo.KernelH, geo.KernelW,
+                geo.StrideH, geo.StrideW, geo.PadTop, geo.PadLeft, geo.OutW, p0, count, tile, bTile);
+            ConvGemm.GemmTile(packed, m, k, bTile, tile, count, bs, ys.AsSpan(n * outImage + p0, outImage - p0), pixels);
+        });
     }
 
     /// <inheritdoc />
@@ -21,9 +44,87 @@ public sealed partial class CpuBackend
         Require(dx is null || dx.Length == x.Length, "Conv2dBackward", $"dx {dx?.Shape} must match x {x.Shape}.");
         var xs = D(x); var ws = D(w); var dys = D(dy); var dws = D(dw);
         var geo = g;
-        if (dx is not null) { var dxs = D(dx); For(g.Batch, n => ConvScalar.BackwardInput(ws, dys, geo, n, dxs)); }
-        For(g.OutChannels, oc => ConvScalar.BackwardWeight(xs, dys, geo, oc, dws));
-        if (db is not null) { var dbs = D(db); For(g.OutChannels, oc => dbs[oc] = ConvScalar.BackwardBias(dys, geo, oc)); }
+        int pixels = g.OutH * g.OutW;
+        if (db is not null)
+        {
+            // db[oc] = Σₙ Σₚ dy: per-plane lane-blocked sums added in image order.
+            var dbs = D(db);
+            For(g.OutChannels, oc =>
+            {
+                float acc = 0f;
+                for (int n = 0; n < geo.Batch; n++) acc += CpuKernels.Sum(dys.AsSpan((n * geo.OutChannels + oc) * pixels, pixels));
+                dbs[oc] = acc;
+            });
+        }
+        if (!ConvGemm.UseVector)
+        {
+            if (dx is not null) { var dxs0 = D(dx); For(g.Batch, n => ConvScalar.BackwardInput(ws, dys, geo, n, dxs0)); }
+            For(g.OutChannels, oc => ConvScalar.BackwardWeight(xs, dys, geo, oc, dws));
+            return;
+        }
+        WeightGradient(xs, dys, geo, dws);
+        if (dx is not null) InputGradient(ws, dys, geo, D(dx));
+    }
+
+    // dW [OC][K] = Σ over tiles of dy_tile [OC][count] · im2col_tileᵀ. Tiles are grouped into fixed chunks; each chunk
+    // sums its tiles in order into its own partial, and partials are added in chunk order: deterministic for any thread count.
+    private void WeightGradient(float[] xs, float[] dys, Conv2dGeometry g, float[] dws)
+    {
+        int m = g.OutChannels, k = g.InChannels * g.KernelH * g.KernelW, pixels = g.OutH * g.OutW;
+        int tile = ConvGemm.TileFor(k), tilesPerImage = (pixels + tile - 1) / tile, tiles = g.Batch * tilesPerImage;
+        int chunks = (tiles + WeightGradTilesPerChunk - 1) / WeightGradTilesPerChunk;
+        int inImage = g.InChannels * g.InH * g.InW;
+        var partials = new float[chunks][];
+        For(chunks, ch =>
+        {
+            var partial = new float[m * k];
+            var bTile = new float[k * tile];
+            for (int t = ch * WeightGradTilesPerChunk; t < Math.Min(tiles, (ch + 1) * WeightGradTilesPerChunk); t++)
+            {
+                int n = t / tilesPerImage, p0 = t % tilesPerImage * tile, count = Math.Min(tile, pixels - p0);
+                ConvGemm.Im2ColTile(xs.AsSpan(n * inImage, inImage), g.InChannels, g.InH, g.InW, g.KernelH, g.KernelW,
+                    g.StrideH, g.StrideW, g.PadTop, g.PadLeft, g.OutW, p0, count, tile, bTile);
+                ConvGemm.WeightGradTile(dys.AsSpan(n * m * pixels + p0), pixels, m, bTile, tile, k, count, partial);
+            }
+            partials[ch] = partial;
+        });
+        Chunks(m * k, (o, len) =>
+        {
+            var dst = dws.AsSpan(o, len);
+            partials[0].AsSpan(o, len).CopyTo(dst);
+            for (int ch = 1; ch < chunks; ch++)
+                for (int i = 0; i < len; i++) dst[i] += partials[ch][o + i];
+        });
+    }
+
+    // dx [N, IC, IH·IW] = A' · im2col'(dy): for stride 1, the gradient of a cross-correlation is a cross-correlation of dy
+    // (padded by KH−1−padTop, KW−1−padLeft) with the kernel flipped and transposed, A'[ic][(oc, kh', kw')] =
+    // w[oc, ic, KH−1−kh', KW−1−kw']. Each input pixel is gathered once, so tiles never write the same element.
+    private void InputGradient(float[] ws, float[] dys, Conv2dGeometry g, float[] dxs)
+    {
+        if (g.StrideH != 1 || g.StrideW != 1)
+        {
+            For(g.Batch, n => ConvScalar.BackwardInput(ws, dys, g, n, dxs));
+            return;
+        }
+        int m = g.InChannels, kh = g.KernelH, kw = g.KernelW, oc = g.OutChannels, k = oc * kh * kw, pixels = g.InH * g.InW;
+        var packed = new float[ConvGemm.PackedSize(m, k)];
+        ConvGemm.PackA(m, k, (ic, c) =>
+        {
+            int o = c / (kh * kw), r = c % (kh * kw), i = r / kw, j = r % kw;
+            return ws[((o * m + ic) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)];
+        }, packed);
+        int tile = ConvGemm.TileFor(k), tilesPerImage = (pixels + tile - 1) / tile;
+        int outImage = oc * g.OutH * g.OutW, inImage = m * pixels;
+        int padT = kh - 1 - g.PadTop, padL = kw - 1 - g.PadLeft;
+        using var scratch = new ThreadLocal<float[]>(() => new float[k * tile]);
+        For(g.Batch * tilesPerImage, t =>
+        {
+            int n = t / tilesPerImage, p0 = t % tilesPerImage * tile, count = Math.Min(tile, pixels - p0);
+            var bTile = scratch.Value!;
+            ConvGemm.Im2ColTile(dys.AsSpan(n * outImage, outImage), oc, g.OutH, g.OutW, kh, kw, 1, 1, padT, padL, g.InW, p0, count, tile, bTile);
+            ConvGemm.GemmTile(packed, m, k, bTile, tile, count, default, dxs.AsSpan(n * inImage + p0, inImage - p0), pixels);
+        });
     }
 
     private static void CheckConv(Tensor x, Tensor w, Tensor? b, in Conv2dGeometry g, Tensor y, string op)

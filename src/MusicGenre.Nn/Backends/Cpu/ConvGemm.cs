@@ -1,0 +1,259 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace MusicGenre.Nn.Backends.Cpu;
+
+/// <summary>
+/// Convolution as tiled im2col + register-blocked GEMM (chosen over direct convolution by measurement, see
+/// benchmarks/MusicGenre.Benchmarks/Nn/RESULTS.md). For one tile of <c>count ≤ tile</c> output pixels:
+/// <list type="number">
+/// <item><see cref="Im2ColTile"/> gathers the receptive fields into B <c>[K = C·KH·KW][tile]</c> (zeros for padding),
+/// sized to stay in L2.</item>
+/// <item><see cref="GemmTile"/> computes C <c>[M][count]</c> = A <c>[M][K]</c> · B with a 6×16 micro-kernel: 6 output rows ×
+/// two Vector256 of 8 pixels = 12 accumulators, one broadcast of A and two loads of B per k.</item>
+/// </list>
+/// Tiles write disjoint outputs, so they run in parallel with no effect on the result. The weight gradient uses the same
+/// tiles (<see cref="WeightGradTile"/>). Each SIMD kernel has a scalar twin (<c>…Scalar</c>).
+/// </summary>
+internal static unsafe class ConvGemm
+{
+    /// <summary>Rows of the micro-kernel (output channels).</summary>
+    public const int MR = 6;
+
+    /// <summary>Columns of the micro-kernel (pixels): two Vector256.</summary>
+    public const int NR = 16;
+
+    /// <summary>True when the Vector256 micro-kernels run.</summary>
+    public static bool UseVector => Vector256.IsHardwareAccelerated;
+
+    /// <summary>Pixels per tile for a reduction length <paramref name="k"/>: B ≈ 128 KiB, a multiple of 16 in [16, 256].</summary>
+    public static int TileFor(int k) => Math.Clamp(32768 / Math.Max(k, 1) / NR * NR, NR, 256);
+
+    /// <summary>Floats needed by <see cref="PackA"/> for an M×K matrix.</summary>
+    public static int PackedSize(int m, int k) => (m + MR - 1) / MR * MR * k;
+
+    /// <summary>
+    /// Packs row-major A <c>[m][k]</c> (element (r, c) read through <paramref name="at"/>) into blocks of <see cref="MR"/>
+    /// rows laid out <c>[block][k][MR]</c>, zero-padding the last block.
+    /// </summary>
+    public static void PackA(int m, int k, Func<int, int, float> at, Span<float> packed)
+    {
+        int blocks = (m + MR - 1) / MR;
+        for (int b = 0; b < blocks; b++)
+            for (int c = 0; c < k; c++)
+                for (int r = 0; r < MR; r++)
+                {
+                    int row = b * MR + r;
+                    packed[(b * k + c) * MR + r] = row < m ? at(row, c) : 0f;
+                }
+    }
+
+    /// <summary>
+    /// Gathers B <c>[C·KH·KW][tile]</c> for output pixels p0..p0+count−1 of a <paramref name="outW"/>-wide grid from one
+    /// image <paramref name="src"/> <c>[C][H][W]</c>: B[(c, kh, kw)][j] = src[c][oh·sh − padT + kh][ow·sw − padL + kw], or 0
+    /// outside the image; columns count..tile−1 are zeroed.
+    /// </summary>
+    public static void Im2ColTile(ReadOnlySpan<float> src, int channels, int h, int w, int kh, int kw, int sh, int sw,
+        int padT, int padL, int outW, int p0, int count, int tile, Span<float> b)
+    {
+        int row = 0;
+        for (int c = 0; c < channels; c++)
+            for (int i = 0; i < kh; i++)
+                for (int j = 0; j < kw; j++, row++)
+                {
+                    var dst = b.Slice(row * tile, tile);
+                    int oh = p0 / outW, ow = p0 % outW, n = 0;
+                    // Walk the tile one output row segment at a time (pixels of one output row are contiguous).
+                    while (n < count)
+                    {
+                        int run = Math.Min(outW - ow, count - n);
+                        int ih = oh * sh - padT + i;
+                        var seg = dst.Slice(n, run);
+                        if ((uint)ih >= (uint)h) seg.Clear();
+                        else
+                        {
+                            var srcRow = src.Slice((c * h + ih) * w, w);
+                            int iw0 = ow * sw - padL + j;
+                            if (sw == 1)
+                            {
+                                // Valid source columns are iw0..iw0+run−1 ∩ [0, w): copy that part, zero the rest.
+                                int lo = Math.Max(0, -iw0), hi = Math.Min(run, w - iw0);
+                                if (hi <= lo) seg.Clear();
+                                else
+                                {
+                                    seg[..lo].Clear();
+                                    srcRow.Slice(iw0 + lo, hi - lo).CopyTo(seg[lo..hi]);
+                                    seg[hi..].Clear();
+                                }
+                            }
+                            else
+                                for (int q = 0; q < run; q++)
+                                {
+                                    int iw = iw0 + q * sw;
+                                    seg[q] = (uint)iw < (uint)w ? srcRow[iw] : 0f;
+                                }
+                        }
+                        n += run; oh++; ow = 0;
+                    }
+                    dst[count..].Clear();
+                }
+    }
+
+    /// <summary>
+    /// C[r][j] = Σₖ A[r][k]·B[k][j] (+ bias[r]) for r &lt; m, j &lt; count, written at c[r·ldc + j]. A is packed by
+    /// <see cref="PackA"/>, B is <c>[k][tile]</c>. Dispatches to the Vector256 micro-kernel or the scalar twin.
+    /// </summary>
+    public static void GemmTile(ReadOnlySpan<float> packedA, int m, int k, ReadOnlySpan<float> b, int tile, int count,
+        ReadOnlySpan<float> bias, Span<float> c, int ldc)
+    {
+        if (!UseVector) { GemmTileScalar(packedA, m, k, b, tile, count, bias, c, ldc); return; }
+        fixed (float* pa = packedA, pb = b, pc = c, pbias = bias)
+        {
+            float* stage = stackalloc float[MR * NR];
+            for (int rb = 0; rb * MR < m; rb++)
+            {
+                int rows = Math.Min(MR, m - rb * MR);
+                float* a = pa + rb * MR * k;
+                for (int j = 0; j < count; j += NR)
+                {
+                    int cols = Math.Min(NR, count - j);
+                    float* dst = pc + rb * MR * ldc + j;
+                    if (rows == MR && cols == NR) Kernel6x16(a, pb + j, k, tile, dst, ldc, pbias == null ? null : pbias + rb * MR);
+                    else
+                    {
+                        // Partial block: compute the full 6×16 into a stage buffer, copy the valid part.
+                        Kernel6x16(a, pb + j, k, tile, stage, NR, null);
+                        for (int r = 0; r < rows; r++)
+                        {
+                            float add = pbias == null ? 0f : pbias[rb * MR + r];
+                            for (int q = 0; q < cols; q++) dst[r * ldc + q] = stage[r * NR + q] + add;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The 6×16 micro-kernel: lanes of acc[r, h] hold pixels j + 8h .. j + 8h + 7 of output row r.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel6x16(float* a, float* b, int k, int ldb, float* c, int ldc, float* bias)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < k; p++, a += MR, b += ldb)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var a0 = Vector256.Create(a[0]); c00 = MulAdd(a0, b0, c00); c01 = MulAdd(a0, b1, c01);
+            var a1 = Vector256.Create(a[1]); c10 = MulAdd(a1, b0, c10); c11 = MulAdd(a1, b1, c11);
+            var a2 = Vector256.Create(a[2]); c20 = MulAdd(a2, b0, c20); c21 = MulAdd(a2, b1, c21);
+            var a3 = Vector256.Create(a[3]); c30 = MulAdd(a3, b0, c30); c31 = MulAdd(a3, b1, c31);
+            var a4 = Vector256.Create(a[4]); c40 = MulAdd(a4, b0, c40); c41 = MulAdd(a4, b1, c41);
+            var a5 = Vector256.Create(a[5]); c50 = MulAdd(a5, b0, c50); c51 = MulAdd(a5, b1, c51);
+        }
+        if (bias != null)
+        {
+            var v0 = Vector256.Create(bias[0]); c00 += v0; c01 += v0;
+            var v1 = Vector256.Create(bias[1]); c10 += v1; c11 += v1;
+            var v2 = Vector256.Create(bias[2]); c20 += v2; c21 += v2;
+            var v3 = Vector256.Create(bias[3]); c30 += v3; c31 += v3;
+            var v4 = Vector256.Create(bias[4]); c40 += v4; c41 += v4;
+            var v5 = Vector256.Create(bias[5]); c50 += v5; c51 += v5;
+        }
+        c00.Store(c); c01.Store(c + 8); c += ldc;
+        c10.Store(c); c11.Store(c + 8); c += ldc;
+        c20.Store(c); c21.Store(c + 8); c += ldc;
+        c30.Store(c); c31.Store(c + 8); c += ldc;
+        c40.Store(c); c41.Store(c + 8); c += ldc;
+        c50.Store(c); c51.Store(c + 8);
+    }
+
+    /// <summary>Scalar twin of <see cref="GemmTile"/> (k ascending, float accumulation).</summary>
+    public static void GemmTileScalar(ReadOnlySpan<float> packedA, int m, int k, ReadOnlySpan<float> b, int tile, int count,
+        ReadOnlySpan<float> bias, Span<float> c, int ldc)
+    {
+        for (int r = 0; r < m; r++)
+        {
+            int block = r / MR, lane = r % MR;
+            for (int j = 0; j < count; j++)
+            {
+                float acc = 0f;
+                for (int p = 0; p < k; p++) acc += packedA[(block * k + p) * MR + lane] * b[p * tile + j];
+                c[r * ldc + j] = acc + (bias.IsEmpty ? 0f : bias[r]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// partial[r][q] += Σⱼ dy[r·lddy + j]·B[q][j] for r &lt; m, q &lt; k, j &lt; count: the weight gradient of one tile
+    /// (dy rows are output channels, B rows the im2col rows). Vector256 over pixels, 2 rows × 4 columns of accumulators,
+    /// lanes summed 0..7 then added to partial; the tail pixels are added after, in order.
+    /// </summary>
+    public static void WeightGradTile(ReadOnlySpan<float> dy, int lddy, int m, ReadOnlySpan<float> b, int tile, int k, int count, Span<float> partial)
+    {
+        if (!UseVector) { WeightGradTileScalar(dy, lddy, m, b, tile, k, count, partial); return; }
+        int full = count / 8 * 8;
+        fixed (float* pdy = dy, pb = b, pp = partial)
+        {
+            int r = 0;
+            for (; r + 2 <= m; r += 2)
+            {
+                int q = 0;
+                for (; q + 4 <= k; q += 4) Dot2x4(pdy + r * lddy, lddy, pb + q * tile, tile, full, count, pp + r * k + q, k);
+                for (; q < k; q++)
+                    for (int rr = r; rr < r + 2; rr++) pp[rr * k + q] += DotTail(pdy + rr * lddy, pb + q * tile, full, count);
+            }
+            for (; r < m; r++)
+                for (int q = 0; q < k; q++) pp[r * k + q] += DotTail(pdy + r * lddy, pb + q * tile, full, count);
+        }
+    }
+
+    private static void Dot2x4(float* y, int ldy, float* b, int ldb, int full, int count, float* dst, int ldd)
+    {
+        Vector256<float> s00 = default, s01 = default, s02 = default, s03 = default, s10 = default, s11 = default, s12 = default, s13 = default;
+        for (int j = 0; j < full; j += 8)
+        {
+            var y0 = Vector256.Load(y + j); var y1 = Vector256.Load(y + ldy + j);
+            var b0 = Vector256.Load(b + j); var b1 = Vector256.Load(b + ldb + j);
+            var b2 = Vector256.Load(b + 2 * ldb + j); var b3 = Vector256.Load(b + 3 * ldb + j);
+            s00 = MulAdd(y0, b0, s00); s01 = MulAdd(y0, b1, s01); s02 = MulAdd(y0, b2, s02); s03 = MulAdd(y0, b3, s03);
+            s10 = MulAdd(y1, b0, s10); s11 = MulAdd(y1, b1, s11); s12 = MulAdd(y1, b2, s12); s13 = MulAdd(y1, b3, s13);
+        }
+        dst[0] += Finish(s00, y, b, full, count); dst[1] += Finish(s01, y, b + ldb, full, count);
+        dst[2] += Finish(s02, y, b + 2 * ldb, full, count); dst[3] += Finish(s03, y, b + 3 * ldb, full, count);
+        dst[ldd] += Finish(s10, y + ldy, b, full, count); dst[ldd + 1] += Finish(s11, y + ldy, b + ldb, full, count);
+        dst[ldd + 2] += Finish(s12, y + ldy, b + 2 * ldb, full, count); dst[ldd + 3] += Finish(s13, y + ldy, b + 3 * ldb, full, count);
+    }
+
+    private static float DotTail(float* y, float* b, int full, int count)
+    {
+        Vector256<float> s = default;
+        for (int j = 0; j < full; j += 8) s = MulAdd(Vector256.Load(y + j), Vector256.Load(b + j), s);
+        return Finish(s, y, b, full, count);
+    }
+
+    // Lanes added 0..7, then tail pixels full..count−1 in order.
+    private static float Finish(Vector256<float> s, float* y, float* b, int full, int count)
+    {
+        float t = CpuKernels.HorizontalSum(s);
+        for (int j = full; j < count; j++) t += y[j] * b[j];
+        return t;
+    }
+
+    /// <summary>Scalar twin of <see cref="WeightGradTile"/>.</summary>
+    public static void WeightGradTileScalar(ReadOnlySpan<float> dy, int lddy, int m, ReadOnlySpan<float> b, int tile, int k, int count, Span<float> partial)
+    {
+        for (int r = 0; r < m; r++)
+            for (int q = 0; q < k; q++)
+            {
+                float acc = 0f;
+                for (int j = 0; j < count; j++) acc += dy[r * lddy + j] * b[q * tile + j];
+                partial[r * k + q] += acc;
+            }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
+        Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : a * b + c;
+}
