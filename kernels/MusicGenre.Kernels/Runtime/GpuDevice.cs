@@ -36,8 +36,11 @@ public sealed class GpuDevice : IDisposable
     /// </summary>
     public static GpuDevice? Open(GpuDeviceKind kind)
     {
-        // 1. One context with every accelerator type; ILGPU drops OpenCL devices it cannot drive.
-        var context = Context.Create(b => b.Default().EnableAlgorithms());
+        // 1. One context with every accelerator type (ILGPU drops OpenCL devices it cannot drive); the simulator gets
+        //    its own context with one simulated multiprocessor per core.
+        var context = kind == GpuDeviceKind.Simulator
+            ? Context.Create(b => b.CPU(new CPUDevice(4, 4, Math.Max(1, Environment.ProcessorCount))).EnableAlgorithms())
+            : Context.Create(b => b.Default().EnableAlgorithms());
         try
         {
             // 2. Pick the device for the requested kind.
@@ -57,12 +60,8 @@ public sealed class GpuDevice : IDisposable
                     $"device '{kind.ToString().ToLowerInvariant()}' requested but none is available (ILGPU found: {(found.Length > 0 ? found : "nothing")}); use 'auto' or 'cpu'.");
             }
 
-            // 3. Create the accelerator; the simulator gets a small fixed warp so tests are reproducible.
-            Accelerator accelerator = device.AcceleratorType switch
-            {
-                AcceleratorType.CPU => context.CreateCPUAccelerator(0),
-                _ => device.CreateAccelerator(context),
-            };
+            // 3. Create the accelerator.
+            Accelerator accelerator = device.CreateAccelerator(context);
             GpuDeviceKind opened = device.AcceleratorType switch
             {
                 AcceleratorType.Cuda => GpuDeviceKind.Cuda,

@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using MusicGenre.Kernels.Runtime;
 
 namespace MusicGenre.Kernels.Spectral;
 
@@ -10,16 +11,18 @@ namespace MusicGenre.Kernels.Spectral;
 /// <remarks>Not thread-safe (launches on the accelerator's default stream).</remarks>
 internal sealed class GpuFft : IDisposable
 {
+    private readonly Accelerator _accelerator;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _twRe, _twIm;
-    private readonly Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, StockhamParams> _pass;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, StockhamParams, int> _pass;
 
     /// <summary>Plans length <paramref name="n"/> and uploads its twiddles.</summary>
     public GpuFft(Accelerator accelerator, int n)
     {
+        _accelerator = accelerator;
         Plan = new StockhamPlan(n);
         _twRe = accelerator.Allocate1D(Plan.TwiddleRe);
         _twIm = accelerator.Allocate1D(Plan.TwiddleIm);
-        _pass = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, StockhamParams>(SpectralKernels.StockhamPass);
+        _pass = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, StockhamParams, int>(SpectralKernels.StockhamPass);
     }
 
     /// <summary>The radices and twiddles.</summary>
@@ -33,12 +36,12 @@ internal sealed class GpuFft : IDisposable
     public bool Forward(ArrayView<float> re, ArrayView<float> im, ArrayView<float> scratchRe, ArrayView<float> scratchIm, int frames)
     {
         int n = Plan.N;
-        var extent = new Index2D(n, frames);
+        int threads = GridStride.Threads(_accelerator, (long)n * frames);
         var (srcRe, srcIm, dstRe, dstIm) = (re, im, scratchRe, scratchIm);
         int span = 1;
         foreach (int radix in Plan.Radices)
         {
-            _pass(extent, srcRe, srcIm, _twRe.View, _twIm.View, dstRe, dstIm, new StockhamParams(n, radix, span, frames));
+            _pass(threads, srcRe, srcIm, _twRe.View, _twIm.View, dstRe, dstIm, new StockhamParams(n, radix, span, frames), threads);
             (srcRe, dstRe) = (dstRe, srcRe);
             (srcIm, dstIm) = (dstIm, srcIm);
             span *= radix;

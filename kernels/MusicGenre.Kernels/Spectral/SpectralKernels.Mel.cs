@@ -6,65 +6,71 @@ namespace MusicGenre.Kernels.Spectral;
 internal static partial class SpectralKernels
 {
     /// <summary>
-    /// Mel band <c>index.X</c> of global frame <c>index.Y</c>: <c>Σ_f basis[m, f]·power[t, f]</c> over the band's
-    /// non-zero range <c>[bandStart[m], bandEnd[m])</c> (skipping exact zeros leaves the float sum unchanged).
+    /// Every mel band m of every global frame t: <c>Σ_f basis[m, f]·power[t, f]</c> over the band's non-zero range
+    /// <c>[bandStart[m], bandEnd[m])</c> (skipping exact zeros leaves the float sum unchanged).
     /// </summary>
     internal static void MelProject(
-        Index2D index,
+        Index1D index,
         ArrayView<float> power,                              // [TotalFrames, NFreq]
         ArrayView<float> basis,                              // [NMels, NFreq]
         ArrayView<int> bandStart, ArrayView<int> bandEnd,    // [NMels]
         ArrayView<float> mel,                                // [Segments, NMels, FramesPerSegment]
-        MelParams p)
+        MelParams p, int stride)
     {
-        int m = index.X, t = index.Y;
-        if (m >= p.NMels || t >= p.Segments * p.FramesPerSegment) return;
-        long row = (long)m * p.NFreq, col = (long)t * p.NFreq;
-        float acc = 0f;
-        for (int f = bandStart[m]; f < bandEnd[m]; f++)
-            acc += basis[row + f] * power[col + f];
-        int segment = t / p.FramesPerSegment;
-        int frame = t - segment * p.FramesPerSegment;
-        mel[((long)segment * p.NMels + m) * p.FramesPerSegment + frame] = acc;
+        long total = (long)p.Segments * p.FramesPerSegment * p.NMels;
+        for (long e = index.X; e < total; e += stride)
+        {
+            int t = (int)(e / p.NMels), m = (int)(e - (long)t * p.NMels);
+            long row = (long)m * p.NFreq, col = (long)t * p.NFreq;
+            float acc = 0f;
+            for (int f = bandStart[m]; f < bandEnd[m]; f++)
+                acc += basis[row + f] * power[col + f];
+            int segment = t / p.FramesPerSegment;
+            int frame = t - segment * p.FramesPerSegment;
+            mel[((long)segment * p.NMels + m) * p.FramesPerSegment + frame] = acc;
+        }
     }
 
-    /// <summary>Max of each contiguous row of <paramref name="length"/> values (row = <c>index.X</c>).</summary>
+    /// <summary>Max of each contiguous row of <paramref name="length"/> values (grid-stride over rows).</summary>
     internal static void RowMax(
         Index1D index,
         ArrayView<float> x,       // [rows, length]
         ArrayView<float> rowMax,  // [rows]
-        int rows, int length)
+        int rows, int length, int stride)
     {
-        int r = index.X;
-        if (r >= rows) return;
-        long start = (long)r * length;
-        float m = float.NegativeInfinity;
-        for (int i = 0; i < length; i++) m = XMath.Max(m, x[start + i]);
-        rowMax[r] = m;
+        for (int r = index.X; r < rows; r += stride)
+        {
+            long start = (long)r * length;
+            float m = float.NegativeInfinity;
+            for (int i = 0; i < length; i++) m = XMath.Max(m, x[start + i]);
+            rowMax[r] = m;
+        }
     }
 
     /// <summary>
-    /// power_to_db of element <c>index.X</c> of segment <c>index.Y</c> (see <see cref="MelParams"/>), with
-    /// <paramref name="segmentMax"/> holding each segment's max power.
+    /// power_to_db of every element (see <see cref="MelParams"/>), with <paramref name="segmentMax"/> holding each
+    /// segment's max power.
     /// </summary>
     internal static void PowerToDb(
-        Index2D index,
+        Index1D index,
         ArrayView<float> mel,         // [Segments, SegmentSize]
         ArrayView<float> segmentMax,  // [Segments]
         ArrayView<float> db,          // [Segments, SegmentSize]
-        MelParams p)
+        MelParams p, int stride)
     {
-        int e = index.X, s = index.Y;
-        if (e >= p.SegmentSize || s >= p.Segments) return;
+        long total = (long)p.Segments * p.SegmentSize;
+        for (long o = index.X; o < total; o += stride)
+        {
+            int s = (int)(o / p.SegmentSize);
 
-        // 1. Reference level: fixed, or the segment's own max (ref=np.max).
-        float maxDb = 10f * XMath.Log10(XMath.Max(p.Amin, segmentMax[s]));
-        float refDb = p.RefIsMax != 0 ? maxDb : p.RefDb;
+            // 1. Reference level: fixed, or the segment's own max (ref=np.max).
+            float maxDb = 10f * XMath.Log10(XMath.Max(p.Amin, segmentMax[s]));
+            float refDb = p.RefIsMax != 0 ? maxDb : p.RefDb;
 
-        // 2. dB value, floored at top_db below the segment's maximum dB.
-        long o = (long)s * p.SegmentSize + e;
-        float v = 10f * XMath.Log10(XMath.Max(p.Amin, mel[o])) - refDb;
-        if (p.TopDb > 0f) v = XMath.Max(v, maxDb - refDb - p.TopDb);
-        db[o] = v;
+            // 2. dB value, floored at top_db below the segment's maximum dB.
+            float v = 10f * XMath.Log10(XMath.Max(p.Amin, mel[o])) - refDb;
+            if (p.TopDb > 0f) v = XMath.Max(v, maxDb - refDb - p.TopDb);
+            db[o] = v;
+        }
     }
 }

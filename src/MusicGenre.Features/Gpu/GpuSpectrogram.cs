@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using MusicGenre.Kernels.Runtime;
 using MusicGenre.Kernels.Spectral;
 
 namespace MusicGenre.Features.Gpu;
@@ -23,11 +24,11 @@ internal sealed class GpuSpectrogram : IDisposable
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _window, _basis;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _bandStart, _bandEnd;
 
-    private readonly Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, FrameParams> _frame;
-    private readonly Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> _power;
-    private readonly Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, MelParams> _mel;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> _rowMax;
-    private readonly Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MelParams> _db;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, FrameParams, int> _frame;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int> _power;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, MelParams, int> _mel;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int, int> _rowMax;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MelParams, int> _db;
 
     /// <summary>Uploads the plan (window, twiddles, filterbank) and loads the kernels.</summary>
     /// <exception cref="ArgumentException">Invalid settings (all problems listed).</exception>
@@ -48,11 +49,11 @@ internal sealed class GpuSpectrogram : IDisposable
         _bandEnd = accelerator.Allocate1D(end);
 
         // 2. Kernels (compiled once per accelerator by ILGPU's cache).
-        _frame = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, FrameParams>(SpectralKernels.FrameWindow);
-        _power = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(SpectralKernels.Power);
-        _mel = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, MelParams>(SpectralKernels.MelProject);
-        _rowMax = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(SpectralKernels.RowMax);
-        _db = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MelParams>(SpectralKernels.PowerToDb);
+        _frame = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, FrameParams, int>(SpectralKernels.FrameWindow);
+        _power = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int>(SpectralKernels.Power);
+        _mel = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, MelParams, int>(SpectralKernels.MelProject);
+        _rowMax = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(SpectralKernels.RowMax);
+        _db = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MelParams, int>(SpectralKernels.PowerToDb);
     }
 
     /// <summary>The settings this instance was built with.</summary>
@@ -109,11 +110,11 @@ internal sealed class GpuSpectrogram : IDisposable
 
             // 2. Power of the one-sided spectrum, [frames, nFreq] (reuses the other ping-pong buffer).
             var power = ReferenceEquals(outRe, re) ? scratchRe : re;
-            _power(new Index2D(s.NFreq, frames), outRe.View, outIm.View, power.View, s.NFft, s.NFreq, frames);
+            _power(T((long)s.NFreq * frames), outRe.View, outIm.View, power.View, s.NFft, s.NFreq, frames, T((long)s.NFreq * frames));
 
             // 3. Mel projection into [segments, mels, frames per segment].
             using var mel = _accelerator.Allocate1D<float>((long)frames * s.NMels);
-            _mel(new Index2D(s.NMels, frames), power.View, _basis.View, _bandStart.View, _bandEnd.View, mel.View, mp);
+            _mel(T((long)s.NMels * frames), power.View, _basis.View, _bandStart.View, _bandEnd.View, mel.View, mp, T((long)s.NMels * frames));
 
             // 4. Per-segment max and dB (top_db floor over each whole segment).
             using var db = _accelerator.Allocate1D<float>((long)frames * s.NMels);
@@ -153,9 +154,9 @@ internal sealed class GpuSpectrogram : IDisposable
         int rows = mp.Segments * mp.NMels;
         using var rowMax = _accelerator.Allocate1D<float>(rows);
         using var segMax = _accelerator.Allocate1D<float>(mp.Segments);
-        _rowMax(new Index1D(rows), mel, rowMax.View, rows, mp.FramesPerSegment);
-        _rowMax(new Index1D(mp.Segments), rowMax.View, segMax.View, mp.Segments, mp.NMels);
-        _db(new Index2D(mp.SegmentSize, mp.Segments), mel, segMax.View, db, mp);
+        _rowMax(T(rows), mel, rowMax.View, rows, mp.FramesPerSegment, T(rows));
+        _rowMax(T(mp.Segments), rowMax.View, segMax.View, mp.Segments, mp.NMels, T(mp.Segments));
+        _db(T((long)mp.SegmentSize * mp.Segments), mel, segMax.View, db, mp, T((long)mp.SegmentSize * mp.Segments));
     }
 
     private (MemoryBuffer1D<float, Stride1D.Dense>, MemoryBuffer1D<float, Stride1D.Dense>, MemoryBuffer1D<float, Stride1D.Dense>, MemoryBuffer1D<float, Stride1D.Dense>) AllocateFft(int frames)
@@ -170,9 +171,12 @@ internal sealed class GpuSpectrogram : IDisposable
         MemoryBuffer1D<float, Stride1D.Dense> re, MemoryBuffer1D<float, Stride1D.Dense> im,
         MemoryBuffer1D<float, Stride1D.Dense> scratchRe, MemoryBuffer1D<float, Stride1D.Dense> scratchIm)
     {
-        _frame(new Index2D(p.NFft, p.TotalFrames), signal, _window.View, re.View, im.View, p);
+        _frame(T((long)p.NFft * p.TotalFrames), signal, _window.View, re.View, im.View, p, T((long)p.NFft * p.TotalFrames));
         return _fft.Forward(re.View, im.View, scratchRe.View, scratchIm.View, p.TotalFrames) ? (scratchRe, scratchIm) : (re, im);
     }
+
+    // Grid-stride launch size for a kernel over `total` elements.
+    private int T(long total) => GridStride.Threads(_accelerator, total);
 
     /// <inheritdoc />
     public void Dispose()

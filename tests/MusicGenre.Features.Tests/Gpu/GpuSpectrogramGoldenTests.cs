@@ -4,10 +4,11 @@ using MusicGenre.Kernels.Runtime;
 namespace MusicGenre.Features.Tests.Gpu;
 
 /// <summary>
-/// The GPU spectrogram against librosa 0.10.2 (librosa-features.h5) on the simulator (and CUDA when present). The
-/// simulator is slow, so STFT/mel are compared on the frames of a short excerpt that lie wholly inside it (identical to
-/// librosa's frames of the full clip), dB on librosa's own full melspec, and seed_exact (segmented, reflect-padded,
-/// per-window ref = max) end to end on its first windows.
+/// The GPU spectrogram against librosa 0.10.2 (librosa-features.h5) on the simulator (and CUDA when present): the
+/// complex STFT on the frames of a short excerpt that lie wholly inside it (identical to librosa's frames of the full
+/// clip), dB alone on librosa's own melspec, mel + log-mel end to end on
+/// full 10 s clips of every preset, and
+/// seed_exact (segmented, reflect-padded, per-window ref = max) on its first 40 windows (those inside the stored 10 s).
 /// Tolerances are those of ../shared/golden/README.md.
 /// </summary>
 public class GpuSpectrogramGoldenTests
@@ -16,13 +17,12 @@ public class GpuSpectrogramGoldenTests
 
     private static readonly string[] Presets = ["librosa_default", "readme_100ms", "htk_40"];
 
-    // The simulator runs ~1 µs per thread, so STFT/mel use one clip per preset (the quietest/widest-range one for the
-    // STFT, the loudest for mel); dB (cheap) on two clips.
-    public static TheoryData<GpuDeviceKind, string, string> StftCases => Cases(Presets, ["classical.00000"]);
+    private static readonly string[] Clips = ["blues.00000", "classical.00000", "metal.00000", "reggae.00000"];
 
-    public static TheoryData<GpuDeviceKind, string, string> MelCases => Cases(Presets, ["metal.00000"]);
+    // The STFT is stored for the quietest/widest-range and the loudest clip only; the full-clip runs use the same two.
+    public static TheoryData<GpuDeviceKind, string, string> StftCases => Cases(Presets, ["classical.00000", "metal.00000"]);
 
-    public static TheoryData<GpuDeviceKind, string, string> DbCases => Cases(Presets, ["blues.00000", "classical.00000"]);
+    public static TheoryData<GpuDeviceKind, string, string> ClipCases => Cases(Presets, Clips);
 
     [SharedTheory]
     [MemberData(nameof(StftCases))]
@@ -59,34 +59,7 @@ public class GpuSpectrogramGoldenTests
     }
 
     [SharedTheory]
-    [MemberData(nameof(MelCases))]
-    public void MelSpec_MatchesLibrosa_OnExcerpt(GpuDeviceKind kind, string preset, string clip)
-    {
-        using var h5 = new H5Golden(SharedData.Golden(File));
-        var settings = GoldenSettings(h5, preset);
-        var (audio, _) = h5.Float($"/audio/{clip}");
-        var (expected, shape) = h5.Float($"/{preset}/{clip}/melspec");
-        int nMels = shape[0], goldenFrames = shape[1];
-        float[] excerpt = audio[..ExcerptLength(settings)];
-
-        lock (GpuTestDevices.Lock)
-        {
-            using var gpu = new GpuSpectrogram(GpuTestDevices.Get(kind).Accelerator, settings);
-            var r = gpu.Compute(excerpt);
-            int valid = ValidFrames(settings, excerpt.Length, r.Frames);
-            var (a, e) = (new float[nMels * valid], new float[nMels * valid]);
-            for (int m = 0; m < nMels; m++)
-                for (int t = 0; t < valid; t++)
-                {
-                    a[m * valid + t] = r.MelSpec[m * r.Frames + t];
-                    e[m * valid + t] = expected[m * goldenFrames + t];
-                }
-            Close.Assert(e, a, 5e-4 * Close.MaxAbs(expected), 1e-5, $"{kind} {preset}/{clip}/melspec");
-        }
-    }
-
-    [SharedTheory]
-    [MemberData(nameof(DbCases))]
+    [MemberData(nameof(ClipCases))]
     public void PowerToDb_MatchesLibrosa(GpuDeviceKind kind, string preset, string clip)
     {
         using var h5 = new H5Golden(SharedData.Golden(File));
@@ -100,12 +73,31 @@ public class GpuSpectrogramGoldenTests
     }
 
     [SharedTheory]
+    [MemberData(nameof(StftCases))]
+    public void FullClip_MatchesLibrosaMelAndLogMel(GpuDeviceKind kind, string preset, string clip)
+    {
+        // Every frame of the 10 s clip, top_db floor over the whole clip.
+        using var h5 = new H5Golden(SharedData.Golden(File));
+        var (audio, _) = h5.Float($"/audio/{clip}");
+        var (mel, melShape) = h5.Float($"/{preset}/{clip}/melspec");
+        var (logmel, _) = h5.Float($"/{preset}/{clip}/logmel");
+        lock (GpuTestDevices.Lock)
+        {
+            using var gpu = new GpuSpectrogram(GpuTestDevices.Get(kind).Accelerator, GoldenSettings(h5, preset));
+            var r = gpu.Compute(audio);
+            Assert.Equal(melShape, new[] { r.NMels, r.Frames });
+            Close.Assert(mel, r.MelSpec, 5e-4 * Close.MaxAbs(mel), 1e-5, $"{kind} {preset}/{clip}/melspec");
+            Close.Assert(logmel, r.LogMel, 1e-3, 0, $"{kind} {preset}/{clip}/logmel");
+        }
+    }
+
+    [SharedTheory]
     [MemberData(nameof(Kinds))]
     public void SeedExact_FirstWindows_MatchLibrosa(GpuDeviceKind kind)
     {
-        // seed_exact windows 0..3 (100 ms every 40 ms, reflect-padded 5-frame melspec, dB with ref = each window's max).
+        // seed_exact windows 0..39 (100 ms every 40 ms, reflect-padded 5-frame melspec, dB with ref = each window's max).
         // They lie in the first 10 s, which /audio/blues.00000 holds bit-exactly.
-        const int windows = 4;
+        const int windows = 40;
         using var h5 = new H5Golden(SharedData.Golden(File));
         var (audio, _) = h5.Float("/audio/blues.00000");
         var (mel, _) = h5.Float("/seed_exact/blues.00000/melspec");

@@ -75,7 +75,7 @@ public class SpectralKernelsTests
         lock (GpuTestDevices.Lock)
         {
             var acc = GpuTestDevices.Get(kind).Accelerator;
-            var kernel = acc.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, FrameParams>(SpectralKernels.FrameWindow);
+            var kernel = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, FrameParams, int>(SpectralKernels.FrameWindow);
             foreach (var c in cases)
             {
                 int framesPerSeg = 1 + (c.SegLen + 2 * c.Pad - c.NFft) / c.Hop;
@@ -89,7 +89,8 @@ public class SpectralKernelsTests
                 using var w = acc.Allocate1D(window);
                 using var re = acc.Allocate1D<float>(tRe.Length);
                 using var im = acc.Allocate1D(Random(rng, tRe.Length));  // stale data must be overwritten with 0
-                kernel(new Index2D(c.NFft, p.TotalFrames), x.View, w.View, re.View, im.View, p);
+                int threads = GridStride.Threads(acc, (long)c.NFft * p.TotalFrames);
+                kernel(threads, x.View, w.View, re.View, im.View, p, threads);
                 Close.Assert(tRe, re.GetAsArray1D(), 0, 0, $"{kind} frames {c}");
                 Close.Assert(tIm, im.GetAsArray1D(), 0, 0, $"{kind} imag {c}");
             }
@@ -104,8 +105,9 @@ public class SpectralKernelsTests
         lock (GpuTestDevices.Lock)
         {
             var acc = GpuTestDevices.Get(kind).Accelerator;
-            var power = acc.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(SpectralKernels.Power);
-            var mel = acc.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, MelParams>(SpectralKernels.MelProject);
+            int T(int total) => GridStride.Threads(acc, total);
+            var power = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int>(SpectralKernels.Power);
+            var mel = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, MelParams, int>(SpectralKernels.MelProject);
             foreach (var (n, frames, nMels, fps) in new[] { (1, 1, 1, 1), (9, 4, 3, 2), (16, 7, 5, 7), (33, 6, 7, 3) })
             {
                 int nFreq = n / 2 + 1;
@@ -115,7 +117,7 @@ public class SpectralKernelsTests
                 using var bRe = acc.Allocate1D(re);
                 using var bIm = acc.Allocate1D(im);
                 using var bPow = acc.Allocate1D<float>(tPow.Length);
-                power(new Index2D(nFreq, frames), bRe.View, bIm.View, bPow.View, n, nFreq, frames);
+                power(T(nFreq * frames), bRe.View, bIm.View, bPow.View, n, nFreq, frames, T(nFreq * frames));
                 Close.Assert(tPow, bPow.GetAsArray1D(), 0, 1e-6, $"{kind} power n={n}");
 
                 // Banded random filterbank: each row non-zero on a random sub-range (some rows empty).
@@ -134,7 +136,7 @@ public class SpectralKernelsTests
                 using var bStart = acc.Allocate1D(start);
                 using var bEnd = acc.Allocate1D(end);
                 using var bMel = acc.Allocate1D<float>(tMel.Length);
-                mel(new Index2D(nMels, used), bPow.View, bBasis.View, bStart.View, bEnd.View, bMel.View, p);
+                mel(T(nMels * used), bPow.View, bBasis.View, bStart.View, bEnd.View, bMel.View, p, T(nMels * used));
                 Close.Assert(tMel, bMel.GetAsArray1D(), 1e-7, 1e-5, $"{kind} mel n={n} mels={nMels}");
             }
         }
@@ -148,8 +150,9 @@ public class SpectralKernelsTests
         lock (GpuTestDevices.Lock)
         {
             var acc = GpuTestDevices.Get(kind).Accelerator;
-            var rowMax = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(SpectralKernels.RowMax);
-            var db = acc.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MelParams>(SpectralKernels.PowerToDb);
+            int T(int total) => GridStride.Threads(acc, total);
+            var rowMax = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(SpectralKernels.RowMax);
+            var db = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MelParams, int>(SpectralKernels.PowerToDb);
             // (mels, frames per segment, segments, ref is max, ref dB, top_db)
             foreach (var (nMels, fps, segs, refMax, refDb, topDb) in new[]
                      { (4, 5, 1, 0, 0f, 80f), (3, 7, 4, 1, 0f, 80f), (5, 3, 2, 0, 3f, 0f), (1, 1, 1, 1, 0f, 10f) })
@@ -165,9 +168,9 @@ public class SpectralKernelsTests
                 using var bRow = acc.Allocate1D<float>(segs * nMels);
                 using var bSeg = acc.Allocate1D<float>(segs);
                 using var bDb = acc.Allocate1D<float>(mel.Length);
-                rowMax(new Index1D(segs * nMels), bMel.View, bRow.View, segs * nMels, fps);
-                rowMax(new Index1D(segs), bRow.View, bSeg.View, segs, nMels);
-                db(new Index2D(p.SegmentSize, segs), bMel.View, bSeg.View, bDb.View, p);
+                rowMax(T(segs * nMels), bMel.View, bRow.View, segs * nMels, fps, T(segs * nMels));
+                rowMax(T(segs), bRow.View, bSeg.View, segs, nMels, T(segs));
+                db(T(p.SegmentSize * segs), bMel.View, bSeg.View, bDb.View, p, T(p.SegmentSize * segs));
                 Close.Assert(expected, bDb.GetAsArray1D(), 2e-5, 1e-6, $"{kind} dB mels={nMels} segs={segs}");
             }
         }

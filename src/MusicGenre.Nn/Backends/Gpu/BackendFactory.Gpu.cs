@@ -1,0 +1,30 @@
+using MusicGenre.Kernels.Runtime;
+using MusicGenre.Nn.Backends.Gpu;
+
+namespace MusicGenre.Nn.Backends;
+
+public static partial class BackendFactory
+{
+    // The ILGPU half of Create: opens the CUDA/OpenCL device (index options.DeviceIndex is not yet honoured beyond 0)
+    // or reports what ILGPU found.
+    static partial void TryCreateGpu(DeviceKind kind, BackendOptions options, ref IBackend? backend, ref string? reason)
+    {
+        var gpuKind = kind switch
+        {
+            DeviceKind.Cuda => GpuDeviceKind.Cuda,
+            DeviceKind.OpenCl => GpuDeviceKind.OpenCL,
+            _ => (GpuDeviceKind?)null,
+        };
+        if (gpuKind is null) { reason = $"{kind} is not a GPU kind"; return; }
+        try
+        {
+            var device = GpuDevice.Open(gpuKind.Value);
+            if (device is null) { reason = "ILGPU found no such device"; return; }
+            backend = new GpuBackend(device, ownsDevice: true);
+        }
+        catch (GpuDeviceUnavailableException e)
+        {
+            reason = e.Message;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using ILGPU;
+using ILGPU.Runtime;
+using MusicGenre.Kernels.Nn;
+
+namespace MusicGenre.Nn.Backends.Gpu;
+
+public sealed partial class GpuBackend
+{
+    // Launchers for kernels/MusicGenre.Kernels/Nn, loaded once per backend (ILGPU compiles each once per accelerator).
+    private Action<Index1D, ArrayView<float>, float, int, int> _fill = null!, _scale = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> _copy = null!, _relu = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> _reluBackward = null!, _multiply = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ulong, float, float, int, int> _dropout = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<double>, int, int, int> _sumSquares = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, float, int, int> _sgd = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamParams, int, int> _adam = null!;
+
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int> _convForward = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int> _convBackwardData = null!, _convBackwardWeight = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, int, int, int, int> _channelSum = null!;
+
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, PoolParams, int> _maxPool = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, PoolParams, int> _maxPoolBackward = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, int, int, int> _rowMean = null!, _rowMeanBackward = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, int, int> _rowMax = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int> _rowMaxBackward = null!;
+
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, float, float, int> _bnStats = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int> _bnApply = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, int, float, int> _invStd = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int> _bnBackwardReduce = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int> _bnBackwardData = null!;
+
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int> _denseForward = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int> _denseBackwardData = null!, _denseBackwardWeight = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, int, int, int> _denseBackwardBias = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int> _softmax = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, float, int> _softmaxBackward = null!;
+
+    private void LoadKernels()
+    {
+        var a = _acc;
+        _fill = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float, int, int>(NnKernels.Fill);
+        _scale = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float, int, int>(NnKernels.Scale);
+        _copy = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(NnKernels.Copy);
+        _relu = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(NnKernels.Relu);
+        _reluBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(NnKernels.ReluBackward);
+        _multiply = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(NnKernels.Multiply);
+        _dropout = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ulong, float, float, int, int>(NnKernels.Dropout);
+        _sumSquares = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<double>, int, int, int>(NnKernels.SumSquaresChunks);
+        _sgd = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, float, int, int>(NnKernels.SgdStep);
+        _adam = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamParams, int, int>(NnKernels.AdamStep);
+
+        _convForward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int>(NnKernels.ConvForward);
+        _convBackwardData = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int>(NnKernels.ConvBackwardData);
+        _convBackwardWeight = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int>(NnKernels.ConvBackwardWeight);
+        _channelSum = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int, int>(NnKernels.ChannelSum);
+
+        _maxPool = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, PoolParams, int>(NnKernels.MaxPoolForward);
+        _maxPoolBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, PoolParams, int>(NnKernels.MaxPoolBackward);
+        _rowMean = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(NnKernels.RowMean);
+        _rowMeanBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(NnKernels.RowMeanBackward);
+        _rowMax = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, int, int>(NnKernels.RowMax);
+        _rowMaxBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(NnKernels.RowMaxBackward);
+
+        _bnStats = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, float, float, int>(NnKernels.BatchNormStats);
+        _bnApply = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int>(NnKernels.BatchNormApply);
+        _invStd = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, float, int>(NnKernels.InvStd);
+        _bnBackwardReduce = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int>(NnKernels.BatchNormBackwardReduce);
+        _bnBackwardData = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int>(NnKernels.BatchNormBackwardData);
+
+        _denseForward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int>(NnKernels.DenseForward);
+        _denseBackwardData = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int>(NnKernels.DenseBackwardData);
+        _denseBackwardWeight = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int>(NnKernels.DenseBackwardWeight);
+        _denseBackwardBias = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(NnKernels.DenseBackwardBias);
+        _softmax = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>(NnKernels.SoftmaxRows);
+        _softmaxBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, float, int>(NnKernels.SoftmaxCrossEntropyBackward);
+    }
+}

@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+using MusicGenre.Kernels.Runtime;
+using MusicGenre.Nn.Backends.Gpu;
+
+namespace MusicGenre.Nn.Tests.Gpu;
+
+/// <summary>
+/// The one place Nn GPU tests get accelerators: ILGPU's CPU simulator always, plus CUDA/OpenCL when ILGPU finds them.
+/// Each device is opened once per run and shared (ILGPU then compiles each kernel once); backends made here do not own it.
+/// </summary>
+public static class GpuTestDevices
+{
+    private static readonly ConcurrentDictionary<GpuDeviceKind, GpuDevice> Open = new();
+
+    /// <summary>Theory data: every device kind the kernel tests run on.</summary>
+    public static TheoryData<GpuDeviceKind> Kinds
+    {
+        get
+        {
+            var data = new TheoryData<GpuDeviceKind>();
+            foreach (var k in GpuDevice.TestKinds()) data.Add(k);
+            return data;
+        }
+    }
+
+    /// <summary>A backend on the shared device of <paramref name="kind"/>.</summary>
+    public static GpuBackend Backend(GpuDeviceKind kind) =>
+        new(Open.GetOrAdd(kind, k => GpuDevice.Open(k) ?? throw new InvalidOperationException($"no {k} device")), ownsDevice: false);
+
+    /// <summary>The best real GPU when present, else the simulator (for the golden subclass).</summary>
+    public static GpuDeviceKind Preferred => GpuDevice.TestKinds().LastOrDefault(k => k == GpuDeviceKind.Cuda, GpuDeviceKind.Simulator);
+}

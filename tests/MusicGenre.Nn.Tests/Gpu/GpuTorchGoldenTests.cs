@@ -1,0 +1,11 @@
+using MusicGenre.Nn.Backends;
+using MusicGenre.Nn.Tests.Golden;
+
+namespace MusicGenre.Nn.Tests.Gpu;
+
+/// <summary>The PyTorch goldens on the ILGPU backend: CUDA when present, else ILGPU's CPU simulator.</summary>
+public sealed class GpuTorchGoldenTests : TorchGoldenTests
+{
+    /// <inheritdoc />
+    protected override IBackend CreateBackend() => GpuTestDevices.Backend(GpuTestDevices.Preferred);
+}
