@@ -1,0 +1,127 @@
+using MusicGenre.Nn.Backends;
+using MusicGenre.Nn.Backends.Cpu;
+using MusicGenre.Nn.Tensors;
+
+namespace MusicGenre.Nn.Tests.Backends.Cpu;
+
+/// <summary>
+/// The SIMD im2col+GEMM convolution, its scalar twin and a double-precision oracle agree on seeded random data over odd
+/// shapes: 1×1 images, kernels larger than the input (with padding), batch 1, channel counts that are not multiples of
+/// the vector width or of the 6-row micro-kernel, strides, TensorFlow SAME padding.
+/// </summary>
+public sealed class ConvEquivalenceTests
+{
+    public static TheoryData<int, int, int, int, int, int, int, int, string> Shapes() => new()
+    {
+        // batch, inC, H, W, outC, kh, kw, stride, padding
+        { 1, 1, 1, 1, 1, 1, 1, 1, "0" },
+        { 1, 3, 1, 1, 7, 3, 3, 1, "1" },          // 1×1 image, kernel larger than input, padding
+        { 2, 2, 2, 3, 5, 5, 4, 1, "2" },          // kernel larger than the input
+        { 1, 5, 7, 9, 13, 3, 3, 1, "1" },
+        { 3, 9, 11, 17, 6, 3, 3, 1, "0" },
+        { 2, 2, 40, 32, 6, 4, 4, 1, "same" },     // seed_arch conv1 (asymmetric SAME)
+        { 1, 6, 10, 8, 5, 4, 4, 1, "same" },
+        { 2, 4, 13, 19, 7, 3, 5, 2, "1" },        // stride 2, rectangular kernel
+        { 1, 3, 9, 9, 4, 4, 4, 2, "same" },       // stride 2 SAME
+        { 1, 17, 33, 37, 19, 3, 3, 1, "1" },      // multiple tiles per image, odd channel counts
+        { 2, 1, 64, 48, 8, 3, 3, 1, "1" },        // small conv1
+    };
+
+    [Theory, MemberData(nameof(Shapes))]
+    public void SimdScalarAndOracleAgree(int batch, int inC, int h, int w, int outC, int kh, int kw, int stride, string pad)
+    {
+        var padding = pad == "same" ? Padding2d.Same : Padding2d.Symmetric(int.Parse(pad));
+        var g = Conv2dGeometry.Create(batch, inC, h, w, outC, kh, kw, stride, stride, padding);
+        int seed = HashCode.Combine(batch, inC, h, w, outC, kh, kw, stride);
+        float[] x = Reference.Random(seed, batch * inC * h * w), wt = Reference.Random(seed + 1, outC * inC * kh * kw, 0.5f);
+        float[] b = Reference.Random(seed + 2, outC), dy = Reference.Random(seed + 3, batch * outC * g.OutH * g.OutW);
+        using var cpu = new CpuBackend(2);
+        var xt = cpu.FromHost(x, new Shape(batch, inC, h, w));
+        var wtt = cpu.FromHost(wt, new Shape(outC, inC, kh, kw));
+        var bt = cpu.FromHost(b, new Shape(outC));
+        var yt = cpu.Allocate(new Shape(batch, outC, g.OutH, g.OutW));
+        var dyt = cpu.FromHost(dy, yt.Shape);
+        var dxt = cpu.Allocate(xt.Shape); var dwt = cpu.Allocate(wtt.Shape); var dbt = cpu.Allocate(bt.Shape);
+
+        // 1. Forward: SIMD backend vs double oracle, scalar twin vs double oracle.
+        cpu.Conv2dForward(xt, wtt, bt, g, yt);
+        var yRef = Reference.ConvForward(x, wt, b, g);
+        double atol = 1e-5 * Math.Max(1, Reference.MaxAbs(yRef));
+        Close.Assert(yRef, yt.ToArray().Select(v => (double)v).ToArray(), atol, 1e-5, "forward simd");
+        var yScalar = new float[yt.Length];
+        for (int n = 0; n < batch; n++) ConvScalar.Forward(x, wt, b, g, n, yScalar);
+        Close.Assert(yRef, yScalar.Select(v => (double)v).ToArray(), atol, 1e-5, "forward scalar");
+
+        // 2. Backward: dx, dw, db against the scatter oracle; scalar twins too.
+        cpu.Conv2dBackward(xt, wtt, dyt, g, dxt, dwt, dbt);
+        var (dxRef, dwRef, dbRef) = Reference.ConvBackward(x, wt, dy, g);
+        Close.Assert(dxRef, dxt.ToArray().Select(v => (double)v).ToArray(), 1e-5 * Math.Max(1, Reference.MaxAbs(dxRef)), 1e-5, "dx simd");
+        Close.Assert(dwRef, dwt.ToArray().Select(v => (double)v).ToArray(), 1e-5 * Math.Max(1, Reference.MaxAbs(dwRef)), 1e-5, "dw simd");
+        Close.Assert(dbRef, dbt.ToArray().Select(v => (double)v).ToArray(), 1e-5 * Math.Max(1, Reference.MaxAbs(dbRef)), 1e-5, "db simd");
+        var dxS = new float[x.Length]; var dwS = new float[wt.Length];
+        for (int n = 0; n < batch; n++) ConvScalar.BackwardInput(wt, dy, g, n, dxS);
+        for (int oc = 0; oc < outC; oc++) ConvScalar.BackwardWeight(x, dy, g, oc, dwS);
+        Close.Assert(dxRef, dxS.Select(v => (double)v).ToArray(), 1e-5 * Math.Max(1, Reference.MaxAbs(dxRef)), 1e-5, "dx scalar");
+        Close.Assert(dwRef, dwS.Select(v => (double)v).ToArray(), 1e-5 * Math.Max(1, Reference.MaxAbs(dwRef)), 1e-5, "dw scalar");
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1, 1)]
+    [InlineData(5, 7, 3, 16)]
+    [InlineData(6, 9, 17, 32)]
+    [InlineData(13, 29, 45, 48)]
+    public void GemmMicroKernelMatchesScalarTwin(int m, int k, int count, int tile)
+    {
+        var a = Reference.Random(m * 31 + k, m * k); var b = Reference.Random(k * 17 + count, k * tile);
+        var bias = Reference.Random(m, m);
+        var packed = new float[ConvGemm.PackedSize(m, k)];
+        ConvGemm.PackA(m, k, (r, c) => a[r * k + c], packed);
+        int ldc = count + 3;
+        var simd = new float[m * ldc]; var scalar = new float[m * ldc];
+        ConvGemm.GemmTile(packed, m, k, b, tile, count, bias, simd, ldc);
+        ConvGemm.GemmTileScalar(packed, m, k, b, tile, count, bias, scalar, ldc);
+        Close.Assert(scalar, simd, 1e-5, 1e-5, "gemm tile");
+        // The padding columns between rows are never written.
+        for (int r = 0; r < m; r++)
+            for (int j = count; j < ldc; j++) Assert.Equal(0f, simd[r * ldc + j]);
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1, 16)]
+    [InlineData(3, 5, 7, 16)]
+    [InlineData(6, 9, 33, 48)]
+    [InlineData(7, 10, 100, 112)]
+    public void WeightGradKernelMatchesScalarTwin(int m, int k, int count, int tile)
+    {
+        var dy = Reference.Random(m + k, m * count); var b = Reference.Random(count, k * tile);
+        var start = Reference.Random(7, m * k);
+        var simd = (float[])start.Clone(); var scalar = (float[])start.Clone();
+        ConvGemm.WeightGradTile(dy, count, m, b, tile, k, count, simd);
+        ConvGemm.WeightGradTileScalar(dy, count, m, b, tile, k, count, scalar);
+        Close.Assert(scalar, simd, 1e-5, 1e-5, "weight-grad tile");
+    }
+
+    [Fact]
+    public void ResultsAreBitwiseIdenticalAcrossRunsAndThreadCounts()
+    {
+        var g = Conv2dGeometry.Create(3, 5, 37, 41, 7, 3, 3, 1, 1, Padding2d.Symmetric(1));
+        float[] x = Reference.Random(1, 3 * 5 * 37 * 41), w = Reference.Random(2, 7 * 5 * 9), dy = Reference.Random(3, 3 * 7 * 37 * 41);
+        float[][] Run(int threads)
+        {
+            using var cpu = new CpuBackend(threads);
+            var xt = cpu.FromHost(x, new Shape(3, 5, 37, 41)); var wt = cpu.FromHost(w, new Shape(7, 5, 3, 3));
+            var y = cpu.Allocate(new Shape(3, 7, 37, 41)); var dyt = cpu.FromHost(dy, y.Shape);
+            var dx = cpu.Allocate(xt.Shape); var dw = cpu.Allocate(wt.Shape); var db = cpu.Allocate(new Shape(7));
+            cpu.Conv2dForward(xt, wt, null, g, y);
+            cpu.Conv2dBackward(xt, wt, dyt, g, dx, dw, db);
+            return [y.ToArray(), dx.ToArray(), dw.ToArray(), db.ToArray()];
+        }
+        var one = Run(1); var two = Run(2); var again = Run(2); var four = Run(4);
+        for (int i = 0; i < one.Length; i++)
+        {
+            Assert.Equal(one[i], two[i]);
+            Assert.Equal(two[i], again[i]);
+            Assert.Equal(two[i], four[i]);
+        }
+    }
+}
