@@ -85,7 +85,8 @@ internal static class ArchitectureCatalog
         if (problems.Count > 0) return null!;
         int width = (int)hp["width"], blocks = (int)hp["blocks"];
         // Blocks of conv 3×3 pad 1 (no bias: BatchNorm cancels it) → BN → ReLU → max-pool 2, doubling the channels
-        // each block; global average pooling makes the head independent of the clip length; dropout; dense.
+        // each block; then an average over time only (fold frequency into channels + global average pool), which makes
+        // the head independent of the clip length but keeps where in frequency a pattern is; dropout; dense.
         var layers = new List<LayerSpec>();
         for (int b = 1; b <= blocks; b++)
         {
@@ -95,6 +96,7 @@ internal static class ArchitectureCatalog
             layers.Add(new ReluSpec());
             layers.Add(new MaxPool2dSpec(2, 2, false));
         }
+        layers.Add(new FoldFrequencySpec());
         layers.Add(new GlobalAvgPoolSpec());
         layers.Add(new DropoutSpec((float)hp["dropout"]));
         layers.Add(new DenseSpec("fc", (int)hp["classes"]));

@@ -56,6 +56,7 @@ internal sealed class GenreNetwork
                 MaxPool2dSpec p => new MaxPool2d(backend, $"pool{++pool}", p.Kernel, p.Kernel, p.Stride, p.Stride, p.Ceil),
                 DropoutSpec d => new Dropout(backend, $"dropout{++drop}", 1f - d.P, dropoutSeed + (ulong)drop * DropoutMask.Golden),
                 GlobalAvgPoolSpec => new GlobalAvgPool2d(backend, "gap"),
+                FoldFrequencySpec => new FoldFrequency(backend, "fold"),
                 FlattenSpec => new Flatten(backend, "flatten"),
                 DenseSpec d => new Dense(backend, d.Name, input[0], d.OutFeatures),
                 var other => throw new NotSupportedException($"Layer {other} has no implementation."),

@@ -20,16 +20,20 @@ internal readonly struct H5Read(string path)
     public string String(IH5Object obj, string name, string where)
     {
         var a = Attribute(obj, name, where);
-        if (a.Type.Class != H5DataTypeClass.String) throw Fail($"attribute {where}@{name} is {a.Type.Class}, expected a string");
+        if (!IsString(a)) throw Fail($"attribute {where}@{name} is {a.Type.Class}, expected a string");
         return a.Read<string>();
     }
 
     public string[] Strings(IH5Object obj, string name, string where)
     {
         var a = Attribute(obj, name, where);
-        if (a.Type.Class != H5DataTypeClass.String) throw Fail($"attribute {where}@{name} is {a.Type.Class}, expected strings");
+        if (!IsString(a)) throw Fail($"attribute {where}@{name} is {a.Type.Class}, expected strings");
         return a.Space.Rank == 0 ? [a.Read<string>()] : a.Read<string[]>();
     }
+
+    /// <summary>Fixed-length or variable-length (h5py's and PureHDF's default) string.</summary>
+    private static bool IsString(IH5Attribute a) =>
+        a.Type.Class == H5DataTypeClass.String || a.Type.Class == H5DataTypeClass.VariableLength && a.Type.VariableLength.BaseType.Class == H5DataTypeClass.FixedPoint && a.Type.VariableLength.BaseType.Size == 1;
 
     public double Number(IH5Object obj, string name, string where) => Number(Attribute(obj, name, where), $"{where}@{name}");
 
@@ -42,7 +46,7 @@ internal readonly struct H5Read(string path)
 
     public double Number(IH5Attribute a, string what)
     {
-        bool signed = a.Type.FixedPoint?.IsSigned ?? true;
+        bool signed = a.Type.Class != H5DataTypeClass.FixedPoint || a.Type.FixedPoint.IsSigned;
         return (a.Type.Class, a.Type.Size) switch
         {
             (H5DataTypeClass.FloatingPoint, 8) => a.Read<double>(),

@@ -1,0 +1,183 @@
+using MusicGenre.Nn.ModelFile;
+using MusicGenre.Nn.Training;
+
+namespace MusicGenre.Nn.Tests.Training;
+
+public sealed class TrainerTests
+{
+    [Fact]
+    public void Train_LearnsSeparableData_AndReportsEveryEpoch()
+    {
+        var data = SyntheticData.Create();
+        var reports = new List<EpochMetrics>();
+        var result = new Trainer(SyntheticData.Options(epochs: 8)).Train(data, new SyncProgress(reports.Add));
+
+        Assert.Equal(8, reports.Count);
+        Assert.Equal(Enumerable.Range(1, 8), reports.Select(r => r.Epoch));
+        Assert.True(reports[^1].TrainLoss < reports[0].TrainLoss * 0.7, $"train loss {reports[0].TrainLoss} → {reports[^1].TrainLoss}");
+        Assert.True(result.History.Max(h => h.ValidationAccuracy) >= 0.9, $"val accuracy {string.Join(", ", reports.Select(r => r.ValidationAccuracy))}");
+        // The returned model is the best epoch's (lowest validation loss), with its metrics.
+        var best = reports.MinBy(r => r.ValidationLoss)!;
+        Assert.Equal(best.Epoch, result.BestEpoch);
+        Assert.True(best.IsBest);
+        Assert.Equal(best.ValidationLoss, result.Model.Training.Metrics["val_loss"]);
+        Assert.Empty(result.Model.Problems());
+        // Validation is by song: 2 of 6 songs per genre, all their segments.
+        Assert.Equal(4 * 2 * 3, result.ValidationSegments);
+        Assert.Equal(4 * 4 * 3, result.TrainSegments);
+    }
+
+    [Fact]
+    public void Train_IsBitwiseDeterministic_ForAFixedSeedAndThreadCount()
+    {
+        var data = SyntheticData.Create();
+        var options = SyntheticData.Options(epochs: 2) with { Augmentation = SyntheticData.Options().Augmentation with { MixupAlpha = 0.4f } };
+        var a = new Trainer(options).Train(data);
+        var b = new Trainer(options).Train(data);
+        AssertSameWeights(a.Model, b.Model);
+        Assert.Equal(a.History.Select(h => h.TrainLoss), b.History.Select(h => h.TrainLoss));
+        var c = new Trainer(options with { Seed = 100 }).Train(data);
+        Assert.NotEqual(a.Model.Parameters[0].Data, c.Model.Parameters[0].Data);
+    }
+
+    [Theory]
+    [InlineData(5)]   // mid-epoch 1
+    [InlineData(9)]   // the last step of epoch 1, before its validation
+    [InlineData(14)]  // mid-epoch 2
+    public void CancelledRun_ResumesToExactlyTheWeightsOfAnUninterruptedRun(int cancelAfterSteps)
+    {
+        var data = SyntheticData.Create();
+        string dir = SharedData.NewTempDir();
+        var options = SyntheticData.Options(epochs: 3) with
+        {
+            Augmentation = SyntheticData.Options().Augmentation with { MixupAlpha = 0.4f },
+            HyperParameters = new Dictionary<string, double> { ["width"] = 4, ["blocks"] = 2, ["min_frames"] = 8, ["dropout"] = 0.5 },
+        };
+        var reference = new Trainer(options).Train(data);
+
+        var resumable = options with { CheckpointPath = Path.Combine(dir, "run.ckpt.h5") };
+        using var cts = new CancellationTokenSource();
+        var first = new Trainer(resumable);
+        first.StepCompleted += (step, _) => { if (step == cancelAfterSteps) cts.Cancel(); };
+        Assert.ThrowsAny<OperationCanceledException>(() => first.Train(data, cancellationToken: cts.Token));
+        Assert.True(File.Exists(resumable.CheckpointPath));
+
+        var resumed = new Trainer(resumable).Train(data);
+        AssertSameWeights(reference.Model, resumed.Model);
+        Assert.Equal(reference.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.IsBest)), resumed.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.IsBest)));
+        Assert.Equal(reference.BestEpoch, resumed.BestEpoch);
+    }
+
+    [Fact]
+    public void KilledRun_ResumesFromItsLastPeriodicCheckpoint_Exactly()
+    {
+        // A kill leaves only the checkpoints written so far: copy the one written at step 6 (periodic, every 3 steps)
+        // while the run goes on, then resume a fresh trainer from that copy.
+        var data = SyntheticData.Create();
+        string dir = SharedData.NewTempDir();
+        var options = SyntheticData.Options(epochs: 2) with { CheckpointPath = Path.Combine(dir, "run.ckpt.h5"), CheckpointEverySteps = 3 };
+        string saved = Path.Combine(dir, "killed.ckpt.h5");
+        var trainer = new Trainer(options);
+        trainer.StepCompleted += (step, _) => { if (step == 7) File.Copy(options.CheckpointPath!, saved); };
+        var reference = trainer.Train(data);
+
+        File.Copy(saved, options.CheckpointPath!, overwrite: true);
+        var resumed = new Trainer(options).Train(data);
+        AssertSameWeights(reference.Model, resumed.Model);
+    }
+
+    [Fact]
+    public void Checkpoint_FromOtherOptionsOrData_IsRefused()
+    {
+        var data = SyntheticData.Create();
+        string dir = SharedData.NewTempDir();
+        var options = SyntheticData.Options(epochs: 1) with { CheckpointPath = Path.Combine(dir, "run.ckpt.h5") };
+        new Trainer(options).Train(data);
+        var e = Assert.Throws<ModelFileException>(() => new Trainer(options with { LearningRate = 0.1f }).Train(data));
+        Assert.Contains("other training options", e.Message);
+        e = Assert.Throws<ModelFileException>(() => new Trainer(options).Train(SyntheticData.Create(seed: 8)));
+        Assert.Contains("other training data", e.Message);
+        File.WriteAllBytes(options.CheckpointPath!, new byte[300]);
+        e = Assert.Throws<ModelFileException>(() => new Trainer(options).Train(data));
+        Assert.Equal(options.CheckpointPath, e.Path);
+    }
+
+    [Fact]
+    public void EarlyStopping_StopsAfterPatienceEpochsWithoutImprovement()
+    {
+        // A learning rate of ~0 cannot improve the validation loss after epoch 1 (BatchNorm statistics still move).
+        var data = SyntheticData.Create(songsPerGenre: 3, segmentsPerSong: 2);
+        var options = SyntheticData.Options(epochs: 20) with { LearningRate = 1e-9f, Patience = 2, Monitor = MonitorMetric.ValidationAccuracy, Schedule = ScheduleKind.Constant };
+        var result = new Trainer(options).Train(data);
+        Assert.True(result.StoppedEarly);
+        Assert.True(result.History.Count < 20);
+        Assert.Equal(result.History.Count - 2, result.BestEpoch);
+        Assert.All(result.History.Skip(result.BestEpoch), h => Assert.False(h.IsBest));
+    }
+
+    [Fact]
+    public void Options_ReportEveryProblemAtOnce()
+    {
+        var bad = new TrainerOptions
+        {
+            Architecture = "resnet", Epochs = 0, BatchSize = -1, LearningRate = float.NaN, ValidationFraction = 1.5,
+            Augmentation = new AugmentationOptions { GainDb = -1, MixupAlpha = -2 }, CheckpointPath = "/no/such/folder/x.h5",
+        };
+        var e = Assert.Throws<TrainerOptionsException>(() => new Trainer(bad));
+        foreach (string word in new[] { "Architecture", "Epochs", "BatchSize", "LearningRate", "ValidationFraction", "GainDb", "MixupAlpha", "CheckpointPath" })
+            Assert.Contains(e.Problems, p => p.Contains(word));
+        Assert.Equal(8, e.Problems.Count);
+    }
+
+    [Fact]
+    public void Data_ThatDoesNotFitTheOptions_IsRefusedWithEveryProblem()
+    {
+        var data = SyntheticData.Create();
+        data.Labels[0] = 7; // only 4 genres configured
+        var e = Assert.Throws<TrainerOptionsException>(() => new Trainer(SyntheticData.Options() with { InputFrames = 100 }).Train(data));
+        Assert.Contains(e.Problems, p => p.Contains("label 7"));
+        Assert.Contains(e.Problems, p => p.Contains("100 frames"));
+    }
+
+    [Fact]
+    public void Predictor_GivesProbabilitiesInEvalMode_ForAnyLengthFromTheMinimum()
+    {
+        var data = SyntheticData.Create();
+        var model = new Trainer(SyntheticData.Options(epochs: 6)).Train(data).Model;
+        using var predictor = new GenrePredictor(model, threadCount: 1, batchSize: 5);
+        var probs = predictor.PredictSegments(data.Data, data.Count, data.Frames);
+        Assert.Equal(data.Count * 4, probs.Length);
+        for (int i = 0; i < data.Count; i++) Assert.Equal(1.0, probs.AsSpan(i * 4, 4).ToArray().Sum(), 5);
+        // Eval mode: the same input gives the same output, whatever the batch it is in.
+        var single = predictor.PredictSegments(data.Segment(10), 1, data.Frames);
+        Close.Assert(probs.AsSpan(40, 4), single, 1e-6, 1e-5, "segment 10 alone vs in a batch");
+        int correct = Enumerable.Range(0, data.Count).Count(i => ArgMax(probs.AsSpan(i * 4, 4)) == data.Labels[i]);
+        Assert.True(correct >= data.Count * 0.8, $"{correct}/{data.Count} correct");
+        // Song level = mean of the segments; shorter inputs down to the minimum work, shorter still are refused.
+        var song = predictor.PredictSong(data.Data.AsSpan(0, 3 * data.SegmentLength), 3, data.Frames);
+        Close.Assert(Enumerable.Range(0, 4).Select(k => (probs[k] + probs[4 + k] + probs[8 + k]) / 3).ToArray(), song, 1e-6, 1e-5, "song mean");
+        var shortSeg = new float[16 * 8];
+        Assert.Equal(4, predictor.PredictSegments(shortSeg, 1, 8).Length);
+        Assert.Throws<ArgumentException>(() => predictor.PredictSegments(new float[16 * 7], 1, 7));
+    }
+
+    internal static void AssertSameWeights(GenreModel expected, GenreModel actual)
+    {
+        Assert.Equal(expected.Parameters.Select(p => p.Name), actual.Parameters.Select(p => p.Name));
+        foreach (var (e, a) in expected.Parameters.Concat(expected.Buffers).Zip(actual.Parameters.Concat(actual.Buffers)))
+            Close.Assert(e.Data, a.Data, 0, 0, e.Name); // bitwise: zero tolerance
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> x)
+    {
+        int arg = 0;
+        for (int i = 1; i < x.Length; i++) if (x[i] > x[arg]) arg = i;
+        return arg;
+    }
+
+    /// <summary>IProgress that reports synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
+    private sealed class SyncProgress(Action<EpochMetrics> report) : IProgress<EpochMetrics>
+    {
+        public void Report(EpochMetrics value) => report(value);
+    }
+}
