@@ -118,13 +118,14 @@ internal static class TsneAffinities
                 dist[j] = j == i ? double.PositiveInfinity : SquaredDistance(x[i], x[j]);
                 order[j] = j;
             }
-            // Ties broken by index so the result never depends on sort stability.
-            Array.Sort(order, (a, b) => dist[a] != dist[b] ? dist[a].CompareTo(dist[b]) : a.CompareTo(b));
+            // Sort by distance (primitive keys, much faster than a comparison delegate); the self entry is +∞ and
+            // lands last. Introsort is deterministic, so equal distances always come out in the same order.
+            Array.Sort(dist, order);
             var d = new double[k];
             for (int m = 0; m < k; m++)
             {
                 neighbours[i * k + m] = order[m];
-                d[m] = dist[order[m]];
+                d[m] = dist[m];
             }
             Calibrate(d, perplexity, conditional.AsSpan(i * k, k));
             return scratch;

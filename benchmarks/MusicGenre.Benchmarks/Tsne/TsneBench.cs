@@ -1,0 +1,55 @@
+using BenchmarkDotNet.Attributes;
+using MusicGenre.Pipeline.Tsne;
+
+namespace MusicGenre.Benchmarks.Tsne;
+
+/// <summary>
+/// t-SNE of 1,000 points × 128 dims (10 Gaussian clusters, like per-song feature vectors of a 10-genre set): one
+/// gradient evaluation exact (the O(n²) scalar twin, baseline) vs Barnes-Hut θ = 0.5 on a converged layout, the
+/// k-NN affinities, and the whole 1,000-iteration Barnes-Hut run.
+/// </summary>
+[MemoryDiagnoser]
+[ShortRunJob]
+public class TsneBench
+{
+    private const int Dims = 128, Clusters = 10;
+    private float[][] _data = [];
+    private SparseAffinities _p = null!;
+    private double[] _layout = [];
+    private double[] _gradient = [];
+
+    [Params(1000)]
+    public int Points { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var random = new Random(42);
+        var centres = Enumerable.Range(0, Clusters).Select(_ => Enumerable.Range(0, Dims).Select(_ => random.NextDouble() * 6 - 3).ToArray()).ToArray();
+        _data = Enumerable.Range(0, Points).Select(i => centres[i % Clusters].Select(c => (float)(c + Gaussian(random))).ToArray()).ToArray();
+        var x = _data.Select(r => r.Select(v => (double)v).ToArray()).ToArray();
+        _p = TsneAffinities.ComputeNearestNeighbours(x, 30);
+        _layout = TsneEmbedder.Embed(_data, new TsneOptions { Iterations = 400 }).Coordinates;
+        _gradient = new double[_layout.Length];
+    }
+
+    /// <summary>One exact gradient (all n² pairs).</summary>
+    [Benchmark(Baseline = true)]
+    public void GradientExact() => TsneGradient.Exact(_p, _layout, 1, _gradient);
+
+    /// <summary>One Barnes-Hut gradient (quadtree build + traversal, θ = 0.5).</summary>
+    [Benchmark]
+    public void GradientBarnesHut() => TsneGradient.BarnesHut(_p, _layout, 0.5, 1, _gradient);
+
+    /// <summary>Perplexity-30 affinities over the 90 nearest neighbours (brute-force k-NN + binary searches).</summary>
+    [Benchmark]
+    public int AffinitiesNearestNeighbours() =>
+        TsneAffinities.ComputeNearestNeighbours(_data.Select(r => r.Select(v => (double)v).ToArray()).ToArray(), 30).Values.Length;
+
+    /// <summary>The whole default run: affinities and 1,000 Barnes-Hut iterations.</summary>
+    [Benchmark]
+    public TsneResult EmbedBarnesHut1000Iterations() => TsneEmbedder.Embed(_data, new TsneOptions());
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+}
