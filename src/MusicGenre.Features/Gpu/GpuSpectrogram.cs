@@ -68,6 +68,12 @@ internal sealed class GpuSpectrogram : IDisposable
         if (length < 1 || length < segLength)
             throw new ArgumentException($"signal: {length} samples is shorter than one segment of {segLength}.", "signal");
         int segments = s.SegmentLength > 0 ? 1 + (length - segLength) / s.SegmentHop : 1;
+        if (s.SegmentCount > 0)
+        {
+            if (segments < s.SegmentCount)
+                throw new ArgumentException($"signal: {length} samples hold {segments} segments; {s.SegmentCount} are required.", "signal");
+            segments = s.SegmentCount;
+        }
         int pad = s.Center ? s.NFft / 2 : 0;
         if (s.Center && s.ReflectPad && pad >= segLength)
             throw new ArgumentException($"signal: reflect padding of {pad} needs more than {segLength} samples per segment.", "signal");

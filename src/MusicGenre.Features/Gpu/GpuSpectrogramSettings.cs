@@ -48,6 +48,41 @@ internal sealed record GpuSpectrogramSettings
     /// <summary>Samples between segment starts (used when <see cref="SegmentLength"/> &gt; 0).</summary>
     public int SegmentHop { get; init; }
 
+    /// <summary>Segments to take (0: as many as fit); a shorter signal is an error.</summary>
+    public int SegmentCount { get; init; }
+
+    /// <summary>
+    /// The settings of a feature preset / options object, with the CPU path's window (<see cref="SpectralWindow"/>)
+    /// and filterbank (<see cref="MelFilterbank"/>), so GPU and CPU compute from the same constants.
+    /// </summary>
+    /// <exception cref="FeatureOptionsException">Invalid options.</exception>
+    /// <exception cref="NotSupportedException">A power other than 2 (the GPU path computes the power spectrum).</exception>
+    /// <example><code>var settings = GpuSpectrogramSettings.From(FeaturePresets.Get("librosa_default"));</code></example>
+    public static GpuSpectrogramSettings From(FeatureOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (options.Power != 2.0)
+            throw new NotSupportedException($"GPU spectrogram: preset '{options.Name}' has power {options.Power}; only 2.0 (power spectrum) is implemented.");
+        return new GpuSpectrogramSettings
+        {
+            NFft = options.NFft,
+            Hop = options.HopLength,
+            Window = [.. SpectralWindow.Create(options.Window, options.EffectiveWinLength, options.NFft).Select(v => (float)v)],
+            Center = options.Center,
+            ReflectPad = options.PadMode == PadMode.Reflect,
+            MelBasis = MelFilterbank.Create(options),
+            NMels = options.NMels,
+            Amin = (float)options.Amin,
+            Ref = (float)options.RefValue,
+            RefIsMax = options.DbReference == DbReference.Max,
+            TopDb = options.TopDb is { } top ? (float)top : float.NaN,
+            SegmentLength = options.SegmentLength ?? 0,
+            SegmentHop = options.SegmentHop ?? 0,
+            SegmentCount = options.SegmentCount ?? 0,
+        };
+    }
+
     /// <summary>Bins of the one-sided spectrum.</summary>
     public int NFreq => NFft / 2 + 1;
 
@@ -64,6 +99,7 @@ internal sealed record GpuSpectrogramSettings
         if (!RefIsMax && !(Ref > 0)) problems.Add($"Ref must be > 0 (got {Ref})");
         if (SegmentLength < 0) problems.Add($"SegmentLength must be >= 0 (got {SegmentLength})");
         if (SegmentLength > 0 && SegmentHop < 1) problems.Add($"SegmentHop must be >= 1 when segmenting (got {SegmentHop})");
+        if (SegmentCount < 0) problems.Add($"SegmentCount must be >= 0 (got {SegmentCount})");
         if (problems.Count > 0) throw new ArgumentException("Invalid GPU spectrogram settings: " + string.Join("; ", problems) + ".");
     }
 }
