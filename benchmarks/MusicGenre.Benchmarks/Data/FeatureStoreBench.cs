@@ -8,7 +8,7 @@ namespace MusicGenre.Benchmarks.Data;
 /// chunk, shuffle + deflate): writing a store, and the random segment reads training batches make.
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
+[InProcessShortRun]
 public class FeatureStoreBench
 {
     private const int Songs = 20, SegmentsPerSong = 10, Mels = 128, Frames = 130, RandomReads = 64;

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using MusicGenre.Pipeline.Preprocess;
 
 namespace MusicGenre.Benchmarks.Data;
@@ -9,7 +8,7 @@ namespace MusicGenre.Benchmarks.Data;
 /// 1 and 2 workers: decode + features + spool + merge. Clips/s = 8 / mean.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+[InProcessShortRun(warmupCount: 1, iterationCount: 3)]
 public class PreprocessBench
 {
     private string _dir = "", _manifest = "";

@@ -111,15 +111,19 @@ public static class Preprocessor
                 queue.Writer.TryComplete();
             }
         }, linked.Token);
+        var all = workers.Append(producer).ToArray();
         try
         {
-            await Task.WhenAll(workers.Append(producer)).ConfigureAwait(false);
+            await Task.WhenAll(all).ConfigureAwait(false);
         }
         catch
         {
+            // A failing worker stops the others; report its error, not the cancellations it caused.
             linked.Cancel();
-            await Task.WhenAll(workers.Append(producer)).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            await Task.WhenAll(all).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
+            var error = all.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).FirstOrDefault(e => e is not OperationCanceledException);
+            if (error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
             throw;
         }
         cancellationToken.ThrowIfCancellationRequested();

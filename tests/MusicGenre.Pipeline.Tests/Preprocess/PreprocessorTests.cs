@@ -143,6 +143,24 @@ public sealed class PreprocessorTests
         await Assert.ThrowsAsync<FileNotFoundException>(() => fx.Run(fx.Options() with { Input = Path.Combine(fx.Root, "nope") }));
     }
 
+    [Fact]
+    public async Task Run_FeaturizerBug_SurfacesItsErrorNotACancellation()
+    {
+        var fx = new PreprocessFixture(Enumerable.Range(0, 6).Select(i => ("rock", $"r{i}", 1.0)).ToArray());
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Preprocessor.RunAsync(fx.Options(), (_, _) => new ThrowingFeaturizer(), openAudio: null));
+        Assert.Equal("featurizer bug", e.Message);
+    }
+
+    private sealed class ThrowingFeaturizer : ISegmentFeaturizer
+    {
+        public int Mels => 2;
+
+        public int Frames => 2;
+
+        public void Compute(ReadOnlySpan<float> segment, Span<float> destination) => throw new InvalidOperationException("featurizer bug");
+    }
+
     [SharedFact]
     public async Task Run_RealGtzanClips_RealFrontEnd_TenLogMelSegmentsEach()
     {

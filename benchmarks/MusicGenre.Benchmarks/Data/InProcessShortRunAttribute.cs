@@ -1,0 +1,19 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace MusicGenre.Benchmarks.Data;
+
+/// <summary>
+/// A short job (3 warm-ups, 3 iterations, 1 launch) run in-process: on this shared 2-core machine BenchmarkDotNet's
+/// out-of-process build of the whole solution exceeds its 120 s build timeout.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class InProcessShortRunAttribute : Attribute, IConfigSource
+{
+    public InProcessShortRunAttribute(int warmupCount = 3, int iterationCount = 3) =>
+        Config = ManualConfig.CreateEmpty().AddJob(Job.ShortRun.WithWarmupCount(warmupCount).WithIterationCount(iterationCount)
+            .WithToolchain(InProcessEmitToolchain.Instance).WithId("InProcessShort"));
+
+    public IConfig Config { get; }
+}
