@@ -1,0 +1,80 @@
+namespace MusicGenre.Features.Tests;
+
+/// <summary>Seeded randomized equivalence of each vector loop with its scalar twin over lengths 0..256 and a few large ones.</summary>
+public class VectorMathTests
+{
+    public static IEnumerable<int> Lengths => Enumerable.Range(0, 257).Concat([1025, 4099]);
+
+    private static float[] Random(Random rng, int n, float lo, float hi)
+    {
+        var x = new float[n];
+        for (int i = 0; i < n; i++)
+            x[i] = lo + (hi - lo) * (float)rng.NextDouble();
+        return x;
+    }
+
+    [Fact]
+    public void MultiplyDotAddScaledMatchScalar()
+    {
+        var rng = new Random(1234);
+        foreach (int n in Lengths)
+        {
+            float[] a = Random(rng, n, -2, 2), b = Random(rng, n, -2, 2);
+            var v = new float[n];
+            var s = new float[n];
+            VectorMath.Multiply(a, b, v);
+            VectorMath.MultiplyScalar(a, b, s);
+            Assert.Equal(s, v);
+
+            float dv = VectorMath.Dot(a, b), ds = VectorMath.DotScalar(a, b);
+            Assert.True(Math.Abs(dv - ds) <= 1e-5 * (1 + n), $"Dot n={n}: {dv} vs {ds}");
+
+            float[] acc1 = Random(rng, n, -1, 1), acc2 = (float[])acc1.Clone();
+            VectorMath.AddScaled(a, 0.37f, acc1);
+            VectorMath.AddScaledScalar(a, 0.37f, acc2);
+            Assert.Equal(acc2, acc1);
+        }
+    }
+
+    [Fact]
+    public void DecibelsMatchScalarAndClampAtAmin()
+    {
+        var rng = new Random(99);
+        foreach (int n in Lengths)
+        {
+            float[] x = Random(rng, n, 0, 1000);
+            if (n > 3)
+            {
+                x[1] = 0;
+                x[2] = 1e-30f;
+            }
+
+            float[] v = (float[])x.Clone(), s = (float[])x.Clone();
+            float mv = VectorMath.ToDecibels(v, 1e-10f, 3f);
+            float ms = VectorMath.ToDecibelsScalar(s, 1e-10f, 3f);
+            Close.Assert(s, v, 1e-5, 1e-6, $"dB n={n}");
+            Assert.True(ms == mv || Math.Abs(ms - mv) <= 1e-4, $"max n={n}: {mv} vs {ms}");
+            if (n > 3)
+                Assert.True(Math.Abs(v[1] + 103f) <= 1e-4, $"amin clamp: {v[1]}");
+        }
+    }
+
+    [Fact]
+    public void NonFiniteIsFoundAnywhere()
+    {
+        foreach (int n in new[] { 1, 15, 16, 17, 100 })
+        {
+            foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+            {
+                for (int at = 0; at < n; at += 7)
+                {
+                    var x = new float[n];
+                    x[at] = bad;
+                    Assert.Equal(at, VectorMath.IndexOfNonFinite(x));
+                }
+            }
+
+            Assert.Equal(-1, VectorMath.IndexOfNonFinite(new float[n]));
+        }
+    }
+}
