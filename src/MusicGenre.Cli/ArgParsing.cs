@@ -5,15 +5,12 @@ namespace MusicGenre.Cli;
 /// <summary>Parsers for the value syntaxes the commands share (<c>k/N</c> shards, durations such as <c>3s</c>).</summary>
 internal static class ArgParsing
 {
-    /// <summary>Parses <c>k/N</c> (1-based k, 1 ≤ k ≤ N) into a zero-based shard index and count.</summary>
-    public static (int Index, int Count) Shard(string? text)
+    /// <summary>Parses <c>k/N</c> (0-based k) for <c>--shard</c>; a malformed value is a usage error.</summary>
+    public static Pipeline.Preprocess.ShardSpec Shard(string? text)
     {
-        if (string.IsNullOrWhiteSpace(text)) return (0, 1);
-        var parts = text.Split('/');
-        if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int k)
-            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1 && k >= 1 && k <= n)
-            return (k - 1, n);
-        throw new UsageException($"--shard '{text}' is not k/N with 1 <= k <= N (e.g. --shard 3/16)");
+        if (string.IsNullOrWhiteSpace(text)) return Pipeline.Preprocess.ShardSpec.All;
+        try { return Pipeline.Preprocess.ShardSpec.Parse(text); }
+        catch (FormatException ex) { throw new UsageException(ex.Message); }
     }
 
     /// <summary>Parses a duration in seconds: <c>3</c>, <c>3s</c>, <c>2.5s</c> or <c>500ms</c>.</summary>

@@ -5,8 +5,14 @@ namespace MusicGenre.Cli.Commands;
 /// <summary>Every subcommand of <c>musicgenre</c>, in the order of the pipeline.</summary>
 internal static class CommandCatalog
 {
-    public static IEnumerable<Command> All()
-    {
-        yield return FeaturesCommand.Create();
-    }
+    public static IEnumerable<Command> All() =>
+    [
+        DownloadCommand.Create(),
+        PreprocessCommand.Create(),
+        FeaturesCommand.Create(),
+        TsneCommand.Create(),
+        TrainCommand.Create(),
+        EvaluateCommand.Create(),
+        PredictCommand.Create(),
+    ];
 }

@@ -23,6 +23,9 @@ public sealed record GenreModel
     /// <summary>Genre labels in output order.</summary>
     public required IReadOnlyList<string> Labels { get; init; }
 
+    /// <summary>Length in seconds of the audio segments the model was trained on (a song is cut into these to classify it).</summary>
+    public double SegmentSeconds { get; init; } = 3.0;
+
     /// <summary>Trainable parameters in network order.</summary>
     public required IReadOnlyList<ModelTensor> Parameters { get; init; }
 
@@ -60,6 +63,7 @@ public sealed record GenreModel
         else if (Normalization.Mean.Any(v => !float.IsFinite(v)) || Normalization.Std.Any(v => !(v > 0) || !float.IsFinite(v)))
             problems.Add("normalisation statistics must be finite with std > 0");
         if (string.IsNullOrWhiteSpace(FeaturePreset)) problems.Add("feature preset name is empty");
+        if (!(SegmentSeconds > 0) || !double.IsFinite(SegmentSeconds)) problems.Add($"segment length {SegmentSeconds} s must be a positive number");
         return problems;
     }
 

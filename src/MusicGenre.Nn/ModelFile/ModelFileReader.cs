@@ -16,15 +16,30 @@ public static class ModelFileReader
     /// <exception cref="ModelFileException">Not HDF5, truncated, corrupt, another kind of file, or not matching its architecture; the message names the file and every problem.</exception>
     public static GenreModel Read(string path) => Open(path, ModelFileFormat.ModelFormat, (file, r) => ReadModel(file, r));
 
+    /// <summary>Reads a model from a seekable <paramref name="stream"/> (e.g. an embedded resource); <paramref name="sourceName"/> names it in errors.</summary>
+    /// <exception cref="ModelFileException">Not a valid MusicGenre model.</exception>
+    public static GenreModel Read(Stream stream, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek)
+        {
+            var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            copy.Position = 0;
+            stream = copy;
+        }
+        return Open(sourceName, ModelFileFormat.ModelFormat, (file, r) => ReadModel(file, r), () => H5File.Open(stream, leaveOpen: true));
+    }
+
     /// <summary>Opens <paramref name="path"/> as HDF5 of the given format and runs <paramref name="read"/>, turning any failure into a <see cref="ModelFileException"/>.</summary>
-    internal static T Open<T>(string path, string format, Func<NativeFile, H5Read, T> read)
+    internal static T Open<T>(string path, string format, Func<NativeFile, H5Read, T> read, Func<NativeFile>? open = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found.", path);
+        if (open is null && !File.Exists(path)) throw new FileNotFoundException($"{path}: file not found.", path);
         var r = new H5Read(path);
         try
         {
-            using var file = H5File.OpenRead(path);
+            using var file = open is null ? H5File.OpenRead(path) : open();
             string actual = r.String(file, "format", "/");
             if (actual != format) throw r.Fail($"is a '{actual}' file, expected '{format}'");
             long version = r.Integer(file, "format_version", "/");
@@ -70,6 +85,7 @@ public static class ModelFileReader
             HyperParameters = hp,
             FeaturePreset = r.String(file, "feature_preset", "/"),
             Labels = r.Strings(file, "labels", "/"),
+            SegmentSeconds = r.Number(file, "segment_seconds", "/"),
             Parameters = parameters,
             Buffers = buffers,
             Normalization = norm,

@@ -32,6 +32,7 @@ public static class ModelFileWriter
         root.Attributes["format_version"] = ModelFileFormat.Version;
         root.Attributes["architecture"] = model.Architecture;
         root.Attributes["feature_preset"] = model.FeaturePreset;
+        root.Attributes["segment_seconds"] = model.SegmentSeconds;
         root.Attributes["labels"] = model.Labels.ToArray();
         root.Attributes["parameter_names"] = model.Parameters.Select(p => p.Name).ToArray();
         root.Attributes["buffer_names"] = model.Buffers.Select(p => p.Name).ToArray();

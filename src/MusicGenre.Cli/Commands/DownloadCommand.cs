@@ -1,0 +1,52 @@
+using System.CommandLine;
+using MusicGenre.Data.Msd;
+using MusicGenre.Pipeline.Download;
+
+namespace MusicGenre.Cli.Commands;
+
+/// <summary><c>musicgenre download --msd &lt;dir&gt; --out &lt;dir&gt;</c>: 30 s previews for the tracks of MSD .h5 files.</summary>
+internal static class DownloadCommand
+{
+    public static Command Create()
+    {
+        var msd = new Option<string>("--msd") { Description = "Folder of Million Song Dataset track files (.h5), searched at any depth.", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Folder for the previews and manifest.csv.", Required = true };
+        var template = new Option<string>("--url-template") { Description = "Preview URL with {7digitalid} and/or {track_id} (default: 7digital, OAuth-signed).", DefaultValueFactory = _ => PreviewDownloadOptions.SevenDigitalTemplate };
+        var key = new Option<string?>("--key") { Description = $"OAuth consumer key (or ${PreviewDownloadOptions.KeyVariable})." };
+        var secret = new Option<string?>("--secret") { Description = $"OAuth consumer secret (or ${PreviewDownloadOptions.SecretVariable}); never logged." };
+        var concurrency = new Option<int>("--concurrency", "-c") { Description = "Parallel downloads.", DefaultValueFactory = _ => 4 };
+        var retries = new Option<int>("--retries") { Description = "Attempts per track on 5xx and timeouts.", DefaultValueFactory = _ => 4 };
+        var command = new Command("download", "Fetch 30 s preview MP3s for MSD tracks (resumable, retries 5xx with backoff, writes manifest.csv).")
+        {
+            msd, output, template, key, secret, concurrency, retries,
+        };
+        command.SetAction(parse =>
+        {
+            var ctx = CliContext.Get();
+            string root = ArgParsing.ExistingPath(parse.GetValue(msd)!, "--msd");
+            string outDir = Path.GetFullPath(parse.GetValue(output)!);
+            var options = new PreviewDownloadOptions
+            {
+                OutputDirectory = outDir,
+                UrlTemplate = parse.GetValue(template)!,
+                ConsumerKey = parse.GetValue(key),
+                ConsumerSecret = parse.GetValue(secret),
+                Concurrency = parse.GetValue(concurrency),
+                MaxAttempts = parse.GetValue(retries),
+            };
+            try { options.Validate(); }
+            catch (ArgumentException ex) { throw new UsageException(ex.Message); }
+            var scan = ProgressReporter.Run(ctx, "scan MSD files", p =>
+                MsdFolderScanner.Scan(root, new Progress<int>(n => p.Report(new(n, 0, $"{n} files"))), ctx.Cancellation));
+            using var downloader = new PreviewDownloader();
+            var summary = ProgressReporter.Run(ctx, "download", p =>
+                downloader.RunAsync(scan, options, new Progress<PreviewDownloadProgress>(d => p.Report(new(d.Completed, d.Total, $"{d.Failed} failed"))), ctx.Cancellation)
+                    .GetAwaiter().GetResult());
+            foreach (PreviewDownloadStatus status in Enum.GetValues<PreviewDownloadStatus>())
+                if (summary.Count(status) is var n and > 0) ctx.Out.WriteLine($"{DownloadManifest.StatusName(status)}: {n}");
+            ctx.Out.WriteLine($"manifest: {summary.ManifestPath}");
+            return summary.Records.Any(r => r.Status is PreviewDownloadStatus.Failed) ? CliApp.Failure : CliApp.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using MusicGenre.Api;
+using MusicGenre.Audio;
+
+namespace MusicGenre.Cli.Commands;
+
+/// <summary><c>musicgenre predict [--model m] &lt;file|folder&gt;... [--top 3] [--json] [--shard k/N]</c>.</summary>
+internal static class PredictCommand
+{
+    public static Command Create()
+    {
+        var inputs = new Argument<string[]>("inputs") { Description = "Audio files or folders (searched recursively for .wav .mp3 .au .snd).", Arity = ArgumentArity.OneOrMore };
+        var model = new Option<string?>("--model", "-m") { Description = "Model file (default: the bundled model)." };
+        var top = new Option<int>("--top", "-k") { Description = "How many genres to print per song.", DefaultValueFactory = _ => 3 };
+        var json = new Option<bool>("--json") { Description = "One JSON object per line (path, genres with probabilities, segments)." };
+        var shard = new Option<string?>("--shard") { Description = "Only inputs of shard k of N (k/N, k 0-based), for batch schedulers." };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Files classified in parallel (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var command = new Command("predict", "Tell the genre of songs: top genres with probabilities, or JSON lines for scripts.")
+        {
+            inputs, model, top, json, shard, jobs,
+        };
+        command.SetAction(parse =>
+        {
+            var ctx = CliContext.Get();
+            int k = parse.GetValue(top);
+            if (k < 1) throw new UsageException($"--top {k} must be at least 1");
+            var spec = ArgParsing.Shard(parse.GetValue(shard));
+            var files = Expand(parse.GetValue(inputs)!).Where(f => spec.Contains(f)).ToArray();
+            if (files.Length == 0) throw new UsageException("no audio files to classify in this shard (looked for .wav .mp3 .au .snd)");
+            string? modelPath = parse.GetValue(model) is { } m ? ArgParsing.ExistingPath(m, "--model") : null;
+            using var classifier = modelPath is null ? GenreClassifier.LoadDefault() : GenreClassifier.Load(modelPath);
+            var results = files.Length == 1
+                ? [Single(classifier, files[0])]
+                : ProgressReporter.Run(ctx, "predict", p => classifier.PredictMany(files,
+                    new Progress<BatchProgress>(b => p.Report(new(b.Done, b.Total, Path.GetFileName(b.LastPath)))),
+                    parse.GetValue(jobs), ctx.Cancellation));
+            bool asJson = parse.GetValue(json);
+            int failed = 0;
+            foreach (var r in results)
+            {
+                if (r.Prediction is null)
+                {
+                    failed++;
+                    ctx.Error.WriteLine($"musicgenre: error: {r.Error}");
+                    if (asJson) ctx.Out.WriteLine(JsonSerializer.Serialize(new { path = r.Path, error = r.Error }));
+                    continue;
+                }
+                if (r.Prediction.Warning is { } w) ctx.Error.WriteLine($"warning: {w}");
+                ctx.Out.WriteLine(asJson ? Json(r.Prediction, k) : Text(r.Prediction, k));
+            }
+            return failed == 0 ? CliApp.Ok : CliApp.Failure;
+        });
+        return command;
+    }
+
+    private static BatchResult Single(GenreClassifier classifier, string file)
+    {
+        try { return new BatchResult(file, classifier.Predict(file), null); }
+        catch (Exception ex) when (ex is IOException or ArgumentException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return new BatchResult(file, null, ex.Message);
+        }
+    }
+
+    /// <summary>Files as given, and folders expanded recursively to their supported audio files (sorted).</summary>
+    internal static IEnumerable<string> Expand(IEnumerable<string> inputs)
+    {
+        foreach (var input in inputs)
+        {
+            string path = ArgParsing.ExistingPath(input, "input");
+            if (File.Exists(path)) { yield return path; continue; }
+            foreach (var f in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                         .Where(AudioFile.HasSupportedExtension).Order(StringComparer.Ordinal))
+                yield return f;
+        }
+    }
+
+    private static string Text(GenrePrediction p, int k) =>
+        $"{p.Source}: " + string.Join(", ", p.TopK(k).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Genre} {s.Probability:P1}")))
+        + string.Create(CultureInfo.InvariantCulture, $" ({p.SegmentCount} segment{(p.SegmentCount == 1 ? "" : "s")})");
+
+    private static string Json(GenrePrediction p, int k) => JsonSerializer.Serialize(new
+    {
+        path = p.Source,
+        genre = p.Top.Genre,
+        top = p.TopK(k).Select(s => new { genre = s.Genre, probability = Math.Round(s.Probability, 6) }),
+        probabilities = p.Scores.ToDictionary(s => s.Genre, s => Math.Round(s.Probability, 6)),
+        segments = p.SegmentCount,
+        segment_seconds = p.SegmentSeconds,
+        warning = p.Warning,
+    });
+}

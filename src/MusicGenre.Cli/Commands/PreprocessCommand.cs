@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Globalization;
+using MusicGenre.Data.Datasets;
+using MusicGenre.Features;
+using MusicGenre.Pipeline.Preprocess;
+using Spectre.Console;
+
+namespace MusicGenre.Cli.Commands;
+
+/// <summary><c>musicgenre preprocess &lt;input&gt; --out features.h5</c>: decode + log-mel of a dataset into a feature store.</summary>
+internal static class PreprocessCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("input") { Description = "A GTZAN-style folder (<root>/<genre>/<file>), a CSV manifest (path,genre[,song_id][,artist]), or a folder of MSD-named audio with --cls." };
+        var output = new Option<string>("--out", "-o") { Description = "Feature store to write (HDF5).", Required = true };
+        var preset = new Option<string>("--preset", "-p") { Description = "Feature preset (whole-segment presets only).", DefaultValueFactory = _ => FeaturePresets.LibrosaDefault.Name };
+        var segment = new Option<string>("--segment") { Description = "Segment length (e.g. 3s).", DefaultValueFactory = _ => "3s" };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Parallel decoders (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var shard = new Option<string?>("--shard") { Description = "Process only shard k of N (k/N, k 0-based), e.g. --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT." };
+        var cls = new Option<string?>("--cls") { Description = "tagtraum .cls label file (track_id TAB genre) for MSD-named audio." };
+        var genres = new Option<string?>("--genres") { Description = "Comma-separated genre list (default: the 10 GTZAN genres)." };
+        var command = new Command("preprocess", "Decode every song and write its log-mel segments to an HDF5 feature store (parallel, resumable).")
+        {
+            input, output, preset, segment, jobs, shard, cls, genres,
+        };
+        command.SetAction(parse =>
+        {
+            var ctx = CliContext.Get();
+            var options = new PreprocessOptions
+            {
+                Input = ArgParsing.ExistingPath(parse.GetValue(input)!, "input"),
+                Output = ArgParsing.OutputFile(parse.GetValue(output)!, "--out"),
+                Features = Preset(parse.GetValue(preset)!),
+                SegmentSeconds = ArgParsing.Seconds(parse.GetValue(segment)!, "--segment"),
+                Jobs = Positive(parse.GetValue(jobs), "--jobs"),
+                Shard = ArgParsing.Shard(parse.GetValue(shard)),
+                ClsPath = parse.GetValue(cls) is { } c ? ArgParsing.ExistingPath(c, "--cls") : null,
+                Genres = parse.GetValue(genres) is { } g ? GenreList.Parse(g) : GenreList.Gtzan,
+            };
+            var summary = ProgressReporter.Run(ctx, "preprocess", p =>
+                Preprocessor.RunAsync(options, new Progress<PreprocessProgress>(r => p.Report(new(r.Done, r.Total, r.Stage))), ctx.Cancellation)
+                    .GetAwaiter().GetResult());
+            PrintSummary(ctx, summary);
+            return summary.StorePath is null ? CliApp.Failure : CliApp.Ok;
+        });
+        return command;
+    }
+
+    internal static int Positive(int value, string option) =>
+        value >= 1 ? value : throw new UsageException($"{option} {value} must be at least 1");
+
+    internal static FeatureOptions Preset(string name) =>
+        FeaturePresets.All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new UsageException($"unknown preset '{name}'; known presets: {string.Join(", ", FeaturePresets.All.Select(p => p.Name))}");
+
+    private static void PrintSummary(CliContext ctx, PreprocessSummary s)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var table = new Table().AddColumns("genre", "songs", "segments");
+        foreach (var g in s.PerGenre) table.AddRow(g.Genre, g.Songs.ToString(inv), g.Segments.ToString(inv));
+        table.AddRow("[bold]total[/]", s.SongsWritten.ToString(inv), s.Segments.ToString(inv));
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(ctx.Out), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        console.Write(table);
+        ctx.Out.WriteLine(string.Create(inv,
+            $"songs in dataset {s.DatasetEntries}, in this shard {s.ShardEntries}, resumed {s.Resumed}, analysed {s.Processed}, padded {s.PaddedSongs}, bad {s.BadFiles.Count}; {s.Elapsed.TotalSeconds:0.0} s, {s.ClipsPerSecond:0.0} clips/s"));
+        foreach (var bad in s.BadFiles) ctx.Error.WriteLine($"skipped {bad.Path}: {bad.Reason}");
+        foreach (var skipped in s.DatasetSkipped.Take(20)) ctx.Error.WriteLine($"not in dataset: {skipped}");
+        if (s.DatasetSkipped.Count > 20) ctx.Error.WriteLine($"... and {s.DatasetSkipped.Count - 20} more items not in the dataset");
+        ctx.Out.WriteLine(s.StorePath is { } path ? $"wrote {path}" : "no song produced a segment; nothing written");
+    }
+}

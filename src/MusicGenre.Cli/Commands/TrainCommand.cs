@@ -1,0 +1,93 @@
+using System.CommandLine;
+using System.Globalization;
+using MusicGenre.Nn.Backends;
+using MusicGenre.Nn.Training;
+using MusicGenre.Pipeline.Training;
+
+namespace MusicGenre.Cli.Commands;
+
+/// <summary><c>musicgenre train features.h5 --out model.h5</c>: trains a CNN with early stopping and checkpoints.</summary>
+internal static class TrainCommand
+{
+    /// <summary>The options <c>train</c> and <c>evaluate --folds</c> share.</summary>
+    internal sealed class TrainingArgs
+    {
+        public Option<string> Arch { get; } = new("--arch") { Description = "Architecture: default or lachmish2016.", DefaultValueFactory = _ => "default" };
+        public Option<int> Epochs { get; } = new("--epochs") { Description = "Maximum epochs.", DefaultValueFactory = _ => 30 };
+        public Option<int> Batch { get; } = new("--batch") { Description = "Mini-batch size.", DefaultValueFactory = _ => 32 };
+        public Option<float> Lr { get; } = new("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => 1e-3f };
+        public Option<string> Device { get; } = new("--device") { Description = "auto, cpu, cuda or opencl.", DefaultValueFactory = _ => "cpu" };
+        public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed for initialisation, shuffling, dropout and augmentation.", DefaultValueFactory = _ => 1234UL };
+        public Option<double> ValSplit { get; } = new("--val-split") { Description = "Share of songs held out for early stopping.", DefaultValueFactory = _ => 0.2 };
+        public Option<SplitBy> SplitBy { get; } = new("--split-by") { Description = "Keep segments of one song or one artist together.", DefaultValueFactory = _ => Pipeline.Training.SplitBy.Song };
+        public Option<int> Patience { get; } = new("--patience") { Description = "Epochs without improvement before stopping early.", DefaultValueFactory = _ => 8 };
+        public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+
+        public IEnumerable<Option> All => [Arch, Epochs, Batch, Lr, Device, Seed, ValSplit, SplitBy, Patience, Threads];
+
+        public TrainerOptions Build(ParseResult parse, string? checkpoint)
+        {
+            string device = parse.GetValue(Device)!;
+            var kind = device.ToLowerInvariant() switch
+            {
+                "auto" => DeviceKind.Auto, "cpu" => DeviceKind.Cpu, "cuda" => DeviceKind.Cuda, "opencl" => DeviceKind.OpenCl,
+                _ => throw new UsageException($"--device '{device}' is not one of auto, cpu, cuda, opencl"),
+            };
+            var options = new TrainerOptions
+            {
+                Architecture = parse.GetValue(Arch)!,
+                Epochs = parse.GetValue(Epochs),
+                BatchSize = parse.GetValue(Batch),
+                LearningRate = parse.GetValue(Lr),
+                Device = kind,
+                Seed = parse.GetValue(Seed),
+                ValidationFraction = parse.GetValue(ValSplit),
+                Patience = parse.GetValue(Patience),
+                ThreadCount = parse.GetValue(Threads),
+                CheckpointPath = checkpoint,
+            };
+            var problems = options.Problems();
+            if (problems.Count > 0) throw new UsageException("invalid training options: " + string.Join("; ", problems));
+            return options;
+        }
+    }
+
+    public static Command Create()
+    {
+        var features = new Argument<string>("features") { Description = "Feature store written by 'musicgenre preprocess'." };
+        var output = new Option<string>("--out", "-o") { Description = "Model file to write.", Required = true };
+        var args = new TrainingArgs();
+        var command = new Command("train", "Train a genre CNN on a feature store (early stopping on validation, checkpoint and resume).")
+        {
+            features, output,
+        };
+        foreach (var o in args.All) command.Add(o);
+        command.SetAction(parse =>
+        {
+            var ctx = CliContext.Get();
+            string store = ArgParsing.ExistingPath(parse.GetValue(features)!, "feature store");
+            string model = ArgParsing.OutputFile(parse.GetValue(output)!, "--out");
+            var options = args.Build(parse, model + ".checkpoint");
+            var result = ProgressReporter.Run(ctx, "train", p =>
+                TrainingJob.Run(store, model, options, parse.GetValue(args.SplitBy), new SyncProgress<EpochMetrics>(m =>
+                {
+                    p.Report(new(m.Epoch, m.Epochs, $"epoch {m.Epoch}"));
+                    ctx.Out.WriteLine(Describe(m));
+                }), ctx.Cancellation));
+            ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"best epoch {result.BestEpoch}{(result.StoppedEarly ? " (stopped early)" : "")}; {result.TrainSegments} training and {result.ValidationSegments} validation segments"));
+            ctx.Out.WriteLine($"wrote {model}");
+            return CliApp.Ok;
+        });
+        return command;
+    }
+
+    internal static string Describe(EpochMetrics m) => string.Create(CultureInfo.InvariantCulture,
+        $"epoch {m.Epoch,3}/{m.Epochs}: loss {m.TrainLoss:F4} acc {m.TrainAccuracy:P1} | val loss {m.ValidationLoss:F4} val acc {m.ValidationAccuracy:P1} | lr {m.LearningRate:G3} | {m.Elapsed.TotalSeconds:F1}s{(m.IsBest ? " *" : "")}");
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that calls back synchronously, so epoch lines print in order.</summary>
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using MusicGenre.Data.FeatureStore;
+using MusicGenre.Pipeline.Tsne;
+
+namespace MusicGenre.Cli.Commands;
+
+/// <summary><c>musicgenre tsne features.h5 --out tsne.png</c>: Barnes-Hut t-SNE of the songs, plotted by genre.</summary>
+internal static class TsneCommand
+{
+    public static Command Create()
+    {
+        var features = new Argument<string>("features") { Description = "Feature store written by 'musicgenre preprocess'." };
+        var output = new Option<string>("--out", "-o") { Description = "PNG scatter plot to write (the coordinates go to the same name with .csv).", DefaultValueFactory = _ => "tsne.png" };
+        var perplexity = new Option<double>("--perplexity") { Description = "t-SNE perplexity (the original used 30).", DefaultValueFactory = _ => 30 };
+        var level = new Option<string>("--level") { Description = "Embed one point per 'song' (mean log-mel over its segments) or per 'segment'.", DefaultValueFactory = _ => "song" };
+        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 42 };
+        var command = new Command("tsne", "Embed the songs of a feature store in 2-D with Barnes-Hut t-SNE and plot them coloured by genre (PNG + CSV).")
+        {
+            features, output, perplexity, level, seed,
+        };
+        command.SetAction(parse =>
+        {
+            var ctx = CliContext.Get();
+            string storePath = ArgParsing.ExistingPath(parse.GetValue(features)!, "feature store");
+            string png = ArgParsing.OutputFile(parse.GetValue(output)!, "--out");
+            string csv = Path.ChangeExtension(png, ".csv");
+            string lvl = parse.GetValue(level)!.ToLowerInvariant();
+            if (lvl is not ("song" or "segment")) throw new UsageException($"--level '{lvl}' must be song or segment");
+            using var store = FeatureStoreReader.Open(storePath);
+            var (points, labels, ids) = lvl == "song" ? Songs(store) : Segments(store);
+            var options = new TsneOptions { Perplexity = parse.GetValue(perplexity), Seed = parse.GetValue(seed) };
+            var result = ProgressReporter.Run(ctx, "t-SNE", p => TsneEmbedder.Embed(points, options,
+                new Progress<TsneProgress>(t => p.Report(new(t.Iteration, t.Iterations, $"KL {t.KlDivergence:F3}"))), ctx.Cancellation));
+            TsnePlot.SavePng(png, result, labels, store.Header.GenreNames, $"t-SNE of {Path.GetFileName(storePath)} ({points.Length} {lvl}s, perplexity {options.Perplexity})");
+            TsneCsv.Write(csv, result, labels, store.Header.GenreNames, ids);
+            ctx.Out.WriteLine($"wrote {png} and {csv}");
+            return CliApp.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>One point per song: its log-mel averaged over segments and frames per mel band, plus each band's spread.</summary>
+    private static (float[][] Points, int[] Labels, string[] Ids) Songs(FeatureStoreReader store)
+    {
+        int mels = store.Header.Mels, frames = store.Header.Frames;
+        var points = new float[store.Songs.Count][];
+        for (int s = 0; s < store.Songs.Count; s++)
+        {
+            float[] x = store.ReadSong(s);
+            int rows = store.Songs[s].SegmentCount * mels;
+            var mean = new double[mels]; var sq = new double[mels];
+            for (int r = 0; r < rows; r++)
+                for (int t = 0; t < frames; t++) { double v = x[r * frames + t]; mean[r % mels] += v; sq[r % mels] += v * v; }
+            double n = (double)store.Songs[s].SegmentCount * frames;
+            points[s] = new float[2 * mels];
+            for (int m = 0; m < mels; m++)
+            {
+                double mu = mean[m] / n;
+                points[s][m] = (float)mu;
+                points[s][mels + m] = (float)Math.Sqrt(Math.Max(0, sq[m] / n - mu * mu));
+            }
+        }
+        return (points, store.Songs.Select(s => s.Label).ToArray(), store.Songs.Select(s => s.SongId).ToArray());
+    }
+
+    /// <summary>One point per segment: its full flattened log-mel.</summary>
+    private static (float[][] Points, int[] Labels, string[] Ids) Segments(FeatureStoreReader store)
+    {
+        var points = new float[store.SegmentCount][];
+        for (int i = 0; i < points.Length; i++)
+        {
+            points[i] = new float[store.Header.SegmentLength];
+            store.ReadSegment(i, points[i]);
+        }
+        return (points, store.Labels.ToArray(), Enumerable.Range(0, points.Length).Select(i => $"{store.Songs[store.SegmentSong[i]].SongId}#{i - store.Songs[store.SegmentSong[i]].FirstSegment}").ToArray());
+    }
+}

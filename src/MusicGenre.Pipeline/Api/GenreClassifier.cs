@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using MusicGenre.Audio;
+using MusicGenre.Nn.ModelFile;
+using MusicGenre.Pipeline.Prediction;
+
+namespace MusicGenre.Api;
+
+/// <summary>
+/// Tells the genre of songs with a trained model: the bundled default (<see cref="LoadDefault"/>) or a model file
+/// (<see cref="Load"/>). Accepts WAV, MP3 and AU files or streams (format detected from the content) and raw mono samples
+/// at any sample rate. A song is cut into the model's segments; its probabilities are the mean of theirs.
+/// </summary>
+/// <remarks>
+/// Thread-safe: one instance may be shared by any number of threads. Each call borrows a private worker (network and
+/// feature buffers) from an internal pool, and every worker computes single-threaded, so results are bit-identical
+/// whatever the concurrency.
+/// </remarks>
+/// <example><code>
+/// using var classifier = GenreClassifier.LoadDefault();
+/// var prediction = classifier.Predict("song.mp3");
+/// Console.WriteLine($"{prediction.Top.Genre} {prediction.Top.Probability:P0}");
+/// </code></example>
+public sealed class GenreClassifier : IDisposable
+{
+    private const string DefaultModelResource = "MusicGenre.Models.default.h5";
+    private readonly GenreModel _model;
+    private readonly ConcurrentBag<SongClassifier> _pool = [];
+    private bool _disposed;
+
+    private GenreClassifier(GenreModel model, string source)
+    {
+        _model = model;
+        ModelSource = source;
+        _pool.Add(new SongClassifier(model)); // validates preset, architecture and segment length now, not at first use
+    }
+
+    /// <summary>Genre names in output order.</summary>
+    public IReadOnlyList<string> Genres => _model.Labels;
+
+    /// <summary>The feature preset the model was trained on (e.g. "librosa_default").</summary>
+    public string FeaturePreset => _model.FeaturePreset;
+
+    /// <summary>Length of the segments a song is cut into, in seconds.</summary>
+    public double SegmentSeconds => _model.SegmentSeconds;
+
+    /// <summary>Where the model came from: a file path, or "(bundled default)".</summary>
+    public string ModelSource { get; }
+
+    /// <summary>The model that ships inside this package (the <c>default</c> architecture trained on gtzan-mini).</summary>
+    /// <exception cref="InvalidOperationException">The package was built without the bundled model.</exception>
+    public static GenreClassifier LoadDefault()
+    {
+        using var stream = typeof(GenreClassifier).Assembly.GetManifestResourceStream(DefaultModelResource)
+            ?? throw new InvalidOperationException("This build of MusicGenre has no bundled model (models/default.h5 was absent when it was built); load a model file with GenreClassifier.Load(path).");
+        return new GenreClassifier(ModelFileReader.Read(stream, "(bundled default model)"), "(bundled default)");
+    }
+
+    /// <summary>Loads a model file written by <c>musicgenre train</c> or <see cref="GenreTrainer"/>.</summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="ModelFileException">The file is not a valid MusicGenre model (truncated, corrupt or inconsistent).</exception>
+    public static GenreClassifier Load(string modelPath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
+        return new GenreClassifier(ModelFileReader.Read(modelPath), Path.GetFullPath(modelPath));
+    }
+
+    /// <summary>Classifies an audio file (WAV, MP3, AU; format detected from the content).</summary>
+    /// <exception cref="AudioFormatException">The file is not readable audio (the message names the file and the problem).</exception>
+    /// <exception cref="ArgumentException">The audio is shorter than 2 seconds.</exception>
+    public GenrePrediction Predict(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return Run(worker => worker.Classify(AudioFile.Load(path, new AudioLoadOptions { TargetSampleRate = worker.SampleRate }), path));
+    }
+
+    /// <summary>Classifies audio read from <paramref name="stream"/> (WAV, MP3, AU; format detected from the content).</summary>
+    public GenrePrediction Predict(Stream stream, string sourceName = "stream")
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return Run(worker => worker.Classify(AudioFile.Load(stream, sourceName, new AudioLoadOptions { TargetSampleRate = worker.SampleRate }), sourceName));
+    }
+
+    /// <summary>Classifies mono samples in [-1, 1] at <paramref name="sampleRate"/> Hz (resampled when it differs from the model's).</summary>
+    public GenrePrediction Predict(ReadOnlySpan<float> samples, int sampleRate, string sourceName = "samples")
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(sampleRate, 1);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var worker = Rent();
+        try { return worker.Classify(samples, sampleRate, sourceName); }
+        finally { _pool.Add(worker); }
+    }
+
+    /// <summary>
+    /// Classifies many files on all cores (or <paramref name="maxDegreeOfParallelism"/>). A file that fails is reported
+    /// in its <see cref="BatchResult.Error"/> and does not stop the others. Results are in input order.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public IReadOnlyList<BatchResult> PredictMany(IEnumerable<string> paths, IProgress<BatchProgress>? progress = null,
+        int maxDegreeOfParallelism = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var list = paths.ToArray();
+        var results = new BatchResult[list.Length];
+        int done = 0;
+        Parallel.For(0, list.Length, new ParallelOptions
+        {
+            CancellationToken = cancellationToken,
+            MaxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount,
+        }, i =>
+        {
+            try { results[i] = new BatchResult(list[i], Predict(list[i]), null); }
+            catch (Exception ex) when (ex is IOException or ArgumentException or InvalidDataException or UnauthorizedAccessException)
+            {
+                results[i] = new BatchResult(list[i], null, ex.Message);
+            }
+            progress?.Report(new BatchProgress(Interlocked.Increment(ref done), list.Length, list[i]));
+        });
+        return results;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _disposed = true;
+        while (_pool.TryTake(out var worker)) worker.Dispose();
+    }
+
+    private GenrePrediction Run(Func<SongClassifier, GenrePrediction> work)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var worker = Rent();
+        try { return work(worker); }
+        finally { _pool.Add(worker); }
+    }
+
+    private SongClassifier Rent() => _pool.TryTake(out var worker) ? worker : new SongClassifier(_model);
+}

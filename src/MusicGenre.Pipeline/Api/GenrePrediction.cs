@@ -1,0 +1,65 @@
+namespace MusicGenre.Api;
+
+/// <summary>
+/// The genre of one song: every genre's probability (the mean over the song's segments), the top genres, and the
+/// probabilities of each segment for long songs.
+/// </summary>
+public sealed class GenrePrediction
+{
+    private readonly float[] _segments;
+
+    private GenrePrediction(string source, IReadOnlyList<string> genres, float[] segments, int segmentCount, double segmentSeconds, string? warning)
+    {
+        Source = source;
+        Genres = genres;
+        _segments = segments;
+        SegmentCount = segmentCount;
+        SegmentSeconds = segmentSeconds;
+        Warning = warning;
+        var mean = new double[genres.Count];
+        for (int s = 0; s < segmentCount; s++)
+            for (int g = 0; g < genres.Count; g++) mean[g] += segments[s * genres.Count + g];
+        Scores = genres.Select((name, g) => new GenreScore(name, (float)(mean[g] / segmentCount))).ToArray();
+        Top = Scores.MaxBy(s => s.Probability);
+    }
+
+    /// <summary>What was classified (a file path, or the name given with a stream or samples).</summary>
+    public string Source { get; }
+
+    /// <summary>Genre names in the model's output order.</summary>
+    public IReadOnlyList<string> Genres { get; }
+
+    /// <summary>Every genre's song-level probability, in <see cref="Genres"/> order; they sum to 1.</summary>
+    public IReadOnlyList<GenreScore> Scores { get; }
+
+    /// <summary>The most probable genre.</summary>
+    public GenreScore Top { get; }
+
+    /// <summary>Number of segments the song was cut into.</summary>
+    public int SegmentCount { get; }
+
+    /// <summary>Length of one segment in seconds.</summary>
+    public double SegmentSeconds { get; }
+
+    /// <summary>A non-fatal remark (e.g. a clip shorter than one segment was padded), or null.</summary>
+    public string? Warning { get; }
+
+    /// <summary>The <paramref name="k"/> most probable genres, most probable first.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is below 1.</exception>
+    public IReadOnlyList<GenreScore> TopK(int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        return Scores.OrderByDescending(s => s.Probability).ThenBy(s => s.Genre, StringComparer.Ordinal).Take(k).ToArray();
+    }
+
+    /// <summary>Probabilities of segment <paramref name="segment"/> (0-based, in time order), in <see cref="Genres"/> order.</summary>
+    public ReadOnlySpan<float> SegmentProbabilities(int segment)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(segment);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(segment, SegmentCount);
+        return _segments.AsSpan(segment * Genres.Count, Genres.Count);
+    }
+
+    internal static GenrePrediction Create(string source, IReadOnlyList<string> genres, float[] segments, int count, double segmentSeconds, string? warning) =>
+        new(source, genres, segments, count, segmentSeconds, warning);
+}

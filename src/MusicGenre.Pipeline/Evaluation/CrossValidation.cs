@@ -1,0 +1,113 @@
+using System.Globalization;
+using MusicGenre.Data.FeatureStore;
+using MusicGenre.Nn.Training;
+using MusicGenre.Pipeline.Training;
+
+namespace MusicGenre.Pipeline.Evaluation;
+
+/// <summary>The folds' reports and their song-level accuracy as mean ± sample standard deviation.</summary>
+public sealed record CrossValidationResult(IReadOnlyList<EvaluationReport> Folds, EvaluationReport Pooled)
+{
+    public double MeanSongAccuracy => Folds.Average(f => f.SongAccuracy);
+
+    public double StdSongAccuracy => Std(Folds.Select(f => f.SongAccuracy));
+
+    public double MeanSegmentAccuracy => Folds.Average(f => f.SegmentAccuracy);
+
+    public double StdSegmentAccuracy => Std(Folds.Select(f => f.SegmentAccuracy));
+
+    private static double Std(IEnumerable<double> values)
+    {
+        var v = values.ToArray();
+        if (v.Length < 2) return 0;
+        double mean = v.Average();
+        return Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1));
+    }
+}
+
+/// <summary>
+/// Song-level k-fold cross-validation: songs (or artists) are dealt into k folds stratified by genre with a seeded
+/// shuffle; for each fold a model is trained on the other folds (its early-stopping validation split is taken from
+/// those) and evaluated on the held-out fold. No song contributes segments to both sides of any fold.
+/// </summary>
+internal static class CrossValidation
+{
+    /// <summary>Fold index of every song of <paramref name="store"/>.</summary>
+    public static int[] AssignFolds(FeatureStoreReader store, int folds, SplitBy splitBy, ulong seed)
+    {
+        var songs = store.Songs;
+        string Key(int s) => splitBy == SplitBy.Artist && !string.IsNullOrWhiteSpace(songs[s].Artist) ? "artist:" + songs[s].Artist : songs[s].SongId;
+        var fold = new int[songs.Count];
+        var rng = new Random(unchecked((int)seed ^ (int)(seed >> 32)));
+        // 1. Groups (song or artist) per genre, sorted so the assignment does not depend on store order.
+        var groups = Enumerable.Range(0, songs.Count).GroupBy(Key)
+            .Select(g => (Key: g.Key, Songs: g.ToArray(), Label: songs[g.First()].Label))
+            .GroupBy(g => g.Label).OrderBy(g => g.Key);
+        // 2. Within each genre shuffle the groups and deal them round-robin, continuing where the last genre stopped.
+        int next = 0;
+        foreach (var genre in groups)
+        {
+            var list = genre.OrderBy(g => g.Key, StringComparer.Ordinal).ToArray();
+            rng.Shuffle(list);
+            foreach (var g in list)
+            {
+                foreach (int s in g.Songs) fold[s] = next;
+                next = (next + 1) % folds;
+            }
+        }
+        return fold;
+    }
+
+    public static CrossValidationResult Run(string storePath, int folds, TrainerOptions options, SplitBy splitBy,
+        string? reportFolder, IProgress<string>? log = null, IProgress<EpochMetrics>? epochs = null, CancellationToken cancellationToken = default)
+    {
+        if (folds < 2) throw new ArgumentOutOfRangeException(nameof(folds), folds, "cross-validation needs at least 2 folds");
+        using var store = FeatureStoreReader.Open(storePath);
+        var effective = TrainingJob.ForStore(options, store);
+        effective.Validate();
+        if (store.Songs.Count < folds)
+            throw new InvalidDataException($"{storePath}: {store.Songs.Count} songs cannot fill {folds} folds");
+        int[] fold = AssignFolds(store, folds, splitBy, options.Seed);
+        var reports = new List<EvaluationReport>();
+        var outcomes = new List<SongOutcome>();
+        int segmentHits = 0, segments = 0;
+        for (int f = 0; f < folds; f++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var train = Enumerable.Range(0, store.Songs.Count).Where(s => fold[s] != f).ToArray();
+            var test = Enumerable.Range(0, store.Songs.Count).Where(s => fold[s] == f).ToArray();
+            log?.Report(string.Create(CultureInfo.InvariantCulture, $"fold {f + 1}/{folds}: training on {train.Length} songs, testing on {test.Length}"));
+            var foldOptions = effective with { CheckpointPath = effective.CheckpointPath is { } cp ? $"{cp}.fold{f + 1}" : null };
+            var result = new Trainer(foldOptions).Train(StoreSegments.Load(store, splitBy, train), epochs, cancellationToken);
+            var report = Evaluator.Evaluate(result.Model, store, test, cancellationToken: cancellationToken);
+            reports.Add(report);
+            outcomes.AddRange(report.Outcomes);
+            segmentHits += (int)Math.Round(report.SegmentAccuracy * report.Segments);
+            segments += report.Segments;
+            log?.Report(string.Create(CultureInfo.InvariantCulture, $"fold {f + 1}/{folds}: song accuracy {report.SongAccuracy:P1}, segment accuracy {report.SegmentAccuracy:P1}"));
+            if (reportFolder != null)
+                ReportWriter.Write(Path.Combine(reportFolder, $"fold{f + 1}"), report, $"Fold {f + 1} of {folds}");
+        }
+        var pooled = Evaluator.Score(effective.Labels, outcomes, segmentHits, segments);
+        var cv = new CrossValidationResult(reports, pooled);
+        if (reportFolder != null)
+            ReportWriter.Write(reportFolder, pooled, $"{folds}-fold cross-validation (pooled held-out songs)", Summary(cv, effective));
+        return cv;
+    }
+
+    public static string Summary(CrossValidationResult cv, TrainerOptions options)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var lines = new List<string>
+        {
+            string.Create(inv, $"Song-level accuracy over {cv.Folds.Count} folds: {cv.MeanSongAccuracy:P2} ± {cv.StdSongAccuracy:P2} (mean ± sample std)."),
+            string.Create(inv, $"Segment-level accuracy: {cv.MeanSegmentAccuracy:P2} ± {cv.StdSegmentAccuracy:P2}."),
+            "", "| fold | songs | song accuracy | segment accuracy |", "|---:|---:|---:|---:|",
+        };
+        for (int i = 0; i < cv.Folds.Count; i++)
+            lines.Add(string.Create(inv, $"| {i + 1} | {cv.Folds[i].Songs} | {cv.Folds[i].SongAccuracy:P2} | {cv.Folds[i].SegmentAccuracy:P2} |"));
+        lines.Add("");
+        lines.Add($"Training options: {options.Describe()}");
+        return string.Join('\n', lines);
+    }
+}

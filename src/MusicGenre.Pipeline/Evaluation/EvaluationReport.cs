@@ -1,0 +1,26 @@
+namespace MusicGenre.Pipeline.Evaluation;
+
+/// <summary>Per-genre precision, recall and F1 (song level), with the number of songs of that genre.</summary>
+public sealed record GenreScores(string Genre, int Support, double Precision, double Recall, double F1);
+
+/// <summary>One song's outcome: its true genre and the mean of its segments' probabilities.</summary>
+public sealed record SongOutcome(string SongId, string Path, int Label, int Predicted, float[] Probabilities);
+
+/// <summary>
+/// What <c>musicgenre evaluate</c> measures: segment-level accuracy, song-level accuracy (a song's prediction is the
+/// argmax of the mean of its segments' probabilities), per-genre scores and the song-level confusion matrix
+/// (rows: true genre, columns: predicted).
+/// </summary>
+public sealed record EvaluationReport(
+    IReadOnlyList<string> Genres,
+    int Segments,
+    double SegmentAccuracy,
+    int Songs,
+    double SongAccuracy,
+    int[,] Confusion,
+    IReadOnlyList<GenreScores> PerGenre,
+    IReadOnlyList<SongOutcome> Outcomes)
+{
+    /// <summary>Macro-averaged F1 over genres that have songs or predictions.</summary>
+    public double MacroF1 => PerGenre.Where(g => g.Support > 0).Select(g => g.F1).DefaultIfEmpty(0).Average();
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text;
+using ScottPlot;
+
+namespace MusicGenre.Pipeline.Evaluation;
+
+/// <summary>
+/// Writes an evaluation report folder: <c>summary.md</c> (Markdown), <c>confusion.csv</c> and <c>confusion.png</c>
+/// (song level; rows true, columns predicted), <c>per_genre.csv</c> and <c>songs.csv</c> (every song's probabilities).
+/// Each file is written atomically.
+/// </summary>
+internal static class ReportWriter
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static void Write(string folder, EvaluationReport report, string title, string? extraMarkdown = null)
+    {
+        Directory.CreateDirectory(folder);
+        WriteText(Path.Combine(folder, "confusion.csv"), ConfusionCsv(report));
+        WriteText(Path.Combine(folder, "per_genre.csv"), PerGenreCsv(report));
+        WriteText(Path.Combine(folder, "songs.csv"), SongsCsv(report));
+        AtomicFile.Write(Path.Combine(folder, "confusion.png"), tmp => ConfusionPlot(report, title).SavePng(tmp, 900, 800));
+        WriteText(Path.Combine(folder, "summary.md"), Markdown(report, title, extraMarkdown));
+    }
+
+    public static string Markdown(EvaluationReport r, string title, string? extra = null)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(Inv, $"# {title}").AppendLine();
+        sb.AppendLine("| level | items | accuracy |").AppendLine("|---|---:|---:|");
+        sb.AppendLine(Inv, $"| segment | {r.Segments} | {r.SegmentAccuracy:P2} |");
+        sb.AppendLine(Inv, $"| song (mean of segment probabilities) | {r.Songs} | {r.SongAccuracy:P2} |").AppendLine();
+        sb.AppendLine(Inv, $"Macro F1 (song level): {r.MacroF1:F3}").AppendLine();
+        sb.AppendLine("| genre | songs | precision | recall | F1 |").AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var g in r.PerGenre)
+            sb.AppendLine(Inv, $"| {g.Genre} | {g.Support} | {g.Precision:F3} | {g.Recall:F3} | {g.F1:F3} |");
+        sb.AppendLine().AppendLine("Confusion matrix (songs; rows = true genre, columns = predicted):").AppendLine();
+        sb.Append("| true \\ predicted |").AppendJoin("", r.Genres.Select(g => $" {g} |")).AppendLine();
+        sb.Append("|---|").AppendJoin("", r.Genres.Select(_ => "---:|")).AppendLine();
+        for (int i = 0; i < r.Genres.Count; i++)
+        {
+            sb.Append(Inv, $"| {r.Genres[i]} |");
+            for (int j = 0; j < r.Genres.Count; j++) sb.Append(Inv, $" {r.Confusion[i, j]} |");
+            sb.AppendLine();
+        }
+        if (extra != null) sb.AppendLine().AppendLine(extra);
+        return sb.ToString();
+    }
+
+    private static string ConfusionCsv(EvaluationReport r)
+    {
+        var sb = new StringBuilder("true\\predicted,").AppendJoin(",", r.Genres).AppendLine();
+        for (int i = 0; i < r.Genres.Count; i++)
+        {
+            sb.Append(r.Genres[i]);
+            for (int j = 0; j < r.Genres.Count; j++) sb.Append(',').Append(r.Confusion[i, j].ToString(Inv));
+            sb.AppendLine();
+        }
+        return sb.ToString();
+    }
+
+    private static string PerGenreCsv(EvaluationReport r)
+    {
+        var sb = new StringBuilder("genre,songs,precision,recall,f1\n");
+        foreach (var g in r.PerGenre)
+            sb.AppendLine(Inv, $"{g.Genre},{g.Support},{g.Precision:F4},{g.Recall:F4},{g.F1:F4}");
+        return sb.ToString();
+    }
+
+    private static string SongsCsv(EvaluationReport r)
+    {
+        var sb = new StringBuilder("song_id,path,true,predicted,").AppendJoin(",", r.Genres.Select(g => "p_" + g)).AppendLine();
+        foreach (var o in r.Outcomes)
+            sb.Append(Csv(o.SongId)).Append(',').Append(Csv(o.Path)).Append(',').Append(r.Genres[o.Label]).Append(',').Append(r.Genres[o.Predicted])
+              .AppendJoin("", o.Probabilities.Select(p => "," + p.ToString("F5", Inv))).AppendLine();
+        return sb.ToString();
+    }
+
+    private static string Csv(string field) =>
+        field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
+
+    /// <summary>A heatmap of row-normalised recall with the song counts written in each cell.</summary>
+    private static Plot ConfusionPlot(EvaluationReport r, string title)
+    {
+        int k = r.Genres.Count;
+        var share = new double[k, k];
+        for (int i = 0; i < k; i++)
+        {
+            int row = 0;
+            for (int j = 0; j < k; j++) row += r.Confusion[i, j];
+            for (int j = 0; j < k; j++) share[i, j] = row > 0 ? (double)r.Confusion[i, j] / row : 0;
+        }
+        var plot = new Plot();
+        var heatmap = plot.Add.Heatmap(share);
+        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+        heatmap.ManualRange = new ScottPlot.Range(0, 1);
+        plot.Add.ColorBar(heatmap).Label = "share of the true genre's songs";
+        // The heatmap puts row 0 at the top; cell (i, j) is centred at x = j, y = k - 1 - i.
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < k; j++)
+            {
+                var text = plot.Add.Text(r.Confusion[i, j].ToString(Inv), j, k - 1 - i);
+                text.LabelFontSize = 14;
+                text.LabelFontColor = share[i, j] > 0.5 ? Colors.Black : Colors.White;
+                text.LabelAlignment = Alignment.MiddleCenter;
+            }
+        double[] ticks = Enumerable.Range(0, k).Select(i => (double)i).ToArray();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks, r.Genres.ToArray());
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks, r.Genres.Reverse().ToArray());
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.Label.Text = "predicted genre";
+        plot.Axes.Left.Label.Text = "true genre";
+        plot.Title(string.Create(Inv, $"{title}: song accuracy {r.SongAccuracy:P1} ({r.Songs} songs)"));
+        return plot;
+    }
+
+    private static void WriteText(string path, string text) => AtomicFile.Write(path, tmp => File.WriteAllText(tmp, text));
+}

@@ -1,0 +1,36 @@
+using MusicGenre.Data.FeatureStore;
+using MusicGenre.Nn.Training;
+
+namespace MusicGenre.Pipeline.Training;
+
+/// <summary>Loads the segments of a feature store (all songs, or a chosen subset) into a training <see cref="SegmentSet"/>.</summary>
+internal static class StoreSegments
+{
+    /// <summary>
+    /// Segments of <paramref name="songs"/> (indices into <see cref="FeatureStoreReader.Songs"/>; all when null) as a
+    /// 1-channel set. The group key of each segment is its song id, or its artist under <see cref="SplitBy.Artist"/>.
+    /// </summary>
+    public static SegmentSet Load(FeatureStoreReader store, SplitBy splitBy, IReadOnlyList<int>? songs = null)
+    {
+        var header = store.Header;
+        songs ??= Enumerable.Range(0, store.Songs.Count).ToArray();
+        int count = songs.Sum(s => store.Songs[s].SegmentCount);
+        var data = new float[(long)count * header.SegmentLength];
+        var labels = new int[count];
+        var groups = new string[count];
+        int at = 0;
+        foreach (int s in songs)
+        {
+            var song = store.Songs[s];
+            store.ReadSegments(song.FirstSegment, song.SegmentCount, data.AsSpan(at * header.SegmentLength, song.SegmentCount * header.SegmentLength));
+            string key = splitBy == SplitBy.Artist && !string.IsNullOrWhiteSpace(song.Artist) ? "artist:" + song.Artist : song.SongId;
+            for (int i = 0; i < song.SegmentCount; i++)
+            {
+                labels[at + i] = song.Label;
+                groups[at + i] = key;
+            }
+            at += song.SegmentCount;
+        }
+        return new SegmentSet(data, count, 1, header.Mels, header.Frames, labels, groups);
+    }
+}
