@@ -33,9 +33,11 @@ public sealed class GpuDevice : IDisposable
     /// Opens <paramref name="kind"/>. <see cref="GpuDeviceKind.Auto"/> opens CUDA, else OpenCL, else returns null (the
     /// caller then uses the CPU backend: the ILGPU simulator is never chosen automatically). Any other kind that is
     /// absent throws <see cref="GpuDeviceUnavailableException"/> naming the devices that were found.
+    /// <paramref name="index"/> picks among several devices of the kind (0 = the first).
     /// </summary>
-    public static GpuDevice? Open(GpuDeviceKind kind)
+    public static GpuDevice? Open(GpuDeviceKind kind, int index = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
         // 1. One context with every accelerator type (ILGPU drops OpenCL devices it cannot drive); the simulator gets
         //    its own context with one simulated multiprocessor per core.
         var context = kind == GpuDeviceKind.Simulator
@@ -46,10 +48,10 @@ public sealed class GpuDevice : IDisposable
             // 2. Pick the device for the requested kind.
             Device? device = kind switch
             {
-                GpuDeviceKind.Cuda => First(context, AcceleratorType.Cuda),
-                GpuDeviceKind.OpenCL => First(context, AcceleratorType.OpenCL),
-                GpuDeviceKind.Simulator => First(context, AcceleratorType.CPU),
-                GpuDeviceKind.Auto => First(context, AcceleratorType.Cuda) ?? First(context, AcceleratorType.OpenCL),
+                GpuDeviceKind.Cuda => Nth(context, AcceleratorType.Cuda, index),
+                GpuDeviceKind.OpenCL => Nth(context, AcceleratorType.OpenCL, index),
+                GpuDeviceKind.Simulator => Nth(context, AcceleratorType.CPU, index),
+                GpuDeviceKind.Auto => Nth(context, AcceleratorType.Cuda, index) ?? Nth(context, AcceleratorType.OpenCL, index),
                 _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown device kind"),
             };
             if (device is null)
@@ -57,7 +59,7 @@ public sealed class GpuDevice : IDisposable
                 if (kind == GpuDeviceKind.Auto) { context.Dispose(); return null; }
                 string found = string.Join(", ", context.Devices.Select(d => $"{d.AcceleratorType} '{d.Name}'"));
                 throw new GpuDeviceUnavailableException(kind,
-                    $"device '{kind.ToString().ToLowerInvariant()}' requested but none is available (ILGPU found: {(found.Length > 0 ? found : "nothing")}); use 'auto' or 'cpu'.");
+                    $"device '{kind.ToString().ToLowerInvariant()}' #{index} requested but none is available (ILGPU found: {(found.Length > 0 ? found : "nothing")}); use 'auto' or 'cpu'.");
             }
 
             // 3. Create the accelerator.
@@ -103,8 +105,10 @@ public sealed class GpuDevice : IDisposable
         return kind is not null || text.Equals("cpu", StringComparison.OrdinalIgnoreCase);
     }
 
-    private static Device? First(Context context, AcceleratorType type) =>
-        context.Devices.FirstOrDefault(d => d.AcceleratorType == type);
+    private static Device? First(Context context, AcceleratorType type) => Nth(context, type, 0);
+
+    private static Device? Nth(Context context, AcceleratorType type, int index) =>
+        context.Devices.Where(d => d.AcceleratorType == type).Skip(index).FirstOrDefault();
 
     /// <inheritdoc />
     public void Dispose()

@@ -5,8 +5,7 @@ namespace MusicGenre.Nn.Backends;
 
 public static partial class BackendFactory
 {
-    // The ILGPU half of Create: opens the CUDA/OpenCL device (index options.DeviceIndex is not yet honoured beyond 0)
-    // or reports what ILGPU found.
+    // The ILGPU half of Create: opens CUDA/OpenCL device number options.DeviceIndex, or reports what ILGPU found.
     static partial void TryCreateGpu(DeviceKind kind, BackendOptions options, ref IBackend? backend, ref string? reason)
     {
         var gpuKind = kind switch
@@ -18,7 +17,7 @@ public static partial class BackendFactory
         if (gpuKind is null) { reason = $"{kind} is not a GPU kind"; return; }
         try
         {
-            var device = GpuDevice.Open(gpuKind.Value);
+            var device = GpuDevice.Open(gpuKind.Value, options.DeviceIndex);
             if (device is null) { reason = "ILGPU found no such device"; return; }
             backend = new GpuBackend(device, ownsDevice: true);
         }
