@@ -40,6 +40,26 @@ public sealed class TsneOutputTests
     }
 
     [Fact]
+    public void ReportWritesPngAndCsvBesideEachOtherAndChecksLabelsFirst()
+    {
+        var (data, labels) = TsneData.Blobs(3, 12, 5, 6, seed: 2);
+        string png = Path.Combine(SharedData.NewTempDir(), "tsne.png");
+        var options = new TsneOptions { Perplexity = 5, Iterations = 200 };
+
+        var result = TsneReport.Create(data, labels, Genres, png, options: options);
+
+        Assert.Equal(data.Length, result.Count);
+        Assert.True(File.Exists(png));
+        Assert.Equal(data.Length + 1, File.ReadAllLines(Path.ChangeExtension(png, ".csv")).Length);
+
+        // A label without a name is reported before any work is done, and nothing is written.
+        string other = Path.Combine(SharedData.NewTempDir(), "bad.png");
+        var e = Assert.Throws<ArgumentException>(() => TsneReport.Create(data, labels, ["only-one"], other, options: options));
+        Assert.Contains("has no name", e.Message);
+        Assert.False(File.Exists(other));
+    }
+
+    [Fact]
     public void LabelProblemsAreReported()
     {
         var result = new TsneResult(new double[8], 0, 0);
