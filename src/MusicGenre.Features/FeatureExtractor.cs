@@ -183,10 +183,21 @@ public sealed class FeatureExtractor
     /// <summary>Mel spectrogram of one block: window → |rFFT|^power → sparse filterbank, column t of [n_mels, frames].</summary>
     private void MelBlock(ReadOnlySpan<float> x, int frames, Span<float> dst)
     {
+        int n = _o.NFft;
         for (int t = 0; t < frames; t++)
         {
-            BuildFrame(x, t);
-            _fft.ForwardPower(_frame, _power);
+            // Inner frames read the signal directly (window fused into the FFT's packing pass); edge frames are
+            // assembled with their padding first.
+            int start = t * _o.HopLength - _pad;
+            if (start >= 0 && start + n <= x.Length)
+            {
+                _fft.ForwardPower(x.Slice(start, n), _window, _power);
+            }
+            else
+            {
+                BuildFrame(x, t);
+                _fft.ForwardPower(_frame, _power);
+            }
             if (_o.Power == 1.0)
             {
                 for (int k = 0; k < _power.Length; k++)

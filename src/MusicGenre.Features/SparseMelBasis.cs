@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace MusicGenre.Features;
 
 /// <summary>
@@ -41,7 +44,18 @@ internal sealed class SparseMelBasis
     /// <summary>mel[m·stride] = Σ_k basis[m, k]·spectrum[k] for every row m.</summary>
     public void Project(ReadOnlySpan<float> spectrum, Span<float> mel, int stride)
     {
-        for (int m = 0; m < Start.Length; m++)
-            mel[m * stride] = VectorMath.Dot(Weights.AsSpan(Offset[m], Count[m]), spectrum.Slice(Start[m], Count[m]));
+        int rows = Start.Length;
+        if (mel.Length < (rows - 1) * stride + 1 || spectrum.Length < Start[rows - 1] + Count[rows - 1])
+            throw new ArgumentException("Mel projection: spectrum or destination too short.");
+        ref float w = ref MemoryMarshal.GetArrayDataReference(Weights);
+        ref float x = ref MemoryMarshal.GetReference(spectrum);
+        ref float d = ref MemoryMarshal.GetReference(mel);
+        for (int m = 0; m < rows; m++)
+        {
+            int count = Count[m];
+            Unsafe.Add(ref d, m * stride) = VectorMath.Dot(
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref w, Offset[m]), count),
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref x, Start[m]), count));
+        }
     }
 }

@@ -89,6 +89,31 @@ internal sealed class RealFftPlan
         }
     }
 
+    /// <summary>
+    /// <see cref="ForwardPower(ReadOnlySpan{float}, Span{float})"/> of <c>input[j]·window[j]</c>, with the window
+    /// multiply fused into the packing pass (used by the STFT: one pass over the frame instead of two).
+    /// </summary>
+    public void ForwardPower(ReadOnlySpan<float> input, ReadOnlySpan<float> window, Span<float> power)
+    {
+        Check(input, power, power);
+        if (window.Length != Length)
+            throw new ArgumentException($"Real FFT plan of length {Length} got a window of {window.Length} samples.", nameof(window));
+        if (IsPacked)
+        {
+            Deinterleave(input, window, _zRe, _zIm, _width);
+            _complex.Forward(_zRe, _zIm, _zRe, _zIm);
+            Split(power, power, power: true);
+        }
+        else
+        {
+            VectorMath.Multiply(input, window, _zRe);
+            Array.Clear(_zIm);
+            _complex.Forward(_zRe, _zIm, _zRe, _zIm);
+            for (int k = 0; k < BinCount; k++)
+                power[k] = _zRe[k] * _zRe[k] + _zIm[k] * _zIm[k];
+        }
+    }
+
     private void Check(ReadOnlySpan<float> input, Span<float> a, Span<float> b)
     {
         if (input.Length != Length)
@@ -117,8 +142,18 @@ internal sealed class RealFftPlan
     /// 128-bit half to [a0 a2 b0 b2 | a4 a6 b4 b6] and a cross-half permute (Permute4x64, order 0 2 1 3) restores
     /// [a0 a2 a4 a6 b0 b2 b4 b6]. The tail (fewer than W points) is scalar, as is <see cref="SimdWidth.Scalar"/>.
     /// </summary>
-    internal static void Deinterleave(ReadOnlySpan<float> x, Span<float> re, Span<float> im, SimdWidth width)
+    internal static void Deinterleave(ReadOnlySpan<float> x, Span<float> re, Span<float> im, SimdWidth width) =>
+        Deinterleave(x, default, re, im, width);
+
+    /// <summary>As above with each sample first multiplied by <paramref name="window"/> (empty: no window).</summary>
+    internal static void Deinterleave(ReadOnlySpan<float> x, ReadOnlySpan<float> window, Span<float> re, Span<float> im, SimdWidth width)
     {
+        if (!window.IsEmpty)
+        {
+            DeinterleaveWindowed(x, window, re, im, width);
+            return;
+        }
+
         int h = x.Length / 2, k = 0;
         ref float src = ref MemoryMarshal.GetReference(x);
         ref float dr = ref MemoryMarshal.GetReference(re);
@@ -153,6 +188,49 @@ internal sealed class RealFftPlan
         {
             Unsafe.Add(ref dr, k) = Unsafe.Add(ref src, 2 * k);
             Unsafe.Add(ref di, k) = Unsafe.Add(ref src, 2 * k + 1);
+        }
+    }
+
+    /// <summary>re[k] = x[2k]·w[2k], im[k] = x[2k+1]·w[2k+1]: the products are formed in registers, then split as in <see cref="Deinterleave(ReadOnlySpan{float}, Span{float}, Span{float}, SimdWidth)"/>.</summary>
+    private static void DeinterleaveWindowed(ReadOnlySpan<float> x, ReadOnlySpan<float> window, Span<float> re, Span<float> im, SimdWidth width)
+    {
+        int h = x.Length / 2, k = 0;
+        ref float src = ref MemoryMarshal.GetReference(x);
+        ref float win = ref MemoryMarshal.GetReference(window);
+        ref float dr = ref MemoryMarshal.GetReference(re);
+        ref float di = ref MemoryMarshal.GetReference(im);
+        if (width >= SimdWidth.V512 && Avx512F.IsSupported)
+        {
+            Vector512<int> even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+            Vector512<int> odd = even + Vector512<int>.One;
+            for (; k + 16 <= h; k += 16)
+            {
+                nuint i = (nuint)(2 * k);
+                Vector512<float> lo = Vector512.LoadUnsafe(ref src, i) * Vector512.LoadUnsafe(ref win, i);
+                Vector512<float> hi = Vector512.LoadUnsafe(ref src, i + 16) * Vector512.LoadUnsafe(ref win, i + 16);
+                Avx512F.PermuteVar16x32x2(lo, even, hi).StoreUnsafe(ref dr, (nuint)k);
+                Avx512F.PermuteVar16x32x2(lo, odd, hi).StoreUnsafe(ref di, (nuint)k);
+            }
+        }
+
+        if (width >= SimdWidth.V256 && Avx2.IsSupported)
+        {
+            for (; k + 8 <= h; k += 8)
+            {
+                nuint i = (nuint)(2 * k);
+                Vector256<float> lo = Vector256.LoadUnsafe(ref src, i) * Vector256.LoadUnsafe(ref win, i);
+                Vector256<float> hi = Vector256.LoadUnsafe(ref src, i + 8) * Vector256.LoadUnsafe(ref win, i + 8);
+                Vector256<double> ev = Avx.Shuffle(lo, hi, 0b10_00_10_00).AsDouble();
+                Vector256<double> od = Avx.Shuffle(lo, hi, 0b11_01_11_01).AsDouble();
+                Avx2.Permute4x64(ev, 0b11_01_10_00).AsSingle().StoreUnsafe(ref dr, (nuint)k);
+                Avx2.Permute4x64(od, 0b11_01_10_00).AsSingle().StoreUnsafe(ref di, (nuint)k);
+            }
+        }
+
+        for (; k < h; k++)
+        {
+            Unsafe.Add(ref dr, k) = Unsafe.Add(ref src, 2 * k) * Unsafe.Add(ref win, 2 * k);
+            Unsafe.Add(ref di, k) = Unsafe.Add(ref src, 2 * k + 1) * Unsafe.Add(ref win, 2 * k + 1);
         }
     }
 

@@ -106,6 +106,28 @@ public class FftPlanTests
         }
     }
 
+    [Fact]
+    public void FusedWindowEqualsMultiplyThenTransform()
+    {
+        var rng = new Random(17);
+        foreach (int n in Enumerable.Range(1, 70).Concat([1024, 2048, 2205]))
+        {
+            foreach (SimdWidth w in Widths)
+            {
+                float[] x = RandomSignal(rng, n), win = RandomSignal(rng, n);
+                var product = new float[n];
+                for (int i = 0; i < n; i++)
+                    product[i] = x[i] * win[i];
+                var plan = new RealFftPlan(n, w);
+                var expected = new float[n / 2 + 1];
+                var actual = new float[n / 2 + 1];
+                plan.ForwardPower(product, expected);
+                plan.ForwardPower(x, win, actual);
+                Assert.True(expected.AsSpan().SequenceEqual(actual), $"n={n} {w}");
+            }
+        }
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(7)]
