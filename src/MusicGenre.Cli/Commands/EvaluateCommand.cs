@@ -8,31 +8,37 @@ using MusicGenre.Pipeline.Preprocess;
 namespace MusicGenre.Cli.Commands;
 
 /// <summary>
-/// <c>musicgenre evaluate &lt;model&gt; &lt;features.h5|folder&gt; --report DIR</c>, or with <c>--folds k</c>
-/// <c>musicgenre evaluate --folds 5 &lt;features.h5&gt;</c> (train + evaluate per fold; the model argument is then the
-/// architecture to train, default <c>default</c>).
+/// <c>musicgenre evaluate &lt;model&gt; &lt;features.h5|folder&gt; --report DIR</c>, or
+/// <c>musicgenre evaluate --folds 5 &lt;features.h5|folder&gt; [--arch ...]</c>: song-level k-fold cross-validation
+/// (a model is trained per fold with the training options, then scored on its held-out songs).
 /// </summary>
 internal static class EvaluateCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("model") { Description = "Model file to evaluate (with --folds: ignored unless it names an architecture; use --arch)." };
-        var data = new Argument<string>("data") { Description = "Feature store, or an audio folder/manifest (preprocessed into the report folder first)." };
+        var inputs = new Argument<string[]>("model-and-data")
+        {
+            Description = "<model> <data>: a model file and a feature store or audio folder/manifest (preprocessed into the report folder first). With --folds: only <data>.",
+            Arity = new ArgumentArity(1, 2),
+        };
         var report = new Option<string>("--report", "-r") { Description = "Report folder (summary.md, confusion.png/.csv, per_genre.csv, songs.csv).", DefaultValueFactory = _ => "report" };
         var folds = new Option<int>("--folds") { Description = "Song-level k-fold cross-validation: train and evaluate k models (the model argument is not read)." };
         var args = new TrainCommand.TrainingArgs();
         var command = new Command("evaluate", "Score a model on labelled data (segment and song accuracy, per-genre P/R/F1, confusion matrix), or cross-validate with --folds.")
         {
-            model, data, report, folds,
+            inputs, report, folds,
         };
         foreach (var o in args.All) command.Add(o);
         command.SetAction(parse =>
         {
             var ctx = CliContext.Get();
             string reportDir = Path.GetFullPath(parse.GetValue(report)!);
-            string dataPath = ArgParsing.ExistingPath(parse.GetValue(data)!, "data");
+            string[] given = parse.GetValue(inputs)!;
             int k = parse.GetValue(folds);
             if (k == 1 || k < 0) throw new UsageException($"--folds {k} must be at least 2 (or omitted)");
+            if (k >= 2 && given.Length != 1) throw new UsageException("with --folds give only the data (a model is trained per fold)");
+            if (k == 0 && given.Length != 2) throw new UsageException("give a model file and the data: musicgenre evaluate <model> <data>");
+            string dataPath = ArgParsing.ExistingPath(given[^1], "data");
             Directory.CreateDirectory(reportDir);
             if (k >= 2)
             {
@@ -48,7 +54,7 @@ internal static class EvaluateCommand
                 return CliApp.Ok;
             }
 
-            string modelPath = ArgParsing.ExistingPath(parse.GetValue(model)!, "model");
+            string modelPath = ArgParsing.ExistingPath(given[0], "model");
             var genreModel = ModelFileReader.Read(modelPath);
             string storePath = EnsureStore(ctx, dataPath, reportDir, genreModel.FeaturePreset, genreModel.SegmentSeconds);
             using var storeReader = FeatureStoreReader.Open(storePath);

@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using MusicGenre.Api;
+using MusicGenre.Data.FeatureStore;
+
+namespace MusicGenre.Cli.Tests;
+
+/// <summary>
+/// The whole pipeline through the CLI on real gtzan-mini clips, small enough for CI: preprocess 3 genres × 3 songs,
+/// train a few epochs on the CPU, evaluate, predict the project's example songs.
+/// </summary>
+public class EndToEndTests
+{
+    private static readonly string[] Genres = ["blues", "classical", "metal"];
+
+    [SharedFact]
+    public void PreprocessTrainEvaluatePredict()
+    {
+        // 1. A GTZAN-style folder with 3 songs of 3 genres (copies in a temp folder; ../shared stays read-only).
+        string dir = SharedData.NewTempDir("musicgenre-e2e");
+        string gtzan = Path.Combine(dir, "gtzan");
+        foreach (var g in Genres)
+        {
+            Directory.CreateDirectory(Path.Combine(gtzan, g));
+            for (int i = 0; i < 3; i++)
+                File.Copy(SharedData.Data($"gtzan-mini/{g}/{g}.0000{i}.wav"), Path.Combine(gtzan, g, $"{g}.0000{i}.wav"));
+        }
+        string store = Path.Combine(dir, "features.h5"), model = Path.Combine(dir, "model.h5"), report = Path.Combine(dir, "report");
+
+        var pre = CliRunner.Run("preprocess", gtzan, "--out", store, "--genres", string.Join(',', Genres), "--jobs", "2");
+        Assert.True(pre.Code == 0, pre.Err + pre.Out);
+        using (var reader = FeatureStoreReader.Open(store))
+        {
+            Assert.Equal(9, reader.Songs.Count);
+            Assert.Equal(90, reader.SegmentCount); // 30 s songs, 3 s segments
+            Assert.Equal(Genres, reader.Header.GenreNames);
+        }
+
+        // 2. Train: the training loss must fall.
+        var train = CliRunner.Run("train", store, "--out", model, "--epochs", "4", "--batch", "16", "--lr", "0.003", "--seed", "7", "--threads", "2");
+        Assert.True(train.Code == 0, train.Err + train.Out);
+        var losses = Regex.Matches(train.Out, @"epoch +\d+/\d+: loss ([0-9.]+)").Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(4, losses.Length);
+        Assert.True(losses[^1] < losses[0], $"training loss did not fall: {string.Join(", ", losses)}");
+        Assert.True(File.Exists(model));
+
+        // 3. Evaluate: the report folder has every file and the numbers are consistent.
+        var eval = CliRunner.Run("evaluate", model, store, "--report", report);
+        Assert.True(eval.Code == 0, eval.Err + eval.Out);
+        foreach (var f in new[] { "summary.md", "confusion.csv", "confusion.png", "per_genre.csv", "songs.csv" })
+            Assert.True(new FileInfo(Path.Combine(report, f)).Length > 0, f);
+        var confusion = File.ReadAllLines(Path.Combine(report, "confusion.csv")).Skip(1)
+            .Select(l => l.Split(',').Skip(1).Select(int.Parse).ToArray()).ToArray();
+        Assert.Equal(9, confusion.Sum(r => r.Sum()));
+        double songAccuracy = Enumerable.Range(0, 3).Sum(i => confusion[i][i]) / 9.0;
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"song accuracy {songAccuracy:P2}"), eval.Out);
+
+        // 4. Predict the project's own example songs as JSON lines: probabilities over the model's genres sum to 1.
+        string examples = Path.Combine(SharedData.RepoRoot, "examples", "audio");
+        var predict = CliRunner.Run("predict", "--model", model, examples, "--json", "--top", "2");
+        Assert.True(predict.Code == 0, predict.Err);
+        var lines = predict.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(Directory.GetFiles(examples, "*.wav").Length, lines.Length);
+        foreach (var line in lines)
+        {
+            using var json = JsonDocument.Parse(line);
+            var probs = json.RootElement.GetProperty("probabilities").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
+            Assert.Equal(Genres, probs.Keys.ToArray());
+            Assert.Equal(1.0, probs.Values.Sum(), 4);
+            Assert.Equal(2, json.RootElement.GetProperty("top").GetArrayLength());
+            Assert.True(json.RootElement.GetProperty("segments").GetInt32() >= 1);
+        }
+
+        // 5. The model file reopens through the public API and agrees with the CLI.
+        using var classifier = GenreClassifier.Load(model);
+        var first = classifier.Predict(Path.Combine(examples, "blues-shuffle.wav"));
+        Assert.Equal(Genres, classifier.Genres);
+        Assert.Equal(1.0, first.Scores.Sum(s => s.Probability), 4);
+        Assert.Contains(lines, l => l.Contains("blues-shuffle.wav") && l.Contains($"\"genre\":\"{first.Top.Genre}\""));
+    }
+
+    [Fact]
+    public void PredictRejectsBadArgumentsAndCorruptModels()
+    {
+        string dir = SharedData.NewTempDir();
+        string corrupt = Path.Combine(dir, "model.h5");
+        File.WriteAllBytes(corrupt, new Random(3).GetItems<byte>(Enumerable.Range(0, 256).Select(i => (byte)i).ToArray(), 4096));
+        string example = Path.Combine(SharedData.RepoRoot, "examples", "audio", "metal-riff.wav");
+
+        var bad = CliRunner.Run("predict", "--model", corrupt, example);
+        Assert.Equal(1, bad.Code);
+        Assert.Contains("model.h5", bad.Err);
+
+        Assert.Equal(2, CliRunner.Run("predict", "--model", corrupt, example, "--top", "0").Code);
+        Assert.Equal(2, CliRunner.Run("predict", "--model", corrupt, example, "--shard", "5/2").Code);
+        Assert.Equal(2, CliRunner.Run("predict", Path.Combine(dir, "missing.mp3")).Code);
+        Assert.Equal(2, CliRunner.Run("predict").Code);
+    }
+}
