@@ -6,42 +6,23 @@ namespace MusicGenre.Kernels.Nn;
 internal static partial class NnKernels
 {
     /// <summary>
-    /// Per channel c of x <c>[N, C, inner]</c>: batch mean and biased variance (two passes, accumulated in double like
-    /// PyTorch's CPU kernel, so long channels keep full float accuracy), written as
-    /// mean[c] and invStd[c] = 1/sqrt(var + eps); running stats updated in place with the unbiased variance.
+    /// From the batch variance <c>var[c]</c> (biased, over <paramref name="count"/> = N·inner values, computed by
+    /// <see cref="ChannelPartial"/>/<see cref="ChannelFinish"/>): invStd[c] = 1/sqrt(var + eps) and the running
+    /// statistics updated in place, the variance unbiased by count/(count − 1) (left as is for a single value).
     /// </summary>
-    internal static void BatchNormStats(
+    internal static void BatchNormFinalize(
         Index1D index,
-        ArrayView<float> x,                                       // [N, C, inner]
-        ArrayView<float> runningMean, ArrayView<float> runningVar, // [C]
-        ArrayView<float> mean, ArrayView<float> invStd,           // [C]
-        int batch, int channels, int inner, float momentum, float eps, int stride)
+        ArrayView<float> mean, ArrayView<float> variance,           // [C] batch statistics
+        ArrayView<float> runningMean, ArrayView<float> runningVar,  // [C] updated in place
+        ArrayView<float> invStd,                                    // [C]
+        int channels, int count, float momentum, float eps, int stride)
     {
         for (int c = index.X; c < channels; c += stride)
         {
-
-            // 1. Mean.
-            double sum = 0;
-            for (int n = 0; n < batch; n++)
-                for (int k = 0; k < inner; k++) sum += x[(n * channels + c) * inner + k];
-            int count = batch * inner;
-            double mu = sum / count;
-
-            // 2. Biased variance around the mean (second pass, no cancellation).
-            double sq = 0;
-            for (int n = 0; n < batch; n++)
-                for (int k = 0; k < inner; k++)
-                {
-                    double d = x[(n * channels + c) * inner + k] - mu;
-                    sq += d * d;
-                }
-            double variance = sq / count;
-            mean[c] = (float)mu;
-            invStd[c] = (float)(1.0 / XMath.Sqrt(variance + eps));
-
-            // 3. Running statistics (unbiased variance n/(n − 1); a single element leaves it as is, like PyTorch's n − 1 = 0 guard).
-            float unbiased = (float)(count > 1 ? variance * count / (count - 1) : variance);
-            runningMean[c] = (1f - momentum) * runningMean[c] + momentum * (float)mu;
+            float v = variance[c];
+            invStd[c] = (float)(1.0 / XMath.Sqrt((double)v + eps));
+            float unbiased = (float)(count > 1 ? (double)v * count / (count - 1) : v);
+            runningMean[c] = (1f - momentum) * runningMean[c] + momentum * mean[c];
             runningVar[c] = (1f - momentum) * runningVar[c] + momentum * unbiased;
         }
     }
@@ -68,30 +49,6 @@ internal static partial class NnKernels
         for (int c = index.X; c < channels; c += stride)
         {
             invStd[c] = 1f / XMath.Sqrt(variance[c] + eps);
-        }
-    }
-
-    /// <summary>Per channel: dbeta = Σ dy, dgamma = invStd·Σ dy·(x − mean) over (N, inner), accumulated in double.</summary>
-    internal static void BatchNormBackwardReduce(
-        Index1D index,
-        ArrayView<float> x, ArrayView<float> dy,              // [N, C, inner]
-        ArrayView<float> mean, ArrayView<float> invStd,       // [C]
-        ArrayView<float> dgamma, ArrayView<float> dbeta,      // [C]
-        int batch, int channels, int inner, int stride)
-    {
-        for (int c = index.X; c < channels; c += stride)
-        {
-            double sumDy = 0, dot = 0;
-            float mu = mean[c];
-            for (int n = 0; n < batch; n++)
-                for (int k = 0; k < inner; k++)
-                {
-                    int e = (n * channels + c) * inner + k;
-                    sumDy += dy[e];
-                    dot += (double)dy[e] * (x[e] - mu);
-                }
-            dgamma[c] = (float)(dot * invStd[c]);
-            dbeta[c] = (float)sumDy;
         }
     }
 

@@ -81,57 +81,41 @@ internal static partial class NnKernels
         }
     }
 
-    /// <summary>dw[o, c, u, v] = Σ_{n,i,j} dy[n, o, i, j]·x[n, c, i·SH − PT + u, j·SW − PL + v].</summary>
+    /// <summary>
+    /// Partial weight gradient over one slice of output rows: with the N·OH rows (n, i) split into
+    /// <paramref name="parts"/> contiguous slices, <c>partial[q, o, c, u, v] = Σ_{(n,i) in slice q, j} dy[n, o, i, j]·
+    /// x[n, c, i·SH − PT + u, j·SW − PL + v]</c>. <see cref="SumParts"/> adds the slices in order (deterministic), so a
+    /// GPU gets parts × weights threads instead of one long loop per weight.
+    /// </summary>
     internal static void ConvBackwardWeight(
         Index1D index,
-        ArrayView<float> x,   // [N, C, H, W]
-        ArrayView<float> dy,  // [N, OC, OH, OW]
-        ArrayView<float> dw,  // [OC, C, KH, KW]
-        ConvParams p, int stride)
+        ArrayView<float> x,        // [N, C, H, W]
+        ArrayView<float> dy,       // [N, OC, OH, OW]
+        ArrayView<float> partial,  // [parts, OC, C, KH, KW]
+        ConvParams p, int parts, int stride)
     {
-        for (int e = index.X; e < p.OC * p.C * p.KH * p.KW; e += stride)
+        int weights = p.OC * p.C * p.KH * p.KW, rows = p.N * p.OH;
+        for (int e = index.X; e < parts * weights; e += stride)
         {
-            int v = e % p.KW, u = e / p.KW % p.KH, c = e / (p.KW * p.KH) % p.C, o = e / (p.KW * p.KH * p.C);
+            int q = e / weights, k = e - q * weights;
+            int v = k % p.KW, u = k / p.KW % p.KH, c = k / (p.KW * p.KH) % p.C, o = k / (p.KW * p.KH * p.C);
+            int r0 = (int)((long)rows * q / parts), r1 = (int)((long)rows * (q + 1) / parts);
 
             float acc = 0f;
-            for (int n = 0; n < p.N; n++)
+            for (int r = r0; r < r1; r++)
             {
-                for (int i = 0; i < p.OH; i++)
+                int n = r / p.OH, i = r - n * p.OH;
+                int h = i * p.SH - p.PT + u;
+                if (h < 0 || h >= p.H) continue;
+                int dyRow = ((n * p.OC + o) * p.OH + i) * p.OW, xRow = ((n * p.C + c) * p.H + h) * p.W;
+                for (int j = 0; j < p.OW; j++)
                 {
-                    int h = i * p.SH - p.PT + u;
-                    if (h < 0 || h >= p.H) continue;
-                    int dyRow = ((n * p.OC + o) * p.OH + i) * p.OW, xRow = ((n * p.C + c) * p.H + h) * p.W;
-                    for (int j = 0; j < p.OW; j++)
-                    {
-                        int col = j * p.SW - p.PL + v;
-                        if (col < 0 || col >= p.W) continue;
-                        acc += dy[dyRow + j] * x[xRow + col];
-                    }
+                    int col = j * p.SW - p.PL + v;
+                    if (col < 0 || col >= p.W) continue;
+                    acc += dy[dyRow + j] * x[xRow + col];
                 }
             }
-            dw[e] = acc;
-        }
-    }
-
-    /// <summary>
-    /// Sum over (n, i) of each row of a <c>[N, channels, inner]</c> tensor per channel: <c>out[c] = Σ_{n,k} t[n, c, k]</c>
-    /// (conv bias gradient, with inner = OH·OW).
-    /// </summary>
-    internal static void ChannelSum(
-        Index1D index,
-        ArrayView<float> t,    // [N, channels, inner]
-        ArrayView<float> sum,  // [channels]
-        int batch, int channels, int inner, int stride)
-    {
-        for (int c = index.X; c < channels; c += stride)
-        {
-            float acc = 0f;
-            for (int n = 0; n < batch; n++)
-            {
-                int start = (n * channels + c) * inner;
-                for (int k = 0; k < inner; k++) acc += t[start + k];
-            }
-            sum[c] = acc;
+            partial[e] = acc;
         }
     }
 }

@@ -9,7 +9,14 @@ public sealed partial class GpuBackend
         float momentum, float eps, Tensor y, Tensor saveMean, Tensor saveInvStd)
     {
         var (n, c, inner) = Bn(x, y, "BatchNormForwardTrain", gamma, beta, runningMean, runningVar, saveMean, saveInvStd);
-        _bnStats(L(c), V(x), V(runningMean), V(runningVar), V(saveMean), V(saveInvStd), n, c, inner, momentum, eps, L(c));
+        // 1. Mean, then the biased variance around it (two passes, double partial sums); 2. invStd and running stats.
+        double inv = 1.0 / Math.Max(n * inner, 1);
+        ChannelReduce(x, x, null, n, c, inner, 0, inv, null, saveMean);
+        using (var variance = Allocate(new Shape(c)))
+        {
+            ChannelReduce(x, x, saveMean, n, c, inner, 1, inv, null, variance);
+            _bnFinalize(L(c), V(saveMean), V(variance), V(runningMean), V(runningVar), V(saveInvStd), c, n * inner, momentum, eps, L(c));
+        }
         _bnApply(L(x.Length), V(x), V(saveMean), V(saveInvStd), V(gamma), V(beta), V(y), x.Length, c, inner, L(x.Length));
     }
 
@@ -28,7 +35,9 @@ public sealed partial class GpuBackend
     {
         var (n, c, inner) = Bn(x, dy, "BatchNormBackward", gamma, saveMean, saveInvStd, dgamma, dbeta);
         Require(dx.Length == x.Length, "BatchNormBackward", $"dx {dx.Shape} must match x {x.Shape}.");
-        _bnBackwardReduce(L(c), V(x), V(dy), V(saveMean), V(saveInvStd), V(dgamma), V(dbeta), n, c, inner, L(c));
+        // dbeta = Σ dy, dgamma = invStd·Σ dy·(x − mean), then dx elementwise.
+        ChannelReduce(dy, dy, null, n, c, inner, 0, 1.0, null, dbeta);
+        ChannelReduce(x, dy, saveMean, n, c, inner, 2, 1.0, saveInvStd, dgamma);
         _bnBackwardData(L(x.Length), V(x), V(dy), V(gamma), V(saveMean), V(saveInvStd), V(dgamma), V(dbeta), V(dx),
             x.Length, c, inner, n * inner, L(x.Length));
     }

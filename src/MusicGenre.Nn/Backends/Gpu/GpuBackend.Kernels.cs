@@ -16,8 +16,11 @@ public sealed partial class GpuBackend
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamParams, int, int> _adam = null!;
 
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int> _convForward = null!;
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int> _convBackwardData = null!, _convBackwardWeight = null!;
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, int, int, int, int> _channelSum = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int> _convBackwardData = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int> _convBackwardWeight = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, int, int, int> _sumParts = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int, int, int, int, int> _channelPartial = null!;
+    private Action<Index1D, ArrayView<double>, ArrayView<float>, ArrayView<float>, int, int, double, int, int> _channelFinish = null!;
 
     private Action<Index1D, ArrayView<float>, ArrayView<float>, PoolParams, int> _maxPool = null!;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, PoolParams, int> _maxPoolBackward = null!;
@@ -25,10 +28,9 @@ public sealed partial class GpuBackend
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, int, int> _rowMax = null!;
     private Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int> _rowMaxBackward = null!;
 
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, float, float, int> _bnStats = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float, float, int> _bnFinalize = null!;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int> _bnApply = null!;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, int, float, int> _invStd = null!;
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int> _bnBackwardReduce = null!;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int> _bnBackwardData = null!;
 
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int> _denseForward = null!;
@@ -53,8 +55,10 @@ public sealed partial class GpuBackend
 
         _convForward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int>(NnKernels.ConvForward);
         _convBackwardData = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int>(NnKernels.ConvBackwardData);
-        _convBackwardWeight = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int>(NnKernels.ConvBackwardWeight);
-        _channelSum = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int, int>(NnKernels.ChannelSum);
+        _convBackwardWeight = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int>(NnKernels.ConvBackwardWeight);
+        _sumParts = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(NnKernels.SumParts);
+        _channelPartial = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int, int, int, int, int>(NnKernels.ChannelPartial);
+        _channelFinish = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<float>, ArrayView<float>, int, int, double, int, int>(NnKernels.ChannelFinish);
 
         _maxPool = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, PoolParams, int>(NnKernels.MaxPoolForward);
         _maxPoolBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, PoolParams, int>(NnKernels.MaxPoolBackward);
@@ -63,10 +67,9 @@ public sealed partial class GpuBackend
         _rowMax = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, int, int>(NnKernels.RowMax);
         _rowMaxBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(NnKernels.RowMaxBackward);
 
-        _bnStats = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, float, float, int>(NnKernels.BatchNormStats);
+        _bnFinalize = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float, float, int>(NnKernels.BatchNormFinalize);
         _bnApply = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int>(NnKernels.BatchNormApply);
         _invStd = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, float, int>(NnKernels.InvStd);
-        _bnBackwardReduce = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int>(NnKernels.BatchNormBackwardReduce);
         _bnBackwardData = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int>(NnKernels.BatchNormBackwardData);
 
         _denseForward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int>(NnKernels.DenseForward);
