@@ -72,7 +72,7 @@ public sealed class PreviewDownloader : IDisposable
         }
 
         // 3. Fetch concurrently; each worker writes only its own slot, counters are updated atomically.
-        int completed = 0, downloaded = 0, skipped = 0, failed = 0, total = tracks.Count;
+        int completed = 0, downloaded = 0, skipped = 0, failed = 0, total = work.Count;
         var context = new RequestContext(options, key, secret);
         try
         {

@@ -18,8 +18,19 @@ internal sealed class QuadTree
     /// <summary>Builds the tree over <paramref name="y"/> (row-major <c>[n, 2]</c>).</summary>
     public QuadTree(ReadOnlySpan<double> y)
     {
+        _nodes = new Node[Math.Max(16, 2 * (y.Length / 2))];
+        Build(y);
+    }
+
+    /// <summary>
+    /// Rebuilds the tree over a new layout, reusing the cell storage (t-SNE rebuilds every iteration; fresh large
+    /// arrays each time would land on the large-object heap and trigger full collections).
+    /// </summary>
+    public void Build(ReadOnlySpan<double> y)
+    {
         int n = y.Length / 2;
-        _nodes = new Node[Math.Max(16, 2 * n)];
+        if (_nodes.Length < 2 * n)
+            _nodes = new Node[2 * n];
 
         // 1. Root cell: the bounding box, padded so points on the far edge fall inside.
         double minX = double.PositiveInfinity, minY = double.PositiveInfinity, maxX = double.NegativeInfinity, maxY = double.NegativeInfinity;

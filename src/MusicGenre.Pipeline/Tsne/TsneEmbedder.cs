@@ -51,6 +51,7 @@ public static class TsneEmbedder
         var gains = new double[2 * n];
         Array.Fill(gains, 1.0);
         double learningRate = options.ResolveLearningRate(n);
+        var workspace = exact ? null : new BarnesHutWorkspace(n);
 
         for (int iter = 0; iter < options.Iterations; iter++)
         {
@@ -63,7 +64,7 @@ public static class TsneEmbedder
             if (exact)
                 TsneGradient.Exact(p, y, exaggeration, gradient);
             else
-                TsneGradient.BarnesHut(p, y, options.Theta, exaggeration, gradient);
+                TsneGradient.BarnesHut(p, y, options.Theta, exaggeration, gradient, workspace);
 
             // 2. Per-coordinate gains grow while the descent direction (−gradient) agrees with the previous update and
             //    shrink when it flips (delta-bar-delta, Jacobs 1988, as in the t-SNE reference code); then a momentum step.

@@ -65,13 +65,17 @@ internal static class TsneGradient
     /// estimate of Z. Parallel over points; every point writes only its own outputs and Z is summed in index order, so
     /// the result does not depend on the thread count.
     /// </summary>
-    public static double BarnesHut(SparseAffinities p, double[] y, double theta, double exaggeration, double[] gradient)
+    public static double BarnesHut(SparseAffinities p, double[] y, double theta, double exaggeration, double[] gradient,
+        BarnesHutWorkspace? workspace = null)
     {
         int n = p.Count;
         Debug.Assert(y.Length == 2 * n && gradient.Length == 2 * n);
-        var tree = new QuadTree(y);
-        var zParts = new double[n];
-        var repulsion = new double[2 * n];
+        workspace ??= new BarnesHutWorkspace(n);
+        Debug.Assert(workspace.ZParts.Length == n);
+        var tree = workspace.Tree;
+        tree.Build(y);
+        var zParts = workspace.ZParts;
+        var repulsion = workspace.Repulsion;
 
         // Small layouts run sequentially: thread hand-off would cost more than the work (and both orders give
         // identical results, since each point only writes its own slots).

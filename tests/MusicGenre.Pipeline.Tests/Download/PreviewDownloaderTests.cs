@@ -98,6 +98,7 @@ public sealed class PreviewDownloaderTests
         // 6. Progress: one report per fetched track (the duplicate is settled up front), the last one complete.
         Assert.Equal(9, reports.Count);
         Assert.Equal(9, reports.Max(r => r.Completed));
+        Assert.All(reports, r => Assert.Equal(9, r.Total));
         Assert.Equal(5, reports.Max(r => r.Downloaded));
     }
 
