@@ -20,7 +20,15 @@ public static class FeatureStoreWriter
     /// <exception cref="ArgumentException">Invalid header, songs out of order, labels out of range, no segments, or a
     /// feature block of the wrong length.</exception>
     public static void Write(string path, FeatureStoreHeader header, IReadOnlyList<StoreSong> songs,
-        Func<int, ReadOnlyMemory<float>> songFeatures, CancellationToken cancellationToken = default)
+        Func<int, ReadOnlyMemory<float>> songFeatures, CancellationToken cancellationToken = default) =>
+        Write(path, header, songs, songFeatures, DefaultChunkCacheCapacity, cancellationToken);
+
+    /// <summary>Chunks (segments) buffered while writing: memory stays ~64 × one segment whatever the dataset size.</summary>
+    internal const int DefaultChunkCacheCapacity = 64;
+
+    /// <summary>As the public overload, with the number of chunks kept in memory before they are written out.</summary>
+    internal static void Write(string path, FeatureStoreHeader header, IReadOnlyList<StoreSong> songs,
+        Func<int, ReadOnlyMemory<float>> songFeatures, int chunkCacheCapacity, CancellationToken cancellationToken = default)
     {
         // 1. Validate everything before touching the disk.
         ArgumentNullException.ThrowIfNull(header);
@@ -39,12 +47,13 @@ public static class FeatureStoreWriter
                 segmentSong[songs[s].FirstSegment + k] = s;
             }
 
-        // 3. The features dataset is declared with its final shape and filled song by song (one segment per chunk).
+        // 3. The features dataset is declared with its final shape and filled song by song (one segment per chunk); a bounded
+        //    chunk cache writes chunks out as it goes, so memory does not grow with the number of segments.
         var filters = new List<H5Filter> { new(ShuffleFilter.Id), new(DeflateFilter.Id, new() { [DeflateFilter.COMPRESSION_LEVEL] = 6 }) };
         var features = new H5Dataset<float[]>(
             fileDims: [(ulong)segments, (ulong)header.Mels, (ulong)header.Frames],
             chunks: [1u, (uint)header.Mels, (uint)header.Frames],
-            datasetCreation: new H5DatasetCreation(Filters: filters));
+            datasetCreation: new H5DatasetCreation(ChunkCache: new BoundedWritingChunkCache(chunkCacheCapacity), Filters: filters));
 
         var file = new H5File
         {

@@ -33,6 +33,22 @@ public sealed class FeatureStoreTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void RoundTrip_BoundedChunkCache_WritesChunksOutMidSong(int capacity)
+    {
+        var header = StoreFixtures.Header();
+        var (songs, features) = StoreFixtures.Songs(header, seed: 8, 5, 1, 7);
+        string path = Path.Combine(SharedData.NewTempDir(), "f.h5");
+
+        FeatureStoreWriter.Write(path, header, songs, i => features[i], capacity);
+
+        using var store = FeatureStoreReader.Open(path);
+        for (int s = 0; s < songs.Length; s++)
+            Close.Assert(features[s], store.ReadSong(s), 0, 0, $"song {s} (cache {capacity})");
+    }
+
     [Fact]
     public void RoundTrip_HeaderAndPresetAttributes()
     {

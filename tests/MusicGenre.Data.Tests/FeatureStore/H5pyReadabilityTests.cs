@@ -31,7 +31,7 @@ public sealed class H5pyReadabilityTests
         var header = StoreFixtures.Header(mels: 8, frames: 7);
         var (songs, features) = StoreFixtures.Songs(header, seed: 11, 2, 3, 1);
         string path = Path.Combine(SharedData.NewTempDir(), "store.h5");
-        FeatureStoreWriter.Write(path, header, songs, i => features[i]);
+        FeatureStoreWriter.Write(path, header, songs, i => features[i], chunkCacheCapacity: 2); // chunks written out mid-song too
 
         int rc = Python.Run(Script, out string output, path);
         Assert.True(rc == 0, $"python3/h5py failed (rc {rc}):\n{output}");
