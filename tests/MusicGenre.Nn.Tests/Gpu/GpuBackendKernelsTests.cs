@@ -10,6 +10,7 @@ namespace MusicGenre.Nn.Tests.Gpu;
 /// scalar twin in <see cref="NnScalar"/>: odd sizes, 1×1 images, batch 1, kernels larger than the input with padding,
 /// strides, ceil-mode pooling, ties and NaN. Tiny shapes: the simulator runs ~1 µs per thread.
 /// </summary>
+[Collection(SimulatorCollection.Name)]
 public class GpuBackendKernelsTests
 {
     public static TheoryData<GpuDeviceKind> Kinds => GpuTestDevices.Kinds;

@@ -9,6 +9,7 @@ namespace MusicGenre.Nn.Tests.Gpu;
 /// fixed random r, the analytic gradient (backward with dy = r) must match the central difference
 /// (L(v + h) − L(v − h)) / 2h of every input element. Inputs are spaced so that no ReLU/max-pool decision flips within h.
 /// </summary>
+[Collection(SimulatorCollection.Name)]
 public class GpuGradientCheckTests
 {
     public static TheoryData<GpuDeviceKind> Kinds => GpuTestDevices.Kinds;

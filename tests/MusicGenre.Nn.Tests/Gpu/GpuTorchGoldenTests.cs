@@ -4,6 +4,7 @@ using MusicGenre.Nn.Tests.Golden;
 namespace MusicGenre.Nn.Tests.Gpu;
 
 /// <summary>The PyTorch goldens on the ILGPU backend: CUDA when present, else ILGPU's CPU simulator.</summary>
+[Collection(SimulatorCollection.Name)]
 public sealed class GpuTorchGoldenTests : TorchGoldenTests
 {
     /// <inheritdoc />
