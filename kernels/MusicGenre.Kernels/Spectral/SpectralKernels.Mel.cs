@@ -73,4 +73,26 @@ internal static partial class SpectralKernels
             db[o] = v;
         }
     }
+
+    /// <summary>
+    /// MFCC: <c>out[s, k, j] = Σ_m dct[k, m]·logmel[s, m, j]</c> for every segment s, coefficient k &lt;
+    /// <paramref name="nMfcc"/> and frame j (the orthonormal DCT-II along the mel axis, as a small matrix product).
+    /// </summary>
+    internal static void Dct(
+        Index1D index,
+        ArrayView<float> logmel,  // [Segments, NMels, FramesPerSegment]
+        ArrayView<float> dct,     // [nMfcc, NMels]
+        ArrayView<float> mfcc,    // [Segments, nMfcc, FramesPerSegment]
+        MelParams p, int nMfcc, int stride)
+    {
+        long total = (long)p.Segments * nMfcc * p.FramesPerSegment;
+        for (long o = index.X; o < total; o += stride)
+        {
+            int j = (int)(o % p.FramesPerSegment), k = (int)(o / p.FramesPerSegment % nMfcc), s = (int)(o / ((long)p.FramesPerSegment * nMfcc));
+            long src = (long)s * p.SegmentSize + j;
+            float acc = 0f;
+            for (int m = 0; m < p.NMels; m++) acc += dct[k * p.NMels + m] * logmel[src + (long)m * p.FramesPerSegment];
+            mfcc[o] = acc;
+        }
+    }
 }

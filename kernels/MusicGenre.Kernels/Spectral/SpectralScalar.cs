@@ -108,6 +108,19 @@ internal static class SpectralScalar
         }
     }
 
+    /// <summary>Twin of <see cref="SpectralKernels.Dct"/>.</summary>
+    public static void Dct(ReadOnlySpan<float> logmel, ReadOnlySpan<float> dct, Span<float> mfcc, in MelParams p, int nMfcc)
+    {
+        for (int s = 0; s < p.Segments; s++)
+            for (int k = 0; k < nMfcc; k++)
+                for (int j = 0; j < p.FramesPerSegment; j++)
+                {
+                    float acc = 0f;
+                    for (int m = 0; m < p.NMels; m++) acc += dct[k * p.NMels + m] * logmel[s * p.SegmentSize + m * p.FramesPerSegment + j];
+                    mfcc[(s * nMfcc + k) * p.FramesPerSegment + j] = acc;
+                }
+    }
+
     /// <summary>Non-zero range <c>[start, end)</c> of each row of a <c>[rows, cols]</c> matrix (empty rows: 0, 0).</summary>
     public static (int[] Start, int[] End) NonZeroBands(ReadOnlySpan<float> matrix, int rows, int cols)
     {

@@ -7,8 +7,8 @@ namespace MusicGenre.Features.Gpu;
 
 /// <summary>
 /// Log-mel spectrogram on an ILGPU accelerator: framing + window → batched Stockham FFT (every frame at once) → power
-/// → mel projection → power_to_db with the top_db floor over the whole clip (or per segment). All intermediate data
-/// stays on the device; only the signal goes up and the mel/log-mel come back.
+/// → mel projection → power_to_db with the top_db floor over the whole clip (or per segment) → MFCC (DCT-II). All
+/// intermediate data stays on the device; only the signal goes up and the mel/log-mel/MFCC come back.
 /// </summary>
 /// <remarks>Kernels, window, twiddles and filterbank are loaded once per instance. Not thread-safe.</remarks>
 /// <example><code>
@@ -22,6 +22,7 @@ internal sealed class GpuSpectrogram : IDisposable
     private readonly GpuSpectrogramSettings _settings;
     private readonly GpuFft _fft;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _window, _basis;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense>? _dctBasis;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _bandStart, _bandEnd;
 
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, FrameParams, int> _frame;
@@ -29,6 +30,7 @@ internal sealed class GpuSpectrogram : IDisposable
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, MelParams, int> _mel;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int, int> _rowMax;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MelParams, int> _db;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MelParams, int, int> _dct;
 
     /// <summary>Uploads the plan (window, twiddles, filterbank) and loads the kernels.</summary>
     /// <exception cref="ArgumentException">Invalid settings (all problems listed).</exception>
@@ -47,6 +49,7 @@ internal sealed class GpuSpectrogram : IDisposable
         _basis = accelerator.Allocate1D(settings.MelBasis);
         _bandStart = accelerator.Allocate1D(start);
         _bandEnd = accelerator.Allocate1D(end);
+        _dctBasis = settings.Dct is null ? null : accelerator.Allocate1D(settings.Dct);
 
         // 2. Kernels (compiled once per accelerator by ILGPU's cache).
         _frame = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, FrameParams, int>(SpectralKernels.FrameWindow);
@@ -54,6 +57,7 @@ internal sealed class GpuSpectrogram : IDisposable
         _mel = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, MelParams, int>(SpectralKernels.MelProject);
         _rowMax = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(SpectralKernels.RowMax);
         _db = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MelParams, int>(SpectralKernels.PowerToDb);
+        _dct = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MelParams, int, int>(SpectralKernels.Dct);
     }
 
     /// <summary>The settings this instance was built with.</summary>
@@ -126,7 +130,17 @@ internal sealed class GpuSpectrogram : IDisposable
             using var db = _accelerator.Allocate1D<float>((long)frames * s.NMels);
             RunDb(mel.View, db.View, mp);
 
-            return new GpuSpectrogramResult(mel.GetAsArray1D(), db.GetAsArray1D(), p.Segments, s.NMels, p.FramesPerSegment);
+            // 5. MFCC: the DCT of each segment's log-mel along the mel axis.
+            float[]? mfcc = null;
+            if (_dctBasis is not null)
+            {
+                long count = (long)p.Segments * s.NMfcc * p.FramesPerSegment;
+                using var coefficients = _accelerator.Allocate1D<float>(count);
+                _dct(T(count), db.View, _dctBasis.View, coefficients.View, mp, s.NMfcc, T(count));
+                mfcc = coefficients.GetAsArray1D();
+            }
+
+            return new GpuSpectrogramResult(mel.GetAsArray1D(), db.GetAsArray1D(), mfcc, p.Segments, s.NMels, p.FramesPerSegment);
         }
     }
 
@@ -192,5 +206,6 @@ internal sealed class GpuSpectrogram : IDisposable
         _basis.Dispose();
         _bandStart.Dispose();
         _bandEnd.Dispose();
+        _dctBasis?.Dispose();
     }
 }

@@ -2,6 +2,7 @@ namespace MusicGenre.Features.Gpu;
 
 /// <summary>
 /// Output of <see cref="GpuSpectrogram.Compute"/>: mel power and its dB, both <c>[Segments, NMels, Frames]</c>
-/// row-major (librosa's <c>[n_mels, frames]</c> when there is one segment).
+/// row-major (librosa's <c>[n_mels, frames]</c> when there is one segment), and MFCC <c>[Segments, NMfcc, Frames]</c>
+/// when the settings carry a DCT (else null).
 /// </summary>
-internal sealed record GpuSpectrogramResult(float[] MelSpec, float[] LogMel, int Segments, int NMels, int Frames);
+internal sealed record GpuSpectrogramResult(float[] MelSpec, float[] LogMel, float[]? Mfcc, int Segments, int NMels, int Frames);

@@ -48,6 +48,12 @@ internal sealed record GpuSpectrogramSettings
     /// <summary>Samples between segment starts (used when <see cref="SegmentLength"/> &gt; 0).</summary>
     public int SegmentHop { get; init; }
 
+    /// <summary>Orthonormal DCT-II rows <c>[NMfcc, NMels]</c> for MFCC (null: no MFCC).</summary>
+    public float[]? Dct { get; init; }
+
+    /// <summary>MFCC count (rows of <see cref="Dct"/>).</summary>
+    public int NMfcc { get; init; }
+
     /// <summary>Segments to take (0: as many as fit); a shorter signal is an error.</summary>
     public int SegmentCount { get; init; }
 
@@ -80,6 +86,8 @@ internal sealed record GpuSpectrogramSettings
             SegmentLength = options.SegmentLength ?? 0,
             SegmentHop = options.SegmentHop ?? 0,
             SegmentCount = options.SegmentCount ?? 0,
+            Dct = new FeatureExtractor(options).DctBasis.ToArray(),
+            NMfcc = options.NMfcc,
         };
     }
 
@@ -99,6 +107,7 @@ internal sealed record GpuSpectrogramSettings
         if (!RefIsMax && !(Ref > 0)) problems.Add($"Ref must be > 0 (got {Ref})");
         if (SegmentLength < 0) problems.Add($"SegmentLength must be >= 0 (got {SegmentLength})");
         if (SegmentLength > 0 && SegmentHop < 1) problems.Add($"SegmentHop must be >= 1 when segmenting (got {SegmentHop})");
+        if (Dct is not null && (NMfcc < 1 || Dct.Length != (long)NMfcc * NMels)) problems.Add($"Dct must be [NMfcc = {NMfcc}, {NMels}] with NMfcc >= 1 (got {Dct.Length} values)");
         if (SegmentCount < 0) problems.Add($"SegmentCount must be >= 0 (got {SegmentCount})");
         if (problems.Count > 0) throw new ArgumentException("Invalid GPU spectrogram settings: " + string.Join("; ", problems) + ".");
     }

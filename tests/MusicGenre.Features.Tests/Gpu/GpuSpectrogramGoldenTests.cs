@@ -6,7 +6,7 @@ namespace MusicGenre.Features.Tests.Gpu;
 /// <summary>
 /// The GPU spectrogram against librosa 0.10.2 (librosa-features.h5) on the simulator (and CUDA when present): the
 /// complex STFT on the frames of a short excerpt that lie wholly inside it (identical to librosa's frames of the full
-/// clip), dB alone on librosa's own melspec, mel + log-mel end to end on
+/// clip), dB alone on librosa's own melspec, mel + log-mel + MFCC end to end on
 /// full 10 s clips of every preset, and
 /// seed_exact (segmented, reflect-padded, per-window ref = max) on its first 40 windows (those inside the stored 10 s).
 /// Tolerances are those of ../shared/golden/README.md.
@@ -74,13 +74,14 @@ public class GpuSpectrogramGoldenTests
 
     [SharedTheory]
     [MemberData(nameof(StftCases))]
-    public void FullClip_MatchesLibrosaMelAndLogMel(GpuDeviceKind kind, string preset, string clip)
+    public void FullClip_MatchesLibrosaMelLogMelAndMfcc(GpuDeviceKind kind, string preset, string clip)
     {
         // Every frame of the 10 s clip, top_db floor over the whole clip.
         using var h5 = new H5Golden(SharedData.Golden(File));
         var (audio, _) = h5.Float($"/audio/{clip}");
         var (mel, melShape) = h5.Float($"/{preset}/{clip}/melspec");
         var (logmel, _) = h5.Float($"/{preset}/{clip}/logmel");
+        var (mfcc, _) = h5.Float($"/{preset}/{clip}/mfcc");
         lock (GpuTestDevices.Lock)
         {
             // The preset as the CPU path defines it (window and filterbank built by MusicGenre.Features).
@@ -89,6 +90,7 @@ public class GpuSpectrogramGoldenTests
             Assert.Equal(melShape, new[] { r.NMels, r.Frames });
             Close.Assert(mel, r.MelSpec, 5e-4 * Close.MaxAbs(mel), 1e-5, $"{kind} {preset}/{clip}/melspec");
             Close.Assert(logmel, r.LogMel, 1e-3, 0, $"{kind} {preset}/{clip}/logmel");
+            Close.Assert(mfcc, r.Mfcc, 5e-4 * Close.MaxAbs(mfcc), 1e-5, $"{kind} {preset}/{clip}/mfcc");
         }
     }
 
@@ -120,6 +122,9 @@ public class GpuSpectrogramGoldenTests
             int n = r.MelSpec.Length;
             Close.Assert(mel.AsSpan(0, n), r.MelSpec, 5e-4 * Close.MaxAbs(mel.AsSpan(0, n)), 1e-5, $"{kind} seed_exact melspec");
             Close.Assert(logmel.AsSpan(0, n), r.LogMel, 1e-3, 0, $"{kind} seed_exact logmel_window_max");
+            var (mfcc, _) = h5.Float("/seed_exact/blues.00000/mfcc");
+            int nm = r.Mfcc!.Length;
+            Close.Assert(mfcc.AsSpan(0, nm), r.Mfcc, 5e-4 * Close.MaxAbs(mfcc.AsSpan(0, nm)), 1e-5, $"{kind} seed_exact mfcc");
         }
     }
 

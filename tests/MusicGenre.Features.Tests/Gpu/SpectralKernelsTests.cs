@@ -176,6 +176,32 @@ public class SpectralKernelsTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Dct_MatchesScalarTwin(GpuDeviceKind kind)
+    {
+        var rng = new Random(33);
+        lock (GpuTestDevices.Lock)
+        {
+            var acc = GpuTestDevices.Get(kind).Accelerator;
+            var dct = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MelParams, int, int>(SpectralKernels.Dct);
+            // (mels, mfcc, frames per segment, segments)
+            foreach (var (nMels, nMfcc, fps, segs) in new[] { (1, 1, 1, 1), (7, 3, 5, 2), (40, 13, 9, 1), (16, 16, 2, 3) })
+            {
+                var p = new MelParams(9, nMels, fps, segs, 1e-10f, 0f, 0, 80f);
+                float[] logmel = [.. Random(rng, segs * p.SegmentSize).Select(v => v * 80f)], basis = Random(rng, nMfcc * nMels);
+                var expected = new float[segs * nMfcc * fps];
+                SpectralScalar.Dct(logmel, basis, expected, p, nMfcc);
+                using var bLog = acc.Allocate1D(logmel);
+                using var bBasis = acc.Allocate1D(basis);
+                using var bOut = acc.Allocate1D<float>(expected.Length);
+                int threads = GridStride.Threads(acc, expected.Length);
+                dct(threads, bLog.View, bBasis.View, bOut.View, p, nMfcc, threads);
+                Close.Assert(expected, bOut.GetAsArray1D(), 1e-4, 1e-5, $"{kind} dct mels={nMels} mfcc={nMfcc}");
+            }
+        }
+    }
+
     private static float[] Random(Random rng, int n)
     {
         var a = new float[n];
