@@ -58,11 +58,17 @@ public sealed class GenreList
         return label is not null && _lookup.TryGetValue(Normalize(label), out index);
     }
 
-    /// <summary>Parses a comma-separated list ("blues,jazz,rock"); <c>null</c>/blank gives <see cref="Gtzan"/>.</summary>
-    public static GenreList Parse(string? commaSeparated) =>
-        string.IsNullOrWhiteSpace(commaSeparated)
-            ? Gtzan
-            : new GenreList(commaSeparated.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+    /// <summary>
+    /// Parses a comma-separated list ("blues,jazz,rock") or a named list ("gtzan", "tagtraum"); <c>null</c>/blank gives
+    /// <see cref="Gtzan"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Duplicate or blank names.</exception>
+    public static GenreList Parse(string? commaSeparated) => commaSeparated?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "gtzan" => Gtzan,
+        "tagtraum" or "tagtraum_cd1" => TagtraumCd1,
+        _ => new GenreList(commaSeparated.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)),
+    };
 
     /// <summary>Lower-case letters and digits of <paramref name="label"/>: the matching key.</summary>
     internal static string Normalize(string label)

@@ -51,5 +51,8 @@ public sealed class GenreListTests
     {
         Assert.Same(GenreList.Gtzan, GenreList.Parse(" "));
         Assert.Equal(["jazz", "rock"], GenreList.Parse("jazz, rock").Names);
+        Assert.Same(GenreList.Gtzan, GenreList.Parse("GTZAN"));
+        Assert.Same(GenreList.TagtraumCd1, GenreList.Parse("tagtraum"));
+        Assert.Throws<ArgumentException>(() => GenreList.Parse("rock,Rock"));
     }
 }

@@ -152,6 +152,39 @@ public sealed class PreprocessorTests
         Assert.Equal("featurizer bug", e.Message);
     }
 
+    [Fact]
+    public async Task Run_NeverHasMoreSongsOpenThanWorkers()
+    {
+        var fx = new PreprocessFixture(Enumerable.Range(0, 10).Select(i => ("rock", $"r{i}", 2.0)).ToArray());
+        int open = 0, maxOpen = 0;
+        IMonoAudioSource Open(string path, int rate)
+        {
+            int now = Interlocked.Increment(ref open);
+            int seen;
+            while ((seen = Volatile.Read(ref maxOpen)) < now && Interlocked.CompareExchange(ref maxOpen, now, seen) != seen) { }
+            return new CountingSource(AudioFileSource.Open(path, rate), () => Interlocked.Decrement(ref open));
+        }
+
+        var summary = await Preprocessor.RunAsync(fx.Options() with { Jobs = 3, QueueCapacity = 1 }, (_, _) => new FakeFeaturizer(), Open);
+
+        Assert.Equal(20, summary.Segments);
+        Assert.InRange(maxOpen, 1, 3);
+        Assert.Equal(0, open);
+    }
+
+    private sealed class CountingSource(IMonoAudioSource inner, Action onDispose) : IMonoAudioSource
+    {
+        public int SampleRate => inner.SampleRate;
+
+        public int Read(Span<float> destination) => inner.Read(destination);
+
+        public void Dispose()
+        {
+            inner.Dispose();
+            onDispose();
+        }
+    }
+
     private sealed class ThrowingFeaturizer : ISegmentFeaturizer
     {
         public int Mels => 2;
