@@ -23,7 +23,7 @@ internal static class ArchitectureCatalog
         Default => new SortedDictionary<string, double>(StringComparer.Ordinal)
         {
             ["channels"] = 1, ["mels"] = 128, ["frames"] = 130, ["min_frames"] = 86, ["classes"] = 10,
-            ["width"] = 16, ["blocks"] = 4, ["dropout"] = 0.3,
+            ["width"] = 8, ["blocks"] = 4, ["dropout"] = 0.3,
         },
         Lachmish2016 => new SortedDictionary<string, double>(StringComparer.Ordinal)
         {

@@ -1,0 +1,133 @@
+using MusicGenre.Nn.Initialization;
+using MusicGenre.Nn.ModelFile;
+using MusicGenre.Nn.Training;
+
+namespace MusicGenre.Nn.Tests.Training;
+
+public sealed class BatchAssemblerTests
+{
+    private const int C = 2, M = 5, F = 12;
+
+    private static SegmentSet Ramp(int count = 4)
+    {
+        // value = 1000·segment + 100·channel + 10·mel + frame, so every copy can be traced to its source.
+        var data = new float[count * C * M * F];
+        for (int n = 0; n < count; n++)
+            for (int c = 0; c < C; c++)
+                for (int m = 0; m < M; m++)
+                    for (int t = 0; t < F; t++)
+                        data[((n * C + c) * M + m) * F + t] = 1000 * n + 100 * c + 10 * m + t;
+        return new SegmentSet(data, count, C, M, F, Enumerable.Range(0, count).Select(i => i % 3).ToArray(),
+            Enumerable.Range(0, count).Select(i => $"s{i}").ToArray());
+    }
+
+    [Fact]
+    public void Eval_TakesTheCentreWindowUnchanged()
+    {
+        var set = Ramp();
+        var asm = new BatchAssembler(set, 8, InputNormalization.None);
+        var batch = new Batch(4, asm.SegmentLength, 3);
+        asm.Fill([3, 1], batch, null, null);
+        Assert.Equal(2, batch.Size);
+        Assert.Equal([0, 1], batch.LabelSpan.ToArray());
+        for (int c = 0; c < C; c++)
+            for (int m = 0; m < M; m++)
+                for (int t = 0; t < 8; t++)
+                    Assert.Equal(3000 + 100 * c + 10 * m + t + 2, batch.Inputs[(c * M + m) * 8 + t]); // start (12 − 8)/2 = 2
+    }
+
+    [Fact]
+    public void Augment_CropShiftAndGain_MoveValuesWithoutChangingThem()
+    {
+        var set = Ramp();
+        var asm = new BatchAssembler(set, 8, InputNormalization.None);
+        var batch = new Batch(4, asm.SegmentLength, 3);
+        var aug = new AugmentationOptions { TimeShiftFrames = 3, GainDb = 6 };
+        var rng = new Rng(5);
+        for (int trial = 0; trial < 20; trial++)
+        {
+            asm.Fill([2], batch, aug, rng);
+            // Every row is a rotation of a contiguous window of the source row, plus one gain shared by the segment.
+            float gain = float.NaN;
+            for (int r = 0; r < C * M; r++)
+            {
+                var row = batch.Inputs.AsSpan(r * 8, 8).ToArray();
+                float baseValue = 2000 + 100 * (r / M) + 10 * (r % M);
+                int argMin = Array.IndexOf(row, row.Min());
+                float start = row[argMin] - baseValue; // frame index + gain
+                for (int t = 0; t < 8; t++)
+                    Assert.Equal(start + t, row[(argMin + t) % 8] - baseValue, 3);
+                float g = start - MathF.Round(start);
+                if (float.IsNaN(gain)) gain = g; else Assert.Equal(gain, g, 3);
+            }
+            Assert.InRange(gain, -6f, 6f);
+        }
+    }
+
+    [Fact]
+    public void Masks_ZeroWholeBandsAndFrameRanges_AfterNormalisation()
+    {
+        var set = Ramp(1);
+        var norm = InputNormalization.Compute(NormalizationMode.PerMel, set.Data, 1, C, M, F);
+        var asm = new BatchAssembler(set, F, norm);
+        var batch = new Batch(1, asm.SegmentLength, 3);
+        var aug = new AugmentationOptions { RandomCrop = false, FrequencyMasks = 1, FrequencyMaskWidth = 2, TimeMasks = 1, TimeMaskWidth = 3 };
+        var rng = new Rng(11);
+        int sawBand = 0, sawFrames = 0;
+        for (int trial = 0; trial < 30; trial++)
+        {
+            asm.Fill([0], batch, aug, rng);
+            var x = batch.Inputs.AsSpan(0, asm.SegmentLength).ToArray();
+            // A normalised ramp row is never exactly 0 except at masked places (F is even, so no centre value).
+            var zeroRows = Enumerable.Range(0, M).Where(m => Enumerable.Range(0, C).All(c => x.AsSpan((c * M + m) * F, F).IndexOfAnyExcept(0f) < 0)).ToList();
+            var zeroCols = Enumerable.Range(0, F).Where(t => Enumerable.Range(0, C * M).All(r => x[r * F + t] == 0)).ToList();
+            Assert.InRange(zeroRows.Count, 0, 2);
+            Assert.InRange(zeroCols.Count, 0, M <= 2 ? F : 3);
+            if (zeroRows.Count > 0) { sawBand++; Assert.Equal(zeroRows.Count - 1, zeroRows[^1] - zeroRows[0]); }
+            if (zeroCols.Count > 0) { sawFrames++; Assert.Equal(zeroCols.Count - 1, zeroCols[^1] - zeroCols[0]); }
+        }
+        Assert.True(sawBand > 5 && sawFrames > 5, $"{sawBand} band masks, {sawFrames} time masks in 30 draws");
+    }
+
+    [Fact]
+    public void Mixup_BlendsPairsAndTheirTargets()
+    {
+        var set = Ramp(4);
+        var asm = new BatchAssembler(set, F, InputNormalization.None);
+        var batch = new Batch(4, asm.SegmentLength, 3);
+        asm.Fill([0, 1, 2, 3], batch, new AugmentationOptions { RandomCrop = false, MixupAlpha = 0.4f }, new Rng(3));
+        Assert.True(batch.HasSoftTargets);
+        var baseline = set.Data.AsSpan(0, asm.SegmentLength).ToArray(); // segment 0: the per-element offsets
+        for (int i = 0; i < 4; i++)
+        {
+            var t = batch.SoftTargetBuffer.AsSpan(i * 3, 3).ToArray();
+            Assert.Equal(1.0, t.Sum(), 5);
+            // x_i = λ·x_i + (1 − λ)·x_j with one λ per pair: x_i − segment 0 is the same 1000·(λ·i + (1 − λ)·j) everywhere.
+            var x = batch.Inputs.AsSpan(i * asm.SegmentLength, asm.SegmentLength).ToArray();
+            float level = x[0] - baseline[0];
+            for (int e = 0; e < x.Length; e++) Assert.Equal(level, x[e] - baseline[e], 2);
+            Assert.InRange(level, 0, 3000);
+            // The hard label (for accuracy) is the one with the larger weight.
+            Assert.Equal(Array.IndexOf(t, t.Max()), batch.Labels[i]);
+        }
+    }
+
+    [Fact]
+    public void SameRngState_GivesTheSameBatch()
+    {
+        var set = Ramp();
+        var asm = new BatchAssembler(set, 8, InputNormalization.None);
+        var aug = new AugmentationOptions { TimeShiftFrames = 2, GainDb = 3, FrequencyMasks = 1, TimeMasks = 1, MixupAlpha = 0.3f };
+        var rng = new Rng(9);
+        var state = rng.GetState();
+        var a = new Batch(4, asm.SegmentLength, 3);
+        var b = new Batch(4, asm.SegmentLength, 3);
+        asm.Fill([0, 1, 2, 3], a, aug, rng);
+        var other = new Rng(0);
+        other.SetState(state);
+        asm.Fill([0, 1, 2, 3], b, aug, other);
+        Assert.Equal(a.Inputs, b.Inputs);
+        Assert.Equal(a.SoftTargetBuffer, b.SoftTargetBuffer);
+        Assert.Equal(rng.GetState(), other.GetState());
+    }
+}
