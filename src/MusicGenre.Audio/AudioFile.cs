@@ -32,26 +32,54 @@ internal static class AudioFile
         return Collect(reader);
     }
 
-    /// <summary>Reads a reader to the end: 1. size the array from the header hint when there is one; 2. grow by doubling.</summary>
+    /// <summary>
+    /// Reads a reader to the end with one copy at most: 1. when the header tells the length, read straight into an array of
+    /// exactly that size (and only fall back to chunks if more arrives); 2. otherwise collect 64K-sample chunks and
+    /// concatenate them once at the end.
+    /// </summary>
     private static AudioClip Collect(AudioStreamReader reader)
     {
-        const int Block = 1 << 16;
-        long hint = reader.RemainingSamplesHint ?? 0;
-        var samples = new float[(int)Math.Clamp(hint, Block, Array.MaxLength)];
-        int count = 0;
+        const int Chunk = 1 << 16;
+        var chunks = new List<float[]>();
+        long total = 0;
+        float[] current = new float[(int)Math.Clamp(reader.RemainingSamplesHint ?? Chunk, 1, Array.MaxLength)];
+        int filled = 0;
         while (true)
         {
-            if (samples.Length - count < Block)
+            int n;
+            if (filled == current.Length)
             {
-                if (samples.Length == Array.MaxLength)
-                    throw new AudioFormatException(reader.SourceName, "the decoded audio exceeds the largest array .NET can hold; use AudioStreamReader");
-                Array.Resize(ref samples, (int)Math.Min((long)samples.Length * 2, Array.MaxLength));
+                // Full: only start a new chunk if there really is more audio (an exact hint then costs no copy).
+                var next = new float[Chunk];
+                n = reader.Read(next);
+                if (n == 0) break;
+                chunks.Add(current);
+                current = next;
+                filled = n;
             }
-            int n = reader.Read(samples.AsSpan(count, Block));
-            count += n;
-            if (n < Block) break;
+            else
+            {
+                n = reader.Read(current.AsSpan(filled));
+                if (n == 0) break;
+                filled += n;
+            }
+            total += n;
+            if (total > Array.MaxLength)
+                throw new AudioFormatException(reader.SourceName, "the decoded audio exceeds the largest array .NET can hold; use AudioStreamReader");
         }
-        Array.Resize(ref samples, count);
+
+        float[] samples;
+        if (chunks.Count == 0)
+        {
+            samples = filled == current.Length ? current : current.AsSpan(0, filled).ToArray();
+        }
+        else
+        {
+            samples = new float[total];
+            int at = 0;
+            foreach (var c in chunks) { c.CopyTo(samples, at); at += c.Length; }
+            current.AsSpan(0, filled).CopyTo(samples.AsSpan(at));
+        }
         return new AudioClip(samples, reader.SampleRate, reader.NativeSampleRate, reader.NativeChannels, reader.Format, reader.SkippedFrames, reader.SourceName);
     }
 }
