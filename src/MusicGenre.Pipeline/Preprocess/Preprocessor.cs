@@ -160,7 +160,7 @@ public static class Preprocessor
             if (part.Padded) padded++;
         }
 
-        // 2. Write the store (atomically) unless nothing survived; then drop the spool.
+        // 2. Write the store (atomically) unless nothing survived; then drop the spool (the run is complete).
         string? storePath = null;
         if (segments > 0)
         {
@@ -173,8 +173,8 @@ public static class Preprocessor
                 return parts[i].Part.ReadFeatures(parts[i].Path);
             }, cancellationToken);
             storePath = output;
-            if (!options.KeepSpool) spool.Delete();
         }
+        if (!options.KeepSpool) spool.Delete();
 
         var perGenre = dataset.Genres.Names.Select((g, i) => new GenreCount(g, songCounts[i], segmentCounts[i])).ToArray();
         return new PreprocessSummary(storePath, dataset.Entries.Count, entries.Count, resumed, processed, segments, padded,

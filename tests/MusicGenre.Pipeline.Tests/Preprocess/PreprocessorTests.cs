@@ -107,6 +107,7 @@ public sealed class PreprocessorTests
         {
             var summary = await fx.Run(fx.Options($"shard{k}.h5") with { Shard = new ShardSpec(k, 3) });
             total += summary.ShardEntries;
+            Assert.False(Directory.Exists(fx.Options($"shard{k}.h5").EffectiveSpoolDirectory));
             if (summary.StorePath is null) { Assert.Equal(0, summary.ShardEntries); continue; }
             using var store = FeatureStoreReader.Open(summary.StorePath);
             Assert.All(store.Songs, s => Assert.Equal((ulong)k, ShardSpec.StableHash(s.SongId) % 3));
