@@ -30,6 +30,12 @@ internal static unsafe class ConvGemm
     /// <summary>Pixels per tile for a reduction length <paramref name="k"/>: B ≈ 128 KiB, a multiple of 16 in [16, 256].</summary>
     public static int TileFor(int k) => Math.Clamp(32768 / Math.Max(k, 1) / NR * NR, NR, 256);
 
+    /// <summary>
+    /// Pixels per tile of the weight gradient: twice <see cref="TileFor"/> (B ≈ 256 KiB, still in L2), since each dot
+    /// product over the tile ends in a horizontal sum whose cost longer tiles amortise.
+    /// </summary>
+    public static int WeightGradTileFor(int k) => Math.Clamp(65536 / Math.Max(k, 1) / NR * NR, NR, 512);
+
     /// <summary>Floats needed by <see cref="PackA"/> for an M×K matrix.</summary>
     public static int PackedSize(int m, int k) => (m + MR - 1) / MR * MR * k;
 
@@ -233,10 +239,10 @@ internal static unsafe class ConvGemm
         return Finish(s, y, b, full, count);
     }
 
-    // Lanes added 0..7, then tail pixels full..count−1 in order.
+    // Lanes folded as (0+4, 1+5, 2+6, 3+7) then summed by Vector128.Sum (a fixed order), then tail pixels in order.
     private static float Finish(Vector256<float> s, float* y, float* b, int full, int count)
     {
-        float t = CpuKernels.HorizontalSum(s);
+        float t = Vector128.Sum(s.GetLower() + s.GetUpper());
         for (int j = full; j < count; j++) t += y[j] * b[j];
         return t;
     }

@@ -71,7 +71,7 @@ public sealed partial class CpuBackend
     private void WeightGradient(float[] xs, float[] dys, Conv2dGeometry g, float[] dws)
     {
         int m = g.OutChannels, k = g.InChannels * g.KernelH * g.KernelW, pixels = g.OutH * g.OutW;
-        int tile = ConvGemm.TileFor(k), tilesPerImage = (pixels + tile - 1) / tile, tiles = g.Batch * tilesPerImage;
+        int tile = ConvGemm.WeightGradTileFor(k), tilesPerImage = (pixels + tile - 1) / tile, tiles = g.Batch * tilesPerImage;
         int chunks = (tiles + WeightGradTilesPerChunk - 1) / WeightGradTilesPerChunk;
         int inImage = g.InChannels * g.InH * g.InW;
         var partials = new float[chunks][];

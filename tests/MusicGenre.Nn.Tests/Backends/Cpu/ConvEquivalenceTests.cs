@@ -25,6 +25,7 @@ public sealed class ConvEquivalenceTests
         { 1, 3, 9, 9, 4, 4, 4, 2, "same" },       // stride 2 SAME
         { 1, 17, 33, 37, 19, 3, 3, 1, "1" },      // multiple tiles per image, odd channel counts
         { 2, 1, 64, 48, 8, 3, 3, 1, "1" },        // small conv1
+        { 2, 1, 64, 80, 5, 3, 3, 1, "1" },        // > 16 weight-gradient tiles: several reduction chunks
     };
 
     [Theory, MemberData(nameof(Shapes))]
@@ -104,13 +105,14 @@ public sealed class ConvEquivalenceTests
     [Fact]
     public void ResultsAreBitwiseIdenticalAcrossRunsAndThreadCounts()
     {
-        var g = Conv2dGeometry.Create(3, 5, 37, 41, 7, 3, 3, 1, 1, Padding2d.Symmetric(1));
-        float[] x = Reference.Random(1, 3 * 5 * 37 * 41), w = Reference.Random(2, 7 * 5 * 9), dy = Reference.Random(3, 3 * 7 * 37 * 41);
+        // 30 weight-gradient tiles: two reduction chunks, combined across threads.
+        var g = Conv2dGeometry.Create(3, 2, 67, 71, 7, 3, 3, 1, 1, Padding2d.Symmetric(1));
+        float[] x = Reference.Random(1, 3 * 2 * 67 * 71), w = Reference.Random(2, 7 * 2 * 9), dy = Reference.Random(3, 3 * 7 * 67 * 71);
         float[][] Run(int threads)
         {
             using var cpu = new CpuBackend(threads);
-            var xt = cpu.FromHost(x, new Shape(3, 5, 37, 41)); var wt = cpu.FromHost(w, new Shape(7, 5, 3, 3));
-            var y = cpu.Allocate(new Shape(3, 7, 37, 41)); var dyt = cpu.FromHost(dy, y.Shape);
+            var xt = cpu.FromHost(x, new Shape(3, 2, 67, 71)); var wt = cpu.FromHost(w, new Shape(7, 2, 3, 3));
+            var y = cpu.Allocate(new Shape(3, 7, 67, 71)); var dyt = cpu.FromHost(dy, y.Shape);
             var dx = cpu.Allocate(xt.Shape); var dw = cpu.Allocate(wt.Shape); var db = cpu.Allocate(new Shape(7));
             cpu.Conv2dForward(xt, wt, null, g, y);
             cpu.Conv2dBackward(xt, wt, dyt, g, dx, dw, db);
