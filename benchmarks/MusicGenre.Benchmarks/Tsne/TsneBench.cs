@@ -29,6 +29,7 @@ public class TsneBench
     private SparseAffinities _p = null!;
     private double[] _layout = [];
     private double[] _gradient = [];
+    private BarnesHutWorkspace _workspace = null!;
 
     [Params(1000)]
     public int Points { get; set; }
@@ -43,15 +44,16 @@ public class TsneBench
         _p = TsneAffinities.ComputeNearestNeighbours(x, 30);
         _layout = TsneEmbedder.Embed(_data, new TsneOptions { Iterations = 400 }).Coordinates;
         _gradient = new double[_layout.Length];
+        _workspace = new BarnesHutWorkspace(Points);
     }
 
     /// <summary>One exact gradient (all n² pairs).</summary>
     [Benchmark(Baseline = true)]
     public void GradientExact() => TsneGradient.Exact(_p, _layout, 1, _gradient);
 
-    /// <summary>One Barnes-Hut gradient (quadtree build + traversal, θ = 0.5).</summary>
+    /// <summary>One Barnes-Hut gradient (quadtree build + traversal, θ = 0.5), buffers reused as in the optimiser.</summary>
     [Benchmark]
-    public void GradientBarnesHut() => TsneGradient.BarnesHut(_p, _layout, 0.5, 1, _gradient);
+    public void GradientBarnesHut() => TsneGradient.BarnesHut(_p, _layout, 0.5, 1, _gradient, _workspace);
 
     /// <summary>Perplexity-30 affinities over the 90 nearest neighbours (brute-force k-NN + binary searches).</summary>
     [Benchmark]
