@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using MusicGenre.Nn.Backends;
 using MusicGenre.Nn.Training;
+using MusicGenre.Api;
 using MusicGenre.Pipeline.Training;
 
 namespace MusicGenre.Cli.Commands;
@@ -22,8 +23,21 @@ internal static class TrainCommand
         public Option<SplitBy> SplitBy { get; } = new("--split-by") { Description = "Keep segments of one song or one artist together.", DefaultValueFactory = _ => Pipeline.Training.SplitBy.Song };
         public Option<int> Patience { get; } = new("--patience") { Description = "Epochs without improvement before stopping early.", DefaultValueFactory = _ => 8 };
         public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        public Option<string> Augment { get; } = new("--augment")
+        {
+            Description = "Training augmentation: none, or standard (±30-frame circular time shift, ±6 dB gain, 2 SpecAugment frequency masks ≤ 16 mels and 2 time masks ≤ 20 frames).",
+            DefaultValueFactory = _ => "standard",
+        };
 
-        public IEnumerable<Option> All => [Arch, Epochs, Batch, Lr, Device, Seed, ValSplit, SplitBy, Patience, Threads];
+        public IEnumerable<Option> All => [Arch, Epochs, Batch, Lr, Device, Seed, ValSplit, SplitBy, Patience, Threads, Augment];
+
+        /// <summary>The named augmentation sets of <c>--augment</c>.</summary>
+        internal static AugmentationOptions AugmentationPreset(string name) => name.ToLowerInvariant() switch
+        {
+            "none" => AugmentationOptions.None,
+            "standard" => new AugmentationOptions { TimeShiftFrames = 30, GainDb = 6, FrequencyMasks = 2, FrequencyMaskWidth = 16, TimeMasks = 2, TimeMaskWidth = 20 },
+            _ => throw new UsageException($"--augment '{name}' is not one of none, standard"),
+        };
 
         public TrainerOptions Build(ParseResult parse, string? checkpoint)
         {
@@ -45,6 +59,7 @@ internal static class TrainCommand
                 Patience = parse.GetValue(Patience),
                 ThreadCount = parse.GetValue(Threads),
                 CheckpointPath = checkpoint,
+                Augmentation = AugmentationPreset(parse.GetValue(Augment)!),
             };
             var problems = options.Problems();
             if (problems.Count > 0) throw new UsageException("invalid training options: " + string.Join("; ", problems));
@@ -69,7 +84,7 @@ internal static class TrainCommand
             string model = ArgParsing.OutputFile(parse.GetValue(output)!, "--out");
             var options = args.Build(parse, model + ".checkpoint");
             var result = ProgressReporter.Run(ctx, "train", p =>
-                TrainingJob.Run(store, model, options, parse.GetValue(args.SplitBy), new SyncProgress<EpochMetrics>(m =>
+                GenreTrainer.Train(store, model, options, parse.GetValue(args.SplitBy), new SyncProgress<EpochMetrics>(m =>
                 {
                     p.Report(new(m.Epoch, m.Epochs, $"epoch {m.Epoch}"));
                     ctx.Out.WriteLine(Describe(m));

@@ -1,0 +1,48 @@
+using MusicGenre.Nn.Training;
+using MusicGenre.Pipeline.Evaluation;
+using MusicGenre.Pipeline.Training;
+
+namespace MusicGenre.Api;
+
+/// <summary>
+/// Trains genre models on a feature store written by preprocessing (<see cref="Pipeline.Preprocess.Preprocessor"/> or
+/// <c>musicgenre preprocess</c>) — the code path of <c>musicgenre train</c> and <c>musicgenre evaluate --folds</c>.
+/// Genre labels, feature preset, input shape and segment length come from the store; everything else from
+/// <see cref="TrainerOptions"/>, validated up front with every problem in one exception.
+/// </summary>
+/// <example><code>
+/// var options = new TrainerOptions { Epochs = 20, CheckpointPath = "model.h5.checkpoint" };
+/// var result = GenreTrainer.Train("features.h5", "model.h5", options, progress: new Progress&lt;EpochMetrics&gt;(Console.WriteLine));
+/// using var classifier = GenreClassifier.Load("model.h5");
+/// </code></example>
+public static class GenreTrainer
+{
+    /// <summary>
+    /// Trains on every song of <paramref name="featureStorePath"/> (a validation split by song or artist drives early
+    /// stopping) and writes the best model to <paramref name="modelPath"/> atomically. With
+    /// <see cref="TrainerOptions.CheckpointPath"/> set, a cancelled or killed run resumes from its last checkpoint and
+    /// ends with exactly the weights of an uninterrupted run.
+    /// </summary>
+    /// <exception cref="TrainerOptionsException">Invalid options (all problems listed).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the checkpoint is kept).</exception>
+    public static TrainingResult Train(string featureStorePath, string modelPath, TrainerOptions options, SplitBy splitBy = SplitBy.Song,
+        IProgress<EpochMetrics>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(featureStorePath);
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
+        ArgumentNullException.ThrowIfNull(options);
+        return TrainingJob.Run(featureStorePath, modelPath, options, splitBy, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Song-level k-fold cross-validation: a model per fold trained on the other folds and scored on its held-out songs;
+    /// with <paramref name="reportFolder"/> each fold's report and the pooled report are written there.
+    /// </summary>
+    public static CrossValidationResult CrossValidate(string featureStorePath, int folds, TrainerOptions options, SplitBy splitBy = SplitBy.Song,
+        string? reportFolder = null, IProgress<EpochMetrics>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(featureStorePath);
+        ArgumentNullException.ThrowIfNull(options);
+        return CrossValidation.Run(featureStorePath, folds, options, splitBy, reportFolder, log: null, progress, cancellationToken);
+    }
+}

@@ -1,0 +1,99 @@
+using MusicGenre.Api;
+using MusicGenre.Audio;
+
+namespace MusicGenre.Pipeline.Tests.Api;
+
+public class GenreClassifierTests
+{
+    private static string Example(string name) => Path.Combine(SharedData.RepoRoot, "examples", "audio", name);
+
+    private static readonly string[] Examples =
+        Directory.GetFiles(Path.Combine(SharedData.RepoRoot, "examples", "audio"), "*.wav").Order(StringComparer.Ordinal).ToArray();
+
+    [Fact]
+    public void ConcurrentPredictionsAreBitIdenticalToSequentialOnes()
+    {
+        using var classifier = GenreClassifier.Load(TinyModel.File);
+        var sequential = Examples.Select(f => classifier.Predict(f)).ToArray();
+        var work = Enumerable.Range(0, 4 * Examples.Length).Select(i => Examples[i % Examples.Length]).ToArray();
+        var concurrent = new GenrePrediction[work.Length];
+        Parallel.For(0, work.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => concurrent[i] = classifier.Predict(work[i]));
+        for (int i = 0; i < work.Length; i++)
+        {
+            var expected = sequential[i % Examples.Length];
+            Assert.Equal(expected.SegmentCount, concurrent[i].SegmentCount);
+            for (int s = 0; s < expected.SegmentCount; s++)
+                Assert.True(expected.SegmentProbabilities(s).SequenceEqual(concurrent[i].SegmentProbabilities(s)), $"{work[i]} segment {s} differs");
+        }
+        var batch = classifier.PredictMany(work, maxDegreeOfParallelism: 4);
+        Assert.All(batch.Select((r, i) => (r, i)), x => Assert.Equal(sequential[x.i % Examples.Length].Scores, x.r.Prediction!.Scores));
+    }
+
+    [Fact]
+    public void PathStreamAndSamplesAgree()
+    {
+        using var classifier = GenreClassifier.Load(TinyModel.File);
+        string file = Example("disco-strut.wav");
+        var fromPath = classifier.Predict(file);
+        using var stream = File.OpenRead(file);
+        var fromStream = classifier.Predict(stream, "disco");
+        var clip = AudioFile.Load(file, new AudioLoadOptions { TargetSampleRate = null });
+        var fromSamples = classifier.Predict(clip.Samples, clip.SampleRate);
+        Assert.Equal(fromPath.Scores, fromStream.Scores);
+        Assert.Equal(fromPath.Scores, fromSamples.Scores);
+        Assert.Equal("disco", fromStream.Source);
+        Assert.Equal(1.0, fromPath.Scores.Sum(s => s.Probability), 5);
+        Assert.Equal(fromPath.Scores.MaxBy(s => s.Probability), fromPath.Top);
+        Assert.Equal(fromPath.TopK(3).Select(s => s.Probability), fromPath.Scores.Select(s => s.Probability).OrderDescending().Take(3));
+        // A clip is cut into whole 3 s segments.
+        Assert.Equal(clip.Samples.Length / (3 * 22050), fromPath.SegmentCount);
+    }
+
+    [Fact]
+    public void ResampledInputGivesNearlyTheSameAnswerAndShortClipsArePaddedOrRefused()
+    {
+        using var classifier = GenreClassifier.Load(TinyModel.File);
+        var clip = AudioFile.Load(Example("metal-riff.wav"));
+        float[] doubled = new float[clip.Samples.Length * 2];
+        for (int i = 0; i < doubled.Length; i++) doubled[i] = clip.Samples[i / 2]; // 44.1 kHz sample-and-hold copy
+        var native = classifier.Predict(clip.Samples, 22050);
+        var resampled = classifier.Predict(doubled, 44100);
+        Assert.Equal(native.SegmentCount, resampled.SegmentCount);
+        Assert.Equal(native.Top.Genre, resampled.Top.Genre);
+
+        var twoAndAHalf = classifier.Predict(clip.Samples.AsSpan(0, 22050 * 5 / 2), 22050, "short");
+        Assert.Equal(1, twoAndAHalf.SegmentCount);
+        Assert.Contains("padded", twoAndAHalf.Warning);
+        var ex = Assert.Throws<ArgumentException>(() => classifier.Predict(clip.Samples.AsSpan(0, 22050), 22050, "one-second"));
+        Assert.Contains("one-second", ex.Message);
+    }
+
+    [Fact]
+    public void BadInputsGiveClearErrors()
+    {
+        using var classifier = GenreClassifier.Load(TinyModel.File);
+        string dir = SharedData.NewTempDir();
+        string text = Path.Combine(dir, "notes.mp3");
+        File.WriteAllText(text, "not audio at all, just some words");
+        var audioError = Assert.Throws<AudioFormatException>(() => classifier.Predict(text));
+        Assert.Contains("notes.mp3", audioError.Message);
+        var batch = classifier.PredictMany([text, Example("reggae-skank.wav")]);
+        Assert.NotNull(batch[0].Error);
+        Assert.NotNull(batch[1].Prediction);
+
+        string corrupt = Path.Combine(dir, "model.h5");
+        File.WriteAllBytes(corrupt, File.ReadAllBytes(TinyModel.File).AsSpan(0, 2000).ToArray());
+        var modelError = Assert.ThrowsAny<Exception>(() => GenreClassifier.Load(corrupt));
+        Assert.Contains("model.h5", modelError.Message);
+        Assert.Throws<FileNotFoundException>(() => GenreClassifier.Load(Path.Combine(dir, "missing.h5")));
+    }
+
+    [Fact]
+    public void CancellationStopsABatch()
+    {
+        using var classifier = GenreClassifier.Load(TinyModel.File);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => classifier.PredictMany(Examples, cancellationToken: cts.Token));
+    }
+}
