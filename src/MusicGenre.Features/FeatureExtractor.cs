@@ -22,7 +22,11 @@ public sealed class FeatureExtractor
     private readonly float[] _dct;   // [n_mfcc, n_mels]
     private readonly float[] _frame; // [n_fft] windowed frame
     private readonly float[] _power; // [bins]
+    private readonly float[] _melBatch; // [FrameBatch, n_mels] frame-major scratch
     private readonly int _pad;
+
+    /// <summary>Frames computed before their mel columns are written out together.</summary>
+    private const int FrameBatch = 16;
 
     /// <summary>Validates <paramref name="options"/> (all problems in one <see cref="FeatureOptionsException"/>) and builds the plan.</summary>
     public FeatureExtractor(FeatureOptions options)
@@ -44,6 +48,7 @@ public sealed class FeatureExtractor
         _frame = new float[_o.NFft];
         _power = new float[_o.BinCount];
         _pad = _o.Center ? _o.NFft / 2 : 0;
+        _melBatch = new float[FrameBatch * _o.NMels];
     }
 
     /// <summary>The validated options.</summary>
@@ -180,31 +185,49 @@ public sealed class FeatureExtractor
         }
     }
 
-    /// <summary>Mel spectrogram of one block: window → |rFFT|^power → sparse filterbank, column t of [n_mels, frames].</summary>
+    /// <summary>
+    /// Mel spectrogram of one block: window → |rFFT|^power → sparse filterbank, column t of [n_mels, frames].
+    /// Columns are gathered frame-major in a [FrameBatch, n_mels] scratch and written out FrameBatch frames at a
+    /// time, so each output row receives a contiguous run instead of one scattered float per frame.
+    /// </summary>
     private void MelBlock(ReadOnlySpan<float> x, int frames, Span<float> dst)
     {
-        int n = _o.NFft;
-        for (int t = 0; t < frames; t++)
+        int n = _o.NFft, nMels = _o.NMels;
+        Span<float> batch = _melBatch;
+        for (int t0 = 0; t0 < frames; t0 += FrameBatch)
         {
-            // Inner frames read the signal directly (window fused into the FFT's packing pass); edge frames are
-            // assembled with their padding first.
-            int start = t * _o.HopLength - _pad;
-            if (start >= 0 && start + n <= x.Length)
+            int count = Math.Min(FrameBatch, frames - t0);
+            for (int b = 0; b < count; b++)
             {
-                _fft.ForwardPower(x.Slice(start, n), _window, _power);
-            }
-            else
-            {
-                BuildFrame(x, t);
-                _fft.ForwardPower(_frame, _power);
-            }
-            if (_o.Power == 1.0)
-            {
-                for (int k = 0; k < _power.Length; k++)
-                    _power[k] = MathF.Sqrt(_power[k]);
+                // Inner frames read the signal directly (window fused into the FFT's packing pass); edge frames are
+                // assembled with their padding first.
+                int t = t0 + b, start = t * _o.HopLength - _pad;
+                if (start >= 0 && start + n <= x.Length)
+                {
+                    _fft.ForwardPower(x.Slice(start, n), _window, _power);
+                }
+                else
+                {
+                    BuildFrame(x, t);
+                    _fft.ForwardPower(_frame, _power);
+                }
+
+                if (_o.Power == 1.0)
+                {
+                    for (int k = 0; k < _power.Length; k++)
+                        _power[k] = MathF.Sqrt(_power[k]);
+                }
+
+                _sparse.Project(_power, batch.Slice(b * nMels, nMels), 1);
             }
 
-            _sparse.Project(_power, dst[t..], frames);
+            // Transpose the batch into the [n_mels, frames] output.
+            for (int m = 0; m < nMels; m++)
+            {
+                Span<float> row = dst.Slice(m * frames + t0, count);
+                for (int b = 0; b < count; b++)
+                    row[b] = batch[b * nMels + m];
+            }
         }
     }
 
