@@ -12,7 +12,7 @@ namespace MusicGenre.Benchmarks.Training;
 /// frames, cut into 10 segments of 130 frames (3 s; the last one padded), scored in eval mode and averaged to song
 /// probabilities by <see cref="GenrePredictor.PredictSong"/>. Feature extraction is not included (see Features/).
 /// </summary>
-[Config(typeof(Features.FeaturesBenchConfig))]
+[Config(typeof(InferenceBenchConfig))]
 public class InferenceBench
 {
     private const int Segments = 10, Mels = 128, Frames = 130;

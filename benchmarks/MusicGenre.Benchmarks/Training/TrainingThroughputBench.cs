@@ -28,8 +28,14 @@ public class TrainingThroughputBench
     private int[] _labels = [];
 
     /// <summary>Network.</summary>
-    [Params("default", "lachmish2016", "reference")]
+    [ParamsSource(nameof(Nets))]
     public string Net { get; set; } = "default";
+
+    /// <summary>The networks to time: all three, or the comma-separated subset in MUSICGENRE_BENCH_NETS (a lachmish2016 step is slow).</summary>
+    public static IEnumerable<string> Nets() =>
+        Environment.GetEnvironmentVariable("MUSICGENRE_BENCH_NETS") is { Length: > 0 } subset
+            ? subset.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : ["default", "lachmish2016", "reference"];
 
     [GlobalSetup]
     public void Setup()

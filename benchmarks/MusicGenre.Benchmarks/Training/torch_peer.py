@@ -3,9 +3,9 @@
 cross-entropy, backward, update), torch.set_num_threads(2). Prints samples/s per network and, given the
 BenchmarkDotNet CSV report of TrainingThroughputBench, the ratio MusicGenre / PyTorch (>= 1.0 is the goal).
 
-Usage: torch_peer.py [TrainingThroughputBench-report.csv]
+Usage: torch_peer.py [TrainingThroughputBench-report.csv]   (MUSICGENRE_BENCH_NETS=default,reference limits the nets)
 """
-import csv, re, sys, time
+import csv, os, re, sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -89,6 +89,9 @@ def parse_seconds(text):
 
 def main():
     nets = {"default": (Default(), 130, 5), "lachmish2016": (Lachmish2016(), 599, 2), "reference": (Reference(), 599, 3)}
+    subset = [n for n in os.environ.get("MUSICGENRE_BENCH_NETS", "").split(",") if n.strip()]
+    if subset:
+        nets = {k: v for k, v in nets.items() if k in subset}
     ours = {}
     if len(sys.argv) > 1:
         with open(sys.argv[1], newline="") as f:
