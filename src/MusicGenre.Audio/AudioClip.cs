@@ -1,7 +1,7 @@
 namespace MusicGenre.Audio;
 
 /// <summary>Decoded audio: float32 mono samples at <see cref="SampleRate"/>, plus where they came from.</summary>
-public sealed class AudioClip
+internal sealed class AudioClip
 {
     /// <summary>Creates a clip.</summary>
     public AudioClip(float[] samples, int sampleRate, int nativeSampleRate, int nativeChannels, AudioFormat format, int skippedFrames, string sourceName)

@@ -1,7 +1,7 @@
 namespace MusicGenre.Audio;
 
 /// <summary>Container/codec families the decoders understand, detected from file content (never from the extension).</summary>
-public enum AudioFormat
+internal enum AudioFormat
 {
     /// <summary>RIFF/WAVE: PCM 8/16/24/32-bit integer, 32/64-bit float, WAVE_FORMAT_EXTENSIBLE.</summary>
     Wav,

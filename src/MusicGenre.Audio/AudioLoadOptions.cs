@@ -5,7 +5,7 @@ namespace MusicGenre.Audio;
 /// <summary>
 /// How to load audio, like <c>librosa.load(path, sr, offset, duration)</c>: the output is always float32 mono.
 /// </summary>
-public sealed record AudioLoadOptions
+internal sealed record AudioLoadOptions
 {
     /// <summary>The lowest native rate a file may declare (Hz): lower values are corrupt headers (and would make resampling
     /// to 22050 Hz blow a few bytes up into gigabytes).</summary>

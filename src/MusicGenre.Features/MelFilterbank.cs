@@ -1,7 +1,7 @@
 namespace MusicGenre.Features;
 
 /// <summary>Mel scales and the mel filterbank exactly as librosa 0.10.2 (<c>librosa.filters.mel</c>).</summary>
-public static class MelFilterbank
+internal static class MelFilterbank
 {
     private const double SlaneyHzPerMel = 200.0 / 3;
     private const double SlaneyMinLogHz = 1000.0;

@@ -1,7 +1,7 @@
 namespace MusicGenre.Features;
 
 /// <summary>Analysis windows exactly as <c>librosa.stft</c> applies them.</summary>
-public static class SpectralWindow
+internal static class SpectralWindow
 {
     /// <summary>
     /// The periodic window of <paramref name="winLength"/> points (scipy <c>get_window(..., fftbins=True)</c>),

@@ -29,7 +29,26 @@ internal static class TrainCommand
             DefaultValueFactory = _ => "standard",
         };
 
-        public IEnumerable<Option> All => [Arch, Epochs, Batch, Lr, Device, Seed, ValSplit, SplitBy, Patience, Threads, Augment];
+        public Option<string[]> HyperParameters { get; } = new("--hp")
+        {
+            Description = "Architecture hyper-parameter as key=value, repeatable (e.g. --hp width=16 for the default architecture).",
+            AllowMultipleArgumentsPerToken = false,
+        };
+
+        public IEnumerable<Option> All => [Arch, Epochs, Batch, Lr, Device, Seed, ValSplit, SplitBy, Patience, Threads, Augment, HyperParameters];
+
+        private static Dictionary<string, double> ParseHyperParameters(string[]? pairs)
+        {
+            var hp = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var pair in pairs ?? [])
+            {
+                int eq = pair.IndexOf('=');
+                if (eq <= 0 || !double.TryParse(pair[(eq + 1)..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v))
+                    throw new UsageException($"--hp '{pair}' is not key=number (e.g. --hp width=16)");
+                hp[pair[..eq].Trim()] = v;
+            }
+            return hp;
+        }
 
         /// <summary>The named augmentation sets of <c>--augment</c>.</summary>
         internal static AugmentationOptions AugmentationPreset(string name) => name.ToLowerInvariant() switch
@@ -50,6 +69,7 @@ internal static class TrainCommand
             var options = new TrainerOptions
             {
                 Architecture = parse.GetValue(Arch)!,
+                HyperParameters = ParseHyperParameters(parse.GetValue(HyperParameters)),
                 Epochs = parse.GetValue(Epochs),
                 BatchSize = parse.GetValue(Batch),
                 LearningRate = parse.GetValue(Lr),

@@ -1,7 +1,7 @@
 namespace MusicGenre.Data.Datasets;
 
 /// <summary>Which files the dataset loaders treat as audio (the formats MusicGenre.Audio decodes).</summary>
-public static class AudioFiles
+internal static class AudioFiles
 {
     /// <summary>Recognised audio extensions, lower case with the dot.</summary>
     public static IReadOnlySet<string> Extensions { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".wav", ".au", ".snd", ".mp3" };

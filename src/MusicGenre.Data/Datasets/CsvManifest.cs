@@ -8,7 +8,7 @@ namespace MusicGenre.Data.Datasets;
 /// quote, and quoted fields may hold commas and line breaks. Relative paths are resolved against the manifest's folder;
 /// a missing song_id defaults to the file name without extension.
 /// </summary>
-public static class CsvManifest
+internal static class CsvManifest
 {
     /// <summary>Reads the manifest. Rows whose genre is not in <paramref name="genres"/> are listed in <see cref="Dataset.Skipped"/>.</summary>
     /// <exception cref="FileNotFoundException">The manifest does not exist.</exception>

@@ -4,7 +4,7 @@ namespace MusicGenre.Data.Datasets;
 /// <param name="Genres">The genre list the <see cref="DatasetEntry.GenreIndex"/> values refer to.</param>
 /// <param name="Entries">Songs in a deterministic order (sorted by path for folders, file order for manifests).</param>
 /// <param name="Skipped">Items left out, e.g. labels outside the genre list or audio without a label.</param>
-public sealed record Dataset(GenreList Genres, IReadOnlyList<DatasetEntry> Entries, IReadOnlyList<SkippedItem> Skipped)
+internal sealed record Dataset(GenreList Genres, IReadOnlyList<DatasetEntry> Entries, IReadOnlyList<SkippedItem> Skipped)
 {
     /// <summary>Number of entries per genre index.</summary>
     public int[] CountsPerGenre()

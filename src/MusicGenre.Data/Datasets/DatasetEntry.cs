@@ -5,4 +5,4 @@ namespace MusicGenre.Data.Datasets;
 /// <param name="GenreIndex">Class index in the dataset's <see cref="GenreList"/>.</param>
 /// <param name="SongId">Stable id of the song (MSD track id, GTZAN clip name, or the manifest's song_id); unique in a dataset.</param>
 /// <param name="Artist">Artist name when known (used to split train/validation by artist), else <c>null</c>.</param>
-public sealed record DatasetEntry(string Path, int GenreIndex, string SongId, string? Artist);
+internal sealed record DatasetEntry(string Path, int GenreIndex, string SongId, string? Artist);

@@ -1,7 +1,7 @@
 namespace MusicGenre.Data.Datasets;
 
 /// <summary>Picks the right loader for a preprocess input: a CSV manifest, a folder of MSD-named audio plus a .cls file, or a GTZAN folder.</summary>
-public static class DatasetLoader
+internal static class DatasetLoader
 {
     /// <summary>
     /// Loads <paramref name="input"/>: a <c>.csv</c> file → <see cref="CsvManifest"/>; a folder with <paramref name="clsPath"/>

@@ -4,7 +4,7 @@ namespace MusicGenre.Data.Datasets;
 /// Loads a GTZAN-style folder: <c>&lt;root&gt;/&lt;genre&gt;/&lt;file&gt;</c>, the folder name being the label. Song ids are the
 /// path relative to the root without extension (<c>blues/blues.00000</c>), unique by construction.
 /// </summary>
-public static class GtzanFolder
+internal static class GtzanFolder
 {
     /// <summary>
     /// Reads the genre folders of <paramref name="root"/>. Folders whose name is not in <paramref name="genres"/>, non-audio

@@ -4,7 +4,7 @@ namespace MusicGenre.Data.Datasets;
 /// Loads a folder of MSD-named audio (<c>TRWJAZW128F42760DD_test.mp3</c>, <c>TRAAAAK128F9318786.mp3</c>, at any depth)
 /// labelled by a tagtraum .cls file. Song ids are the MSD track ids.
 /// </summary>
-public static class MsdAudioFolder
+internal static class MsdAudioFolder
 {
     /// <summary>Walks <paramref name="audioRoot"/>, takes each audio file's track id from its name and joins it with <paramref name="clsPath"/>.</summary>
     /// <exception cref="DirectoryNotFoundException">The audio folder does not exist.</exception>

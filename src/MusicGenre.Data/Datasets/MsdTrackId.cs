@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace MusicGenre.Data.Datasets;
 
 /// <summary>Million Song Dataset track ids: "TR" followed by 16 upper-case letters or digits (e.g. TRWJAZW128F42760DD).</summary>
-public static partial class MsdTrackId
+internal static partial class MsdTrackId
 {
     /// <summary>True when <paramref name="text"/> is exactly one track id.</summary>
     public static bool IsValid(string text) => ExactRegex().IsMatch(text);

@@ -4,7 +4,7 @@ namespace MusicGenre.Data.Datasets;
 /// Genre labels from a tagtraum .cls file (<c>track_id TAB majority [TAB minority]</c>, one track per line; blank lines
 /// and lines starting with '#' are ignored), and the joins that turn labelled MSD tracks into dataset entries.
 /// </summary>
-public sealed class TagtraumLabels
+internal sealed class TagtraumLabels
 {
     private readonly Dictionary<string, TagtraumLabel> _labels;
 

@@ -12,7 +12,7 @@ namespace MusicGenre.Data.FeatureStore;
 /// <param name="PresetName">Name of the feature preset (e.g. <c>librosa_default</c>).</param>
 /// <param name="PresetParameters">The preset's parameters (string, integer, floating-point or boolean values), stored as
 /// root attributes named <c>preset_&lt;key&gt;</c>; booleans are stored as 0/1 integers.</param>
-public sealed record FeatureStoreHeader(
+internal sealed record FeatureStoreHeader(
     IReadOnlyList<string> GenreNames,
     int Mels,
     int Frames,

@@ -4,7 +4,7 @@ namespace MusicGenre.Data.FeatureStore;
 /// Joins feature stores made by <c>preprocess --shard k/N</c> on different machines into one store for training. Songs
 /// keep the order of the inputs, then their order within each input; only one song's features are in memory at a time.
 /// </summary>
-public static class FeatureStoreMerger
+internal static class FeatureStoreMerger
 {
     /// <summary>Merges <paramref name="inputs"/> into <paramref name="output"/> (written atomically).</summary>
     /// <example><code>FeatureStoreMerger.Merge(["f.0.h5", "f.1.h5", "f.2.h5"], "features.h5");</code></example>

@@ -9,7 +9,7 @@ namespace MusicGenre.Data.FeatureStore;
 /// (random access, for training batches) or by song (all its segments, for song-level evaluation). Reads are serialised
 /// by a lock, so one reader may be shared by threads. Dispose to close the file.
 /// </summary>
-public sealed class FeatureStoreReader : IDisposable
+internal sealed class FeatureStoreReader : IDisposable
 {
     private readonly NativeFile _file;
     private readonly IH5Dataset _features;

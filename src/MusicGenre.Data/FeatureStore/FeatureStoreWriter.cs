@@ -9,7 +9,7 @@ namespace MusicGenre.Data.FeatureStore;
 /// Writes a feature store (layout in <see cref="FeatureStoreLayout"/>) song by song, so only one song's features are in
 /// memory at a time. The file appears atomically: it is written to a temp file beside the target and renamed.
 /// </summary>
-public static class FeatureStoreWriter
+internal static class FeatureStoreWriter
 {
     /// <summary>
     /// Writes <paramref name="songs"/> (in store order; each song's <see cref="StoreSong.FirstSegment"/> must follow the previous

@@ -7,4 +7,4 @@ namespace MusicGenre.Data.FeatureStore;
 /// <param name="Label">Genre index (into <see cref="FeatureStoreHeader.GenreNames"/>).</param>
 /// <param name="FirstSegment">Index of its first segment in <c>/features</c>.</param>
 /// <param name="SegmentCount">Number of consecutive segments it owns.</param>
-public sealed record StoreSong(string SongId, string Path, string Artist, int Label, int FirstSegment, int SegmentCount);
+internal sealed record StoreSong(string SongId, string Path, string Artist, int Label, int FirstSegment, int SegmentCount);

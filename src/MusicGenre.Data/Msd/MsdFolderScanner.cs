@@ -4,7 +4,7 @@ namespace MusicGenre.Data.Msd;
 /// Walks a folder of MSD track files (<c>*.h5</c> at any depth, e.g. the MSD's <c>A/B/C/TRABC….h5</c> layout), reading
 /// each one; unreadable files are recorded with their reason and the walk continues.
 /// </summary>
-public static class MsdFolderScanner
+internal static class MsdFolderScanner
 {
     /// <summary>
     /// Lazily yields one entry per .h5 file under <paramref name="root"/> (or the file itself when it is a file), in a

@@ -1,7 +1,7 @@
 namespace MusicGenre.Data.Msd;
 
 /// <summary>An MSD track file that is missing, not HDF5, truncated, or lacks the expected tables.</summary>
-public sealed class MsdFormatException : IOException
+internal sealed class MsdFormatException : IOException
 {
     /// <summary>Creates the exception for <paramref name="filePath"/> with a reason.</summary>
     public MsdFormatException(string filePath, string reason, Exception? inner = null)

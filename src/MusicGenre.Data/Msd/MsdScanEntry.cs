@@ -4,7 +4,7 @@ namespace MusicGenre.Data.Msd;
 /// <param name="Path">The file.</param>
 /// <param name="Track">The track, or null when the file could not be read.</param>
 /// <param name="Error">Why the file could not be read (names the problem, not the path), or null on success.</param>
-public sealed record MsdScanEntry(string Path, MsdTrack? Track, string? Error)
+internal sealed record MsdScanEntry(string Path, MsdTrack? Track, string? Error)
 {
     /// <summary>True when <see cref="Track"/> was read.</summary>
     public bool Succeeded => Track is not null;

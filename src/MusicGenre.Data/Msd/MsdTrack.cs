@@ -14,7 +14,7 @@ namespace MusicGenre.Data.Msd;
 /// <param name="Tempo">Estimated tempo in BPM.</param>
 /// <param name="Year">Release year from MusicBrainz; 0 when unknown.</param>
 /// <param name="SourcePath">The .h5 file the track was read from.</param>
-public sealed record MsdTrack(
+internal sealed record MsdTrack(
     string TrackId,
     int Track7DigitalId,
     string ArtistName,

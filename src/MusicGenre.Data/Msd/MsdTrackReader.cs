@@ -4,7 +4,7 @@ using PureHDF.VOL.Native;
 namespace MusicGenre.Data.Msd;
 
 /// <summary>Reads the track summary of one Million Song Dataset per-track HDF5 file with PureHDF.</summary>
-public static class MsdTrackReader
+internal static class MsdTrackReader
 {
     private const string MetadataSongs = "/metadata/songs";
     private const string AnalysisSongs = "/analysis/songs";

@@ -5,7 +5,7 @@ namespace MusicGenre.Pipeline.Download;
 /// Credentials come from <see cref="ConsumerKey"/>/<see cref="ConsumerSecret"/> or, when those are null, from the
 /// environment variables <see cref="KeyVariable"/>/<see cref="SecretVariable"/>; they are never logged or written.
 /// </summary>
-public sealed class PreviewDownloadOptions
+internal sealed class PreviewDownloadOptions
 {
     /// <summary>7digital's preview clip endpoint, the default <see cref="UrlTemplate"/>.</summary>
     public const string SevenDigitalTemplate = "http://previews.7digital.com/clip/{7digitalid}";

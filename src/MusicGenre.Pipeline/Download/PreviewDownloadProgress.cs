@@ -7,4 +7,4 @@ namespace MusicGenre.Pipeline.Download;
 /// <param name="Skipped">Already present.</param>
 /// <param name="Failed">Failed, unreadable or without preview.</param>
 /// <param name="Last">The record of the track that just finished.</param>
-public readonly record struct PreviewDownloadProgress(int Completed, int Total, int Downloaded, int Skipped, int Failed, PreviewDownloadRecord Last);
+internal readonly record struct PreviewDownloadProgress(int Completed, int Total, int Downloaded, int Skipped, int Failed, PreviewDownloadRecord Last);

@@ -11,7 +11,7 @@ namespace MusicGenre.Pipeline.Download;
 /// <param name="File">The saved preview (or the unreadable .h5), empty when none.</param>
 /// <param name="Bytes">Size of the saved preview in bytes, 0 when none.</param>
 /// <param name="Attempts">HTTP requests made for this track in this run.</param>
-public sealed record PreviewDownloadRecord(
+internal sealed record PreviewDownloadRecord(
     string TrackId,
     int Track7DigitalId,
     string SongId,

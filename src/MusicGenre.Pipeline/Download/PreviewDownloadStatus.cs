@@ -1,7 +1,7 @@
 namespace MusicGenre.Pipeline.Download;
 
 /// <summary>Outcome of one track in a preview download run (the manifest's <c>status</c> column, in snake_case).</summary>
-public enum PreviewDownloadStatus
+internal enum PreviewDownloadStatus
 {
     /// <summary>The preview was fetched and saved in this run.</summary>
     Downloaded,

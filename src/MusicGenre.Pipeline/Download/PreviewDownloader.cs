@@ -12,7 +12,7 @@ namespace MusicGenre.Pipeline.Download;
 /// using var downloader = new PreviewDownloader();
 /// var summary = await downloader.RunAsync(MsdFolderScanner.Scan(msdDir), new PreviewDownloadOptions { OutputDirectory = outDir }, progress, ct);
 /// </code></example>
-public sealed class PreviewDownloader : IDisposable
+internal sealed class PreviewDownloader : IDisposable
 {
     private const int CopyBufferSize = 81920;
     private readonly HttpClient _client;

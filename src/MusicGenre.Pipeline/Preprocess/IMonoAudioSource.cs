@@ -1,7 +1,7 @@
 namespace MusicGenre.Pipeline.Preprocess;
 
 /// <summary>A decoded audio stream: mono float32 at a fixed rate, read in blocks (so a song need not be in memory at once).</summary>
-public interface IMonoAudioSource : IDisposable
+internal interface IMonoAudioSource : IDisposable
 {
     /// <summary>Sample rate of the samples <see cref="Read"/> returns (Hz).</summary>
     int SampleRate { get; }

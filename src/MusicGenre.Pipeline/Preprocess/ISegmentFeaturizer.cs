@@ -4,7 +4,7 @@ namespace MusicGenre.Pipeline.Preprocess;
 /// Turns one fixed-length segment of mono audio into its feature block <c>[Mels, Frames]</c> (row-major). Implementations
 /// hold plans and scratch buffers and are not thread-safe: the preprocessor creates one per worker.
 /// </summary>
-public interface ISegmentFeaturizer
+internal interface ISegmentFeaturizer
 {
     /// <summary>Feature rows (mel bands).</summary>
     int Mels { get; }

@@ -3,7 +3,7 @@ using MusicGenre.Features;
 namespace MusicGenre.Pipeline.Preprocess;
 
 /// <summary>The production <see cref="ISegmentFeaturizer"/>: librosa-exact log-mel (<see cref="FeatureExtractor"/>) of each segment.</summary>
-public sealed class LogMelFeaturizer : ISegmentFeaturizer
+internal sealed class LogMelFeaturizer : ISegmentFeaturizer
 {
     private readonly FeatureExtractor _extractor;
     private readonly int _segmentSamples;

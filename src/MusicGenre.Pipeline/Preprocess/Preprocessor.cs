@@ -34,7 +34,7 @@ public static class Preprocessor
     /// <exception cref="PreprocessException">Invalid options, or a spool folder made with other settings.</exception>
     /// <exception cref="DatasetFormatException">A malformed manifest or label file.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-    public static async Task<PreprocessSummary> RunAsync(
+    internal static async Task<PreprocessSummary> RunAsync(
         PreprocessOptions options,
         Func<PreprocessOptions, int, ISegmentFeaturizer> featurizerFactory,
         Func<string, int, IMonoAudioSource>? openAudio = null,

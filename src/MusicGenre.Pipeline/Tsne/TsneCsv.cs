@@ -4,7 +4,7 @@ using System.Text;
 namespace MusicGenre.Pipeline.Tsne;
 
 /// <summary>Writes a t-SNE embedding as CSV: <c>index,id,label,genre,x,y</c> (one row per point, invariant culture).</summary>
-public static class TsneCsv
+internal static class TsneCsv
 {
     /// <summary>The header row.</summary>
     public const string Header = "index,id,label,genre,x,y";

@@ -5,7 +5,7 @@ namespace MusicGenre.Pipeline.Tsne;
 /// van der Maaten 2014), written from the papers: perplexity-calibrated Gaussian affinities, Student-t similarities,
 /// gradient descent with early exaggeration, momentum and per-coordinate gains. Seeded and deterministic.
 /// </summary>
-public static class TsneEmbedder
+internal static class TsneEmbedder
 {
     private const double MinGain = 0.01;
     private const double InitialScale = 1e-4;

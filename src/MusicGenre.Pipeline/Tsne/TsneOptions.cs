@@ -6,7 +6,7 @@ namespace MusicGenre.Pipeline.Tsne;
 /// defaults to max(n / exaggeration / 4, 50) (Belkina et al. 2019, scikit-learn's "auto"): bhtsne's fixed 200 flings
 /// points out of small data sets (measured here: KL 0.95 with 200 against 0.36 with the automatic 50 for 100 points).
 /// </summary>
-public sealed class TsneOptions
+internal sealed class TsneOptions
 {
     /// <summary>Target perplexity of each point's conditional neighbour distribution (effective number of neighbours).</summary>
     public double Perplexity { get; init; } = 30;

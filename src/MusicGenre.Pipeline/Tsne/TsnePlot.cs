@@ -3,7 +3,7 @@ using ScottPlot;
 namespace MusicGenre.Pipeline.Tsne;
 
 /// <summary>Renders a t-SNE embedding as a PNG scatter plot coloured by label, with a legend (ScottPlot, headless).</summary>
-public static class TsnePlot
+internal static class TsnePlot
 {
     /// <summary>
     /// Writes the scatter plot of <paramref name="embedding"/> to <paramref name="path"/> (atomically: temp file, then

@@ -4,4 +4,4 @@ namespace MusicGenre.Pipeline.Tsne;
 /// <param name="Iteration">Iterations done.</param>
 /// <param name="Iterations">Iterations in the run.</param>
 /// <param name="KlDivergence">KL(P‖Q) of the current layout (with the Barnes-Hut estimate of Q's normaliser).</param>
-public readonly record struct TsneProgress(int Iteration, int Iterations, double KlDivergence);
+internal readonly record struct TsneProgress(int Iteration, int Iterations, double KlDivergence);

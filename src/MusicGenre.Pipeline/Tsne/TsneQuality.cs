@@ -1,7 +1,7 @@
 namespace MusicGenre.Pipeline.Tsne;
 
 /// <summary>How well an embedding keeps neighbourhoods.</summary>
-public static class TsneQuality
+internal static class TsneQuality
 {
     /// <summary>
     /// Trustworthiness T(k) (Venna &amp; Kaski 2001): 1 − 2/(n·k·(2n − 3k − 1)) · Σ_i Σ_{j ∈ U_k(i)} (r(i, j) − k), where

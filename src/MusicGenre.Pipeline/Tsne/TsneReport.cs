@@ -1,7 +1,7 @@
 namespace MusicGenre.Pipeline.Tsne;
 
 /// <summary>One call for <c>musicgenre tsne</c>: embed, then write the PNG scatter and the coordinates CSV.</summary>
-public static class TsneReport
+internal static class TsneReport
 {
     /// <summary>
     /// Runs Barnes-Hut t-SNE on <paramref name="data"/> and writes <paramref name="pngPath"/> plus the CSV

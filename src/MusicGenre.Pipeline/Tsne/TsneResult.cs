@@ -4,7 +4,7 @@ namespace MusicGenre.Pipeline.Tsne;
 /// <param name="Coordinates">Row-major <c>[points, 2]</c>: x of point i at 2i, y at 2i + 1.</param>
 /// <param name="KlDivergence">Final KL(P‖Q).</param>
 /// <param name="Iterations">Iterations run.</param>
-public sealed record TsneResult(double[] Coordinates, double KlDivergence, int Iterations)
+internal sealed record TsneResult(double[] Coordinates, double KlDivergence, int Iterations)
 {
     /// <summary>Number of embedded points.</summary>
     public int Count => Coordinates.Length / 2;
