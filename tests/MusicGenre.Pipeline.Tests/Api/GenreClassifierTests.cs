@@ -89,6 +89,21 @@ public class GenreClassifierTests
     }
 
     [Fact]
+    public void TheBundledModelLoadsAndClassifiesEveryExample()
+    {
+        using var classifier = GenreClassifier.LoadDefault();
+        Assert.Equal(["blues", "classical", "country", "disco", "hiphop", "jazz", "metal", "pop", "reggae", "rock"], classifier.Genres);
+        Assert.Equal("librosa_default", classifier.FeaturePreset);
+        foreach (var result in classifier.PredictMany(Examples))
+        {
+            Assert.Null(result.Error);
+            Assert.Equal(1.0, result.Prediction!.Scores.Sum(s => s.Probability), 4);
+        }
+        // The composed piano piece is the one example that is unambiguous for a GTZAN-trained model.
+        Assert.Equal("classical", classifier.Predict(Example("classical-arpeggios.wav")).Top.Genre);
+    }
+
+    [Fact]
     public void CancellationStopsABatch()
     {
         using var classifier = GenreClassifier.Load(TinyModel.File);
