@@ -1,0 +1,71 @@
+using System.Diagnostics;
+
+namespace MusicGenre.Cli.Tests;
+
+/// <summary>
+/// What a consumer does on a fresh machine: pack the library and the tool into a folder, reference the package from
+/// that folder in a throwaway console project, classify a song through the public API, then install and run the tool.
+/// </summary>
+public class PackagingTests
+{
+    [Fact]
+    public void PackedLibraryAndToolWorkForAConsumer()
+    {
+        string root = SharedData.RepoRoot, work = SharedData.NewTempDir("musicgenre-consumer");
+        string feed = Path.Combine(work, "feed"), app = Path.Combine(work, "app"), tools = Path.Combine(work, "tools");
+        string example = Path.Combine(root, "examples", "audio", "classical-arpeggios.wav");
+
+        // 1. Pack; forget any cached copy of this version so the freshly packed one is what gets restored.
+        Dotnet(root, "pack", Path.Combine(root, "src", "MusicGenre.Pipeline"), "-c", "Release", "-o", feed);
+        Dotnet(root, "pack", Path.Combine(root, "src", "MusicGenre.Cli"), "-c", "Release", "-o", feed);
+        Assert.True(File.Exists(Path.Combine(feed, "MusicGenre.0.1.0.nupkg")));
+        string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p ? p
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        foreach (var id in new[] { "musicgenre", "musicgenre.tool" })
+            if (Directory.Exists(Path.Combine(cache, id, "0.1.0"))) Directory.Delete(Path.Combine(cache, id, "0.1.0"), recursive: true);
+
+        // 2. A console app that references the package from the folder only.
+        Directory.CreateDirectory(app);
+        File.WriteAllText(Path.Combine(app, "nuget.config"),
+            $"<configuration><packageSources><add key=\"musicgenre-local\" value=\"{feed}\" /></packageSources></configuration>");
+        File.WriteAllText(Path.Combine(app, "app.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup>
+              <ItemGroup><PackageReference Include="MusicGenre" Version="0.1.0" /></ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(app, "Program.cs"), """
+            using MusicGenre.Api;
+            using var classifier = GenreClassifier.LoadDefault();
+            var song = classifier.Predict(args[0]);
+            Console.WriteLine($"top={song.Top.Genre} sum={song.Scores.Sum(s => s.Probability):F3}");
+            """);
+        string output = Dotnet(app, "run", "-c", "Release", "--", example);
+        Assert.Contains("top=classical sum=1.000", output);
+
+        // 3. The .NET tool, installed from the folder.
+        Dotnet(work, "tool", "install", "MusicGenre.Tool", "--version", "0.1.0", "--tool-path", tools, "--add-source", feed);
+        string tool = Path.Combine(tools, OperatingSystem.IsWindows() ? "musicgenre.exe" : "musicgenre");
+        string predicted = Run(tool, work, "predict", example, "--top", "1");
+        Assert.Contains("classical", predicted);
+    }
+
+    private static string Dotnet(string workingDirectory, params string[] args) => Run("dotnet", workingDirectory, args);
+
+    private static string Run(string file, string workingDirectory, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file, args) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        // A consumer's build must not inherit this repository's build settings.
+        psi.Environment.Remove("MSBuildExtensionsPath");
+        psi.Environment.Remove("MSBUILD_EXE_PATH");
+        psi.Environment.Remove("MSBuildSDKsPath");
+        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        psi.Environment["DOTNET_NOLOGO"] = "1";
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        string stdout = p.StandardOutput.ReadToEnd();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(8))) { p.Kill(true); Assert.Fail($"{file} {string.Join(' ', args)} timed out"); }
+        Assert.True(p.ExitCode == 0, $"{file} {string.Join(' ', args)} exited {p.ExitCode}\n{stdout}\n{stderr.Result}");
+        return stdout;
+    }
+}
