@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace MusicGenre.Cli.Tests;
 
 public class FeaturesCommandTests
@@ -48,15 +46,8 @@ public class FeaturesCommandTests
             Close.Assert(expected, actual, 1e-3, 0, "seed_exact logmel");
         }
 
-        if (!File.Exists("/usr/bin/python3") && !SharedData.IsCi)
-            return; // h5py cross-check needs Debian's python3-h5py (.ci/run installs it)
-        var psi = new ProcessStartInfo("/usr/bin/python3", ["-c",
-            "import h5py,sys; f=h5py.File(sys.argv[1],'r'); print(f['logmel'].shape, f['mfcc'].dtype, f.attrs['preset'])", outPath])
-        { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = Process.Start(psi)!;
-        string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, output);
+        int rc = Python.Run("import h5py,sys; f=h5py.File(sys.argv[1],'r'); print(f['logmel'].shape, f['mfcc'].dtype, f.attrs['preset'])", out string output, outPath);
+        Assert.True(rc == 0, output);
         Assert.Contains("(599, 128, 5) float32 seed_exact", output);
     }
 

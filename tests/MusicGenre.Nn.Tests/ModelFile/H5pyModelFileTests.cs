@@ -29,7 +29,7 @@ public sealed class H5pyModelFileTests
         var model = ModelFixtures.Small(8);
         string path = Path.Combine(SharedData.NewTempDir(), "model.h5");
         ModelFileWriter.Write(path, model);
-        int rc = PythonRunner.Run(Script, out string output, path);
+        int rc = Python.Run(Script, out string output, path);
         Assert.True(rc == 0, $"python3/h5py failed (rc {rc}):\n{output}");
         var r = JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement;
 

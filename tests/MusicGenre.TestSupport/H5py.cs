@@ -1,6 +1,8 @@
 using System.Diagnostics;
 
-namespace MusicGenre.Data.Tests.FeatureStore;
+using Xunit;
+
+namespace MusicGenre.TestSupport;
 
 /// <summary>A fact that runs python3 with h5py: skipped when h5py is missing locally, never skipped under CI=true.</summary>
 public sealed class H5pyFactAttribute : FactAttribute
@@ -18,7 +20,7 @@ public sealed class H5pyFactAttribute : FactAttribute
 /// Runs a python3 snippet and captures its output. The interpreter is MUSICGENRE_PYTHON when set, else the first of
 /// <c>python3</c> (PATH) and <c>/usr/bin/python3</c> (Debian's, where python3-h5py installs) that imports h5py.
 /// </summary>
-internal static class Python
+public static class Python
 {
     private static readonly Lazy<string> Interpreter = new(() =>
         Environment.GetEnvironmentVariable("MUSICGENRE_PYTHON") is { Length: > 0 } p ? p
