@@ -37,6 +37,13 @@ public class EndToEndTests
             Assert.Equal(Genres, reader.Header.GenreNames);
         }
 
+        // 1b. t-SNE of the 90 segments: a PNG and one CSV row per segment.
+        string png = Path.Combine(dir, "tsne.png");
+        var tsne = CliRunner.Run("tsne", store, "--out", png, "--level", "segment", "--perplexity", "10");
+        Assert.True(tsne.Code == 0, tsne.Err + tsne.Out);
+        Assert.True(new FileInfo(png).Length > 1000);
+        Assert.Equal(1 + 90, File.ReadAllLines(Path.ChangeExtension(png, ".csv")).Length);
+
         // 2. Train: the training loss must fall.
         var train = CliRunner.Run("train", store, "--out", model, "--epochs", "4", "--batch", "16", "--lr", "0.003", "--seed", "7", "--threads", "2");
         Assert.True(train.Code == 0, train.Err + train.Out);
