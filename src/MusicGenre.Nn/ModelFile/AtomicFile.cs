@@ -18,6 +18,10 @@ internal static class AtomicFile
             write(temp);
             File.Move(temp, full, overwrite: true);
         }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new IOException($"cannot write '{full}': {e.Message}", e);
+        }
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);

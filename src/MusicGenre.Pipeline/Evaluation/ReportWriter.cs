@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MusicGenre.Nn.ModelFile;
 using ScottPlot;
 
 namespace MusicGenre.Pipeline.Evaluation;

@@ -1,3 +1,4 @@
+using MusicGenre.Nn.ModelFile;
 using PureHDF;
 
 namespace MusicGenre.Pipeline.Features;
