@@ -140,4 +140,39 @@ public sealed record FeatureOptions
             throw new FeatureOptionsException(Name, problems);
         return this;
     }
+
+    /// <summary>
+    /// Every parameter under librosa's argument names, for HDF5 attributes (feature files and feature stores): booleans
+    /// as 0/1, absent values as "none" (the golden files' conventions).
+    /// </summary>
+    internal Dictionary<string, object> LibrosaParameters()
+    {
+        static object Opt<T>(T? v) where T : struct => v is { } x ? x : "none";
+        return new Dictionary<string, object>
+        {
+            ["preset"] = Name,
+            ["sr"] = SampleRate,
+            ["n_fft"] = NFft,
+            ["hop_length"] = HopLength,
+            ["win_length"] = EffectiveWinLength,
+            ["window"] = Window.ToString().ToLowerInvariant(),
+            ["center"] = Center ? 1 : 0,
+            ["pad_mode"] = PadMode.ToString().ToLowerInvariant(),
+            ["power"] = Power,
+            ["n_mels"] = NMels,
+            ["fmin"] = FMin,
+            ["fmax"] = EffectiveFMax,
+            ["htk"] = MelScale == MelScale.Htk ? 1 : 0,
+            ["norm"] = MelNorm == MelNorm.Slaney ? "slaney" : "none",
+            ["ref"] = DbReference == DbReference.Max ? "max" : RefValue.ToString("R", CultureInfo.InvariantCulture),
+            ["amin"] = Amin,
+            ["top_db"] = Opt(TopDb),
+            ["n_mfcc"] = NMfcc,
+            ["dct_type"] = 2,
+            ["dct_norm"] = "ortho",
+            ["segment_length"] = Opt(SegmentLength),
+            ["segment_hop"] = Opt(SegmentHop),
+            ["segment_count"] = Opt(SegmentCount),
+        };
+    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MusicGenre.Audio;
 using MusicGenre.Features;
 
@@ -41,36 +40,7 @@ internal static class ClipFeatures
     }
 
     /// <summary>Every parameter of <paramref name="o"/> as an HDF5 attribute value (librosa's parameter names).</summary>
-    public static Dictionary<string, object> Attributes(FeatureOptions o)
-    {
-        static object Opt<T>(T? v) where T : struct => v is { } x ? x : "none";
-        return new Dictionary<string, object>
-        {
-            ["preset"] = o.Name,
-            ["sr"] = o.SampleRate,
-            ["n_fft"] = o.NFft,
-            ["hop_length"] = o.HopLength,
-            ["win_length"] = o.EffectiveWinLength,
-            ["window"] = o.Window.ToString().ToLowerInvariant(),
-            ["center"] = o.Center ? 1 : 0,
-            ["pad_mode"] = o.PadMode.ToString().ToLowerInvariant(),
-            ["power"] = o.Power,
-            ["n_mels"] = o.NMels,
-            ["fmin"] = o.FMin,
-            ["fmax"] = o.EffectiveFMax,
-            ["htk"] = o.MelScale == MelScale.Htk ? 1 : 0,
-            ["norm"] = o.MelNorm == MelNorm.Slaney ? "slaney" : "none",
-            ["ref"] = o.DbReference == DbReference.Max ? "max" : o.RefValue.ToString("R", CultureInfo.InvariantCulture),
-            ["amin"] = o.Amin,
-            ["top_db"] = Opt(o.TopDb),
-            ["n_mfcc"] = o.NMfcc,
-            ["dct_type"] = 2,
-            ["dct_norm"] = "ortho",
-            ["segment_length"] = Opt(o.SegmentLength),
-            ["segment_hop"] = Opt(o.SegmentHop),
-            ["segment_count"] = Opt(o.SegmentCount),
-        };
-    }
+    public static Dictionary<string, object> Attributes(FeatureOptions o) => o.LibrosaParameters();
 
     private static FeatureFileWriter.Dataset Dataset(string name, FeatureExtractor fx, FeatureKind kind, float[] audio) =>
         new(name, fx.Compute(kind, audio), fx.Shape(kind, audio.Length));

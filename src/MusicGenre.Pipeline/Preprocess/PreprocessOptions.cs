@@ -75,28 +75,9 @@ public sealed record PreprocessOptions
     /// <summary>The feature parameters as store attributes (librosa names; enums lower-case; null stored as "none").</summary>
     public IReadOnlyDictionary<string, object> PresetParameters()
     {
-        var f = Features;
-        static string Lower(Enum e) => e.ToString().ToLowerInvariant();
-        return new Dictionary<string, object>
-        {
-            ["sample_rate"] = f.SampleRate,
-            ["n_fft"] = f.NFft,
-            ["hop_length"] = f.HopLength,
-            ["win_length"] = f.EffectiveWinLength,
-            ["window"] = Lower(f.Window),
-            ["center"] = f.Center,
-            ["pad_mode"] = Lower(f.PadMode),
-            ["power"] = f.Power,
-            ["n_mels"] = f.NMels,
-            ["fmin"] = f.FMin,
-            ["fmax"] = f.EffectiveFMax,
-            ["mel_scale"] = Lower(f.MelScale),
-            ["mel_norm"] = Lower(f.MelNorm),
-            ["db_reference"] = Lower(f.DbReference),
-            ["ref_value"] = f.RefValue,
-            ["amin"] = f.Amin,
-            ["top_db"] = f.TopDb is { } t ? t : "none",
-            ["min_song_seconds"] = MinSongSeconds,
-        };
+        var parameters = Features.LibrosaParameters();
+        parameters.Remove("preset"); // the store keeps the preset name in its own root attribute
+        parameters["min_song_seconds"] = MinSongSeconds;
+        return parameters;
     }
 }
