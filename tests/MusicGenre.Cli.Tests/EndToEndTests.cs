@@ -103,5 +103,9 @@ public class EndToEndTests
         Assert.Equal(2, CliRunner.Run("predict", "--model", corrupt, example, "--shard", "5/2").Code);
         Assert.Equal(2, CliRunner.Run("predict", Path.Combine(dir, "missing.mp3")).Code);
         Assert.Equal(2, CliRunner.Run("predict").Code);
+        var device = CliRunner.Run("predict", example, "--device", "tpu");
+        Assert.Equal(2, device.Code);
+        Assert.Contains("--device 'tpu'", device.Err);
+        Assert.Equal(2, CliRunner.Run("predict", example, "--jobs", "0").Code);
     }
 }

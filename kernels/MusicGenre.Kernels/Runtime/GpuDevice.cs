@@ -8,7 +8,7 @@ namespace MusicGenre.Kernels.Runtime;
 /// An open ILGPU context plus one accelerator: the single place where MusicGenre probes and opens devices.
 /// Dispose it to release the accelerator and the context. Not thread-safe: use one stream at a time.
 /// </summary>
-public sealed class GpuDevice : IDisposable
+internal sealed class GpuDevice : IDisposable
 {
     private GpuDevice(Context context, Accelerator accelerator, GpuDeviceKind kind)
     {

@@ -1,7 +1,7 @@
 namespace MusicGenre.Kernels.Runtime;
 
 /// <summary>Which ILGPU accelerator to open.</summary>
-public enum GpuDeviceKind
+internal enum GpuDeviceKind
 {
     /// <summary>The best real GPU present: CUDA, then OpenCL; none found means "use the CPU backend instead".</summary>
     Auto,

@@ -1,7 +1,7 @@
 namespace MusicGenre.Kernels.Runtime;
 
 /// <summary>Thrown when a requested ILGPU device kind is not present on this machine.</summary>
-public sealed class GpuDeviceUnavailableException : InvalidOperationException
+internal sealed class GpuDeviceUnavailableException : InvalidOperationException
 {
     /// <summary>Creates the exception for <paramref name="kind"/> with a message naming what was found.</summary>
     public GpuDeviceUnavailableException(GpuDeviceKind kind, string message) : base(message) => Kind = kind;

@@ -17,9 +17,10 @@ internal static class PredictCommand
         var json = new Option<bool>("--json") { Description = "One JSON object per line (path, genres with probabilities, segments)." };
         var shard = new Option<string?>("--shard") { Description = "Only inputs of shard k of N (k/N, k 0-based), for batch schedulers." };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files classified in parallel (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or opencl.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("predict", "Tell the genre of songs: top genres with probabilities, or JSON lines for scripts.")
         {
-            inputs, model, top, json, shard, jobs,
+            inputs, model, top, json, shard, jobs, device,
         };
         command.SetAction(parse =>
         {
@@ -30,12 +31,15 @@ internal static class PredictCommand
             var files = Expand(parse.GetValue(inputs)!).Where(f => spec.Contains(f)).ToArray();
             if (files.Length == 0) throw new UsageException("no audio files to classify in this shard (looked for .wav .mp3 .au .snd)");
             string? modelPath = parse.GetValue(model) is { } m ? ArgParsing.ExistingPath(m, "--model") : null;
-            using var classifier = modelPath is null ? GenreClassifier.LoadDefault() : GenreClassifier.Load(modelPath);
+            int parallel = parse.GetValue(jobs);
+            if (parallel < 1) throw new UsageException($"--jobs {parallel} must be at least 1");
+            var options = new ClassifierOptions { Device = ArgParsing.Device(parse.GetValue(device)!), MaxDegreeOfParallelism = parallel };
+            using var classifier = modelPath is null ? GenreClassifier.LoadDefault(options) : GenreClassifier.Load(modelPath, options);
             var results = files.Length == 1
                 ? [Single(classifier, files[0])]
                 : ProgressReporter.Run(ctx, "predict", p => classifier.PredictMany(files,
                     new Progress<BatchProgress>(b => p.Report(new(b.Done, b.Total, Path.GetFileName(b.LastPath)))),
-                    parse.GetValue(jobs), ctx.Cancellation));
+                    ctx.Cancellation));
             bool asJson = parse.GetValue(json);
             int failed = 0;
             foreach (var r in results)

@@ -60,12 +60,7 @@ internal static class TrainCommand
 
         public TrainerOptions Build(ParseResult parse, string? checkpoint)
         {
-            string device = parse.GetValue(Device)!;
-            var kind = device.ToLowerInvariant() switch
-            {
-                "auto" => DeviceKind.Auto, "cpu" => DeviceKind.Cpu, "cuda" => DeviceKind.Cuda, "opencl" => DeviceKind.OpenCl,
-                _ => throw new UsageException($"--device '{device}' is not one of auto, cpu, cuda, opencl"),
-            };
+            var kind = ArgParsing.Device(parse.GetValue(Device)!);
             var options = new TrainerOptions
             {
                 Architecture = parse.GetValue(Arch)!,

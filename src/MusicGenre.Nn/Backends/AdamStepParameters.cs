@@ -8,7 +8,7 @@ namespace MusicGenre.Nn.Backends;
 /// <param name="WeightDecay">Weight decay (0 = none).</param>
 /// <param name="Decoupled">True for AdamW (p *= 1 − lr·wd before the update), false for Adam's L2 (g += wd·p).</param>
 /// <param name="Step">The 1-based step number t used in the bias corrections.</param>
-public readonly record struct AdamStepParameters(float LearningRate, float Beta1, float Beta2, float Epsilon,
+internal readonly record struct AdamStepParameters(float LearningRate, float Beta1, float Beta2, float Epsilon,
     float WeightDecay, bool Decoupled, long Step)
 {
     /// <summary>lr / (1 − β1ᵗ), computed in double then rounded once (PyTorch computes it as a Python float).</summary>

@@ -6,7 +6,7 @@ namespace MusicGenre.Nn.Backends;
 /// Creates backends from a device choice. The ILGPU part is supplied by <c>Backends/Gpu/BackendFactory.Gpu.cs</c>, which
 /// implements the partial method <see cref="TryCreateGpu"/>; without it, GPU requests report that no GPU backend is built.
 /// </summary>
-public static partial class BackendFactory
+internal static partial class BackendFactory
 {
     /// <summary>
     /// A backend for <paramref name="device"/>: <c>cpu</c> always works; <c>cuda</c>/<c>opencl</c> throw

@@ -1,7 +1,7 @@
 namespace MusicGenre.Nn.Backends;
 
 /// <summary>Options for <see cref="BackendFactory.Create"/>.</summary>
-public sealed record BackendOptions
+internal sealed record BackendOptions
 {
     /// <summary>CPU worker threads (default: all logical processors). Results are bitwise identical for a fixed count.</summary>
     public int ThreadCount { get; init; } = Environment.ProcessorCount;

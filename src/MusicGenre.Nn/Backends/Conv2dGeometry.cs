@@ -4,7 +4,7 @@ namespace MusicGenre.Nn.Backends;
 /// Sizes of one 2-D convolution (cross-correlation, no kernel flip, as PyTorch): input <c>[N, InC, InH, InW]</c>, weight
 /// <c>[OutC, InC, KH, KW]</c>, output <c>[N, OutC, OutH, OutW]</c>, explicit zero padding, stride.
 /// </summary>
-public readonly record struct Conv2dGeometry(
+internal readonly record struct Conv2dGeometry(
     int Batch, int InChannels, int InH, int InW,
     int OutChannels, int KernelH, int KernelW,
     int StrideH, int StrideW,

@@ -5,7 +5,7 @@ namespace MusicGenre.Nn.Backends;
 /// below the keep probability (φ = 0x9E3779B97F4A7C15). A pure function of (seed, index), so CPU and GPU draw the same
 /// mask and a resumed run draws what an uninterrupted one would.
 /// </summary>
-public static class DropoutMask
+internal static class DropoutMask
 {
     /// <summary>The SplitMix64 increment φ.</summary>
     public const ulong Golden = 0x9E3779B97F4A7C15UL;

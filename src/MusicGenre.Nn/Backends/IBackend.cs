@@ -10,7 +10,7 @@ namespace MusicGenre.Nn.Backends;
 /// destination; destinations are fully overwritten (gradients are <b>written, not accumulated</b>); a destination never
 /// aliases a source unless the method says so. Shapes are given as comments, e.g. <c>// [N, C, H, W]</c>.</para>
 /// </summary>
-public interface IBackend : IDisposable
+internal interface IBackend : IDisposable
 {
     /// <summary>Human-readable description, e.g. <c>cpu (2 threads, Vector256)</c>.</summary>
     string Name { get; }

@@ -5,7 +5,7 @@ namespace MusicGenre.Nn.Backends;
 /// (resolved per input size: output = ceil(in / stride), total pad = max((out − 1)·stride + k − in, 0), the smaller half
 /// at the top/left, e.g. a 4×4 kernel at stride 1 pads top/left 1, bottom/right 2).
 /// </summary>
-public readonly record struct Padding2d(int Top, int Bottom, int Left, int Right, bool IsSame = false)
+internal readonly record struct Padding2d(int Top, int Bottom, int Left, int Right, bool IsSame = false)
 {
     /// <summary>No padding (PyTorch <c>padding=0</c>, TensorFlow <c>VALID</c>).</summary>
     public static Padding2d None => default;

@@ -5,7 +5,7 @@ namespace MusicGenre.Nn.Backends;
 /// In ceil mode the last window may hang over the edge; it is clipped to the input (never padded), as PyTorch
 /// <c>MaxPool2d(ceil_mode=True)</c> and TensorFlow <c>SAME</c> pooling with kernel = stride.
 /// </summary>
-public readonly record struct Pool2dGeometry(int Batch, int Channels, int InH, int InW,
+internal readonly record struct Pool2dGeometry(int Batch, int Channels, int InH, int InW,
     int KernelH, int KernelW, int StrideH, int StrideW, int OutH, int OutW)
 {
     /// <summary>Builds and validates a geometry.</summary>

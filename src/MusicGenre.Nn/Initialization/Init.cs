@@ -6,7 +6,7 @@ namespace MusicGenre.Nn.Initialization;
 /// Weight initialisation (drawn on the host from a seeded <see cref="Rng"/>, then copied to the backend): He (Kaiming)
 /// for ReLU networks, Glorot (Xavier) otherwise. Biases are set to zero; BatchNorm γ/β keep 1/0.
 /// </summary>
-public static class Init
+internal static class Init
 {
     /// <summary>He normal: N(0, 2 / fanIn).</summary>
     public static void HeNormal(Parameter p, Rng rng) => Normal(p, Math.Sqrt(2.0 / p.FanIn), rng);

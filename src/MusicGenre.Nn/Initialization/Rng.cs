@@ -5,7 +5,7 @@ namespace MusicGenre.Nn.Initialization;
 /// (<see cref="GetState"/>/<see cref="SetState"/>), so a resumed training run draws exactly what an uninterrupted one would.
 /// Not thread-safe.
 /// </summary>
-public sealed class Rng
+internal sealed class Rng
 {
     private ulong _s0, _s1, _s2, _s3;
 

@@ -8,7 +8,7 @@ namespace MusicGenre.Nn.Layers;
 /// and <c>{name}.bias</c> (β, init 0); buffers <c>{name}.running_mean</c> (init 0) and <c>{name}.running_var</c> (init 1).
 /// Train mode normalises with the biased batch variance and updates the running stats with the unbiased one.
 /// </summary>
-public sealed class BatchNorm2d : Layer
+internal sealed class BatchNorm2d : Layer
 {
     private readonly Parameter[] _parameters;
     private readonly NamedTensor[] _buffers;

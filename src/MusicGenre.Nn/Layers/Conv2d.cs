@@ -8,7 +8,7 @@ namespace MusicGenre.Nn.Layers;
 /// optional bias <c>[out]</c> named <c>{name}.bias</c>, any kernel size and stride, explicit or TensorFlow SAME padding.
 /// </summary>
 /// <example><code>var conv1 = new Conv2d(backend, "conv1", 2, 6, 4, 4, padding: Padding2d.Same);</code></example>
-public sealed class Conv2d : Layer
+internal sealed class Conv2d : Layer
 {
     private readonly Parameter[] _parameters;
     private Tensor? _x, _y, _dx;

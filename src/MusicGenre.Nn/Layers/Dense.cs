@@ -5,7 +5,7 @@ namespace MusicGenre.Nn.Layers;
 
 /// <summary>Fully connected layer, PyTorch <c>Linear</c>: y = x·Wᵀ + b with <c>{name}.weight [out, in]</c>, <c>{name}.bias [out]</c>.</summary>
 /// <example><code>var fc = new Dense(backend, "fc", 16, 10);</code></example>
-public sealed class Dense : Layer
+internal sealed class Dense : Layer
 {
     private readonly Parameter[] _parameters;
     private Tensor? _x, _y, _dx;

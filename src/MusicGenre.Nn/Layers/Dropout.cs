@@ -8,7 +8,7 @@ namespace MusicGenre.Nn.Layers;
 /// 1/keep; in eval it is the identity. The mask of call k is <see cref="DropoutMask"/> with seed
 /// <c>Seed + k·φ</c>, so it is reproducible, backend-independent and resumable (<see cref="CallCount"/> is saved in checkpoints).
 /// </summary>
-public sealed class Dropout : Layer
+internal sealed class Dropout : Layer
 {
     private Tensor? _mask, _y, _dx;
     private bool _trained;

@@ -4,7 +4,7 @@ using MusicGenre.Nn.Tensors;
 namespace MusicGenre.Nn.Layers;
 
 /// <summary>Flattens <c>[N, C, H, W]</c> to <c>[N, C·H·W]</c> in C, H, W order (a view; no copy).</summary>
-public sealed class Flatten : Layer
+internal sealed class Flatten : Layer
 {
     private Shape? _in;
 

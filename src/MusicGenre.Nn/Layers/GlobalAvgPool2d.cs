@@ -4,7 +4,7 @@ using MusicGenre.Nn.Tensors;
 namespace MusicGenre.Nn.Layers;
 
 /// <summary>Global average pooling over (H, W): <c>[N, C, H, W] → [N, C]</c> (PyTorch <c>x.mean((2, 3))</c>).</summary>
-public sealed class GlobalAvgPool2d : Layer
+internal sealed class GlobalAvgPool2d : Layer
 {
     private Tensor? _y, _dx;
     private Shape? _in;

@@ -4,7 +4,7 @@ using MusicGenre.Nn.Tensors;
 namespace MusicGenre.Nn.Layers;
 
 /// <summary>Global max pooling over (H, W): <c>[N, C, H, W] → [N, C]</c> (PyTorch <c>x.amax((2, 3))</c>, gradient to the first max).</summary>
-public sealed class GlobalMaxPool2d : Layer
+internal sealed class GlobalMaxPool2d : Layer
 {
     private Tensor? _x, _y, _dx;
 

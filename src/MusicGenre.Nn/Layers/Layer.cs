@@ -9,7 +9,7 @@ namespace MusicGenre.Nn.Layers;
 /// pass needs; <see cref="Backward"/> takes dLoss/dOutput, writes every parameter gradient (overwriting) and returns
 /// dLoss/dInput (owned by the layer) unless asked not to. A layer is used by one thread at a time.
 /// </summary>
-public abstract class Layer
+internal abstract class Layer
 {
     private static readonly IReadOnlyList<Parameter> NoParameters = [];
     private static readonly IReadOnlyList<NamedTensor> NoBuffers = [];

@@ -8,7 +8,7 @@ namespace MusicGenre.Nn.Layers;
 /// window is clipped to the input, never zero-padded (TensorFlow SAME pooling with kernel = stride).
 /// </summary>
 /// <example><code>var pool = new MaxPool2d(backend, "pool1", 4, 4, ceilMode: true);</code></example>
-public sealed class MaxPool2d : Layer
+internal sealed class MaxPool2d : Layer
 {
     private Tensor? _x, _y, _dx;
     private Pool2dGeometry _g;

@@ -6,7 +6,7 @@ namespace MusicGenre.Nn.Layers;
 /// A trainable tensor and its gradient. <see cref="Name"/> matches the PyTorch state-dict key (<c>conv1.weight</c>,
 /// <c>bn1.bias</c>, <c>fc.weight</c>). <see cref="Grad"/> is overwritten by each backward pass.
 /// </summary>
-public sealed class Parameter
+internal sealed class Parameter
 {
     /// <summary>Creates a parameter with a zero value and gradient on <paramref name="backend"/>.</summary>
     public Parameter(Backends.IBackend backend, string name, Shape shape, int fanIn, int fanOut)

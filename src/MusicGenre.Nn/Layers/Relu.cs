@@ -4,7 +4,7 @@ using MusicGenre.Nn.Tensors;
 namespace MusicGenre.Nn.Layers;
 
 /// <summary>ReLU, y = max(x, 0), any shape.</summary>
-public sealed class Relu : Layer
+internal sealed class Relu : Layer
 {
     private Tensor? _y, _dx;
 

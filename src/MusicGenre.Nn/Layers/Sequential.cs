@@ -14,7 +14,7 @@ namespace MusicGenre.Nn.Layers;
 /// net.Backward(ce.Backward(), needInputGradient: false);
 /// optimizer.Step();
 /// </code></example>
-public sealed class Sequential : Layer
+internal sealed class Sequential : Layer
 {
     private readonly Layer[] _layers;
     private readonly Parameter[] _parameters;

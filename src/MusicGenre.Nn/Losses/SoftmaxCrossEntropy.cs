@@ -7,7 +7,7 @@ namespace MusicGenre.Nn.Losses;
 /// Softmax + cross-entropy with mean reduction (PyTorch <c>CrossEntropyLoss()</c> on logits <c>[N, K]</c> and class
 /// indices <c>[N]</c>). <see cref="Forward"/> returns the loss; <see cref="Backward"/> returns dLoss/dlogits.
 /// </summary>
-public sealed class SoftmaxCrossEntropy
+internal sealed class SoftmaxCrossEntropy
 {
     private readonly IBackend _backend;
     private Tensor? _probs, _dlogits;

@@ -9,7 +9,7 @@ namespace MusicGenre.Nn.ModelFile;
 /// <see cref="ModelFileWriter"/> / <see cref="ModelFileReader"/>; turned into a runnable network by the trainer's
 /// network builder.
 /// </summary>
-public sealed record GenreModel
+internal sealed record GenreModel
 {
     /// <summary>Architecture preset name (<c>default</c>, <c>lachmish2016</c>).</summary>
     public required string Architecture { get; init; }

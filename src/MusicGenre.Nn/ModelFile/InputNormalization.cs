@@ -5,7 +5,7 @@ namespace MusicGenre.Nn.ModelFile;
 /// applies exactly what training saw. <see cref="Mean"/> and <see cref="Std"/> have 1 value (<see cref="NormalizationMode.Global"/>),
 /// <c>channels × mels</c> values (<see cref="NormalizationMode.PerMel"/>, channel-major) or none (<see cref="NormalizationMode.None"/>).
 /// </summary>
-public sealed record InputNormalization(NormalizationMode Mode, float[] Mean, float[] Std)
+internal sealed record InputNormalization(NormalizationMode Mode, float[] Mean, float[] Std)
 {
     /// <summary>The identity normalisation.</summary>
     public static InputNormalization None { get; } = new(NormalizationMode.None, [], []);

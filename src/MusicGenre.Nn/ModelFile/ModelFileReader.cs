@@ -5,7 +5,7 @@ using PureHDF.VOL.Native;
 namespace MusicGenre.Nn.ModelFile;
 
 /// <summary>Loads and validates a model file written by <see cref="ModelFileWriter"/>.</summary>
-public static class ModelFileReader
+internal static class ModelFileReader
 {
     /// <summary>
     /// Reads <paramref name="path"/>, checks that it is a MusicGenre model whose tensors match its architecture (names,

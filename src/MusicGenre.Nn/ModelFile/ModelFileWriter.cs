@@ -4,7 +4,7 @@ using PureHDF;
 namespace MusicGenre.Nn.ModelFile;
 
 /// <summary>Saves a <see cref="GenreModel"/> as one self-describing HDF5 file (layout: <see cref="ModelFileFormat"/>).</summary>
-public static class ModelFileWriter
+internal static class ModelFileWriter
 {
     /// <summary>
     /// Validates <paramref name="model"/> against its architecture and writes it to <paramref name="path"/> atomically

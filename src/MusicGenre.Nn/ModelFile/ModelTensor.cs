@@ -4,7 +4,7 @@ namespace MusicGenre.Nn.ModelFile;
 /// <param name="Name">State-dict name, e.g. <c>block1.conv.weight</c>.</param>
 /// <param name="Shape">Dimensions, e.g. <c>[16, 1, 3, 3]</c>.</param>
 /// <param name="Data">Elements, exactly the product of <paramref name="Shape"/>.</param>
-public sealed record ModelTensor(string Name, int[] Shape, float[] Data)
+internal sealed record ModelTensor(string Name, int[] Shape, float[] Data)
 {
     /// <summary>Number of elements the shape calls for.</summary>
     public long ShapeLength => Shape.Aggregate(1L, (a, d) => a * d);

@@ -1,7 +1,7 @@
 namespace MusicGenre.Nn.ModelFile;
 
 /// <summary>How a model was trained, stored with it for reports and reproducibility.</summary>
-public sealed record TrainingMetadata
+internal sealed record TrainingMetadata
 {
     /// <summary>When training finished (UTC).</summary>
     public DateTimeOffset Date { get; init; } = DateTimeOffset.UtcNow;

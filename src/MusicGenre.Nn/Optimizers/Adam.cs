@@ -8,7 +8,7 @@ namespace MusicGenre.Nn.Optimizers;
 /// AdamW (<c>torch.optim.AdamW</c>: p *= 1 − lr·wd first). State: <c>{param}.exp_avg</c>, <c>{param}.exp_avg_sq</c>.
 /// </summary>
 /// <example><code>var adamw = Adam.AdamW(backend, net.Parameters, 1e-3f, weightDecay: 0.01f);</code></example>
-public sealed class Adam : Optimizer
+internal sealed class Adam : Optimizer
 {
     private readonly NamedTensor[] _state;
 

@@ -3,7 +3,7 @@ using MusicGenre.Nn.Layers;
 namespace MusicGenre.Nn.Optimizers;
 
 /// <summary>Gradient clipping by global L2 norm (PyTorch <c>clip_grad_norm_</c>).</summary>
-public static class GradientClipping
+internal static class GradientClipping
 {
     /// <summary>
     /// Scales every gradient by maxNorm / (norm + 1e-6) when the global norm exceeds <paramref name="maxNorm"/>;

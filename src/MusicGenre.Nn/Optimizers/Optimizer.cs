@@ -8,7 +8,7 @@ namespace MusicGenre.Nn.Optimizers;
 /// <see cref="State"/> (named <c>{param}.{slot}</c>, e.g. <c>fc.weight.exp_avg</c>) and <see cref="StepCount"/> are what
 /// a checkpoint must save to resume bit-exactly.
 /// </summary>
-public abstract class Optimizer
+internal abstract class Optimizer
 {
     /// <summary>Binds the optimizer to <paramref name="parameters"/> on <paramref name="backend"/>.</summary>
     protected Optimizer(IBackend backend, IReadOnlyList<Parameter> parameters, float learningRate)

@@ -5,7 +5,7 @@ namespace MusicGenre.Nn.Optimizers;
 
 /// <summary>SGD with momentum and L2 weight decay, PyTorch <c>torch.optim.SGD</c> (dampening 0, no Nesterov).</summary>
 /// <example><code>var opt = new Sgd(backend, net.Parameters, learningRate: 0.01f, momentum: 0.9f);</code></example>
-public sealed class Sgd : Optimizer
+internal sealed class Sgd : Optimizer
 {
     private readonly NamedTensor[] _velocity;
 

@@ -6,7 +6,7 @@ namespace MusicGenre.Nn.Tensors;
 /// An immutable tensor shape (row-major, C order). Activations are NCHW <c>[batch, channels, height, width]</c>,
 /// convolution weights OIHW <c>[out, in, kh, kw]</c>, dense weights <c>[out, in]</c>, as in PyTorch.
 /// </summary>
-public sealed class Shape : IEquatable<Shape>
+internal sealed class Shape : IEquatable<Shape>
 {
     private readonly int[] _dims;
 

@@ -6,7 +6,7 @@ namespace MusicGenre.Nn.Tensors;
 /// directly: they call backend operations. Create tensors with <see cref="Backends.IBackend.Allocate"/> or
 /// <see cref="Backends.IBackend.FromHost"/>; move data in and out with <see cref="CopyFrom"/> / <see cref="CopyTo"/>.
 /// </summary>
-public abstract class Tensor : IDisposable
+internal abstract class Tensor : IDisposable
 {
     /// <summary>Initialises the shared part of a backend tensor.</summary>
     protected Tensor(Backends.IBackend backend, Shape shape)

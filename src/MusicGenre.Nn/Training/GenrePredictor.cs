@@ -14,7 +14,7 @@ namespace MusicGenre.Nn.Training;
 /// using var predictor = new GenrePredictor(ModelFileReader.Read("model.h5"), threadCount: 1);
 /// float[] song = predictor.PredictSong(segments, count, frames);   // [classes], sums to 1
 /// </code></example>
-public sealed class GenrePredictor : IDisposable
+internal sealed class GenrePredictor : IDisposable
 {
     private readonly IBackend _backend;
     private readonly GenreNetwork _net;

@@ -5,7 +5,7 @@ namespace MusicGenre.Nn.Training;
 /// <c>[Count, Channels, Mels, Frames]</c> float32 (row-major), with one genre label and one song id per segment.
 /// Segments of one song share its id, so validation splits never put a song on both sides.
 /// </summary>
-public sealed class SegmentSet
+internal sealed class SegmentSet
 {
     /// <summary>Wraps the arrays (not copied) after checking that their sizes agree.</summary>
     /// <exception cref="ArgumentException">Sizes disagree, a dimension is not positive, a label is negative or a song id is empty; all problems listed.</exception>

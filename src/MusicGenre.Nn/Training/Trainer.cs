@@ -22,7 +22,7 @@ namespace MusicGenre.Nn.Training;
 ///     .Train(new SegmentSet(x, n, 1, 128, 130, labels, songIds), new Progress&lt;EpochMetrics&gt;(Console.WriteLine), ct);
 /// ModelFileWriter.Write("model.h5", result.Model);
 /// </code></example>
-public sealed partial class Trainer
+internal sealed partial class Trainer
 {
     private const ulong SplitStream = 1, InitStream = 2, ShuffleStream = 3, DropoutStream = 4, AugmentStream = 5;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MusicGenre.Audio;
+using MusicGenre.Nn.Backends;
 using MusicGenre.Nn.ModelFile;
 using MusicGenre.Pipeline.Prediction;
 
@@ -27,12 +28,16 @@ public sealed class GenreClassifier : IDisposable
     private readonly ConcurrentBag<SongClassifier> _pool = [];
     private bool _disposed;
 
-    private GenreClassifier(GenreModel model, string source)
+    private GenreClassifier(GenreModel model, string source, ClassifierOptions options)
     {
         _model = model;
         ModelSource = source;
-        _pool.Add(new SongClassifier(model)); // validates preset, architecture and segment length now, not at first use
+        Options = options;
+        _pool.Add(NewWorker()); // validates preset, architecture, segment length and device now, not at first use
     }
+
+    /// <summary>The options this classifier was loaded with.</summary>
+    public ClassifierOptions Options { get; }
 
     /// <summary>Genre names in output order.</summary>
     public IReadOnlyList<string> Genres => _model.Labels;
@@ -47,21 +52,31 @@ public sealed class GenreClassifier : IDisposable
     public string ModelSource { get; }
 
     /// <summary>The model that ships inside this package (the <c>default</c> architecture trained on gtzan-mini).</summary>
+    /// <param name="options">How to compute (default: CPU, all cores for batches).</param>
     /// <exception cref="InvalidOperationException">The package was built without the bundled model.</exception>
-    public static GenreClassifier LoadDefault()
+    /// <exception cref="ClassifierOptionsException"><paramref name="options"/> has invalid settings (all are listed).</exception>
+    /// <exception cref="DeviceUnavailableException">The GPU asked for in <paramref name="options"/> is not there.</exception>
+    public static GenreClassifier LoadDefault(ClassifierOptions? options = null)
     {
+        options = (options ?? new ClassifierOptions()).Validate();
         using var stream = typeof(GenreClassifier).Assembly.GetManifestResourceStream(DefaultModelResource)
             ?? throw new InvalidOperationException("This build of MusicGenre has no bundled model (models/default.h5 was absent when it was built); load a model file with GenreClassifier.Load(path).");
-        return new GenreClassifier(ModelFileReader.Read(stream, "(bundled default model)"), "(bundled default)");
+        return new GenreClassifier(ModelFileReader.Read(stream, "(bundled default model)"), "(bundled default)", options);
     }
 
     /// <summary>Loads a model file written by <c>musicgenre train</c> or <see cref="GenreTrainer"/>.</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <param name="modelPath">The model file.</param>
+    /// <param name="options">How to compute (default: CPU, all cores for batches).</param>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="ModelFileException">The file is not a valid MusicGenre model (truncated, corrupt or inconsistent).</exception>
-    public static GenreClassifier Load(string modelPath)
+    /// <exception cref="ClassifierOptionsException"><paramref name="options"/> has invalid settings (all are listed).</exception>
+    /// <exception cref="DeviceUnavailableException">The GPU asked for in <paramref name="options"/> is not there.</exception>
+    public static GenreClassifier Load(string modelPath, ClassifierOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
-        return new GenreClassifier(ModelFileReader.Read(modelPath), Path.GetFullPath(modelPath));
+        options = (options ?? new ClassifierOptions()).Validate();
+        return new GenreClassifier(ModelFileReader.Read(modelPath), Path.GetFullPath(modelPath), options);
     }
 
     /// <summary>Classifies an audio file (WAV, MP3, AU; format detected from the content).</summary>
@@ -91,12 +106,15 @@ public sealed class GenreClassifier : IDisposable
     }
 
     /// <summary>
-    /// Classifies many files on all cores (or <paramref name="maxDegreeOfParallelism"/>). A file that fails is reported
-    /// in its <see cref="BatchResult.Error"/> and does not stop the others. Results are in input order.
+    /// Classifies many files on all cores (or <see cref="ClassifierOptions.MaxDegreeOfParallelism"/> at once). A file
+    /// that fails is reported in its <see cref="BatchResult.Error"/> and does not stop the others. Results are in input order.
     /// </summary>
+    /// <param name="paths">Audio files (WAV, MP3, AU).</param>
+    /// <param name="progress">Receives a report after each file.</param>
+    /// <param name="cancellationToken">Stops the batch (files already started finish).</param>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public IReadOnlyList<BatchResult> PredictMany(IEnumerable<string> paths, IProgress<BatchProgress>? progress = null,
-        int maxDegreeOfParallelism = 0, CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var list = paths.ToArray();
@@ -105,7 +123,7 @@ public sealed class GenreClassifier : IDisposable
         Parallel.For(0, list.Length, new ParallelOptions
         {
             CancellationToken = cancellationToken,
-            MaxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount,
+            MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism > 0 ? Options.MaxDegreeOfParallelism : Environment.ProcessorCount,
         }, i =>
         {
             try { results[i] = new BatchResult(list[i], Predict(list[i]), null); }
@@ -133,5 +151,7 @@ public sealed class GenreClassifier : IDisposable
         finally { _pool.Add(worker); }
     }
 
-    private SongClassifier Rent() => _pool.TryTake(out var worker) ? worker : new SongClassifier(_model);
+    private SongClassifier Rent() => _pool.TryTake(out var worker) ? worker : NewWorker();
+
+    private SongClassifier NewWorker() => new(_model, threadCount: 1, Options.Device, Options.BatchSize);
 }

@@ -6,14 +6,20 @@ using MusicGenre.Pipeline.Training;
 namespace MusicGenre.Pipeline.Evaluation;
 
 /// <summary>The folds' reports and their song-level accuracy as mean ± sample standard deviation.</summary>
+/// <param name="Folds">One report per fold (its held-out songs scored by the model trained on the other folds).</param>
+/// <param name="Pooled">All held-out songs of all folds scored together.</param>
 public sealed record CrossValidationResult(IReadOnlyList<EvaluationReport> Folds, EvaluationReport Pooled)
 {
+    /// <summary>Mean of the folds' song-level accuracies (0–1).</summary>
     public double MeanSongAccuracy => Folds.Average(f => f.SongAccuracy);
 
+    /// <summary>Sample standard deviation (n − 1) of the folds' song-level accuracies.</summary>
     public double StdSongAccuracy => Std(Folds.Select(f => f.SongAccuracy));
 
+    /// <summary>Mean of the folds' segment-level accuracies (0–1).</summary>
     public double MeanSegmentAccuracy => Folds.Average(f => f.SegmentAccuracy);
 
+    /// <summary>Sample standard deviation (n − 1) of the folds' segment-level accuracies.</summary>
     public double StdSegmentAccuracy => Std(Folds.Select(f => f.SegmentAccuracy));
 
     private static double Std(IEnumerable<double> values)
@@ -68,6 +74,7 @@ internal static class CrossValidation
         if (store.Songs.Count < folds)
             throw new InvalidDataException($"{storePath}: {store.Songs.Count} songs cannot fill {folds} folds");
         int[] fold = AssignFolds(store, folds, splitBy, options.Seed);
+        if (reportFolder != null) WriteFolds(Path.Combine(reportFolder, "folds.csv"), store, fold, effective.Labels);
         var reports = new List<EvaluationReport>();
         var outcomes = new List<SongOutcome>();
         int segmentHits = 0, segments = 0;
@@ -93,6 +100,19 @@ internal static class CrossValidation
         if (reportFolder != null)
             ReportWriter.Write(reportFolder, pooled, $"{folds}-fold cross-validation (pooled held-out songs)", Summary(cv, effective));
         return cv;
+    }
+
+    /// <summary>
+    /// Writes the fold of every song (<c>song_id,genre,fold</c>, folds counted from 1) so that another tool — e.g. the
+    /// PyTorch peer in <c>benchmarks/MusicGenre.Benchmarks/Training/cv_peer.py</c> — can cross-validate on the same folds.
+    /// </summary>
+    internal static void WriteFolds(string path, FeatureStoreReader store, int[] fold, IReadOnlyList<string> labels)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var sb = new System.Text.StringBuilder("song_id,genre,fold\n");
+        for (int s = 0; s < store.Songs.Count; s++)
+            sb.Append(CultureInfo.InvariantCulture, $"{ReportWriter.Csv(store.Songs[s].SongId)},{ReportWriter.Csv(labels[store.Songs[s].Label])},{fold[s] + 1}\n");
+        MusicGenre.Nn.ModelFile.AtomicFile.Write(path, tmp => File.WriteAllText(tmp, sb.ToString()));
     }
 
     public static string Summary(CrossValidationResult cv, TrainerOptions options)

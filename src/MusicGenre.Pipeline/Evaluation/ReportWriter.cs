@@ -77,7 +77,7 @@ internal static class ReportWriter
         return sb.ToString();
     }
 
-    private static string Csv(string field) =>
+    internal static string Csv(string field) =>
         field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
 
     /// <summary>A heatmap of row-normalised recall with the song counts written in each cell.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MusicGenre.Audio.Resampling;
 using MusicGenre.Features;
+using MusicGenre.Nn.Backends;
 using MusicGenre.Nn.ModelFile;
 using MusicGenre.Nn.Training;
 
@@ -22,7 +23,7 @@ internal sealed class SongClassifier : IDisposable
     private readonly FeatureExtractor _extractor;
     private readonly int _segmentSamples;
 
-    public SongClassifier(GenreModel model, int threadCount = 1)
+    public SongClassifier(GenreModel model, int threadCount = 1, DeviceKind device = DeviceKind.Cpu, int batchSize = 16)
     {
         Model = model;
         Preset = FeaturePresets.Get(model.FeaturePreset);
@@ -30,7 +31,7 @@ internal sealed class SongClassifier : IDisposable
             throw new ArgumentException($"model feature preset '{model.FeaturePreset}' is segmented; classification needs a whole-segment preset");
         _segmentSamples = (int)Math.Round(model.SegmentSeconds * Preset.SampleRate);
         _extractor = new FeatureExtractor(Preset);
-        _predictor = new GenrePredictor(model, threadCount: threadCount);
+        _predictor = new GenrePredictor(model, device, threadCount, batchSize);
         Frames = _extractor.FrameCount(_segmentSamples);
     }
 

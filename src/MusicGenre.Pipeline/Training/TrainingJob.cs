@@ -32,6 +32,6 @@ internal static class TrainingJob
         var result = new Trainer(effective).Train(data, progress, cancellationToken);
         var model = result.Model with { SegmentSeconds = store.Header.SegmentSeconds };
         ModelFileWriter.Write(modelPath, model);
-        return result with { Model = model };
+        return new TrainingResult(model, result.History, result.BestEpoch, result.StoppedEarly, result.TrainSegments, result.ValidationSegments);
     }
 }

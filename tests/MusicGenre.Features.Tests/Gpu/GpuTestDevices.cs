@@ -7,18 +7,18 @@ namespace MusicGenre.Features.Tests.Gpu;
 /// The one place GPU tests get accelerators: ILGPU's CPU simulator always, plus CUDA/OpenCL when ILGPU finds them.
 /// Devices are opened once per test run and shared (tests launch on them one at a time).
 /// </summary>
-public static class GpuTestDevices
+internal static class GpuTestDevices
 {
     private static readonly ConcurrentDictionary<GpuDeviceKind, GpuDevice> Open = new();
     private static readonly object Gate = new();
 
     /// <summary>Theory data: every device kind the kernel tests run on.</summary>
-    public static TheoryData<GpuDeviceKind> Kinds
+    public static TheoryData<string> Kinds
     {
         get
         {
-            var data = new TheoryData<GpuDeviceKind>();
-            foreach (var k in GpuDevice.TestKinds()) data.Add(k);
+            var data = new TheoryData<string>();
+            foreach (var k in GpuDevice.TestKinds()) data.Add(k.ToString());
             return data;
         }
     }

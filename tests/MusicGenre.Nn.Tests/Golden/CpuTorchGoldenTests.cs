@@ -7,5 +7,5 @@ namespace MusicGenre.Nn.Tests.Golden;
 public sealed class CpuTorchGoldenTests : TorchGoldenTests
 {
     /// <inheritdoc />
-    protected override IBackend CreateBackend() => new CpuBackend(2);
+    private protected override IBackend CreateBackend() => new CpuBackend(2);
 }

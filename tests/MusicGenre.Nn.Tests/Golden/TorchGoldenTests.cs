@@ -21,7 +21,7 @@ public abstract class TorchGoldenTests
     private const double StepAtol = 1e-6, StepRtol = 1e-4;   // step1/, step5/, exp_avg*/, losses
 
     /// <summary>The backend under test (disposed by the test).</summary>
-    protected abstract IBackend CreateBackend();
+    private protected abstract IBackend CreateBackend();
 
     /// <summary>Every group of torch-cnn.h5 that holds a network (has <c>params/</c>).</summary>
     public static IEnumerable<object[]> Groups()

@@ -8,17 +8,17 @@ namespace MusicGenre.Nn.Tests.Gpu;
 /// The one place Nn GPU tests get accelerators: ILGPU's CPU simulator always, plus CUDA/OpenCL when ILGPU finds them.
 /// Each device is opened once per run and shared (ILGPU then compiles each kernel once); backends made here do not own it.
 /// </summary>
-public static class GpuTestDevices
+internal static class GpuTestDevices
 {
     private static readonly ConcurrentDictionary<GpuDeviceKind, GpuDevice> Open = new();
 
     /// <summary>Theory data: every device kind the kernel tests run on.</summary>
-    public static TheoryData<GpuDeviceKind> Kinds
+    public static TheoryData<string> Kinds
     {
         get
         {
-            var data = new TheoryData<GpuDeviceKind>();
-            foreach (var k in GpuDevice.TestKinds()) data.Add(k);
+            var data = new TheoryData<string>();
+            foreach (var k in GpuDevice.TestKinds()) data.Add(k.ToString());
             return data;
         }
     }

@@ -8,5 +8,5 @@ namespace MusicGenre.Nn.Tests.Gpu;
 public sealed class GpuTorchGoldenTests : TorchGoldenTests
 {
     /// <inheritdoc />
-    protected override IBackend CreateBackend() => GpuTestDevices.Backend(GpuTestDevices.Preferred);
+    private protected override IBackend CreateBackend() => GpuTestDevices.Backend(GpuTestDevices.Preferred);
 }

@@ -2,7 +2,7 @@ using MusicGenre.Nn.Tensors;
 
 namespace MusicGenre.Nn.Backends.Cpu;
 
-public sealed partial class CpuBackend
+internal sealed partial class CpuBackend
 {
     private const int WeightGradTilesPerChunk = 16; // fixed (thread-count independent) reduction chunks for dW
 

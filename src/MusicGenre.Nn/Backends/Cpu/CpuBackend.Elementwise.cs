@@ -2,7 +2,7 @@ using MusicGenre.Nn.Tensors;
 
 namespace MusicGenre.Nn.Backends.Cpu;
 
-public sealed partial class CpuBackend
+internal sealed partial class CpuBackend
 {
     private const int Chunk = 1 << 15; // elements per parallel work item for elementwise ops
 

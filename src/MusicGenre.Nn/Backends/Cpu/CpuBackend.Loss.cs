@@ -2,7 +2,7 @@ using MusicGenre.Nn.Tensors;
 
 namespace MusicGenre.Nn.Backends.Cpu;
 
-public sealed partial class CpuBackend
+internal sealed partial class CpuBackend
 {
     /// <inheritdoc />
     public void Softmax(Tensor logits, Tensor probs) => SoftmaxRows(logits, probs, "Softmax");

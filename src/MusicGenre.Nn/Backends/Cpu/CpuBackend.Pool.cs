@@ -2,7 +2,7 @@ using MusicGenre.Nn.Tensors;
 
 namespace MusicGenre.Nn.Backends.Cpu;
 
-public sealed partial class CpuBackend
+internal sealed partial class CpuBackend
 {
     /// <inheritdoc />
     public void MaxPool2dForward(Tensor x, in Pool2dGeometry g, Tensor y)

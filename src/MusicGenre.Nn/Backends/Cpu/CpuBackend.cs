@@ -9,7 +9,7 @@ namespace MusicGenre.Nn.Backends.Cpu;
 /// is owned by one work item and summed in a fixed order, so results are bitwise identical run to run (and do not
 /// depend on the thread count). Operations are split by kind across <c>CpuBackend.*.cs</c>.
 /// </summary>
-public sealed partial class CpuBackend : IBackend
+internal sealed partial class CpuBackend : IBackend
 {
     private readonly ParallelOptions _parallel;
 

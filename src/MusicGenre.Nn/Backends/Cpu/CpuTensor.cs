@@ -3,7 +3,7 @@ using MusicGenre.Nn.Tensors;
 namespace MusicGenre.Nn.Backends.Cpu;
 
 /// <summary>A tensor in host memory: a float array of exactly <see cref="Tensor.Length"/> elements (views share it).</summary>
-public sealed class CpuTensor : Tensor
+internal sealed class CpuTensor : Tensor
 {
     internal CpuTensor(CpuBackend backend, Shape shape, float[] data) : base(backend, shape)
     {

@@ -3,7 +3,7 @@ using MusicGenre.Nn.Backends.Gpu;
 
 namespace MusicGenre.Nn.Backends;
 
-public static partial class BackendFactory
+internal static partial class BackendFactory
 {
     // The ILGPU half of Create: opens CUDA/OpenCL device number options.DeviceIndex, or reports what ILGPU found.
     static partial void TryCreateGpu(DeviceKind kind, BackendOptions options, ref IBackend? backend, ref string? reason)

@@ -3,7 +3,7 @@ using MusicGenre.Nn.Tensors;
 
 namespace MusicGenre.Nn.Backends.Gpu;
 
-public sealed partial class GpuBackend
+internal sealed partial class GpuBackend
 {
     /// <inheritdoc />
     public void Conv2dForward(Tensor x, Tensor w, Tensor? b, in Conv2dGeometry g, Tensor y)

@@ -4,7 +4,7 @@ using MusicGenre.Nn.Tensors;
 
 namespace MusicGenre.Nn.Backends.Gpu;
 
-public sealed partial class GpuBackend
+internal sealed partial class GpuBackend
 {
     /// <inheritdoc />
     public void DenseForward(Tensor x, Tensor w, Tensor? b, Tensor y)

@@ -5,7 +5,7 @@ using MusicGenre.Nn.Tensors;
 
 namespace MusicGenre.Nn.Backends.Gpu;
 
-public sealed partial class GpuBackend
+internal sealed partial class GpuBackend
 {
     private const int SumChunk = 4096;
 

@@ -4,7 +4,7 @@ using MusicGenre.Kernels.Nn;
 
 namespace MusicGenre.Nn.Backends.Gpu;
 
-public sealed partial class GpuBackend
+internal sealed partial class GpuBackend
 {
     // Launchers for kernels/MusicGenre.Kernels/Nn, loaded once per backend (ILGPU compiles each once per accelerator).
     private Action<Index1D, ArrayView<float>, float, int, int> _fill = null!, _scale = null!;

@@ -3,7 +3,7 @@ using MusicGenre.Nn.Tensors;
 
 namespace MusicGenre.Nn.Backends.Gpu;
 
-public sealed partial class GpuBackend
+internal sealed partial class GpuBackend
 {
     /// <inheritdoc />
     public void MaxPool2dForward(Tensor x, in Pool2dGeometry g, Tensor y)

@@ -12,7 +12,7 @@ namespace MusicGenre.Nn.Backends.Gpu;
 /// Kernels are loaded once per backend. Not thread-safe.
 /// </summary>
 /// <example><code>using var backend = new GpuBackend(GpuDevice.Open(GpuDeviceKind.Cuda)!, ownsDevice: true);</code></example>
-public sealed partial class GpuBackend : IBackend
+internal sealed partial class GpuBackend : IBackend
 {
     private readonly GpuDevice _device;
     private readonly bool _ownsDevice;

@@ -8,7 +8,7 @@ namespace MusicGenre.Nn.Backends.Gpu;
 /// A tensor in accelerator memory. Reshaped views share the owner's buffer; only the owner frees it on
 /// <see cref="Dispose"/>. Host copies synchronise with the accelerator's default stream.
 /// </summary>
-public sealed class GpuTensor : Tensor
+internal sealed class GpuTensor : Tensor
 {
     private readonly MemoryBuffer1D<float, Stride1D.Dense>? _owned;
 

@@ -4,7 +4,7 @@ namespace MusicGenre.Nn.Optimizers.Schedules;
 /// Cosine annealing with optional linear warm-up: lr = min + (base − min)·(1 + cos(π·e/total))/2 after warm-up
 /// (PyTorch <c>CosineAnnealingLR</c> closed form with T_max = total); constant <paramref name="minLearningRate"/> past the end.
 /// </summary>
-public sealed class CosineSchedule(float baseLearningRate, int totalEpochs, float minLearningRate = 0f, int warmupEpochs = 0)
+internal sealed class CosineSchedule(float baseLearningRate, int totalEpochs, float minLearningRate = 0f, int warmupEpochs = 0)
     : ILearningRateSchedule
 {
     /// <inheritdoc />

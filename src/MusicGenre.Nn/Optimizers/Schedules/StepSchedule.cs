@@ -1,7 +1,7 @@
 namespace MusicGenre.Nn.Optimizers.Schedules;
 
 /// <summary>PyTorch <c>StepLR</c>: lr = baseLr · gamma^floor(epoch / stepSize).</summary>
-public sealed class StepSchedule : ILearningRateSchedule
+internal sealed class StepSchedule : ILearningRateSchedule
 {
     /// <summary>Creates the schedule.</summary>
     public StepSchedule(float baseLearningRate, int stepSize, float gamma = 0.1f)

@@ -1,0 +1,58 @@
+using MusicGenre.Nn.Backends;
+
+namespace MusicGenre.Api;
+
+/// <summary>
+/// How a <see cref="GenreClassifier"/> computes. The defaults (CPU, batches of 16 segments, all cores for
+/// <see cref="GenreClassifier.PredictMany"/>) suit most programs; every setting is checked when the classifier is loaded,
+/// and all problems are reported together in one <see cref="ClassifierOptionsException"/>.
+/// </summary>
+/// <example><code>
+/// using var classifier = GenreClassifier.LoadDefault(new ClassifierOptions { MaxDegreeOfParallelism = 4 });
+/// </code></example>
+public sealed record ClassifierOptions
+{
+    /// <summary>
+    /// Where the network runs: <see cref="DeviceKind.Cpu"/> (default; results are bit-identical whatever the number of
+    /// threads), <see cref="DeviceKind.Cuda"/>, <see cref="DeviceKind.OpenCl"/>, or <see cref="DeviceKind.Auto"/> (the
+    /// first GPU that works, else the CPU). A GPU that is asked for but missing fails the load with
+    /// <see cref="DeviceUnavailableException"/>.
+    /// </summary>
+    public DeviceKind Device { get; init; } = DeviceKind.Cpu;
+
+    /// <summary>Segments per forward pass (1–4096; default 16). Larger batches use more memory and suit GPUs.</summary>
+    public int BatchSize { get; init; } = 16;
+
+    /// <summary>Files <see cref="GenreClassifier.PredictMany"/> classifies at once (0 = one per core; default 0).</summary>
+    public int MaxDegreeOfParallelism { get; init; }
+
+    /// <summary>Every invalid setting, one sentence each (empty when the options are valid).</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (!Enum.IsDefined(Device)) problems.Add($"Device = {(int)Device} is not a device kind (auto, cpu, cuda or opencl)");
+        if (BatchSize is < 1 or > 4096) problems.Add($"BatchSize = {BatchSize} must be in 1..4096");
+        if (MaxDegreeOfParallelism is < 0 or > 4096) problems.Add($"MaxDegreeOfParallelism = {MaxDegreeOfParallelism} must be in 0..4096 (0 = one per core)");
+        return problems;
+    }
+
+    /// <summary>Returns these options when they are valid.</summary>
+    /// <exception cref="ClassifierOptionsException">One or more settings are invalid (all are listed).</exception>
+    public ClassifierOptions Validate()
+    {
+        var problems = Problems();
+        return problems.Count == 0 ? this : throw new ClassifierOptionsException(problems);
+    }
+}
+
+/// <summary>Invalid <see cref="ClassifierOptions"/>; <see cref="Problems"/> lists every problem found, not only the first.</summary>
+public sealed class ClassifierOptionsException : ArgumentException
+{
+    /// <summary>Creates the exception from the list of problems.</summary>
+    public ClassifierOptionsException(IReadOnlyList<string> problems)
+        : base($"Invalid classifier options ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}):{Environment.NewLine}  - {string.Join(Environment.NewLine + "  - ", problems)}")
+        => Problems = problems;
+
+    /// <summary>Every problem, one sentence each.</summary>
+    public IReadOnlyList<string> Problems { get; }
+}
