@@ -63,6 +63,22 @@ public class EndToEndTests
         double songAccuracy = Enumerable.Range(0, 3).Sum(i => confusion[i][i]) / 9.0;
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"song accuracy {songAccuracy:P2}"), eval.Out);
 
+        // 3b. Cross-validation: 3 stratified folds of one song per genre; folds.csv names each song's fold and matches
+        //     the songs each fold's report scored.
+        string cv = Path.Combine(dir, "cv");
+        var folds = CliRunner.Run("evaluate", "--folds", "3", store, "--epochs", "1", "--batch", "16", "--seed", "5", "--threads", "2", "--report", cv);
+        Assert.True(folds.Code == 0, folds.Err + folds.Out);
+        var assignment = File.ReadAllLines(Path.Combine(cv, "folds.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
+        Assert.Equal(9, assignment.Length);
+        for (int k = 1; k <= 3; k++)
+        {
+            var inFold = assignment.Where(a => a[2] == k.ToString(CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(Genres, inFold.Select(a => a[1]).Order(StringComparer.Ordinal).ToArray());
+            var scored = File.ReadAllLines(Path.Combine(cv, $"fold{k}", "songs.csv")).Skip(1).Select(l => l.Split(',')[0]);
+            Assert.Equal(inFold.Select(a => a[0]).Order(StringComparer.Ordinal), scored.Order(StringComparer.Ordinal));
+        }
+        Assert.Contains("over 3 folds", File.ReadAllText(Path.Combine(cv, "summary.md")));
+
         // 4. Predict the project's own example songs as JSON lines: probabilities over the model's genres sum to 1.
         string examples = Path.Combine(SharedData.RepoRoot, "examples", "audio");
         var predict = CliRunner.Run("predict", "--model", model, examples, "--json", "--top", "2");
