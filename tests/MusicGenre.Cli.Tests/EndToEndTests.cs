@@ -103,6 +103,52 @@ public class EndToEndTests
         Assert.Contains(lines, l => l.Contains("blues-shuffle.wav") && l.Contains($"\"genre\":\"{first.Top.Genre}\""));
     }
 
+    [SharedFact]
+    public void ShardedPreprocessMergesIntoTheSameStore()
+    {
+        // 2 genres × 3 songs, preprocessed whole and as shards 0/2 and 1/2 (as two machines would), then merged.
+        string dir = SharedData.NewTempDir("musicgenre-merge");
+        string gtzan = Path.Combine(dir, "gtzan");
+        foreach (var g in new[] { "jazz", "pop" })
+        {
+            Directory.CreateDirectory(Path.Combine(gtzan, g));
+            for (int i = 0; i < 3; i++)
+                File.Copy(SharedData.Data($"gtzan-mini/{g}/{g}.0000{i}.wav"), Path.Combine(gtzan, g, $"{g}.0000{i}.wav"));
+        }
+        string whole = Path.Combine(dir, "whole.h5"), parts = Path.Combine(dir, "parts"), merged = Path.Combine(dir, "merged.h5");
+        Assert.Equal(0, CliRunner.Run("preprocess", gtzan, "--out", whole, "--genres", "jazz,pop").Code);
+        for (int k = 0; k < 2; k++)
+        {
+            var part = CliRunner.Run("preprocess", gtzan, "--out", Path.Combine(parts, $"part-{k}.h5"), "--genres", "jazz,pop", "--shard", $"{k}/2");
+            Assert.True(part.Code == 0, part.Err + part.Out);
+        }
+        var merge = CliRunner.Run("merge", parts, "--out", merged);
+        Assert.True(merge.Code == 0, merge.Err + merge.Out);
+        Assert.Contains("6 songs, 60 segments", merge.Out);
+
+        using (var a = FeatureStoreReader.Open(whole))
+        using (var b = FeatureStoreReader.Open(merged))
+        {
+            Assert.Equal(a.Header.GenreNames, b.Header.GenreNames);
+            var byId = Enumerable.Range(0, b.Songs.Count).ToDictionary(i => b.Songs[i].SongId);
+            Assert.Equal(a.Songs.Select(s => s.SongId).Order(StringComparer.Ordinal), byId.Keys.Order(StringComparer.Ordinal));
+            for (int s = 0; s < a.Songs.Count; s++)
+            {
+                int m = byId[a.Songs[s].SongId];
+                Assert.Equal(a.Songs[s].Label, b.Songs[m].Label);
+                Assert.True(a.ReadSong(s).AsSpan().SequenceEqual(b.ReadSong(m)), $"{a.Songs[s].SongId} differs after the merge");
+            }
+        }
+
+        // Merging a shard twice is refused (each song once); the output may not be an input; a missing input is a usage error.
+        var twice = CliRunner.Run("merge", Path.Combine(parts, "part-0.h5"), whole, "--out", Path.Combine(dir, "dup.h5"));
+        Assert.Equal(1, twice.Code);
+        Assert.Contains("is also in", twice.Err);
+        Assert.False(File.Exists(Path.Combine(dir, "dup.h5")));
+        Assert.Equal(2, CliRunner.Run("merge", whole, "--out", whole).Code);
+        Assert.Equal(2, CliRunner.Run("merge", Path.Combine(dir, "missing.h5"), "--out", Path.Combine(dir, "x.h5")).Code);
+    }
+
     [Fact]
     public void PredictRejectsBadArgumentsAndCorruptModels()
     {

@@ -10,6 +10,7 @@ internal static class CommandCatalog
         DownloadCommand.Create(),
         PreprocessCommand.Create(),
         FeaturesCommand.Create(),
+        MergeCommand.Create(),
         TsneCommand.Create(),
         TrainCommand.Create(),
         EvaluateCommand.Create(),

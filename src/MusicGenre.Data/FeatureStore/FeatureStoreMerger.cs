@@ -10,7 +10,12 @@ internal static class FeatureStoreMerger
     /// <example><code>FeatureStoreMerger.Merge(["f.0.h5", "f.1.h5", "f.2.h5"], "features.h5");</code></example>
     /// <exception cref="ArgumentException">No inputs, or the output is one of the inputs.</exception>
     /// <exception cref="FeatureStoreException">Inputs made with different genres, shapes, segment length or preset, or sharing a song id.</exception>
-    public static void Merge(IReadOnlyList<string> inputs, string output, CancellationToken cancellationToken = default)
+    /// <param name="inputs">Feature stores made with the same settings, each song in exactly one of them.</param>
+    /// <param name="output">The merged store (must not be one of the inputs).</param>
+    /// <param name="progress">Receives (songs written, total songs) as the merge streams.</param>
+    /// <param name="cancellationToken">Stops the merge; the output is then not created (nothing half-written is left).</param>
+    public static void Merge(IReadOnlyList<string> inputs, string output, IProgress<(int Done, int Total)>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         // 1. Open every input and check that they agree on everything but their songs.
         if (inputs.Count == 0) throw new ArgumentException("no feature stores to merge", nameof(inputs));
@@ -43,7 +48,13 @@ internal static class FeatureStoreMerger
                 }
 
             // 3. Stream the songs into the merged store.
-            FeatureStoreWriter.Write(fullOutput, first.Header, songs, i => sources[i].Reader.ReadSong(sources[i].Song), cancellationToken);
+            int written = 0;
+            FeatureStoreWriter.Write(fullOutput, first.Header, songs, i =>
+            {
+                var features = sources[i].Reader.ReadSong(sources[i].Song);
+                progress?.Report((++written, songs.Count));
+                return features;
+            }, cancellationToken);
         }
         finally
         {
