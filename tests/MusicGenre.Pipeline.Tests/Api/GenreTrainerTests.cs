@@ -1,0 +1,92 @@
+using MusicGenre.Api;
+using MusicGenre.Features;
+using MusicGenre.Nn.ModelFile;
+using MusicGenre.Nn.Training;
+using MusicGenre.Pipeline.Preprocess;
+using MusicGenre.Pipeline.Tests.Preprocess;
+
+namespace MusicGenre.Pipeline.Tests.Api;
+
+/// <summary>
+/// Training through the public API only (Preprocessor → GenreTrainer), as a library user would: per-epoch metrics,
+/// cancellation, checkpoint and resume, and up-front validation. A small real store: 4 genres × 3 synthetic songs of
+/// 4 s at 8 kHz, 1 s segments of 32 mels.
+/// </summary>
+public class GenreTrainerTests
+{
+    private static readonly Lazy<string> Store = new(() => MakeStore().GetAwaiter().GetResult());
+
+    private static async Task<string> MakeStore()
+    {
+        string root = SharedData.NewTempDir("musicgenre-trainer");
+        int seed = 1;
+        foreach (var genre in new[] { "blues", "classical", "jazz", "metal" })
+            for (int i = 0; i < 3; i++)
+                TestAudio.WriteWav(Path.Combine(root, "songs", genre, $"{genre}.{i:00000}.wav"), 4.0, 8000, seed++);
+        var options = new PreprocessOptions
+        {
+            Input = Path.Combine(root, "songs"),
+            Output = Path.Combine(root, "features.h5"),
+            Features = FeaturePresets.LibrosaDefault with { Name = "test8k", SampleRate = 8000, NFft = 512, HopLength = 128, NMels = 32 },
+            SegmentSeconds = 1.0,
+            Jobs = 2,
+        };
+        var summary = await Preprocessor.RunAsync(options);
+        Assert.Equal(48, summary.Segments);
+        return options.Output;
+    }
+
+    private static TrainerOptions Options(string? checkpoint = null) => new()
+    {
+        Epochs = 3, BatchSize = 8, Seed = 3, ThreadCount = 2, ValidationFraction = 0.34,
+        HyperParameters = new Dictionary<string, double> { ["width"] = 4, ["min_frames"] = 16 },
+        CheckpointPath = checkpoint,
+    };
+
+    [Fact]
+    public void CancelledRunResumesFromItsCheckpointToTheUninterruptedModel()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-trainer-run");
+        // 1. Uninterrupted: one metrics report per epoch, in order.
+        var epochs = new List<EpochMetrics>();
+        string whole = Path.Combine(dir, "whole.h5");
+        var full = GenreTrainer.Train(Store.Value, whole, Options(), progress: new SyncProgress<EpochMetrics>(epochs.Add));
+        Assert.Equal([1, 2, 3], epochs.Select(e => e.Epoch));
+        Assert.Equal(3, full.History.Count);
+        Assert.InRange(full.BestEpoch, 1, 3);
+        Assert.Equal(32, full.TrainSegments);      // 2 of 3 songs per genre stay for training: 8 songs × 4 segments
+        Assert.Equal(16, full.ValidationSegments);
+
+        // 2. Cancelled after the first epoch: no model file, a checkpoint instead.
+        string resumed = Path.Combine(dir, "resumed.h5"), checkpoint = resumed + ".checkpoint";
+        using var cts = new CancellationTokenSource();
+        Assert.ThrowsAny<OperationCanceledException>(() => GenreTrainer.Train(Store.Value, resumed, Options(checkpoint),
+            progress: new SyncProgress<EpochMetrics>(e => { if (e.Epoch == 1) cts.Cancel(); }), cancellationToken: cts.Token));
+        Assert.False(File.Exists(resumed));
+        Assert.True(File.Exists(checkpoint));
+
+        // 3. Resumed: the remaining epochs only, and exactly the weights of the uninterrupted run.
+        var later = new List<int>();
+        var rest = GenreTrainer.Train(Store.Value, resumed, Options(checkpoint), progress: new SyncProgress<EpochMetrics>(e => later.Add(e.Epoch)));
+        Assert.Equal([2, 3], later);
+        Assert.Equal(full.BestEpoch, rest.BestEpoch);
+        var a = ModelFileReader.Read(whole);
+        var b = ModelFileReader.Read(resumed);
+        Assert.Equal(a.Parameters.Select(p => p.Name), b.Parameters.Select(p => p.Name));
+        foreach (var (pa, pb) in a.Parameters.Zip(b.Parameters))
+            Assert.True(pa.Data.AsSpan().SequenceEqual(pb.Data), $"{pa.Name} differs after resuming");
+    }
+
+    [Fact]
+    public void InvalidOptionsAreAllReportedBeforeAnythingIsWritten()
+    {
+        string model = Path.Combine(SharedData.NewTempDir("musicgenre-trainer-bad"), "model.h5");
+        var bad = Options() with { Epochs = 0, BatchSize = 0, LearningRate = -1f };
+        var ex = Assert.Throws<TrainerOptionsException>(() => GenreTrainer.Train(Store.Value, model, bad));
+        Assert.True(ex.Problems.Count >= 3, string.Join("; ", ex.Problems));
+        Assert.Contains(ex.Problems, p => p.Contains("Epochs", StringComparison.Ordinal));
+        Assert.Contains(ex.Problems, p => p.Contains("BatchSize", StringComparison.Ordinal));
+        Assert.Contains(ex.Problems, p => p.Contains("LearningRate", StringComparison.Ordinal));
+        Assert.False(File.Exists(model));
+    }
+}
