@@ -29,13 +29,19 @@ internal static class TrainCommand
             DefaultValueFactory = _ => "standard",
         };
 
+        public Option<float> Mixup { get; } = new("--mixup")
+        {
+            Description = "Mixup Beta(α, α) parameter added to the chosen augmentation: each batch is blended with a shuffled copy of itself, targets likewise (0 = off; 0.2 is common).",
+            DefaultValueFactory = _ => 0f,
+        };
+
         public Option<string[]> HyperParameters { get; } = new("--hp")
         {
             Description = "Architecture hyper-parameter as key=value, repeatable (e.g. --hp width=16 for the default architecture).",
             AllowMultipleArgumentsPerToken = false,
         };
 
-        public IEnumerable<Option> All => [Arch, Epochs, Batch, Lr, Device, Seed, ValSplit, SplitBy, Patience, Threads, Augment, HyperParameters];
+        public IEnumerable<Option> All => [Arch, Epochs, Batch, Lr, Device, Seed, ValSplit, SplitBy, Patience, Threads, Augment, Mixup, HyperParameters];
 
         private static Dictionary<string, double> ParseHyperParameters(string[]? pairs)
         {
@@ -74,7 +80,7 @@ internal static class TrainCommand
                 Patience = parse.GetValue(Patience),
                 ThreadCount = parse.GetValue(Threads),
                 CheckpointPath = checkpoint,
-                Augmentation = AugmentationPreset(parse.GetValue(Augment)!),
+                Augmentation = AugmentationPreset(parse.GetValue(Augment)!) with { MixupAlpha = parse.GetValue(Mixup) },
             };
             var problems = options.Problems();
             if (problems.Count > 0) throw new UsageException("invalid training options: " + string.Join("; ", problems));
