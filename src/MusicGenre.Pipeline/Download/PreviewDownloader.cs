@@ -5,8 +5,8 @@ namespace MusicGenre.Pipeline.Download;
 
 /// <summary>
 /// Fetches 30 s preview MP3s for MSD tracks: concurrent, resumable (finished files are skipped; each download goes to a
-/// <c>.part</c> file renamed only when complete), retrying 5xx responses, timeouts and broken transfers with exponential
-/// backoff (never 4xx), OAuth-signed when credentials are given, and writing a manifest CSV of every track.
+/// <c>.part</c> file renamed only when complete), retrying 5xx, 408 and 429 responses, timeouts and broken transfers with exponential
+/// backoff or the server's Retry-After (never other 4xx), OAuth-signed when credentials are given, and writing a manifest CSV of every track.
 /// </summary>
 /// <example><code>
 /// using var downloader = new PreviewDownloader();
@@ -120,10 +120,11 @@ internal sealed class PreviewDownloader : IDisposable
         // 2. Try up to MaxAttempts times; only transient failures loop.
         string partial = target + ".part";
         string lastError = "";
+        TimeSpan? retryAfter = null;
         for (int attempt = 1; attempt <= options.MaxAttempts; attempt++)
         {
             if (attempt > 1)
-                await Task.Delay(Backoff(options, attempt - 1), ct).ConfigureAwait(false);
+                await Task.Delay(RetryDelay(options, attempt - 1, retryAfter), ct).ConfigureAwait(false);
 
             var outcome = await TryOnceAsync(track, context, partial, ct).ConfigureAwait(false);
             switch (outcome.Kind)
@@ -135,6 +136,7 @@ internal sealed class PreviewDownloader : IDisposable
                     return Record(track, PreviewDownloadStatus.Failed, context.Scrub(outcome.Error), "", 0, attempt);
                 default:
                     lastError = context.Scrub(outcome.Error);
+                    retryAfter = outcome.RetryAfter;
                     break;
             }
         }
@@ -152,8 +154,10 @@ internal sealed class PreviewDownloader : IDisposable
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             int code = (int)response.StatusCode;
             string status = $"HTTP {code} {response.ReasonPhrase}".TrimEnd();
-            if (code >= 500)
-                return Outcome.Transient(status);
+            // 5xx, 408 Request Timeout and 429 Too Many Requests are worth another try (after Retry-After when the
+            // server names one); every other 4xx is permanent.
+            if (code >= 500 || code is 408 or 429)
+                return Outcome.Transient(status, RetryAfter(response.Headers.RetryAfter));
             if (code >= 400 || response.StatusCode != HttpStatusCode.OK)
                 return Outcome.Permanent(status);
 
@@ -212,6 +216,23 @@ internal sealed class PreviewDownloader : IDisposable
         catch (UnauthorizedAccessException) { }
     }
 
+    /// <summary>
+    /// Delay before retry number <paramref name="retry"/>: the exponential backoff, or the server's Retry-After when
+    /// that is longer, never more than <see cref="PreviewDownloadOptions.MaxBackoff"/>.
+    /// </summary>
+    internal static TimeSpan RetryDelay(PreviewDownloadOptions options, int retry, TimeSpan? retryAfter)
+    {
+        var backoff = Backoff(options, retry);
+        return retryAfter is { } wait && wait > backoff ? (wait < options.MaxBackoff ? wait : options.MaxBackoff) : backoff;
+    }
+
+    private static TimeSpan? RetryAfter(System.Net.Http.Headers.RetryConditionHeaderValue? header) => header switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow is var d && d > TimeSpan.Zero ? d : TimeSpan.Zero,
+        _ => null,
+    };
+
     /// <summary>Delay before retry number <paramref name="retry"/> (1-based): initial · 2^(retry−1), capped.</summary>
     internal static TimeSpan Backoff(PreviewDownloadOptions options, int retry)
     {
@@ -238,10 +259,10 @@ internal sealed class PreviewDownloader : IDisposable
 
     private enum OutcomeKind { Done, Transient, Permanent }
 
-    private readonly record struct Outcome(OutcomeKind Kind, string Error, long Bytes)
+    private readonly record struct Outcome(OutcomeKind Kind, string Error, long Bytes, TimeSpan? RetryAfter = null)
     {
         public static Outcome Done(long bytes) => new(OutcomeKind.Done, "", bytes);
-        public static Outcome Transient(string error) => new(OutcomeKind.Transient, error, 0);
+        public static Outcome Transient(string error, TimeSpan? retryAfter = null) => new(OutcomeKind.Transient, error, 0, retryAfter);
         public static Outcome Permanent(string error) => new(OutcomeKind.Permanent, error, 0);
     }
 

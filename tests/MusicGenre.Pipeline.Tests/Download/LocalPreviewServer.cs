@@ -10,12 +10,12 @@ namespace MusicGenre.Pipeline.Tests.Download;
 /// registered MP3 bodies are served whole; <see cref="NotFound"/> → 404; <see cref="AlwaysError"/> → 500;
 /// <see cref="ErrorOnce"/> → 503 then the MP3; <see cref="AlwaysSlow"/>/<see cref="SlowOnce"/> stall before the
 /// headers; <see cref="AlwaysTruncated"/>/<see cref="TruncatedOnce"/> promise the full Content-Length but close halfway;
-/// <see cref="NotAudio"/> → 200 with an HTML page. Every request's path and query are recorded.
+/// <see cref="NotAudio"/> → 200 with an HTML page; <see cref="RateLimitedOnce"/> → 429 with Retry-After: 0, then the MP3. Every request's path and query are recorded.
 /// </summary>
 internal sealed class LocalPreviewServer : IDisposable
 {
     public const int NotFound = 404, AlwaysError = 500, ErrorOnce = 503, AlwaysSlow = 700, SlowOnce = 701,
-        AlwaysTruncated = 600, TruncatedOnce = 601, NotAudio = 888;
+        AlwaysTruncated = 600, TruncatedOnce = 601, NotAudio = 888, RateLimitedOnce = 429;
 
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
@@ -79,6 +79,9 @@ internal sealed class LocalPreviewServer : IDisposable
                     case ErrorOnce when hit == 1:
                         await WriteAsync(stream, id == AlwaysError ? 500 : 503, "Server Error", "text/plain", "try later"u8.ToArray());
                         break;
+                    case RateLimitedOnce when hit == 1:
+                        await WriteAsync(stream, 429, "Too Many Requests", "text/plain", "slow down"u8.ToArray(), extraHeaders: "Retry-After: 0\r\n");
+                        break;
                     case AlwaysSlow:
                     case SlowOnce when hit == 1:
                         await Task.Delay(SlowDelay, _stop.Token);
@@ -92,7 +95,7 @@ internal sealed class LocalPreviewServer : IDisposable
                         await WriteAsync(stream, 200, "OK", "text/html", "<html><body>Rate limit exceeded</body></html>"u8.ToArray());
                         break;
                     default:
-                        if (_bodies.ContainsKey(id) || id is ErrorOnce or SlowOnce or TruncatedOnce)
+                        if (_bodies.ContainsKey(id) || id is ErrorOnce or SlowOnce or TruncatedOnce or RateLimitedOnce)
                             await WriteAsync(stream, 200, "OK", "audio/mpeg", mp3);
                         else
                             await WriteAsync(stream, 404, "Not Found", "text/plain", "unknown id"u8.ToArray());
@@ -119,9 +122,9 @@ internal sealed class LocalPreviewServer : IDisposable
         return requestLine.Split(' ') is [_, var target, ..] ? target : "";
     }
 
-    private static async Task WriteAsync(NetworkStream stream, int code, string reason, string contentType, byte[] body, int? sendBytes = null)
+    private static async Task WriteAsync(NetworkStream stream, int code, string reason, string contentType, byte[] body, int? sendBytes = null, string extraHeaders = "")
     {
-        string headers = $"HTTP/1.1 {code} {reason}\r\nContent-Type: {contentType}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
+        string headers = $"HTTP/1.1 {code} {reason}\r\nContent-Type: {contentType}\r\nContent-Length: {body.Length}\r\n{extraHeaders}Connection: close\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(headers));
         await stream.WriteAsync(body.AsMemory(0, sendBytes ?? body.Length));
         await stream.FlushAsync();

@@ -50,6 +50,7 @@ public sealed class PreviewDownloaderTests
             Track("TRA0000000000888", LocalPreviewServer.NotAudio),
             Track("TRA000000NOCLIP0", 0),
             Track("TRA0000000000101", 101),
+            Track("TRA0000000000429", LocalPreviewServer.RateLimitedOnce),
         ];
         var reports = new List<PreviewDownloadProgress>();
         using var downloader = new PreviewDownloader();
@@ -60,26 +61,27 @@ public sealed class PreviewDownloaderTests
         Assert.Equal(
             [PreviewDownloadStatus.Downloaded, PreviewDownloadStatus.Downloaded, PreviewDownloadStatus.Failed, PreviewDownloadStatus.Failed,
              PreviewDownloadStatus.Downloaded, PreviewDownloadStatus.Downloaded, PreviewDownloadStatus.Downloaded, PreviewDownloadStatus.Failed,
-             PreviewDownloadStatus.NoPreview, PreviewDownloadStatus.Duplicate],
+             PreviewDownloadStatus.NoPreview, PreviewDownloadStatus.Duplicate, PreviewDownloadStatus.Downloaded],
             summary.Records.Select(r => r.Status).ToArray());
 
         // 2. Saved files are byte-identical to what the server holds; transient failures were retried exactly once.
         Assert.Equal(a, File.ReadAllBytes(Path.Combine(outDir, "TRA0000000000101.mp3")));
         Assert.Equal(b, File.ReadAllBytes(Path.Combine(outDir, "TRA0000000000102.mp3")));
-        foreach (string id in new[] { "503", "601", "701" })
+        foreach (string id in new[] { "503", "601", "701", "429" })
             Assert.Equal(a, File.ReadAllBytes(Path.Combine(outDir, $"TRA0000000000{id}.mp3")));
-        Assert.Equal([1, 1, 1, 3, 2, 2, 2, 1, 0, 0], summary.Records.Select(r => r.Attempts).ToArray());
+        Assert.Equal([1, 1, 1, 3, 2, 2, 2, 1, 0, 0, 2], summary.Records.Select(r => r.Attempts).ToArray());
+        Assert.Equal(2, server.Hits(LocalPreviewServer.RateLimitedOnce));
         Assert.Equal(2, server.Hits(LocalPreviewServer.ErrorOnce));
         Assert.Equal(2, server.Hits(LocalPreviewServer.TruncatedOnce));
         Assert.Equal(1, server.Hits(101));
 
-        // 3. 4xx is not retried, 5xx is retried up to MaxAttempts, a 200 that is not audio is rejected.
+        // 3. 4xx is not retried (except 429, above), 5xx is retried up to MaxAttempts, a 200 that is not audio is rejected.
         Assert.Equal(1, server.Hits(LocalPreviewServer.NotFound));
         Assert.Contains("HTTP 404", summary.Records[2].Reason);
         Assert.Equal(3, server.Hits(LocalPreviewServer.AlwaysError));
         Assert.Contains("gave up after 3 attempts: HTTP 500", summary.Records[3].Reason);
         Assert.Contains("not an MP3", summary.Records[7].Reason);
-        Assert.Equal(5, Directory.GetFiles(outDir, "*.mp3").Length);
+        Assert.Equal(6, Directory.GetFiles(outDir, "*.mp3").Length);
         Assert.Empty(Directory.GetFiles(outDir, "*.part"));
 
         // 4. Every request was OAuth-signed, and the signature verifies against the URL the server received.
@@ -88,7 +90,7 @@ public sealed class PreviewDownloaderTests
         // 5. The manifest lists all ten tracks and never contains the credentials.
         string manifest = File.ReadAllText(summary.ManifestPath);
         string[] lines = manifest.TrimEnd('\n').Split('\n');
-        Assert.Equal(11, lines.Length);
+        Assert.Equal(12, lines.Length);
         Assert.StartsWith("track_id,track_7digitalid,", lines[0]);
         Assert.StartsWith("TRA0000000000101,101,SOA0000000000101,\"Artist, \"\"quoted\"\"\",Title TRA0000000000101,downloaded,,", lines[1]);
         Assert.Contains(",no_preview,", lines[9]);
@@ -96,10 +98,10 @@ public sealed class PreviewDownloaderTests
         Assert.DoesNotContain(Secret, manifest);
 
         // 6. Progress: one report per fetched track (the duplicate is settled up front), the last one complete.
-        Assert.Equal(9, reports.Count);
-        Assert.Equal(9, reports.Max(r => r.Completed));
-        Assert.All(reports, r => Assert.Equal(9, r.Total));
-        Assert.Equal(5, reports.Max(r => r.Downloaded));
+        Assert.Equal(10, reports.Count);
+        Assert.Equal(10, reports.Max(r => r.Completed));
+        Assert.All(reports, r => Assert.Equal(10, r.Total));
+        Assert.Equal(6, reports.Max(r => r.Downloaded));
     }
 
     [SharedFact]
@@ -232,6 +234,18 @@ public sealed class PreviewDownloaderTests
     {
         var options = new PreviewDownloadOptions { OutputDirectory = "o", InitialBackoff = TimeSpan.FromMilliseconds(10), MaxBackoff = TimeSpan.FromMilliseconds(50) };
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), PreviewDownloader.Backoff(options, retry));
+    }
+
+    [Theory]
+    [InlineData(1, null, 10)]      // no Retry-After: the backoff
+    [InlineData(1, 5, 10)]         // a shorter Retry-After does not shorten the backoff
+    [InlineData(1, 30, 30)]        // a longer one is honoured...
+    [InlineData(2, 500, 50)]       // ...up to MaxBackoff
+    public void RetryAfterLengthensTheBackoffUpToTheCap(int retry, int? retryAfterMs, int expectedMs)
+    {
+        var options = new PreviewDownloadOptions { OutputDirectory = "o", InitialBackoff = TimeSpan.FromMilliseconds(10), MaxBackoff = TimeSpan.FromMilliseconds(50) };
+        TimeSpan? after = retryAfterMs is int ms ? TimeSpan.FromMilliseconds(ms) : null;
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), PreviewDownloader.RetryDelay(options, retry, after));
     }
 
     private static void AssertSigned(int port, string target)
