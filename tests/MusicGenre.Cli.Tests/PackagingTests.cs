@@ -8,12 +8,13 @@ namespace MusicGenre.Cli.Tests;
 /// </summary>
 public class PackagingTests
 {
-    [Fact]
+    [SharedFact]
     public void PackedLibraryAndToolWorkForAConsumer()
     {
         string root = SharedData.RepoRoot, work = SharedData.NewTempDir("musicgenre-consumer");
         string feed = Path.Combine(work, "feed"), app = Path.Combine(work, "app"), tools = Path.Combine(work, "tools");
         string example = Path.Combine(root, "examples", "audio", "classical-arpeggios.wav");
+        string mp3 = SharedData.Data("mp3/TRWJAZW128F42760DD_test.mp3");
 
         // 1. Pack; forget any cached copy of this version so the freshly packed one is what gets restored.
         Dotnet(root, "pack", Path.Combine(root, "src", "MusicGenre.Pipeline"), "-c", "Release", "-o", feed);
@@ -24,24 +25,25 @@ public class PackagingTests
         foreach (var id in new[] { "musicgenre", "musicgenre.tool" })
             if (Directory.Exists(Path.Combine(cache, id, "0.1.0"))) Directory.Delete(Path.Combine(cache, id, "0.1.0"), recursive: true);
 
-        // 2. A console app that references the package from the folder only.
+        // 2. The README's steps: the folder as a package source (project-local here instead of `dotnet nuget add source`
+        //    for the user), `dotnet new console`, `dotnet add package MusicGenre`, a few lines, `dotnet run` on a WAV and an MP3.
         Directory.CreateDirectory(app);
-        File.WriteAllText(Path.Combine(app, "nuget.config"),
+        File.WriteAllText(Path.Combine(work, "nuget.config"),
             $"<configuration><packageSources><add key=\"musicgenre-local\" value=\"{feed}\" /></packageSources></configuration>");
-        File.WriteAllText(Path.Combine(app, "app.csproj"), """
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup>
-              <ItemGroup><PackageReference Include="MusicGenre" Version="0.1.0" /></ItemGroup>
-            </Project>
-            """);
+        Dotnet(work, "new", "console", "-o", app, "--framework", "net10.0");
+        Dotnet(app, "add", "package", "MusicGenre", "--version", "0.1.0");
         File.WriteAllText(Path.Combine(app, "Program.cs"), """
             using MusicGenre.Api;
             using var classifier = GenreClassifier.LoadDefault();
-            var song = classifier.Predict(args[0]);
-            Console.WriteLine($"top={song.Top.Genre} sum={song.Scores.Sum(s => s.Probability):F3}");
+            foreach (var path in args)
+            {
+                var song = classifier.Predict(path);
+                Console.WriteLine($"{Path.GetFileName(path)}: top={song.Top.Genre} sum={song.Scores.Sum(s => s.Probability):F3} segments={song.SegmentCount}");
+            }
             """);
-        string output = Dotnet(app, "run", "-c", "Release", "--", example);
-        Assert.Contains("top=classical sum=1.000", output);
+        string output = Dotnet(app, "run", "-c", "Release", "--", example, mp3);
+        Assert.Contains("classical-arpeggios.wav: top=classical sum=1.000", output);
+        Assert.Matches(@"TRWJAZW128F42760DD_test\.mp3: top=[a-z]+ sum=1\.000 segments=9", output);
 
         // 3. The .NET tool, installed from the folder.
         Dotnet(work, "tool", "install", "MusicGenre.Tool", "--version", "0.1.0", "--tool-path", tools, "--add-source", feed);
