@@ -65,7 +65,6 @@ public sealed class GenreClassifier : IDisposable
     }
 
     /// <summary>Loads a model file written by <c>musicgenre train</c> or <see cref="GenreTrainer"/>.</summary>
-    /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <param name="modelPath">The model file.</param>
     /// <param name="options">How to compute (default: CPU, all cores for batches).</param>
     /// <exception cref="FileNotFoundException">No such file.</exception>
