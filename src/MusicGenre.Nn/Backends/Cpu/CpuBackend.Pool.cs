@@ -10,13 +10,39 @@ internal sealed partial class CpuBackend
         // x [N, C, IH, IW] -> y [N, C, OH, OW]; one work item per (n, c) plane.
         CheckPool(x, g, y, "MaxPool2dForward");
         var xs = D(x); var ys = D(y); var geo = g;
+        bool twoByTwo = g is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2 };
         For(g.Batch * g.Channels, plane =>
         {
             int inBase = plane * geo.InH * geo.InW, outBase = plane * geo.OutH * geo.OutW;
             for (int oh = 0; oh < geo.OutH; oh++)
-                for (int ow = 0; ow < geo.OutW; ow++)
+            {
+                // 2×2 stride 2 (the default network): whole windows of this row go through the SIMD kernel, the windows a
+                // ceil-mode edge clips go through the general scan. Both give the value at ArgMax (first maximum, NaN wins).
+                int ow = 0;
+                if (twoByTwo && 2 * oh + 1 < geo.InH)
+                {
+                    ow = Math.Min(geo.OutW, geo.InW / 2);
+                    CpuKernels.MaxPool2x2Row(xs.AsSpan(inBase + 2 * oh * geo.InW, geo.InW), xs.AsSpan(inBase + (2 * oh + 1) * geo.InW, geo.InW),
+                        ys.AsSpan(outBase + oh * geo.OutW, ow));
+                }
+                for (; ow < geo.OutW; ow++)
                     ys[outBase + oh * geo.OutW + ow] = xs[inBase + ArgMax(xs, inBase, geo, oh, ow)];
+            }
         });
+    }
+
+    /// <summary>Scalar twin of <see cref="MaxPool2dForward"/>: every window through the general scan.</summary>
+    internal void MaxPool2dForwardScalar(Tensor x, in Pool2dGeometry g, Tensor y)
+    {
+        CheckPool(x, g, y, "MaxPool2dForward");
+        var xs = D(x); var ys = D(y);
+        for (int plane = 0; plane < g.Batch * g.Channels; plane++)
+        {
+            int inBase = plane * g.InH * g.InW, outBase = plane * g.OutH * g.OutW;
+            for (int oh = 0; oh < g.OutH; oh++)
+                for (int ow = 0; ow < g.OutW; ow++)
+                    ys[outBase + oh * g.OutW + ow] = xs[inBase + ArgMax(xs, inBase, g, oh, ow)];
+        }
     }
 
     /// <inheritdoc />

@@ -109,6 +109,66 @@ internal static class CpuKernels
         for (int i = 0; i < y.Length; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
     }
 
+    // ---- Max-pool 2×2, stride 2 ----
+
+    /// <summary>
+    /// One output row of a 2×2, stride-2 max-pool: <c>y[i]</c> = max of <c>row0[2i], row0[2i+1], row1[2i], row1[2i+1]</c>,
+    /// taken in that (scan) order with the rule of the general pool: a later value replaces the best only when it is
+    /// strictly greater, or NaN while the best is not — so the result is the first maximum, and NaN wins.
+    /// </summary>
+    public static void MaxPool2x2Row(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, Span<float> y)
+    {
+        int i = 0;
+        if (UseVector && row0.Length >= 2 * y.Length && row1.Length >= 2 * y.Length)
+        {
+            ref float r0 = ref MemoryMarshal.GetReference(row0); ref float r1 = ref MemoryMarshal.GetReference(row1);
+            ref float yr = ref MemoryMarshal.GetReference(y);
+            // 8 windows per step: 16 input floats of each row, split into their even lanes (left column of each window)
+            // and odd lanes (right column), then folded in scan order: top-left, top-right, bottom-left, bottom-right.
+            for (; i <= y.Length - 8; i += 8)
+            {
+                var a0 = Vector256.LoadUnsafe(ref r0, (nuint)(2 * i)); var a1 = Vector256.LoadUnsafe(ref r0, (nuint)(2 * i + 8));
+                var b0 = Vector256.LoadUnsafe(ref r1, (nuint)(2 * i)); var b1 = Vector256.LoadUnsafe(ref r1, (nuint)(2 * i + 8));
+                var best = Pick(Even(a0, a1), Odd(a0, a1));
+                best = Pick(best, Even(b0, b1));
+                Pick(best, Odd(b0, b1)).StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
+        MaxPool2x2RowScalar(row0[(2 * i)..], row1[(2 * i)..], y[i..]);
+    }
+
+    /// <summary>Scalar twin of <see cref="MaxPool2x2Row"/>.</summary>
+    public static void MaxPool2x2RowScalar(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, Span<float> y)
+    {
+        for (int i = 0; i < y.Length; i++)
+        {
+            float best = row0[2 * i];
+            best = Pick(best, row0[2 * i + 1]);
+            best = Pick(best, row1[2 * i]);
+            y[i] = Pick(best, row1[2 * i + 1]);
+        }
+    }
+
+    private static float Pick(float best, float v) => v > best || float.IsNaN(v) && !float.IsNaN(best) ? v : best;
+
+    private static Vector256<float> Pick(Vector256<float> best, Vector256<float> v)
+    {
+        // Lanes where v is strictly greater, or v is NaN (v != v) and best is not, take v.
+        var take = Vector256.GreaterThan(v, best) | Vector256.AndNot(~Vector256.Equals(v, v), ~Vector256.Equals(best, best));
+        return Vector256.ConditionalSelect(take, v, best);
+    }
+
+    private static readonly Vector256<int> EvenLanes = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
+    private static readonly Vector256<int> OddLanes = Vector256.Create(1, 3, 5, 7, 1, 3, 5, 7);
+
+    /// <summary>Lanes 0, 2, 4, 6 of <paramref name="a"/> then of <paramref name="b"/>.</summary>
+    private static Vector256<float> Even(Vector256<float> a, Vector256<float> b) =>
+        Vector256.Create(Vector256.Shuffle(a, EvenLanes).GetLower(), Vector256.Shuffle(b, EvenLanes).GetLower());
+
+    /// <summary>Lanes 1, 3, 5, 7 of <paramref name="a"/> then of <paramref name="b"/>.</summary>
+    private static Vector256<float> Odd(Vector256<float> a, Vector256<float> b) =>
+        Vector256.Create(Vector256.Shuffle(a, OddLanes).GetLower(), Vector256.Shuffle(b, OddLanes).GetLower());
+
     // ---- Multiply ----
 
     /// <summary>z = x·y elementwise (z may alias x or y).</summary>
