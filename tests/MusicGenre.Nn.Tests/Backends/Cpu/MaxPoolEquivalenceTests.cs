@@ -10,15 +10,7 @@ namespace MusicGenre.Nn.Tests.Backends.Cpu;
 /// </summary>
 public sealed class MaxPoolEquivalenceTests
 {
-    public static TheoryData<int> Lengths()
-    {
-        var d = new TheoryData<int>();
-        for (int n = 0; n <= 40; n++) d.Add(n);
-        d.Add(65); d.Add(1000);
-        return d;
-    }
-
-    [Theory, MemberData(nameof(Lengths))]
+    [Theory, MemberData(nameof(CpuKernelsTests.Lengths), MemberType = typeof(CpuKernelsTests))]
     public void RowKernelMatchesScalarTwinBitForBit(int n)
     {
         var rng = new Random(n);
