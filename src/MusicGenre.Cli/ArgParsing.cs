@@ -14,12 +14,11 @@ internal static class ArgParsing
     }
 
     /// <summary>Parses <c>--device auto|cpu|cuda|opencl</c> (case-insensitive); anything else is a usage error.</summary>
-    public static Nn.Backends.DeviceKind Device(string text) => text.Trim().ToLowerInvariant() switch
+    public static Nn.Backends.DeviceKind Device(string text)
     {
-        "auto" => Nn.Backends.DeviceKind.Auto, "cpu" => Nn.Backends.DeviceKind.Cpu,
-        "cuda" => Nn.Backends.DeviceKind.Cuda, "opencl" => Nn.Backends.DeviceKind.OpenCl,
-        _ => throw new UsageException($"--device '{text}' is not one of auto, cpu, cuda, opencl"),
-    };
+        try { return Nn.Backends.BackendFactory.ParseDevice(text); }
+        catch (ArgumentException) { throw new UsageException($"--device '{text}' is not one of auto, cpu, cuda, opencl"); }
+    }
 
     /// <summary>Parses a duration in seconds: <c>3</c>, <c>3s</c>, <c>2.5s</c> or <c>500ms</c>.</summary>
     public static double Seconds(string text, string option)

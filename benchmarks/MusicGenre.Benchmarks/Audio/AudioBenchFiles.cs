@@ -15,14 +15,7 @@ internal static class AudioBenchFiles
     private static readonly string[] Genres = ["blues", "classical", "country", "disco", "hiphop", "jazz", "metal", "pop", "reggae", "rock"];
 
     /// <summary>../shared/data (MUSICGENRE_DATA_DIR overrides), found from the benchmark binary.</summary>
-    public static string DataDir()
-    {
-        if (Environment.GetEnvironmentVariable("MUSICGENRE_DATA_DIR") is { Length: > 0 } d) return d;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MusicGenre.sln")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data"));
-        throw new DirectoryNotFoundException("MusicGenre.sln not found above the benchmark; set MUSICGENRE_DATA_DIR");
-    }
+    public static string DataDir() => Data.BenchData.DataDir();
 
     public static string PreviewMp3 => Path.Combine(DataDir(), "mp3", "TRWJAZW128F42760DD_test.mp3");
 

@@ -28,28 +28,9 @@ import argparse, csv, math, os, sys, time
 import h5py
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
-
-class Default(nn.Module):
-    """MusicGenre `default`: [conv3x3 (no bias) -> BN -> ReLU -> maxpool 2] x blocks, mean over time, dropout, linear."""
-
-    def __init__(self, width, blocks=4, mels=128, classes=10, dropout=0.3):
-        super().__init__()
-        layers, c = [], 1
-        for b in range(blocks):
-            o = width << b
-            layers += [nn.Conv2d(c, o, 3, padding=1, bias=False), nn.BatchNorm2d(o), nn.ReLU(), nn.MaxPool2d(2)]
-            c = o
-        self.features = nn.Sequential(*layers)
-        self.drop = nn.Dropout(dropout)
-        self.fc = nn.Linear(c * (mels >> blocks), classes)
-
-    def forward(self, x):
-        x = self.features(x)                   # [N, C, H, W]
-        x = x.mean(dim=3).flatten(1)           # fold frequency into channels, average over time: [N, C*H]
-        return self.fc(self.drop(x))
+from torch_peer import Default  # the same `default` network as the throughput peer
 
 
 def fail(message):

@@ -16,8 +16,9 @@ BATCH = 32
 
 
 class Default(nn.Module):
-    """MusicGenre `default` (width 8, 4 blocks): conv3x3-BN-ReLU-maxpool2 x4, mean over time, dropout 0.3, linear."""
-    def __init__(self, width=8, blocks=4, mels=128):
+    """MusicGenre `default` (width 8, 4 blocks): conv3x3-BN-ReLU-maxpool2 x4, mean over time, dropout 0.3, linear.
+    Also the network of cv_peer.py."""
+    def __init__(self, width=8, blocks=4, mels=128, classes=10, dropout=0.3):
         super().__init__()
         layers, c = [], 1
         for b in range(blocks):
@@ -25,8 +26,8 @@ class Default(nn.Module):
             layers += [nn.Conv2d(c, o, 3, padding=1, bias=False), nn.BatchNorm2d(o), nn.ReLU(), nn.MaxPool2d(2)]
             c = o
         self.features = nn.Sequential(*layers)
-        self.drop = nn.Dropout(0.3)
-        self.fc = nn.Linear(c * (mels >> blocks), 10)
+        self.drop = nn.Dropout(dropout)
+        self.fc = nn.Linear(c * (mels >> blocks), classes)
 
     def forward(self, x):
         x = self.features(x)                       # [N, C, H, W]

@@ -9,10 +9,8 @@ namespace MusicGenre.Nn.Architectures;
 /// global average pool that follows averages over time only and keeps one feature per (channel, frequency band).
 /// Frequency position matters for genre (bass vs. treble), time position does not.
 /// </summary>
-internal sealed class FoldFrequency : Layer
+internal sealed class FoldFrequency : ReshapeLayer
 {
-    private Shape? _in;
-
     /// <summary>Creates the layer.</summary>
     public FoldFrequency(IBackend backend, string name) : base(backend, name) { }
 
@@ -21,20 +19,5 @@ internal sealed class FoldFrequency : Layer
     {
         RequireRank4(input);
         return new Shape(input.N, input.C * input.H, 1, input.W);
-    }
-
-    /// <inheritdoc />
-    public override Tensor Forward(Tensor x, bool training)
-    {
-        CheckBackend(x, "input");
-        _in = x.Shape;
-        return x.Reshape(OutputShape(x.Shape));
-    }
-
-    /// <inheritdoc />
-    public override Tensor? Backward(Tensor dy, bool needInputGradient = true)
-    {
-        if (_in is null) throw NoForward();
-        return needInputGradient ? dy.Reshape(_in) : null;
     }
 }

@@ -4,10 +4,8 @@ using MusicGenre.Nn.Tensors;
 namespace MusicGenre.Nn.Layers;
 
 /// <summary>Flattens <c>[N, C, H, W]</c> to <c>[N, C·H·W]</c> in C, H, W order (a view; no copy).</summary>
-internal sealed class Flatten : Layer
+internal sealed class Flatten : ReshapeLayer
 {
-    private Shape? _in;
-
     /// <summary>Creates the layer.</summary>
     public Flatten(IBackend backend, string name) : base(backend, name) { }
 
@@ -16,20 +14,5 @@ internal sealed class Flatten : Layer
     {
         if (input.Rank < 2) throw new ArgumentException($"Flatten '{Name}': needs a batch dimension, got {input}.");
         return new Shape(input.N, input.Length / Math.Max(input.N, 1));
-    }
-
-    /// <inheritdoc />
-    public override Tensor Forward(Tensor x, bool training)
-    {
-        CheckBackend(x, "input");
-        _in = x.Shape;
-        return x.Reshape(OutputShape(x.Shape));
-    }
-
-    /// <inheritdoc />
-    public override Tensor? Backward(Tensor dy, bool needInputGradient = true)
-    {
-        if (_in is null) throw NoForward();
-        return needInputGradient ? dy.Reshape(_in) : null;
     }
 }

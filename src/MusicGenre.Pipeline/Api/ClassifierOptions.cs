@@ -50,7 +50,7 @@ public sealed class ClassifierOptionsException : ArgumentException
 {
     /// <summary>Creates the exception from the list of problems.</summary>
     public ClassifierOptionsException(IReadOnlyList<string> problems)
-        : base($"Invalid classifier options ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}):{Environment.NewLine}  - {string.Join(Environment.NewLine + "  - ", problems)}")
+        : base(Nn.Training.TrainerOptionsException.Describe("classifier options", problems))
         => Problems = problems;
 
     /// <summary>Every problem, one sentence each.</summary>
