@@ -23,10 +23,17 @@ internal static class EvaluateCommand
         };
         var report = new Option<string>("--report", "-r") { Description = "Report folder (summary.md, confusion.png/.csv, per_genre.csv, songs.csv).", DefaultValueFactory = _ => "report" };
         var folds = new Option<int>("--folds") { Description = "Song-level k-fold cross-validation: train and evaluate k models (the model argument is not read)." };
+        var excerpts = new Option<string?>("--excerpts")
+        {
+            Description = "Robustness protocol: score every song on random excerpts of this length range (e.g. 2-3s) instead of whole clips; needs the audio files (an audio folder, or a store whose song paths exist).",
+        };
+        var perSong = new Option<int>("--per-song") { Description = "Excerpts per song (with --excerpts).", DefaultValueFactory = _ => 5 };
+        var normalize = new Option<string>("--normalize") { Description = "Level of each excerpt (with --excerpts): peak (0 dBFS peak, default) or none (the recording's own).", DefaultValueFactory = _ => "peak" };
+        var gain = new Option<double>("--gain") { Description = "Gain in dB applied to each excerpt after --normalize, clipped to ±1 (with --excerpts; e.g. -20).", DefaultValueFactory = _ => 0 };
         var args = new TrainCommand.TrainingArgs();
         var command = new Command("evaluate", "Score a model on labelled data (segment and song accuracy, per-genre P/R/F1, confusion matrix), or cross-validate with --folds.")
         {
-            inputs, report, folds,
+            inputs, report, folds, excerpts, perSong, normalize, gain,
         };
         foreach (var o in args.All) command.Add(o);
         command.SetAction(parse =>
@@ -39,6 +46,7 @@ internal static class EvaluateCommand
             if (k >= 2 && given.Length != 1) throw new UsageException("with --folds give only the data (a model is trained per fold)");
             if (k == 0 && given.Length != 2) throw new UsageException("give a model file and the data: musicgenre evaluate <model> <data>");
             string dataPath = ArgParsing.ExistingPath(given[^1], "data");
+            var protocol = Protocol(parse.GetValue(excerpts), parse.GetValue(perSong), parse.GetValue(normalize)!, parse.GetValue(gain), parse.GetValue(args.Seed));
             Directory.CreateDirectory(reportDir);
             if (k >= 2)
             {
@@ -48,33 +56,80 @@ internal static class EvaluateCommand
                     CrossValidation.Run(store, k, options, parse.GetValue(args.SplitBy), reportDir,
                         new SyncProgress<string>(line => ctx.Out.WriteLine(line)),
                         new SyncProgress<Nn.Training.EpochMetrics>(m => p.Report(new(m.Epoch, m.Epochs, $"epoch {m.Epoch}"))),
-                        ctx.Cancellation));
-                ctx.Out.WriteLine(CrossValidation.Summary(cv, options));
+                        ctx.Cancellation, protocol));
+                ctx.Out.WriteLine(CrossValidation.Summary(cv, options, protocol));
                 ctx.Out.WriteLine($"report: {reportDir}");
                 return CliApp.Ok;
             }
 
             string modelPath = ArgParsing.ExistingPath(given[0], "model");
             var genreModel = ModelFileReader.Read(modelPath);
-            string storePath = EnsureStore(ctx, dataPath, reportDir, genreModel.FeaturePreset, genreModel.SegmentSeconds);
-            using var storeReader = FeatureStoreReader.Open(storePath);
-            var result = ProgressReporter.Run(ctx, "evaluate", p =>
-                Evaluator.Evaluate(genreModel, storeReader, progress: new Progress<(int Done, int Total)>(d => p.Report(new(d.Done, d.Total))),
-                    cancellationToken: ctx.Cancellation));
-            ReportWriter.Write(reportDir, result, $"Evaluation of {Path.GetFileName(modelPath)} on {Path.GetFileName(dataPath)}");
+            bool isStore = IsStore(dataPath);
+            EvaluationReport result;
+            if (isStore && protocol is null)
+            {
+                // Stored segments, as the store was cut.
+                using var storeReader = FeatureStoreReader.Open(dataPath);
+                result = ProgressReporter.Run(ctx, "evaluate", p =>
+                    Evaluator.Evaluate(genreModel, storeReader, progress: new Progress<(int Done, int Total)>(d => p.Report(new(d.Done, d.Total))),
+                        cancellationToken: ctx.Cancellation));
+            }
+            else
+            {
+                // Audio through the prediction path: whole clips (as predict sees them) or the protocol's excerpts.
+                IReadOnlyList<Data.Datasets.DatasetEntry> songs;
+                if (isStore)
+                {
+                    using var storeReader = FeatureStoreReader.Open(dataPath);
+                    songs = Evaluator.Entries(storeReader);
+                }
+                else
+                {
+                    var dataset = Data.Datasets.DatasetLoader.Load(dataPath, genres: new Data.Datasets.GenreList(genreModel.Labels.ToArray()));
+                    foreach (var item in dataset.Skipped) ctx.Error.WriteLine($"skipped {item}");
+                    songs = dataset.Entries;
+                }
+                if (songs.Count == 0) throw new InvalidDataException($"{dataPath}: no labelled audio files");
+                result = ProgressReporter.Run(ctx, "evaluate", p =>
+                    AudioEvaluator.Evaluate(genreModel, songs, protocol, progress: new Progress<(int Done, int Total)>(d => p.Report(new(d.Done, d.Total))),
+                        skipped: line => ctx.Error.WriteLine($"skipped {line}"), cancellationToken: ctx.Cancellation));
+            }
+            string unit = protocol is not null ? "excerpt" : isStore ? "segment" : "window";
+            ReportWriter.Write(reportDir, result, $"Evaluation of {Path.GetFileName(modelPath)} on {Path.GetFileName(dataPath)}",
+                protocol is null ? null : $"Robustness protocol: {protocol}.", unit);
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"segment accuracy {result.SegmentAccuracy:P2} ({result.Segments} segments); song accuracy {result.SongAccuracy:P2} ({result.Songs} songs); macro F1 {result.MacroF1:F3}"));
+                $"{unit} accuracy {result.SegmentAccuracy:P2} ({result.Segments} {unit}s); song accuracy {result.SongAccuracy:P2} ({result.Songs} songs); macro F1 {result.MacroF1:F3}"));
             ctx.Out.WriteLine($"report: {reportDir}");
             return CliApp.Ok;
         });
         return command;
     }
 
+    private static bool IsStore(string dataPath) =>
+        File.Exists(dataPath) && string.Equals(Path.GetExtension(dataPath), ".h5", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The robustness protocol of --excerpts MIN-MAX (null without it); its other options are checked either way.</summary>
+    internal static ExcerptProtocol? Protocol(string? excerpts, int perSong, string normalize, double gainDb, ulong seed)
+    {
+        var level = normalize.ToLowerInvariant() switch
+        {
+            "peak" => ExcerptLevel.Peak,
+            "none" => ExcerptLevel.Original,
+            _ => throw new UsageException($"--normalize '{normalize}' is not one of peak, none"),
+        };
+        if (excerpts is null) return null;
+        int dash = excerpts.IndexOf('-', 1);
+        double min = ArgParsing.Seconds(dash < 0 ? excerpts : excerpts[..dash], "--excerpts");
+        double max = dash < 0 ? min : ArgParsing.Seconds(excerpts[(dash + 1)..], "--excerpts");
+        var protocol = new ExcerptProtocol { MinSeconds = min, MaxSeconds = max, PerSong = perSong, Level = level, GainDb = gainDb, Seed = seed };
+        if (protocol.Problems() is { Count: > 0 } problems) throw new UsageException("invalid --excerpts protocol: " + string.Join("; ", problems));
+        return protocol;
+    }
+
     /// <summary>A feature store as given, or one preprocessed from an audio folder/manifest into the report folder.</summary>
     private static string EnsureStore(CliContext ctx, string dataPath, string reportDir, string preset, double segmentSeconds = 3.0)
     {
-        if (File.Exists(dataPath) && string.Equals(Path.GetExtension(dataPath), ".h5", StringComparison.OrdinalIgnoreCase))
-            return dataPath;
+        if (IsStore(dataPath)) return dataPath;
         string store = Path.Combine(reportDir, "features.h5");
         var options = new PreprocessOptions
         {

@@ -25,8 +25,8 @@ internal static class TrainCommand
         public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         public Option<string> Augment { get; } = new("--augment")
         {
-            Description = "Training augmentation: none (default; it scored higher in cross-validation on gtzan-mini, see README), or standard (±30-frame circular time shift, ±6 dB gain, 2 SpecAugment frequency masks ≤ 16 mels and 2 time masks ≤ 20 frames).",
-            DefaultValueFactory = _ => "none",
+            Description = "Training augmentation: robust (default: each batch cropped to a random 2–3 s, half the segments low-passed at a random 3.5–10 kHz, spectral tilt ±3 dB/octave), standard (±30-frame circular time shift, ±6 dB gain, 2 SpecAugment frequency masks ≤ 16 mels and 2 time masks ≤ 20 frames), robust+standard (both), or none.",
+            DefaultValueFactory = _ => "robust",
         };
 
         public Option<float> Mixup { get; } = new("--mixup")
@@ -35,13 +35,25 @@ internal static class TrainCommand
             DefaultValueFactory = _ => 0f,
         };
 
+        public Option<string> Level { get; } = new("--level")
+        {
+            Description = "Level normalisation of every input window: max (default: subtract the window's maximum dB, so loudness does not matter) or none (absolute level, as models before 0.2).",
+            DefaultValueFactory = _ => "max",
+        };
+
+        public Option<double> BandLimit { get; } = new("--band-limit")
+        {
+            Description = "Band limit in Hz: mel bands above it are set to the floor in training and prediction, so 16 kHz, MP3 and full-band recordings look alike (0 = off).",
+            DefaultValueFactory = _ => 0,
+        };
+
         public Option<string[]> HyperParameters { get; } = new("--hp")
         {
             Description = "Architecture hyper-parameter as key=value, repeatable (e.g. --hp width=16 for the default architecture).",
             AllowMultipleArgumentsPerToken = false,
         };
 
-        public IEnumerable<Option> All => [Arch, Epochs, Batch, Lr, Device, Seed, ValSplit, SplitBy, Patience, Threads, Augment, Mixup, HyperParameters];
+        public IEnumerable<Option> All => [Arch, Epochs, Batch, Lr, Device, Seed, ValSplit, SplitBy, Patience, Threads, Augment, Mixup, Level, BandLimit, HyperParameters];
 
         private static Dictionary<string, double> ParseHyperParameters(string[]? pairs)
         {
@@ -60,8 +72,22 @@ internal static class TrainCommand
         internal static AugmentationOptions AugmentationPreset(string name) => name.ToLowerInvariant() switch
         {
             "none" => AugmentationOptions.None,
-            "standard" => new AugmentationOptions { TimeShiftFrames = 30, GainDb = 6, FrequencyMasks = 2, FrequencyMaskWidth = 16, TimeMasks = 2, TimeMaskWidth = 20 },
-            _ => throw new UsageException($"--augment '{name}' is not one of none, standard"),
+            "standard" => Standard,
+            "robust" => Robust,
+            "robust+standard" => Standard with { MinCropFrames = Robust.MinCropFrames, LowPassProbability = Robust.LowPassProbability, TiltDbPerOctave = Robust.TiltDbPerOctave },
+            _ => throw new UsageException($"--augment '{name}' is not one of robust, standard, robust+standard, none"),
+        };
+
+        private static readonly AugmentationOptions Standard = new() { TimeShiftFrames = 30, GainDb = 6, FrequencyMasks = 2, FrequencyMaskWidth = 16, TimeMasks = 2, TimeMaskWidth = 20 };
+
+        /// <summary>Crops of 2–3 s (86–130 frames at librosa_default), low-pass on half the segments, ±3 dB/octave tilt.</summary>
+        private static readonly AugmentationOptions Robust = new() { MinCropFrames = 86, LowPassProbability = 0.5f, TiltDbPerOctave = 3 };
+
+        internal static Nn.ModelFile.LevelNormalization LevelMode(string name) => name.ToLowerInvariant() switch
+        {
+            "max" => Nn.ModelFile.LevelNormalization.WindowMax,
+            "none" => Nn.ModelFile.LevelNormalization.None,
+            _ => throw new UsageException($"--level '{name}' is not one of max, none"),
         };
 
         public TrainerOptions Build(ParseResult parse, string? checkpoint)
@@ -81,6 +107,8 @@ internal static class TrainCommand
                 ThreadCount = parse.GetValue(Threads),
                 CheckpointPath = checkpoint,
                 Augmentation = AugmentationPreset(parse.GetValue(Augment)!) with { MixupAlpha = parse.GetValue(Mixup) },
+                Level = LevelMode(parse.GetValue(Level)!),
+                BandLimitHz = parse.GetValue(BandLimit),
             };
             var problems = options.Problems();
             if (problems.Count > 0) throw new UsageException("invalid training options: " + string.Join("; ", problems));

@@ -5,7 +5,7 @@ namespace MusicGenre.Features.Fft;
 /// <summary>Hardware detection for <see cref="SimdWidth"/>.</summary>
 internal static class SimdWidths
 {
-    /// <summary>The widest path this process accelerates (respects <c>DOTNET_EnableAVX512F=0</c> and friends).</summary>
+    /// <summary>The widest path this process accelerates (respects <c>DOTNET_EnableAVX512=0</c> and friends).</summary>
     public static SimdWidth Best { get; } =
         Vector512.IsHardwareAccelerated ? SimdWidth.V512
         : Vector256.IsHardwareAccelerated ? SimdWidth.V256

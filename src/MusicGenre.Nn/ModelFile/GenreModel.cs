@@ -32,6 +32,15 @@ internal sealed record GenreModel
     /// <summary>BatchNorm running statistics in network order (empty for networks without BatchNorm).</summary>
     public required IReadOnlyList<ModelTensor> Buffers { get; init; }
 
+    /// <summary>Level normalisation of each input window, applied before <see cref="Normalization"/>.</summary>
+    public LevelNormalization Level { get; init; }
+
+    /// <summary>Mel bands the model hears, counted from the lowest (0 = all); the rest are set to the floor (see <see cref="LevelNormalizer"/>).</summary>
+    public int KeptBands { get; init; }
+
+    /// <summary>The band limit in Hz that <see cref="KeptBands"/> came from (0 = none); for reports.</summary>
+    public double BandLimitHz { get; init; }
+
     /// <summary>Input standardisation computed on the training split.</summary>
     public required InputNormalization Normalization { get; init; }
 
@@ -62,6 +71,9 @@ internal sealed record GenreModel
             problems.Add($"normalisation '{Normalization.Mode}' needs {stats} means and stds, has {Normalization.Mean.Length} and {Normalization.Std.Length}");
         else if (Normalization.Mean.Any(v => !float.IsFinite(v)) || Normalization.Std.Any(v => !(v > 0) || !float.IsFinite(v)))
             problems.Add("normalisation statistics must be finite with std > 0");
+        if (!Enum.IsDefined(Level)) problems.Add($"level normalisation {(int)Level} is unknown");
+        if (KeptBands < 0 || KeptBands > spec.Mels) problems.Add($"kept bands {KeptBands} must be in [0, {spec.Mels}]");
+        if (!(BandLimitHz >= 0) || !double.IsFinite(BandLimitHz)) problems.Add($"band limit {BandLimitHz} Hz must be ≥ 0");
         if (string.IsNullOrWhiteSpace(FeaturePreset)) problems.Add("feature preset name is empty");
         if (!(SegmentSeconds > 0) || !double.IsFinite(SegmentSeconds)) problems.Add($"segment length {SegmentSeconds} s must be a positive number");
         return problems;

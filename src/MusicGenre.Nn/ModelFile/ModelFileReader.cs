@@ -79,6 +79,17 @@ internal static class ModelFileReader
         var norm = new InputNormalization(mode,
             r.Floats(normGroup, "mean", "/normalization/mean", stats, out _),
             r.Floats(normGroup, "std", "/normalization/std", stats, out _));
+        // Files written before level normalisation existed have no /normalization@level: their inputs kept their level.
+        var level = LevelNormalization.None;
+        if (normGroup.AttributeExists("level"))
+        {
+            string levelText = r.String(normGroup, "level", "/normalization");
+            if (!LevelNormalizer.TryParse(levelText, out level))
+                throw r.Fail($"unknown level normalisation '{levelText}' (expected none or window_max)");
+        }
+        long keptBands = normGroup.AttributeExists("kept_bands") ? r.Integer(normGroup, "kept_bands", "/normalization") : 0;
+        if (keptBands < 0 || keptBands > spec.Mels) throw r.Fail($"/normalization@kept_bands {keptBands} must be in [0, {spec.Mels}]");
+        double bandLimit = normGroup.AttributeExists("band_limit_hz") ? r.Number(normGroup, "band_limit_hz", "/normalization") : 0;
         var model = new GenreModel
         {
             Architecture = arch,
@@ -88,6 +99,9 @@ internal static class ModelFileReader
             SegmentSeconds = r.Number(file, "segment_seconds", "/"),
             Parameters = parameters,
             Buffers = buffers,
+            Level = level,
+            KeptBands = (int)keptBands,
+            BandLimitHz = bandLimit,
             Normalization = norm,
             Training = ReadTraining(r, r.Group(file, "training")),
         };

@@ -48,6 +48,9 @@ internal static class ModelFileWriter
             ["std"] = Dataset(model.Normalization.Std, [model.Normalization.Std.Length]),
         };
         norm.Attributes["mode"] = model.Normalization.Mode.ToString();
+        norm.Attributes["level"] = LevelNormalizer.FileName(model.Level);
+        norm.Attributes["kept_bands"] = (long)model.KeptBands;
+        norm.Attributes["band_limit_hz"] = model.BandLimitHz;
         root["normalization"] = norm;
         root["training"] = TrainingGroup(model.Training);
     }

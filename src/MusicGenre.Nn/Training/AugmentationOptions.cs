@@ -2,8 +2,9 @@ namespace MusicGenre.Nn.Training;
 
 /// <summary>
 /// Training-time augmentations for log-mel segments (validation and prediction never augment). Applied per segment in
-/// this order: random time crop (when segments are longer than the network input), circular time shift, gain, input
-/// normalisation, SpecAugment frequency and time masks (set to 0, the mean after normalisation), then mixup per batch.
+/// this order: random crop length (per batch) and random time crop (when segments are longer than the network input),
+/// circular time shift, gain, random low-pass and spectral tilt, level normalisation, input normalisation, SpecAugment
+/// frequency and time masks (set to 0, the mean after normalisation), then mixup per batch.
 /// </summary>
 public sealed record AugmentationOptions
 {
@@ -18,6 +19,37 @@ public sealed record AugmentationOptions
 
     /// <summary>Largest gain change in dB, added to the log-mel values (uniform in ±this; 0 = off).</summary>
     public float GainDb { get; init; }
+
+    /// <summary>
+    /// Shortest crop in frames (0 = off): each batch draws a frame count uniformly in [this, the segment's frames] and
+    /// every segment of the batch is cropped to it at a random start, so a network that pools over time learns clips of
+    /// every length it will be asked about.
+    /// </summary>
+    public int MinCropFrames { get; init; }
+
+    /// <summary>
+    /// Probability that a segment is low-passed (0 = off): a cut-off frequency is drawn log-uniformly in
+    /// [<see cref="LowPassMinHz"/>, <see cref="LowPassMaxHz"/>] and every mel band above it loses
+    /// <see cref="LowPassDbPerOctave"/> dB per octave, floored at the segment's top_db floor (its maximum − 80 dB). This is
+    /// what a 16 kHz recording, a low-bit-rate MP3 or an old tape looks like after log-mel. Needs the bands' frequencies
+    /// (<see cref="SegmentSet.BandFrequencies"/>).
+    /// </summary>
+    public float LowPassProbability { get; init; }
+
+    /// <summary>Lowest low-pass cut-off in Hz.</summary>
+    public float LowPassMinHz { get; init; } = 3500;
+
+    /// <summary>Highest low-pass cut-off in Hz.</summary>
+    public float LowPassMaxHz { get; init; } = 10000;
+
+    /// <summary>Attenuation slope above the cut-off, dB per octave.</summary>
+    public float LowPassDbPerOctave { get; init; } = 120;
+
+    /// <summary>
+    /// Largest spectral tilt in dB per octave (0 = off): each segment gets a tilt uniform in ±this, pivoting at 1 kHz, added
+    /// to every band (an equaliser or microphone that favours bass or treble). Needs <see cref="SegmentSet.BandFrequencies"/>.
+    /// </summary>
+    public float TiltDbPerOctave { get; init; }
 
     /// <summary>Number of SpecAugment frequency masks per segment.</summary>
     public int FrequencyMasks { get; init; }
@@ -35,11 +67,21 @@ public sealed record AugmentationOptions
     public float MixupAlpha { get; init; }
 
     /// <summary>True when any random transformation is switched on.</summary>
-    public bool Any => RandomCrop || TimeShiftFrames > 0 || GainDb > 0 || FrequencyMasks > 0 || TimeMasks > 0 || MixupAlpha > 0;
+    public bool Any => RandomCrop || MinCropFrames > 0 || TimeShiftFrames > 0 || GainDb > 0 || LowPassProbability > 0 || TiltDbPerOctave > 0
+        || FrequencyMasks > 0 || TimeMasks > 0 || MixupAlpha > 0;
+
+    /// <summary>True when an augmentation needs the mel bands' centre frequencies.</summary>
+    internal bool NeedsBandFrequencies => LowPassProbability > 0 || TiltDbPerOctave > 0;
 
     /// <summary>Every invalid setting, for <see cref="TrainerOptions.Validate"/>.</summary>
     internal IEnumerable<string> Problems()
     {
+        if (MinCropFrames < 0) yield return $"Augmentation.MinCropFrames must be ≥ 0 (got {MinCropFrames})";
+        if (!(LowPassProbability >= 0 && LowPassProbability <= 1)) yield return $"Augmentation.LowPassProbability must be in [0, 1] (got {LowPassProbability})";
+        if (!(LowPassMinHz > 0 && LowPassMinHz <= LowPassMaxHz && float.IsFinite(LowPassMaxHz)))
+            yield return $"Augmentation.LowPassMinHz/MaxHz must satisfy 0 < min ≤ max (got {LowPassMinHz}, {LowPassMaxHz})";
+        if (!(LowPassDbPerOctave > 0 && LowPassDbPerOctave <= 1000)) yield return $"Augmentation.LowPassDbPerOctave must be in (0, 1000] (got {LowPassDbPerOctave})";
+        if (!(TiltDbPerOctave >= 0 && TiltDbPerOctave <= 24)) yield return $"Augmentation.TiltDbPerOctave must be in [0, 24] (got {TiltDbPerOctave})";
         if (TimeShiftFrames < 0) yield return $"Augmentation.TimeShiftFrames must be ≥ 0 (got {TimeShiftFrames})";
         if (!(GainDb >= 0 && GainDb <= 60)) yield return $"Augmentation.GainDb must be in [0, 60] dB (got {GainDb})";
         if (FrequencyMasks is < 0 or > 16) yield return $"Augmentation.FrequencyMasks must be in [0, 16] (got {FrequencyMasks})";
@@ -51,5 +93,5 @@ public sealed record AugmentationOptions
 
     /// <inheritdoc />
     public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"crop={(RandomCrop ? "random" : "centre")} shift=±{TimeShiftFrames} gain=±{GainDb}dB fmask={FrequencyMasks}x{FrequencyMaskWidth} tmask={TimeMasks}x{TimeMaskWidth} mixup={MixupAlpha}");
+        $"crop={(RandomCrop ? "random" : "centre")} mincrop={MinCropFrames} lowpass={LowPassProbability}@{LowPassMinHz}-{LowPassMaxHz}Hz/{LowPassDbPerOctave}dB tilt=±{TiltDbPerOctave}dB/oct shift=±{TimeShiftFrames} gain=±{GainDb}dB fmask={FrequencyMasks}x{FrequencyMaskWidth} tmask={TimeMasks}x{TimeMaskWidth} mixup={MixupAlpha}");
 }

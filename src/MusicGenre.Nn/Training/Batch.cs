@@ -6,17 +6,23 @@ namespace MusicGenre.Nn.Training;
 /// </summary>
 internal sealed class Batch
 {
-    /// <summary>Creates buffers for up to <paramref name="capacity"/> segments of <paramref name="segmentLength"/> values.</summary>
-    public Batch(int capacity, int segmentLength, int classes)
+    /// <summary>Creates buffers for up to <paramref name="capacity"/> segments of up to <paramref name="rows"/> × <paramref name="maxFrames"/> values.</summary>
+    public Batch(int capacity, int rows, int maxFrames, int classes)
     {
-        Inputs = new float[(long)capacity * segmentLength];
+        Inputs = new float[(long)capacity * rows * maxFrames];
         Labels = new int[capacity];
         SoftTargetBuffer = new float[capacity * classes];
-        SegmentLength = segmentLength; Classes = classes;
+        Rows = rows; Frames = maxFrames; Classes = classes;
     }
 
-    /// <summary>Values per segment.</summary>
-    public int SegmentLength { get; }
+    /// <summary>Channels × mels per segment.</summary>
+    public int Rows { get; }
+
+    /// <summary>Frames per segment in this batch (at most the capacity's frames; the assembler sets it).</summary>
+    public int Frames { get; set; }
+
+    /// <summary>Values per segment in this batch.</summary>
+    public int SegmentLength => Rows * Frames;
 
     /// <summary>Number of classes.</summary>
     public int Classes { get; }

@@ -5,31 +5,37 @@ using MusicGenre.Nn.ModelFile;
 namespace MusicGenre.Nn.Training;
 
 /// <summary>
-/// Builds network inputs from segments: crop to the network's frame count, optional augmentation (see
-/// <see cref="AugmentationOptions"/> for the order), and input normalisation. All randomness comes from one
-/// <see cref="Rng"/> drawn in a fixed order, so a batch is a pure function of (indices, rng state).
+/// Builds network inputs from segments: crop to the network's frame count (or, in training, to a random length per
+/// batch), optional augmentation (see <see cref="AugmentationOptions"/> for the order), level normalisation and input
+/// normalisation. All randomness comes from one <see cref="Rng"/> drawn in a fixed order, so a batch is a pure function
+/// of (indices, rng state).
 /// </summary>
 internal sealed class BatchAssembler
 {
     private readonly SegmentSet _set;
     private readonly int _frames;
     private readonly InputNormalization _norm;
-    private readonly float[] _row;
+    private readonly LevelNormalization _level;
+    private readonly int _keptBands;
+    private readonly float[] _bandGain;
 
-    /// <summary>Prepares to emit segments of <paramref name="inputFrames"/> frames (≤ the set's frames).</summary>
-    public BatchAssembler(SegmentSet set, int inputFrames, InputNormalization normalization)
+    /// <summary>Prepares to emit segments of at most <paramref name="inputFrames"/> frames (≤ the set's frames).</summary>
+    public BatchAssembler(SegmentSet set, int inputFrames, InputNormalization normalization, LevelNormalization level = LevelNormalization.None, int keptBands = 0)
     {
         Debug.Assert(inputFrames >= 1 && inputFrames <= set.Frames);
-        _set = set; _frames = inputFrames; _norm = normalization;
-        _row = new float[set.Frames];
+        _set = set; _frames = inputFrames; _norm = normalization; _level = level; _keptBands = keptBands;
+        _bandGain = new float[set.Mels];
     }
 
-    /// <summary>Values per emitted segment.</summary>
+    /// <summary>Values per emitted segment of full length.</summary>
     public int SegmentLength => _set.Channels * _set.Mels * _frames;
+
+    /// <summary>A batch whose buffers fit <paramref name="capacity"/> full-length segments.</summary>
+    public Batch CreateBatch(int capacity, int classes) => new(capacity, _set.Channels * _set.Mels, _frames, classes);
 
     /// <summary>
     /// Fills <paramref name="batch"/> with the segments <paramref name="indices"/>. With <paramref name="augment"/> null
-    /// (evaluation) the centre window is taken and nothing random happens.
+    /// (evaluation) the centre window of full length is taken and nothing random happens.
     /// </summary>
     public void Fill(ReadOnlySpan<int> indices, Batch batch, AugmentationOptions? augment, Rng? rng)
     {
@@ -37,37 +43,75 @@ internal sealed class BatchAssembler
         Debug.Assert(indices.Length <= batch.Labels.Length);
         batch.Size = indices.Length;
         batch.HasSoftTargets = false;
-        int len = SegmentLength, rows = _set.Channels * _set.Mels;
+        // 0. This batch's frame count: the full input, or (training, MinCropFrames) uniform in [min, full].
+        int frames = augment is { MinCropFrames: > 0 } && augment.MinCropFrames < _frames ? rng!.NextInt(augment.MinCropFrames, _frames) : _frames;
+        batch.Frames = frames;
+        int len = batch.SegmentLength, rows = _set.Channels * _set.Mels;
         for (int b = 0; b < indices.Length; b++)
         {
             var src = _set.Segment(indices[b]);
             var dst = batch.Inputs.AsSpan(b * len, len);
             batch.Labels[b] = _set.Labels[indices[b]];
-            // 1. Window: random start (train, RandomCrop) or centre.
-            int spare = _set.Frames - _frames;
-            int start = augment is { RandomCrop: true } && spare > 0 ? rng!.NextInt(spare + 1) : spare / 2;
+            // 1. Window: random start (train, RandomCrop or a shortened crop) or centre.
+            int spare = _set.Frames - frames;
+            bool random = augment is not null && (augment.RandomCrop || frames < _frames);
+            int start = random && spare > 0 ? rng!.NextInt(spare + 1) : spare / 2;
             // 2. Circular time shift within the window, and gain in dB (additive on log-mel).
             int shift = augment is { TimeShiftFrames: > 0 } ? rng!.NextInt(-augment.TimeShiftFrames, augment.TimeShiftFrames) : 0;
             float gain = augment is { GainDb: > 0 } ? rng!.NextSymmetric(augment.GainDb) : 0f;
-            shift = ((shift % _frames) + _frames) % _frames;
+            shift = ((shift % frames) + frames) % frames;
             for (int r = 0; r < rows; r++)
             {
-                var window = src.Slice(r * _set.Frames + start, _frames);
-                var outRow = dst.Slice(r * _frames, _frames);
+                var window = src.Slice(r * _set.Frames + start, frames);
+                var outRow = dst.Slice(r * frames, frames);
                 // outRow[(t + shift) mod frames] = window[t]: two block copies instead of a modulo per element.
-                window[..(_frames - shift)].CopyTo(outRow[shift..]);
-                window[(_frames - shift)..].CopyTo(outRow[..shift]);
+                window[..(frames - shift)].CopyTo(outRow[shift..]);
+                window[(frames - shift)..].CopyTo(outRow[..shift]);
                 if (gain != 0) foreach (ref float v in outRow) v += gain;
             }
-            // 3. Normalise, then mask (0 = the training mean after normalisation).
-            _norm.Apply(dst, _set.Channels, _set.Mels, _frames);
-            if (augment is not null) Mask(dst, augment, rng!);
+            // 3. Spectral colour (low-pass, tilt), then level and input normalisation, then masks (0 = the training mean).
+            if (augment is { NeedsBandFrequencies: true }) Colour(dst, frames, augment, rng!);
+            LevelNormalizer.Apply(_level, _keptBands, dst, _set.Channels, _set.Mels, frames);
+            _norm.Apply(dst, _set.Channels, _set.Mels, frames);
+            if (augment is not null) Mask(dst, frames, augment, rng!);
         }
         // 4. Mixup across the batch.
         if (augment is { MixupAlpha: > 0 } && indices.Length > 1) Mixup(batch, augment.MixupAlpha, rng!);
     }
 
-    private void Mask(Span<float> segment, AugmentationOptions a, Rng rng)
+    /// <summary>
+    /// Adds a per-band gain in dB to one segment <c>[channels, mels, frames]</c>: a spectral tilt around 1 kHz and/or a
+    /// steep low-pass, as a filter would on the audio. A filter cannot push a band below the noise floor that top_db
+    /// already set, so values are floored at (segment maximum − 80 dB), as power_to_db would have done.
+    /// </summary>
+    private void Colour(Span<float> segment, int frames, AugmentationOptions a, Rng rng)
+    {
+        var hz = _set.BandFrequencies ?? throw new InvalidOperationException("low-pass/tilt augmentation needs the mel bands' frequencies");
+        // 1. Draw (always in this order, so the stream does not depend on the outcome): tilt, low-pass yes/no, cut-off.
+        float tilt = a.TiltDbPerOctave > 0 ? rng.NextSymmetric(a.TiltDbPerOctave) : 0f;
+        bool lowPass = a.LowPassProbability > 0 && rng.NextDouble() < a.LowPassProbability;
+        double cutoff = a.LowPassProbability > 0 ? a.LowPassMinHz * Math.Pow(a.LowPassMaxHz / a.LowPassMinHz, rng.NextDouble()) : 0;
+        if (tilt == 0 && !lowPass) return;
+        // 2. Gain per band: tilt·log2(f / 1 kHz) (bands below 20 Hz count as 20 Hz), minus slope·log2(f / cut-off) above it.
+        for (int m = 0; m < _set.Mels; m++)
+        {
+            double f = Math.Max(hz[m], 20.0), g = tilt * Math.Log2(f / 1000.0);
+            if (lowPass && f > cutoff) g -= a.LowPassDbPerOctave * Math.Log2(f / cutoff);
+            _bandGain[m] = (float)g;
+        }
+        // 3. Apply, floored at the segment's top_db floor.
+        float floor = float.NegativeInfinity;
+        foreach (float v in segment) floor = Math.Max(floor, v);
+        floor -= LevelNormalizer.TopDb;
+        for (int c = 0; c < _set.Channels; c++)
+            for (int m = 0; m < _set.Mels; m++)
+            {
+                float g = _bandGain[m];
+                foreach (ref float v in segment.Slice((c * _set.Mels + m) * frames, frames)) v = Math.Max(v + g, floor);
+            }
+    }
+
+    private void Mask(Span<float> segment, int frames, AugmentationOptions a, Rng rng)
     {
         int mels = _set.Mels;
         for (int m = 0; m < a.FrequencyMasks; m++)
@@ -75,21 +119,21 @@ internal sealed class BatchAssembler
             int width = rng.NextInt(0, Math.Min(a.FrequencyMaskWidth, mels));
             int f0 = rng.NextInt(0, mels - width);
             for (int c = 0; c < _set.Channels; c++)
-                segment.Slice((c * mels + f0) * _frames, width * _frames).Clear();
+                segment.Slice((c * mels + f0) * frames, width * frames).Clear();
         }
         for (int m = 0; m < a.TimeMasks; m++)
         {
-            int width = rng.NextInt(0, Math.Min(a.TimeMaskWidth, _frames));
-            int t0 = rng.NextInt(0, _frames - width);
-            for (int r = 0; r < _set.Channels * mels; r++) segment.Slice(r * _frames + t0, width).Clear();
+            int width = rng.NextInt(0, Math.Min(a.TimeMaskWidth, frames));
+            int t0 = rng.NextInt(0, frames - width);
+            for (int r = 0; r < _set.Channels * mels; r++) segment.Slice(r * frames + t0, width).Clear();
         }
     }
 
-    private void Mixup(Batch batch, float alpha, Rng rng)
+    private static void Mixup(Batch batch, float alpha, Rng rng)
     {
         // λ ~ Beta(α, α) for the whole batch; partner j = perm[i]; x_i ← λ·x_i + (1 − λ)·x_j; the soft target is
         // λ·onehot(y_i) + (1 − λ)·onehot(y_j); the hard label is the one with the larger weight (for accuracy).
-        int n = batch.Size, len = SegmentLength, k = batch.Classes;
+        int n = batch.Size, len = batch.SegmentLength, k = batch.Classes;
         float lambda = (float)rng.NextBeta(alpha, alpha);
         var perm = Enumerable.Range(0, n).ToArray();
         rng.Shuffle(perm.AsSpan());

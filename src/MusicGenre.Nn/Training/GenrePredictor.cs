@@ -71,7 +71,7 @@ internal sealed class GenrePredictor : IDisposable
         int start = (frames - window) / 2, k = _spec.Classes;
         var result = new float[count * k];
         var host = new float[Math.Min(_batchSize, Math.Max(count, 1)) * rows * window];
-        // 2. Batches: crop + normalise on the host, forward in eval mode, softmax on the backend.
+        // 2. Batches: crop + level + normalise on the host, forward in eval mode, softmax on the backend.
         for (int b0 = 0; b0 < count; b0 += _batchSize)
         {
             int n = Math.Min(_batchSize, count - b0);
@@ -79,6 +79,7 @@ internal sealed class GenrePredictor : IDisposable
             for (int i = 0; i < n; i++)
                 for (int r = 0; r < rows; r++)
                     segments.Slice(((b0 + i) * rows + r) * frames + start, window).CopyTo(hostSpan.Slice((i * rows + r) * window, window));
+            LevelNormalizer.Apply(Model.Level, Model.KeptBands, hostSpan, _spec.InputChannels, _spec.Mels, window);
             Model.Normalization.Apply(hostSpan, _spec.InputChannels, _spec.Mels, window);
             using var x = _backend.FromHost(hostSpan, new Shape(n, _spec.InputChannels, _spec.Mels, window));
             var logits = _net.Net.Forward(x, training: false);

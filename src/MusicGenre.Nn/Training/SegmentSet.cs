@@ -51,6 +51,9 @@ internal sealed class SegmentSet
     /// <summary>Song id per segment.</summary>
     public string[] SongIds { get; }
 
+    /// <summary>Centre frequency in Hz of each mel band (<see cref="Mels"/> values), when known; the low-pass and tilt augmentations need it.</summary>
+    public double[]? BandFrequencies { get; init; }
+
     /// <summary>Segment <paramref name="index"/>'s values <c>[Channels, Mels, Frames]</c>.</summary>
     public ReadOnlySpan<float> Segment(int index) => Data.AsSpan(index * SegmentLength, SegmentLength);
 

@@ -58,7 +58,10 @@ internal sealed partial class Trainer
         // 2. Song-level split and normalisation statistics of the training side.
         var (train, val) = SongSplit.Split(data, o.ValidationFraction, new Rng(SubSeed(o.Seed, SplitStream)));
         if (train.Length == 0) TrainerOptions.Throw(["the training split is empty (too few songs for the validation fraction)"]);
-        var norm = ComputeNormalization(o.Normalization, data, train);
+        if ((o.Augmentation.NeedsBandFrequencies || o.BandLimitHz > 0) && data.BandFrequencies?.Length != data.Mels)
+            TrainerOptions.Throw(["low-pass/tilt augmentation and a band limit need the mel bands' frequencies (SegmentSet.BandFrequencies); the feature store sets them"]);
+        int keptBands = KeptBands(o, data);
+        var norm = ComputeNormalization(o.Normalization, o.Level, keptBands, data, train);
         // 3. Network, optimizer, generators.
         using var backend = BackendFactory.Create(o.Device, new BackendOptions { ThreadCount = o.ThreadCount });
         var net = GenreNetwork.Build(spec, backend, SubSeed(o.Seed, DropoutStream));
@@ -73,11 +76,11 @@ internal sealed partial class Trainer
         // 4. Resume when a checkpoint exists.
         if (o.CheckpointPath is { } cp && File.Exists(cp)) run.Restore(CheckpointFile.Read(cp), cp);
 
-        var assembler = new BatchAssembler(data, frames, norm);
-        var batch = new Batch(Math.Min(o.BatchSize, Math.Max(train.Length, 1)), assembler.SegmentLength, spec.Classes);
+        var assembler = new BatchAssembler(data, frames, norm, o.Level, keptBands);
+        var batch = assembler.CreateBatch(Math.Min(o.BatchSize, Math.Max(train.Length, 1)), spec.Classes);
         var ce = new SoftmaxCrossEntropy(backend);
         var softCe = new SoftTargetCrossEntropy(backend);
-        var inputs = new Dictionary<int, Tensor>();
+        var inputs = new Dictionary<(int Size, int Frames), Tensor>();
         int stepsPerEpoch = (train.Length + o.BatchSize - 1) / o.BatchSize;
         bool stoppedEarly = false;
         try
@@ -100,7 +103,7 @@ internal sealed partial class Trainer
                     cancellationToken.ThrowIfCancellationRequested();
                     int start = run.StepInEpoch * o.BatchSize, size = Math.Min(o.BatchSize, train.Length - start);
                     assembler.Fill(run.Order.AsSpan(start, size), batch, o.Augmentation, run.Augment);
-                    var x = Input(backend, inputs, batch, spec, frames);
+                    var x = Input(backend, inputs, batch, spec);
                     var logits = net.Net.Forward(x, training: true);
                     float loss;
                     Tensor dlogits;
@@ -132,7 +135,7 @@ internal sealed partial class Trainer
                         CheckpointFile.Write(path, run.Capture());
                 }
                 // 7. Validation (eval mode), best-epoch bookkeeping, metrics, checkpoint.
-                var (valLoss, valAcc) = val.Length > 0 ? Evaluate(net, assembler, ce, inputs, val, o.BatchSize, spec, frames) : (double.NaN, double.NaN);
+                var (valLoss, valAcc) = val.Length > 0 ? Evaluate(net, assembler, ce, inputs, val, o.BatchSize, spec) : (double.NaN, double.NaN);
                 double trainLoss = run.SumLoss / run.Seen, trainAcc = (double)run.SumCorrect / run.Seen;
                 bool best = run.UpdateBest(val.Length > 0 ? valLoss : trainLoss, val.Length > 0 ? valAcc : trainAcc);
                 var metrics = new EpochMetrics(run.Epoch + 1, o.Epochs, trainLoss, trainAcc, valLoss, valAcc, optimizer.LearningRate, best, clock.Elapsed);
@@ -169,18 +172,31 @@ internal sealed partial class Trainer
         ArchitectureSpec? spec = null;
         try { spec = ArchitectureCatalog.Create(o.Architecture, hp); }
         catch (ArgumentException e) { problems.Add(e.Message); }
+        if (spec is not null && o.Augmentation.MinCropFrames > 0)
+        {
+            if (!spec.AcceptsAnyLength) problems.Add($"Augmentation.MinCropFrames needs an architecture that accepts any length; '{o.Architecture}' needs exactly {spec.Frames} frames");
+            else if (o.Augmentation.MinCropFrames < spec.MinFrames) problems.Add($"Augmentation.MinCropFrames {o.Augmentation.MinCropFrames} is below the {spec.MinFrames} frames '{o.Architecture}' needs");
+        }
         TrainerOptions.Throw(problems);
         return spec!;
     }
 
-    private static InputNormalization ComputeNormalization(NormalizationMode mode, SegmentSet data, int[] train)
+    /// <summary>Input statistics of the training segments after level normalisation (whole segments, as evaluation sees them).</summary>
+    private static InputNormalization ComputeNormalization(NormalizationMode mode, LevelNormalization level, int keptBands, SegmentSet data, int[] train)
     {
         int rows = data.Channels * data.Mels;
         var sum = new double[rows];
         var sq = new double[rows];
+        var levelled = new float[data.SegmentLength];
         foreach (int i in train)
         {
-            var seg = data.Segment(i);
+            ReadOnlySpan<float> seg = data.Segment(i);
+            if (level != LevelNormalization.None || keptBands > 0)
+            {
+                seg.CopyTo(levelled);
+                LevelNormalizer.Apply(level, keptBands, levelled, data.Channels, data.Mels, data.Frames);
+                seg = levelled;
+            }
             for (int r = 0; r < rows; r++)
             {
                 double s = 0, q = 0;
@@ -205,26 +221,26 @@ internal sealed partial class Trainer
         _ => new StepSchedule(o.LearningRate, int.MaxValue, 1f),
     };
 
-    /// <summary>The input tensor for a batch (one cached tensor per batch size), filled from the host buffer.</summary>
-    private static Tensor Input(IBackend backend, Dictionary<int, Tensor> cache, Batch batch, ArchitectureSpec spec, int frames)
+    /// <summary>The input tensor for a batch (one cached tensor per batch size and frame count), filled from the host buffer.</summary>
+    private static Tensor Input(IBackend backend, Dictionary<(int Size, int Frames), Tensor> cache, Batch batch, ArchitectureSpec spec)
     {
-        if (!cache.TryGetValue(batch.Size, out var x))
-            cache[batch.Size] = x = backend.Allocate(new Shape(batch.Size, spec.InputChannels, spec.Mels, frames));
+        if (!cache.TryGetValue((batch.Size, batch.Frames), out var x))
+            cache[(batch.Size, batch.Frames)] = x = backend.Allocate(new Shape(batch.Size, spec.InputChannels, spec.Mels, batch.Frames));
         x.CopyFrom(batch.InputSpan);
         return x;
     }
 
     private static (double Loss, double Accuracy) Evaluate(GenreNetwork net, BatchAssembler assembler, SoftmaxCrossEntropy ce,
-        Dictionary<int, Tensor> inputs, int[] indices, int batchSize, ArchitectureSpec spec, int frames)
+        Dictionary<(int Size, int Frames), Tensor> inputs, int[] indices, int batchSize, ArchitectureSpec spec)
     {
-        var batch = new Batch(Math.Min(batchSize, indices.Length), assembler.SegmentLength, spec.Classes);
+        var batch = assembler.CreateBatch(Math.Min(batchSize, indices.Length), spec.Classes);
         double sumLoss = 0;
         long correct = 0;
         for (int start = 0; start < indices.Length; start += batchSize)
         {
             int size = Math.Min(batchSize, indices.Length - start);
             assembler.Fill(indices.AsSpan(start, size), batch, null, null);
-            var logits = net.Net.Forward(Input(net.Backend, inputs, batch, spec, frames), training: false);
+            var logits = net.Net.Forward(Input(net.Backend, inputs, batch, spec), training: false);
             sumLoss += (double)ce.Forward(logits, batch.LabelSpan) * size;
             correct += CountCorrect(ce.Probabilities.ToArray(), batch.LabelSpan, spec.Classes);
         }
@@ -242,6 +258,14 @@ internal sealed partial class Trainer
             if (arg == labels[n]) correct++;
         }
         return correct;
+    }
+
+    /// <summary>Mel bands at or below <see cref="TrainerOptions.BandLimitHz"/> (0 = all bands: no limit, or no frequencies known).</summary>
+    internal static int KeptBands(TrainerOptions o, SegmentSet data)
+    {
+        if (o.BandLimitHz <= 0 || data.BandFrequencies is not { } hz) return 0;
+        int kept = hz.Count(f => f <= o.BandLimitHz);
+        return kept >= data.Mels ? 0 : Math.Max(kept, 1);
     }
 
     /// <summary>A per-purpose seed: SplitMix64 of the run seed mixed with a stream number.</summary>

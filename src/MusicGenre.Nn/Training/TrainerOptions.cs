@@ -84,6 +84,18 @@ public sealed record TrainerOptions
     /// <summary>Input normalisation computed on the training split.</summary>
     public NormalizationMode Normalization { get; init; } = NormalizationMode.PerMel;
 
+    /// <summary>Level normalisation of every input window (default: its maximum is subtracted, so the model ignores loudness).</summary>
+    public LevelNormalization Level { get; init; } = LevelNormalization.WindowMax;
+
+    /// <summary>
+    /// Band limit in Hz (0 = off): mel bands centred above it are set to the window's floor in training and prediction
+    /// alike, so the model cannot tell a 16 kHz or MP3 recording from a full-band one. Needs <see cref="SegmentSet.BandFrequencies"/>.
+    /// </summary>
+    public double BandLimitHz { get; init; }
+
+    /// <summary>Length in seconds of the audio segments the data was cut into; stored in the model (the pipeline sets it from the feature store).</summary>
+    public double SegmentSeconds { get; init; } = 3.0;
+
     /// <summary>Training augmentations.</summary>
     public AugmentationOptions Augmentation { get; init; } = new();
 
@@ -125,6 +137,9 @@ public sealed record TrainerOptions
         if (!Enum.IsDefined(Schedule)) p.Add($"Schedule {Schedule} is unknown");
         if (!Enum.IsDefined(Monitor)) p.Add($"Monitor {Monitor} is unknown");
         if (!Enum.IsDefined(Normalization)) p.Add($"Normalization {Normalization} is unknown");
+        if (!Enum.IsDefined(Level)) p.Add($"Level {Level} is unknown");
+        if (!(BandLimitHz >= 0 && BandLimitHz <= 1e6)) p.Add(Inv($"BandLimitHz must be in [0, 1e6] (got {BandLimitHz})"));
+        if (!(SegmentSeconds > 0 && SegmentSeconds <= 3600)) p.Add(Inv($"SegmentSeconds must be in (0, 3600] (got {SegmentSeconds})"));
         if (WarmupEpochs < 0 || WarmupEpochs >= Epochs && Schedule == ScheduleKind.Cosine && WarmupEpochs > 0)
             p.Add($"WarmupEpochs must be ≥ 0 and below Epochs (got {WarmupEpochs})");
         if (StepEpochs < 1) p.Add($"StepEpochs must be ≥ 1 (got {StepEpochs})");
@@ -150,13 +165,13 @@ public sealed record TrainerOptions
         Inv($"arch={Architecture};hp={string.Join(",", HyperParameters.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Inv($"{kv.Key}={kv.Value:R}")))};") +
         Inv($"labels={string.Join(",", Labels)};frames={InputFrames};epochs={Epochs};batch={BatchSize};lr={LearningRate:R};opt={Optimizer};") +
         Inv($"mom={Momentum:R};wd={WeightDecay:R};sched={Schedule};warm={WarmupEpochs};step={StepEpochs};gamma={StepGamma:R};clip={GradientClipNorm:R};") +
-        Inv($"seed={Seed};val={ValidationFraction:R};patience={Patience};monitor={Monitor};norm={Normalization};aug={Augmentation}");
+        Inv($"seed={Seed};val={ValidationFraction:R};patience={Patience};monitor={Monitor};norm={Normalization};level={Level};band={BandLimitHz:R};aug={Augmentation}");
 
     /// <summary>A one-line summary for the model's metadata.</summary>
     internal string Describe() =>
         Inv($"arch={Architecture} optimizer={Optimizer} lr={LearningRate} wd={WeightDecay} schedule={Schedule} batch={BatchSize} epochs={Epochs} ") +
         Inv($"clip={GradientClipNorm} seed={Seed} threads={ThreadCount} val={ValidationFraction} patience={Patience} monitor={Monitor} ") +
-        Inv($"norm={Normalization} aug=[{Augmentation}]");
+        Inv($"norm={Normalization} level={Level} band_limit={BandLimitHz}Hz aug=[{Augmentation}]");
 
     internal static void Throw(List<string> problems)
     {

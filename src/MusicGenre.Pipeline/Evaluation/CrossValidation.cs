@@ -65,7 +65,8 @@ internal static class CrossValidation
     }
 
     public static CrossValidationResult Run(string storePath, int folds, TrainerOptions options, SplitBy splitBy,
-        string? reportFolder, IProgress<string>? log = null, IProgress<EpochMetrics>? epochs = null, CancellationToken cancellationToken = default)
+        string? reportFolder, IProgress<string>? log = null, IProgress<EpochMetrics>? epochs = null, CancellationToken cancellationToken = default,
+        ExcerptProtocol? protocol = null)
     {
         if (folds < 2) throw new ArgumentOutOfRangeException(nameof(folds), folds, "cross-validation needs at least 2 folds");
         using var store = FeatureStoreReader.Open(storePath);
@@ -86,19 +87,24 @@ internal static class CrossValidation
             log?.Report(string.Create(CultureInfo.InvariantCulture, $"fold {f + 1}/{folds}: training on {train.Length} songs, testing on {test.Length}"));
             var foldOptions = effective with { CheckpointPath = effective.CheckpointPath is { } cp ? $"{cp}.fold{f + 1}" : null };
             var result = new Trainer(foldOptions).Train(StoreSegments.Load(store, splitBy, train), epochs, cancellationToken);
-            var report = Evaluator.Evaluate(result.Model, store, test, cancellationToken: cancellationToken);
+            // The held-out songs: their stored segments, or (robustness protocol) excerpts of their audio files.
+            var report = protocol is null
+                ? Evaluator.Evaluate(result.Model, store, test, cancellationToken: cancellationToken)
+                : AudioEvaluator.Evaluate(result.Model, Evaluator.Entries(store, test), protocol,
+                    skipped: line => log?.Report("skipped " + line), cancellationToken: cancellationToken);
             reports.Add(report);
             outcomes.AddRange(report.Outcomes);
             segmentHits += (int)Math.Round(report.SegmentAccuracy * report.Segments);
             segments += report.Segments;
-            log?.Report(string.Create(CultureInfo.InvariantCulture, $"fold {f + 1}/{folds}: song accuracy {report.SongAccuracy:P1}, segment accuracy {report.SegmentAccuracy:P1}"));
+            log?.Report(string.Create(CultureInfo.InvariantCulture, $"fold {f + 1}/{folds}: song accuracy {report.SongAccuracy:P1}, {Unit(protocol)} accuracy {report.SegmentAccuracy:P1}"));
             if (reportFolder != null)
-                ReportWriter.Write(Path.Combine(reportFolder, $"fold{f + 1}"), report, $"Fold {f + 1} of {folds}");
+                ReportWriter.Write(Path.Combine(reportFolder, $"fold{f + 1}"), report, $"Fold {f + 1} of {folds}{(protocol is null ? "" : $" ({protocol})")}", unit: Unit(protocol));
         }
         var pooled = Evaluator.Score(effective.Labels, outcomes, segmentHits, segments);
         var cv = new CrossValidationResult(reports, pooled);
         if (reportFolder != null)
-            ReportWriter.Write(reportFolder, pooled, $"{folds}-fold cross-validation (pooled held-out songs)", Summary(cv, effective));
+            ReportWriter.Write(reportFolder, pooled, $"{folds}-fold cross-validation (pooled held-out songs{(protocol is null ? "" : $"; {protocol}")})",
+                Summary(cv, effective, protocol), Unit(protocol));
         return cv;
     }
 
@@ -115,18 +121,23 @@ internal static class CrossValidation
         MusicGenre.Nn.ModelFile.AtomicFile.Write(path, tmp => File.WriteAllText(tmp, sb.ToString()));
     }
 
-    public static string Summary(CrossValidationResult cv, TrainerOptions options)
+    /// <summary>What a scored unit is: a stored segment, or a protocol excerpt.</summary>
+    internal static string Unit(ExcerptProtocol? protocol) => protocol is null ? "segment" : "excerpt";
+
+    public static string Summary(CrossValidationResult cv, TrainerOptions options, ExcerptProtocol? protocol = null)
     {
         var inv = CultureInfo.InvariantCulture;
+        string unit = Unit(protocol);
         var lines = new List<string>
         {
             string.Create(inv, $"Song-level accuracy over {cv.Folds.Count} folds: {cv.MeanSongAccuracy:P2} ± {cv.StdSongAccuracy:P2} (mean ± sample std)."),
-            string.Create(inv, $"Segment-level accuracy: {cv.MeanSegmentAccuracy:P2} ± {cv.StdSegmentAccuracy:P2}."),
-            "", "| fold | songs | song accuracy | segment accuracy |", "|---:|---:|---:|---:|",
+            string.Create(inv, $"{char.ToUpperInvariant(unit[0])}{unit[1..]}-level accuracy: {cv.MeanSegmentAccuracy:P2} ± {cv.StdSegmentAccuracy:P2}."),
+            "", $"| fold | songs | song accuracy | {unit} accuracy |", "|---:|---:|---:|---:|",
         };
         for (int i = 0; i < cv.Folds.Count; i++)
             lines.Add(string.Create(inv, $"| {i + 1} | {cv.Folds[i].Songs} | {cv.Folds[i].SongAccuracy:P2} | {cv.Folds[i].SegmentAccuracy:P2} |"));
         lines.Add("");
+        if (protocol is not null) lines.Add($"Scored on the robustness protocol: {protocol}.");
         lines.Add($"Training options: {options.Describe()}");
         return string.Join('\n', lines);
     }

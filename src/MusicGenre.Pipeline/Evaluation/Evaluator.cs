@@ -70,6 +70,13 @@ internal static class Evaluator
             outcomes.Count, outcomes.Count > 0 ? (double)songHits / outcomes.Count : 0, confusion, perGenre, outcomes);
     }
 
+    /// <summary>The songs <paramref name="songs"/> of <paramref name="store"/> (all when null) as labelled audio files.</summary>
+    internal static IReadOnlyList<Data.Datasets.DatasetEntry> Entries(FeatureStoreReader store, IReadOnlyList<int>? songs = null) =>
+        (songs ?? Enumerable.Range(0, store.Songs.Count).ToArray())
+            .Select(s => store.Songs[s])
+            .Select(s => new Data.Datasets.DatasetEntry(s.Path, s.Label, s.SongId, string.IsNullOrWhiteSpace(s.Artist) ? null : s.Artist))
+            .ToArray();
+
     internal static void CheckCompatible(GenreModel model, FeatureStoreReader store)
     {
         var problems = new List<string>();

@@ -14,23 +14,24 @@ internal static class ReportWriter
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static void Write(string folder, EvaluationReport report, string title, string? extraMarkdown = null)
+    /// <summary>Writes the report; <paramref name="unit"/> names what a "segment" is (segment, window, excerpt).</summary>
+    public static void Write(string folder, EvaluationReport report, string title, string? extraMarkdown = null, string unit = "segment")
     {
         Directory.CreateDirectory(folder);
         WriteText(Path.Combine(folder, "confusion.csv"), ConfusionCsv(report));
         WriteText(Path.Combine(folder, "per_genre.csv"), PerGenreCsv(report));
         WriteText(Path.Combine(folder, "songs.csv"), SongsCsv(report));
         AtomicFile.Write(Path.Combine(folder, "confusion.png"), tmp => ConfusionPlot(report, title).SavePng(tmp, 900, 800));
-        WriteText(Path.Combine(folder, "summary.md"), Markdown(report, title, extraMarkdown));
+        WriteText(Path.Combine(folder, "summary.md"), Markdown(report, title, extraMarkdown, unit));
     }
 
-    public static string Markdown(EvaluationReport r, string title, string? extra = null)
+    public static string Markdown(EvaluationReport r, string title, string? extra = null, string unit = "segment")
     {
         var sb = new StringBuilder();
         sb.AppendLine(Inv, $"# {title}").AppendLine();
         sb.AppendLine("| level | items | accuracy |").AppendLine("|---|---:|---:|");
-        sb.AppendLine(Inv, $"| segment | {r.Segments} | {r.SegmentAccuracy:P2} |");
-        sb.AppendLine(Inv, $"| song (mean of segment probabilities) | {r.Songs} | {r.SongAccuracy:P2} |").AppendLine();
+        sb.AppendLine(Inv, $"| {unit} | {r.Segments} | {r.SegmentAccuracy:P2} |");
+        sb.AppendLine(Inv, $"| song (mean of {unit} probabilities) | {r.Songs} | {r.SongAccuracy:P2} |").AppendLine();
         sb.AppendLine(Inv, $"Macro F1 (song level): {r.MacroF1:F3}").AppendLine();
         sb.AppendLine("| genre | songs | precision | recall | F1 |").AppendLine("|---|---:|---:|---:|---:|");
         foreach (var g in r.PerGenre)

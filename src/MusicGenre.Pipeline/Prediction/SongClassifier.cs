@@ -1,27 +1,26 @@
-using System.Globalization;
 using MusicGenre.Audio.Resampling;
 using MusicGenre.Features;
 using MusicGenre.Nn.Backends;
 using MusicGenre.Nn.ModelFile;
 using MusicGenre.Nn.Training;
+using MusicGenre.Pipeline.Segmentation;
 
 namespace MusicGenre.Pipeline.Prediction;
 
 /// <summary>
-/// Turns mono audio into genre probabilities with one model, exactly as the training data was made: the song is cut
-/// into non-overlapping segments of the model's length (a clip shorter than one segment but at least
-/// <see cref="MinSeconds"/> long is zero-padded to one segment, with a warning), each segment's log-mel is computed
-/// with the model's feature preset, and the song's probabilities are the mean of its segments'.
+/// Turns mono audio into genre probabilities with one model, cut by the model's <see cref="ClipSegmentation"/>: a clip of
+/// at most one segment is one window of its own length (no padding), a longer clip is covered completely by whole
+/// segments (the last one ending at the clip's end). Each window's log-mel is computed with the model's feature preset,
+/// and the song's probabilities are the mean of its windows'.
 /// Not thread-safe: it owns a predictor and an extractor (<see cref="Api.GenreClassifier"/> pools them).
 /// </summary>
 internal sealed class SongClassifier : IDisposable
 {
     /// <summary>Shortest clip accepted, in seconds.</summary>
-    public const double MinSeconds = 2.0;
+    public const double MinSeconds = ClipSegmentation.DefaultMinSeconds;
 
     private readonly GenrePredictor _predictor;
     private readonly FeatureExtractor _extractor;
-    private readonly int _segmentSamples;
 
     public SongClassifier(GenreModel model, int threadCount = 1, DeviceKind device = DeviceKind.Cpu, int batchSize = 16)
     {
@@ -29,17 +28,20 @@ internal sealed class SongClassifier : IDisposable
         Preset = FeaturePresets.Get(model.FeaturePreset);
         if (Preset.IsSegmented)
             throw new ArgumentException($"model feature preset '{model.FeaturePreset}' is segmented; classification needs a whole-segment preset");
-        _segmentSamples = (int)Math.Round(model.SegmentSeconds * Preset.SampleRate);
+        Segmentation = ClipSegmentation.For(model, Preset.SampleRate);
         _extractor = new FeatureExtractor(Preset);
         _predictor = new GenrePredictor(model, device, threadCount, batchSize);
-        Frames = _extractor.FrameCount(_segmentSamples);
+        Frames = _extractor.FrameCount(Segmentation.SegmentSamples);
     }
 
     public GenreModel Model { get; }
 
     public FeatureOptions Preset { get; }
 
-    /// <summary>Frames per segment.</summary>
+    /// <summary>How clips are cut into windows.</summary>
+    public ClipSegmentation Segmentation { get; }
+
+    /// <summary>Frames per whole segment.</summary>
     public int Frames { get; }
 
     /// <summary>The sample rate audio must have (the preset's).</summary>
@@ -55,31 +57,18 @@ internal sealed class SongClassifier : IDisposable
             resampled = Resample(samples, sampleRate, SampleRate);
             samples = resampled;
         }
-        // 1. Segments: as many whole segments as fit; a short clip (>= MinSeconds) is padded to one.
-        double seconds = (double)samples.Length / SampleRate;
-        int count = samples.Length / _segmentSamples;
-        string? warning = null;
-        if (count == 0)
-        {
-            if (seconds < MinSeconds)
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                    $"{source}: {seconds:0.###} s of audio is shorter than the {MinSeconds} s minimum"), "samples");
-            warning = string.Create(CultureInfo.InvariantCulture,
-                $"{source}: {seconds:0.###} s is shorter than one {Model.SegmentSeconds:0.###} s segment; padded with silence");
-        }
-        int n = Math.Max(count, 1), block = Preset.NMels * Frames;
+        // 1. Windows: one of the clip's own length, or whole segments covering it to the end.
+        var windows = Segmentation.PredictionWindows(samples.Length);
+        if (windows.Count == 0)
+            throw new ArgumentException($"{source}: {Segmentation.TooShort(samples.Length)}", "samples");
+        int n = windows.Count, frames = _extractor.FrameCount(windows[0].Length), block = Preset.NMels * frames;
         var features = new float[(long)n * block];
-        var padded = count == 0 ? new float[_segmentSamples] : null;
-        if (padded != null) samples.CopyTo(padded);
-        // 2. Log-mel of each segment, exactly as preprocess computes it.
+        // 2. Log-mel of each window, exactly as preprocess computes it.
         for (int s = 0; s < n; s++)
-        {
-            ReadOnlySpan<float> segment = padded ?? samples.Slice(s * _segmentSamples, _segmentSamples);
-            _extractor.Compute(FeatureKind.LogMel, segment, features.AsSpan(s * block, block));
-        }
-        // 3. Probabilities per segment and their mean.
-        float[] per = _predictor.PredictSegments(features, n, Frames);
-        return Api.GenrePrediction.Create(source, Model.Labels, per, n, Model.SegmentSeconds, warning);
+            _extractor.Compute(FeatureKind.LogMel, samples.Slice((int)windows[s].Start, windows[s].Length), features.AsSpan(s * block, block));
+        // 3. Probabilities per window and their mean.
+        float[] per = _predictor.PredictSegments(features, n, frames);
+        return Api.GenrePrediction.Create(source, Model.Labels, per, n, (double)windows[0].Length / SampleRate, null);
     }
 
     /// <summary>Classifies a decoded clip.</summary>

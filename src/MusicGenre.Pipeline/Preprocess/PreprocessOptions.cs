@@ -46,10 +46,13 @@ public sealed record PreprocessOptions
     public int? QueueCapacity { get; init; }
 
     /// <summary>Segment length in samples at the feature sample rate.</summary>
-    public int SegmentSamples => (int)Math.Round(SegmentSeconds * Features.SampleRate);
+    public int SegmentSamples => MusicGenre.Pipeline.Segmentation.ClipSegmentation.SegmentSamplesOf(SegmentSeconds, Features.SampleRate);
 
     /// <summary>Minimum song length in samples.</summary>
-    public int MinSongSamples => (int)Math.Ceiling(MinSongSeconds * Features.SampleRate);
+    public int MinSongSamples => MusicGenre.Pipeline.Segmentation.ClipSegmentation.MinSamplesOf(MinSongSeconds, Features.SampleRate);
+
+    /// <summary>How songs are cut into segments (valid options only).</summary>
+    internal MusicGenre.Pipeline.Segmentation.ClipSegmentation Segmentation => new(Features.SampleRate, SegmentSeconds, MinSongSeconds);
 
     /// <summary>The spool folder actually used.</summary>
     public string EffectiveSpoolDirectory => Path.GetFullPath(SpoolDirectory ?? Output + ".spool");

@@ -1,14 +1,14 @@
-using System.Globalization;
+using MusicGenre.Pipeline.Segmentation;
 
 namespace MusicGenre.Pipeline.Preprocess;
 
 /// <summary>
-/// One preprocess worker: streams a song through fixed-length segments into a spool part. Holds one segment of audio and
-/// one feature block, whatever the song's length. Not thread-safe (owns its featurizer and buffers).
+/// One preprocess worker: streams a song through the training windows of <see cref="ClipSegmentation.TrainingWindows"/>
+/// into a spool part. Holds one segment of audio and one feature block, whatever the song's length. Not thread-safe (owns its featurizer and buffers).
 /// </summary>
 internal sealed class SongWorker
 {
-    private readonly PreprocessOptions _options;
+    private readonly ClipSegmentation _segmentation;
     private readonly ISegmentFeaturizer _featurizer;
     private readonly Func<string, int, IMonoAudioSource> _openAudio;
     private readonly float[] _segment;
@@ -16,10 +16,10 @@ internal sealed class SongWorker
 
     public SongWorker(PreprocessOptions options, ISegmentFeaturizer featurizer, Func<string, int, IMonoAudioSource> openAudio)
     {
-        _options = options;
+        _segmentation = options.Segmentation;
         _featurizer = featurizer;
         _openAudio = openAudio;
-        _segment = new float[options.SegmentSamples];
+        _segment = new float[_segmentation.SegmentSamples];
         _features = new float[featurizer.Mels * featurizer.Frames];
     }
 
@@ -49,7 +49,7 @@ internal sealed class SongWorker
     private string? Segment(Data.Datasets.DatasetEntry entry, string partPath, CancellationToken cancellationToken)
     {
         // 1. Open the decoder at the feature sample rate.
-        int rate = _options.Features.SampleRate;
+        int rate = _segmentation.SampleRate;
         using var source = _openAudio(entry.Path, rate);
         if (source.SampleRate != rate)
             return $"decoder gave {source.SampleRate} Hz, expected {rate} Hz";
@@ -66,9 +66,7 @@ internal sealed class SongWorker
             {
                 // 3. A song shorter than one segment but long enough is zero-padded to one segment; shorter is skipped.
                 if (part.Segments > 0) break;
-                if (n < _options.MinSongSamples)
-                    return string.Create(CultureInfo.InvariantCulture,
-                        $"too short: {(double)total / rate:0.###} s < {_options.MinSongSeconds:0.###} s minimum");
+                if (_segmentation.TooShort(total) is { } why) return why;
                 _segment.AsSpan(n).Clear();
                 _featurizer.Compute(_segment, _features);
                 part.Append(_features);

@@ -31,6 +31,16 @@ internal static class StoreSegments
             }
             at += song.SegmentCount;
         }
-        return new SegmentSet(data, count, 1, header.Mels, header.Frames, labels, groups);
+        return new SegmentSet(data, count, 1, header.Mels, header.Frames, labels, groups) { BandFrequencies = BandFrequencies(header) };
+    }
+
+    /// <summary>Centre frequency of each mel band of the store's preset; null for a preset this build does not know.</summary>
+    internal static double[]? BandFrequencies(FeatureStoreHeader header)
+    {
+        var preset = MusicGenre.Features.FeaturePresets.All.FirstOrDefault(p => string.Equals(p.Name, header.PresetName, StringComparison.OrdinalIgnoreCase));
+        if (preset is null || preset.NMels != header.Mels) return null;
+        // librosa's mel filter m spans mel_frequencies(n_mels + 2)[m .. m + 2] and peaks at the middle one.
+        var edges = MusicGenre.Features.MelFilterbank.MelFrequencies(preset.NMels + 2, preset.FMin, preset.EffectiveFMax, preset.MelScale);
+        return edges[1..^1];
     }
 }

@@ -16,6 +16,7 @@ internal static class TrainingJob
         Labels = store.Header.GenreNames.ToArray(),
         FeaturePreset = store.Header.PresetName,
         InputFrames = options.InputFrames > 0 ? options.InputFrames : store.Header.Frames,
+        SegmentSeconds = store.Header.SegmentSeconds,
         DataDescription = string.IsNullOrEmpty(options.DataDescription)
             ? $"{Path.GetFileName(store.Path)}: {store.Songs.Count} songs, {store.SegmentCount} segments of {store.Header.SegmentSeconds:0.###} s ({store.Header.PresetName})"
             : options.DataDescription,
@@ -30,8 +31,7 @@ internal static class TrainingJob
         effective.Validate();
         var data = StoreSegments.Load(store, splitBy);
         var result = new Trainer(effective).Train(data, progress, cancellationToken);
-        var model = result.Model with { SegmentSeconds = store.Header.SegmentSeconds };
-        ModelFileWriter.Write(modelPath, model);
-        return new TrainingResult(model, result.History, result.BestEpoch, result.StoppedEarly, result.TrainSegments, result.ValidationSegments);
+        ModelFileWriter.Write(modelPath, result.Model);
+        return result;
     }
 }

@@ -5,7 +5,8 @@ using Xunit.Abstractions;
 namespace MusicGenre.Audio.Tests.Resampling;
 
 /// <summary>
-/// Re-runs the vector-kernel tests in child test processes with hardware intrinsics switched off (AVX-512 off; all
+/// Re-runs the vector-kernel tests in child test processes with hardware intrinsics switched off (AVX-512 off — .NET 10
+/// ignores DOTNET_EnableAVX512F=0, so DOTNET_EnableAVX512=0 is used; all
 /// intrinsics off), so the Vector256/Vector128 and scalar branches of <c>VectorMath.Dot</c> are exercised on this AVX-512
 /// machine too (the idea of ImageSharp's FeatureTestRunner).
 /// </summary>
@@ -17,7 +18,7 @@ public sealed class FallbackPathTests(ITestOutputHelper output)
     public void IntrinsicsSettingsAreHonoured()
     {
         // Inside a child run this proves the switch took effect; in the parent it checks nothing is forced off.
-        if (Environment.GetEnvironmentVariable("DOTNET_EnableAVX512F") == "0") Assert.False(Vector512.IsHardwareAccelerated);
+        if (Environment.GetEnvironmentVariable("DOTNET_EnableAVX512") == "0") Assert.False(Vector512.IsHardwareAccelerated);
         if (Environment.GetEnvironmentVariable("DOTNET_EnableHWIntrinsic") == "0") Assert.False(Vector128.IsHardwareAccelerated);
     }
 
@@ -26,7 +27,7 @@ public sealed class FallbackPathTests(ITestOutputHelper output)
     {
         if (Environment.GetEnvironmentVariable(ChildMarker) is not null) return;
         // AVX-512 off exercises the Vector256 branch; all intrinsics off the scalar one. Both children run concurrently.
-        var runs = new[] { "DOTNET_EnableAVX512F", "DOTNET_EnableHWIntrinsic" }.Select(v => (Variable: v, Task: Task.Run(() => RunChild(v)))).ToArray();
+        var runs = new[] { "DOTNET_EnableAVX512", "DOTNET_EnableHWIntrinsic" }.Select(v => (Variable: v, Task: Task.Run(() => RunChild(v)))).ToArray();
         foreach (var (variable, task) in runs)
         {
             var (exitCode, log) = task.Result;

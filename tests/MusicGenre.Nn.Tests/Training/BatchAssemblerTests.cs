@@ -26,7 +26,7 @@ public sealed class BatchAssemblerTests
     {
         var set = Ramp();
         var asm = new BatchAssembler(set, 8, InputNormalization.None);
-        var batch = new Batch(4, asm.SegmentLength, 3);
+        var batch = asm.CreateBatch(4, 3);
         asm.Fill([3, 1], batch, null, null);
         Assert.Equal(2, batch.Size);
         Assert.Equal([0, 1], batch.LabelSpan.ToArray());
@@ -41,7 +41,7 @@ public sealed class BatchAssemblerTests
     {
         var set = Ramp();
         var asm = new BatchAssembler(set, 8, InputNormalization.None);
-        var batch = new Batch(4, asm.SegmentLength, 3);
+        var batch = asm.CreateBatch(4, 3);
         var aug = new AugmentationOptions { TimeShiftFrames = 3, GainDb = 6 };
         var rng = new Rng(5);
         for (int trial = 0; trial < 20; trial++)
@@ -70,7 +70,7 @@ public sealed class BatchAssemblerTests
         var set = Ramp(1);
         var norm = InputNormalization.Compute(NormalizationMode.PerMel, set.Data, 1, C, M, F);
         var asm = new BatchAssembler(set, F, norm);
-        var batch = new Batch(1, asm.SegmentLength, 3);
+        var batch = asm.CreateBatch(1, 3);
         var aug = new AugmentationOptions { RandomCrop = false, FrequencyMasks = 1, FrequencyMaskWidth = 2, TimeMasks = 1, TimeMaskWidth = 3 };
         var rng = new Rng(11);
         int sawBand = 0, sawFrames = 0;
@@ -94,7 +94,7 @@ public sealed class BatchAssemblerTests
     {
         var set = Ramp(4);
         var asm = new BatchAssembler(set, F, InputNormalization.None);
-        var batch = new Batch(4, asm.SegmentLength, 3);
+        var batch = asm.CreateBatch(4, 3);
         asm.Fill([0, 1, 2, 3], batch, new AugmentationOptions { RandomCrop = false, MixupAlpha = 0.4f }, new Rng(3));
         Assert.True(batch.HasSoftTargets);
         var baseline = set.Data.AsSpan(0, asm.SegmentLength).ToArray(); // segment 0: the per-element offsets
@@ -120,8 +120,8 @@ public sealed class BatchAssemblerTests
         var aug = new AugmentationOptions { TimeShiftFrames = 2, GainDb = 3, FrequencyMasks = 1, TimeMasks = 1, MixupAlpha = 0.3f };
         var rng = new Rng(9);
         var state = rng.GetState();
-        var a = new Batch(4, asm.SegmentLength, 3);
-        var b = new Batch(4, asm.SegmentLength, 3);
+        var a = asm.CreateBatch(4, 3);
+        var b = asm.CreateBatch(4, 3);
         asm.Fill([0, 1, 2, 3], a, aug, rng);
         var other = new Rng(0);
         other.SetState(state);
@@ -129,5 +129,72 @@ public sealed class BatchAssemblerTests
         Assert.Equal(a.Inputs, b.Inputs);
         Assert.Equal(a.SoftTargetBuffer, b.SoftTargetBuffer);
         Assert.Equal(rng.GetState(), other.GetState());
+    }
+
+    [Fact]
+    public void MinCropFrames_CropsEachBatchToOneRandomLength_FromContiguousWindows()
+    {
+        var set = Ramp();
+        var asm = new BatchAssembler(set, F, InputNormalization.None);
+        var batch = asm.CreateBatch(4, 3);
+        var aug = new AugmentationOptions { RandomCrop = false, MinCropFrames = 7 };
+        var rng = new Rng(11);
+        var seen = new HashSet<int>();
+        for (int trial = 0; trial < 60; trial++)
+        {
+            asm.Fill([0, 3], batch, aug, rng);
+            int frames = batch.Frames;
+            Assert.InRange(frames, 7, F);
+            seen.Add(frames);
+            Assert.Equal(C * M * frames, batch.SegmentLength);
+            for (int b = 0; b < 2; b++)
+            {
+                int n = b == 0 ? 0 : 3;
+                var x = batch.Inputs.AsSpan(b * batch.SegmentLength, batch.SegmentLength);
+                int start = (int)x[0] - 1000 * n; // frame index of the first value
+                Assert.InRange(start, 0, F - frames);
+                for (int c = 0; c < C; c++)
+                    for (int m = 0; m < M; m++)
+                        for (int t = 0; t < frames; t++)
+                            Assert.Equal(1000 * n + 100 * c + 10 * m + start + t, x[(c * M + m) * frames + t]);
+            }
+        }
+        Assert.Equal(F - 7 + 1, seen.Count); // every length from 7 to 12 occurs
+        asm.Fill([1], batch, null, null);
+        Assert.Equal(F, batch.Frames); // evaluation always sees whole segments
+    }
+
+    [Fact]
+    public void LowPass_AttenuatesOnlyBandsAboveTheCutOff_FlooredAtTopDb()
+    {
+        // Bands at 500 Hz … 8 kHz; every value -10 dB except one loud bin at 0 dB, so the floor is -80 dB.
+        double[] hz = [500, 1000, 2000, 4000, 6000, 8000];
+        const int mels = 6;
+        var data = Enumerable.Repeat(-10f, mels * F).ToArray();
+        data[0] = 0f;
+        var set = new SegmentSet(data, 1, 1, mels, F, [0], ["s"]) { BandFrequencies = hz };
+        var asm = new BatchAssembler(set, F, InputNormalization.None);
+        var batch = asm.CreateBatch(1, 3);
+        var aug = new AugmentationOptions { RandomCrop = false, LowPassProbability = 1, LowPassMinHz = 3000, LowPassMaxHz = 3000, LowPassDbPerOctave = 60 };
+        asm.Fill([0], batch, aug, new Rng(1));
+        for (int m = 0; m < mels; m++)
+        {
+            double expected = hz[m] <= 3000 ? -10 : Math.Max(-10 - 60 * Math.Log2(hz[m] / 3000), -80);
+            Assert.Equal(expected, batch.Inputs[m * F + 1], 3);
+        }
+        Assert.Equal(-80f, batch.Inputs[5 * F + 1], 3); // 8 kHz: 85 dB down, held at the floor
+    }
+
+    [Fact]
+    public void LevelAndKeptBands_MatchWhatThePredictorApplies()
+    {
+        var set = Ramp();
+        var asm = new BatchAssembler(set, F, InputNormalization.None, LevelNormalization.WindowMax, keptBands: 3);
+        var batch = asm.CreateBatch(4, 3);
+        asm.Fill([2], batch, null, null);
+        var expected = set.Segment(2).ToArray();
+        LevelNormalizer.Apply(LevelNormalization.WindowMax, 3, expected, C, M, F);
+        Assert.Equal(expected, batch.Inputs.AsSpan(0, batch.SegmentLength).ToArray());
+        Assert.Equal(0f, expected.Max());
     }
 }

@@ -19,9 +19,15 @@ internal static class TinyModel
         var labels = Enumerable.Range(0, count).Select(i => i % 10).ToArray();
         var songs = Enumerable.Range(0, count).Select(i => $"song{i}").ToArray();
         var options = new TrainerOptions { Epochs = 1, BatchSize = 10, ValidationFraction = 0, ThreadCount = 2, InputFrames = frames, Seed = 5 };
-        var model = new Trainer(options).Train(new SegmentSet(data, count, 1, mels, frames, labels, songs)).Model with { SegmentSeconds = 3.0 };
+        var model = new Trainer(options).Train(new SegmentSet(data, count, 1, mels, frames, labels, songs)).Model;
         string path = System.IO.Path.Combine(SharedData.NewTempDir("musicgenre-tiny-model"), "tiny.h5");
         ModelFileWriter.Write(path, model);
         return path;
     }
+}
+
+/// <summary>The tiny model as a <see cref="GenreModel"/>.</summary>
+internal static class TinyModelFile
+{
+    public static GenreModel Model => ModelFileReader.Read(TinyModel.File);
 }

@@ -27,4 +27,16 @@ internal static class TestAudio
         }
         return pcm.Select(s => s / 32768f).ToArray();
     }
+
+    /// <summary>Writes <paramref name="interleaved"/> samples (clipped to ±1) as a 16-bit PCM WAV of <paramref name="channels"/> channels.</summary>
+    public static void WriteWav16(string path, ReadOnlySpan<float> interleaved, int channels, int rate)
+    {
+        int n = interleaved.Length;
+        using var w = new BinaryWriter(File.Create(path));
+        w.Write(Encoding.ASCII.GetBytes("RIFF")); w.Write(36 + 2 * n); w.Write(Encoding.ASCII.GetBytes("WAVE"));
+        w.Write(Encoding.ASCII.GetBytes("fmt ")); w.Write(16); w.Write((short)1); w.Write((short)channels);
+        w.Write(rate); w.Write(rate * 2 * channels); w.Write((short)(2 * channels)); w.Write((short)16);
+        w.Write(Encoding.ASCII.GetBytes("data")); w.Write(2 * n);
+        foreach (float v in interleaved) w.Write((short)Math.Round(Math.Clamp(v, -1f, 1f) * 32767));
+    }
 }

@@ -1,0 +1,111 @@
+using MusicGenre.Audio;
+using MusicGenre.Data.Datasets;
+using MusicGenre.Nn.Initialization;
+using MusicGenre.Nn.ModelFile;
+using MusicGenre.Nn.Training;
+using MusicGenre.Pipeline.Prediction;
+
+namespace MusicGenre.Pipeline.Evaluation;
+
+/// <summary>
+/// Scores a model on labelled audio through the prediction path (<see cref="SongClassifier"/>: decode, resample, cut by
+/// the model's segmentation, no padding): each whole clip, or the random excerpts of an <see cref="ExcerptProtocol"/>.
+/// In the report a "segment" is one window (whole clips) or one excerpt (protocol); a song's prediction is the mean of
+/// its windows' or excerpts' probabilities.
+/// </summary>
+internal static class AudioEvaluator
+{
+    /// <summary>Evaluates <paramref name="model"/> on <paramref name="songs"/>.</summary>
+    /// <exception cref="ArgumentException">The protocol is invalid, or the songs' genre indices do not fit the model.</exception>
+    public static EvaluationReport Evaluate(GenreModel model, IReadOnlyList<DatasetEntry> songs, ExcerptProtocol? protocol = null,
+        int threads = 0, IProgress<(int Done, int Total)>? progress = null, Action<string>? skipped = null, CancellationToken cancellationToken = default)
+    {
+        if (protocol?.Problems() is { Count: > 0 } problems) throw new ArgumentException("Invalid excerpt protocol: " + string.Join("; ", problems), nameof(protocol));
+        int k = model.Labels.Count;
+        if (songs.FirstOrDefault(s => s.GenreIndex >= k) is { } bad) throw new ArgumentException($"{bad.Path}: genre index {bad.GenreIndex} is outside the model's {k} genres", nameof(songs));
+        threads = threads > 0 ? threads : Environment.ProcessorCount;
+
+        // 1. Songs in parallel, one classifier per worker (classifiers are not thread-safe).
+        var outcomes = new SongOutcome?[songs.Count];
+        var hits = new int[songs.Count];
+        var units = new int[songs.Count];
+        int done = 0;
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, songs.Count, 1),
+            new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken },
+            () => new SongClassifier(model), (range, _, classifier) =>
+            {
+                for (int i = range.Item1; i < range.Item2; i++)
+                {
+                    var song = songs[i];
+                    try
+                    {
+                        var clip = AudioFile.Load(song.Path, new AudioLoadOptions { TargetSampleRate = classifier.SampleRate });
+                        // 2. The units scored: the whole clip's windows, or the protocol's excerpts.
+                        var predictions = protocol is null
+                            ? [classifier.Classify(clip.Samples, clip.SampleRate, song.Path)]
+                            : Excerpts(clip.Samples, clip.SampleRate, song.SongId, protocol).Select(e => classifier.Classify(e, clip.SampleRate, song.Path)).ToList();
+                        // 3. Units (windows or excerpts) and the song's mean over its units' mean probabilities.
+                        var mean = new double[k];
+                        foreach (var p in predictions)
+                        {
+                            var scores = p.Scores.Select(g => g.Probability).ToArray();
+                            if (protocol is null)
+                            {
+                                for (int s = 0; s < p.SegmentCount; s++, units[i]++)
+                                    if (Evaluator.ArgMax(p.SegmentProbabilities(s)) == song.GenreIndex) hits[i]++;
+                            }
+                            else
+                            {
+                                units[i]++;
+                                if (Evaluator.ArgMax(scores) == song.GenreIndex) hits[i]++;
+                            }
+                            for (int c = 0; c < k; c++) mean[c] += scores[c] / predictions.Count;
+                        }
+                        var probs = mean.Select(v => (float)v).ToArray();
+                        outcomes[i] = new SongOutcome(song.SongId, song.Path, song.GenreIndex, Evaluator.ArgMax(probs), probs);
+                    }
+                    catch (Exception e) when (e is AudioFormatException or IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or InvalidDataException)
+                    {
+                        skipped?.Invoke($"{song.Path}: {e.Message}");
+                    }
+                    progress?.Report((Interlocked.Increment(ref done), songs.Count));
+                }
+                return classifier;
+            }, classifier => classifier.Dispose());
+
+        // 3. Scores over the songs that could be read.
+        var scored = outcomes.OfType<SongOutcome>().ToList();
+        return Evaluator.Score(model.Labels, scored, hits.Sum(), units.Sum());
+    }
+
+    /// <summary>
+    /// The protocol's excerpts of one clip: lengths and starts from a generator seeded by (seed, song id); a clip shorter
+    /// than the drawn length is taken whole. Each excerpt is levelled, gained and clipped to ±1.
+    /// </summary>
+    internal static List<float[]> Excerpts(ReadOnlySpan<float> samples, int sampleRate, string songId, ExcerptProtocol protocol)
+    {
+        var rng = new Rng(Trainer.SubSeed(protocol.Seed, Preprocess.ShardSpec.StableHash(songId)));
+        float gain = (float)Math.Pow(10, protocol.GainDb / 20);
+        var list = new List<float[]>(protocol.PerSong);
+        for (int e = 0; e < protocol.PerSong; e++)
+        {
+            // 1. Length and start (two draws per excerpt, always).
+            double seconds = protocol.MinSeconds + (protocol.MaxSeconds - protocol.MinSeconds) * rng.NextDouble();
+            int length = (int)Math.Min(samples.Length, Math.Round(seconds * sampleRate));
+            double u = rng.NextDouble();
+            int start = (int)Math.Floor(u * (samples.Length - length + 1));
+            var x = samples.Slice(Math.Min(start, samples.Length - length), length).ToArray();
+            // 2. Level: peak to ±1 (silence stays silence), then the gain, then clip to ±1 as a converter would.
+            float scale = gain;
+            if (protocol.Level == ExcerptLevel.Peak)
+            {
+                float peak = 0;
+                foreach (float v in x) peak = Math.Max(peak, Math.Abs(v));
+                if (peak > 0) scale /= peak;
+            }
+            for (int i = 0; i < x.Length; i++) x[i] = Math.Clamp(x[i] * scale, -1f, 1f);
+            list.Add(x);
+        }
+        return list;
+    }
+}

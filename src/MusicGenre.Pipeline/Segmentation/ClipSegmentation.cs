@@ -1,0 +1,87 @@
+using System.Globalization;
+using MusicGenre.Nn.ModelFile;
+
+namespace MusicGenre.Pipeline.Segmentation;
+
+/// <summary>
+/// The one rule for how a clip of mono audio becomes model input, shared by preprocess (training data), evaluation and
+/// prediction. Audio runs at <see cref="SampleRate"/> (the feature preset's) and is cut into windows of
+/// <see cref="SegmentSeconds"/>; a model records both, so prediction cuts exactly what training saw.
+/// <list type="bullet">
+/// <item>Clips shorter than <see cref="MinSeconds"/> are refused (too little music to judge).</item>
+/// <item>Training (<see cref="TrainingWindows"/>): whole segments back to back; the remainder after the last one is
+/// dropped. A song shorter than one segment is one window padded with silence, because a feature store holds
+/// segments of one fixed size.</item>
+/// <item>Prediction (<see cref="PredictionWindows"/>): never padded. A clip up to one segment long is one window of its own
+/// length (the <c>default</c> network pools over time); a longer clip is covered completely by whole segments back to
+/// back, the last one ending exactly at the clip's end (overlapping its neighbour), so nothing is dropped.</item>
+/// </list>
+/// </summary>
+internal sealed record ClipSegmentation
+{
+    /// <summary>Shortest clip accepted, in seconds (default 2).</summary>
+    public const double DefaultMinSeconds = 2.0;
+
+    /// <summary>A segmentation at <paramref name="sampleRate"/> Hz with segments of <paramref name="segmentSeconds"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A non-positive rate, segment length, or a negative minimum.</exception>
+    public ClipSegmentation(int sampleRate, double segmentSeconds, double minSeconds = DefaultMinSeconds)
+    {
+        if (sampleRate <= 0) throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, "sample rate must be positive");
+        if (!(segmentSeconds > 0) || !double.IsFinite(segmentSeconds)) throw new ArgumentOutOfRangeException(nameof(segmentSeconds), segmentSeconds, "segment length must be positive");
+        if (!(minSeconds >= 0) || !double.IsFinite(minSeconds)) throw new ArgumentOutOfRangeException(nameof(minSeconds), minSeconds, "minimum length must be ≥ 0");
+        SampleRate = sampleRate; SegmentSeconds = segmentSeconds; MinSeconds = minSeconds;
+        SegmentSamples = Math.Max(1, SegmentSamplesOf(segmentSeconds, sampleRate));
+        MinSamples = MinSamplesOf(minSeconds, sampleRate);
+    }
+
+    /// <summary>Samples in a segment of <paramref name="seconds"/> at <paramref name="sampleRate"/> (rounded).</summary>
+    public static int SegmentSamplesOf(double seconds, int sampleRate) => (int)Math.Round(seconds * sampleRate);
+
+    /// <summary>Samples a clip needs to last at least <paramref name="seconds"/> at <paramref name="sampleRate"/> (rounded up).</summary>
+    public static int MinSamplesOf(double seconds, int sampleRate) => (int)Math.Ceiling(seconds * sampleRate);
+
+    /// <summary>The segmentation a model was trained with: its feature preset's rate and its segment length.</summary>
+    public static ClipSegmentation For(GenreModel model, int sampleRate) => new(sampleRate, model.SegmentSeconds);
+
+    /// <summary>Sample rate of the audio being cut (Hz).</summary>
+    public int SampleRate { get; }
+
+    /// <summary>Segment (window) length in seconds.</summary>
+    public double SegmentSeconds { get; }
+
+    /// <summary>Shortest clip accepted, in seconds.</summary>
+    public double MinSeconds { get; }
+
+    /// <summary>Segment length in samples.</summary>
+    public int SegmentSamples { get; }
+
+    /// <summary>Shortest clip accepted, in samples.</summary>
+    public int MinSamples { get; }
+
+    /// <summary>Why a clip of <paramref name="samples"/> samples cannot be used, or null when it can.</summary>
+    public string? TooShort(long samples) => samples >= Math.Max(MinSamples, 1) ? null
+        : string.Create(CultureInfo.InvariantCulture, $"too short: {(double)samples / SampleRate:0.###} s < {MinSeconds:0.###} s minimum");
+
+    /// <summary>Windows (start, length in samples) a training store cuts from a clip of <paramref name="samples"/>; a short clip gives one window of <see cref="SegmentSamples"/> that runs past its end (padded).</summary>
+    public IReadOnlyList<(long Start, int Length)> TrainingWindows(long samples)
+    {
+        if (TooShort(samples) is not null) return [];
+        long count = samples / SegmentSamples;
+        if (count == 0) return [(0, SegmentSamples)];
+        var list = new List<(long, int)>((int)Math.Min(count, int.MaxValue));
+        for (long i = 0; i < count; i++) list.Add((i * SegmentSamples, SegmentSamples));
+        return list;
+    }
+
+    /// <summary>Windows (start, length in samples) prediction classifies for a clip of <paramref name="samples"/>; none when the clip is too short.</summary>
+    public IReadOnlyList<(long Start, int Length)> PredictionWindows(long samples)
+    {
+        if (TooShort(samples) is not null) return [];
+        if (samples <= SegmentSamples) return [(0, (int)samples)];
+        long whole = samples / SegmentSamples;
+        var list = new List<(long, int)>((int)Math.Min(whole + 1, int.MaxValue));
+        for (long i = 0; i < whole; i++) list.Add((i * SegmentSamples, SegmentSamples));
+        if (whole * SegmentSamples < samples) list.Add((samples - SegmentSamples, SegmentSamples));
+        return list;
+    }
+}
