@@ -104,6 +104,31 @@ public class EndToEndTests
     }
 
     [SharedFact]
+    public void EvaluateScoresAnAudioFolder_WholeAndUnderTheRobustnessProtocol()
+    {
+        // The bundled model on gtzan-val itself (read-only: the report goes to a temp folder).
+        string model = Path.Combine(SharedData.RepoRoot, "models", "default.h5");
+        string val = Path.Combine(SharedData.DataDir, "gtzan-val");
+        int songs = Directory.GetFiles(val, "*.wav", SearchOption.AllDirectories).Length;
+        string dir = SharedData.NewTempDir("musicgenre-eval");
+
+        var whole = CliRunner.Run("evaluate", model, val, "--report", Path.Combine(dir, "whole"));
+        Assert.True(whole.Code == 0, whole.Err + whole.Out);
+        Assert.Matches($@"window accuracy [0-9.]+ % \(\d+ windows\); song accuracy [0-9.]+ % \({songs} songs\)", whole.Out);
+
+        var excerpts = CliRunner.Run("evaluate", model, val, "--excerpts", "2-3s", "--per-song", "2", "--gain", "-20", "--report", Path.Combine(dir, "excerpts"));
+        Assert.True(excerpts.Code == 0, excerpts.Err + excerpts.Out);
+        Assert.Contains($"({2 * songs} excerpts)", excerpts.Out);
+        string summary = File.ReadAllText(Path.Combine(dir, "excerpts", "summary.md"));
+        Assert.Contains("2 excerpts of 2–3 s per song, peak-normalised to 0 dBFS, then -20 dB (clipped to ±1), seed 1234", summary);
+        Assert.Equal(1 + songs, File.ReadAllLines(Path.Combine(dir, "excerpts", "songs.csv")).Length);
+
+        var bad = CliRunner.Run("evaluate", model, val, "--excerpts", "1-3s", "--report", Path.Combine(dir, "bad"));
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("2 ≤ min ≤ max", bad.Err);
+    }
+
+    [SharedFact]
     public void ShardedPreprocessMergesIntoTheSameStore()
     {
         // 2 genres × 3 songs, preprocessed whole and as shards 0/2 and 1/2 (as two machines would), then merged.

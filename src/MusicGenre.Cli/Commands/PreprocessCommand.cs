@@ -20,9 +20,13 @@ internal static class PreprocessCommand
         var shard = new Option<string?>("--shard") { Description = "Process only shard k of N (k/N, k 0-based), e.g. --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT." };
         var cls = new Option<string?>("--cls") { Description = "tagtraum .cls label file (track_id TAB genre) for MSD-named audio." };
         var genres = new Option<string?>("--genres") { Description = "Comma-separated genre list (default: the 10 GTZAN genres)." };
+        var copies = new Option<string?>("--copies")
+        {
+            Description = "Also store altered copies of every song, for training (comma-separated): clip = 6–12 dB louder and hard-clipped to ±1. A copy is song '<id>#clip', kept with its original in splits and folds.",
+        };
         var command = new Command("preprocess", "Decode every song and write its log-mel segments to an HDF5 feature store (parallel, resumable).")
         {
-            input, output, preset, segment, jobs, shard, cls, genres,
+            input, output, preset, segment, jobs, shard, cls, genres, copies,
         };
         command.SetAction(parse =>
         {
@@ -37,6 +41,7 @@ internal static class PreprocessCommand
                 Shard = ArgParsing.Shard(parse.GetValue(shard)),
                 ClsPath = parse.GetValue(cls) is { } c ? ArgParsing.ExistingPath(c, "--cls") : null,
                 Genres = parse.GetValue(genres) is { } g ? GenreList.Parse(g) : GenreList.Gtzan,
+                Copies = Copies(parse.GetValue(copies)),
             };
             var summary = ProgressReporter.Run(ctx, "preprocess", p =>
                 Preprocessor.RunAsync(options, new Progress<PreprocessProgress>(r => p.Report(new(r.Done, r.Total, r.Stage))), ctx.Cancellation)
@@ -46,6 +51,11 @@ internal static class PreprocessCommand
         });
         return command;
     }
+
+    private static SongCopy[] Copies(string? list) =>
+        (list ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(name => SongCopies.TryParse(name, out var c) ? c : throw new UsageException($"--copies '{name}' is not one of clip"))
+            .ToArray();
 
     internal static int Positive(int value, string option) =>
         value >= 1 ? value : throw new UsageException($"{option} {value} must be at least 1");

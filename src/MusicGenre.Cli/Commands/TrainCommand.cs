@@ -146,8 +146,11 @@ internal static class TrainCommand
         return command;
     }
 
+    /// <summary>One epoch's line; without a validation split (--val-split 0) the validation columns show "–".</summary>
     internal static string Describe(EpochMetrics m) => string.Create(CultureInfo.InvariantCulture,
-        $"epoch {m.Epoch,3}/{m.Epochs}: loss {m.TrainLoss:F4} acc {m.TrainAccuracy:P1} | val loss {m.ValidationLoss:F4} val acc {m.ValidationAccuracy:P1} | lr {m.LearningRate:G3} | {m.Elapsed.TotalSeconds:F1}s{(m.IsBest ? " *" : "")}");
+        $"epoch {m.Epoch,3}/{m.Epochs}: loss {m.TrainLoss:F4} acc {m.TrainAccuracy:P1} | val loss {Value(m.ValidationLoss, "F4")} val acc {Value(m.ValidationAccuracy, "P1")} | lr {m.LearningRate:G3} | {m.Elapsed.TotalSeconds:F1}s{(m.IsBest ? " *" : "")}");
+
+    private static string Value(double v, string format) => double.IsNaN(v) ? "–" : v.ToString(format, CultureInfo.InvariantCulture);
 }
 
 /// <summary>An <see cref="IProgress{T}"/> that calls back synchronously, so epoch lines print in order.</summary>

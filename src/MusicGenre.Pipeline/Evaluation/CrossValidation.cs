@@ -42,7 +42,7 @@ internal static class CrossValidation
     public static int[] AssignFolds(FeatureStoreReader store, int folds, SplitBy splitBy, ulong seed)
     {
         var songs = store.Songs;
-        string Key(int s) => splitBy == SplitBy.Artist && !string.IsNullOrWhiteSpace(songs[s].Artist) ? "artist:" + songs[s].Artist : songs[s].SongId;
+        string Key(int s) => StoreSegments.GroupKey(songs[s], splitBy);
         var fold = new int[songs.Count];
         var rng = new Random(unchecked((int)seed ^ (int)(seed >> 32)));
         // 1. Groups (song or artist) per genre, sorted so the assignment does not depend on store order.
@@ -83,7 +83,8 @@ internal static class CrossValidation
         {
             cancellationToken.ThrowIfCancellationRequested();
             var train = Enumerable.Range(0, store.Songs.Count).Where(s => fold[s] != f).ToArray();
-            var test = Enumerable.Range(0, store.Songs.Count).Where(s => fold[s] == f).ToArray();
+            // Altered copies train with their fold but are never scored: the test side is the original recordings.
+            var test = Enumerable.Range(0, store.Songs.Count).Where(s => fold[s] == f && !Preprocess.SongCopies.IsCopy(store.Songs[s].SongId)).ToArray();
             log?.Report(string.Create(CultureInfo.InvariantCulture, $"fold {f + 1}/{folds}: training on {train.Length} songs, testing on {test.Length}"));
             var foldOptions = effective with { CheckpointPath = effective.CheckpointPath is { } cp ? $"{cp}.fold{f + 1}" : null };
             var result = new Trainer(foldOptions).Train(StoreSegments.Load(store, splitBy, train), epochs, cancellationToken);

@@ -112,6 +112,8 @@ internal static class ReportWriter
         plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
         plot.Axes.Bottom.Label.Text = "predicted genre";
+        // Rotated genre names need room below the axis: reserve it, so the axis title sits under them, not across them.
+        plot.Axes.Bottom.MinimumSize = 110;
         plot.Axes.Left.Label.Text = "true genre";
         plot.Title(string.Create(Inv, $"{title}: song accuracy {r.SongAccuracy:P1} ({r.Songs} songs)"));
         return plot;

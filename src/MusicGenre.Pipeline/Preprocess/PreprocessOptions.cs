@@ -30,6 +30,9 @@ public sealed record PreprocessOptions
     /// <summary>A song shorter than one segment but at least this long is zero-padded to one segment; shorter is skipped. Default 2.</summary>
     public double MinSongSeconds { get; init; } = 2.0;
 
+    /// <summary>Altered copies of every song to add (e.g. <see cref="SongCopy.Clip"/>), each stored as its own song; default none.</summary>
+    public IReadOnlyList<SongCopy> Copies { get; init; } = [];
+
     /// <summary>Parallel workers (decode + features); default all cores.</summary>
     public int Jobs { get; init; } = Environment.ProcessorCount;
 
@@ -66,6 +69,12 @@ public sealed record PreprocessOptions
         if (!double.IsFinite(SegmentSeconds) || SegmentSeconds <= 0 || SegmentSeconds > 3600) problems.Add($"--segment {SegmentSeconds} s must be in (0, 3600]");
         if (!double.IsFinite(MinSongSeconds) || MinSongSeconds < 0) problems.Add($"minimum song length {MinSongSeconds} s must be ≥ 0");
         if (Jobs < 1) problems.Add($"--jobs {Jobs} must be ≥ 1");
+        if (Copies is null) problems.Add("Copies must not be null (use an empty list)");
+        else
+        {
+            if (Copies.Any(c => !Enum.IsDefined(c))) problems.Add($"--copies: unknown copy {Copies.First(c => !Enum.IsDefined(c))}");
+            if (Copies.Distinct().Count() != Copies.Count) problems.Add("--copies names a copy twice");
+        }
         if (QueueCapacity is < 1) problems.Add($"queue capacity {QueueCapacity} must be ≥ 1");
         if (Shard.Count < 1 || Shard.Index < 0 || Shard.Index >= Shard.Count) problems.Add($"--shard {Shard} must have 0 ≤ k < N");
         problems.AddRange(Features.Problems().Select(p => $"preset '{Features.Name}': {p}"));
@@ -81,6 +90,7 @@ public sealed record PreprocessOptions
         var parameters = Features.LibrosaParameters();
         parameters.Remove("preset"); // the store keeps the preset name in its own root attribute
         parameters["min_song_seconds"] = MinSongSeconds;
+        if (Copies.Count > 0) parameters["copies"] = string.Join(",", Copies.Select(SongCopies.Name));
         return parameters;
     }
 }

@@ -50,7 +50,13 @@ public static class Preprocessor
         string output = Path.GetFullPath(options.Output);
         if (Directory.Exists(output)) throw new PreprocessException($"--out {output} is a folder; give the path of the .h5 file to write");
         Dataset dataset = DatasetLoader.Load(options.Input, options.ClsPath, options.Genres);
-        var entries = dataset.Entries.Where(e => options.Shard.Contains(e.SongId)).ToList();
+        // A song's copies follow it into its shard and sit right after it in the store.
+        var entries = new List<DatasetEntry>();
+        foreach (var e in dataset.Entries.Where(e => options.Shard.Contains(e.SongId)))
+        {
+            entries.Add(e);
+            foreach (var copy in options.Copies) entries.Add(e with { SongId = SongCopies.Id(e.SongId, copy) });
+        }
 
         // 2. The spool folder: settings must match those of any earlier run; stale temp files go.
         int segmentSamples = options.SegmentSamples;

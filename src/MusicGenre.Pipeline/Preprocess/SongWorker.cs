@@ -9,6 +9,7 @@ namespace MusicGenre.Pipeline.Preprocess;
 internal sealed class SongWorker
 {
     private readonly ClipSegmentation _segmentation;
+    private readonly bool _copies;
     private readonly ISegmentFeaturizer _featurizer;
     private readonly Func<string, int, IMonoAudioSource> _openAudio;
     private readonly float[] _segment;
@@ -17,6 +18,7 @@ internal sealed class SongWorker
     public SongWorker(PreprocessOptions options, ISegmentFeaturizer featurizer, Func<string, int, IMonoAudioSource> openAudio)
     {
         _segmentation = options.Segmentation;
+        _copies = options.Copies.Count > 0;
         _featurizer = featurizer;
         _openAudio = openAudio;
         _segment = new float[_segmentation.SegmentSamples];
@@ -48,9 +50,12 @@ internal sealed class SongWorker
     /// <summary>Returns null when segments were written, else why the song yields none.</summary>
     private string? Segment(Data.Datasets.DatasetEntry entry, string partPath, CancellationToken cancellationToken)
     {
-        // 1. Open the decoder at the feature sample rate.
+        // 1. Open the decoder at the feature sample rate (through the copy's alteration for a copy).
         int rate = _segmentation.SampleRate;
-        using var source = _openAudio(entry.Path, rate);
+        using var source = _copies && SongCopies.IsCopy(entry.SongId)
+            && SongCopies.TryParse(entry.SongId[(entry.SongId.LastIndexOf(SongCopies.Marker) + 1)..], out var copy)
+            ? SongCopies.Open(copy, entry.SongId, _openAudio, entry.Path, rate)
+            : _openAudio(entry.Path, rate);
         if (source.SampleRate != rate)
             return $"decoder gave {source.SampleRate} Hz, expected {rate} Hz";
 

@@ -23,7 +23,7 @@ internal static class StoreSegments
         {
             var song = store.Songs[s];
             store.ReadSegments(song.FirstSegment, song.SegmentCount, data.AsSpan(at * header.SegmentLength, song.SegmentCount * header.SegmentLength));
-            string key = splitBy == SplitBy.Artist && !string.IsNullOrWhiteSpace(song.Artist) ? "artist:" + song.Artist : song.SongId;
+            string key = GroupKey(song, splitBy);
             for (int i = 0; i < song.SegmentCount; i++)
             {
                 labels[at + i] = song.Label;
@@ -33,6 +33,13 @@ internal static class StoreSegments
         }
         return new SegmentSet(data, count, 1, header.Mels, header.Frames, labels, groups) { BandFrequencies = BandFrequencies(header) };
     }
+
+    /// <summary>
+    /// What keeps segments together in splits and folds: the artist (under <see cref="SplitBy.Artist"/>, when known), else
+    /// the song — an altered copy (<see cref="Preprocess.SongCopies"/>) counts as its original.
+    /// </summary>
+    internal static string GroupKey(StoreSong song, SplitBy splitBy) =>
+        splitBy == SplitBy.Artist && !string.IsNullOrWhiteSpace(song.Artist) ? "artist:" + song.Artist : Preprocess.SongCopies.BaseId(song.SongId);
 
     /// <summary>Centre frequency of each mel band of the store's preset; null for a preset this build does not know.</summary>
     internal static double[]? BandFrequencies(FeatureStoreHeader header)
