@@ -25,8 +25,8 @@ internal static class TrainCommand
         public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         public Option<string> Augment { get; } = new("--augment")
         {
-            Description = "Training augmentation: robust (default: each batch cropped to a random 2–3 s, half the segments low-passed at a random 3.5–10 kHz, spectral tilt ±3 dB/octave), standard (±30-frame circular time shift, ±6 dB gain, 2 SpecAugment frequency masks ≤ 16 mels and 2 time masks ≤ 20 frames), robust+standard (both), or none.",
-            DefaultValueFactory = _ => "robust",
+            Description = "Training augmentation: robust+standard (default: both of the following), robust (each batch cropped to a random 2–3 s, half the segments low-passed at a random 3.5–10 kHz, spectral tilt ±3 dB/octave), standard (±30-frame circular time shift, ±6 dB gain, 2 SpecAugment frequency masks ≤ 16 mels and 2 time masks ≤ 20 frames), or none. Chosen on gtzan-val and the excerpt protocol (README).",
+            DefaultValueFactory = _ => "robust+standard",
         };
 
         public Option<float> Mixup { get; } = new("--mixup")
@@ -43,8 +43,8 @@ internal static class TrainCommand
 
         public Option<double> BandLimit { get; } = new("--band-limit")
         {
-            Description = "Band limit in Hz: mel bands above it are set to the floor in training and prediction, so 16 kHz, MP3 and full-band recordings look alike (0 = off).",
-            DefaultValueFactory = _ => 0,
+            Description = "Band limit in Hz: mel bands above it are set to the floor in training and prediction, so 16 kHz, MP3 and full-band recordings look alike (default 7600; 0 = off).",
+            DefaultValueFactory = _ => 7600,
         };
 
         public Option<string[]> HyperParameters { get; } = new("--hp")

@@ -10,6 +10,9 @@ namespace MusicGenre.Pipeline.Evaluation;
 /// <param name="Pooled">All held-out songs of all folds scored together.</param>
 public sealed record CrossValidationResult(IReadOnlyList<EvaluationReport> Folds, EvaluationReport Pooled)
 {
+    /// <summary>With the excerpt protocol: each fold's song accuracy on the same held-out songs as whole clips (else empty).</summary>
+    public IReadOnlyList<double> WholeClipSongAccuracy { get; init; } = [];
+
     /// <summary>Mean of the folds' song-level accuracies (0–1).</summary>
     public double MeanSongAccuracy => Folds.Average(f => f.SongAccuracy);
 
@@ -22,7 +25,7 @@ public sealed record CrossValidationResult(IReadOnlyList<EvaluationReport> Folds
     /// <summary>Sample standard deviation (n − 1) of the folds' segment-level accuracies.</summary>
     public double StdSegmentAccuracy => Std(Folds.Select(f => f.SegmentAccuracy));
 
-    private static double Std(IEnumerable<double> values)
+    internal static double Std(IEnumerable<double> values)
     {
         var v = values.ToArray();
         if (v.Length < 2) return 0;
@@ -79,6 +82,7 @@ internal static class CrossValidation
         var reports = new List<EvaluationReport>();
         var outcomes = new List<SongOutcome>();
         int segmentHits = 0, segments = 0;
+        var wholeClips = new List<double>();
         for (int f = 0; f < folds; f++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -93,6 +97,13 @@ internal static class CrossValidation
                 ? Evaluator.Evaluate(result.Model, store, test, cancellationToken: cancellationToken)
                 : AudioEvaluator.Evaluate(result.Model, Evaluator.Entries(store, test), protocol,
                     skipped: line => log?.Report("skipped " + line), cancellationToken: cancellationToken);
+            if (protocol is not null)
+            {
+                // Beside the excerpts, the same held-out songs as whole clips through the prediction path.
+                var whole = AudioEvaluator.Evaluate(result.Model, Evaluator.Entries(store, test), cancellationToken: cancellationToken);
+                wholeClips.Add(whole.SongAccuracy);
+                log?.Report(string.Create(CultureInfo.InvariantCulture, $"fold {f + 1}/{folds}: whole clips song accuracy {whole.SongAccuracy:P1}"));
+            }
             reports.Add(report);
             outcomes.AddRange(report.Outcomes);
             segmentHits += (int)Math.Round(report.SegmentAccuracy * report.Segments);
@@ -102,7 +113,7 @@ internal static class CrossValidation
                 ReportWriter.Write(Path.Combine(reportFolder, $"fold{f + 1}"), report, $"Fold {f + 1} of {folds}{(protocol is null ? "" : $" ({protocol})")}", unit: Unit(protocol));
         }
         var pooled = Evaluator.Score(effective.Labels, outcomes, segmentHits, segments);
-        var cv = new CrossValidationResult(reports, pooled);
+        var cv = new CrossValidationResult(reports, pooled) { WholeClipSongAccuracy = wholeClips };
         if (reportFolder != null)
             ReportWriter.Write(reportFolder, pooled, $"{folds}-fold cross-validation (pooled held-out songs{(protocol is null ? "" : $"; {protocol}")})",
                 Summary(cv, effective, protocol), Unit(protocol));
@@ -139,6 +150,8 @@ internal static class CrossValidation
             lines.Add(string.Create(inv, $"| {i + 1} | {cv.Folds[i].Songs} | {cv.Folds[i].SongAccuracy:P2} | {cv.Folds[i].SegmentAccuracy:P2} |"));
         lines.Add("");
         if (protocol is not null) lines.Add($"Scored on the robustness protocol: {protocol}.");
+        if (cv.WholeClipSongAccuracy.Count > 0)
+            lines.Add(string.Create(inv, $"The same held-out songs as whole clips: song accuracy {cv.WholeClipSongAccuracy.Average():P2} ± {CrossValidationResult.Std(cv.WholeClipSongAccuracy):P2} (folds {string.Join(" / ", cv.WholeClipSongAccuracy.Select(a => a.ToString("P0", inv)))})."));
         lines.Add($"Training options: {options.Describe()}");
         return string.Join('\n', lines);
     }
