@@ -98,18 +98,14 @@ public sealed class BundledModelInvarianceTests : IClassFixture<BundledModelInva
     public void Format_44kHzStereoWav_TopGenreUnchangedOn90PercentOfClips()
     {
         // Written as a 44.1 kHz stereo 16-bit file (slightly different left and right) and read back through the decoder.
-        string dir = SharedData.NewTempDir();
-        var answers = new string[_clips.Audio.Length];
-        Parallel.For(0, answers.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        var answers = PredictFiles((audio, stem) =>
         {
-            var up = SongClassifier.Resample(_clips.Audio[i], 22050, 44100);
+            var up = SongClassifier.Resample(audio, 22050, 44100);
             var stereo = new float[up.Length * 2];
             for (int t = 0; t < up.Length; t++) { stereo[2 * t] = up[t] * 0.9f; stereo[2 * t + 1] = up[t] * 0.8f; }
-            string path = Path.Combine(dir, $"{_clips.Songs[i].SongId.Replace('/', '_')}.wav");
-            TestAudio.WriteWav16(path, stereo, 2, 44100);
-            answers[i] = _clips.Classifier.Predict(path).Top.Genre;
+            TestAudio.WriteWav16(stem + ".wav", stereo, 2, 44100);
+            return stem + ".wav";
         });
-        Directory.Delete(dir, true);
         Assert.True(Agreement(answers, "44.1 kHz stereo WAV") >= 0.90);
     }
 
@@ -117,17 +113,27 @@ public sealed class BundledModelInvarianceTests : IClassFixture<BundledModelInva
     public void Format_Mp3At64kbps_TopGenreUnchangedOn90PercentOfClips()
     {
         // Debian's lame encodes each clip (22.05 kHz mono WAV) at 64 kbit/s; our decoder reads it back.
+        var answers = PredictFiles((audio, stem) =>
+        {
+            TestAudio.WriteWav16(stem + ".wav", audio, 1, 22050);
+            Lame(stem + ".wav", stem + ".mp3");
+            return stem + ".mp3";
+        });
+        Assert.True(Agreement(answers, "MP3 64 kbit/s (lame)") >= 0.90);
+    }
+
+    /// <summary>Top genre of every clip after <paramref name="write"/> turned it into a file (given the audio and a temp path stem).</summary>
+    private string[] PredictFiles(Func<float[], string, string> write)
+    {
         string dir = SharedData.NewTempDir();
         var answers = new string[_clips.Audio.Length];
         Parallel.For(0, answers.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
-            string wav = Path.Combine(dir, $"{_clips.Songs[i].SongId.Replace('/', '_')}.wav"), mp3 = Path.ChangeExtension(wav, ".mp3");
-            TestAudio.WriteWav16(wav, _clips.Audio[i], 1, 22050);
-            Lame(wav, mp3);
-            answers[i] = _clips.Classifier.Predict(mp3).Top.Genre;
+            string file = write(_clips.Audio[i], Path.Combine(dir, _clips.Songs[i].SongId.Replace('/', '_')));
+            answers[i] = _clips.Classifier.Predict(file).Top.Genre;
         });
         Directory.Delete(dir, true);
-        Assert.True(Agreement(answers, "MP3 64 kbit/s (lame)") >= 0.90);
+        return answers;
     }
 
     [SharedFact]
