@@ -29,7 +29,7 @@ internal static partial class NnKernels
         for (int i = index.X; i < length; i += stride)
         {
             float v = x[i];
-            y[i] = v > 0f || v != v ? v : 0f;
+            y[i] = v > 0f || float.IsNaN(v) ? v : 0f;
         }
     }
 

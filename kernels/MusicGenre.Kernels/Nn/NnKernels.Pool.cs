@@ -19,7 +19,7 @@ internal static partial class NnKernels
             {
                 int k = (plane * p.H + h) * p.W + col;
                 float v = x[k];
-                if (v > bestValue || (v != v && bestValue == bestValue)) { best = k; bestValue = v; }
+                if (v > bestValue || (float.IsNaN(v) && !float.IsNaN(bestValue))) { best = k; bestValue = v; }
             }
         return best;
     }
@@ -112,7 +112,7 @@ internal static partial class NnKernels
             for (int k = 1; k < inner; k++)
             {
                 float v = x[r * inner + k];
-                if (v > bestValue || (v != v && bestValue == bestValue)) { best = k; bestValue = v; }
+                if (v > bestValue || (float.IsNaN(v) && !float.IsNaN(bestValue))) { best = k; bestValue = v; }
             }
             y[r] = bestValue;
             arg[r] = best;

@@ -23,14 +23,14 @@ public sealed class FallbackPathTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void VectorTestsPassWithIntrinsicsOff()
+    public async Task VectorTestsPassWithIntrinsicsOff()
     {
         if (Environment.GetEnvironmentVariable(ChildMarker) is not null) return;
         // AVX-512 off exercises the Vector256 branch; all intrinsics off the scalar one. Both children run concurrently.
         var runs = new[] { "DOTNET_EnableAVX512", "DOTNET_EnableHWIntrinsic" }.Select(v => (Variable: v, Task: Task.Run(() => RunChild(v)))).ToArray();
         foreach (var (variable, task) in runs)
         {
-            var (exitCode, log) = task.Result;
+            var (exitCode, log) = await task;
             output.WriteLine($"--- {variable}=0 ---");
             output.WriteLine(log.Length > 1500 ? log[^1500..] : log);
             Assert.True(exitCode == 0 && log.Contains("Passed!"), $"vector tests failed with {variable}=0 (exit {exitCode})");
