@@ -29,7 +29,8 @@ internal static class PredictCommand
             if (k < 1) throw new UsageException($"--top {k} must be at least 1");
             var spec = ArgParsing.Shard(parse.GetValue(shard));
             var files = Expand(parse.GetValue(inputs)!).Where(f => spec.Contains(f)).ToArray();
-            if (files.Length == 0) throw new UsageException("no audio files to classify in this shard (looked for .wav .mp3 .au .snd)");
+            if (files.Length == 0)
+                throw new UsageException($"no audio files to classify{(spec.Count > 1 ? $" in shard {spec}" : "")} (looked for .wav .mp3 .au .snd)");
             string? modelPath = parse.GetValue(model) is { } m ? ArgParsing.ExistingPath(m, "--model") : null;
             int parallel = parse.GetValue(jobs);
             if (parallel < 1) throw new UsageException($"--jobs {parallel} must be at least 1");

@@ -32,6 +32,9 @@ internal static class TrainingJob
         var data = StoreSegments.Load(store, splitBy);
         var result = new Trainer(effective).Train(data, progress, cancellationToken);
         ModelFileWriter.Write(modelPath, result.Model);
+        // The run is complete and its model written: its checkpoint is no longer needed, and a later run to the same
+        // output with other options or data must not trip over it.
+        if (effective.CheckpointPath is { } checkpoint && File.Exists(checkpoint)) File.Delete(checkpoint);
         return result;
     }
 }

@@ -72,6 +72,7 @@ public class GenreTrainerTests
         Assert.Equal(full.BestEpoch, rest.BestEpoch);
         var a = ModelFileReader.Read(whole);
         var b = ModelFileReader.Read(resumed);
+        Assert.False(File.Exists(checkpoint)); // a finished run removes its checkpoint
         Assert.Equal(a.Parameters.Select(p => p.Name), b.Parameters.Select(p => p.Name));
         foreach (var (pa, pb) in a.Parameters.Zip(b.Parameters))
             Assert.True(pa.Data.AsSpan().SequenceEqual(pb.Data), $"{pa.Name} differs after resuming");
