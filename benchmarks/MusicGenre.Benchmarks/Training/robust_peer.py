@@ -27,8 +27,13 @@ trains on the other folds (copies `<id>#clip` follow their original) and scores 
 
 Debian's python3-torch and python3-h5py; /usr/bin/python3. Random streams are PyTorch's and numpy's, not MusicGenre's.
 
+With --score-model model.h5 it trains nothing: it loads a MusicGenre model file (PyTorch state-dict names, its
+normalisation and kept bands) into the same torch network and scores it on <eval.h5> with exactly the peer's
+feature-domain protocol, so both engines' models are compared on identical inputs.
+
 Usage: robust_peer.py <train.h5> <eval.h5> [--epochs 20] [--width 16] [--band-limit 7600] [--seed 1234] [--threads 2]
        robust_peer.py <train.h5> --folds folds.csv [...]
+       robust_peer.py --score-model model.h5 <eval.h5>
 """
 import argparse, math, sys, time
 
@@ -149,16 +154,54 @@ def score(net, kept, mean, std, x, labels, segment_song, songs, seed):
     return whole_hits / len(songs), excerpt_hits / excerpts
 
 
+def load_musicgenre(path):
+    """A MusicGenre model file as (torch network in eval mode, kept bands, mean [mels, 1], std [mels, 1])."""
+    with h5py.File(path, "r") as f:
+        hp = dict(f["architecture"].attrs)
+        net = Default(int(hp["width"]), int(hp["blocks"]), int(hp["mels"]), int(hp["classes"]), float(hp["dropout"]))
+        rename = {}
+        for b in range(int(hp["blocks"])):
+            rename[f"block{b + 1}.conv."] = f"features.{4 * b}."
+            rename[f"block{b + 1}.bn."] = f"features.{4 * b + 1}."
+        state = {}
+        for group in ("params", "buffers"):
+            for name, ds in f[group].items():
+                key = name
+                for old, new in rename.items():
+                    key = key.replace(old, new)
+                state[key] = torch.from_numpy(np.asarray(ds, dtype=np.float32))
+        missing, unexpected = net.load_state_dict(state, strict=False)
+        if unexpected or any(not m.endswith("num_batches_tracked") for m in missing):
+            sys.exit(f"robust_peer.py: {path}: tensors do not fit the network (missing {missing}, unexpected {unexpected})")
+        norm = f["normalization"]
+        mels = int(hp["mels"])
+        kept = int(norm.attrs.get("kept_bands", 0)) or mels
+        if norm.attrs.get("level", "none") != "window_max" or norm.attrs["mode"] != "PerMel":
+            sys.exit(f"robust_peer.py: {path}: only window_max level and PerMel normalisation are mirrored here")
+        mean = torch.from_numpy(np.asarray(norm["mean"], dtype=np.float32)).reshape(mels, 1)
+        std = torch.from_numpy(np.asarray(norm["std"], dtype=np.float32)).reshape(mels, 1)
+    net.eval()
+    return net, kept, mean, std
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("train"); p.add_argument("eval", nargs="?")
+    p.add_argument("--score-model")
     p.add_argument("--folds"); p.add_argument("--epochs", type=int, default=20)
     p.add_argument("--width", type=int, default=16); p.add_argument("--band-limit", type=float, default=7600.0)
     p.add_argument("--seed", type=int, default=1234); p.add_argument("--threads", type=int, default=2)
     args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    if args.score_model:
+        net, kept, mean, std = load_musicgenre(args.score_model)
+        store = args.eval or args.train
+        ef, el, es, eids, _ = load_store(store)
+        whole, exc = score(net, kept, mean, std, torch.from_numpy(ef), el, es, range(len(eids)), args.seed)
+        print(f"{args.score_model} on {store}: whole-clip song accuracy {whole:.1%} ({len(eids)} songs); excerpt accuracy {exc:.1%} ({5 * len(eids)} excerpts)")
+        return
     if (args.eval is None) == (args.folds is None):
         p.error("give an evaluation store or --folds, not both")
-    torch.set_num_threads(args.threads)
     features, labels, segment_song, song_ids, genres = load_store(args.train)
     args.classes = len(genres)
     hz = band_frequencies(features)
