@@ -36,6 +36,9 @@ internal sealed class AudioClip
     /// <summary>The file path or stream name.</summary>
     public string SourceName { get; }
 
+    /// <summary>A problem the file had that did not stop decoding (e.g. a truncated WAV), else null.</summary>
+    public string? Warning { get; init; }
+
     /// <summary>Length in seconds.</summary>
     public double DurationSeconds => (double)Samples.Length / SampleRate;
 }

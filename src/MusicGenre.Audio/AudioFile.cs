@@ -80,6 +80,9 @@ internal static class AudioFile
             foreach (var c in chunks) { c.CopyTo(samples, at); at += c.Length; }
             current.AsSpan(0, filled).CopyTo(samples.AsSpan(at));
         }
-        return new AudioClip(samples, reader.SampleRate, reader.NativeSampleRate, reader.NativeChannels, reader.Format, reader.SkippedFrames, reader.SourceName);
+        return new AudioClip(samples, reader.SampleRate, reader.NativeSampleRate, reader.NativeChannels, reader.Format, reader.SkippedFrames, reader.SourceName)
+        {
+            Warning = reader.Warning,
+        };
     }
 }

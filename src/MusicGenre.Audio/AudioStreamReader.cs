@@ -56,6 +56,9 @@ internal sealed class AudioStreamReader : IDisposable
     /// <summary>MP3 frames skipped or replaced by silence so far because they were damaged.</summary>
     public int SkippedFrames => _decoder.SkippedFrames;
 
+    /// <summary>A problem the file had that did not stop decoding (e.g. a truncated WAV), else null.</summary>
+    public string? Warning => _decoder.Warning;
+
     /// <summary>Output samples still to come when the header tells (PCM formats), else null; an upper bound helps sizing.</summary>
     public long? RemainingSamplesHint
     {

@@ -21,6 +21,9 @@ internal interface IPcmDecoder : IDisposable
     /// <summary>Damaged units skipped so far (MP3 frames); 0 for PCM formats.</summary>
     int SkippedFrames { get; }
 
+    /// <summary>Something a user should know about a file that could still be decoded (e.g. a truncated WAV), else null.</summary>
+    string? Warning => null;
+
     /// <summary>
     /// Decodes up to <c>destination.Length / Channels</c> frames into <paramref name="destination"/> (interleaved) and
     /// returns how many frames were written; 0 means the end of the audio.

@@ -26,8 +26,9 @@ internal sealed class PcmDecoder : IPcmDecoder
     /// declares (already checked against the stream length where that is known), or null to read to the end of the stream.
     /// </summary>
     public PcmDecoder(Stream stream, bool leaveOpen, string sourceName, AudioFormat format, PcmEncoding encoding, bool bigEndian,
-        int channels, int sampleRate, long? dataBytes)
+        int channels, int sampleRate, long? dataBytes, string? warning = null)
     {
+        Warning = warning;
         _stream = stream;
         _leaveOpen = leaveOpen;
         _sourceName = sourceName;
@@ -50,6 +51,8 @@ internal sealed class PcmDecoder : IPcmDecoder
     public long? TotalFrames => _declaredBytes is { } d ? (d - _bytesRead + _carry) / _frameBytes : null;
 
     public int SkippedFrames => 0;
+
+    public string? Warning { get; }
 
     public int ReadFrames(Span<float> destination)
     {

@@ -14,6 +14,11 @@ internal static class WavDecoder
     private const ushort FormatFloat = 3;
     private const ushort FormatExtensible = 0xFFFE;
     private const int MaxFmtChunk = 4096;
+
+    /// <summary>The data size a writer that cannot seek (a pipe) leaves in the header.</summary>
+    private const uint StreamedSize = 0xFFFFFFFF;
+
+    private static int BlockAlign(WavFormat f) => f.Channels * PcmConverter.BytesPerSample(f.Encoding);
     private const int MaxChannels = 256;
 
     // Bytes 2..15 of every KSDATAFORMAT_SUBTYPE_* GUID (the first two bytes hold the format tag).
@@ -54,15 +59,23 @@ internal static class WavDecoder
                 if (format is not { } f)
                     throw new AudioFormatException(sourceName, "the 'data' chunk comes before any 'fmt ' chunk");
 
-                // 3. The declared data size must fit in what the file really holds.
-                if (stream.CanSeek)
+                // 3. The data size. A writer streaming to a pipe cannot seek back to fill it in and leaves 0xFFFFFFFF (ffmpeg,
+                //    sox): read to the end of the stream. A size larger than what the file holds is a truncated file: read
+                //    what is there, with a warning, as libsndfile and ffmpeg do. A trailing partial frame is dropped.
+                long? dataBytes = size;
+                string? warning = null;
+                if (size == StreamedSize) dataBytes = null;
+                else if (stream.CanSeek && size > stream.Length - stream.Position)
                 {
                     long available = stream.Length - stream.Position;
-                    if (size > available)
+                    if (available < BlockAlign(f))
                         throw new AudioFormatException(sourceName, string.Create(CultureInfo.InvariantCulture,
                             $"truncated or corrupt WAV: the 'data' chunk declares {size} bytes but only {available} follow in the file"));
+                    dataBytes = available;
+                    warning = string.Create(CultureInfo.InvariantCulture,
+                        $"{sourceName}: truncated WAV: the 'data' chunk declares {size} bytes but only {available} follow; decoded what is there");
                 }
-                return new PcmDecoder(stream, leaveOpen, sourceName, AudioFormat.Wav, f.Encoding, bigEndian: false, f.Channels, f.SampleRate, size);
+                return new PcmDecoder(stream, leaveOpen, sourceName, AudioFormat.Wav, f.Encoding, bigEndian: false, f.Channels, f.SampleRate, dataBytes, warning);
             }
             else
             {

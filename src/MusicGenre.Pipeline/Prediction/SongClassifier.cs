@@ -49,7 +49,7 @@ internal sealed class SongClassifier : IDisposable
 
     /// <summary>Classifies <paramref name="samples"/> (mono, any rate: resampled to <see cref="SampleRate"/> when needed).</summary>
     /// <exception cref="ArgumentException">The clip is shorter than <see cref="MinSeconds"/> or holds non-finite samples.</exception>
-    public Api.GenrePrediction Classify(ReadOnlySpan<float> samples, int sampleRate, string source)
+    public Api.GenrePrediction Classify(ReadOnlySpan<float> samples, int sampleRate, string source, string? warning = null)
     {
         float[]? resampled = null;
         if (sampleRate != SampleRate)
@@ -68,11 +68,11 @@ internal sealed class SongClassifier : IDisposable
             _extractor.Compute(FeatureKind.LogMel, samples.Slice((int)windows[s].Start, windows[s].Length), features.AsSpan(s * block, block));
         // 3. Probabilities per window and their mean.
         float[] per = _predictor.PredictSegments(features, n, frames);
-        return Api.GenrePrediction.Create(source, Model.Labels, per, n, (double)windows[0].Length / SampleRate, null);
+        return Api.GenrePrediction.Create(source, Model.Labels, per, n, (double)windows[0].Length / SampleRate, warning);
     }
 
     /// <summary>Classifies a decoded clip.</summary>
-    public Api.GenrePrediction Classify(Audio.AudioClip clip, string source) => Classify(clip.Samples, clip.SampleRate, source);
+    public Api.GenrePrediction Classify(Audio.AudioClip clip, string source) => Classify(clip.Samples, clip.SampleRate, source, clip.Warning);
 
     internal static float[] Resample(ReadOnlySpan<float> input, int from, int to)
     {
