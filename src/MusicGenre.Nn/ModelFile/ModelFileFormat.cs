@@ -7,7 +7,9 @@ namespace MusicGenre.Nn.ModelFile;
 /// per hyper-parameter), <c>/params/&lt;name&gt;</c> and <c>/buffers/&lt;name&gt;</c> (float32 datasets, PyTorch
 /// state-dict names and shapes), <c>/normalization</c> (attributes <c>mode</c> and <c>level</c> — <c>none</c> or <c>window_max</c>, absent = none —, <c>kept_bands</c> and <c>band_limit_hz</c> — absent = 0, all bands —, datasets <c>mean</c>, <c>std</c>),
 /// <c>/training</c> (attributes <c>date</c>, <c>epochs</c>, <c>best_epoch</c>, <c>data</c>, <c>options</c>; subgroup
-/// <c>metrics</c> with one float64 attribute per metric; <c>history/&lt;metric&gt;</c> float64 datasets per epoch).
+/// <c>metrics</c> with one float64 attribute per metric; <c>history/&lt;metric&gt;</c> float64 datasets per epoch),
+/// <c>/checksums</c> (one int64 attribute per tensor, <c>params:&lt;name&gt;</c>, <c>buffers:&lt;name&gt;</c>,
+/// <c>normalization:mean|std</c>: the CRC-32 of its float32 bytes; absent in older files).
 /// </summary>
 internal static class ModelFileFormat
 {

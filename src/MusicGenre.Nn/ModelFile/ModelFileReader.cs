@@ -108,6 +108,23 @@ internal static class ModelFileReader
         // 4. Whole-model consistency (missing/unexpected names, labels, finiteness).
         var problems = model.Problems();
         if (problems.Count > 0) throw r.Fail($"does not match architecture '{arch}': {string.Join("; ", problems)}");
+        // 5. Checksums (files written before they existed have none): a damaged byte is refused here.
+        if (file.LinkExists(TensorChecksum.Group))
+        {
+            var sums = r.Group(file, TensorChecksum.Group);
+            void Check(string group, string name, float[] data)
+            {
+                string key = TensorChecksum.Key(group, name);
+                long expected = r.Integer(sums, key, "/" + TensorChecksum.Group);
+                uint actual = TensorChecksum.Of(data);
+                if (expected != actual)
+                    throw r.Fail($"tensor /{group}/{name} is damaged: its CRC-32 is {actual:x8}, the file recorded {expected:x8}");
+            }
+            foreach (var t in parameters) Check("params", t.Name, t.Data);
+            foreach (var t in buffers) Check("buffers", t.Name, t.Data);
+            Check("normalization", "mean", norm.Mean);
+            Check("normalization", "std", norm.Std);
+        }
         return model;
     }
 

@@ -105,6 +105,37 @@ public sealed class ModelFileTests
     }
 
     [Fact]
+    public void AFlippedWeightByte_IsCaughtByTheTensorChecksum()
+    {
+        // Find one weight tensor's stored bytes in the file and flip a single bit of one value: the value stays a finite
+        // float of the right shape, so only the checksum can tell.
+        string dir = SharedData.NewTempDir();
+        string good = Path.Combine(dir, "model.h5");
+        var model = ModelFixtures.Small(6);
+        ModelFileWriter.Write(good, model);
+        Assert.Empty(ModelFileReader.Read(good).Problems());
+        var tensor = model.Parameters.OrderByDescending(t => t.Data.Length).First();
+        byte[] pattern = System.Runtime.InteropServices.MemoryMarshal.AsBytes(tensor.Data.AsSpan()).ToArray();
+        byte[] bytes = File.ReadAllBytes(good);
+        int at = bytes.AsSpan().IndexOf(pattern);
+        Assert.True(at >= 0, $"{tensor.Name} is not stored contiguously");
+        bytes[at + pattern.Length / 2 - 3] ^= 0x01; // lowest mantissa bit of a float in the middle
+        string bad = Path.Combine(dir, "flipped.h5");
+        File.WriteAllBytes(bad, bytes);
+        var e = Assert.Throws<ModelFileException>(() => ModelFileReader.Read(bad));
+        Assert.Contains($"/params/{tensor.Name} is damaged", e.Message);
+        Assert.Contains(bad, e.Message);
+    }
+
+    [Fact]
+    public void TheBundledModel_CarriesChecksumsThatVerify()
+    {
+        string bundled = Path.Combine(SharedData.RepoRoot, "models", "default.h5");
+        using (var file = H5File.OpenRead(bundled)) Assert.True(file.LinkExists(TensorChecksum.Group));
+        Assert.Empty(ModelFileReader.Read(bundled).Problems());
+    }
+
+    [Fact]
     public void MismatchedShapes_UnknownArchitectureAndForeignFiles_AreRejected()
     {
         string dir = SharedData.NewTempDir();
