@@ -126,6 +126,14 @@ public class EndToEndTests
         var bad = CliRunner.Run("evaluate", model, val, "--excerpts", "1-3s", "--report", Path.Combine(dir, "bad"));
         Assert.Equal(2, bad.Code);
         Assert.Contains("2 ≤ min ≤ max", bad.Err);
+        Assert.False(Directory.Exists(Path.Combine(dir, "bad")), "a refused run leaves no report folder");
+
+        string file = Path.Combine(dir, "notes.txt");
+        File.WriteAllText(file, "keep me");
+        var onFile = CliRunner.Run("evaluate", model, val, "--report", file);
+        Assert.Equal(2, onFile.Code);
+        Assert.Contains("is a file", onFile.Err);
+        Assert.Equal("keep me", File.ReadAllText(file));
     }
 
     [SharedFact]

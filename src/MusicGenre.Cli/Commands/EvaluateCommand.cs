@@ -47,7 +47,8 @@ internal static class EvaluateCommand
             if (k == 0 && given.Length != 2) throw new UsageException("give a model file and the data: musicgenre evaluate <model> <data>");
             string dataPath = ArgParsing.ExistingPath(given[^1], "data");
             var protocol = Protocol(parse.GetValue(excerpts), parse.GetValue(perSong), parse.GetValue(normalize)!, parse.GetValue(gain), parse.GetValue(args.Seed));
-            Directory.CreateDirectory(reportDir);
+            // The report folder is created only once there is something to write, so a refused run leaves nothing behind.
+            if (File.Exists(reportDir)) throw new UsageException($"--report '{reportDir}' is a file; give a folder for the report");
             if (k >= 2)
             {
                 var options = args.Build(parse, checkpoint: null);
@@ -130,6 +131,7 @@ internal static class EvaluateCommand
     private static string EnsureStore(CliContext ctx, string dataPath, string reportDir, string preset, double segmentSeconds = 3.0)
     {
         if (IsStore(dataPath)) return dataPath;
+        Directory.CreateDirectory(reportDir);
         string store = Path.Combine(reportDir, "features.h5");
         var options = new PreprocessOptions
         {
