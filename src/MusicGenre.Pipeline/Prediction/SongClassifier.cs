@@ -51,6 +51,11 @@ internal sealed class SongClassifier : IDisposable
     /// <exception cref="ArgumentException">The clip is shorter than <see cref="MinSeconds"/> or holds non-finite samples.</exception>
     public Api.GenrePrediction Classify(ReadOnlySpan<float> samples, int sampleRate, string source, string? warning = null)
     {
+        // 0. Finite samples only (a decoder never yields others; raw samples from a caller might): say which and where.
+        for (int i = 0; i < samples.Length; i++)
+            if (!float.IsFinite(samples[i]))
+                throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{source}: sample {i} ({(double)i / sampleRate:0.###} s) is {samples[i]}; audio must hold finite samples"));
         float[]? resampled = null;
         if (sampleRate != SampleRate)
         {
@@ -60,7 +65,7 @@ internal sealed class SongClassifier : IDisposable
         // 1. Windows: one of the clip's own length, or whole segments covering it to the end.
         var windows = Segmentation.PredictionWindows(samples.Length);
         if (windows.Count == 0)
-            throw new ArgumentException($"{source}: {Segmentation.TooShort(samples.Length)}", "samples");
+            throw new ArgumentException($"{source}: {Segmentation.TooShort(samples.Length)}");
         int n = windows.Count, frames = _extractor.FrameCount(windows[0].Length), block = Preset.NMels * frames;
         var features = new float[(long)n * block];
         // 2. Log-mel of each window, exactly as preprocess computes it.

@@ -113,6 +113,11 @@ public class GenreClassifierTests
         Assert.Null(twoAndAHalf.Warning);
         var ex = Assert.Throws<ArgumentException>(() => classifier.Predict(clip.Samples.AsSpan(0, 22050), 22050, "one-second"));
         Assert.Contains("one-second", ex.Message);
+        Assert.DoesNotContain("Parameter", ex.Message);
+        var withNaN = clip.Samples[..(3 * 22050)];
+        withNaN[22050] = float.NaN;
+        var nan = Assert.Throws<ArgumentException>(() => classifier.Predict(withNaN, 22050, "broken-synth"));
+        Assert.Equal("broken-synth: sample 22050 (1 s) is NaN; audio must hold finite samples", nan.Message);
     }
 
     [Fact]
