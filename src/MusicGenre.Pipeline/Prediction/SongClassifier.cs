@@ -62,6 +62,8 @@ internal sealed class SongClassifier : IDisposable
             resampled = Resample(samples, sampleRate, SampleRate);
             samples = resampled;
         }
+        // 0b. A clip with (almost) no signal still gets an answer, but the caller should know it means nothing.
+        if (SilenceWarning(samples, source) is { } silent) warning = warning is null ? silent : warning + "; " + silent;
         // 1. Windows: one of the clip's own length, or whole segments covering it to the end.
         var windows = Segmentation.PredictionWindows(samples.Length);
         if (windows.Count == 0)
@@ -74,6 +76,22 @@ internal sealed class SongClassifier : IDisposable
         // 3. Probabilities per window and their mean.
         float[] per = _predictor.PredictSegments(features, n, frames);
         return Api.GenrePrediction.Create(source, Model.Labels, per, n, (double)windows[0].Length / SampleRate, warning);
+    }
+
+    /// <summary>Level below which a clip counts as silent: −80 dBFS RMS after removing any DC offset.</summary>
+    public const double SilenceDbfs = -80;
+
+    /// <summary>A warning when <paramref name="samples"/> hold (almost) no signal — digital silence or a constant (DC) — else null.</summary>
+    internal static string? SilenceWarning(ReadOnlySpan<float> samples, string source)
+    {
+        double mean = 0, sq = 0;
+        foreach (float v in samples) mean += v;
+        mean /= Math.Max(samples.Length, 1);
+        foreach (float v in samples) sq += (v - mean) * (v - mean);
+        double rms = Math.Sqrt(sq / Math.Max(samples.Length, 1));
+        double db = rms > 0 ? 20 * Math.Log10(rms) : double.NegativeInfinity;
+        return db >= SilenceDbfs ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{source}: (almost) no signal ({(double.IsNegativeInfinity(db) ? "digital silence" : $"{db:0} dBFS RMS")}{(Math.Abs(mean) > 1e-4 ? $", DC offset {mean:0.###}" : "")}); the genre means nothing");
     }
 
     /// <summary>Classifies a decoded clip.</summary>

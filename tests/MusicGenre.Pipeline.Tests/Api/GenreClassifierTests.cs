@@ -118,6 +118,11 @@ public class GenreClassifierTests
         withNaN[22050] = float.NaN;
         var nan = Assert.Throws<ArgumentException>(() => classifier.Predict(withNaN, 22050, "broken-synth"));
         Assert.Equal("broken-synth: sample 22050 (1 s) is NaN; audio must hold finite samples", nan.Message);
+
+        // Silence and DC are classified (a genre is always given) but flagged; real music is not.
+        Assert.Contains("digital silence", classifier.Predict(new float[3 * 22050], 22050, "zeros").Warning);
+        Assert.Contains("DC offset 0.5", classifier.Predict(Enumerable.Repeat(0.5f, 3 * 22050).ToArray(), 22050, "dc").Warning);
+        Assert.Null(classifier.Predict(clip.Samples, 22050, "music").Warning);
     }
 
     [Fact]
