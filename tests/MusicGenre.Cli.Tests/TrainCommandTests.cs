@@ -25,4 +25,14 @@ public sealed class TrainCommandTests
         Assert.True(a.LowPassProbability > 0 && a.TiltDbPerOctave > 0);
         Assert.Equal(name.Contains("standard", StringComparison.Ordinal), a.FrequencyMasks > 0);
     }
+
+    [Fact]
+    public void ABadHyperParameterValue_IsAUsageError()
+    {
+        string store = Path.Combine(SharedData.NewTempDir(), "missing-is-fine-for-this.h5");
+        File.WriteAllText(store, "not read: the options are refused first");
+        var (code, _, err) = CliRunner.Run("train", store, "--out", Path.ChangeExtension(store, ".model.h5"), "--hp", "width=0");
+        Assert.Equal(2, code);
+        Assert.Contains("width", err);
+    }
 }

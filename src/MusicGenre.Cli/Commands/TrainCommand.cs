@@ -111,6 +111,13 @@ internal static class TrainCommand
                 BandLimitHz = parse.GetValue(BandLimit),
             };
             var problems = options.Problems();
+            if (problems.Count == 0)
+            {
+                // Hyper-parameter values (e.g. width=0) are checked by building the architecture with the store's
+                // shape still unknown (the catalog's defaults for it): a bad value is a usage error, not a failed run.
+                try { Nn.Architectures.ArchitectureCatalog.Create(options.Architecture, options.HyperParameters); }
+                catch (ArgumentException e) { problems.Add(e.Message); }
+            }
             if (problems.Count > 0) throw new UsageException("invalid training options: " + string.Join("; ", problems));
             return options;
         }
