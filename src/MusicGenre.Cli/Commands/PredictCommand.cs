@@ -70,16 +70,61 @@ internal static class PredictCommand
     }
 
     /// <summary>Files as given, and folders expanded recursively to their supported audio files (sorted).</summary>
+    /// <summary>
+    /// The audio files named or found (recursively, in ordinal order) under <paramref name="inputs"/>. Each real file is
+    /// given once however many links or arguments lead to it, and a folder is walked once (a symlink loop ends there).
+    /// </summary>
     internal static IEnumerable<string> Expand(IEnumerable<string> inputs)
     {
+        var seenFiles = new HashSet<string>(StringComparer.Ordinal);
+        var seenFolders = new HashSet<string>(StringComparer.Ordinal);
         foreach (var input in inputs)
         {
             string path = ArgParsing.ExistingPath(input, "input");
-            if (File.Exists(path)) { yield return path; continue; }
-            foreach (var f in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                         .Where(AudioFile.HasSupportedExtension).Order(StringComparer.Ordinal))
-                yield return f;
+            if (File.Exists(path))
+            {
+                if (seenFiles.Add(RealPath(path))) yield return path;
+                continue;
+            }
+            foreach (var f in Walk(path, seenFolders).Where(AudioFile.HasSupportedExtension).Order(StringComparer.Ordinal))
+                if (seenFiles.Add(RealPath(f))) yield return f;
         }
+    }
+
+    /// <summary>Files under <paramref name="folder"/>, entering each real folder once.</summary>
+    private static IEnumerable<string> Walk(string folder, HashSet<string> seen)
+    {
+        var pending = new Stack<string>([folder]);
+        while (pending.Count > 0)
+        {
+            string dir = pending.Pop();
+            if (!seen.Add(RealPath(dir))) continue;
+            foreach (var f in Directory.EnumerateFiles(dir)) yield return f;
+            foreach (var d in Directory.EnumerateDirectories(dir)) pending.Push(d);
+        }
+    }
+
+    /// <summary>The path with every symbolic link resolved (the path itself when it has none or cannot be resolved).</summary>
+    private static string RealPath(string path)
+    {
+        try
+        {
+            var info = File.Exists(path) ? (FileSystemInfo)new FileInfo(path) : new DirectoryInfo(path);
+            var target = info.ResolveLinkTarget(returnFinalTarget: true);
+            string resolved = Path.GetFullPath(target?.FullName ?? path);
+            // Links in parent folders: resolve the parent too.
+            string? parent = Path.GetDirectoryName(resolved);
+            return parent is null || parent == resolved ? resolved : Path.Combine(RealPathOfFolder(parent), Path.GetFileName(resolved));
+        }
+        catch (IOException) { return Path.GetFullPath(path); }
+    }
+
+    private static string RealPathOfFolder(string folder)
+    {
+        string? parent = Path.GetDirectoryName(folder);
+        var target = new DirectoryInfo(folder).ResolveLinkTarget(returnFinalTarget: true);
+        if (target is not null) return RealPathOfFolder(Path.GetFullPath(target.FullName));
+        return parent is null ? folder : Path.Combine(RealPathOfFolder(parent), Path.GetFileName(folder));
     }
 
     private static string Text(GenrePrediction p, int k) =>
