@@ -2,16 +2,6 @@ using System.Globalization;
 
 namespace MusicGenre.Pipeline.Evaluation;
 
-/// <summary>How the level of each excerpt is set before classification.</summary>
-public enum ExcerptLevel
-{
-    /// <summary>The recording's own level.</summary>
-    Original,
-
-    /// <summary>Scaled so that its largest sample is ±1 (0 dBFS peak), like a snippet cut from a loud master.</summary>
-    Peak,
-}
-
 /// <summary>
 /// The robustness protocol of <c>musicgenre evaluate --excerpts 2-3s</c>: every song is scored on
 /// <see cref="PerSong"/> random excerpts of <see cref="MinSeconds"/>–<see cref="MaxSeconds"/> (length and position drawn
