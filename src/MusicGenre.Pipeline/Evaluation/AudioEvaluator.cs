@@ -17,6 +17,7 @@ internal static class AudioEvaluator
 {
     /// <summary>Evaluates <paramref name="model"/> on <paramref name="songs"/>.</summary>
     /// <exception cref="ArgumentException">The protocol is invalid, or the songs' genre indices do not fit the model.</exception>
+    /// <exception cref="InvalidDataException">Not one of the songs could be read and classified (the first error is named).</exception>
     public static EvaluationReport Evaluate(GenreModel model, IReadOnlyList<DatasetEntry> songs, ExcerptProtocol? protocol = null,
         int threads = 0, IProgress<(int Done, int Total)>? progress = null, Action<string>? skipped = null, CancellationToken cancellationToken = default)
     {
@@ -30,6 +31,7 @@ internal static class AudioEvaluator
         var hits = new int[songs.Count];
         var units = new int[songs.Count];
         int done = 0;
+        string? firstError = null;
         Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, songs.Count, 1),
             new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken },
             () => new SongClassifier(model), (range, _, classifier) =>
@@ -66,6 +68,7 @@ internal static class AudioEvaluator
                     }
                     catch (Exception e) when (e is AudioFormatException or IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or InvalidDataException)
                     {
+                        Interlocked.CompareExchange(ref firstError, $"{song.Path}: {e.Message}", null);
                         skipped?.Invoke($"{song.Path}: {e.Message}");
                     }
                     progress?.Report((Interlocked.Increment(ref done), songs.Count));
@@ -75,6 +78,8 @@ internal static class AudioEvaluator
 
         // 3. Scores over the songs that could be read.
         var scored = outcomes.OfType<SongOutcome>().ToList();
+        if (scored.Count == 0 && songs.Count > 0)
+            throw new InvalidDataException($"none of the {songs.Count} songs could be classified; the first: {firstError}");
         return Evaluator.Score(model.Labels, scored, hits.Sum(), units.Sum());
     }
 

@@ -82,6 +82,17 @@ public sealed class ExcerptProtocolTests
         Assert.All(excerpts.Outcomes, o => Assert.Equal(1.0, o.Probabilities.Sum(), 4));
     }
 
+    [Fact]
+    public void Evaluate_WhenNoSongCanBeRead_FailsNamingTheFirst()
+    {
+        string missing = Path.Combine(SharedData.NewTempDir(), "gone.wav");
+        var songs = new[] { new DatasetEntry(missing, 0, "gone", null) };
+        var skipped = new List<string>();
+        var e = Assert.Throws<InvalidDataException>(() => AudioEvaluator.Evaluate(TinyModelFile.Model, songs, new ExcerptProtocol(), skipped: skipped.Add));
+        Assert.Contains("gone.wav", e.Message);
+        Assert.Single(skipped);
+    }
+
     private static class Prediction
     {
         public static int Windows(string path)
