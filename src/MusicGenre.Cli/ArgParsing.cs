@@ -39,11 +39,19 @@ internal static class ArgParsing
         throw new UsageException($"{what} '{path}' does not exist");
     }
 
-    /// <summary>The folder of an output file must exist or be creatable; returns the full path.</summary>
-    public static string OutputFile(string path, string what)
+    /// <summary>
+    /// The folder of an output file must exist or be creatable, and the output must not be one of the command's
+    /// <paramref name="inputs"/> (compared with symbolic links resolved), so nothing a command reads is overwritten by it;
+    /// returns the full path.
+    /// </summary>
+    public static string OutputFile(string path, string what, params string?[] inputs)
     {
         string full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new UsageException($"{what} '{path}' is a folder, not a file");
+        string real = RealPath(full);
+        foreach (var input in inputs)
+            if (input is not null && File.Exists(input) && RealPath(Path.GetFullPath(input)) == real)
+                throw new UsageException($"{what} '{path}' is also an input of this command ({input}); write the output somewhere else");
         string? dir = Path.GetDirectoryName(full);
         try
         {
@@ -54,5 +62,28 @@ internal static class ArgParsing
             throw new UsageException($"{what} '{path}': cannot create folder '{dir}': {ex.Message}");
         }
         return full;
+    }
+
+    /// <summary>The path with every symbolic link resolved (the path itself when it has none or cannot be resolved).</summary>
+    public static string RealPath(string path)
+    {
+        try
+        {
+            var info = File.Exists(path) ? (FileSystemInfo)new FileInfo(path) : new DirectoryInfo(path);
+            var target = info.ResolveLinkTarget(returnFinalTarget: true);
+            string resolved = Path.GetFullPath(target?.FullName ?? path);
+            // Links in parent folders: resolve the parent too.
+            string? parent = Path.GetDirectoryName(resolved);
+            return parent is null || parent == resolved ? resolved : Path.Combine(RealPathOfFolder(parent), Path.GetFileName(resolved));
+        }
+        catch (IOException) { return Path.GetFullPath(path); }
+    }
+
+    private static string RealPathOfFolder(string folder)
+    {
+        string? parent = Path.GetDirectoryName(folder);
+        var target = new DirectoryInfo(folder).ResolveLinkTarget(returnFinalTarget: true);
+        if (target is not null) return RealPathOfFolder(Path.GetFullPath(target.FullName));
+        return parent is null ? folder : Path.Combine(RealPathOfFolder(parent), Path.GetFileName(folder));
     }
 }

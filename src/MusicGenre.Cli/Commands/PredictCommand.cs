@@ -83,11 +83,11 @@ internal static class PredictCommand
             string path = ArgParsing.ExistingPath(input, "input");
             if (File.Exists(path))
             {
-                if (seenFiles.Add(RealPath(path))) yield return path;
+                if (seenFiles.Add(ArgParsing.RealPath(path))) yield return path;
                 continue;
             }
             foreach (var f in Walk(path, seenFolders).Where(AudioFile.HasSupportedExtension).Order(StringComparer.Ordinal))
-                if (seenFiles.Add(RealPath(f))) yield return f;
+                if (seenFiles.Add(ArgParsing.RealPath(f))) yield return f;
         }
     }
 
@@ -98,33 +98,10 @@ internal static class PredictCommand
         while (pending.Count > 0)
         {
             string dir = pending.Pop();
-            if (!seen.Add(RealPath(dir))) continue;
+            if (!seen.Add(ArgParsing.RealPath(dir))) continue;
             foreach (var f in Directory.EnumerateFiles(dir)) yield return f;
             foreach (var d in Directory.EnumerateDirectories(dir)) pending.Push(d);
         }
-    }
-
-    /// <summary>The path with every symbolic link resolved (the path itself when it has none or cannot be resolved).</summary>
-    private static string RealPath(string path)
-    {
-        try
-        {
-            var info = File.Exists(path) ? (FileSystemInfo)new FileInfo(path) : new DirectoryInfo(path);
-            var target = info.ResolveLinkTarget(returnFinalTarget: true);
-            string resolved = Path.GetFullPath(target?.FullName ?? path);
-            // Links in parent folders: resolve the parent too.
-            string? parent = Path.GetDirectoryName(resolved);
-            return parent is null || parent == resolved ? resolved : Path.Combine(RealPathOfFolder(parent), Path.GetFileName(resolved));
-        }
-        catch (IOException) { return Path.GetFullPath(path); }
-    }
-
-    private static string RealPathOfFolder(string folder)
-    {
-        string? parent = Path.GetDirectoryName(folder);
-        var target = new DirectoryInfo(folder).ResolveLinkTarget(returnFinalTarget: true);
-        if (target is not null) return RealPathOfFolder(Path.GetFullPath(target.FullName));
-        return parent is null ? folder : Path.Combine(RealPathOfFolder(parent), Path.GetFileName(folder));
     }
 
     private static string Text(GenrePrediction p, int k) =>

@@ -31,15 +31,17 @@ internal static class PreprocessCommand
         command.SetAction(parse =>
         {
             var ctx = CliContext.Get();
+            string inputPath = ArgParsing.ExistingPath(parse.GetValue(input)!, "input");
+            string? clsPath = parse.GetValue(cls) is { } c ? ArgParsing.ExistingPath(c, "--cls") : null;
             var options = new PreprocessOptions
             {
-                Input = ArgParsing.ExistingPath(parse.GetValue(input)!, "input"),
-                Output = ArgParsing.OutputFile(parse.GetValue(output)!, "--out"),
+                Input = inputPath,
+                Output = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", inputPath, clsPath),
                 Features = Preset(parse.GetValue(preset)!),
                 SegmentSeconds = ArgParsing.Seconds(parse.GetValue(segment)!, "--segment"),
                 Jobs = Positive(parse.GetValue(jobs), "--jobs"),
                 Shard = ArgParsing.Shard(parse.GetValue(shard)),
-                ClsPath = parse.GetValue(cls) is { } c ? ArgParsing.ExistingPath(c, "--cls") : null,
+                ClsPath = clsPath,
                 Genres = parse.GetValue(genres) is { } g ? GenreList.Parse(g) : GenreList.Gtzan,
                 Copies = Copies(parse.GetValue(copies)),
             };

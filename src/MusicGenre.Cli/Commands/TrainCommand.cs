@@ -137,7 +137,7 @@ internal static class TrainCommand
         {
             var ctx = CliContext.Get();
             string store = ArgParsing.ExistingPath(parse.GetValue(features)!, "feature store");
-            string model = ArgParsing.OutputFile(parse.GetValue(output)!, "--out");
+            string model = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", store);
             var options = args.Build(parse, model + ".checkpoint");
             var result = ProgressReporter.Run(ctx, "train", p =>
                 GenreTrainer.Train(store, model, options, parse.GetValue(args.SplitBy), new SyncProgress<EpochMetrics>(m =>

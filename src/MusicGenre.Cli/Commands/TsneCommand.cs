@@ -27,8 +27,8 @@ internal static class TsneCommand
         {
             var ctx = CliContext.Get();
             string storePath = ArgParsing.ExistingPath(parse.GetValue(features)!, "feature store");
-            string png = ArgParsing.OutputFile(parse.GetValue(output)!, "--out");
-            string csv = Path.ChangeExtension(png, ".csv");
+            string png = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", storePath);
+            string csv = ArgParsing.OutputFile(Path.ChangeExtension(png, ".csv"), "the coordinates file beside --out", storePath);
             string lvl = parse.GetValue(level)!.ToLowerInvariant();
             if (lvl is not ("song" or "segment")) throw new UsageException($"--level '{lvl}' must be song or segment");
             var levelMode = parse.GetValue(normalize)!.ToLowerInvariant() switch

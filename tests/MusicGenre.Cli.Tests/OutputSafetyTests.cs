@@ -1,0 +1,33 @@
+namespace MusicGenre.Cli.Tests;
+
+/// <summary>An output that is one of the command's inputs (also through a symbolic link) is refused before anything is written.</summary>
+public sealed class OutputSafetyTests
+{
+    [Fact]
+    public void AnOutputThatIsAnInput_IsAUsageError_AndTheInputIsKept()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-clobber");
+        string store = Path.Combine(dir, "s.h5"), audio = Path.Combine(dir, "a.wav"), manifest = Path.Combine(dir, "m.csv");
+        File.WriteAllText(store, "stands in for a feature store");
+        File.Copy(Path.Combine(SharedData.RepoRoot, "examples", "audio", "metal-riff.wav"), audio);
+        File.WriteAllText(manifest, $"path,genre\n{audio},metal\n");
+        string link = Path.Combine(dir, "link.h5");
+        File.CreateSymbolicLink(link, store);
+        var before = new[] { store, audio, manifest }.ToDictionary(f => f, File.ReadAllBytes);
+
+        foreach (var args in new[]
+        {
+            new[] { "train", store, "--out", store },
+            new[] { "train", link, "--out", store },
+            new[] { "tsne", store, "--out", store },
+            new[] { "features", audio, "--preset", "librosa_default", "--out", audio },
+            new[] { "preprocess", manifest, "--out", manifest },
+        })
+        {
+            var (code, _, err) = CliRunner.Run(args);
+            Assert.True(code == 2, $"{string.Join(' ', args)}: exit {code}: {err}");
+            Assert.Contains("is also an input of this command", err);
+        }
+        foreach (var (file, bytes) in before) Assert.Equal(bytes, File.ReadAllBytes(file));
+    }
+}
