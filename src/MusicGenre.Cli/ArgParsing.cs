@@ -39,6 +39,41 @@ internal static class ArgParsing
         throw new UsageException($"{what} '{path}' does not exist");
     }
 
+    /// <summary>The <c>--force</c> option of commands that write a file: replace an existing file that is not of the kind written.</summary>
+    public static System.CommandLine.Option<bool> ForceOption() => new("--force")
+    {
+        Description = "Replace an existing --out file even when it is not the kind of file this command writes.",
+    };
+
+    /// <summary>Kinds of output file, told apart by their first bytes.</summary>
+    public enum OutputKind { Hdf5, Png }
+
+    /// <summary>
+    /// An existing <paramref name="full"/> may be replaced only when it is already the kind of file the command writes (an
+    /// HDF5 file for a store or model, a PNG for a plot) or with <c>--force</c>, so a stray name cannot destroy notes or audio.
+    /// </summary>
+    public static void CheckReplaceable(string full, string what, OutputKind kind, bool force)
+    {
+        if (force || !File.Exists(full)) return;
+        // 0x89 'H' 'D' 'F' \r \n 0x1A \n, and 0x89 'P' 'N' 'G' \r \n 0x1A \n.
+        ReadOnlySpan<byte> signature = kind == OutputKind.Hdf5
+            ? [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
+            : [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+        Span<byte> head = stackalloc byte[8];
+        int got;
+        try
+        {
+            using var f = File.OpenRead(full);
+            got = f.ReadAtLeast(head, 8, throwOnEndOfStream: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{what} '{full}' exists and cannot be read ({e.Message}); remove it or use --force");
+        }
+        if (got < 8 || !head.SequenceEqual(signature))
+            throw new UsageException($"{what} '{full}' exists and is not {(kind == OutputKind.Hdf5 ? "an HDF5 file" : "a PNG image")}; refusing to overwrite it (use --force to replace it)");
+    }
+
     /// <summary>
     /// The folder of an output file must exist or be creatable, and the output must not be one of the command's
     /// <paramref name="inputs"/> (compared with symbolic links resolved), so nothing a command reads is overwritten by it;

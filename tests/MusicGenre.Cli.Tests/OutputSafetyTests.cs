@@ -30,4 +30,33 @@ public sealed class OutputSafetyTests
         }
         foreach (var (file, bytes) in before) Assert.Equal(bytes, File.ReadAllBytes(file));
     }
+
+    [Fact]
+    public void AnExistingFileOfAnotherKind_IsKeptUnlessForced()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-force");
+        string audio = Path.Combine(dir, "a.wav"), notes = Path.Combine(dir, "notes.h5"), picture = Path.Combine(dir, "plot.png");
+        File.Copy(Path.Combine(SharedData.RepoRoot, "examples", "audio", "metal-riff.wav"), audio);
+        File.WriteAllText(notes, "my notes");
+        File.WriteAllText(picture, "not a png");
+        foreach (var args in new[]
+        {
+            new[] { "features", audio, "--preset", "librosa_default", "--out", notes },
+            new[] { "preprocess", dir, "--out", notes },
+            new[] { "train", audio, "--out", notes },
+            new[] { "merge", audio, "--out", notes },
+            new[] { "tsne", audio, "--out", picture },
+        })
+        {
+            var (code, _, err) = CliRunner.Run(args);
+            Assert.True(code == 2, $"{string.Join(' ', args)}: exit {code}: {err}");
+            Assert.Contains("refusing to overwrite it (use --force", err);
+        }
+        Assert.Equal("my notes", File.ReadAllText(notes));
+        Assert.Equal("not a png", File.ReadAllText(picture));
+
+        // --force replaces it; an existing HDF5 file (what features writes) is replaced without it.
+        Assert.Equal(0, CliRunner.Run("features", audio, "--preset", "librosa_default", "--out", notes, "--force").Code);
+        Assert.Equal(0, CliRunner.Run("features", audio, "--preset", "librosa_default", "--out", notes).Code);
+    }
 }

@@ -16,11 +16,12 @@ internal static class FeaturesCommand
             DefaultValueFactory = _ => FeaturePresets.LibrosaDefault.Name,
         };
         var output = new Option<string>("--out", "-o") { Description = "Output HDF5 file (/melspec, /logmel, /mfcc).", Required = true };
+        var force = ArgParsing.ForceOption();
         var offset = new Option<double>("--offset") { Description = "Start reading at this many seconds (like librosa.load)." };
         var duration = new Option<double?>("--duration") { Description = "Read at most this many seconds." };
         var command = new Command("features", "Compute mel spectrogram, log-mel and MFCC of one audio file exactly as librosa 0.10.2, into an HDF5 file.")
         {
-            audio, preset, output, offset, duration,
+            audio, preset, output, offset, duration, force,
         };
         command.SetAction(parse =>
         {
@@ -31,6 +32,7 @@ internal static class FeaturesCommand
             string input = ArgParsing.ExistingPath(parse.GetValue(audio)!, "audio file");
             if (Directory.Exists(input)) throw new UsageException($"audio file '{input}' is a folder");
             string outPath = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", input);
+            ArgParsing.CheckReplaceable(outPath, "--out", ArgParsing.OutputKind.Hdf5, parse.GetValue(force));
             double off = parse.GetValue(offset);
             double? dur = parse.GetValue(duration);
             if (off < 0 || !double.IsFinite(off)) throw new UsageException($"--offset {off} must be a non-negative number of seconds");

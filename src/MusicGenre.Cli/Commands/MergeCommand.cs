@@ -17,14 +17,16 @@ internal static class MergeCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var output = new Option<string>("--out", "-o") { Description = "The merged feature store to write.", Required = true };
+        var force = ArgParsing.ForceOption();
         var command = new Command("merge", "Join feature stores made by 'preprocess --shard k/N' into one (same settings required; each song once).")
         {
-            inputs, output,
+            inputs, output, force,
         };
         command.SetAction(parse =>
         {
             var ctx = CliContext.Get();
             string outPath = ArgParsing.OutputFile(parse.GetValue(output)!, "--out");
+            ArgParsing.CheckReplaceable(outPath, "--out", ArgParsing.OutputKind.Hdf5, parse.GetValue(force));
             var files = new List<string>();
             foreach (string input in parse.GetValue(inputs)!)
             {

@@ -14,6 +14,7 @@ internal static class PreprocessCommand
     {
         var input = new Argument<string>("input") { Description = "A GTZAN-style folder (<root>/<genre>/<file>), a CSV manifest (path,genre[,song_id][,artist]), or a folder of MSD-named audio with --cls." };
         var output = new Option<string>("--out", "-o") { Description = "Feature store to write (HDF5).", Required = true };
+        var force = ArgParsing.ForceOption();
         var preset = new Option<string>("--preset", "-p") { Description = "Feature preset (whole-segment presets only).", DefaultValueFactory = _ => FeaturePresets.LibrosaDefault.Name };
         var segment = new Option<string>("--segment") { Description = "Segment length (e.g. 3s).", DefaultValueFactory = _ => "3s" };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Parallel decoders (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -26,7 +27,7 @@ internal static class PreprocessCommand
         };
         var command = new Command("preprocess", "Decode every song and write its log-mel segments to an HDF5 feature store (parallel, resumable).")
         {
-            input, output, preset, segment, jobs, shard, cls, genres, copies,
+            input, output, preset, segment, jobs, shard, cls, genres, copies, force,
         };
         command.SetAction(parse =>
         {
@@ -45,6 +46,7 @@ internal static class PreprocessCommand
                 Genres = parse.GetValue(genres) is { } g ? GenreList.Parse(g) : GenreList.Gtzan,
                 Copies = Copies(parse.GetValue(copies)),
             };
+            ArgParsing.CheckReplaceable(options.Output, "--out", ArgParsing.OutputKind.Hdf5, parse.GetValue(force));
             var summary = ProgressReporter.Run(ctx, "preprocess", p =>
                 Preprocessor.RunAsync(options, new Progress<PreprocessProgress>(r => p.Report(new(r.Done, r.Total, r.Stage))), ctx.Cancellation)
                     .GetAwaiter().GetResult());

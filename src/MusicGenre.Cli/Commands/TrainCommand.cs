@@ -127,10 +127,11 @@ internal static class TrainCommand
     {
         var features = new Argument<string>("features") { Description = "Feature store written by 'musicgenre preprocess'." };
         var output = new Option<string>("--out", "-o") { Description = "Model file to write.", Required = true };
+        var force = ArgParsing.ForceOption();
         var args = new TrainingArgs();
         var command = new Command("train", "Train a genre CNN on a feature store (early stopping on validation, checkpoint and resume).")
         {
-            features, output,
+            features, output, force,
         };
         foreach (var o in args.All) command.Add(o);
         command.SetAction(parse =>
@@ -138,6 +139,7 @@ internal static class TrainCommand
             var ctx = CliContext.Get();
             string store = ArgParsing.ExistingPath(parse.GetValue(features)!, "feature store");
             string model = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", store);
+            ArgParsing.CheckReplaceable(model, "--out", ArgParsing.OutputKind.Hdf5, parse.GetValue(force));
             var options = args.Build(parse, model + ".checkpoint");
             var result = ProgressReporter.Run(ctx, "train", p =>
                 GenreTrainer.Train(store, model, options, parse.GetValue(args.SplitBy), new SyncProgress<EpochMetrics>(m =>

@@ -11,6 +11,7 @@ internal static class TsneCommand
     {
         var features = new Argument<string>("features") { Description = "Feature store written by 'musicgenre preprocess'." };
         var output = new Option<string>("--out", "-o") { Description = "PNG scatter plot to write (the coordinates go to the same name with .csv).", DefaultValueFactory = _ => "tsne.png" };
+        var force = ArgParsing.ForceOption();
         var perplexity = new Option<double>("--perplexity") { Description = "t-SNE perplexity (the original used 30).", DefaultValueFactory = _ => 30 };
         var level = new Option<string>("--level") { Description = "Embed one point per 'song' (mean log-mel over its segments) or per 'segment'.", DefaultValueFactory = _ => "song" };
         var normalize = new Option<string>("--normalize")
@@ -21,13 +22,14 @@ internal static class TsneCommand
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 42 };
         var command = new Command("tsne", "Embed the songs of a feature store in 2-D with Barnes-Hut t-SNE and plot them coloured by genre (PNG + CSV).")
         {
-            features, output, perplexity, level, normalize, seed,
+            features, output, perplexity, level, normalize, seed, force,
         };
         command.SetAction(parse =>
         {
             var ctx = CliContext.Get();
             string storePath = ArgParsing.ExistingPath(parse.GetValue(features)!, "feature store");
             string png = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", storePath);
+            ArgParsing.CheckReplaceable(png, "--out", ArgParsing.OutputKind.Png, parse.GetValue(force));
             string csv = ArgParsing.OutputFile(Path.ChangeExtension(png, ".csv"), "the coordinates file beside --out", storePath);
             string lvl = parse.GetValue(level)!.ToLowerInvariant();
             if (lvl is not ("song" or "segment")) throw new UsageException($"--level '{lvl}' must be song or segment");
