@@ -35,6 +35,10 @@ internal static class CliApp
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
         Console.CancelKeyPress += onCancel;
+        // SIGTERM (how Slurm, Kubernetes and systemd stop a job) cancels like Ctrl+C: finished work is kept, checkpoints
+        // are written, temporary files are removed, and the process exits on its own.
+        using var onTerm = OperatingSystem.IsWindows() ? null
+            : System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
         var context = new CliContext(stdout, stderr, cancel.Token);
         CliContext.Current = context;
         try

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+
+namespace MusicGenre.Cli.Tests;
+
+/// <summary>A real `musicgenre` process stopped with a real SIGTERM, as Slurm and Kubernetes stop jobs.</summary>
+public sealed class SignalTests
+{
+    [SharedFact]
+    public void SigtermDuringTraining_CancelsLikeCtrlC_LeavingACheckpoint()
+    {
+        if (OperatingSystem.IsWindows()) return; // SIGTERM is a POSIX signal
+        // 1. A small store: 2 songs of 2 genres.
+        string dir = SharedData.NewTempDir("musicgenre-sigterm");
+        string gtzan = Path.Combine(dir, "gtzan");
+        foreach (var g in new[] { "blues", "metal" })
+        {
+            Directory.CreateDirectory(Path.Combine(gtzan, g));
+            for (int i = 0; i < 2; i++) File.Copy(SharedData.Data($"gtzan-mini/{g}/{g}.0000{i}.wav"), Path.Combine(gtzan, g, $"{g}.0000{i}.wav"));
+        }
+        string store = Path.Combine(dir, "s.h5"), model = Path.Combine(dir, "m.h5");
+        Assert.Equal(0, CliRunner.Run("preprocess", gtzan, "--out", store, "--genres", "blues,metal").Code);
+
+        // 2. Train in a child process; after its first epoch line, SIGTERM it.
+        string cli = Path.Combine(AppContext.BaseDirectory, "musicgenre.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { cli, "train", store, "--out", model, "--epochs", "200", "--val-split", "0", "--threads", "1", "--hp", "width=4" })
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync();
+        string? line;
+        while ((line = p.StandardOutput.ReadLine()) is not null && !line.StartsWith("epoch", StringComparison.Ordinal)) { }
+        Assert.NotNull(line);
+        using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        Assert.True(p.WaitForExit(TimeSpan.FromSeconds(60)), "the process did not stop after SIGTERM");
+        p.StandardOutput.ReadToEnd();
+
+        // 3. A clean cancellation: exit 1 with the cancel message (not 143), a checkpoint, no model, no temp files.
+        Assert.Equal(1, p.ExitCode);
+        Assert.Contains("cancelled", err.Result);
+        Assert.True(File.Exists(model + ".checkpoint"));
+        Assert.False(File.Exists(model));
+        Assert.Empty(Directory.GetFiles(dir, "*.tmp*"));
+    }
+}
