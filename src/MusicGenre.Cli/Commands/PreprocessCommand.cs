@@ -50,7 +50,7 @@ internal static class PreprocessCommand
             var summary = ProgressReporter.Run(ctx, "preprocess", p =>
                 Preprocessor.RunAsync(options, new Progress<PreprocessProgress>(r => p.Report(new(r.Done, r.Total, r.Stage))), ctx.Cancellation)
                     .GetAwaiter().GetResult());
-            PrintSummary(ctx, summary);
+            PrintSummary(ctx, summary, options.Copies.Count);
             return summary.StorePath is null ? CliApp.Failure : CliApp.Ok;
         });
         return command;
@@ -68,7 +68,7 @@ internal static class PreprocessCommand
         FeaturePresets.All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new UsageException($"unknown preset '{name}'; known presets: {string.Join(", ", FeaturePresets.All.Select(p => p.Name))}");
 
-    private static void PrintSummary(CliContext ctx, PreprocessSummary s)
+    private static void PrintSummary(CliContext ctx, PreprocessSummary s, int copies)
     {
         var inv = CultureInfo.InvariantCulture;
         var table = new Table().AddColumns("genre", "songs", "segments");
@@ -77,7 +77,7 @@ internal static class PreprocessCommand
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(ctx.Out), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
         console.Write(table);
         ctx.Out.WriteLine(string.Create(inv,
-            $"songs in dataset {s.DatasetEntries}, in this shard {s.ShardEntries}, resumed {s.Resumed}, analysed {s.Processed}, padded {s.PaddedSongs}, bad {s.BadFiles.Count}; {s.Elapsed.TotalSeconds:0.0} s, {s.ClipsPerSecond:0.0} clips/s"));
+            $"songs in dataset {s.DatasetEntries}, in this shard {s.ShardEntries}{(copies > 0 ? $" (with {copies} altered cop{(copies == 1 ? "y" : "ies")} of each)" : "")}, resumed {s.Resumed}, analysed {s.Processed}, padded {s.PaddedSongs}, bad {s.BadFiles.Count}; {s.Elapsed.TotalSeconds:0.0} s, {s.ClipsPerSecond:0.0} clips/s"));
         foreach (var bad in s.BadFiles) ctx.Error.WriteLine($"skipped {bad.Path}: {bad.Reason}");
         foreach (var skipped in s.DatasetSkipped.Take(20)) ctx.Error.WriteLine($"not in dataset: {skipped}");
         if (s.DatasetSkipped.Count > 20) ctx.Error.WriteLine($"... and {s.DatasetSkipped.Count - 20} more items not in the dataset");
