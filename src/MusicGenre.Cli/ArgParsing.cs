@@ -52,7 +52,7 @@ internal static class ArgParsing
     /// An existing <paramref name="full"/> may be replaced only when it is already the kind of file the command writes (an
     /// HDF5 file for a store or model, a PNG for a plot) or with <c>--force</c>, so a stray name cannot destroy notes or audio.
     /// </summary>
-    public static void CheckReplaceable(string full, string what, OutputKind kind, bool force)
+    private static void CheckReplaceable(string full, string what, OutputKind kind, bool force)
     {
         if (force || !File.Exists(full)) return;
         // 0x89 'H' 'D' 'F' \r \n 0x1A \n, and 0x89 'P' 'N' 'G' \r \n 0x1A \n.
@@ -75,18 +75,20 @@ internal static class ArgParsing
     }
 
     /// <summary>
-    /// The folder of an output file must exist or be creatable, and the output must not be one of the command's
+    /// The folder of an output file must exist or be creatable; the output must not be one of the command's
     /// <paramref name="inputs"/> (compared with symbolic links resolved), so nothing a command reads is overwritten by it;
-    /// returns the full path.
+    /// and with a <paramref name="kind"/>, an existing file is replaced only when it is of that kind or with
+    /// <paramref name="force"/> (<see cref="CheckReplaceable"/>). Returns the full path.
     /// </summary>
-    public static string OutputFile(string path, string what, params string?[] inputs)
+    public static string OutputFile(string path, string what, OutputKind? kind, bool force, params string?[] inputs)
     {
         string full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new UsageException($"{what} '{path}' is a folder, not a file");
         string real = RealPath(full);
         foreach (var input in inputs)
-            if (input is not null && File.Exists(input) && RealPath(Path.GetFullPath(input)) == real)
+            if (input is not null && File.Exists(input) && RealPath(input) == real)
                 throw new UsageException($"{what} '{path}' is also an input of this command ({input}); write the output somewhere else");
+        if (kind is { } k) CheckReplaceable(full, what, k, force);
         string? dir = Path.GetDirectoryName(full);
         try
         {
@@ -99,26 +101,22 @@ internal static class ArgParsing
         return full;
     }
 
-    /// <summary>The path with every symbolic link resolved (the path itself when it has none or cannot be resolved).</summary>
+    /// <summary>
+    /// The full path with every symbolic link resolved, in the last component and in every folder above it (the path as
+    /// given when a link cannot be resolved, e.g. a loop).
+    /// </summary>
     public static string RealPath(string path)
     {
+        string full = Path.GetFullPath(path);
+        string? parent = Path.GetDirectoryName(full);
+        if (parent is null) return full;
         try
         {
-            var info = File.Exists(path) ? (FileSystemInfo)new FileInfo(path) : new DirectoryInfo(path);
-            var target = info.ResolveLinkTarget(returnFinalTarget: true);
-            string resolved = Path.GetFullPath(target?.FullName ?? path);
-            // Links in parent folders: resolve the parent too.
-            string? parent = Path.GetDirectoryName(resolved);
-            return parent is null || parent == resolved ? resolved : Path.Combine(RealPathOfFolder(parent), Path.GetFileName(resolved));
+            // Resolve the folder first, then this entry in it; a link's target is resolved the same way.
+            string here = Path.Combine(RealPath(parent), Path.GetFileName(full));
+            var target = new FileInfo(here).ResolveLinkTarget(returnFinalTarget: true);
+            return target is null ? here : RealPath(target.FullName);
         }
-        catch (IOException) { return Path.GetFullPath(path); }
-    }
-
-    private static string RealPathOfFolder(string folder)
-    {
-        string? parent = Path.GetDirectoryName(folder);
-        var target = new DirectoryInfo(folder).ResolveLinkTarget(returnFinalTarget: true);
-        if (target is not null) return RealPathOfFolder(Path.GetFullPath(target.FullName));
-        return parent is null ? folder : Path.Combine(RealPathOfFolder(parent), Path.GetFileName(folder));
+        catch (IOException) { return full; }
     }
 }

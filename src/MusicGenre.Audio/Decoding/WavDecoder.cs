@@ -14,12 +14,10 @@ internal static class WavDecoder
     private const ushort FormatFloat = 3;
     private const ushort FormatExtensible = 0xFFFE;
     private const int MaxFmtChunk = 4096;
+    private const int MaxChannels = 256;
 
     /// <summary>The data size a writer that cannot seek (a pipe) leaves in the header.</summary>
     private const uint StreamedSize = 0xFFFFFFFF;
-
-    private static int BlockAlign(WavFormat f) => f.Channels * PcmConverter.BytesPerSample(f.Encoding);
-    private const int MaxChannels = 256;
 
     // Bytes 2..15 of every KSDATAFORMAT_SUBTYPE_* GUID (the first two bytes hold the format tag).
     private static ReadOnlySpan<byte> SubFormatTail => [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71];
@@ -64,11 +62,11 @@ internal static class WavDecoder
                 //    what is there, with a warning, as libsndfile and ffmpeg do. A trailing partial frame is dropped.
                 long? dataBytes = size;
                 string? warning = null;
+                long available = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
                 if (size == StreamedSize) dataBytes = null;
-                else if (stream.CanSeek && size > stream.Length - stream.Position)
+                else if (size > available)
                 {
-                    long available = stream.Length - stream.Position;
-                    if (available < BlockAlign(f))
+                    if (available < f.Channels * PcmConverter.BytesPerSample(f.Encoding))
                         throw new AudioFormatException(sourceName, string.Create(CultureInfo.InvariantCulture,
                             $"truncated or corrupt WAV: the 'data' chunk declares {size} bytes but only {available} follow in the file"));
                     dataBytes = available;

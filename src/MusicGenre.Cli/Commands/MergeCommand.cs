@@ -25,8 +25,7 @@ internal static class MergeCommand
         command.SetAction(parse =>
         {
             var ctx = CliContext.Get();
-            string outPath = ArgParsing.OutputFile(parse.GetValue(output)!, "--out");
-            ArgParsing.CheckReplaceable(outPath, "--out", ArgParsing.OutputKind.Hdf5, parse.GetValue(force));
+            string outPath = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.Hdf5, parse.GetValue(force));
             var files = new List<string>();
             foreach (string input in parse.GetValue(inputs)!)
             {

@@ -37,7 +37,7 @@ internal static class PreprocessCommand
             var options = new PreprocessOptions
             {
                 Input = inputPath,
-                Output = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", inputPath, clsPath),
+                Output = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.Hdf5, parse.GetValue(force), inputPath, clsPath),
                 Features = Preset(parse.GetValue(preset)!),
                 SegmentSeconds = ArgParsing.Seconds(parse.GetValue(segment)!, "--segment"),
                 Jobs = Positive(parse.GetValue(jobs), "--jobs"),
@@ -46,7 +46,6 @@ internal static class PreprocessCommand
                 Genres = parse.GetValue(genres) is { } g ? GenreList.Parse(g) : GenreList.Gtzan,
                 Copies = Copies(parse.GetValue(copies)),
             };
-            ArgParsing.CheckReplaceable(options.Output, "--out", ArgParsing.OutputKind.Hdf5, parse.GetValue(force));
             var summary = ProgressReporter.Run(ctx, "preprocess", p =>
                 Preprocessor.RunAsync(options, new Progress<PreprocessProgress>(r => p.Report(new(r.Done, r.Total, r.Stage))), ctx.Cancellation)
                     .GetAwaiter().GetResult());

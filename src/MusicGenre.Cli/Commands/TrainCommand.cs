@@ -83,11 +83,12 @@ internal static class TrainCommand
         /// <summary>Crops of 2–3 s (86–130 frames at librosa_default), low-pass on half the segments, ±3 dB/octave tilt.</summary>
         private static readonly AugmentationOptions Robust = new() { MinCropFrames = 86, LowPassProbability = 0.5f, TiltDbPerOctave = 3 };
 
-        internal static Nn.ModelFile.LevelNormalization LevelMode(string name) => name.ToLowerInvariant() switch
+        /// <summary>The level normalisation named <c>max</c> or <c>none</c> on the command line (<c>--level</c>, <c>tsne --normalize</c>).</summary>
+        internal static Nn.ModelFile.LevelNormalization LevelMode(string name, string option = "--level") => name.ToLowerInvariant() switch
         {
             "max" => Nn.ModelFile.LevelNormalization.WindowMax,
             "none" => Nn.ModelFile.LevelNormalization.None,
-            _ => throw new UsageException($"--level '{name}' is not one of max, none"),
+            _ => throw new UsageException($"{option} '{name}' is not one of max, none"),
         };
 
         public TrainerOptions Build(ParseResult parse, string? checkpoint)
@@ -138,8 +139,7 @@ internal static class TrainCommand
         {
             var ctx = CliContext.Get();
             string store = ArgParsing.ExistingPath(parse.GetValue(features)!, "feature store");
-            string model = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", store);
-            ArgParsing.CheckReplaceable(model, "--out", ArgParsing.OutputKind.Hdf5, parse.GetValue(force));
+            string model = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.Hdf5, parse.GetValue(force), store);
             var options = args.Build(parse, model + ".checkpoint");
             var result = ProgressReporter.Run(ctx, "train", p =>
                 GenreTrainer.Train(store, model, options, parse.GetValue(args.SplitBy), new SyncProgress<EpochMetrics>(m =>

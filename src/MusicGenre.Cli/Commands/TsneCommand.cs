@@ -28,17 +28,11 @@ internal static class TsneCommand
         {
             var ctx = CliContext.Get();
             string storePath = ArgParsing.ExistingPath(parse.GetValue(features)!, "feature store");
-            string png = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", storePath);
-            ArgParsing.CheckReplaceable(png, "--out", ArgParsing.OutputKind.Png, parse.GetValue(force));
-            string csv = ArgParsing.OutputFile(Path.ChangeExtension(png, ".csv"), "the coordinates file beside --out", storePath);
+            string png = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.Png, parse.GetValue(force), storePath);
+            string csv = ArgParsing.OutputFile(Path.ChangeExtension(png, ".csv"), "the coordinates file beside --out", null, false, storePath);
             string lvl = parse.GetValue(level)!.ToLowerInvariant();
             if (lvl is not ("song" or "segment")) throw new UsageException($"--level '{lvl}' must be song or segment");
-            var levelMode = parse.GetValue(normalize)!.ToLowerInvariant() switch
-            {
-                "max" => Nn.ModelFile.LevelNormalization.WindowMax,
-                "none" => Nn.ModelFile.LevelNormalization.None,
-                var other => throw new UsageException($"--normalize '{other}' must be max or none"),
-            };
+            var levelMode = TrainCommand.TrainingArgs.LevelMode(parse.GetValue(normalize)!, "--normalize");
             using var store = FeatureStoreReader.Open(storePath);
             var (points, labels, ids) = lvl == "song" ? Songs(store, levelMode) : Segments(store, levelMode);
             var options = new TsneOptions { Perplexity = parse.GetValue(perplexity), Seed = parse.GetValue(seed) };

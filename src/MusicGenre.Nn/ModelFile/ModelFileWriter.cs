@@ -54,10 +54,8 @@ internal static class ModelFileWriter
         root["normalization"] = norm;
         // 4. A checksum of every tensor, verified on load.
         var sums = new H5Group();
-        foreach (var t in model.Parameters) sums.Attributes[TensorChecksum.Key("params", t.Name)] = (long)TensorChecksum.Of(t.Data);
-        foreach (var t in model.Buffers) sums.Attributes[TensorChecksum.Key("buffers", t.Name)] = (long)TensorChecksum.Of(t.Data);
-        sums.Attributes[TensorChecksum.Key("normalization", "mean")] = (long)TensorChecksum.Of(model.Normalization.Mean);
-        sums.Attributes[TensorChecksum.Key("normalization", "std")] = (long)TensorChecksum.Of(model.Normalization.Std);
+        foreach (var (group, name, data) in TensorChecksum.Tensors(model))
+            sums.Attributes[TensorChecksum.Key(group, name)] = (long)TensorChecksum.Of(data);
         root[TensorChecksum.Group] = sums;
         root["training"] = TrainingGroup(model.Training);
     }

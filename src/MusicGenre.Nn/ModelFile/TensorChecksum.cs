@@ -22,4 +22,13 @@ internal static class TensorChecksum
 
     /// <summary>The attribute name of a tensor, e.g. <c>params:block1.conv.weight</c> or <c>normalization:mean</c>.</summary>
     public static string Key(string group, string name) => group + ":" + name;
+
+    /// <summary>Every checksummed tensor of <paramref name="model"/> as (group, name, values): the one list writer and reader share.</summary>
+    public static IEnumerable<(string Group, string Name, float[] Data)> Tensors(GenreModel model)
+    {
+        foreach (var t in model.Parameters) yield return ("params", t.Name, t.Data);
+        foreach (var t in model.Buffers) yield return ("buffers", t.Name, t.Data);
+        yield return ("normalization", "mean", model.Normalization.Mean);
+        yield return ("normalization", "std", model.Normalization.Std);
+    }
 }

@@ -10,7 +10,7 @@ namespace MusicGenre.Nn.Training;
 /// conversion to and from a <see cref="TrainingState"/> checkpoint.
 /// </summary>
 internal sealed class RunState(TrainerOptions options, SegmentSet data, ArchitectureSpec spec, GenreNetwork net,
-    Optimizer optimizer, InputNormalization normalization, int[] train, int[] validation)
+    Optimizer optimizer, InputNormalization normalization, int keptBands, int[] train, int[] validation)
 {
     public required Rng Shuffle { get; init; }
     public required Rng Augment { get; init; }
@@ -53,7 +53,7 @@ internal sealed class RunState(TrainerOptions options, SegmentSet data, Architec
         Labels = options.Labels.ToArray(),
         SegmentSeconds = options.SegmentSeconds,
         Level = options.Level,
-        KeptBands = Trainer.KeptBands(options, data),
+        KeptBands = keptBands,
         BandLimitHz = options.BandLimitHz,
         Parameters = parameters,
         Buffers = buffers,

@@ -68,7 +68,7 @@ internal sealed partial class Trainer
         net.Initialize(new Rng(SubSeed(o.Seed, InitStream)));
         var optimizer = CreateOptimizer(o, backend, net.Net.Parameters);
         var schedule = CreateSchedule(o);
-        var run = new RunState(o, data, spec, net, optimizer, norm, train, val)
+        var run = new RunState(o, data, spec, net, optimizer, norm, keptBands, train, val)
         {
             Shuffle = new Rng(SubSeed(o.Seed, ShuffleStream)),
             Augment = new Rng(SubSeed(o.Seed, AugmentStream)),
@@ -261,7 +261,7 @@ internal sealed partial class Trainer
     }
 
     /// <summary>Mel bands at or below <see cref="TrainerOptions.BandLimitHz"/> (0 = all bands: no limit, or no frequencies known).</summary>
-    internal static int KeptBands(TrainerOptions o, SegmentSet data)
+    private static int KeptBands(TrainerOptions o, SegmentSet data)
     {
         if (o.BandLimitHz <= 0 || data.BandFrequencies is not { } hz) return 0;
         int kept = hz.Count(f => f <= o.BandLimitHz);

@@ -15,21 +15,31 @@ namespace MusicGenre.Pipeline.Evaluation;
 /// </summary>
 internal static class AudioEvaluator
 {
-    /// <summary>Evaluates <paramref name="model"/> on <paramref name="songs"/>.</summary>
+    /// <summary>Evaluates <paramref name="model"/> on <paramref name="songs"/>: whole clips (<paramref name="protocol"/> null) or excerpts.</summary>
     /// <exception cref="ArgumentException">The protocol is invalid, or the songs' genre indices do not fit the model.</exception>
     /// <exception cref="InvalidDataException">Not one of the songs could be read and classified (the first error is named).</exception>
     public static EvaluationReport Evaluate(GenreModel model, IReadOnlyList<DatasetEntry> songs, ExcerptProtocol? protocol = null,
+        int threads = 0, IProgress<(int Done, int Total)>? progress = null, Action<string>? skipped = null, CancellationToken cancellationToken = default) =>
+        EvaluateEach(model, songs, [protocol], threads, progress, skipped, cancellationToken)[0];
+
+    /// <summary>
+    /// One report per entry of <paramref name="protocols"/> (null = whole clips), decoding each song once for all of them.
+    /// </summary>
+    /// <exception cref="ArgumentException">A protocol is invalid, or the songs' genre indices do not fit the model.</exception>
+    /// <exception cref="InvalidDataException">Not one of the songs could be read and classified (the first error is named).</exception>
+    public static EvaluationReport[] EvaluateEach(GenreModel model, IReadOnlyList<DatasetEntry> songs, IReadOnlyList<ExcerptProtocol?> protocols,
         int threads = 0, IProgress<(int Done, int Total)>? progress = null, Action<string>? skipped = null, CancellationToken cancellationToken = default)
     {
-        if (protocol?.Problems() is { Count: > 0 } problems) throw new ArgumentException("Invalid excerpt protocol: " + string.Join("; ", problems), nameof(protocol));
-        int k = model.Labels.Count;
+        foreach (var protocol in protocols)
+            if (protocol?.Problems() is { Count: > 0 } problems) throw new ArgumentException("Invalid excerpt protocol: " + string.Join("; ", problems), nameof(protocols));
+        int k = model.Labels.Count, m = protocols.Count;
         if (songs.FirstOrDefault(s => s.GenreIndex >= k) is { } bad) throw new ArgumentException($"{bad.Path}: genre index {bad.GenreIndex} is outside the model's {k} genres", nameof(songs));
         threads = threads > 0 ? threads : Environment.ProcessorCount;
 
-        // 1. Songs in parallel, one classifier per worker (classifiers are not thread-safe).
-        var outcomes = new SongOutcome?[songs.Count];
-        var hits = new int[songs.Count];
-        var units = new int[songs.Count];
+        // 1. Songs in parallel, one classifier per worker (classifiers are not thread-safe); [protocol, song] results.
+        var outcomes = new SongOutcome?[m, songs.Count];
+        var hits = new int[m, songs.Count];
+        var units = new int[m, songs.Count];
         int done = 0;
         string? firstError = null;
         Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, songs.Count, 1),
@@ -42,32 +52,38 @@ internal static class AudioEvaluator
                     try
                     {
                         var clip = AudioFile.Load(song.Path, new AudioLoadOptions { TargetSampleRate = classifier.SampleRate });
-                        // 2. The units scored: the whole clip's windows, or the protocol's excerpts.
-                        var predictions = protocol is null
-                            ? [classifier.Classify(clip.Samples, clip.SampleRate, song.Path)]
-                            : Excerpts(clip.Samples, clip.SampleRate, song.SongId, protocol).Select(e => classifier.Classify(e, clip.SampleRate, song.Path)).ToList();
-                        // 3. Units (windows or excerpts) and the song's mean over its units' mean probabilities.
-                        var mean = new double[k];
-                        foreach (var p in predictions)
+                        for (int j = 0; j < m; j++)
                         {
-                            var scores = p.Scores.Select(g => g.Probability).ToArray();
-                            if (protocol is null)
+                            var protocol = protocols[j];
+                            // 2. The units scored: the whole clip's windows, or the protocol's excerpts.
+                            var predictions = protocol is null
+                                ? [classifier.Classify(clip.Samples, clip.SampleRate, song.Path)]
+                                : Excerpts(clip.Samples, clip.SampleRate, song.SongId, protocol).Select(e => classifier.Classify(e, clip.SampleRate, song.Path)).ToList();
+                            // 3. Units (windows or excerpts) and the song's mean over its units' mean probabilities.
+                            var mean = new double[k];
+                            foreach (var p in predictions)
                             {
-                                for (int s = 0; s < p.SegmentCount; s++, units[i]++)
-                                    if (Evaluator.ArgMax(p.SegmentProbabilities(s)) == song.GenreIndex) hits[i]++;
+                                var scores = p.Scores.Select(g => g.Probability).ToArray();
+                                if (protocol is null)
+                                {
+                                    for (int s = 0; s < p.SegmentCount; s++, units[j, i]++)
+                                        if (Evaluator.ArgMax(p.SegmentProbabilities(s)) == song.GenreIndex) hits[j, i]++;
+                                }
+                                else
+                                {
+                                    units[j, i]++;
+                                    if (Evaluator.ArgMax(scores) == song.GenreIndex) hits[j, i]++;
+                                }
+                                for (int c = 0; c < k; c++) mean[c] += scores[c] / predictions.Count;
                             }
-                            else
-                            {
-                                units[i]++;
-                                if (Evaluator.ArgMax(scores) == song.GenreIndex) hits[i]++;
-                            }
-                            for (int c = 0; c < k; c++) mean[c] += scores[c] / predictions.Count;
+                            var probs = mean.Select(v => (float)v).ToArray();
+                            outcomes[j, i] = new SongOutcome(song.SongId, song.Path, song.GenreIndex, Evaluator.ArgMax(probs), probs);
                         }
-                        var probs = mean.Select(v => (float)v).ToArray();
-                        outcomes[i] = new SongOutcome(song.SongId, song.Path, song.GenreIndex, Evaluator.ArgMax(probs), probs);
                     }
                     catch (Exception e) when (e is AudioFormatException or IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or InvalidDataException)
                     {
+                        // A song that fails is left out of every report (a later protocol never scores it alone).
+                        for (int j = 0; j < m; j++) { outcomes[j, i] = null; hits[j, i] = 0; units[j, i] = 0; }
                         Interlocked.CompareExchange(ref firstError, $"{song.Path}: {e.Message}", null);
                         skipped?.Invoke($"{song.Path}: {e.Message}");
                     }
@@ -76,11 +92,16 @@ internal static class AudioEvaluator
                 return classifier;
             }, classifier => classifier.Dispose());
 
-        // 3. Scores over the songs that could be read.
-        var scored = outcomes.OfType<SongOutcome>().ToList();
-        if (scored.Count == 0 && songs.Count > 0)
-            throw new InvalidDataException($"none of the {songs.Count} songs could be classified; the first: {firstError}");
-        return Evaluator.Score(model.Labels, scored, hits.Sum(), units.Sum());
+        // 4. Scores over the songs that could be read.
+        var reports = new EvaluationReport[m];
+        for (int j = 0; j < m; j++)
+        {
+            var scored = Enumerable.Range(0, songs.Count).Select(i => outcomes[j, i]).OfType<SongOutcome>().ToList();
+            if (scored.Count == 0 && songs.Count > 0)
+                throw new InvalidDataException($"none of the {songs.Count} songs could be classified; the first: {firstError}");
+            reports[j] = Evaluator.Score(model.Labels, scored, Enumerable.Range(0, songs.Count).Sum(i => hits[j, i]), Enumerable.Range(0, songs.Count).Sum(i => units[j, i]));
+        }
+        return reports;
     }
 
     /// <summary>

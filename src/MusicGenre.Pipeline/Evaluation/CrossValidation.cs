@@ -93,14 +93,15 @@ internal static class CrossValidation
             var foldOptions = effective with { CheckpointPath = effective.CheckpointPath is { } cp ? $"{cp}.fold{f + 1}" : null };
             var result = new Trainer(foldOptions).Train(StoreSegments.Load(store, splitBy, train), epochs, cancellationToken);
             // The held-out songs: their stored segments, or (robustness protocol) excerpts of their audio files.
-            var report = protocol is null
-                ? Evaluator.Evaluate(result.Model, store, test, cancellationToken: cancellationToken)
-                : AudioEvaluator.Evaluate(result.Model, Evaluator.Entries(store, test), protocol,
-                    skipped: line => log?.Report("skipped " + line), cancellationToken: cancellationToken);
-            if (protocol is not null)
+            // Under the protocol, the same held-out songs are also scored as whole clips, from the same decode.
+            EvaluationReport report;
+            if (protocol is null) report = Evaluator.Evaluate(result.Model, store, test, cancellationToken: cancellationToken);
+            else
             {
-                // Beside the excerpts, the same held-out songs as whole clips through the prediction path.
-                var whole = AudioEvaluator.Evaluate(result.Model, Evaluator.Entries(store, test), cancellationToken: cancellationToken);
+                var both = AudioEvaluator.EvaluateEach(result.Model, Evaluator.Entries(store, test), [protocol, null],
+                    skipped: line => log?.Report("skipped " + line), cancellationToken: cancellationToken);
+                report = both[0];
+                var whole = both[1];
                 wholeClips.Add(whole.SongAccuracy);
                 log?.Report(string.Create(CultureInfo.InvariantCulture, $"fold {f + 1}/{folds}: whole clips song accuracy {whole.SongAccuracy:P1}"));
             }

@@ -51,19 +51,15 @@ internal sealed class SongClassifier : IDisposable
     /// <exception cref="ArgumentException">The clip is shorter than <see cref="MinSeconds"/> or holds non-finite samples.</exception>
     public Api.GenrePrediction Classify(ReadOnlySpan<float> samples, int sampleRate, string source, string? warning = null)
     {
-        // 0. Finite samples only (a decoder never yields others; raw samples from a caller might): say which and where.
-        for (int i = 0; i < samples.Length; i++)
-            if (!float.IsFinite(samples[i]))
-                throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"{source}: sample {i} ({(double)i / sampleRate:0.###} s) is {samples[i]}; audio must hold finite samples"));
+        // 0. One pass over the input: refuse non-finite samples (naming where), and flag a clip with (almost) no signal —
+        //    it still gets an answer, but the caller should know it means nothing.
+        if (CheckSignal(samples, sampleRate, source) is { } silent) warning = warning is null ? silent : warning + "; " + silent;
         float[]? resampled = null;
         if (sampleRate != SampleRate)
         {
             resampled = Resample(samples, sampleRate, SampleRate);
             samples = resampled;
         }
-        // 0b. A clip with (almost) no signal still gets an answer, but the caller should know it means nothing.
-        if (SilenceWarning(samples, source) is { } silent) warning = warning is null ? silent : warning + "; " + silent;
         // 1. Windows: one of the clip's own length, or whole segments covering it to the end.
         var windows = Segmentation.PredictionWindows(samples.Length);
         if (windows.Count == 0)
@@ -81,14 +77,23 @@ internal sealed class SongClassifier : IDisposable
     /// <summary>Level below which a clip counts as silent: −80 dBFS RMS after removing any DC offset.</summary>
     public const double SilenceDbfs = -80;
 
-    /// <summary>A warning when <paramref name="samples"/> hold (almost) no signal — digital silence or a constant (DC) — else null.</summary>
-    internal static string? SilenceWarning(ReadOnlySpan<float> samples, string source)
+    /// <summary>
+    /// Throws when a sample is NaN or infinite (naming the source, the sample and its time); returns a warning when the
+    /// samples hold (almost) no signal — digital silence or a constant (DC) — else null. One pass: sum and sum of squares.
+    /// </summary>
+    internal static string? CheckSignal(ReadOnlySpan<float> samples, int sampleRate, string source)
     {
-        double mean = 0, sq = 0;
-        foreach (float v in samples) mean += v;
-        mean /= Math.Max(samples.Length, 1);
-        foreach (float v in samples) sq += (v - mean) * (v - mean);
-        double rms = Math.Sqrt(sq / Math.Max(samples.Length, 1));
+        double sum = 0, squares = 0;
+        for (int i = 0; i < samples.Length; i++)
+        {
+            float v = samples[i];
+            if (!float.IsFinite(v))
+                throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{source}: sample {i} ({(double)i / sampleRate:0.###} s) is {v}; audio must hold finite samples"));
+            sum += v; squares += (double)v * v;
+        }
+        int n = Math.Max(samples.Length, 1);
+        double mean = sum / n, rms = Math.Sqrt(Math.Max(squares / n - mean * mean, 0));
         double db = rms > 0 ? 20 * Math.Log10(rms) : double.NegativeInfinity;
         return db >= SilenceDbfs ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{source}: (almost) no signal ({(double.IsNegativeInfinity(db) ? "digital silence" : $"{db:0} dBFS RMS")}{(Math.Abs(mean) > 1e-4 ? $", DC offset {mean:0.###}" : "")}); the genre means nothing");

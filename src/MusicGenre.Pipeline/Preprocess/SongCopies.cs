@@ -25,15 +25,24 @@ internal static class SongCopies
     /// <summary>The id of <paramref name="copy"/> of song <paramref name="songId"/>.</summary>
     public static string Id(string songId, SongCopy copy) => songId + Marker + Name(copy);
 
-    /// <summary>The original's id: <paramref name="songId"/> up to the copy marker.</summary>
-    public static string BaseId(string songId)
+    /// <summary>
+    /// True when <paramref name="songId"/> names a copy (<c>&lt;original&gt;#&lt;copy name&gt;</c> with a known name); gives
+    /// the copy and the original's id.
+    /// </summary>
+    public static bool TryGetCopy(string songId, out SongCopy copy, out string baseId)
     {
         int at = songId.LastIndexOf(Marker);
-        return at > 0 && TryParse(songId[(at + 1)..], out _) ? songId[..at] : songId;
+        copy = default;
+        bool isCopy = at > 0 && TryParse(songId[(at + 1)..], out copy);
+        baseId = isCopy ? songId[..at] : songId;
+        return isCopy;
     }
 
+    /// <summary>The original's id: <paramref name="songId"/> up to the copy marker.</summary>
+    public static string BaseId(string songId) => TryGetCopy(songId, out _, out string baseId) ? baseId : songId;
+
     /// <summary>True when <paramref name="songId"/> names a copy.</summary>
-    public static bool IsCopy(string songId) => BaseId(songId).Length != songId.Length;
+    public static bool IsCopy(string songId) => TryGetCopy(songId, out _, out _);
 
     /// <summary>Opens the audio of <paramref name="copy"/> of the song at <paramref name="path"/> (whose copy id seeds its random choices).</summary>
     public static IMonoAudioSource Open(SongCopy copy, string copyId, Func<string, int, IMonoAudioSource> openAudio, string path, int rate) => copy switch

@@ -52,8 +52,7 @@ internal sealed class SongWorker
     {
         // 1. Open the decoder at the feature sample rate (through the copy's alteration for a copy).
         int rate = _segmentation.SampleRate;
-        using var source = _copies && SongCopies.IsCopy(entry.SongId)
-            && SongCopies.TryParse(entry.SongId[(entry.SongId.LastIndexOf(SongCopies.Marker) + 1)..], out var copy)
+        using var source = _copies && SongCopies.TryGetCopy(entry.SongId, out var copy, out _)
             ? SongCopies.Open(copy, entry.SongId, _openAudio, entry.Path, rate)
             : _openAudio(entry.Path, rate);
         if (source.SampleRate != rate)
