@@ -159,19 +159,7 @@ public class EndToEndTests
         Assert.True(merge.Code == 0, merge.Err + merge.Out);
         Assert.Contains("6 songs, 60 segments", merge.Out);
 
-        using (var a = FeatureStoreReader.Open(whole))
-        using (var b = FeatureStoreReader.Open(merged))
-        {
-            Assert.Equal(a.Header.GenreNames, b.Header.GenreNames);
-            var byId = Enumerable.Range(0, b.Songs.Count).ToDictionary(i => b.Songs[i].SongId);
-            Assert.Equal(a.Songs.Select(s => s.SongId).Order(StringComparer.Ordinal), byId.Keys.Order(StringComparer.Ordinal));
-            for (int s = 0; s < a.Songs.Count; s++)
-            {
-                int m = byId[a.Songs[s].SongId];
-                Assert.Equal(a.Songs[s].Label, b.Songs[m].Label);
-                Assert.True(a.ReadSong(s).AsSpan().SequenceEqual(b.ReadSong(m)), $"{a.Songs[s].SongId} differs after the merge");
-            }
-        }
+        StoreAssert.SameSongs(whole, merged);
 
         // Merging a shard twice is refused (each song once); the output may not be an input; a missing input is a usage error.
         var twice = CliRunner.Run("merge", Path.Combine(parts, "part-0.h5"), whole, "--out", Path.Combine(dir, "dup.h5"));

@@ -35,12 +35,31 @@ public static class SharedData
             ? null
             : $"../shared not found (looked for {GoldenDir} and {DataDir}); set MUSICGENRE_GOLDEN_DIR / MUSICGENRE_DATA_DIR. Under CI=true this is a failure.";
 
-    /// <summary>A fresh temp folder for scratch files (never inside ../shared).</summary>
+    /// <summary>
+    /// A fresh temp folder for scratch files (never inside ../shared), deleted when the test process exits (set
+    /// MUSICGENRE_KEEP_TEMP=1 to keep them for a look after a failure).
+    /// </summary>
     public static string NewTempDir(string prefix = "musicgenre-test")
     {
         string dir = Path.Combine(Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
+        lock (TempDirs) TempDirs.Add(dir);
         return dir;
+    }
+
+    private static readonly List<string> TempDirs = CleanUpAtExit();
+
+    private static List<string> CleanUpAtExit()
+    {
+        var dirs = new List<string>();
+        if (Environment.GetEnvironmentVariable("MUSICGENRE_KEEP_TEMP") != "1")
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                lock (dirs)
+                    foreach (var d in dirs)
+                        try { Directory.Delete(d, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            };
+        return dirs;
     }
 
     private static string Require(string path)

@@ -18,7 +18,7 @@ internal static class PreprocessCommand
         var preset = new Option<string>("--preset", "-p") { Description = "Feature preset (whole-segment presets only).", DefaultValueFactory = _ => FeaturePresets.LibrosaDefault.Name };
         var segment = new Option<string>("--segment") { Description = "Segment length (e.g. 3s).", DefaultValueFactory = _ => "3s" };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Parallel decoders (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var shard = new Option<string?>("--shard") { Description = "Process only shard k of N (k/N, k 0-based), e.g. --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT." };
+        var shard = new Option<string?>("--shard") { Description = "Process only shard k of N (k/N, k 0-based), e.g. --shard $SLURM_ARRAY_TASK_ID/100 (give N itself, so that a task resubmitted alone keeps its shard)." };
         var cls = new Option<string?>("--cls") { Description = "tagtraum .cls label file (track_id TAB genre) for MSD-named audio." };
         var genres = new Option<string?>("--genres") { Description = "Comma-separated genre list (default: the 10 GTZAN genres)." };
         var copies = new Option<string?>("--copies")

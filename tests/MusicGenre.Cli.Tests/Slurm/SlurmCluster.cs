@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace MusicGenre.Cli.Tests.Slurm;
+
+/// <summary>
+/// A real one-node Slurm cluster on localhost, private to one test run: <c>munged</c>, <c>slurmctld</c> and <c>slurmd</c>
+/// (Debian's munge and slurm-wlm) started in the foreground as child processes, with a generated key, <c>slurm.conf</c>,
+/// free TCP ports and every state, spool, log and PID file in a temp folder. No systemd; <see cref="Dispose"/> stops each
+/// daemon it started, by PID. Client commands (<c>sbatch</c>, <c>squeue</c>, <c>scancel</c>) find the cluster through
+/// <c>SLURM_CONF</c>.
+/// </summary>
+internal sealed class SlurmCluster : IDisposable
+{
+    private static readonly string[] Daemons = ["munged", "slurmctld", "slurmd"];
+    private static readonly string[] Clients = ["sbatch", "squeue", "scancel", "sinfo"];
+    private readonly List<Process> _daemons = [];
+
+    private SlurmCluster(string dir)
+    {
+        Directory = dir;
+        ConfPath = Path.Combine(dir, "slurm.conf");
+    }
+
+    /// <summary>The cluster's folder (configuration, state, logs).</summary>
+    public string Directory { get; }
+
+    /// <summary>The generated <c>slurm.conf</c>.</summary>
+    public string ConfPath { get; }
+
+    /// <summary>
+    /// Why a cluster cannot be started here (programs missing, not root), or null. The test harness skips on it, except
+    /// under CI=true, where the test runs and fails with this reason.
+    /// </summary>
+    public static string? CannotStartReason()
+    {
+        var missing = Daemons.Concat(Clients).Where(p => FindProgram(p) is null).ToArray();
+        if (missing.Length > 0)
+            return $"Slurm/munge not installed ({string.Join(", ", missing)} not found; apt-get install slurm-wlm munge)";
+        if (!OperatingSystem.IsLinux()) return "the Slurm test needs Linux";
+        if (Environment.UserName != "root") return $"starting slurmd needs root (running as {Environment.UserName})";
+        return null;
+    }
+
+    /// <summary>Starts the three daemons and waits until the node is idle; on failure stops them and throws with their logs.</summary>
+    public static SlurmCluster Start(string dir)
+    {
+        if (CannotStartReason() is { } reason) throw new InvalidOperationException(reason);
+        var cluster = new SlurmCluster(dir);
+        try
+        {
+            cluster.StartDaemons();
+            return cluster;
+        }
+        catch (Exception ex)
+        {
+            string logs = cluster.Logs();
+            cluster.Dispose();
+            throw new InvalidOperationException($"{ex.Message}\n{logs}", ex);
+        }
+    }
+
+    private void StartDaemons()
+    {
+        // 1. munge: a private 1 KiB key (mode 0600) and socket; --force lets it run as root in a non-standard layout.
+        string munge = Path.Combine(Directory, "munge"), log = Path.Combine(Directory, "log");
+        foreach (var d in new[] { munge, log, Path.Combine(Directory, "state"), Path.Combine(Directory, "spool") })
+            System.IO.Directory.CreateDirectory(d);
+        string key = Path.Combine(munge, "munge.key"), socket = Path.Combine(munge, "munge.sock");
+        File.WriteAllBytes(key, System.Security.Cryptography.RandomNumberGenerator.GetBytes(1024));
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        StartDaemon("munged", "--foreground", "--force", $"--socket={socket}", $"--key-file={key}",
+            $"--log-file={Path.Combine(log, "munged.log")}", $"--pid-file={Path.Combine(munge, "munged.pid")}",
+            $"--seed-file={Path.Combine(munge, "munged.seed")}");
+        WaitFor(() => File.Exists(socket), TimeSpan.FromSeconds(20), "munged did not create its socket");
+
+        // 2. slurm.conf: this machine's node line as slurmd itself reports it (name, CPUs, memory), private ports and paths.
+        string node = RunTool("slurmd", "-C").Out.Split('\n')[0].Trim();
+        if (!node.StartsWith("NodeName=", StringComparison.Ordinal)) throw new InvalidOperationException($"slurmd -C printed '{node}'");
+        string host = node.Split(' ')[0]["NodeName=".Length..];
+        File.WriteAllText(ConfPath, Conf(host, node, socket, FreePort(), FreePort()));
+
+        // 3. The controller and the node daemon, in the foreground (-D) so that their PIDs are ours to stop.
+        StartDaemon("slurmctld", "-D", "-f", ConfPath);
+        StartDaemon("slurmd", "-D", "-f", ConfPath);
+        WaitFor(() => RunTool("sinfo", "-h", "-o", "%t").Out.Trim() == "idle", TimeSpan.FromSeconds(60), "the node did not become idle");
+    }
+
+    private string Conf(string host, string node, string mungeSocket, int controllerPort, int nodePort)
+    {
+        string P(string name) => Path.Combine(Directory, name);
+        var conf = new StringBuilder();
+        conf.AppendLine("# Generated by MusicGenre's Slurm test: a one-node cluster on localhost.");
+        conf.AppendLine("ClusterName=musicgenre-test");
+        conf.AppendLine(CultureInfo.InvariantCulture, $"SlurmctldHost={host}(127.0.0.1)");
+        conf.AppendLine(CultureInfo.InvariantCulture, $"SlurmctldPort={controllerPort}");
+        conf.AppendLine(CultureInfo.InvariantCulture, $"SlurmdPort={nodePort}");
+        conf.AppendLine("SlurmUser=root\nSlurmdUser=root");
+        conf.AppendLine(CultureInfo.InvariantCulture, $"AuthType=auth/munge\nCredType=cred/munge\nAuthInfo=socket={mungeSocket}");
+        conf.AppendLine("ProctrackType=proctrack/linuxproc\nTaskPlugin=task/none\nJobAcctGatherType=jobacct_gather/none");
+        conf.AppendLine("AccountingStorageType=accounting_storage/none\nJobCompType=jobcomp/none\nMpiDefault=none");
+        conf.AppendLine("SelectType=select/cons_tres\nSelectTypeParameters=CR_Core\nSchedulerType=sched/builtin\nReturnToService=2");
+        conf.AppendLine(CultureInfo.InvariantCulture, $"StateSaveLocation={P("state")}\nSlurmdSpoolDir={P("spool")}");
+        conf.AppendLine(CultureInfo.InvariantCulture, $"SlurmctldPidFile={P("slurmctld.pid")}\nSlurmdPidFile={P("slurmd.pid")}");
+        conf.AppendLine(CultureInfo.InvariantCulture, $"SlurmctldLogFile={P("log/slurmctld.log")}\nSlurmdLogFile={P("log/slurmd.log")}");
+        conf.AppendLine(CultureInfo.InvariantCulture, $"{node} NodeAddr=127.0.0.1 State=UNKNOWN");
+        conf.AppendLine("PartitionName=main Nodes=ALL Default=YES MaxTime=INFINITE State=UP");
+        return conf.ToString();
+    }
+
+    /// <summary>Runs a Slurm client (or any program) against this cluster; extra environment variables are added.</summary>
+    public (int Code, string Out, string Err) Run(string program, IReadOnlyDictionary<string, string>? env, params string[] args)
+    {
+        var psi = new ProcessStartInfo(FindProgram(program) ?? program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["SLURM_CONF"] = ConfPath;
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {program}");
+        var err = p.StandardError.ReadToEndAsync();
+        string output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, output, err.Result);
+    }
+
+    private (int Code, string Out, string Err) RunTool(params string[] args) => Run(args[0], null, args[1..]);
+
+    /// <summary>Waits until no task of <paramref name="jobId"/> is pending or running.</summary>
+    public void WaitUntilGone(string jobId, TimeSpan timeout) =>
+        WaitFor(() => RunTool("squeue", "-h", "-j", jobId).Out.Trim().Length == 0, timeout, $"job {jobId} still queued after {timeout}");
+
+    /// <summary>The daemons' logs, for failure messages.</summary>
+    public string Logs()
+    {
+        var text = new StringBuilder();
+        string log = Path.Combine(Directory, "log");
+        if (!System.IO.Directory.Exists(log)) return "";
+        foreach (var f in System.IO.Directory.GetFiles(log).Order(StringComparer.Ordinal))
+        {
+            var lines = File.ReadAllLines(f);
+            text.AppendLine(CultureInfo.InvariantCulture, $"--- {Path.GetFileName(f)} (last 15 lines)");
+            foreach (var l in lines.Skip(Math.Max(0, lines.Length - 15))) text.AppendLine(l);
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Stops every daemon this cluster started, by PID: SIGTERM, then a kill after 10 s.</summary>
+    public void Dispose()
+    {
+        foreach (var p in Enumerable.Reverse(_daemons))
+        {
+            try
+            {
+                if (!p.HasExited)
+                {
+                    using (var term = Process.Start("kill", ["-TERM", p.Id.ToString(CultureInfo.InvariantCulture)])) term.WaitForExit();
+                    if (!p.WaitForExit(TimeSpan.FromSeconds(10))) p.Kill(entireProcessTree: true);
+                    p.WaitForExit();
+                }
+            }
+            catch (InvalidOperationException) { } // already gone
+            p.Dispose();
+        }
+        _daemons.Clear();
+    }
+
+    private void StartDaemon(string program, params string[] args)
+    {
+        string log = Path.Combine(Directory, "log", program + ".out");
+        // The daemon's own stdout/stderr go to a file through the shell, so that no pipe of ours can fill and block it.
+        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("exec \"$0\" \"$@\" >>\"$MG_LOG\" 2>&1");
+        psi.ArgumentList.Add(FindProgram(program) ?? program);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["MG_LOG"] = log;
+        psi.Environment["SLURM_CONF"] = ConfPath;
+        var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {program}");
+        _daemons.Add(p);
+        Thread.Sleep(200);
+        if (p.HasExited) throw new InvalidOperationException($"{program} exited at once with code {p.ExitCode}");
+    }
+
+    private static void WaitFor(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > timeout) throw new TimeoutException(what);
+            Thread.Sleep(100);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string? FindProgram(string name)
+    {
+        if (Path.IsPathRooted(name)) return File.Exists(name) ? name : null;
+        var dirs = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Concat(["/usr/sbin", "/sbin", "/usr/bin"]);
+        return dirs.Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
+    }
+}
