@@ -27,6 +27,18 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
+    public void AugmentSets_Combine_AndBadNamesAreUsageErrors()
+    {
+        var a = TrainCommand.TrainingArgs.AugmentationPreset("robust+timbre+standard");
+        Assert.True(a.MinCropFrames == 86 && a.EqDb == 6 && a.PitchShiftBands == 2 && a.FrequencyMasks == 2);
+        Assert.Equal(0, TrainCommand.TrainingArgs.AugmentationPreset("robust").EqDb);
+        Assert.False(TrainCommand.TrainingArgs.AugmentationPreset("none").Any);
+        Assert.Throws<UsageException>(() => TrainCommand.TrainingArgs.AugmentationPreset("robust+robust"));
+        Assert.Throws<UsageException>(() => TrainCommand.TrainingArgs.AugmentationPreset("robust+loud"));
+        Assert.Throws<UsageException>(() => TrainCommand.TrainingArgs.AugmentationPreset("none+robust"));
+    }
+
+    [Fact]
     public void ABadHyperParameterValue_IsAUsageError()
     {
         string store = Path.Combine(SharedData.NewTempDir(), "missing-is-fine-for-this.h5");

@@ -3,7 +3,7 @@ namespace MusicGenre.Nn.Training;
 /// <summary>
 /// Training-time augmentations for log-mel segments (validation and prediction never augment). Applied per segment in
 /// this order: random crop length (per batch) and random time crop (when segments are longer than the network input),
-/// circular time shift, gain, random low-pass and spectral tilt, level normalisation, input normalisation, SpecAugment
+/// circular time shift, gain, pitch shift along the mel axis, random low-pass, spectral tilt and equaliser, level normalisation, input normalisation, SpecAugment
 /// frequency and time masks (set to 0, the mean after normalisation), then mixup per batch.
 /// </summary>
 public sealed record AugmentationOptions
@@ -51,6 +51,27 @@ public sealed record AugmentationOptions
     /// </summary>
     public float TiltDbPerOctave { get; init; }
 
+    /// <summary>
+    /// Largest gain of a random equaliser in dB (0 = off): each segment draws a gain uniform in ±this at
+    /// <see cref="EqPoints"/> frequencies spread evenly on a log-frequency axis from 60 Hz to 11 kHz, and every mel band
+    /// gets the gain interpolated linearly in log-frequency between them (flat beyond the ends): the colouring a
+    /// different microphone, room, mix or master gives the same music. Floored like the low-pass. Needs
+    /// <see cref="SegmentSet.BandFrequencies"/>.
+    /// </summary>
+    public float EqDb { get; init; }
+
+    /// <summary>Control points of the random equaliser (2–32).</summary>
+    public int EqPoints { get; init; } = 6;
+
+    /// <summary>
+    /// Largest shift along the mel axis in bands (0 = off): each segment moves up or down by a whole number of bands
+    /// uniform in ±this, the band that moves in from the edge repeating the edge band. On librosa's (Slaney) mel scale a
+    /// band above 1 kHz is a constant musical interval (about half a semitone at librosa_default: 128 bands up to
+    /// 11 kHz) and below 1 kHz a constant 26 Hz, so this is a cheap approximate pitch shift that keeps rhythm and texture:
+    /// songs in other keys, voices and instruments in other registers.
+    /// </summary>
+    public int PitchShiftBands { get; init; }
+
     /// <summary>Number of SpecAugment frequency masks per segment.</summary>
     public int FrequencyMasks { get; init; }
 
@@ -68,10 +89,10 @@ public sealed record AugmentationOptions
 
     /// <summary>True when any random transformation is switched on.</summary>
     public bool Any => RandomCrop || MinCropFrames > 0 || TimeShiftFrames > 0 || GainDb > 0 || LowPassProbability > 0 || TiltDbPerOctave > 0
-        || FrequencyMasks > 0 || TimeMasks > 0 || MixupAlpha > 0;
+        || EqDb > 0 || PitchShiftBands > 0 || FrequencyMasks > 0 || TimeMasks > 0 || MixupAlpha > 0;
 
     /// <summary>True when an augmentation needs the mel bands' centre frequencies.</summary>
-    internal bool NeedsBandFrequencies => LowPassProbability > 0 || TiltDbPerOctave > 0;
+    internal bool NeedsBandFrequencies => LowPassProbability > 0 || TiltDbPerOctave > 0 || EqDb > 0;
 
     /// <summary>Every invalid setting, for <see cref="TrainerOptions.Validate"/>.</summary>
     internal IEnumerable<string> Problems()
@@ -82,6 +103,9 @@ public sealed record AugmentationOptions
             yield return $"Augmentation.LowPassMinHz/MaxHz must satisfy 0 < min ≤ max (got {LowPassMinHz}, {LowPassMaxHz})";
         if (!(LowPassDbPerOctave > 0 && LowPassDbPerOctave <= 1000)) yield return $"Augmentation.LowPassDbPerOctave must be in (0, 1000] (got {LowPassDbPerOctave})";
         if (!(TiltDbPerOctave >= 0 && TiltDbPerOctave <= 24)) yield return $"Augmentation.TiltDbPerOctave must be in [0, 24] (got {TiltDbPerOctave})";
+        if (!(EqDb >= 0 && EqDb <= 24)) yield return $"Augmentation.EqDb must be in [0, 24] (got {EqDb})";
+        if (EqPoints is < 2 or > 32) yield return $"Augmentation.EqPoints must be in [2, 32] (got {EqPoints})";
+        if (PitchShiftBands is < 0 or > 16) yield return $"Augmentation.PitchShiftBands must be in [0, 16] (got {PitchShiftBands})";
         if (TimeShiftFrames < 0) yield return $"Augmentation.TimeShiftFrames must be ≥ 0 (got {TimeShiftFrames})";
         if (!(GainDb >= 0 && GainDb <= 60)) yield return $"Augmentation.GainDb must be in [0, 60] dB (got {GainDb})";
         if (FrequencyMasks is < 0 or > 16) yield return $"Augmentation.FrequencyMasks must be in [0, 16] (got {FrequencyMasks})";
@@ -93,5 +117,5 @@ public sealed record AugmentationOptions
 
     /// <inheritdoc />
     public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"crop={(RandomCrop ? "random" : "centre")} mincrop={MinCropFrames} lowpass={LowPassProbability}@{LowPassMinHz}-{LowPassMaxHz}Hz/{LowPassDbPerOctave}dB tilt=±{TiltDbPerOctave}dB/oct shift=±{TimeShiftFrames} gain=±{GainDb}dB fmask={FrequencyMasks}x{FrequencyMaskWidth} tmask={TimeMasks}x{TimeMaskWidth} mixup={MixupAlpha}");
+        $"crop={(RandomCrop ? "random" : "centre")} mincrop={MinCropFrames} lowpass={LowPassProbability}@{LowPassMinHz}-{LowPassMaxHz}Hz/{LowPassDbPerOctave}dB tilt=±{TiltDbPerOctave}dB/oct eq=±{EqDb}dBx{EqPoints} pitch=±{PitchShiftBands} shift=±{TimeShiftFrames} gain=±{GainDb}dB fmask={FrequencyMasks}x{FrequencyMaskWidth} tmask={TimeMasks}x{TimeMaskWidth} mixup={MixupAlpha}");
 }

@@ -18,6 +18,8 @@ internal sealed class BatchAssembler
     private readonly LevelNormalization _level;
     private readonly int _keptBands;
     private readonly float[] _bandGain;
+    private readonly float[] _eqGain = new float[32];
+    private readonly float[] _row;
 
     /// <summary>Prepares to emit segments of at most <paramref name="inputFrames"/> frames (≤ the set's frames).</summary>
     public BatchAssembler(SegmentSet set, int inputFrames, InputNormalization normalization, LevelNormalization level = LevelNormalization.None, int keptBands = 0)
@@ -25,6 +27,7 @@ internal sealed class BatchAssembler
         Debug.Assert(inputFrames >= 1 && inputFrames <= set.Frames);
         _set = set; _frames = inputFrames; _norm = normalization; _level = level; _keptBands = keptBands;
         _bandGain = new float[set.Mels];
+        _row = new float[set.Mels];
     }
 
     /// <summary>Values per emitted segment of full length.</summary>
@@ -69,7 +72,9 @@ internal sealed class BatchAssembler
                 window[(frames - shift)..].CopyTo(outRow[..shift]);
                 if (gain != 0) foreach (ref float v in outRow) v += gain;
             }
-            // 3. Spectral colour (low-pass, tilt), then level and input normalisation, then masks (0 = the training mean).
+            // 3. Pitch shift along the mel axis, spectral colour (low-pass, tilt, equaliser), then level and input
+            //    normalisation, then masks (0 = the training mean).
+            if (augment is { PitchShiftBands: > 0 }) ShiftBands(dst, frames, rng!.NextInt(-augment.PitchShiftBands, augment.PitchShiftBands));
             if (augment is { NeedsBandFrequencies: true }) Colour(dst, frames, augment, rng!);
             LevelNormalizer.Apply(_level, _keptBands, dst, _set.Channels, _set.Mels, frames);
             _norm.Apply(dst, _set.Channels, _set.Mels, frames);
@@ -80,23 +85,56 @@ internal sealed class BatchAssembler
     }
 
     /// <summary>
-    /// Adds a per-band gain in dB to one segment <c>[channels, mels, frames]</c>: a spectral tilt around 1 kHz and/or a
-    /// steep low-pass, as a filter would on the audio. A filter cannot push a band below the noise floor that top_db
+    /// Moves one segment <c>[channels, mels, frames]</c> by <paramref name="shift"/> mel bands (positive = up): band m takes
+    /// band m − shift, the bands that come in from an edge repeat the edge band.
+    /// </summary>
+    private void ShiftBands(Span<float> segment, int frames, int shift)
+    {
+        if (shift == 0) return;
+        int mels = _set.Mels;
+        // Per frame column: gather the shifted column into _row, then write it back (one column of mels values at a time,
+        // strided by frames in the [mels, frames] layout).
+        for (int c = 0; c < _set.Channels; c++)
+        {
+            var plane = segment.Slice(c * mels * frames, mels * frames);
+            for (int t = 0; t < frames; t++)
+            {
+                for (int m = 0; m < mels; m++) _row[m] = plane[Math.Clamp(m - shift, 0, mels - 1) * frames + t];
+                for (int m = 0; m < mels; m++) plane[m * frames + t] = _row[m];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds a per-band gain in dB to one segment <c>[channels, mels, frames]</c>: a spectral tilt around 1 kHz, a
+    /// steep low-pass and/or a random equaliser curve, as a filter would on the audio. A filter cannot push a band below the noise floor that top_db
     /// already set, so values are floored at (segment maximum − 80 dB), as power_to_db would have done.
     /// </summary>
     private void Colour(Span<float> segment, int frames, AugmentationOptions a, Rng rng)
     {
         var hz = _set.BandFrequencies ?? throw new InvalidOperationException("low-pass/tilt augmentation needs the mel bands' frequencies");
-        // 1. Draw (always in this order, so the stream does not depend on the outcome): tilt, low-pass yes/no, cut-off.
+        // 1. Draw (always in this order, so the stream does not depend on the outcome): tilt, low-pass yes/no, cut-off,
+        //    then the equaliser's gains at its control points.
         float tilt = a.TiltDbPerOctave > 0 ? rng.NextSymmetric(a.TiltDbPerOctave) : 0f;
         bool lowPass = a.LowPassProbability > 0 && rng.NextDouble() < a.LowPassProbability;
         double cutoff = a.LowPassProbability > 0 ? a.LowPassMinHz * Math.Pow(a.LowPassMaxHz / a.LowPassMinHz, rng.NextDouble()) : 0;
-        if (tilt == 0 && !lowPass) return;
-        // 2. Gain per band: tilt·log2(f / 1 kHz) (bands below 20 Hz count as 20 Hz), minus slope·log2(f / cut-off) above it.
+        bool eq = a.EqDb > 0;
+        for (int p = 0; eq && p < a.EqPoints; p++) _eqGain[p] = rng.NextSymmetric(a.EqDb);
+        if (tilt == 0 && !lowPass && !eq) return;
+        // 2. Gain per band: tilt·log2(f / 1 kHz) (bands below 20 Hz count as 20 Hz), minus slope·log2(f / cut-off) above
+        //    the cut-off, plus the equaliser curve: control point p sits at log2(60 Hz) + p·step, step spanning 60 Hz–11 kHz.
+        double eqLo = Math.Log2(EqLowHz), eqStep = (Math.Log2(EqHighHz) - eqLo) / (a.EqPoints - 1);
         for (int m = 0; m < _set.Mels; m++)
         {
             double f = Math.Max(hz[m], 20.0), g = tilt * Math.Log2(f / 1000.0);
             if (lowPass && f > cutoff) g -= a.LowPassDbPerOctave * Math.Log2(f / cutoff);
+            if (eq)
+            {
+                double x = Math.Clamp((Math.Log2(f) - eqLo) / eqStep, 0, a.EqPoints - 1);
+                int p = Math.Min((int)x, a.EqPoints - 2);
+                double w = x - p;
+                g += (1 - w) * _eqGain[p] + w * _eqGain[p + 1];
+            }
             _bandGain[m] = (float)g;
         }
         // 3. Apply, floored at the segment's top_db floor.
@@ -110,6 +148,9 @@ internal sealed class BatchAssembler
                 foreach (ref float v in segment.Slice((c * _set.Mels + m) * frames, frames)) v = Math.Max(v + g, floor);
             }
     }
+
+    /// <summary>Frequency range of the random equaliser's control points.</summary>
+    private const double EqLowHz = 60, EqHighHz = 11000;
 
     private void Mask(Span<float> segment, int frames, AugmentationOptions a, Rng rng)
     {

@@ -197,4 +197,66 @@ public sealed class BatchAssemblerTests
         Assert.Equal(expected, batch.Inputs.AsSpan(0, batch.SegmentLength).ToArray());
         Assert.Equal(0f, expected.Max());
     }
+
+    [Fact]
+    public void PitchShift_MovesWholeBandsAndRepeatsTheEdgeBand()
+    {
+        // Ramp values are 1000·segment + 100·channel + 10·mel + frame: after a shift of s bands, mel m holds mel m − s
+        // (clamped to the edge) of the same channel and frame. Many draws, so both directions and 0 occur.
+        var set = Ramp();
+        var asm = new BatchAssembler(set, F, InputNormalization.None);
+        var batch = asm.CreateBatch(1, 3);
+        var aug = new AugmentationOptions { RandomCrop = false, PitchShiftBands = 2 };
+        var rng = new Rng(5);
+        var seen = new HashSet<int>();
+        for (int draw = 0; draw < 40; draw++)
+        {
+            asm.Fill([1], batch, aug, rng);
+            // The shift is read from mel 2 of channel 0, frame 0 (never clamped for |s| ≤ 2): it holds mel 2 − s.
+            int shift = 2 - (int)((batch.Inputs[2 * F] - 1000) / 10);
+            Assert.InRange(shift, -2, 2);
+            seen.Add(shift);
+            for (int c = 0; c < C; c++)
+                for (int m = 0; m < M; m++)
+                    for (int t = 0; t < F; t++)
+                        Assert.Equal(1000 + 100 * c + 10 * Math.Clamp(m - shift, 0, M - 1) + t, batch.Inputs[(c * M + m) * F + t]);
+        }
+        Assert.Equal(5, seen.Count);
+    }
+
+    [Fact]
+    public void Equaliser_AddsOneSmoothBoundedCurvePerSegment_FlooredAtTopDb()
+    {
+        // Bands from 30 Hz to 16 kHz, all at -10 dB but one loud bin (floor -80 dB): the gain per band must be within
+        // ±EqDb, the same in every frame, flat below 60 Hz and above 11 kHz, and piecewise linear in log-frequency
+        // between the control points (checked through two bands between the same pair of points).
+        double[] hz = [30, 50, 100, 200, 400, 800, 1600, 3200, 6400, 12000, 16000];
+        int mels = hz.Length;
+        var data = Enumerable.Repeat(-10f, mels * F).ToArray();
+        data[0] = 0f;
+        var set = new SegmentSet(data, 1, 1, mels, F, [0], ["s"]) { BandFrequencies = hz };
+        var asm = new BatchAssembler(set, F, InputNormalization.None);
+        var batch = asm.CreateBatch(1, 3);
+        var aug = new AugmentationOptions { RandomCrop = false, EqDb = 6, EqPoints = 2 };
+        var gains = new List<double>();
+        var rng = new Rng(9);
+        for (int draw = 0; draw < 20; draw++)
+        {
+            asm.Fill([0], batch, aug, rng);
+            var g = Enumerable.Range(0, mels).Select(m => (double)batch.Inputs[m * F + 1] + 10).ToArray();
+            for (int m = 0; m < mels; m++)
+            {
+                Assert.InRange(g[m], -6.0001, 6.0001);
+                for (int t = 1; t < F; t++) Assert.Equal(g[m], batch.Inputs[m * F + t] + 10, 4);
+            }
+            Assert.Equal(g[0], g[1], 4);                 // 30 and 50 Hz: below the first point, flat
+            Assert.Equal(g[9], g[10], 4);                // 12 and 16 kHz: above the last point, flat
+            // Two points (60 Hz, 11 kHz): the gain is linear in log2(f) between them.
+            double x(double f) => (Math.Log2(f) - Math.Log2(60)) / (Math.Log2(11000) - Math.Log2(60));
+            double slope = (g[8] - g[2]) / (x(6400) - x(100));
+            Assert.Equal(g[2] + slope * (x(800) - x(100)), g[5], 3);
+            gains.Add(g[5]);
+        }
+        Assert.True(gains.Distinct().Count() > 10, "each segment draws its own curve");
+    }
 }
