@@ -31,7 +31,8 @@ public class PublicApiTests
         string expected = File.ReadAllText(approved).Replace("\r\n", "\n");
         if (expected != actual)
         {
-            string received = Path.Combine(SharedData.NewTempDir("musicgenre-api"), "PublicApi.received.txt");
+            // Beside the approved file's bin output (not a temp folder, which is deleted when the test process exits).
+            string received = Path.Combine(AppContext.BaseDirectory, "PublicApi.received.txt");
             File.WriteAllText(received, actual);
             var diff = expected.Split('\n').Except(actual.Split('\n')).Take(5).Concat(actual.Split('\n').Except(expected.Split('\n')).Take(5));
             Assert.Fail($"The public API changed. Compare {received} with {approved}; first differing lines:\n{string.Join("\n", diff)}");
