@@ -119,4 +119,25 @@ internal static class ArgParsing
         }
         catch (IOException) { return full; }
     }
+
+    /// <summary>
+    /// The feature stores named on the command line: files, or folders whose <c>*.h5</c> files are taken in name order
+    /// (<paramref name="output"/> excluded), each once and none equal to the output.
+    /// </summary>
+    /// <exception cref="UsageException">A path does not exist, no store was found, a store is named twice, or the output is one of them.</exception>
+    internal static List<string> FeatureStores(IEnumerable<string> inputs, string output, string what)
+    {
+        var files = new List<string>();
+        foreach (string input in inputs)
+        {
+            string full = ExistingPath(input, "feature store");
+            if (Directory.Exists(full))
+                files.AddRange(Directory.GetFiles(full, "*.h5").Where(f => Path.GetFullPath(f) != output).Order(StringComparer.Ordinal));
+            else files.Add(full);
+        }
+        if (files.Count == 0) throw new UsageException($"no feature stores (*.h5) to {what}");
+        if (files.Distinct(StringComparer.Ordinal).Count() != files.Count) throw new UsageException("a feature store is named twice");
+        if (files.Contains(output, StringComparer.Ordinal)) throw new UsageException($"--out '{output}' is also an input; write to a new file");
+        return files;
+    }
 }

@@ -161,6 +161,23 @@ public class EndToEndTests
 
         StoreAssert.SameSongs(whole, merged);
 
+        // Training straight from the shards (a folder of them, no merge) gives exactly the model trained on their merge.
+        string fromParts = Path.Combine(dir, "from-parts.h5"), fromMerged = Path.Combine(dir, "from-merged.h5");
+        string[] trainArgs = ["--epochs", "1", "--hp", "width=4", "--batch", "8", "--seed", "3", "--threads", "1"];
+        var t1 = CliRunner.Run(["train", parts, "--out", fromParts, .. trainArgs]);
+        Assert.True(t1.Code == 0, t1.Err + t1.Out);
+        var t2 = CliRunner.Run(["train", merged, "--out", fromMerged, .. trainArgs]);
+        Assert.True(t2.Code == 0, t2.Err + t2.Out);
+        var (a, b) = (MusicGenre.Nn.ModelFile.ModelFileReader.Read(fromParts), MusicGenre.Nn.ModelFile.ModelFileReader.Read(fromMerged));
+        Assert.Equal(a.Parameters.Count, b.Parameters.Count);
+        for (int i = 0; i < a.Parameters.Count; i++)
+            Assert.True(a.Parameters[i].Data.AsSpan().SequenceEqual(b.Parameters[i].Data), $"{a.Parameters[i].Name} differs");
+        Assert.Contains("2 stores (part-0.h5", a.Training.Data);
+        // Shards that share a song are refused, naming both files.
+        var dupTrain = CliRunner.Run("train", Path.Combine(parts, "part-0.h5"), whole, "--out", Path.Combine(dir, "dup-model.h5"));
+        Assert.Equal(1, dupTrain.Code);
+        Assert.Contains("is also in", dupTrain.Err);
+
         // Merging a shard twice is refused (each song once); the output may not be an input; a missing input is a usage error.
         var twice = CliRunner.Run("merge", Path.Combine(parts, "part-0.h5"), whole, "--out", Path.Combine(dir, "dup.h5"));
         Assert.Equal(1, twice.Code);

@@ -26,17 +26,7 @@ internal static class MergeCommand
         {
             var ctx = CliContext.Get();
             string outPath = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.Hdf5, parse.GetValue(force));
-            var files = new List<string>();
-            foreach (string input in parse.GetValue(inputs)!)
-            {
-                string full = ArgParsing.ExistingPath(input, "feature store");
-                if (Directory.Exists(full))
-                    files.AddRange(Directory.GetFiles(full, "*.h5").Where(f => Path.GetFullPath(f) != outPath).Order(StringComparer.Ordinal));
-                else files.Add(full);
-            }
-            if (files.Count == 0) throw new UsageException("no feature stores (*.h5) to merge");
-            if (files.Distinct(StringComparer.Ordinal).Count() != files.Count) throw new UsageException("a feature store is named twice");
-            if (files.Contains(outPath, StringComparer.Ordinal)) throw new UsageException($"--out '{outPath}' is also an input; write the merge to a new file");
+            var files = ArgParsing.FeatureStores(parse.GetValue(inputs)!, outPath, "merge");
             ProgressReporter.Run(ctx, "merge", p =>
             {
                 FeatureStoreMerger.Merge(files, outPath, new Progress<(int Done, int Total)>(x => p.Report(new(x.Done, x.Total))), ctx.Cancellation);

@@ -136,11 +136,15 @@ internal static class TrainCommand
 
     public static Command Create()
     {
-        var features = new Argument<string>("features") { Description = "Feature store written by 'musicgenre preprocess'." };
+        var features = new Argument<string[]>("features")
+        {
+            Description = "Feature store written by 'musicgenre preprocess'; or several, e.g. the shards of 'preprocess --shard k/N' (files, or folders whose *.h5 files are taken), read as one without a merge.",
+            Arity = ArgumentArity.OneOrMore,
+        };
         var output = new Option<string>("--out", "-o") { Description = "Model file to write.", Required = true };
         var force = ArgParsing.ForceOption();
         var args = new TrainingArgs();
-        var command = new Command("train", "Train a genre CNN on a feature store (early stopping on validation, checkpoint and resume).")
+        var command = new Command("train", "Train a genre CNN on a feature store, or on the shards of one (early stopping on validation, checkpoint and resume).")
         {
             features, output, force,
         };
@@ -148,11 +152,12 @@ internal static class TrainCommand
         command.SetAction(parse =>
         {
             var ctx = CliContext.Get();
-            string store = ArgParsing.ExistingPath(parse.GetValue(features)!, "feature store");
-            string model = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.Hdf5, parse.GetValue(force), store);
+            string model = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.Hdf5, parse.GetValue(force),
+                [.. parse.GetValue(features)!.Select(f => ArgParsing.ExistingPath(f, "feature store"))]);
+            var stores = ArgParsing.FeatureStores(parse.GetValue(features)!, model, "train on");
             var options = args.Build(parse, model + ".checkpoint");
             var result = ProgressReporter.Run(ctx, "train", p =>
-                GenreTrainer.Train(store, model, options, parse.GetValue(args.SplitBy), new SyncProgress<EpochMetrics>(m =>
+                GenreTrainer.Train(stores, model, options, parse.GetValue(args.SplitBy), new SyncProgress<EpochMetrics>(m =>
                 {
                     p.Report(new(m.Epoch, m.Epochs, $"epoch {m.Epoch}"));
                     ctx.Out.WriteLine(Describe(m));

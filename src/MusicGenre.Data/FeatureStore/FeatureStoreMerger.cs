@@ -17,52 +17,29 @@ internal static class FeatureStoreMerger
     public static void Merge(IReadOnlyList<string> inputs, string output, IProgress<(int Done, int Total)>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        // 1. Open every input and check that they agree on everything but their songs.
+        // 1. Open every input and check that they agree on everything but their songs (FeatureStoreSet).
         if (inputs.Count == 0) throw new ArgumentException("no feature stores to merge", nameof(inputs));
         string fullOutput = Path.GetFullPath(output);
         if (inputs.Any(i => Path.GetFullPath(i) == fullOutput))
             throw new ArgumentException($"the output {fullOutput} is also an input; write the merge to a new file", nameof(output));
-        var readers = new List<FeatureStoreReader>();
-        try
-        {
-            foreach (string input in inputs) readers.Add(FeatureStoreReader.Open(input));
-            var first = readers[0];
-            foreach (var r in readers.Skip(1))
-                if (Describe(r.Header) != Describe(first.Header))
-                    throw new FeatureStoreException(r.Path, $"was made with other settings than {first.Path}: {Describe(r.Header)} vs {Describe(first.Header)}");
+        using var set = FeatureStoreSet.Open(inputs);
 
-            // 2. The combined song table, with song ids unique across inputs.
-            var songs = new List<StoreSong>();
-            var sources = new List<(FeatureStoreReader Reader, int Song)>();
-            var owner = new Dictionary<string, string>(StringComparer.Ordinal);
-            int next = 0;
-            foreach (var r in readers)
-                for (int s = 0; s < r.Songs.Count; s++)
-                {
-                    var song = r.Songs[s];
-                    if (!owner.TryAdd(song.SongId, r.Path))
-                        throw new FeatureStoreException(r.Path, $"song '{song.SongId}' is also in {owner[song.SongId]}; were the shards made with the same k/N?");
-                    songs.Add(song with { FirstSegment = next });
-                    sources.Add((r, s));
-                    next += song.SegmentCount;
-                }
-
-            // 3. Stream the songs into the merged store.
-            int written = 0;
-            FeatureStoreWriter.Write(fullOutput, first.Header, songs, i =>
-            {
-                var features = sources[i].Reader.ReadSong(sources[i].Song);
-                progress?.Report((++written, songs.Count));
-                return features;
-            }, cancellationToken);
-        }
-        finally
+        // 2. The combined song table (ids unique across inputs, checked by the set), with new segment offsets.
+        var songs = new List<StoreSong>(set.Songs.Count);
+        int next = 0;
+        foreach (var (store, s) in set.Songs)
         {
-            foreach (var r in readers) r.Dispose();
+            songs.Add(store.Songs[s] with { FirstSegment = next });
+            next += store.Songs[s].SegmentCount;
         }
+
+        // 3. Stream the songs into the merged store.
+        int written = 0;
+        FeatureStoreWriter.Write(fullOutput, set.Header, songs, i =>
+        {
+            var features = set.Songs[i].Store.ReadSong(set.Songs[i].Song);
+            progress?.Report((++written, songs.Count));
+            return features;
+        }, cancellationToken);
     }
-
-    private static string Describe(FeatureStoreHeader h) =>
-        $"genres [{string.Join(",", h.GenreNames)}], {h.Mels}×{h.Frames}, {h.SampleRate} Hz, {h.SegmentSeconds} s, preset {h.PresetName} " +
-        "(" + string.Join(", ", h.PresetParameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture)}")) + ")";
 }

@@ -29,9 +29,25 @@ public static class GenreTrainer
         IProgress<EpochMetrics>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(featureStorePath);
+        return Train([featureStorePath], modelPath, options, splitBy, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Trains on every song of several feature stores read as one — the shards that <c>preprocess --shard k/N</c> wrote,
+    /// without merging them first. They must have been made with the same settings, and each song must be in only one
+    /// of them. Otherwise as <see cref="Train(string, string, TrainerOptions, SplitBy, IProgress{EpochMetrics}?, CancellationToken)"/>.
+    /// </summary>
+    /// <exception cref="TrainerOptionsException">Invalid options (all problems listed).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the checkpoint is kept).</exception>
+    public static TrainingResult Train(IReadOnlyList<string> featureStorePaths, string modelPath, TrainerOptions options, SplitBy splitBy = SplitBy.Song,
+        IProgress<EpochMetrics>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(featureStorePaths);
+        if (featureStorePaths.Count == 0 || featureStorePaths.Any(string.IsNullOrWhiteSpace))
+            throw new ArgumentException("give at least one feature store, and no empty path", nameof(featureStorePaths));
         ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
         ArgumentNullException.ThrowIfNull(options);
-        return TrainingJob.Run(featureStorePath, modelPath, options, splitBy, progress, cancellationToken);
+        return TrainingJob.Run(featureStorePaths, modelPath, options, splitBy, progress, cancellationToken);
     }
 
     /// <summary>

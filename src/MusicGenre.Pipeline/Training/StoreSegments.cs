@@ -3,23 +3,27 @@ using MusicGenre.Nn.Training;
 
 namespace MusicGenre.Pipeline.Training;
 
-/// <summary>Loads the segments of a feature store (all songs, or a chosen subset) into a training <see cref="SegmentSet"/>.</summary>
+/// <summary>Loads the segments of a feature store (all songs, or a chosen subset), or of several shards read as one, into a training <see cref="SegmentSet"/>.</summary>
 internal static class StoreSegments
 {
     /// <summary>
     /// Segments of <paramref name="songs"/> (indices into <see cref="FeatureStoreReader.Songs"/>; all when null) as a
     /// 1-channel set. The group key of each segment is its song id, or its artist under <see cref="SplitBy.Artist"/>.
     /// </summary>
-    public static SegmentSet Load(FeatureStoreReader store, SplitBy splitBy, IReadOnlyList<int>? songs = null)
+    public static SegmentSet Load(FeatureStoreReader store, SplitBy splitBy, IReadOnlyList<int>? songs = null) =>
+        Load(store.Header, (songs ?? Enumerable.Range(0, store.Songs.Count).ToArray()).Select(s => (store, s)).ToArray(), splitBy);
+
+    /// <summary>Every segment of every store of <paramref name="set"/> (shards read as one), as a 1-channel set.</summary>
+    public static SegmentSet Load(FeatureStoreSet set, SplitBy splitBy) => Load(set.Header, set.Songs, splitBy);
+
+    private static SegmentSet Load(FeatureStoreHeader header, IReadOnlyList<(FeatureStoreReader Store, int Song)> songs, SplitBy splitBy)
     {
-        var header = store.Header;
-        songs ??= Enumerable.Range(0, store.Songs.Count).ToArray();
-        int count = songs.Sum(s => store.Songs[s].SegmentCount);
+        int count = songs.Sum(s => s.Store.Songs[s.Song].SegmentCount);
         var data = new float[(long)count * header.SegmentLength];
         var labels = new int[count];
         var groups = new string[count];
         int at = 0;
-        foreach (int s in songs)
+        foreach (var (store, s) in songs)
         {
             var song = store.Songs[s];
             store.ReadSegments(song.FirstSegment, song.SegmentCount, data.AsSpan(at * header.SegmentLength, song.SegmentCount * header.SegmentLength));

@@ -5,31 +5,41 @@ using MusicGenre.Nn.Training;
 namespace MusicGenre.Pipeline.Training;
 
 /// <summary>
-/// Trains a model on a feature store and writes the model file: the code path of <c>musicgenre train</c> and of the
+/// Trains a model on a feature store (or several shards of one) and writes the model file: the code path of <c>musicgenre train</c> and of the
 /// public trainer. Labels, feature preset and input shape come from the store; everything else from the options.
 /// </summary>
 internal static class TrainingJob
 {
     /// <summary>Options for <paramref name="store"/>: labels, preset, frames and a data description filled in.</summary>
-    public static TrainerOptions ForStore(TrainerOptions options, FeatureStoreReader store) => options with
+    public static TrainerOptions ForStore(TrainerOptions options, FeatureStoreReader store) =>
+        ForData(options, store.Header, Path.GetFileName(store.Path), store.Songs.Count, store.SegmentCount);
+
+    private static TrainerOptions ForData(TrainerOptions options, FeatureStoreHeader header, string name, int songs, int segments) => options with
     {
-        Labels = store.Header.GenreNames.ToArray(),
-        FeaturePreset = store.Header.PresetName,
-        InputFrames = options.InputFrames > 0 ? options.InputFrames : store.Header.Frames,
-        SegmentSeconds = store.Header.SegmentSeconds,
+        Labels = header.GenreNames.ToArray(),
+        FeaturePreset = header.PresetName,
+        InputFrames = options.InputFrames > 0 ? options.InputFrames : header.Frames,
+        SegmentSeconds = header.SegmentSeconds,
         DataDescription = string.IsNullOrEmpty(options.DataDescription)
-            ? $"{Path.GetFileName(store.Path)}: {store.Songs.Count} songs, {store.SegmentCount} segments of {store.Header.SegmentSeconds:0.###} s ({store.Header.PresetName})"
+            ? $"{name}: {songs} songs, {segments} segments of {header.SegmentSeconds:0.###} s ({header.PresetName})"
             : options.DataDescription,
     };
 
-    /// <summary>Trains on every song of <paramref name="storePath"/> and writes the best model to <paramref name="modelPath"/> (atomically).</summary>
-    public static TrainingResult Run(string storePath, string modelPath, TrainerOptions options, SplitBy splitBy,
+    /// <summary>
+    /// Trains on every song of <paramref name="storePaths"/> (one store, or the shards of one dataset read as one without
+    /// a merge) and writes the best model to <paramref name="modelPath"/> (atomically).
+    /// </summary>
+    public static TrainingResult Run(IReadOnlyList<string> storePaths, string modelPath, TrainerOptions options, SplitBy splitBy,
         IProgress<EpochMetrics>? progress = null, CancellationToken cancellationToken = default)
     {
-        using var store = FeatureStoreReader.Open(storePath);
-        var effective = ForStore(options, store);
-        effective.Validate();
-        var data = StoreSegments.Load(store, splitBy);
+        TrainerOptions effective;
+        SegmentSet data;
+        using (var set = FeatureStoreSet.Open(storePaths))
+        {
+            effective = ForData(options, set.Header, set.Name, set.Songs.Count, set.SegmentCount);
+            effective.Validate();
+            data = StoreSegments.Load(set, splitBy);
+        }
         var result = new Trainer(effective).Train(data, progress, cancellationToken);
         ModelFileWriter.Write(modelPath, result.Model);
         // The run is complete and its model written: its checkpoint is no longer needed, and a later run to the same

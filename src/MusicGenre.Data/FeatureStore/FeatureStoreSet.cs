@@ -1,0 +1,81 @@
+namespace MusicGenre.Data.FeatureStore;
+
+/// <summary>
+/// Several feature stores read as one: the shards that <c>preprocess --shard k/N</c> wrote on different machines, before
+/// or instead of a <c>merge</c>. Opening checks that they were made with the same settings (genres, shape, sample rate,
+/// segment length, preset) and that no song id is in two of them. Songs are in the order of the stores, then their order
+/// within each store.
+/// </summary>
+internal sealed class FeatureStoreSet : IDisposable
+{
+    private readonly List<FeatureStoreReader> _stores;
+    private readonly List<(FeatureStoreReader Store, int Song)> _songs;
+
+    private FeatureStoreSet(List<FeatureStoreReader> stores, List<(FeatureStoreReader, int)> songs)
+    {
+        _stores = stores;
+        _songs = songs;
+        SegmentCount = stores.Sum(s => s.SegmentCount);
+    }
+
+    /// <summary>The stores, in the order given.</summary>
+    public IReadOnlyList<FeatureStoreReader> Stores => _stores;
+
+    /// <summary>The settings every store shares (the first store's header).</summary>
+    public FeatureStoreHeader Header => _stores[0].Header;
+
+    /// <summary>Every song of every store: the store it is in and its index there.</summary>
+    public IReadOnlyList<(FeatureStoreReader Store, int Song)> Songs => _songs;
+
+    /// <summary>Segments in all stores.</summary>
+    public int SegmentCount { get; }
+
+    /// <summary>"name.h5" for one store, "3 stores (part-0.h5 …)" for several: for logs and model metadata.</summary>
+    public string Name => _stores.Count == 1 ? Path.GetFileName(_stores[0].Path) : $"{_stores.Count} stores ({Path.GetFileName(_stores[0].Path)} …)";
+
+    /// <summary>Opens <paramref name="paths"/> and checks that they can be read as one.</summary>
+    /// <exception cref="ArgumentException">No paths.</exception>
+    /// <exception cref="FeatureStoreException">A store cannot be read, was made with other settings than the first, or shares a song id with another.</exception>
+    public static FeatureStoreSet Open(IReadOnlyList<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        if (paths.Count == 0) throw new ArgumentException("no feature stores given", nameof(paths));
+        var stores = new List<FeatureStoreReader>();
+        try
+        {
+            // 1. Every store agrees with the first on everything but its songs.
+            foreach (string path in paths) stores.Add(FeatureStoreReader.Open(path));
+            var first = stores[0];
+            foreach (var s in stores.Skip(1))
+                if (Describe(s.Header) != Describe(first.Header))
+                    throw new FeatureStoreException(s.Path, $"was made with other settings than {first.Path}: {Describe(s.Header)} vs {Describe(first.Header)}");
+
+            // 2. One song table, each song id once across all stores.
+            var songs = new List<(FeatureStoreReader, int)>();
+            var owner = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var s in stores)
+                for (int i = 0; i < s.Songs.Count; i++)
+                {
+                    if (!owner.TryAdd(s.Songs[i].SongId, s.Path))
+                        throw new FeatureStoreException(s.Path, $"song '{s.Songs[i].SongId}' is also in {owner[s.Songs[i].SongId]}; were the shards made with the same k/N?");
+                    songs.Add((s, i));
+                }
+            return new FeatureStoreSet(stores, songs);
+        }
+        catch
+        {
+            foreach (var s in stores) s.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var s in _stores) s.Dispose();
+    }
+
+    private static string Describe(FeatureStoreHeader h) =>
+        $"genres [{string.Join(",", h.GenreNames)}], {h.Mels}×{h.Frames}, {h.SampleRate} Hz, {h.SegmentSeconds} s, preset {h.PresetName} " +
+        "(" + string.Join(", ", h.PresetParameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture)}")) + ")";
+}
