@@ -70,7 +70,8 @@ public static class Preprocessor
         foreach (var entry in entries)
         {
             string part = spool.PartPath(entry.SongId);
-            if (File.Exists(part) && SpoolPart.TryRead(part) is { } p && p.SongId == entry.SongId)
+            // A finished part counts only if it is of this song and of the same bytes (a file replaced since is redone).
+            if (File.Exists(part) && SpoolPart.TryRead(part) is { } p && p.SongId == entry.SongId && p.Source == SpoolPart.SourceStamp(entry.Path))
             {
                 done++;
                 if (!p.Ok) failed++;

@@ -32,10 +32,12 @@ internal sealed class SongWorker
     /// </summary>
     public bool Process(Data.Datasets.DatasetEntry entry, string partPath, CancellationToken cancellationToken)
     {
+        // The stamp is taken before decoding: if the file changes meanwhile, the next run sees a mismatch and redoes it.
+        string stamp = SpoolPart.SourceStamp(entry.Path);
         string? reason;
         try
         {
-            reason = Segment(entry, partPath, cancellationToken);
+            reason = Segment(entry, partPath, stamp, cancellationToken);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException or FormatException
             or ArgumentException)
@@ -43,12 +45,12 @@ internal sealed class SongWorker
             reason = e.Message;
         }
         if (reason is null) return true;
-        SpoolPart.WriteBad(partPath, entry.SongId, reason);
+        SpoolPart.WriteBad(partPath, entry.SongId, stamp, reason);
         return false;
     }
 
     /// <summary>Returns null when segments were written, else why the song yields none.</summary>
-    private string? Segment(Data.Datasets.DatasetEntry entry, string partPath, CancellationToken cancellationToken)
+    private string? Segment(Data.Datasets.DatasetEntry entry, string partPath, string stamp, CancellationToken cancellationToken)
     {
         // 1. Open the decoder at the feature sample rate (through the copy's alteration for a copy).
         int rate = _segmentation.SampleRate;
@@ -59,7 +61,7 @@ internal sealed class SongWorker
             return $"decoder gave {source.SampleRate} Hz, expected {rate} Hz";
 
         // 2. Full segments, back to back; the remainder after the last full segment is dropped.
-        using var part = SpoolPart.Begin(partPath, entry.SongId, _featurizer.Mels, _featurizer.Frames);
+        using var part = SpoolPart.Begin(partPath, entry.SongId, stamp, _featurizer.Mels, _featurizer.Frames);
         long total = 0;
         while (true)
         {

@@ -4,13 +4,50 @@ namespace MusicGenre.Pipeline.Preprocess;
 
 /// <summary>
 /// One finished song in the spool folder: a small binary file, little-endian —
-/// <c>magic "MGSP", version, song id, status (0 ok / 1 bad)</c>, then for ok songs <c>mels, frames, segments, padded</c>
-/// and the float32 features <c>[segments, mels, frames]</c>, for bad songs the reason. Parts are written to a temp file
-/// and renamed, so a part that exists is complete; a killed run leaves at most temp files, which are deleted on restart.
+/// <c>magic "MGSP", version, song id, source stamp, status (0 ok / 1 bad)</c>, then for ok songs
+/// <c>mels, frames, segments, padded</c> and the float32 features <c>[segments, mels, frames]</c>, for bad songs the reason.
+/// Parts are written to a temp file and renamed, so a part that exists is complete; a killed run leaves at most temp
+/// files, which are deleted on restart. The source stamp (<see cref="SourceStamp"/>) ties a part to the bytes of the
+/// audio file it was computed from: a re-run over a file with the same song id but other content recomputes it.
 /// </summary>
-internal sealed record SpoolPart(string SongId, bool Ok, int Mels, int Frames, int Segments, bool Padded, string? Reason, long DataOffset)
+internal sealed record SpoolPart(string SongId, string Source, bool Ok, int Mels, int Frames, int Segments, bool Padded, string? Reason, long DataOffset)
 {
-    private const int Magic = 0x5053474D, Version = 1;
+    // Version 2 added the source stamp; parts of version 1 are not trusted (recomputed).
+    private const int Magic = 0x5053474D, Version = 2;
+
+    /// <summary>Bytes hashed at each end of the file by <see cref="SourceStamp"/>.</summary>
+    private const int StampBytes = 64 * 1024;
+
+    /// <summary>
+    /// What identifies the content of the audio file at <paramref name="path"/>, cheaply: its length and an XxHash64 of its
+    /// first and last 64 KiB (all of it when smaller). Two recordings with the same name, length and even modification
+    /// time (a <c>cp -p</c>) differ in their samples, hence in the hash; touching a file changes nothing.
+    /// "missing" when it cannot be read.
+    /// </summary>
+    public static string SourceStamp(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            long length = stream.Length;
+            var hash = new System.IO.Hashing.XxHash64();
+            var buffer = new byte[(int)Math.Min(length, StampBytes)];
+            stream.ReadExactly(buffer);
+            hash.Append(buffer);
+            if (length > StampBytes)
+            {
+                stream.Position = Math.Max(StampBytes, length - StampBytes);
+                int tail = (int)(length - stream.Position);
+                stream.ReadExactly(buffer.AsSpan(0, tail));
+                hash.Append(buffer.AsSpan(0, tail));
+            }
+            return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{length}:{hash.GetCurrentHashAsUInt64():x16}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "missing";
+        }
+    }
 
     /// <summary>Reads a part's header and checks the file length; null when the file is damaged or not a part.</summary>
     public static SpoolPart? TryRead(string path)
@@ -20,15 +57,15 @@ internal sealed record SpoolPart(string SongId, bool Ok, int Mels, int Frames, i
             using var stream = File.OpenRead(path);
             using var reader = new BinaryReader(stream);
             if (reader.ReadInt32() != Magic || reader.ReadInt32() != Version) return null;
-            string songId = reader.ReadString();
+            string songId = reader.ReadString(), source = reader.ReadString();
             byte status = reader.ReadByte();
-            if (status == 1) return new SpoolPart(songId, false, 0, 0, 0, false, reader.ReadString(), 0);
+            if (status == 1) return new SpoolPart(songId, source, false, 0, 0, 0, false, reader.ReadString(), 0);
             if (status != 0) return null;
             int mels = reader.ReadInt32(), frames = reader.ReadInt32(), segments = reader.ReadInt32();
             bool padded = reader.ReadBoolean();
             long offset = stream.Position;
             if (mels <= 0 || frames <= 0 || segments <= 0 || stream.Length != offset + 4L * mels * frames * segments) return null;
-            return new SpoolPart(songId, true, mels, frames, segments, padded, null, offset);
+            return new SpoolPart(songId, source, true, mels, frames, segments, padded, null, offset);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -48,14 +85,14 @@ internal sealed record SpoolPart(string SongId, bool Ok, int Mels, int Frames, i
     }
 
     /// <summary>Writes a bad-song part atomically.</summary>
-    public static void WriteBad(string path, string songId, string reason)
+    public static void WriteBad(string path, string songId, string source, string reason)
     {
         string temp = TempPath(path);
         try
         {
             using (var writer = new BinaryWriter(File.Create(temp)))
             {
-                WritePreamble(writer, songId, status: 1);
+                WritePreamble(writer, songId, source, status: 1);
                 writer.Write(reason);
             }
             File.Move(temp, path, overwrite: true);
@@ -67,13 +104,14 @@ internal sealed record SpoolPart(string SongId, bool Ok, int Mels, int Frames, i
     }
 
     /// <summary>Starts an ok part: segments are appended as they are computed, then <see cref="SpoolPartWriter.Commit"/> renames it into place.</summary>
-    public static SpoolPartWriter Begin(string path, string songId, int mels, int frames) => new(path, songId, mels, frames);
+    public static SpoolPartWriter Begin(string path, string songId, string source, int mels, int frames) => new(path, songId, source, mels, frames);
 
-    internal static void WritePreamble(BinaryWriter writer, string songId, byte status)
+    internal static void WritePreamble(BinaryWriter writer, string songId, string source, byte status)
     {
         writer.Write(Magic);
         writer.Write(Version);
         writer.Write(songId);
+        writer.Write(source);
         writer.Write(status);
     }
 

@@ -12,13 +12,13 @@ internal sealed class SpoolPartWriter : IDisposable
     private int _segments;
     private bool _committed;
 
-    public SpoolPartWriter(string path, string songId, int mels, int frames)
+    public SpoolPartWriter(string path, string songId, string source, int mels, int frames)
     {
         _path = path;
         _temp = SpoolPart.TempPath(path);
         _segmentLength = mels * frames;
         _writer = new BinaryWriter(new FileStream(_temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16));
-        SpoolPart.WritePreamble(_writer, songId, status: 0);
+        SpoolPart.WritePreamble(_writer, songId, source, status: 0);
         _writer.Write(mels);
         _writer.Write(frames);
         _countPosition = _writer.BaseStream.Position;

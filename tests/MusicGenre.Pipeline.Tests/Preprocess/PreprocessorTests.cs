@@ -80,6 +80,31 @@ public sealed class PreprocessorTests
     }
 
     [Fact]
+    public async Task Run_AFileReplacedByOtherAudioOfTheSameNameSizeAndTime_IsRecomputed_NotTakenFromTheSpool()
+    {
+        // 1. A run that keeps its spool (as a killed run would leave it).
+        var fx = new PreprocessFixture(("rock", "a", 2.5), ("jazz", "b", 1.5), ("pop", "c", 2.0));
+        var options = fx.Options() with { KeepSpool = true };
+        await fx.Run(options);
+
+        // 2. rock/a is replaced by another recording of the same length, with the old modification time (cp -p).
+        string path = Path.Combine(fx.Input, "rock", "a.wav");
+        var time = File.GetLastWriteTimeUtc(path);
+        long size = new FileInfo(path).Length;
+        var replaced = TestAudio.WriteWav(path, 2.5, PreprocessFixture.Rate, seed: 999);
+        File.SetLastWriteTimeUtc(path, time);
+        Assert.Equal(size, new FileInfo(path).Length);
+
+        // 3. The re-run redoes that song only, and the store holds the new recording's features.
+        fx.Calls.Value = 0;
+        var again = await fx.Run(options);
+        Assert.Equal((2, 1), (again.Resumed, again.Processed));
+        using var store = FeatureStoreReader.Open(options.Output);
+        int s = store.Songs.Select(x => x.SongId).ToList().IndexOf("rock/a");
+        Close.Assert(FakeFeaturizer.Expected(replaced, 8000, 4000), store.ReadSong(s), 0, 0, "rock/a");
+    }
+
+    [Fact]
     public async Task Run_SpoolFromOtherSettings_IsRefused()
     {
         var fx = new PreprocessFixture(("rock", "a", 2.5), ("jazz", "b", 1.5));
