@@ -41,4 +41,37 @@ public sealed class SignalTests
         Assert.False(File.Exists(model));
         Assert.Empty(Directory.GetFiles(dir, "*.tmp*"));
     }
+
+    [SharedFact]
+    public void SigkillDuringTheStoreWrite_LeavesATemp_WhichTheNextRunRemoves()
+    {
+        if (OperatingSystem.IsWindows()) return; // kill -KILL is POSIX
+        // 1. preprocess of gtzan-mini in a child process; as soon as its store temp appears, SIGKILL it (no clean-up runs).
+        string dir = SharedData.NewTempDir("musicgenre-sigkill");
+        string store = Path.Combine(dir, "s.h5");
+        string gtzan = Path.GetDirectoryName(Path.GetDirectoryName(SharedData.Data("gtzan-mini/blues/blues.00000.wav")))!;
+        string cli = Path.Combine(AppContext.BaseDirectory, "musicgenre.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { cli, "preprocess", gtzan, "--out", store, "--jobs", "2" }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var drain = Task.WhenAll(p.StandardOutput.ReadToEndAsync(), p.StandardError.ReadToEndAsync());
+        string[] Temps() => Directory.GetFiles(dir, ".s.h5.*.tmp");
+        var clock = Stopwatch.StartNew();
+        while (Temps().Length == 0 && !p.HasExited && clock.Elapsed < TimeSpan.FromMinutes(3)) Thread.Sleep(5);
+        Assert.True(Temps().Length == 1, $"no store temp seen (exited: {p.HasExited})");
+        using (var kill = Process.Start("kill", ["-KILL", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        p.WaitForExit();
+        drain.Wait();
+        Assert.Equal(128 + 9, p.ExitCode); // killed by SIGKILL
+        string stale = Assert.Single(Temps());
+        Assert.False(File.Exists(store));
+
+        // 2. The re-run resumes from the spool, writes the store and removes the dead process's temp.
+        var again = CliRunner.Run("preprocess", gtzan, "--out", store, "--jobs", "2");
+        Assert.True(again.Code == 0, again.Err);
+        Assert.Contains("resumed 100", again.Out);
+        Assert.False(File.Exists(stale), "the killed run's temp was left behind");
+        Assert.Empty(Temps());
+        Assert.True(File.Exists(store));
+    }
 }

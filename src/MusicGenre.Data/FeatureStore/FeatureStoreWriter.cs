@@ -74,10 +74,7 @@ internal static class FeatureStoreWriter
         WriteAttributes(file.Attributes, header);
 
         // 4. Stream the songs into a temp file, then rename it over the target.
-        string fullPath = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        string temp = $"{fullPath}.tmp-{Guid.NewGuid():N}";
-        try
+        MusicGenre.IO.SafeFile.Write(path, temp =>
         {
             using (var writer = file.BeginWrite(temp))
             {
@@ -96,12 +93,7 @@ internal static class FeatureStoreWriter
                     writer.Write(features, block.ToArray(), fileSelection: fileSelection);
                 }
             }
-            File.Move(temp, fullPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        });
     }
 
     private static int ValidateSongs(FeatureStoreHeader header, IReadOnlyList<StoreSong> songs)

@@ -17,7 +17,7 @@ internal static class ModelFileWriter
         ArgumentNullException.ThrowIfNull(model);
         var file = new H5File();
         AddModel(file, model, ModelFileFormat.ModelFormat);
-        AtomicFile.Write(path, temp => file.Write(temp));
+        MusicGenre.IO.SafeFile.Write(path, temp => file.Write(temp));
     }
 
     /// <summary>Adds the model's attributes and groups to <paramref name="root"/> (also used by checkpoints).</summary>

@@ -61,7 +61,7 @@ internal static class CheckpointFile
         best.Attributes["parameter_names"] = s.BestParameters.Select(t => t.Name).ToArray();
         best.Attributes["buffer_names"] = s.BestBuffers.Select(t => t.Name).ToArray();
         file["best"] = best;
-        AtomicFile.Write(path, temp => file.Write(temp));
+        MusicGenre.IO.SafeFile.Write(path, temp => file.Write(temp));
     }
 
     /// <summary>Reads and validates a checkpoint (model part against its architecture, every other part by type and size).</summary>

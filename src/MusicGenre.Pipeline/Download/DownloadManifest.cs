@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using MusicGenre.IO;
 
 namespace MusicGenre.Pipeline.Download;
 
@@ -11,36 +11,24 @@ internal static class DownloadManifest
 
     public static void Write(string path, IEnumerable<PreviewDownloadRecord> records)
     {
-        string fullPath = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        string temp = fullPath + ".tmp-" + Guid.NewGuid().ToString("N");
-        try
+        SafeFile.WriteText(path, writer =>
         {
-            using (var writer = new StreamWriter(temp, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
+            writer.WriteLine(Header);
+            foreach (var r in records)
             {
-                writer.NewLine = "\n";
-                writer.WriteLine(Header);
-                foreach (var r in records)
-                {
-                    writer.WriteLine(string.Join(",",
-                        Field(r.TrackId),
-                        r.Track7DigitalId.ToString(CultureInfo.InvariantCulture),
-                        Field(r.SongId),
-                        Field(r.ArtistName),
-                        Field(r.Title),
-                        StatusName(r.Status),
-                        Field(r.Reason),
-                        Field(r.File),
-                        r.Bytes.ToString(CultureInfo.InvariantCulture),
-                        r.Attempts.ToString(CultureInfo.InvariantCulture)));
-                }
+                writer.WriteLine(string.Join(",",
+                    Field(r.TrackId),
+                    r.Track7DigitalId.ToString(CultureInfo.InvariantCulture),
+                    Field(r.SongId),
+                    Field(r.ArtistName),
+                    Field(r.Title),
+                    StatusName(r.Status),
+                    Field(r.Reason),
+                    Field(r.File),
+                    r.Bytes.ToString(CultureInfo.InvariantCulture),
+                    r.Attempts.ToString(CultureInfo.InvariantCulture)));
             }
-            File.Move(temp, fullPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        });
     }
 
     /// <summary>snake_case name of a status as written in the manifest.</summary>
@@ -50,6 +38,5 @@ internal static class DownloadManifest
         _ => status.ToString().ToLowerInvariant(),
     };
 
-    private static string Field(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+    private static string Field(string value) => Csv.Field(value);
 }

@@ -130,8 +130,8 @@ internal static class CrossValidation
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var sb = new System.Text.StringBuilder("song_id,genre,fold\n");
         for (int s = 0; s < store.Songs.Count; s++)
-            sb.Append(CultureInfo.InvariantCulture, $"{ReportWriter.Csv(store.Songs[s].SongId)},{ReportWriter.Csv(labels[store.Songs[s].Label])},{fold[s] + 1}\n");
-        MusicGenre.Nn.ModelFile.AtomicFile.Write(path, tmp => File.WriteAllText(tmp, sb.ToString()));
+            sb.Append(CultureInfo.InvariantCulture, $"{MusicGenre.IO.Csv.Field(store.Songs[s].SongId)},{MusicGenre.IO.Csv.Field(labels[store.Songs[s].Label])},{fold[s] + 1}\n");
+        MusicGenre.IO.SafeFile.WriteAllText(path, sb.ToString());
     }
 
     /// <summary>What a scored unit is: a stored segment, or a protocol excerpt.</summary>

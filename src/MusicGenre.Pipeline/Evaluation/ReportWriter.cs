@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MusicGenre.IO;
 using MusicGenre.Nn.ModelFile;
 using ScottPlot;
 
@@ -21,7 +22,7 @@ internal static class ReportWriter
         WriteText(Path.Combine(folder, "confusion.csv"), ConfusionCsv(report));
         WriteText(Path.Combine(folder, "per_genre.csv"), PerGenreCsv(report));
         WriteText(Path.Combine(folder, "songs.csv"), SongsCsv(report));
-        AtomicFile.Write(Path.Combine(folder, "confusion.png"), tmp => ConfusionPlot(report, title).SavePng(tmp, 900, 800));
+        SafeFile.Write(Path.Combine(folder, "confusion.png"), tmp => ConfusionPlot(report, title).SavePng(tmp, 900, 800));
         WriteText(Path.Combine(folder, "summary.md"), Markdown(report, title, extraMarkdown, unit));
     }
 
@@ -73,13 +74,10 @@ internal static class ReportWriter
     {
         var sb = new StringBuilder("song_id,path,true,predicted,").AppendJoin(",", r.Genres.Select(g => "p_" + g)).AppendLine();
         foreach (var o in r.Outcomes)
-            sb.Append(Csv(o.SongId)).Append(',').Append(Csv(o.Path)).Append(',').Append(r.Genres[o.Label]).Append(',').Append(r.Genres[o.Predicted])
+            sb.Append(Csv.Field(o.SongId)).Append(',').Append(Csv.Field(o.Path)).Append(',').Append(r.Genres[o.Label]).Append(',').Append(r.Genres[o.Predicted])
               .AppendJoin("", o.Probabilities.Select(p => "," + p.ToString("F5", Inv))).AppendLine();
         return sb.ToString();
     }
-
-    internal static string Csv(string field) =>
-        field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
 
     /// <summary>A heatmap of row-normalised recall with the song counts written in each cell.</summary>
     private static Plot ConfusionPlot(EvaluationReport r, string title)
@@ -119,5 +117,5 @@ internal static class ReportWriter
         return plot;
     }
 
-    private static void WriteText(string path, string text) => AtomicFile.Write(path, tmp => File.WriteAllText(tmp, text));
+    private static void WriteText(string path, string text) => SafeFile.WriteAllText(path, text);
 }

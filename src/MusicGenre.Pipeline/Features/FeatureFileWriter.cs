@@ -26,6 +26,6 @@ internal static class FeatureFileWriter
                 throw new ArgumentException($"dataset '{ds.Name}': shape [{string.Join(", ", ds.Shape)}] does not hold {ds.Data.Length} values");
             file[ds.Name] = new H5Dataset(ds.Data, fileDims: ds.Shape.Select(d => (ulong)d).ToArray());
         }
-        AtomicFile.Write(path, tmp => file.Write(tmp));
+        MusicGenre.IO.SafeFile.Write(path, tmp => file.Write(tmp));
     }
 }

@@ -54,9 +54,7 @@ internal sealed class SpoolFolder
         }
         else
         {
-            string temp = path + ".tmp";
-            File.WriteAllText(temp, text.ToString());
-            File.Move(temp, path, overwrite: true);
+            MusicGenre.IO.SafeFile.WriteAllText(path, text.ToString());
         }
 
         // 3. Temp files of a killed run are incomplete parts: remove them.

@@ -115,5 +115,5 @@ internal sealed record SpoolPart(string SongId, string Source, bool Ok, int Mels
         writer.Write(status);
     }
 
-    internal static string TempPath(string path) => $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+    internal static string TempPath(string path) => MusicGenre.IO.SafeFile.TempPath(path);
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using MusicGenre.IO;
 
 namespace MusicGenre.Pipeline.Tsne;
 
@@ -23,32 +23,20 @@ internal static class TsneCsv
         if (ids is not null && ids.Count != embedding.Count)
             throw new ArgumentException($"{ids.Count} ids for {embedding.Count} points", nameof(ids));
 
-        string fullPath = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        string temp = fullPath + ".tmp-" + Guid.NewGuid().ToString("N");
-        try
+        SafeFile.WriteText(path, writer =>
         {
-            using (var writer = new StreamWriter(temp, append: false, new UTF8Encoding(false)))
+            writer.WriteLine(Header);
+            for (int i = 0; i < embedding.Count; i++)
             {
-                writer.NewLine = "\n";
-                writer.WriteLine(Header);
-                for (int i = 0; i < embedding.Count; i++)
-                {
-                    writer.WriteLine(string.Join(",",
-                        i.ToString(CultureInfo.InvariantCulture),
-                        Field(ids?[i] ?? ""),
-                        labels[i].ToString(CultureInfo.InvariantCulture),
-                        Field(labelNames[labels[i]]),
-                        embedding.X(i).ToString("R", CultureInfo.InvariantCulture),
-                        embedding.Y(i).ToString("R", CultureInfo.InvariantCulture)));
-                }
+                writer.WriteLine(string.Join(",",
+                    i.ToString(CultureInfo.InvariantCulture),
+                    Csv.Field(ids?[i] ?? ""),
+                    labels[i].ToString(CultureInfo.InvariantCulture),
+                    Csv.Field(labelNames[labels[i]]),
+                    embedding.X(i).ToString("R", CultureInfo.InvariantCulture),
+                    embedding.Y(i).ToString("R", CultureInfo.InvariantCulture)));
             }
-            File.Move(temp, fullPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        });
     }
 
     /// <summary>Throws when labels and points disagree in number or a label has no name.</summary>
@@ -62,7 +50,4 @@ internal static class TsneCsv
             if ((uint)labels[i] >= (uint)labelNames.Count)
                 throw new ArgumentException($"label {labels[i]} of point {i} has no name (only {labelNames.Count} label names)", nameof(labels));
     }
-
-    private static string Field(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 }

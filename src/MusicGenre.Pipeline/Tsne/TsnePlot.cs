@@ -41,17 +41,6 @@ internal static class TsnePlot
         plot.ShowLegend(Edge.Right);
 
         // 3. Render beside the target and rename, so a crash never leaves a half-written PNG under the real name.
-        string fullPath = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        string temp = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp.png");
-        try
-        {
-            plot.SavePng(temp, width, height);
-            File.Move(temp, fullPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        MusicGenre.IO.SafeFile.Write(path, temp => plot.SavePng(temp, width, height));
     }
 }

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using MusicGenre.IO;
+
+namespace MusicGenre.Pipeline.Tests.IO;
+
+public sealed class SafeFileTests
+{
+    [Fact]
+    public void Write_RemovesOnlyTheTempsOfDeadProcesses_AndFailuresLeaveTheOldFile()
+    {
+        if (OperatingSystem.IsWindows()) return; // uses sleep/true as live and dead processes
+        string dir = SharedData.NewTempDir("musicgenre-safefile"), target = Path.Combine(dir, "out.csv");
+        File.WriteAllText(target, "old");
+
+        // 1. Temps of this target: one of a process that has exited, one of a live process, one of ours; plus names that
+        //    only look similar (another target, no pid) — only the dead process's temp may go.
+        using var dead = Process.Start("true")!;
+        dead.WaitForExit();
+        using var live = Process.Start("sleep", "60")!;
+        string Temp(int pid) => Path.Combine(dir, $".out.csv.{pid}.{Guid.NewGuid():N}.tmp");
+        string deadTemp = Temp(dead.Id), liveTemp = Temp(live.Id), ownTemp = Temp(Environment.ProcessId);
+        string other = Path.Combine(dir, $".other.csv.{dead.Id}.{Guid.NewGuid():N}.tmp"), odd = Path.Combine(dir, ".out.csv.x.tmp");
+        foreach (var f in new[] { deadTemp, liveTemp, ownTemp, other, odd }) File.WriteAllText(f, "partial");
+        try
+        {
+            SafeFile.WriteAllText(target, "new");
+            Assert.Equal("new", File.ReadAllText(target));
+            Assert.False(File.Exists(deadTemp));
+            Assert.True(File.Exists(liveTemp) && File.Exists(ownTemp) && File.Exists(other) && File.Exists(odd));
+        }
+        finally
+        {
+            live.Kill();
+        }
+
+        // 2. A writer that fails: the old content stays, and its own temp is gone.
+        int before = Directory.GetFiles(dir).Length;
+        Assert.Throws<InvalidOperationException>(() => SafeFile.WriteText(target, w => { w.Write("half"); throw new InvalidOperationException("boom"); }));
+        Assert.Equal("new", File.ReadAllText(target));
+        Assert.Equal(before, Directory.GetFiles(dir).Length);
+    }
+
+    [Theory]
+    [InlineData("plain", "plain")]
+    [InlineData("a,b", "\"a,b\"")]
+    [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
+    [InlineData("two\nlines", "\"two\nlines\"")]
+    public void CsvField_QuotesOnlyWhatNeedsIt(string value, string expected) => Assert.Equal(expected, Csv.Field(value));
+}
