@@ -20,6 +20,9 @@ internal sealed class GenrePredictor : IDisposable
     private readonly GenreNetwork _net;
     private readonly ArchitectureSpec _spec;
     private readonly int _batchSize;
+    // Reused between calls while the batch shape repeats (a long file is many batches of one shape): no garbage per batch.
+    private float[] _host = [];
+    private Tensor? _input, _probs;
 
     /// <summary>Builds the network of <paramref name="model"/> on <paramref name="device"/>.</summary>
     /// <exception cref="ArgumentException">The model is inconsistent (all problems listed) or an option is out of range.</exception>
@@ -36,6 +39,9 @@ internal sealed class GenrePredictor : IDisposable
         _net = GenreNetwork.Build(_spec, _backend, 0);
         _net.Load(model);
     }
+
+    /// <summary>Segments per forward pass (<see cref="PredictSegments"/> runs its input in batches of this size, from the first).</summary>
+    public int BatchSize => _batchSize;
 
     /// <summary>The model being run.</summary>
     public GenreModel Model { get; }
@@ -70,7 +76,9 @@ internal sealed class GenrePredictor : IDisposable
         _spec.CheckFrames(window);
         int start = (frames - window) / 2, k = _spec.Classes;
         var result = new float[count * k];
-        var host = new float[Math.Min(_batchSize, Math.Max(count, 1)) * rows * window];
+        int hostLength = Math.Min(_batchSize, Math.Max(count, 1)) * rows * window;
+        if (_host.Length < hostLength) _host = new float[hostLength];
+        var host = _host;
         // 2. Batches: crop + level + normalise on the host, forward in eval mode, softmax on the backend.
         for (int b0 = 0; b0 < count; b0 += _batchSize)
         {
@@ -81,9 +89,10 @@ internal sealed class GenrePredictor : IDisposable
                     segments.Slice(((b0 + i) * rows + r) * frames + start, window).CopyTo(hostSpan.Slice((i * rows + r) * window, window));
             LevelNormalizer.Apply(Model.Level, Model.KeptBands, hostSpan, _spec.InputChannels, _spec.Mels, window);
             Model.Normalization.Apply(hostSpan, _spec.InputChannels, _spec.Mels, window);
-            using var x = _backend.FromHost(hostSpan, new Shape(n, _spec.InputChannels, _spec.Mels, window));
+            var x = Reuse(ref _input, new Shape(n, _spec.InputChannels, _spec.Mels, window));
+            x.CopyFrom(hostSpan);
             var logits = _net.Net.Forward(x, training: false);
-            using var probs = _backend.Allocate(logits.Shape);
+            var probs = Reuse(ref _probs, logits.Shape);
             _backend.Softmax(logits, probs);
             probs.CopyTo(result.AsSpan(b0 * k, n * k));
         }
@@ -102,6 +111,21 @@ internal sealed class GenrePredictor : IDisposable
         return mean.Select(v => (float)(v / count)).ToArray();
     }
 
+    private Tensor Reuse(ref Tensor? cached, Shape shape)
+    {
+        if (cached is null || cached.Shape != shape)
+        {
+            cached?.Dispose();
+            cached = _backend.Allocate(shape);
+        }
+        return cached;
+    }
+
     /// <inheritdoc />
-    public void Dispose() => _backend.Dispose();
+    public void Dispose()
+    {
+        _input?.Dispose();
+        _probs?.Dispose();
+        _backend.Dispose();
+    }
 }

@@ -84,14 +84,23 @@ public sealed class GenreClassifier : IDisposable
     public GenrePrediction Predict(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return Run(worker => worker.Classify(AudioFile.Load(path, new AudioLoadOptions { TargetSampleRate = worker.SampleRate }), path));
+        // Streamed: decoded, featurised and classified window by window, so memory does not grow with the file's length.
+        return Run(worker =>
+        {
+            using var reader = AudioStreamReader.Open(path, new AudioLoadOptions { TargetSampleRate = worker.SampleRate });
+            return worker.Classify(reader, path);
+        });
     }
 
     /// <summary>Classifies audio read from <paramref name="stream"/> (WAV, MP3, AU; format detected from the content).</summary>
     public GenrePrediction Predict(Stream stream, string sourceName = "stream")
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return Run(worker => worker.Classify(AudioFile.Load(stream, sourceName, new AudioLoadOptions { TargetSampleRate = worker.SampleRate }), sourceName));
+        return Run(worker =>
+        {
+            using var reader = AudioStreamReader.Open(stream, sourceName, new AudioLoadOptions { TargetSampleRate = worker.SampleRate }, leaveOpen: true);
+            return worker.Classify(reader, sourceName);
+        });
     }
 
     /// <summary>Classifies mono samples in [-1, 1] at <paramref name="sampleRate"/> Hz (resampled when it differs from the model's).</summary>

@@ -22,7 +22,7 @@ internal sealed class SongClassifier : IDisposable
     private readonly GenrePredictor _predictor;
     private readonly FeatureExtractor _extractor;
 
-    public SongClassifier(GenreModel model, int threadCount = 1, DeviceKind device = DeviceKind.Cpu, int batchSize = 16)
+    public SongClassifier(GenreModel model, int threadCount = 1, DeviceKind device = DeviceKind.Cpu, int batchSize = 8)
     {
         Model = model;
         Preset = FeaturePresets.Get(model.FeaturePreset);
@@ -83,24 +83,114 @@ internal sealed class SongClassifier : IDisposable
     /// </summary>
     internal static string? CheckSignal(ReadOnlySpan<float> samples, int sampleRate, string source)
     {
-        double sum = 0, squares = 0;
-        for (int i = 0; i < samples.Length; i++)
-        {
-            float v = samples[i];
-            if (!float.IsFinite(v))
-                throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"{source}: sample {i} ({(double)i / sampleRate:0.###} s) is {v}; audio must hold finite samples"));
-            sum += v; squares += (double)v * v;
-        }
-        int n = Math.Max(samples.Length, 1);
-        double mean = sum / n, rms = Math.Sqrt(Math.Max(squares / n - mean * mean, 0));
-        double db = rms > 0 ? 20 * Math.Log10(rms) : double.NegativeInfinity;
-        return db >= SilenceDbfs ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{source}: (almost) no signal ({(double.IsNegativeInfinity(db) ? "digital silence" : $"{db:0} dBFS RMS")}{(Math.Abs(mean) > 1e-4 ? $", DC offset {mean:0.###}" : "")}); the genre means nothing");
+        var check = new SignalCheck(sampleRate, source);
+        check.Add(samples);
+        return check.Warning();
     }
 
-    /// <summary>Classifies a decoded clip.</summary>
-    public Api.GenrePrediction Classify(Audio.AudioClip clip, string source) => Classify(clip.Samples, clip.SampleRate, source, clip.Warning);
+    /// <summary>
+    /// The signal check of <see cref="CheckSignal"/> over a clip that arrives in blocks: finite samples (the first bad one
+    /// named by its index in the whole clip), and the sum and sum of squares for the silence warning.
+    /// </summary>
+    private sealed class SignalCheck(int sampleRate, string source)
+    {
+        private double _sum, _squares;
+        private long _count;
+
+        public void Add(ReadOnlySpan<float> samples)
+        {
+            for (int i = 0; i < samples.Length; i++)
+            {
+                float v = samples[i];
+                if (!float.IsFinite(v))
+                    throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"{source}: sample {_count + i} ({(double)(_count + i) / sampleRate:0.###} s) is {v}; audio must hold finite samples"));
+                _sum += v; _squares += (double)v * v;
+            }
+            _count += samples.Length;
+        }
+
+        public string? Warning()
+        {
+            long n = Math.Max(_count, 1);
+            double mean = _sum / n, rms = Math.Sqrt(Math.Max(_squares / n - mean * mean, 0));
+            double db = rms > 0 ? 20 * Math.Log10(rms) : double.NegativeInfinity;
+            return db >= SilenceDbfs ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{source}: (almost) no signal ({(double.IsNegativeInfinity(db) ? "digital silence" : $"{db:0} dBFS RMS")}{(Math.Abs(mean) > 1e-4 ? $", DC offset {mean:0.###}" : "")}); the genre means nothing");
+        }
+    }
+
+    /// <summary>
+    /// Classifies audio as it is decoded, holding two windows of samples and one batch of features at a time whatever the
+    /// length (a one-hour file costs what a 30 s clip does). The windows, features, batches and hence the probabilities
+    /// are exactly those of <see cref="Classify(ReadOnlySpan{float}, int, string, string?)"/> on the whole decoded clip.
+    /// </summary>
+    /// <exception cref="ArgumentException">The reader's rate is not <see cref="SampleRate"/>, the clip is shorter than <see cref="MinSeconds"/>, or it holds non-finite samples.</exception>
+    public Api.GenrePrediction Classify(Audio.AudioStreamReader reader, string source)
+    {
+        if (reader.SampleRate != SampleRate) throw new ArgumentException($"{source}: the reader gives {reader.SampleRate} Hz, the model needs {SampleRate} Hz", nameof(reader));
+        int S = Segmentation.SegmentSamples, block = Preset.NMels * Frames, batch = _predictor.BatchSize, classes = Model.Labels.Count;
+        var check = new SignalCheck(SampleRate, source);
+        var current = new float[S];
+        var previous = new float[S];
+        var features = new float[batch * block];
+        var probabilities = new List<float>();
+        int pending = 0, windows = 0;
+
+        // Whole windows back to back, as PredictionWindows cuts them: each full window becomes features at once, and every
+        // `batch` windows go through the network together (the batches PredictSegments would form on the whole clip).
+        void Flush()
+        {
+            if (pending == 0) return;
+            probabilities.AddRange(_predictor.PredictSegments(features.AsSpan(0, pending * block), pending, Frames));
+            pending = 0;
+        }
+        void Enqueue(ReadOnlySpan<float> window)
+        {
+            _extractor.Compute(FeatureKind.LogMel, window, features.AsSpan(pending * block, block));
+            windows++;
+            if (++pending == batch) Flush();
+        }
+
+        long total = 0;
+        while (true)
+        {
+            // 1. Fill the current window from the stream.
+            int filled = 0, got;
+            while (filled < S && (got = reader.Read(current.AsSpan(filled))) > 0) filled += got;
+            check.Add(current.AsSpan(0, filled));
+            total += filled;
+            if (filled == S)
+            {
+                Enqueue(current);
+                (current, previous) = (previous, current);
+                continue;
+            }
+            // 2. The end: a clip of at most one segment is one window of its own length; a longer one gets a last window
+            //    that ends at the clip's end, made of the previous window's tail and the remainder.
+            if (windows == 0)
+            {
+                if (Segmentation.TooShort(total) is { } why) throw new ArgumentException($"{source}: {why}");
+                int frames = _extractor.FrameCount(filled);
+                var own = new float[Preset.NMels * frames];
+                _extractor.Compute(FeatureKind.LogMel, current.AsSpan(0, filled), own);
+                probabilities.AddRange(_predictor.PredictSegments(own, 1, frames));
+                windows = 1;
+            }
+            else if (filled > 0)
+            {
+                Array.Copy(previous, filled, previous, 0, S - filled);
+                current.AsSpan(0, filled).CopyTo(previous.AsSpan(S - filled));
+                Enqueue(previous);
+            }
+            Flush();
+            break;
+        }
+        string? warning = reader.Warning;
+        if (check.Warning() is { } silent) warning = warning is null ? silent : warning + "; " + silent;
+        return Api.GenrePrediction.Create(source, Model.Labels, probabilities.ToArray(), windows,
+            (double)Math.Min(total, S) / SampleRate, warning);
+    }
 
     internal static float[] Resample(ReadOnlySpan<float> input, int from, int to)
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using MusicGenre.Nn.Tensors;
 
 namespace MusicGenre.Nn.Backends.Cpu;
@@ -18,22 +19,41 @@ internal sealed partial class CpuBackend
             For(g.Batch, n => ConvScalar.Forward(xs, ws, bs, geo, n, ys));
             return;
         }
-        // 1. Pack the weights into 6-row blocks once.
+        // 1. Pack the weights into 6-row blocks once (a pooled buffer: PackA writes every element, padding rows included,
+        //    so nothing of a previous use survives; no large garbage per call, which matters when a long file is classified
+        //    batch after batch).
         int m = g.OutChannels, k = g.InChannels * g.KernelH * g.KernelW, pixels = g.OutH * g.OutW;
-        var packed = new float[ConvGemm.PackedSize(m, k)];
-        ConvGemm.PackA(m, k, (r, c) => ws[r * k + c], packed);
-        // 2. One work item per (image, pixel tile): gather the tile, multiply, write its pixels of every channel.
-        int tile = ConvGemm.TileFor(k), tilesPerImage = (pixels + tile - 1) / tile;
-        int inImage = g.InChannels * g.InH * g.InW, outImage = m * pixels;
-        using var scratch = new ThreadLocal<float[]>(() => new float[k * tile]);
-        For(g.Batch * tilesPerImage, t =>
+        int packedSize = ConvGemm.PackedSize(m, k);
+        var packed = ArrayPool<float>.Shared.Rent(packedSize);
+        try
         {
-            int n = t / tilesPerImage, p0 = t % tilesPerImage * tile, count = Math.Min(tile, pixels - p0);
-            var bTile = scratch.Value!;
-            ConvGemm.Im2ColTile(xs.AsSpan(n * inImage, inImage), geo.InChannels, geo.InH, geo.InW, geo.KernelH, geo.KernelW,
-                geo.StrideH, geo.StrideW, geo.PadTop, geo.PadLeft, geo.OutW, p0, count, tile, bTile);
-            ConvGemm.GemmTile(packed, m, k, bTile, tile, count, bs, ys.AsSpan(n * outImage + p0, outImage - p0), pixels);
-        });
+            ConvGemm.PackA(m, k, (r, c) => ws[r * k + c], packed.AsSpan(0, packedSize));
+            // 2. One work item per (image, pixel tile): gather the tile into this thread's scratch (Im2ColTile writes all of
+            //    it, zeroing the unused columns), multiply, write its pixels of every channel.
+            int tile = ConvGemm.TileFor(k), tilesPerImage = (pixels + tile - 1) / tile;
+            int inImage = g.InChannels * g.InH * g.InW, outImage = m * pixels;
+            For(g.Batch * tilesPerImage, t =>
+            {
+                int n = t / tilesPerImage, p0 = t % tilesPerImage * tile, count = Math.Min(tile, pixels - p0);
+                var bTile = Scratch(k * tile);
+                ConvGemm.Im2ColTile(xs.AsSpan(n * inImage, inImage), geo.InChannels, geo.InH, geo.InW, geo.KernelH, geo.KernelW,
+                    geo.StrideH, geo.StrideW, geo.PadTop, geo.PadLeft, geo.OutW, p0, count, tile, bTile);
+                ConvGemm.GemmTile(packed.AsSpan(0, packedSize), m, k, bTile, tile, count, bs, ys.AsSpan(n * outImage + p0, outImage - p0), pixels);
+            });
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(packed);
+        }
+    }
+
+    [ThreadStatic] private static float[]? t_scratch;
+
+    /// <summary>This thread's im2col tile buffer, exactly <paramref name="length"/> long (kept between calls, grown when needed).</summary>
+    private static Span<float> Scratch(int length)
+    {
+        if (t_scratch is null || t_scratch.Length < length) t_scratch = new float[length];
+        return t_scratch.AsSpan(0, length);
     }
 
     /// <inheritdoc />
@@ -108,23 +128,30 @@ internal sealed partial class CpuBackend
             return;
         }
         int m = g.InChannels, kh = g.KernelH, kw = g.KernelW, oc = g.OutChannels, k = oc * kh * kw, pixels = g.InH * g.InW;
-        var packed = new float[ConvGemm.PackedSize(m, k)];
-        ConvGemm.PackA(m, k, (ic, c) =>
+        int packedSize = ConvGemm.PackedSize(m, k);
+        var packed = ArrayPool<float>.Shared.Rent(packedSize);
+        try
         {
-            int o = c / (kh * kw), r = c % (kh * kw), i = r / kw, j = r % kw;
-            return ws[((o * m + ic) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)];
-        }, packed);
-        int tile = ConvGemm.TileFor(k), tilesPerImage = (pixels + tile - 1) / tile;
-        int outImage = oc * g.OutH * g.OutW, inImage = m * pixels;
-        int padT = kh - 1 - g.PadTop, padL = kw - 1 - g.PadLeft;
-        using var scratch = new ThreadLocal<float[]>(() => new float[k * tile]);
-        For(g.Batch * tilesPerImage, t =>
+            ConvGemm.PackA(m, k, (ic, c) =>
+            {
+                int o = c / (kh * kw), r = c % (kh * kw), i = r / kw, j = r % kw;
+                return ws[((o * m + ic) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)];
+            }, packed.AsSpan(0, packedSize));
+            int tile = ConvGemm.TileFor(k), tilesPerImage = (pixels + tile - 1) / tile;
+            int outImage = oc * g.OutH * g.OutW, inImage = m * pixels;
+            int padT = kh - 1 - g.PadTop, padL = kw - 1 - g.PadLeft;
+            For(g.Batch * tilesPerImage, t =>
+            {
+                int n = t / tilesPerImage, p0 = t % tilesPerImage * tile, count = Math.Min(tile, pixels - p0);
+                var bTile = Scratch(k * tile);
+                ConvGemm.Im2ColTile(dys.AsSpan(n * outImage, outImage), oc, g.OutH, g.OutW, kh, kw, 1, 1, padT, padL, g.InW, p0, count, tile, bTile);
+                ConvGemm.GemmTile(packed.AsSpan(0, packedSize), m, k, bTile, tile, count, default, dxs.AsSpan(n * inImage + p0, inImage - p0), pixels);
+            });
+        }
+        finally
         {
-            int n = t / tilesPerImage, p0 = t % tilesPerImage * tile, count = Math.Min(tile, pixels - p0);
-            var bTile = scratch.Value!;
-            ConvGemm.Im2ColTile(dys.AsSpan(n * outImage, outImage), oc, g.OutH, g.OutW, kh, kw, 1, 1, padT, padL, g.InW, p0, count, tile, bTile);
-            ConvGemm.GemmTile(packed, m, k, bTile, tile, count, default, dxs.AsSpan(n * inImage + p0, inImage - p0), pixels);
-        });
+            ArrayPool<float>.Shared.Return(packed);
+        }
     }
 
     private static void CheckConv(Tensor x, Tensor w, Tensor? b, in Conv2dGeometry g, Tensor y, string op)
