@@ -47,4 +47,32 @@ public sealed class TrainCommandTests
         Assert.Equal(2, code);
         Assert.Contains("width", err);
     }
+
+    [SharedFact]
+    public void ACheckpointThatCannotBeResumed_NamesTheWayOut_AndRestartDiscardsIt()
+    {
+        // A store of 2 songs × 2 genres, and a damaged checkpoint where train would resume from.
+        string dir = SharedData.NewTempDir("musicgenre-restart"), gtzan = Path.Combine(dir, "gtzan");
+        foreach (var g in new[] { "blues", "metal" })
+        {
+            Directory.CreateDirectory(Path.Combine(gtzan, g));
+            for (int i = 0; i < 2; i++) File.Copy(SharedData.Data($"gtzan-mini/{g}/{g}.0000{i}.wav"), Path.Combine(gtzan, g, $"{g}.0000{i}.wav"));
+        }
+        string store = Path.Combine(dir, "s.h5"), model = Path.Combine(dir, "m.h5");
+        Assert.Equal(0, CliRunner.Run("preprocess", gtzan, "--out", store, "--genres", "blues,metal").Code);
+        File.WriteAllText(model + ".checkpoint", "not a checkpoint");
+        string[] train = ["train", store, "--out", model, "--epochs", "1", "--hp", "width=4", "--val-split", "0", "--threads", "1"];
+
+        var refused = CliRunner.Run(train);
+        Assert.Equal(1, refused.Code);
+        Assert.Contains("m.h5.checkpoint", refused.Err);
+        Assert.Contains("--restart", refused.Err);
+        Assert.False(File.Exists(model));
+
+        var restarted = CliRunner.Run([.. train, "--restart"]);
+        Assert.True(restarted.Code == 0, restarted.Err);
+        Assert.Contains("removed the checkpoint", restarted.Err);
+        Assert.True(File.Exists(model));
+        Assert.False(File.Exists(model + ".checkpoint"));
+    }
 }

@@ -143,10 +143,11 @@ internal static class TrainCommand
         };
         var output = new Option<string>("--out", "-o") { Description = "Model file to write.", Required = true };
         var force = ArgParsing.ForceOption();
+        var restart = new Option<bool>("--restart") { Description = "Discard the checkpoint of an earlier, unfinished run to the same --out and start over (by default a run resumes from it)." };
         var args = new TrainingArgs();
         var command = new Command("train", "Train a genre CNN on a feature store, or on the shards of one (early stopping on validation, checkpoint and resume).")
         {
-            features, output, force,
+            features, output, force, restart,
         };
         foreach (var o in args.All) command.Add(o);
         command.SetAction(parse =>
@@ -155,13 +156,28 @@ internal static class TrainCommand
             string model = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.Hdf5, parse.GetValue(force),
                 [.. parse.GetValue(features)!.Select(f => ArgParsing.ExistingPath(f, "feature store"))]);
             var stores = ArgParsing.FeatureStores(parse.GetValue(features)!, model, "train on");
-            var options = args.Build(parse, model + ".checkpoint");
-            var result = ProgressReporter.Run(ctx, "train", p =>
-                GenreTrainer.Train(stores, model, options, parse.GetValue(args.SplitBy), new SyncProgress<EpochMetrics>(m =>
-                {
-                    p.Report(new(m.Epoch, m.Epochs, $"epoch {m.Epoch}"));
-                    ctx.Out.WriteLine(Describe(m));
-                }), ctx.Cancellation));
+            string checkpoint = model + ".checkpoint";
+            var options = args.Build(parse, checkpoint);
+            if (parse.GetValue(restart) && File.Exists(checkpoint))
+            {
+                File.Delete(checkpoint);
+                ctx.Error.WriteLine($"--restart: removed the checkpoint {checkpoint}; training starts over");
+            }
+            Nn.Training.TrainingResult result;
+            try
+            {
+                result = ProgressReporter.Run(ctx, "train", p =>
+                    GenreTrainer.Train(stores, model, options, parse.GetValue(args.SplitBy), new SyncProgress<EpochMetrics>(m =>
+                    {
+                        p.Report(new(m.Epoch, m.Epochs, $"epoch {m.Epoch}"));
+                        ctx.Out.WriteLine(Describe(m));
+                    }), ctx.Cancellation));
+            }
+            catch (Nn.ModelFile.ModelFileException e) when (e.Path == checkpoint)
+            {
+                // A checkpoint this run cannot resume (other options or data, or damaged): say how to start over.
+                throw new Nn.ModelFile.ModelFileException(checkpoint, e.Message[(checkpoint.Length + 2)..] + $"{Environment.NewLine}  To discard it and start over, run again with --restart.", e);
+            }
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"best epoch {result.BestEpoch}{(result.StoppedEarly ? " (stopped early)" : "")}; {result.TrainSegments} training and {result.ValidationSegments} validation segments"));
             ctx.Out.WriteLine($"wrote {model}");
