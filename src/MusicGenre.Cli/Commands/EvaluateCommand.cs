@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using MusicGenre.Data.FeatureStore;
-using MusicGenre.Nn.ModelFile;
 using MusicGenre.Pipeline.Evaluation;
 using MusicGenre.Pipeline.Preprocess;
 
@@ -52,7 +50,9 @@ internal static class EvaluateCommand
             if (k >= 2)
             {
                 var options = args.Build(parse, checkpoint: null);
-                string store = EnsureStore(ctx, dataPath, reportDir, options.FeaturePreset);
+                string store = ProgressReporter.Run(ctx, "preprocess", p =>
+                    EvaluationJob.EnsureStore(dataPath, reportDir, PreprocessCommand.Preset(options.FeaturePreset),
+                        new Progress<PreprocessProgress>(r => p.Report(new(r.Done, r.Total, r.Stage))), line => ctx.Error.WriteLine($"skipped {line}"), ctx.Cancellation));
                 var cv = ProgressReporter.Run(ctx, "cross-validation", p =>
                     CrossValidation.Run(store, k, options, parse.GetValue(args.SplitBy), reportDir,
                         new SyncProgress<string>(line => ctx.Out.WriteLine(line)),
@@ -64,40 +64,9 @@ internal static class EvaluateCommand
             }
 
             string modelPath = ArgParsing.ExistingPath(given[0], "model");
-            var genreModel = ModelFileReader.Read(modelPath);
-            bool isStore = IsStore(dataPath);
-            EvaluationReport result;
-            if (isStore && protocol is null)
-            {
-                // Stored segments, as the store was cut.
-                using var storeReader = FeatureStoreReader.Open(dataPath);
-                result = ProgressReporter.Run(ctx, "evaluate", p =>
-                    Evaluator.Evaluate(genreModel, storeReader, progress: new Progress<(int Done, int Total)>(d => p.Report(new(d.Done, d.Total))),
-                        cancellationToken: ctx.Cancellation));
-            }
-            else
-            {
-                // Audio through the prediction path: whole clips (as predict sees them) or the protocol's excerpts.
-                IReadOnlyList<Data.Datasets.DatasetEntry> songs;
-                if (isStore)
-                {
-                    using var storeReader = FeatureStoreReader.Open(dataPath);
-                    songs = Evaluator.Entries(storeReader);
-                }
-                else
-                {
-                    var dataset = Data.Datasets.DatasetLoader.Load(dataPath, genres: new Data.Datasets.GenreList(genreModel.Labels.ToArray()));
-                    foreach (var item in dataset.Skipped) ctx.Error.WriteLine($"skipped {item}");
-                    songs = dataset.Entries;
-                }
-                if (songs.Count == 0) throw new InvalidDataException($"{dataPath}: no labelled audio files");
-                result = ProgressReporter.Run(ctx, "evaluate", p =>
-                    AudioEvaluator.Evaluate(genreModel, songs, protocol, progress: new Progress<(int Done, int Total)>(d => p.Report(new(d.Done, d.Total))),
-                        skipped: line => ctx.Error.WriteLine($"skipped {line}"), cancellationToken: ctx.Cancellation));
-            }
-            string unit = protocol is not null ? "excerpt" : isStore ? "segment" : "window";
-            ReportWriter.Write(reportDir, result, $"Evaluation of {Path.GetFileName(modelPath)} on {Path.GetFileName(dataPath)}",
-                protocol is null ? null : $"Robustness protocol: {protocol}.", unit);
+            var (result, unit) = ProgressReporter.Run(ctx, "evaluate", p =>
+                EvaluationJob.Run(modelPath, dataPath, protocol, reportDir, new Progress<(int Done, int Total)>(d => p.Report(new(d.Done, d.Total))),
+                    line => ctx.Error.WriteLine($"skipped {line}"), ctx.Cancellation));
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{unit} accuracy {result.SegmentAccuracy:P2} ({result.Segments} {unit}s); song accuracy {result.SongAccuracy:P2} ({result.Songs} songs); macro F1 {result.MacroF1:F3}"));
             ctx.Out.WriteLine($"report: {reportDir}");
@@ -105,9 +74,6 @@ internal static class EvaluateCommand
         });
         return command;
     }
-
-    private static bool IsStore(string dataPath) =>
-        File.Exists(dataPath) && string.Equals(Path.GetExtension(dataPath), ".h5", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The robustness protocol of --excerpts MIN-MAX (null without it); its other options are checked either way.</summary>
     internal static ExcerptProtocol? Protocol(string? excerpts, int perSong, string normalize, double gainDb, ulong seed)
@@ -125,22 +91,5 @@ internal static class EvaluateCommand
         var protocol = new ExcerptProtocol { MinSeconds = min, MaxSeconds = max, PerSong = perSong, Level = level, GainDb = gainDb, Seed = seed };
         if (protocol.Problems() is { Count: > 0 } problems) throw new UsageException("invalid --excerpts protocol: " + string.Join("; ", problems));
         return protocol;
-    }
-
-    /// <summary>A feature store as given, or one preprocessed from an audio folder/manifest into the report folder.</summary>
-    private static string EnsureStore(CliContext ctx, string dataPath, string reportDir, string preset, double segmentSeconds = 3.0)
-    {
-        if (IsStore(dataPath)) return dataPath;
-        Directory.CreateDirectory(reportDir);
-        string store = Path.Combine(reportDir, "features.h5");
-        var options = new PreprocessOptions
-        {
-            Input = dataPath, Output = store, Features = PreprocessCommand.Preset(preset), SegmentSeconds = segmentSeconds,
-        };
-        var summary = ProgressReporter.Run(ctx, "preprocess", p =>
-            Preprocessor.RunAsync(options, new Progress<PreprocessProgress>(r => p.Report(new(r.Done, r.Total, r.Stage))), ctx.Cancellation)
-                .GetAwaiter().GetResult());
-        foreach (var bad in summary.BadFiles) ctx.Error.WriteLine($"skipped {bad.Path}: {bad.Reason}");
-        return summary.StorePath ?? throw new InvalidDataException($"{dataPath}: no song produced a segment");
     }
 }

@@ -1,0 +1,83 @@
+using MusicGenre.Data.Datasets;
+using MusicGenre.Data.FeatureStore;
+using MusicGenre.Features;
+using MusicGenre.Nn.ModelFile;
+using MusicGenre.Pipeline.Preprocess;
+
+namespace MusicGenre.Pipeline.Evaluation;
+
+/// <summary>
+/// The code path of <c>musicgenre evaluate</c>: reads the model, chooses how the data is scored, scores it and writes the
+/// report; and, for cross-validation on audio, preprocesses the audio into the report folder first.
+/// </summary>
+internal static class EvaluationJob
+{
+    /// <summary>What was scored: the report, and the unit its first accuracy counts ("segment", "window" or "excerpt").</summary>
+    public sealed record Outcome(EvaluationReport Report, string Unit);
+
+    /// <summary>True when <paramref name="dataPath"/> is a feature store (an existing .h5 file) rather than audio.</summary>
+    public static bool IsStore(string dataPath) =>
+        File.Exists(dataPath) && string.Equals(Path.GetExtension(dataPath), ".h5", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Scores the model at <paramref name="modelPath"/> on <paramref name="dataPath"/> and writes the report to
+    /// <paramref name="reportDir"/>: a feature store on its stored segments, or — an audio folder or manifest, or any data
+    /// under the excerpt <paramref name="protocol"/> — its audio through the prediction path.
+    /// </summary>
+    /// <exception cref="ModelFileException">The model file cannot be used.</exception>
+    /// <exception cref="InvalidDataException">The data holds no labelled audio.</exception>
+    public static Outcome Run(string modelPath, string dataPath, ExcerptProtocol? protocol, string reportDir,
+        IProgress<(int Done, int Total)>? progress, Action<string>? skipped, CancellationToken cancellationToken)
+    {
+        var model = ModelFileReader.Read(modelPath);
+        bool isStore = IsStore(dataPath);
+        EvaluationReport result;
+        if (isStore && protocol is null)
+        {
+            // Stored segments, as the store was cut.
+            using var store = FeatureStoreReader.Open(dataPath);
+            result = Evaluator.Evaluate(model, store, progress: progress, cancellationToken: cancellationToken);
+        }
+        else
+        {
+            // Audio through the prediction path: whole clips (as predict sees them) or the protocol's excerpts.
+            IReadOnlyList<DatasetEntry> songs;
+            if (isStore)
+            {
+                using var store = FeatureStoreReader.Open(dataPath);
+                songs = Evaluator.Entries(store);
+            }
+            else
+            {
+                var dataset = DatasetLoader.Load(dataPath, genres: new GenreList(model.Labels.ToArray()));
+                foreach (var item in dataset.Skipped) skipped?.Invoke(item.ToString()!);
+                songs = dataset.Entries;
+            }
+            if (songs.Count == 0) throw new InvalidDataException($"{dataPath}: no labelled audio files");
+            result = AudioEvaluator.Evaluate(model, songs, protocol, progress: progress, skipped: skipped, cancellationToken: cancellationToken);
+        }
+        string unit = protocol is not null ? "excerpt" : isStore ? "segment" : "window";
+        ReportWriter.Write(reportDir, result, $"Evaluation of {Path.GetFileName(modelPath)} on {Path.GetFileName(dataPath)}",
+            protocol is null ? null : $"Robustness protocol: {protocol}.", unit);
+        return new Outcome(result, unit);
+    }
+
+    /// <summary>
+    /// A feature store for cross-validation: <paramref name="dataPath"/> itself when it is one, else the audio folder or
+    /// manifest preprocessed with <paramref name="preset"/> into <c>features.h5</c> in <paramref name="reportDir"/>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">No song of the audio produced a segment.</exception>
+    public static string EnsureStore(string dataPath, string reportDir, FeatureOptions preset, IProgress<PreprocessProgress>? progress,
+        Action<string>? skipped, CancellationToken cancellationToken, double segmentSeconds = 3.0)
+    {
+        if (IsStore(dataPath)) return dataPath;
+        Directory.CreateDirectory(reportDir);
+        var options = new PreprocessOptions
+        {
+            Input = dataPath, Output = Path.Combine(reportDir, "features.h5"), Features = preset, SegmentSeconds = segmentSeconds,
+        };
+        var summary = Preprocessor.RunAsync(options, progress, cancellationToken).GetAwaiter().GetResult();
+        foreach (var bad in summary.BadFiles) skipped?.Invoke($"{bad.Path}: {bad.Reason}");
+        return summary.StorePath ?? throw new InvalidDataException($"{dataPath}: no song produced a segment");
+    }
+}
