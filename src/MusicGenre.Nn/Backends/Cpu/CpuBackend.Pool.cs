@@ -52,14 +52,57 @@ internal sealed partial class CpuBackend
         CheckPool(x, g, dy, "MaxPool2dBackward");
         Require(dx.Length == x.Length, "MaxPool2dBackward", $"dx {dx.Shape} must match x {x.Shape}.");
         var xs = D(x); var dys = D(dy); var dxs = D(dx); var geo = g;
+        bool twoByTwo = g is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2 };
         For(g.Batch * g.Channels, plane =>
         {
             int inBase = plane * geo.InH * geo.InW, outBase = plane * geo.OutH * geo.OutW;
             dxs.AsSpan(inBase, geo.InH * geo.InW).Clear();
             for (int oh = 0; oh < geo.OutH; oh++)
-                for (int ow = 0; ow < geo.OutW; ow++)
+            {
+                // 2×2 stride 2 (the default network): windows do not overlap, so each whole window routes its gradient to
+                // its first maximum (NaN wins) with four compares and no general scan; windows a ceil-mode edge clips
+                // take the general path. Same positions as ArgMax, hence the same dx bit for bit.
+                int ow = 0;
+                if (twoByTwo && 2 * oh + 1 < geo.InH)
+                {
+                    int whole = Math.Min(geo.OutW, geo.InW / 2), top = inBase + 2 * oh * geo.InW, bottom = top + geo.InW;
+                    for (; ow < whole; ow++)
+                    {
+                        int a = top + 2 * ow, best = a;
+                        float bestV = xs[a];
+                        Consider(xs, a + 1, ref best, ref bestV);
+                        Consider(xs, bottom + 2 * ow, ref best, ref bestV);
+                        Consider(xs, bottom + 2 * ow + 1, ref best, ref bestV);
+                        dxs[best] += dys[outBase + oh * geo.OutW + ow]; // onto the cleared 0, as the twin does (keeps −0 + 0 = +0)
+                    }
+                }
+                for (; ow < geo.OutW; ow++)
                     dxs[inBase + ArgMax(xs, inBase, geo, oh, ow)] += dys[outBase + oh * geo.OutW + ow];
+            }
         });
+    }
+
+    /// <summary>Scalar twin of <see cref="MaxPool2dBackward"/>: every window through the general scan.</summary>
+    internal void MaxPool2dBackwardScalar(Tensor x, Tensor dy, in Pool2dGeometry g, Tensor dx)
+    {
+        CheckPool(x, g, dy, "MaxPool2dBackward");
+        var xs = D(x); var dys = D(dy); var dxs = D(dx);
+        for (int plane = 0; plane < g.Batch * g.Channels; plane++)
+        {
+            int inBase = plane * g.InH * g.InW, outBase = plane * g.OutH * g.OutW;
+            dxs.AsSpan(inBase, g.InH * g.InW).Clear();
+            for (int oh = 0; oh < g.OutH; oh++)
+                for (int ow = 0; ow < g.OutW; ow++)
+                    dxs[inBase + ArgMax(xs, inBase, g, oh, ow)] += dys[outBase + oh * g.OutW + ow];
+        }
+    }
+
+    /// <summary>One step of ArgMax's scan: <paramref name="i"/> becomes the best if it is larger, or NaN over a number.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Consider(float[] xs, int i, ref int best, ref float bestV)
+    {
+        float v = xs[i];
+        if (v > bestV || float.IsNaN(v) && !float.IsNaN(bestV)) { bestV = v; best = i; }
     }
 
     /// <summary>Offset (within the plane) of the first maximum of window (oh, ow), clipped to the input; NaN wins.</summary>

@@ -27,6 +27,15 @@ public sealed class CpuKernelsTests
         // Reductions differ only in summation order.
         Close.Assert([CpuKernels.DotScalar(x, y)], [CpuKernels.Dot(x, y)], 1e-5 * Math.Max(1, n), 1e-5, "dot");
         Close.Assert([CpuKernels.SumScalar(x)], [CpuKernels.Sum(x)], 1e-5 * Math.Max(1, n), 1e-5, "sum");
+        // BatchNorm's double reductions: 4 lane-blocked double accumulators vs one sequential sum; only double rounding
+        // differs (the data are O(1), so an absolute bound of 1e-12·n is ~10⁴ × double epsilon per term).
+        double bound = 1e-12 * Math.Max(1, n);
+        Assert.Equal(CpuKernels.SumDoubleScalar(x), CpuKernels.SumDouble(x), bound);
+        Assert.Equal(CpuKernels.SumSquaredDeviationScalar(x, 0.3), CpuKernels.SumSquaredDeviation(x, 0.3), bound);
+        var (s0, p0) = CpuKernels.SumAndDotCenteredScalar(x, y, -0.2);
+        var (s1, p1) = CpuKernels.SumAndDotCentered(x, y, -0.2);
+        Assert.Equal(s0, s1, bound);
+        Assert.Equal(p0, p1, bound);
     }
 
     [Fact]

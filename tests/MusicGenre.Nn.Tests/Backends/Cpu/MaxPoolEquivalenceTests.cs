@@ -6,7 +6,8 @@ namespace MusicGenre.Nn.Tests.Backends.Cpu;
 
 /// <summary>
 /// The SIMD 2×2 stride-2 max-pool against its scalar twins, bit for bit: the row kernel on every length, and the backend's
-/// forward (SIMD rows + scalar edges) against the all-scalar forward, with ties, signed zeros, infinities and NaNs.
+/// forward (SIMD rows + scalar edges) and backward (2×2 fast path + scalar edges) against the all-scalar twins, with ties,
+/// signed zeros, infinities and NaNs.
 /// </summary>
 public sealed class MaxPoolEquivalenceTests
 {
@@ -58,6 +59,15 @@ public sealed class MaxPoolEquivalenceTests
         backend.MaxPool2dForward(tx, g, fast);
         backend.MaxPool2dForwardScalar(tx, g, twin);
         Assert.Equal(Bits(twin.ToArray()), Bits(fast.ToArray()));
+
+        // Backward: the gradient goes to the same positions (ties, NaNs) through the 2×2 path as through the general scan.
+        float[] gy = [.. Enumerable.Range(0, (int)fast.Length).Select(_ => (float)rng.Next(1, 9))];
+        using var tdy = backend.FromHost(gy, fast.Shape);
+        using var dxFast = backend.Allocate(tx.Shape);
+        using var dxTwin = backend.Allocate(tx.Shape);
+        backend.MaxPool2dBackward(tx, tdy, g, dxFast);
+        backend.MaxPool2dBackwardScalar(tx, tdy, g, dxTwin);
+        Assert.Equal(Bits(dxTwin.ToArray()), Bits(dxFast.ToArray()));
     }
 
     private static int[] Bits(float[] v) => [.. v.Select(BitConverter.SingleToInt32Bits)];
