@@ -22,7 +22,7 @@ public class PackagingTests
         Assert.True(File.Exists(Path.Combine(feed, "MusicGenre.0.1.0.nupkg")));
         string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p ? p
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (var id in new[] { "musicgenre", "musicgenre.tool" })
+        foreach (var id in new[] { "musicgenre", "musicgenre.tool", "musicgenre.tool.any", "musicgenre.tool.linux-x64", "musicgenre.tool.linux-arm64", "musicgenre.tool.osx-arm64", "musicgenre.tool.win-x64" })
             if (Directory.Exists(Path.Combine(cache, id, "0.1.0"))) Directory.Delete(Path.Combine(cache, id, "0.1.0"), recursive: true);
 
         // 2. The README's steps: the folder as a package source (project-local here instead of `dotnet nuget add source`
@@ -45,7 +45,16 @@ public class PackagingTests
         Assert.Contains("classical-arpeggios.wav: top=classical sum=1.000", output);
         Assert.Matches(@"TRWJAZW128F42760DD_test\.mp3: top=[a-z]+ sum=1\.000 segments=10", output); // 29.x s: 9 whole segments and a 10th ending at the clip's end
 
-        // 3. The .NET tool, installed from the folder.
+        // 3. The .NET tool, installed from the folder: a pointer package and one package per platform, of which the one
+        //    for this machine is installed (much smaller than the portable one, which carries every platform's natives).
+        var pointer = new FileInfo(Path.Combine(feed, "MusicGenre.Tool.0.1.0.nupkg"));
+        var portable = new FileInfo(Path.Combine(feed, "MusicGenre.Tool.any.0.1.0.nupkg"));
+        Assert.True(pointer.Exists && portable.Exists, "pointer or portable tool package missing");
+        foreach (var rid in new[] { "linux-x64", "linux-arm64", "osx-arm64", "win-x64" })
+        {
+            var ridPackage = new FileInfo(Path.Combine(feed, $"MusicGenre.Tool.{rid}.0.1.0.nupkg"));
+            Assert.True(ridPackage.Exists && ridPackage.Length < portable.Length / 4, $"{ridPackage.Name}: {(ridPackage.Exists ? ridPackage.Length : 0)} bytes vs {portable.Length} portable");
+        }
         Dotnet(work, "tool", "install", "MusicGenre.Tool", "--version", "0.1.0", "--tool-path", tools, "--add-source", feed);
         string tool = Path.Combine(tools, OperatingSystem.IsWindows() ? "musicgenre.exe" : "musicgenre");
         string predicted = Run(tool, work, "predict", example, "--top", "1");
