@@ -16,4 +16,32 @@ public sealed class PredictInputsTests
         var files = MusicGenre.Cli.Commands.PredictCommand.Expand([songs, dir, song]).ToArray();
         Assert.Equal([song, Path.Combine(songs, "b.mp3")], files);
     }
+
+    [SharedFact]
+    public void AnEmptyShard_IsAFinishedTask_ForPredictAndPreprocess()
+    {
+        // One song split 4 ways (as a job array larger than the data would): one shard holds it, three are empty. The
+        // empty ones exit 0 with a note (a scheduler must not mark them failed); together they cover the song once.
+        string dir = SharedData.NewTempDir("musicgenre-empty-shard"), data = Path.Combine(dir, "data", "blues");
+        Directory.CreateDirectory(data);
+        File.Copy(SharedData.Data("gtzan-mini/blues/blues.00000.wav"), Path.Combine(data, "blues.00000.wav"));
+        int predicted = 0, stores = 0;
+        for (int k = 0; k < 4; k++)
+        {
+            var p = CliRunner.Run("predict", Path.GetDirectoryName(data)!, "--json", "--shard", $"{k}/4");
+            Assert.True(p.Code == 0, p.Err);
+            int lines = p.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+            predicted += lines;
+            if (lines == 0) Assert.Contains($"shard {k}/4 holds none of the 1 audio files", p.Err);
+
+            string store = Path.Combine(dir, $"part-{k}.h5");
+            var pre = CliRunner.Run("preprocess", Path.GetDirectoryName(data)!, "--out", store, "--shard", $"{k}/4");
+            Assert.True(pre.Code == 0, pre.Err + pre.Out);
+            if (File.Exists(store)) stores++;
+            else Assert.Contains("this shard holds none of the dataset's songs", pre.Out);
+        }
+        Assert.Equal((1, 1), (predicted, stores));
+        // No audio at all is still a usage error.
+        Assert.Equal(2, CliRunner.Run("predict", Path.Combine(dir, "missing-nothing-here"), "--shard", "0/4").Code);
+    }
 }

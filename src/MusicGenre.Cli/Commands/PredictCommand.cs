@@ -28,9 +28,15 @@ internal static class PredictCommand
             int k = parse.GetValue(top);
             if (k < 1) throw new UsageException($"--top {k} must be at least 1");
             var spec = ArgParsing.Shard(parse.GetValue(shard));
-            var files = Expand(parse.GetValue(inputs)!).Where(f => spec.Contains(f)).ToArray();
+            var all = Expand(parse.GetValue(inputs)!).ToArray();
+            if (all.Length == 0) throw new UsageException("no audio files to classify (looked for .wav .mp3 .au .snd)");
+            var files = all.Where(f => spec.Contains(f)).ToArray();
             if (files.Length == 0)
-                throw new UsageException($"no audio files to classify{(spec.Count > 1 ? $" in shard {spec}" : "")} (looked for .wav .mp3 .au .snd)");
+            {
+                // With N shards and few files some shards are empty: a finished task with nothing to print, not an error.
+                ctx.Error.WriteLine($"shard {spec} holds none of the {all.Length} audio files; nothing to classify");
+                return CliApp.Ok;
+            }
             string? modelPath = parse.GetValue(model) is { } m ? ArgParsing.ExistingPath(m, "--model") : null;
             int parallel = parse.GetValue(jobs);
             if (parallel < 1) throw new UsageException($"--jobs {parallel} must be at least 1");

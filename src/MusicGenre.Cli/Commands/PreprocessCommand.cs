@@ -50,6 +50,9 @@ internal static class PreprocessCommand
                 Preprocessor.RunAsync(options, new Progress<PreprocessProgress>(r => p.Report(new(r.Done, r.Total, r.Stage))), ctx.Cancellation)
                     .GetAwaiter().GetResult());
             PrintSummary(ctx, summary, options.Copies.Count);
+            // A shard that holds none of the dataset's songs is a finished task, not a failure: with N shards and few
+            // songs some come out empty, and a batch scheduler must not mark that task as failed.
+            if (summary.StorePath is null && summary.ShardEntries == 0 && summary.DatasetEntries > 0 && options.Shard.Count > 1) return CliApp.Ok;
             return summary.StorePath is null ? CliApp.Failure : CliApp.Ok;
         });
         return command;
@@ -80,6 +83,8 @@ internal static class PreprocessCommand
         foreach (var bad in s.BadFiles) ctx.Error.WriteLine($"skipped {bad.Path}: {bad.Reason}");
         foreach (var skipped in s.DatasetSkipped.Take(20)) ctx.Error.WriteLine($"not in dataset: {skipped}");
         if (s.DatasetSkipped.Count > 20) ctx.Error.WriteLine($"... and {s.DatasetSkipped.Count - 20} more items not in the dataset");
-        ctx.Out.WriteLine(s.StorePath is { } path ? $"wrote {path}" : "no song produced a segment; nothing written");
+        ctx.Out.WriteLine(s.StorePath is { } path ? $"wrote {path}"
+            : s.ShardEntries == 0 && s.DatasetEntries > 0 ? "this shard holds none of the dataset's songs; nothing to write"
+            : "no song produced a segment; nothing written");
     }
 }
