@@ -6,41 +6,45 @@ namespace MusicGenre.IO;
 
 /// <summary>
 /// The one way MusicGenre writes an output file: into a hidden temp file beside the target,
-/// <c>.&lt;name&gt;.&lt;pid&gt;.&lt;random&gt;.tmp</c>, renamed over the target once complete. A failed or cancelled write
-/// deletes its temp and leaves the old target untouched. A process killed outright (SIGKILL, power loss) cannot clean up,
-/// so every write first removes the temps of the same target whose process no longer runs.
+/// <c>.&lt;name&gt;.&lt;host&gt;.&lt;pid&gt;.&lt;random&gt;.tmp</c>, renamed over the target once complete. A failed or
+/// cancelled write deletes its temp and leaves the old target untouched. A process killed outright (SIGKILL, OOM, power
+/// loss) cannot clean up, so every write first removes the temps of the same target that are certainly abandoned: those
+/// of this host whose process no longer runs, and — for temps of other hosts on a shared volume, or of a PID reused in a
+/// restarted container — those not written to for <see cref="AbandonedAfter"/>.
 /// </summary>
 internal static class SafeFile
 {
+    /// <summary>A temp not modified for this long is abandoned, whoever made it (a live writer keeps writing to it).</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
+
+    private static readonly string Host = SafeHostName();
+
     /// <summary>
     /// Calls <paramref name="write"/> with a temp path beside <paramref name="path"/> (its folder is created), then renames
-    /// the result over <paramref name="path"/>.
+    /// the result over <paramref name="path"/>. Exceptions of <paramref name="write"/> pass unchanged (they may be about an
+    /// input); a failure to create the folder or to rename names the target.
     /// </summary>
-    /// <exception cref="IOException">The folder or file cannot be written; the message names the target.</exception>
+    /// <exception cref="IOException">The folder cannot be created or the result cannot be renamed into place.</exception>
     public static void Write(string path, Action<string> write)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(write);
         string full = Path.GetFullPath(path);
-        string temp;
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            RemoveStaleTemps(full);
-            temp = TempPath(full);
-        }
+        try { Directory.CreateDirectory(Path.GetDirectoryName(full)!); }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
             throw new IOException($"cannot write '{full}': {e.Message}", e);
         }
+        RemoveStaleTemps(full);
+        string temp = TempPath(full);
         try
         {
             write(temp);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-        {
-            throw new IOException($"cannot write '{full}': {e.Message}", e);
+            try { File.Move(temp, full, overwrite: true); }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+            {
+                throw new IOException($"cannot write '{full}': {e.Message}", e);
+            }
         }
         finally
         {
@@ -64,27 +68,34 @@ internal static class SafeFile
     /// </summary>
     public static string TempPath(string fullPath) =>
         Path.Combine(Path.GetDirectoryName(fullPath)!, string.Create(CultureInfo.InvariantCulture,
-            $".{Path.GetFileName(fullPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp"));
+            $".{Path.GetFileName(fullPath)}.{Host}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp"));
 
     /// <summary>
-    /// Deletes the temps of <paramref name="fullPath"/> left by processes that no longer run (a live process's temp, this
-    /// one's included, is kept). Returns how many were deleted.
+    /// Deletes the abandoned temps of <paramref name="fullPath"/> (see the class summary); best effort: a temp that cannot
+    /// be examined or deleted is left alone. Returns how many were deleted.
     /// </summary>
     public static int RemoveStaleTemps(string fullPath)
     {
         string dir = Path.GetDirectoryName(fullPath)!, prefix = "." + Path.GetFileName(fullPath) + ".";
-        if (!Directory.Exists(dir)) return 0;
         int removed = 0;
-        foreach (string temp in Directory.EnumerateFiles(dir, prefix + "*.tmp"))
+        try
         {
-            // .<name>.<pid>.<32 hex>.tmp: the pid is the part before the random one.
-            string middle = Path.GetFileName(temp)[prefix.Length..^".tmp".Length];
-            int dot = middle.IndexOf('.', StringComparison.Ordinal);
-            if (dot <= 0 || middle.Length - dot - 1 != 32 || !int.TryParse(middle.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) continue;
-            if (pid == Environment.ProcessId || IsRunning(pid)) continue;
-            try { File.Delete(temp); removed++; }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // another process's business
+            if (!Directory.Exists(dir)) return 0;
+            foreach (string temp in Directory.EnumerateFiles(dir, prefix + "*.tmp"))
+            {
+                // .<name>.<host>.<pid>.<32 hex>.tmp, read from the right (a host name may hold dots).
+                string[] parts = Path.GetFileName(temp)[prefix.Length..^".tmp".Length].Split('.');
+                if (parts.Length < 3 || parts[^1].Length != 32
+                    || !int.TryParse(parts[^2], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) continue;
+                string host = string.Join('.', parts[..^2]);
+                bool deadHere = host == Host && pid != Environment.ProcessId && !IsRunning(pid);
+                bool untouched = DateTime.UtcNow - File.GetLastWriteTimeUtc(temp) > AbandonedAfter;
+                if (!deadHere && !untouched) continue;
+                try { File.Delete(temp); removed++; }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // someone else's business
+            }
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // an unreadable folder: write anyway
         return removed;
     }
 
@@ -95,8 +106,15 @@ internal static class SafeFile
             using var p = Process.GetProcessById(pid);
             return !p.HasExited;
         }
-        catch (ArgumentException) { return false; }       // no such process
-        catch (InvalidOperationException) { return false; }
+        catch (ArgumentException) { return false; } // no such process
+        catch (Exception) { return true; }           // cannot tell (another user's process, access denied): keep its temp
+    }
+
+    private static string SafeHostName()
+    {
+        string name = Environment.MachineName;
+        var chars = name.Select(c => char.IsLetterOrDigit(c) || c == '-' ? c : '-').ToArray();
+        return chars.Length == 0 ? "host" : new string(chars);
     }
 }
 

@@ -166,11 +166,13 @@ internal sealed class SongClassifier : IDisposable
                 (current, previous) = (previous, current);
                 continue;
             }
-            // 2. The end: a clip of at most one segment is one window of its own length; a longer one gets a last window
-            //    that ends at the clip's end, made of the previous window's tail and the remainder.
+            // 2. The end: a clip shorter than the minimum is refused (even when a segment is shorter than the minimum and
+            //    whole windows were already computed, as PredictionWindows gives none then); a clip of at most one segment
+            //    is one window of its own length; a longer one gets a last window that ends at the clip's end, made of the
+            //    previous window's tail and the remainder.
+            if (Segmentation.TooShort(total) is { } why) throw new ArgumentException($"{source}: {why}");
             if (windows == 0)
             {
-                if (Segmentation.TooShort(total) is { } why) throw new ArgumentException($"{source}: {why}");
                 int frames = _extractor.FrameCount(filled);
                 var own = new float[Preset.NMels * frames];
                 _extractor.Compute(FeatureKind.LogMel, current.AsSpan(0, filled), own);

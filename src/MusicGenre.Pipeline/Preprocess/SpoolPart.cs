@@ -43,7 +43,7 @@ internal sealed record SpoolPart(string SongId, string Source, bool Ok, int Mels
             }
             return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{length}:{hash.GetCurrentHashAsUInt64():x16}");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             return "missing";
         }

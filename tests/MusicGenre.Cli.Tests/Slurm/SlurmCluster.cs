@@ -81,7 +81,8 @@ internal sealed class SlurmCluster : IDisposable
         string node = RunTool("slurmd", "-C").Out.Split('\n')[0].Trim();
         if (!node.StartsWith("NodeName=", StringComparison.Ordinal)) throw new InvalidOperationException($"slurmd -C printed '{node}'");
         string host = node.Split(' ')[0]["NodeName=".Length..];
-        File.WriteAllText(ConfPath, Conf(host, node, socket, FreePort(), FreePort()));
+        var (controllerPort, nodePort) = FreePorts();
+        File.WriteAllText(ConfPath, Conf(host, node, socket, controllerPort, nodePort));
 
         // 3. The controller and the node daemon, in the foreground (-D) so that their PIDs are ours to stop.
         StartDaemon("slurmctld", "-D", "-f", ConfPath);
@@ -146,9 +147,21 @@ internal sealed class SlurmCluster : IDisposable
         return text.ToString();
     }
 
-    /// <summary>Stops every daemon this cluster started, by PID: SIGTERM, then a kill after 10 s.</summary>
+    /// <summary>
+    /// Cancels every job left in this private cluster (a failed test may leave an array running) and waits for them, then
+    /// stops every daemon this cluster started, by PID: SIGTERM, then a kill after 10 s.
+    /// </summary>
     public void Dispose()
     {
+        if (_daemons.Count > 0 && File.Exists(ConfPath))
+        {
+            try
+            {
+                RunTool("scancel", "--user", Environment.UserName);
+                WaitFor(() => RunTool("squeue", "-h").Out.Trim().Length == 0, TimeSpan.FromSeconds(60), "jobs still queued");
+            }
+            catch (Exception e) when (e is TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception) { }
+        }
         foreach (var p in Enumerable.Reverse(_daemons))
         {
             try
@@ -193,11 +206,15 @@ internal sealed class SlurmCluster : IDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>Two distinct free TCP ports (both listeners are held until both are known).</summary>
+    private static (int, int) FreePorts()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var a = new TcpListener(IPAddress.Loopback, 0);
+        using var b = new TcpListener(IPAddress.Loopback, 0);
+        a.Start(); b.Start();
+        int pa = ((IPEndPoint)a.LocalEndpoint).Port, pb = ((IPEndPoint)b.LocalEndpoint).Port;
+        a.Stop(); b.Stop();
+        return (pa, pb);
     }
 
     private static string? FindProgram(string name)

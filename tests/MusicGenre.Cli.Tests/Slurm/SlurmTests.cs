@@ -51,6 +51,7 @@ public sealed class SlurmFixture : IDisposable
 /// <c>examples/slurm/preprocess.sbatch</c> and <c>predict.sbatch</c> as 4-task job arrays over gtzan-mini, one task killed
 /// mid-run and resubmitted alone, and the results compared with single-machine runs song for song and bit for bit.
 /// </summary>
+[Collection(TimingSensitive.Name)]
 public sealed class SlurmTests(SlurmFixture fixture) : IClassFixture<SlurmFixture>
 {
     internal static string Input => Path.GetDirectoryName(SharedData.Data("gtzan-mini/blues/blues.00000.wav"))![..^"/blues".Length];

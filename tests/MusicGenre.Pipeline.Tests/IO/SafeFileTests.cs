@@ -12,21 +12,28 @@ public sealed class SafeFileTests
         string dir = SharedData.NewTempDir("musicgenre-safefile"), target = Path.Combine(dir, "out.csv");
         File.WriteAllText(target, "old");
 
-        // 1. Temps of this target: one of a process that has exited, one of a live process, one of ours; plus names that
-        //    only look similar (another target, no pid) — only the dead process's temp may go.
+        // 1. Temps of this target: on this host one of a process that has exited, one of a live process, one of ours; plus
+        //    names that only look similar (another target, no pid) — only the dead process's temp may go.
         using var dead = Process.Start("true")!;
         dead.WaitForExit();
         using var live = Process.Start("sleep", "60")!;
-        string Temp(int pid) => Path.Combine(dir, $".out.csv.{pid}.{Guid.NewGuid():N}.tmp");
-        string deadTemp = Temp(dead.Id), liveTemp = Temp(live.Id), ownTemp = Temp(Environment.ProcessId);
-        string other = Path.Combine(dir, $".other.csv.{dead.Id}.{Guid.NewGuid():N}.tmp"), odd = Path.Combine(dir, ".out.csv.x.tmp");
-        foreach (var f in new[] { deadTemp, liveTemp, ownTemp, other, odd }) File.WriteAllText(f, "partial");
+        // This host's name as SafeFile writes it: taken from a temp path it makes.
+        string mine = Path.GetFileName(SafeFile.TempPath(target));
+        string host = mine[".out.csv.".Length..mine.LastIndexOf($".{Environment.ProcessId}.", StringComparison.Ordinal)];
+        string Temp(string h, int pid) => Path.Combine(dir, $".out.csv.{h}.{pid}.{Guid.NewGuid():N}.tmp");
+        string deadTemp = Temp(host, dead.Id), liveTemp = Temp(host, live.Id), ownTemp = Temp(host, Environment.ProcessId);
+        // Another host's temps (a shared volume): a fresh one is kept whatever its pid, one untouched for 2 h is abandoned.
+        string foreignFresh = Temp("other-node.cluster", dead.Id), foreignOld = Temp("other-node.cluster", dead.Id);
+        string other = Path.Combine(dir, $".other.csv.{host}.{dead.Id}.{Guid.NewGuid():N}.tmp"), odd = Path.Combine(dir, ".out.csv.x.tmp");
+        foreach (var f in new[] { deadTemp, liveTemp, ownTemp, foreignFresh, foreignOld, other, odd }) File.WriteAllText(f, "partial");
+        File.SetLastWriteTimeUtc(foreignOld, DateTime.UtcNow.AddHours(-2));
         try
         {
             SafeFile.WriteAllText(target, "new");
             Assert.Equal("new", File.ReadAllText(target));
             Assert.False(File.Exists(deadTemp));
-            Assert.True(File.Exists(liveTemp) && File.Exists(ownTemp) && File.Exists(other) && File.Exists(odd));
+            Assert.False(File.Exists(foreignOld));
+            Assert.True(File.Exists(liveTemp) && File.Exists(ownTemp) && File.Exists(foreignFresh) && File.Exists(other) && File.Exists(odd));
         }
         finally
         {

@@ -331,6 +331,7 @@ internal static class CpuKernels
     /// <summary>(Σ dy, Σ dy·(x − mean)) in double.</summary>
     public static (double SumDy, double SumDyCentered) SumAndDotCentered(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, double mean)
     {
+        if (x.Length < dy.Length) throw new ArgumentException($"x has {x.Length} values, dy {dy.Length}", nameof(x));
         if (!UseVector || dy.Length < 8) return SumAndDotCenteredScalar(dy, x, mean);
         ref float gr = ref MemoryMarshal.GetReference(dy); ref float xr = ref MemoryMarshal.GetReference(x);
         var m = Vector256.Create(mean);
