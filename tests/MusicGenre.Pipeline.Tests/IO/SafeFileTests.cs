@@ -38,13 +38,16 @@ public sealed class SafeFileTests
         finally
         {
             live.Kill();
+            live.WaitForExit();
         }
 
-        // 2. A writer that fails: the old content stays, and its own temp is gone.
+        // 2. A writer that fails: the old content stays and its own temp is gone; the cleanup before it has now removed
+        //    the temp of the process that was just killed, and nothing else.
         int before = Directory.GetFiles(dir).Length;
         Assert.Throws<InvalidOperationException>(() => SafeFile.WriteText(target, w => { w.Write("half"); throw new InvalidOperationException("boom"); }));
         Assert.Equal("new", File.ReadAllText(target));
-        Assert.Equal(before, Directory.GetFiles(dir).Length);
+        Assert.False(File.Exists(liveTemp));
+        Assert.Equal(before - 1, Directory.GetFiles(dir).Length);
     }
 
     [Theory]
