@@ -48,14 +48,31 @@ internal abstract class Layer
     /// <inheritdoc />
     public override string ToString() => $"{GetType().Name} {Name}";
 
-    /// <summary>Returns <paramref name="cached"/> if it has <paramref name="shape"/>, else a new zeroed tensor stored there.</summary>
+    /// <summary>Tensors of other shapes this layer set aside, newest last, to reuse when their shape comes back.</summary>
+    private readonly List<Tensor> _spares = [];
+
+    /// <summary>At most this many set-aside tensors per layer (two batch sizes alternating is the common case).</summary>
+    private const int MaxSpares = 4;
+
+    /// <summary>
+    /// Returns <paramref name="cached"/> if it has <paramref name="shape"/>; else stores there a tensor of that shape — one
+    /// this layer set aside earlier, or a new zeroed one — and sets the old one aside. Batches of two sizes that alternate
+    /// (a file of 10 windows in batches of 8 and 2, an epoch's last partial batch) then allocate nothing after the first
+    /// round. The contents are whatever the tensor last held: callers overwrite what they use, as for a reused one.
+    /// </summary>
     protected Tensor Ensure(ref Tensor? cached, Shape shape)
     {
-        if (cached is null || cached.Shape != shape)
+        if (cached is not null && cached.Shape == shape) return cached;
+        int spare = _spares.FindIndex(t => t.Shape == shape);
+        Tensor next;
+        if (spare >= 0) { next = _spares[spare]; _spares.RemoveAt(spare); }
+        else next = Backend.Allocate(shape);
+        if (cached is not null)
         {
-            cached?.Dispose();
-            cached = Backend.Allocate(shape);
+            _spares.Add(cached);
+            if (_spares.Count > MaxSpares) { _spares[0].Dispose(); _spares.RemoveAt(0); }
         }
+        cached = next;
         return cached;
     }
 

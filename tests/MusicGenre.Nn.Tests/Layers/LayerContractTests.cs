@@ -123,4 +123,25 @@ public sealed class LayerContractTests
         using var auto = BackendFactory.Create(DeviceKind.Auto);
         Assert.NotEqual(DeviceKind.Auto, auto.Kind);
     }
+
+    [Fact]
+    public void OutputsOfTwoAlternatingBatchSizes_AreReused_NotReallocated()
+    {
+        // A 10-window file in batches of 8 and 2, file after file: after the first round the layer hands back the same
+        // tensors (set aside, not disposed), so a long run makes no garbage.
+        using var cpu = new MusicGenre.Nn.Backends.Cpu.CpuBackend(1);
+        var relu = new Relu(cpu, "relu");
+        Tensor Run(int n)
+        {
+            using var x = cpu.FromHost(new float[n * 2 * 3 * 4], new Shape(n, 2, 3, 4));
+            return relu.Forward(x, training: false);
+        }
+        var y8 = Run(8); var y2 = Run(2);
+        Assert.NotSame(y8, y2);
+        for (int round = 0; round < 3; round++)
+        {
+            Assert.Same(y8, Run(8));
+            Assert.Same(y2, Run(2));
+        }
+    }
 }
