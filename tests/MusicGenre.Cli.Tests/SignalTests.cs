@@ -50,7 +50,7 @@ public sealed class SignalTests
         // 1. preprocess of gtzan-mini in a child process; as soon as its store temp appears, SIGKILL it (no clean-up runs).
         string dir = SharedData.NewTempDir("musicgenre-sigkill");
         string store = Path.Combine(dir, "s.h5");
-        string gtzan = Path.GetDirectoryName(Path.GetDirectoryName(SharedData.Data("gtzan-mini/blues/blues.00000.wav")))!;
+        string gtzan = Path.Combine(SharedData.DataDir, "gtzan-mini");
         string cli = Path.Combine(AppContext.BaseDirectory, "musicgenre.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { cli, "preprocess", gtzan, "--out", store, "--jobs", "2" }) psi.ArgumentList.Add(a);

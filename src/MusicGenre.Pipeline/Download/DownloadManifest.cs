@@ -17,14 +17,14 @@ internal static class DownloadManifest
             foreach (var r in records)
             {
                 writer.WriteLine(string.Join(",",
-                    Field(r.TrackId),
+                    Csv.Field(r.TrackId),
                     r.Track7DigitalId.ToString(CultureInfo.InvariantCulture),
-                    Field(r.SongId),
-                    Field(r.ArtistName),
-                    Field(r.Title),
+                    Csv.Field(r.SongId),
+                    Csv.Field(r.ArtistName),
+                    Csv.Field(r.Title),
                     StatusName(r.Status),
-                    Field(r.Reason),
-                    Field(r.File),
+                    Csv.Field(r.Reason),
+                    Csv.Field(r.File),
                     r.Bytes.ToString(CultureInfo.InvariantCulture),
                     r.Attempts.ToString(CultureInfo.InvariantCulture)));
             }
@@ -37,6 +37,4 @@ internal static class DownloadManifest
         PreviewDownloadStatus.NoPreview => "no_preview",
         _ => status.ToString().ToLowerInvariant(),
     };
-
-    private static string Field(string value) => Csv.Field(value);
 }

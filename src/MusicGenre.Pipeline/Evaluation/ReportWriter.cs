@@ -19,11 +19,11 @@ internal static class ReportWriter
     public static void Write(string folder, EvaluationReport report, string title, string? extraMarkdown = null, string unit = "segment")
     {
         Directory.CreateDirectory(folder);
-        WriteText(Path.Combine(folder, "confusion.csv"), ConfusionCsv(report));
-        WriteText(Path.Combine(folder, "per_genre.csv"), PerGenreCsv(report));
-        WriteText(Path.Combine(folder, "songs.csv"), SongsCsv(report));
+        SafeFile.WriteAllText(Path.Combine(folder, "confusion.csv"), ConfusionCsv(report));
+        SafeFile.WriteAllText(Path.Combine(folder, "per_genre.csv"), PerGenreCsv(report));
+        SafeFile.WriteAllText(Path.Combine(folder, "songs.csv"), SongsCsv(report));
         SafeFile.Write(Path.Combine(folder, "confusion.png"), tmp => ConfusionPlot(report, title).SavePng(tmp, 900, 800));
-        WriteText(Path.Combine(folder, "summary.md"), Markdown(report, title, extraMarkdown, unit));
+        SafeFile.WriteAllText(Path.Combine(folder, "summary.md"), Markdown(report, title, extraMarkdown, unit));
     }
 
     public static string Markdown(EvaluationReport r, string title, string? extra = null, string unit = "segment")
@@ -117,5 +117,4 @@ internal static class ReportWriter
         return plot;
     }
 
-    private static void WriteText(string path, string text) => SafeFile.WriteAllText(path, text);
 }

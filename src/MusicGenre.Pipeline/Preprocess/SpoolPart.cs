@@ -87,7 +87,7 @@ internal sealed record SpoolPart(string SongId, string Source, bool Ok, int Mels
     /// <summary>Writes a bad-song part atomically.</summary>
     public static void WriteBad(string path, string songId, string source, string reason)
     {
-        string temp = TempPath(path);
+        string temp = MusicGenre.IO.SafeFile.TempPath(path);
         try
         {
             using (var writer = new BinaryWriter(File.Create(temp)))
@@ -114,6 +114,4 @@ internal sealed record SpoolPart(string SongId, string Source, bool Ok, int Mels
         writer.Write(source);
         writer.Write(status);
     }
-
-    internal static string TempPath(string path) => MusicGenre.IO.SafeFile.TempPath(path);
 }

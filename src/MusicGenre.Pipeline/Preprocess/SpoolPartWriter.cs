@@ -15,7 +15,7 @@ internal sealed class SpoolPartWriter : IDisposable
     public SpoolPartWriter(string path, string songId, string source, int mels, int frames)
     {
         _path = path;
-        _temp = SpoolPart.TempPath(path);
+        _temp = MusicGenre.IO.SafeFile.TempPath(path);
         _segmentLength = mels * frames;
         _writer = new BinaryWriter(new FileStream(_temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16));
         SpoolPart.WritePreamble(_writer, songId, source, status: 0);
