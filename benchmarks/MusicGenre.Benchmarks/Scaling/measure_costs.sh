@@ -10,6 +10,8 @@
 #   - N 44.1 kHz stereo 128 kbit/s MP3s encoded by lame from gtzan-mini songs (the other common preview format);
 #   - the 100 gtzan-mini WAV clips.
 # Needs Debian's mpg123 (peer decoder), lame, sox and GNU time.
+# IDLE=1 waits before each measured step until the 1-minute load average is below 0.3 and prints `uptime` before and
+# after the step (each step then starts on a quiet machine and its own load is what "after" shows).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
@@ -21,6 +23,8 @@ work=$(mktemp -d /tmp/musicgenre-costs-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 preview="$shared/data/mp3/TRWJAZW128F42760DD_test.mp3"
 
+idle() { [ "${IDLE:-0}" = 1 ] || return 0; for _ in $(seq 1 60); do awk '{exit !($1 < 0.3)}' /proc/loadavg && break; sleep 5; done; echo "    ($1) before: $(uptime)"; }
+after() { [ "${IDLE:-0}" = 1 ] && echo "    ($1) after: $(uptime)"; return 0; }
 echo "# uptime before: $(uptime)"
 echo "# cpu: $(lscpu | sed -n 's/^Model name: *//p'), $cpus cores; vector flags: $(grep -o -w 'avx512f\|avx2' /proc/cpuinfo | sort -u | tr '\n' ' ')"
 echo "# date: $(date -u +%Y-%m-%dT%H:%MZ); cli: $cli; N=$n"
@@ -53,7 +57,9 @@ for f in "$work"/mp3-44k/*[0-9].mp3; do case $(basename "$f") in c*) ;; *) rm -f
 stage() { tr '\r' '\n' < "$1" | grep -E "^preprocess: .* $2\$" | tail -1 | sed -E 's/.* ([0-9.]+)s '"$2"'$/\1/'; }
 run_pre() { # name input jobs
   local out="$work/$1.h5"
+  idle "$1" >&2
   /usr/bin/time -f "%e %U %S %M" -o "$work/$1.time" $cli preprocess "$2" --out "$out" --jobs "$3" > "$work/$1.log" 2>&1
+  after "$1" >&2
   read -r wall user sys rss < "$work/$1.time"
   local songs segs
   songs=$(grep -o 'analysed [0-9]*' "$work/$1.log" | grep -o '[0-9]*')
@@ -75,26 +81,34 @@ run_pre wav "$shared/data/gtzan-mini" 1
 mv "$work/wav.h5" "$work/wav-store.h5" # kept for the training row
 
 # 3. Peer decoder: mpg123 decoding the same preview to mono 22.05 kHz raw PCM, N times, one process each.
+idle mpg123
 start=$(date +%s.%N)
 for i in $(seq 0 $((n - 1))); do mpg123 -q -m -s "$work/preview/p$i.mp3" > /dev/null; done
 end=$(date +%s.%N)
+after mpg123
 printf '\nmpg123 -q -m -s (whole process per file, 1 core): %.1f ms per preview\n' "$(echo "1000 * ($end - $start) / $n" | bc -l)"
 
 # 4. Merge: the previews as 4 shards (as 4 machines would), then `merge` of the 4 stores.
+idle merge
 for k in 0 1 2 3; do $cli preprocess "$work/preview.csv" --out "$work/parts/part-$k.h5" --shard "$k/4" --jobs 1 > /dev/null 2>&1; done
 /usr/bin/time -f "%e %U %S %M" -o "$work/merge.time" $cli merge "$work/parts" --out "$work/merged.h5" > /dev/null 2>&1
+after merge
 read -r wall user sys rss < "$work/merge.time"
 printf 'merge of 4 shard stores (%d songs): %.2f s wall, %.2f ms per song, peak RSS %d MiB\n' "$n" "$wall" "$(echo "1000 * $wall / $n" | bc -l)" "$((rss / 1024))"
 
 # 5. Prediction: predict --json over the previews (decode + log-mel + network, bundled model), 1 job.
+idle predict
 /usr/bin/time -f "%e %U %S %M" -o "$work/predict.time" $cli predict "$work/preview" --json --jobs 1 > "$work/predict.jsonl" 2> /dev/null
+after predict
 read -r wall user sys rss < "$work/predict.time"
 printf 'predict --jobs 1 over %d previews: %.1f s wall, %.1f clips/s, %.1f ms CPU per clip, peak RSS %d MiB\n' "$n" "$wall" \
   "$(echo "$n / $wall" | bc -l)" "$(echo "1000 * ($user + $sys) / $n" | bc -l)" "$((rss / 1024))"
 
 # 6. Training: 2 epochs of the bundled recipe's network (default, width 16) on the gtzan-mini store; the second epoch's
 #    seconds per 1,000 segments (the first includes loading the store).
+idle train
 $cli train "$work/wav-store.h5" --out "$work/m.h5" --hp width=16 --epochs 2 --val-split 0 --threads "$cpus" > "$work/train.log" 2>&1
+after train
 segs=$(grep -o '[0-9]* training' "$work/train.log" | grep -o '[0-9]*')
 epoch=$(grep -E '^epoch +2/2' "$work/train.log" | grep -oE '[0-9.]+s' | tail -1 | tr -d s)
 printf 'train default width 16, %d threads: %.1f s per epoch of %d segments = %.1f s per 1,000 segment-epochs\n' "$cpus" "$epoch" "$segs" "$(echo "1000 * $epoch / $segs" | bc -l)"
