@@ -14,7 +14,7 @@ internal static class ArgParsing
     }
 
     /// <summary>Parses <c>--device auto|cpu|cuda|opencl</c> (case-insensitive); anything else is a usage error.</summary>
-    public static Nn.Backends.DeviceKind Device(string text)
+    public static DeviceKind Device(string text)
     {
         try { return Nn.Backends.BackendFactory.ParseDevice(text); }
         catch (ArgumentException) { throw new UsageException($"--device '{text}' is not one of auto, cpu, cuda, opencl"); }

@@ -28,7 +28,7 @@ public class EndToEndTests
         }
         string store = Path.Combine(dir, "features.h5"), model = Path.Combine(dir, "model.h5"), report = Path.Combine(dir, "report");
 
-        var pre = CliRunner.Run("preprocess", gtzan, "--out", store, "--genres", string.Join(',', Genres), "--jobs", "2");
+        var pre = CliRunner.Run("preprocess", gtzan, "--out", store, "--genres", string.Join(',', Genres), "--threads", "2");
         Assert.True(pre.Code == 0, pre.Err + pre.Out);
         using (var reader = FeatureStoreReader.Open(store))
         {
@@ -206,6 +206,6 @@ public class EndToEndTests
         var device = CliRunner.Run("predict", example, "--device", "tpu");
         Assert.Equal(2, device.Code);
         Assert.Contains("--device 'tpu'", device.Err);
-        Assert.Equal(2, CliRunner.Run("predict", example, "--jobs", "0").Code);
+        Assert.Equal(2, CliRunner.Run("predict", example, "--threads", "0").Code);
     }
 }

@@ -53,7 +53,7 @@ public sealed class SignalTests
         string gtzan = Path.Combine(SharedData.DataDir, "gtzan-mini");
         string cli = Path.Combine(AppContext.BaseDirectory, "musicgenre.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { cli, "preprocess", gtzan, "--out", store, "--jobs", "2" }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { cli, "preprocess", gtzan, "--out", store, "--threads", "2" }) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var drain = Task.WhenAll(p.StandardOutput.ReadToEndAsync(), p.StandardError.ReadToEndAsync());
         string[] Temps() => Directory.GetFiles(dir, ".s.h5.*.tmp");
@@ -69,7 +69,7 @@ public sealed class SignalTests
         Assert.False(File.Exists(store));
 
         // 2. The re-run resumes from the spool, writes the store and removes the dead process's temp.
-        var again = CliRunner.Run("preprocess", gtzan, "--out", store, "--jobs", "2");
+        var again = CliRunner.Run("preprocess", gtzan, "--out", store, "--threads", "2");
         Assert.True(again.Code == 0, again.Err);
         Assert.Contains("resumed 100", again.Out);
         Assert.False(File.Exists(stale), "the killed run's temp was left behind");

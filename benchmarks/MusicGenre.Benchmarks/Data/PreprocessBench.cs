@@ -15,7 +15,7 @@ public class PreprocessBench
     private int _run;
 
     [Params(1, 2)]
-    public int Jobs { get; set; }
+    public int ThreadCount { get; set; }
 
     [GlobalSetup]
     public void Setup()
@@ -35,7 +35,7 @@ public class PreprocessBench
     [Benchmark]
     public int Preprocess8Clips()
     {
-        var options = new PreprocessOptions { Input = _manifest, Output = Path.Combine(_dir, $"out{_run++}.h5"), Jobs = Jobs };
+        var options = new PreprocessOptions { Input = _manifest, Output = Path.Combine(_dir, $"out{_run++}.h5"), ThreadCount = ThreadCount };
         return Preprocessor.RunAsync(options).GetAwaiter().GetResult().Segments;
     }
 }

@@ -11,7 +11,7 @@ internal static class GpuBenchDevice
     /// <summary>The opened device; throws <see cref="InvalidOperationException"/> with the reason when there is no GPU.</summary>
     public static GpuDevice OpenOrExplain()
     {
-        var device = GpuDevice.Open(GpuDeviceKind.Auto);
+        var device = GpuDevice.Open(DeviceKind.Auto);
         if (device is not null)
         {
             Console.WriteLine($"// GPU suite on {device.Description}");

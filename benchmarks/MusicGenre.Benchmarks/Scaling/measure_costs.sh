@@ -58,7 +58,7 @@ stage() { tr '\r' '\n' < "$1" | grep -E "^preprocess: .* $2\$" | tail -1 | sed -
 run_pre() { # name input jobs
   local out="$work/$1.h5"
   idle "$1" >&2
-  /usr/bin/time -f "%e %U %S %M" -o "$work/$1.time" $cli preprocess "$2" --out "$out" --jobs "$3" > "$work/$1.log" 2>&1
+  /usr/bin/time -f "%e %U %S %M" -o "$work/$1.time" $cli preprocess "$2" --out "$out" --threads "$3" > "$work/$1.log" 2>&1
   after "$1" >&2
   read -r wall user sys rss < "$work/$1.time"
   local songs segs
@@ -66,7 +66,7 @@ run_pre() { # name input jobs
   local features merge bytes
   features=$(stage "$work/$1.log" features); merge=$(stage "$work/$1.log" merge)
   bytes=$(stat -c %s "$out")
-  printf '| preprocess %s, --jobs %s | %s | %.1f | %.1f | %.2f | %.2f | %.1f | %.0f | %d |\n' "$1" "$3" "$songs" "$wall" \
+  printf '| preprocess %s, --threads %s | %s | %.1f | %.1f | %.2f | %.2f | %.1f | %.0f | %d |\n' "$1" "$3" "$songs" "$wall" \
     "$(echo "$songs / $wall" | bc -l)" "$(echo "1000 * ($user + $sys) / $songs" | bc -l)" \
     "$(echo "1000 * $features / $songs" | bc -l)" "$(echo "1000 * ($merge - $features) / $songs" | bc -l)" \
     "$(echo "$bytes / $songs / 1024" | bc -l)" "$((rss / 1024))"
@@ -90,7 +90,7 @@ printf '\nmpg123 -q -m -s (whole process per file, 1 core): %.1f ms per preview\
 
 # 4. Merge: the previews as 4 shards (as 4 machines would), then `merge` of the 4 stores.
 idle merge
-for k in 0 1 2 3; do $cli preprocess "$work/preview.csv" --out "$work/parts/part-$k.h5" --shard "$k/4" --jobs 1 > /dev/null 2>&1; done
+for k in 0 1 2 3; do $cli preprocess "$work/preview.csv" --out "$work/parts/part-$k.h5" --shard "$k/4" --threads 1 > /dev/null 2>&1; done
 /usr/bin/time -f "%e %U %S %M" -o "$work/merge.time" $cli merge "$work/parts" --out "$work/merged.h5" > /dev/null 2>&1
 after merge
 read -r wall user sys rss < "$work/merge.time"
@@ -98,10 +98,10 @@ printf 'merge of 4 shard stores (%d songs): %.2f s wall, %.2f ms per song, peak 
 
 # 5. Prediction: predict --json over the previews (decode + log-mel + network, bundled model), 1 job.
 idle predict
-/usr/bin/time -f "%e %U %S %M" -o "$work/predict.time" $cli predict "$work/preview" --json --jobs 1 > "$work/predict.jsonl" 2> /dev/null
+/usr/bin/time -f "%e %U %S %M" -o "$work/predict.time" $cli predict "$work/preview" --json --threads 1 > "$work/predict.jsonl" 2> /dev/null
 after predict
 read -r wall user sys rss < "$work/predict.time"
-printf 'predict --jobs 1 over %d previews: %.1f s wall, %.1f clips/s, %.1f ms CPU per clip, peak RSS %d MiB\n' "$n" "$wall" \
+printf 'predict --threads 1 over %d previews: %.1f s wall, %.1f clips/s, %.1f ms CPU per clip, peak RSS %d MiB\n' "$n" "$wall" \
   "$(echo "$n / $wall" | bc -l)" "$(echo "1000 * ($user + $sys) / $n" | bc -l)" "$((rss / 1024))"
 
 # 6. Training: 2 epochs of the bundled recipe's network (default, width 16) on the gtzan-mini store; the second epoch's

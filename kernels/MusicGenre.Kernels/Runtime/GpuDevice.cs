@@ -10,7 +10,7 @@ namespace MusicGenre.Kernels.Runtime;
 /// </summary>
 internal sealed class GpuDevice : IDisposable
 {
-    private GpuDevice(Context context, Accelerator accelerator, GpuDeviceKind kind)
+    private GpuDevice(Context context, Accelerator accelerator, DeviceKind kind)
     {
         Context = context;
         Accelerator = accelerator;
@@ -23,24 +23,26 @@ internal sealed class GpuDevice : IDisposable
     /// <summary>The accelerator that runs the kernels.</summary>
     public Accelerator Accelerator { get; }
 
-    /// <summary>The kind that was opened (never <see cref="GpuDeviceKind.Auto"/>).</summary>
-    public GpuDeviceKind Kind { get; }
+    /// <summary>The kind that was opened (never <see cref="DeviceKind.Auto"/>).</summary>
+    public DeviceKind Kind { get; }
 
     /// <summary>A one-line description, e.g. "Cuda: NVIDIA H100 (79 GiB)".</summary>
     public string Description => $"{Kind}: {Accelerator.Name} ({Accelerator.MemorySize / (1L << 30)} GiB)";
 
     /// <summary>
-    /// Opens <paramref name="kind"/>. <see cref="GpuDeviceKind.Auto"/> opens CUDA, else OpenCL, else returns null (the
+    /// Opens <paramref name="kind"/>. <see cref="DeviceKind.Auto"/> opens CUDA, else OpenCL, else returns null (the
     /// caller then uses the CPU backend: the ILGPU simulator is never chosen automatically). Any other kind that is
-    /// absent throws <see cref="GpuDeviceUnavailableException"/> naming the devices that were found.
+    /// absent throws <see cref="DeviceUnavailableException"/> naming the devices that were found.
     /// <paramref name="index"/> picks among several devices of the kind (0 = the first).
     /// </summary>
-    public static GpuDevice? Open(GpuDeviceKind kind, int index = 0)
+    public static GpuDevice? Open(DeviceKind kind, int index = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
+        if (kind == DeviceKind.Cpu)
+            throw new ArgumentException("device 'cpu' is the SIMD CPU code, not an ILGPU accelerator; open cuda, opencl, auto or simulator.", nameof(kind));
         // 1. One context with every accelerator type (ILGPU drops OpenCL devices it cannot drive); the simulator gets
         //    its own context with one simulated multiprocessor per core.
-        var context = kind == GpuDeviceKind.Simulator
+        var context = kind == DeviceKind.Simulator
             ? Context.Create(b => b.CPU(new CPUDevice(4, 4, Math.Max(1, Environment.ProcessorCount))).EnableAlgorithms())
             : Context.Create(b => b.Default().EnableAlgorithms());
         try
@@ -48,27 +50,27 @@ internal sealed class GpuDevice : IDisposable
             // 2. Pick the device for the requested kind.
             Device? device = kind switch
             {
-                GpuDeviceKind.Cuda => Nth(context, AcceleratorType.Cuda, index),
-                GpuDeviceKind.OpenCL => Nth(context, AcceleratorType.OpenCL, index),
-                GpuDeviceKind.Simulator => Nth(context, AcceleratorType.CPU, index),
-                GpuDeviceKind.Auto => Nth(context, AcceleratorType.Cuda, index) ?? Nth(context, AcceleratorType.OpenCL, index),
+                DeviceKind.Cuda => Nth(context, AcceleratorType.Cuda, index),
+                DeviceKind.OpenCl => Nth(context, AcceleratorType.OpenCL, index),
+                DeviceKind.Simulator => Nth(context, AcceleratorType.CPU, index),
+                DeviceKind.Auto => Nth(context, AcceleratorType.Cuda, index) ?? Nth(context, AcceleratorType.OpenCL, index),
                 _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown device kind"),
             };
             if (device is null)
             {
-                if (kind == GpuDeviceKind.Auto) { context.Dispose(); return null; }
+                if (kind == DeviceKind.Auto) { context.Dispose(); return null; }
                 string found = string.Join(", ", context.Devices.Select(d => $"{d.AcceleratorType} '{d.Name}'"));
-                throw new GpuDeviceUnavailableException(kind,
+                throw new DeviceUnavailableException(kind,
                     $"device '{kind.ToString().ToLowerInvariant()}' #{index} requested but none is available (ILGPU found: {(found.Length > 0 ? found : "nothing")}); use 'auto' or 'cpu'.");
             }
 
             // 3. Create the accelerator.
             Accelerator accelerator = device.CreateAccelerator(context);
-            GpuDeviceKind opened = device.AcceleratorType switch
+            DeviceKind opened = device.AcceleratorType switch
             {
-                AcceleratorType.Cuda => GpuDeviceKind.Cuda,
-                AcceleratorType.OpenCL => GpuDeviceKind.OpenCL,
-                _ => GpuDeviceKind.Simulator,
+                AcceleratorType.Cuda => DeviceKind.Cuda,
+                AcceleratorType.OpenCL => DeviceKind.OpenCl,
+                _ => DeviceKind.Simulator,
             };
             return new GpuDevice(context, accelerator, opened);
         }
@@ -82,27 +84,13 @@ internal sealed class GpuDevice : IDisposable
     /// <summary>
     /// The devices kernel tests run on: always the simulator, plus CUDA when present (OpenCL too when ILGPU can drive it).
     /// </summary>
-    public static IReadOnlyList<GpuDeviceKind> TestKinds()
+    public static IReadOnlyList<DeviceKind> TestKinds()
     {
-        var kinds = new List<GpuDeviceKind> { GpuDeviceKind.Simulator };
+        var kinds = new List<DeviceKind> { DeviceKind.Simulator };
         using var context = Context.Create(b => b.Default());
-        if (First(context, AcceleratorType.Cuda) is not null) kinds.Add(GpuDeviceKind.Cuda);
-        if (First(context, AcceleratorType.OpenCL) is not null) kinds.Add(GpuDeviceKind.OpenCL);
+        if (First(context, AcceleratorType.Cuda) is not null) kinds.Add(DeviceKind.Cuda);
+        if (First(context, AcceleratorType.OpenCL) is not null) kinds.Add(DeviceKind.OpenCl);
         return kinds;
-    }
-
-    /// <summary>Parses "auto|cpu|cuda|opencl|simulator" (case-insensitive); "cpu" maps to null (the CPU backend).</summary>
-    public static bool TryParse(string text, out GpuDeviceKind? kind)
-    {
-        kind = text.ToLowerInvariant() switch
-        {
-            "auto" => GpuDeviceKind.Auto,
-            "cuda" => GpuDeviceKind.Cuda,
-            "opencl" => GpuDeviceKind.OpenCL,
-            "simulator" => GpuDeviceKind.Simulator,
-            _ => null,
-        };
-        return kind is not null || text.Equals("cpu", StringComparison.OrdinalIgnoreCase);
     }
 
     private static Device? First(Context context, AcceleratorType type) => Nth(context, type, 0);

@@ -16,11 +16,11 @@ internal static class PredictCommand
         var top = new Option<int>("--top", "-k") { Description = "How many genres to print per song.", DefaultValueFactory = _ => 3 };
         var json = new Option<bool>("--json") { Description = "One JSON object per line (path, genres with probabilities, segments)." };
         var shard = new Option<string?>("--shard") { Description = "Only inputs of shard k of N (k/N, k 0-based), for batch schedulers." };
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Files classified in parallel (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int>("--threads", "-j") { Description = "Files classified in parallel (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or opencl.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("predict", "Tell the genre of songs: top genres with probabilities, or JSON lines for scripts.")
         {
-            inputs, model, top, json, shard, jobs, device,
+            inputs, model, top, json, shard, threads, device,
         };
         command.SetAction(parse =>
         {
@@ -38,9 +38,9 @@ internal static class PredictCommand
                 return CliApp.Ok;
             }
             string? modelPath = parse.GetValue(model) is { } m ? ArgParsing.ExistingPath(m, "--model") : null;
-            int parallel = parse.GetValue(jobs);
-            if (parallel < 1) throw new UsageException($"--jobs {parallel} must be at least 1");
-            var options = new ClassifierOptions { Device = ArgParsing.Device(parse.GetValue(device)!), MaxDegreeOfParallelism = parallel };
+            int parallel = parse.GetValue(threads);
+            if (parallel < 1) throw new UsageException($"--threads {parallel} must be at least 1");
+            var options = new ClassifierOptions { Device = ArgParsing.Device(parse.GetValue(device)!), ThreadCount = parallel };
             using var classifier = modelPath is null ? GenreClassifier.LoadDefault(options) : GenreClassifier.Load(modelPath, options);
             var results = files.Length == 1
                 ? [Single(classifier, files[0])]

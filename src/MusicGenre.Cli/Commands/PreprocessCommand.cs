@@ -17,7 +17,7 @@ internal static class PreprocessCommand
         var force = ArgParsing.ForceOption();
         var preset = new Option<string>("--preset", "-p") { Description = "Feature preset (whole-segment presets only).", DefaultValueFactory = _ => FeaturePresets.LibrosaDefault.Name };
         var segment = new Option<string>("--segment") { Description = "Segment length (e.g. 3s).", DefaultValueFactory = _ => "3s" };
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Parallel decoders (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int>("--threads", "-j") { Description = "Parallel decoders (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var shard = new Option<string?>("--shard") { Description = "Process only shard k of N (k/N, k 0-based), e.g. --shard $SLURM_ARRAY_TASK_ID/100 (give N itself, so that a task resubmitted alone keeps its shard)." };
         var cls = new Option<string?>("--cls") { Description = "tagtraum .cls label file (track_id TAB genre) for MSD-named audio." };
         var genres = new Option<string?>("--genres") { Description = "Comma-separated genre list (default: the 10 GTZAN genres)." };
@@ -27,7 +27,7 @@ internal static class PreprocessCommand
         };
         var command = new Command("preprocess", "Decode every song and write its log-mel segments to an HDF5 feature store (parallel, resumable).")
         {
-            input, output, preset, segment, jobs, shard, cls, genres, copies, force,
+            input, output, preset, segment, threads, shard, cls, genres, copies, force,
         };
         command.SetAction(parse =>
         {
@@ -40,7 +40,7 @@ internal static class PreprocessCommand
                 Output = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.Hdf5, parse.GetValue(force), inputPath, clsPath),
                 Features = Preset(parse.GetValue(preset)!),
                 SegmentSeconds = ArgParsing.Seconds(parse.GetValue(segment)!, "--segment"),
-                Jobs = Positive(parse.GetValue(jobs), "--jobs"),
+                ThreadCount = Positive(parse.GetValue(threads), "--threads"),
                 Shard = ArgParsing.Shard(parse.GetValue(shard)),
                 ClsPath = clsPath,
                 Genres = parse.GetValue(genres) is { } g ? GenreList.Parse(g) : GenreList.Gtzan,

@@ -22,7 +22,7 @@ internal static class TrainCommand
         public Option<double> ValSplit { get; } = new("--val-split") { Description = "Share of songs held out for early stopping.", DefaultValueFactory = _ => 0.2 };
         public Option<SplitBy> SplitBy { get; } = new("--split-by") { Description = "Keep segments of one song or one artist together.", DefaultValueFactory = _ => Pipeline.Training.SplitBy.Song };
         public Option<int> Patience { get; } = new("--patience") { Description = "Epochs without improvement before stopping early.", DefaultValueFactory = _ => 8 };
-        public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        public Option<int> Threads { get; } = new("--threads", "-j") { Description = "CPU threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         public Option<string> Augment { get; } = new("--augment")
         {
             Description = "Training augmentation: sets joined by + (default robust+standard), or none. robust: each batch cropped to a random 2–3 s, half the segments low-passed at a random 3.5–10 kHz, spectral tilt ±3 dB/octave; standard: ±30-frame circular time shift, ±6 dB gain, 2 SpecAugment frequency masks ≤ 16 mels and 2 time masks ≤ 20 frames; timbre: a random ±6 dB equaliser curve and a pitch shift of ±2 mel bands. Chosen on gtzan-val and the excerpt protocol (README).",

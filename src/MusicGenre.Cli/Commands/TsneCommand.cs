@@ -34,7 +34,7 @@ internal static class TsneCommand
             if (lvl is not ("song" or "segment")) throw new UsageException($"--level '{lvl}' must be song or segment");
             var levelMode = TrainCommand.TrainingArgs.LevelMode(parse.GetValue(normalize)!, "--normalize");
             using var store = FeatureStoreReader.Open(storePath);
-            var (points, labels, ids) = lvl == "song" ? Songs(store, levelMode) : Segments(store, levelMode);
+            var (points, labels, ids) = lvl == "song" ? TsneInputs.Songs(store, levelMode) : TsneInputs.Segments(store, levelMode);
             var options = new TsneOptions { Perplexity = parse.GetValue(perplexity), Seed = parse.GetValue(seed) };
             var result = ProgressReporter.Run(ctx, "t-SNE", p => TsneEmbedder.Embed(points, options,
                 new Progress<TsneProgress>(t => p.Report(new(t.Iteration, t.Iterations, $"KL {t.KlDivergence:F3}"))), ctx.Cancellation));
@@ -44,43 +44,5 @@ internal static class TsneCommand
             return CliApp.Ok;
         });
         return command;
-    }
-
-    /// <summary>One point per song: its log-mel averaged over segments and frames per mel band, plus each band's spread.</summary>
-    private static (float[][] Points, int[] Labels, string[] Ids) Songs(FeatureStoreReader store, Nn.ModelFile.LevelNormalization levelMode)
-    {
-        int mels = store.Header.Mels, frames = store.Header.Frames;
-        var points = new float[store.Songs.Count][];
-        for (int s = 0; s < store.Songs.Count; s++)
-        {
-            float[] x = store.ReadSong(s);
-            Nn.ModelFile.LevelNormalizer.Apply(levelMode, 0, x, 1, mels, frames);
-            int rows = store.Songs[s].SegmentCount * mels;
-            var mean = new double[mels]; var sq = new double[mels];
-            for (int r = 0; r < rows; r++)
-                for (int t = 0; t < frames; t++) { double v = x[r * frames + t]; mean[r % mels] += v; sq[r % mels] += v * v; }
-            double n = (double)store.Songs[s].SegmentCount * frames;
-            points[s] = new float[2 * mels];
-            for (int m = 0; m < mels; m++)
-            {
-                double mu = mean[m] / n;
-                points[s][m] = (float)mu;
-                points[s][mels + m] = (float)Math.Sqrt(Math.Max(0, sq[m] / n - mu * mu));
-            }
-        }
-        return (points, store.Songs.Select(s => s.Label).ToArray(), store.Songs.Select(s => s.SongId).ToArray());
-    }
-
-    /// <summary>One point per segment: its full flattened log-mel.</summary>
-    private static (float[][] Points, int[] Labels, string[] Ids) Segments(FeatureStoreReader store, Nn.ModelFile.LevelNormalization levelMode)
-    {
-        var points = new float[store.SegmentCount][];
-        for (int i = 0; i < points.Length; i++)
-        {
-            points[i] = new float[store.Header.SegmentLength];
-            store.ReadSegment(i, points[i]);
-            Nn.ModelFile.LevelNormalizer.Apply(levelMode, 0, points[i], 1, store.Header.Mels, store.Header.Frames);
-        }
-        return (points, store.Labels.ToArray(), Enumerable.Range(0, points.Length).Select(i => $"{store.Songs[store.SegmentSong[i]].SongId}#{i - store.Songs[store.SegmentSong[i]].FirstSegment}").ToArray());
     }
 }

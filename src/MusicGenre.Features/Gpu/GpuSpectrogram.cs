@@ -12,7 +12,7 @@ namespace MusicGenre.Features.Gpu;
 /// </summary>
 /// <remarks>Kernels, window, twiddles and filterbank are loaded once per instance. Not thread-safe.</remarks>
 /// <example><code>
-/// using var device = GpuDevice.Open(GpuDeviceKind.Cuda)!;
+/// using var device = GpuDevice.Open(DeviceKind.Cuda)!;
 /// using var gpu = new GpuSpectrogram(device.Accelerator, settings);
 /// GpuSpectrogramResult r = gpu.Compute(samples);   // r.LogMel is [n_mels, frames]
 /// </code></example>
@@ -102,16 +102,108 @@ internal sealed class GpuSpectrogram : IDisposable
         }
     }
 
-    /// <summary>Mel power and log-mel of <paramref name="signal"/> (float32 mono at the preset's rate).</summary>
+    /// <summary>
+    /// Mel power, log-mel and MFCC of <paramref name="signal"/> (float32 mono at the preset's rate). Device memory is
+    /// bounded whatever the clip's length: at most <see cref="GpuSpectrogramSettings.MaxFramesPerLaunch"/> frames are on
+    /// the device at once (whole segments per launch when segmenting; blocks of frames of one long segment otherwise, with
+    /// the dB reference and floor taken over the whole clip in a second pass). The host holds the input and the result.
+    /// The result is the same, bit for bit, for any block size.
+    /// </summary>
     /// <exception cref="ArgumentException">The signal is too short for one frame.</exception>
     public GpuSpectrogramResult Compute(ReadOnlySpan<float> signal)
     {
         var s = _settings;
         FrameParams p = Framing(signal.Length);
-        int frames = p.TotalFrames;
-        MelParams mp = DbParams(p.FramesPerSegment, p.Segments);
+        int fps = p.FramesPerSegment;
+        long segmentSize = (long)s.NMels * fps;
+        var melOut = new float[p.Segments * segmentSize];
+        var dbOut = new float[melOut.Length];
+        float[]? mfccOut = _dctBasis is null ? null : new float[(long)p.Segments * s.NMfcc * fps];
 
-        using var x = _accelerator.Allocate1D(signal.ToArray());
+        if (p.Segments > 1 || fps <= s.MaxFramesPerLaunch)
+        {
+            // Segments are independent (each has its own dB reference and floor): as many whole segments per launch as fit.
+            int group = Math.Max(1, s.MaxFramesPerLaunch / fps);
+            for (int first = 0; first < p.Segments; first += group)
+            {
+                int n = Math.Min(group, p.Segments - first);
+                var block = new FrameParams(p.NFft, p.Hop, p.PadLeft, p.PadMode, p.SegmentLength, p.SegmentHop, n, fps);
+                var samples = signal.Slice(checked(first * p.SegmentHop), checked((n - 1) * p.SegmentHop + p.SegmentLength));
+                MelParams mp = DbParams(fps, n);
+                using var mel = MelPower(samples, block);
+                using var db = _accelerator.Allocate1D<float>(mel.Length);
+                RunDb(mel.View, db.View, mp);
+                mel.GetAsArray1D().CopyTo(melOut, first * segmentSize);
+                db.GetAsArray1D().CopyTo(dbOut, first * segmentSize);
+                RunDct(db.View, mp)?.CopyTo(mfccOut!, (long)first * s.NMfcc * fps);
+            }
+        }
+        else
+        {
+            ComputeLongSegment(signal, p, melOut, dbOut, mfccOut);
+        }
+        return new GpuSpectrogramResult(melOut, dbOut, mfccOut, p.Segments, s.NMels, fps);
+    }
+
+    // One segment (the whole clip) of more frames than a launch may hold: 1. mel power block by block, each block's
+    // samples cut from the (virtually) padded clip on the host, so every frame of the block lies inside it; 2. the clip's
+    // maximum; 3. dB and MFCC of each block against that maximum. Frame t of block f0 reads padded position t·hop + i, as
+    // the one-launch path does, so the values are identical.
+    private void ComputeLongSegment(ReadOnlySpan<float> signal, FrameParams p, float[] melOut, float[] dbOut, float[]? mfccOut)
+    {
+        var s = _settings;
+        int fps = p.FramesPerSegment, most = s.MaxFramesPerLaunch;
+        var samples = new float[(long)(most - 1) * p.Hop + p.NFft];
+        float max = float.NegativeInfinity;
+        for (int f0 = 0; f0 < fps; f0 += most)
+        {
+            int n = Math.Min(most, fps - f0);
+            int length = (n - 1) * p.Hop + p.NFft;
+            for (int j = 0; j < length; j++)
+            {
+                long at = (long)f0 * p.Hop + j - p.PadLeft;   // sample index in the clip (may lie in the padding)
+                if (at >= 0 && at < signal.Length) samples[j] = signal[(int)at];
+                else if (p.PadMode == FrameParams.PadReflect) samples[j] = signal[(int)(at < 0 ? -at : 2L * (signal.Length - 1) - at)];
+                else samples[j] = 0f;
+            }
+            using var mel = MelPower(samples.AsSpan(0, length), new FrameParams(p.NFft, p.Hop, 0, FrameParams.PadConstant, length, 0, 1, n));
+            float[] block = mel.GetAsArray1D();
+            for (int m = 0; m < s.NMels; m++)
+            {
+                var row = block.AsSpan(m * n, n);
+                row.CopyTo(melOut.AsSpan(m * fps + f0, n));
+                foreach (float v in row) max = Math.Max(max, v);
+            }
+        }
+
+        using var reference = _accelerator.Allocate1D(new[] { max });
+        var melBlock = new float[(long)s.NMels * Math.Min(most, fps)];
+        for (int f0 = 0; f0 < fps; f0 += most)
+        {
+            int n = Math.Min(most, fps - f0);
+            for (int m = 0; m < s.NMels; m++) melOut.AsSpan(m * fps + f0, n).CopyTo(melBlock.AsSpan(m * n, n));
+            MelParams mp = DbParams(n, 1);
+            using var mel = _accelerator.Allocate1D(melBlock.AsSpan(0, s.NMels * n).ToArray());
+            using var db = _accelerator.Allocate1D<float>(mel.Length);
+            _db(T(mel.Length), mel.View, reference.View, db.View, mp, T(mel.Length));
+            Scatter(db.GetAsArray1D(), s.NMels, n, dbOut, fps, f0);
+            if (RunDct(db.View, mp) is { } mfcc) Scatter(mfcc, s.NMfcc, n, mfccOut!, fps, f0);
+        }
+    }
+
+    // Rows of a [rows, n] block into columns f0.. of a [rows, fps] array.
+    private static void Scatter(float[] block, int rows, int n, float[] into, int fps, int f0)
+    {
+        for (int r = 0; r < rows; r++) block.AsSpan(r * n, n).CopyTo(into.AsSpan(r * fps + f0, n));
+    }
+
+    // Framing, window, FFT, power and mel projection of `samples` framed by `p`: mel power [Segments, NMels, frames per
+    // segment] on the device (the caller disposes it). Device memory: four FFT buffers of TotalFrames·NFft floats.
+    private MemoryBuffer1D<float, Stride1D.Dense> MelPower(ReadOnlySpan<float> samples, FrameParams p)
+    {
+        var s = _settings;
+        int frames = p.TotalFrames;
+        using var x = _accelerator.Allocate1D(samples.ToArray());
         var (re, im, scratchRe, scratchIm) = AllocateFft(frames);
         using (re) using (im) using (scratchRe) using (scratchIm)
         {
@@ -123,25 +215,20 @@ internal sealed class GpuSpectrogram : IDisposable
             _power(T((long)s.NFreq * frames), outRe.View, outIm.View, power.View, s.NFft, s.NFreq, frames, T((long)s.NFreq * frames));
 
             // 3. Mel projection into [segments, mels, frames per segment].
-            using var mel = _accelerator.Allocate1D<float>((long)frames * s.NMels);
-            _mel(T((long)s.NMels * frames), power.View, _basis.View, _bandStart.View, _bandEnd.View, mel.View, mp, T((long)s.NMels * frames));
-
-            // 4. Per-segment max and dB (top_db floor over each whole segment).
-            using var db = _accelerator.Allocate1D<float>((long)frames * s.NMels);
-            RunDb(mel.View, db.View, mp);
-
-            // 5. MFCC: the DCT of each segment's log-mel along the mel axis.
-            float[]? mfcc = null;
-            if (_dctBasis is not null)
-            {
-                long count = (long)p.Segments * s.NMfcc * p.FramesPerSegment;
-                using var coefficients = _accelerator.Allocate1D<float>(count);
-                _dct(T(count), db.View, _dctBasis.View, coefficients.View, mp, s.NMfcc, T(count));
-                mfcc = coefficients.GetAsArray1D();
-            }
-
-            return new GpuSpectrogramResult(mel.GetAsArray1D(), db.GetAsArray1D(), mfcc, p.Segments, s.NMels, p.FramesPerSegment);
+            var mel = _accelerator.Allocate1D<float>((long)frames * s.NMels);
+            _mel(T((long)s.NMels * frames), power.View, _basis.View, _bandStart.View, _bandEnd.View, mel.View, DbParams(p.FramesPerSegment, p.Segments), T((long)s.NMels * frames));
+            return mel;
         }
+    }
+
+    // MFCC: the DCT of each segment's log-mel along the mel axis, [segments, NMfcc, frames]; null without a DCT.
+    private float[]? RunDct(ArrayView<float> db, MelParams mp)
+    {
+        if (_dctBasis is null) return null;
+        long count = (long)mp.Segments * _settings.NMfcc * mp.FramesPerSegment;
+        using var coefficients = _accelerator.Allocate1D<float>(count);
+        _dct(T(count), db, _dctBasis.View, coefficients.View, mp, _settings.NMfcc, T(count));
+        return coefficients.GetAsArray1D();
     }
 
     /// <summary>

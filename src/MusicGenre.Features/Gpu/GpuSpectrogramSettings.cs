@@ -58,6 +58,12 @@ internal sealed record GpuSpectrogramSettings
     public int SegmentCount { get; init; }
 
     /// <summary>
+    /// Most frames on the device at once (default 4096: with n_fft 2048, 128 MiB of FFT buffers), so device memory does
+    /// not grow with the clip's length. Any value gives the same result.
+    /// </summary>
+    public int MaxFramesPerLaunch { get; init; } = 4096;
+
+    /// <summary>
     /// The settings of a feature preset / options object, with the CPU path's window (<see cref="SpectralWindow"/>)
     /// and filterbank (<see cref="MelFilterbank"/>), so GPU and CPU compute from the same constants.
     /// </summary>
@@ -108,6 +114,7 @@ internal sealed record GpuSpectrogramSettings
         if (SegmentLength < 0) problems.Add($"SegmentLength must be >= 0 (got {SegmentLength})");
         if (SegmentLength > 0 && SegmentHop < 1) problems.Add($"SegmentHop must be >= 1 when segmenting (got {SegmentHop})");
         if (Dct is not null && (NMfcc < 1 || Dct.Length != (long)NMfcc * NMels)) problems.Add($"Dct must be [NMfcc = {NMfcc}, {NMels}] with NMfcc >= 1 (got {Dct.Length} values)");
+        if (MaxFramesPerLaunch < 1) problems.Add($"MaxFramesPerLaunch must be >= 1 (got {MaxFramesPerLaunch})");
         if (SegmentCount < 0) problems.Add($"SegmentCount must be >= 0 (got {SegmentCount})");
         if (problems.Count > 0) throw new ArgumentException("Invalid GPU spectrogram settings: " + string.Join("; ", problems) + ".");
     }

@@ -11,7 +11,7 @@ internal static partial class BackendFactory
     /// <summary>
     /// A backend for <paramref name="device"/>: <c>cpu</c> always works; <c>cuda</c>/<c>opencl</c> throw
     /// <see cref="DeviceUnavailableException"/> with a clear message when absent; <c>auto</c> tries CUDA, then OpenCL,
-    /// then falls back to the CPU.
+    /// then falls back to the CPU; <c>simulator</c> runs the GPU backend's kernels in ILGPU's CPU simulator (tests only).
     /// </summary>
     /// <example><code>using var backend = BackendFactory.Create(DeviceKind.Auto, new BackendOptions { ThreadCount = 2 });</code></example>
     public static IBackend Create(DeviceKind device, BackendOptions? options = null)
@@ -24,6 +24,7 @@ internal static partial class BackendFactory
                 return new CpuBackend(options.ThreadCount);
             case DeviceKind.Cuda:
             case DeviceKind.OpenCl:
+            case DeviceKind.Simulator:
                 return CreateGpu(device, options);
             case DeviceKind.Auto:
                 foreach (var kind in new[] { DeviceKind.Cuda, DeviceKind.OpenCl })

@@ -8,7 +8,7 @@ namespace MusicGenre.Api;
 /// and all problems are reported together in one <see cref="ClassifierOptionsException"/>.
 /// </summary>
 /// <example><code>
-/// using var classifier = GenreClassifier.LoadDefault(new ClassifierOptions { MaxDegreeOfParallelism = 4 });
+/// using var classifier = GenreClassifier.LoadDefault(new ClassifierOptions { ThreadCount = 4 });
 /// </code></example>
 public sealed record ClassifierOptions
 {
@@ -28,7 +28,7 @@ public sealed record ClassifierOptions
     public int BatchSize { get; init; } = 8;
 
     /// <summary>Files <see cref="GenreClassifier.PredictMany"/> classifies at once (0 = one per core; default 0).</summary>
-    public int MaxDegreeOfParallelism { get; init; }
+    public int ThreadCount { get; init; }
 
     /// <summary>Every invalid setting, one sentence each (empty when the options are valid).</summary>
     public IReadOnlyList<string> Problems()
@@ -36,7 +36,7 @@ public sealed record ClassifierOptions
         var problems = new List<string>();
         if (!Enum.IsDefined(Device)) problems.Add($"Device = {(int)Device} is not a device kind (auto, cpu, cuda or opencl)");
         if (BatchSize is < 1 or > 4096) problems.Add($"BatchSize = {BatchSize} must be in 1..4096");
-        if (MaxDegreeOfParallelism is < 0 or > 4096) problems.Add($"MaxDegreeOfParallelism = {MaxDegreeOfParallelism} must be in 0..4096 (0 = one per core)");
+        if (ThreadCount is < 0 or > 4096) problems.Add($"ThreadCount = {ThreadCount} must be in 0..4096 (0 = one per core)");
         return problems;
     }
 

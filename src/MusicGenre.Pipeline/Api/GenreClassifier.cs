@@ -114,7 +114,7 @@ public sealed class GenreClassifier : IDisposable
     }
 
     /// <summary>
-    /// Classifies many files on all cores (or <see cref="ClassifierOptions.MaxDegreeOfParallelism"/> at once). A file
+    /// Classifies many files on all cores (or <see cref="ClassifierOptions.ThreadCount"/> at once). A file
     /// that fails is reported in its <see cref="BatchResult.Error"/> and does not stop the others. Results are in input order.
     /// </summary>
     /// <param name="paths">Audio files (WAV, MP3, AU).</param>
@@ -131,7 +131,7 @@ public sealed class GenreClassifier : IDisposable
         Parallel.For(0, list.Length, new ParallelOptions
         {
             CancellationToken = cancellationToken,
-            MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism > 0 ? Options.MaxDegreeOfParallelism : Environment.ProcessorCount,
+            MaxDegreeOfParallelism = Options.ThreadCount > 0 ? Options.ThreadCount : Environment.ProcessorCount,
         }, i =>
         {
             try { results[i] = new BatchResult(list[i], Predict(list[i]), null); }

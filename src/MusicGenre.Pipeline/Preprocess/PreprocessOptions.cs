@@ -4,7 +4,7 @@ using MusicGenre.Features;
 namespace MusicGenre.Pipeline.Preprocess;
 
 /// <summary>
-/// Settings of <c>musicgenre preprocess &lt;input&gt; --out &lt;features.h5&gt; [--preset] [--segment 3s] [--jobs N] [--shard k/N]</c>.
+/// Settings of <c>musicgenre preprocess &lt;input&gt; --out &lt;features.h5&gt; [--preset] [--segment 3s] [--threads N] [--shard k/N]</c>.
 /// Call <see cref="Validate"/> to get every problem at once.
 /// </summary>
 public sealed record PreprocessOptions
@@ -34,7 +34,7 @@ public sealed record PreprocessOptions
     public IReadOnlyList<SongCopy> Copies { get; init; } = [];
 
     /// <summary>Parallel workers (decode + features); default all cores.</summary>
-    public int Jobs { get; init; } = Environment.ProcessorCount;
+    public int ThreadCount { get; init; } = Environment.ProcessorCount;
 
     /// <summary>Which shard of the dataset to process.</summary>
     public ShardSpec Shard { get; init; } = ShardSpec.All;
@@ -45,7 +45,7 @@ public sealed record PreprocessOptions
     /// <summary>Keep the spool folder after the store is written (default: delete it).</summary>
     public bool KeepSpool { get; init; }
 
-    /// <summary>Songs waiting for a worker (the bounded queue between the file walk and the workers); default 2 × <see cref="Jobs"/>.</summary>
+    /// <summary>Songs waiting for a worker (the bounded queue between the file walk and the workers); default 2 × <see cref="ThreadCount"/>.</summary>
     public int? QueueCapacity { get; init; }
 
     /// <summary>Segment length in samples at the feature sample rate.</summary>
@@ -68,7 +68,7 @@ public sealed record PreprocessOptions
         if (string.IsNullOrWhiteSpace(Output)) problems.Add("--out is empty");
         if (!double.IsFinite(SegmentSeconds) || SegmentSeconds <= 0 || SegmentSeconds > 3600) problems.Add($"--segment {SegmentSeconds} s must be in (0, 3600]");
         if (!double.IsFinite(MinSongSeconds) || MinSongSeconds < 0) problems.Add($"minimum song length {MinSongSeconds} s must be ≥ 0");
-        if (Jobs < 1) problems.Add($"--jobs {Jobs} must be ≥ 1");
+        if (ThreadCount < 1) problems.Add($"--threads {ThreadCount} must be ≥ 1");
         if (Copies is null) problems.Add("Copies must not be null (use an empty list)");
         else
         {

@@ -8,7 +8,7 @@ namespace MusicGenre.Pipeline.Preprocess;
 
 /// <summary>
 /// The <c>preprocess</c> step: dataset → decode + features in parallel → per-song spool parts → one HDF5 feature store.
-/// Memory is bounded: a bounded queue feeds <see cref="PreprocessOptions.Jobs"/> workers, each streaming one song a segment
+/// Memory is bounded: a bounded queue feeds <see cref="PreprocessOptions.ThreadCount"/> workers, each streaming one song a segment
 /// at a time into its spool part. Cancelled or killed, a re-run with the same options reuses every finished part and
 /// produces the same store as an uninterrupted run.
 /// </summary>
@@ -86,12 +86,12 @@ public static class Preprocessor
 
         // 4. Workers take songs from a bounded queue; each owns a featurizer and scratch buffers.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var queue = Channel.CreateBounded<DatasetEntry>(new BoundedChannelOptions(options.QueueCapacity ?? 2 * options.Jobs)
+        var queue = Channel.CreateBounded<DatasetEntry>(new BoundedChannelOptions(options.QueueCapacity ?? 2 * options.ThreadCount)
         {
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        int jobs = Math.Max(1, Math.Min(options.Jobs, pending.Count));
+        int jobs = Math.Max(1, Math.Min(options.ThreadCount, pending.Count));
         var workers = new Task[jobs];
         for (int w = 0; w < jobs; w++)
         {

@@ -41,7 +41,7 @@ public sealed class IndexedJobManifestTests
         Assert.Equal($"$(JOB_COMPLETION_INDEX)/{completions}", args[args.IndexOf("--shard") + 1]);
         Assert.Contains("$(JOB_COMPLETION_INDEX)", args[args.IndexOf("--out") + 1]);
         string cpus = Scalar(Map(Map(container, "resources"), "requests"), "cpu");
-        Assert.Equal(cpus, args[args.IndexOf("--jobs") + 1]);
+        Assert.Equal(cpus, args[args.IndexOf("--threads") + 1]);
         var outputs = new HashSet<string>();
         foreach (int index in new[] { 0, 1, completions - 1 })
         {

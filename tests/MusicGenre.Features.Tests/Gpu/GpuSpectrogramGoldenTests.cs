@@ -28,7 +28,7 @@ public class GpuSpectrogramGoldenTests
     [MemberData(nameof(StftCases))]
     public void Stft_MatchesLibrosa_OnExcerpt(string kindName, string preset, string clip)
     {
-        var kind = Enum.Parse<GpuDeviceKind>(kindName);
+        var kind = Enum.Parse<DeviceKind>(kindName);
         using var h5 = new H5Golden(SharedData.Golden(File));
         var settings = GoldenSettings(h5, preset);
         var (audio, _) = h5.Float($"/audio/{clip}");
@@ -63,7 +63,7 @@ public class GpuSpectrogramGoldenTests
     [MemberData(nameof(ClipCases))]
     public void PowerToDb_MatchesLibrosa(string kindName, string preset, string clip)
     {
-        var kind = Enum.Parse<GpuDeviceKind>(kindName);
+        var kind = Enum.Parse<DeviceKind>(kindName);
         using var h5 = new H5Golden(SharedData.Golden(File));
         var (mel, _) = h5.Float($"/{preset}/{clip}/melspec");
         var (expected, _) = h5.Float($"/{preset}/{clip}/logmel");
@@ -78,7 +78,7 @@ public class GpuSpectrogramGoldenTests
     [MemberData(nameof(StftCases))]
     public void FullClip_MatchesLibrosaMelLogMelAndMfcc(string kindName, string preset, string clip)
     {
-        var kind = Enum.Parse<GpuDeviceKind>(kindName);
+        var kind = Enum.Parse<DeviceKind>(kindName);
         // Every frame of the 10 s clip, top_db floor over the whole clip.
         using var h5 = new H5Golden(SharedData.Golden(File));
         var (audio, _) = h5.Float($"/audio/{clip}");
@@ -101,7 +101,7 @@ public class GpuSpectrogramGoldenTests
     [MemberData(nameof(Kinds))]
     public void SeedExact_FirstWindows_MatchLibrosa(string kindName)
     {
-        var kind = Enum.Parse<GpuDeviceKind>(kindName);
+        var kind = Enum.Parse<DeviceKind>(kindName);
         // seed_exact windows 0..39 (100 ms every 40 ms, reflect-padded 5-frame melspec, dB with ref = each window's max).
         // They lie in the first 10 s, which /audio/blues.00000 holds bit-exactly.
         const int windows = 40;

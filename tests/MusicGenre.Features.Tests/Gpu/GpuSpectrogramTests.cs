@@ -26,7 +26,7 @@ public class GpuSpectrogramTests
     [MemberData(nameof(GpuTestDevices.Kinds), MemberType = typeof(GpuTestDevices))]
     public void SignalsTooShort_GiveClearErrors(string kindName)
     {
-        var kind = Enum.Parse<GpuDeviceKind>(kindName);
+        var kind = Enum.Parse<DeviceKind>(kindName);
         lock (GpuTestDevices.Lock)
         {
             var acc = GpuTestDevices.Get(kind).Accelerator;
@@ -47,5 +47,57 @@ public class GpuSpectrogramTests
                 Assert.Null(r.Mfcc);
             }
         }
+    }
+
+    /// <summary>
+    /// Device memory does not grow with the clip: <see cref="GpuSpectrogramSettings.MaxFramesPerLaunch"/> splits a long
+    /// clip into blocks of frames (one segment: dB reference and top_db floor still over the whole clip) or groups of
+    /// segments; every block size gives the one-launch result bit for bit (mel, log-mel and MFCC).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(GpuTestDevices.Kinds), MemberType = typeof(GpuTestDevices))]
+    public void BlockedLaunches_GiveTheOneLaunchResult(string kindName)
+    {
+        var kind = Enum.Parse<DeviceKind>(kindName);
+        var rng = new Random(5);
+        float[] signal = [.. Enumerable.Range(0, 203).Select(i => (float)(Math.Sin(i * 0.3) * (1 + i / 50.0) + 0.2 * rng.NextDouble()))];
+        var window = Enumerable.Range(0, 16).Select(i => (float)(0.5 - 0.5 * Math.Cos(2 * Math.PI * i / 16))).ToArray();
+        var basis = Enumerable.Range(0, 2 * 9).Select(i => i < 9 ? (i < 5 ? 0.5f : 0f) : (i >= 13 ? 0.7f : 0.1f)).ToArray();
+        var cases = new (string Name, GpuSpectrogramSettings Settings, int[] Blocks)[]
+        {
+            ("reflect", Tiny(reflect: true) with { Window = window, MelBasis = basis, RefIsMax = true, TopDb = 12f, Dct = [0.7f, 0.7f, 0.7f, -0.7f], NMfcc = 2 }, [1, 7, 50]),
+            ("constant", Tiny() with { Window = window, MelBasis = basis, TopDb = 30f }, [2, 13]),
+            ("segments", Tiny(reflect: true) with { Window = window, MelBasis = basis, RefIsMax = true, TopDb = 12f, SegmentLength = 40, SegmentHop = 30, Dct = [0.7f, 0.7f, 0.7f, -0.7f], NMfcc = 2 }, [1, 11, 23]),
+        };
+        lock (GpuTestDevices.Lock)
+        {
+            var acc = GpuTestDevices.Get(kind).Accelerator;
+            foreach (var (name, settings, blocks) in cases)
+            {
+                GpuSpectrogramResult whole;
+                using (var gpu = new GpuSpectrogram(acc, settings with { MaxFramesPerLaunch = 1 << 20 })) whole = gpu.Compute(signal);
+                Assert.True(whole.Frames > 10, name);
+                foreach (int most in blocks)
+                {
+                    using var gpu = new GpuSpectrogram(acc, settings with { MaxFramesPerLaunch = most });
+                    var r = gpu.Compute(signal);
+                    Assert.Equal((whole.Segments, whole.NMels, whole.Frames), (r.Segments, r.NMels, r.Frames));
+                    Assert.True(whole.MelSpec.AsSpan().SequenceEqual(r.MelSpec), $"{name}, {most} frames per launch: mel differs");
+                    Assert.True(whole.LogMel.AsSpan().SequenceEqual(r.LogMel), $"{name}, {most} frames per launch: log-mel differs");
+                    Assert.Equal(whole.Mfcc is null, r.Mfcc is null);
+                    if (whole.Mfcc is not null) Assert.True(whole.Mfcc.AsSpan().SequenceEqual(r.Mfcc), $"{name}, {most} frames per launch: MFCC differs");
+                }
+                // The floor is the clip's: some values sit exactly on it (max − top_db), in every block.
+                if (settings.SegmentLength == 0 && settings.RefIsMax)
+                    Assert.Contains(whole.LogMel, v => v == -settings.TopDb);
+            }
+        }
+    }
+
+    [Fact]
+    public void MaxFramesPerLaunch_BelowOne_IsRefused()
+    {
+        var e = Assert.Throws<ArgumentException>((Tiny() with { MaxFramesPerLaunch = 0 }).Validate);
+        Assert.Contains("MaxFramesPerLaunch", e.Message);
     }
 }

@@ -9,7 +9,7 @@ namespace MusicGenre.Features.Tests.Gpu;
 /// </summary>
 internal static class GpuTestDevices
 {
-    private static readonly ConcurrentDictionary<GpuDeviceKind, GpuDevice> Open = new();
+    private static readonly ConcurrentDictionary<DeviceKind, GpuDevice> Open = new();
     private static readonly object Gate = new();
 
     /// <summary>Theory data: every device kind the kernel tests run on.</summary>
@@ -24,7 +24,7 @@ internal static class GpuTestDevices
     }
 
     /// <summary>The shared device of <paramref name="kind"/>; hold <see cref="Lock"/> while launching.</summary>
-    public static GpuDevice Get(GpuDeviceKind kind) =>
+    public static GpuDevice Get(DeviceKind kind) =>
         Open.GetOrAdd(kind, k => GpuDevice.Open(k) ?? throw new InvalidOperationException($"no {k} device"));
 
     /// <summary>Serialises use of the shared devices across parallel test classes.</summary>

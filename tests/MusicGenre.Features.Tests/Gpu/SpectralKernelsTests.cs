@@ -20,7 +20,7 @@ public class SpectralKernelsTests
     [MemberData(nameof(Kinds))]
     public void Fft_MatchesDoubleDftAndScalarTwin(string kindName)
     {
-        var kind = Enum.Parse<GpuDeviceKind>(kindName);
+        var kind = Enum.Parse<DeviceKind>(kindName);
         var rng = new Random(1234);
         lock (GpuTestDevices.Lock)
         {
@@ -61,7 +61,7 @@ public class SpectralKernelsTests
     [MemberData(nameof(Kinds))]
     public void FrameWindow_MatchesScalarTwin(string kindName)
     {
-        var kind = Enum.Parse<GpuDeviceKind>(kindName);
+        var kind = Enum.Parse<DeviceKind>(kindName);
         var rng = new Random(99);
         // (nFft, hop, padLeft, mode, segLength, segHop, segments): constant centre, reflect centre, no padding,
         // segmented reflect (seed_exact in miniature), odd n_fft, frame longer than the signal.
@@ -103,7 +103,7 @@ public class SpectralKernelsTests
     [MemberData(nameof(Kinds))]
     public void PowerAndMel_MatchScalarTwins(string kindName)
     {
-        var kind = Enum.Parse<GpuDeviceKind>(kindName);
+        var kind = Enum.Parse<DeviceKind>(kindName);
         var rng = new Random(7);
         lock (GpuTestDevices.Lock)
         {
@@ -149,7 +149,7 @@ public class SpectralKernelsTests
     [MemberData(nameof(Kinds))]
     public void PowerToDb_MatchesScalarTwin(string kindName)
     {
-        var kind = Enum.Parse<GpuDeviceKind>(kindName);
+        var kind = Enum.Parse<DeviceKind>(kindName);
         var rng = new Random(21);
         lock (GpuTestDevices.Lock)
         {
@@ -184,7 +184,7 @@ public class SpectralKernelsTests
     [MemberData(nameof(Kinds))]
     public void Dct_MatchesScalarTwin(string kindName)
     {
-        var kind = Enum.Parse<GpuDeviceKind>(kindName);
+        var kind = Enum.Parse<DeviceKind>(kindName);
         var rng = new Random(33);
         lock (GpuTestDevices.Lock)
         {

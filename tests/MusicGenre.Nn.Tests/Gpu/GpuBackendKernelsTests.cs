@@ -19,7 +19,7 @@ public class GpuBackendKernelsTests
     [MemberData(nameof(Kinds))]
     public void Conv2d_ForwardAndBackward_MatchScalarTwin(string kindName)
     {
-        var kind = Enum.Parse<GpuDeviceKind>(kindName);
+        var kind = Enum.Parse<DeviceKind>(kindName);
         var rng = new Random(11);
         // (N, C, H, W, OC, KH, KW, SH, SW, padding)
         var cases = new (int N, int C, int H, int W, int OC, int KH, int KW, int SH, int SW, Padding2d Pad)[]
@@ -68,7 +68,7 @@ public class GpuBackendKernelsTests
     [MemberData(nameof(Kinds))]
     public void MaxPool2d_MatchesScalarTwin_WithTiesAndNaN(string kindName)
     {
-        var kind = Enum.Parse<GpuDeviceKind>(kindName);
+        var kind = Enum.Parse<DeviceKind>(kindName);
         var rng = new Random(12);
         var cases = new (int N, int C, int H, int W, int KH, int KW, int SH, int SW, bool Ceil)[]
         {
@@ -104,7 +104,7 @@ public class GpuBackendKernelsTests
     [MemberData(nameof(Kinds))]
     public void BatchNorm_TrainEvalBackward_MatchScalarTwin(string kindName)
     {
-        var kind = Enum.Parse<GpuDeviceKind>(kindName);
+        var kind = Enum.Parse<DeviceKind>(kindName);
         var rng = new Random(13);
         using var backend = GpuTestDevices.Backend(kind);
         foreach (var shape in new[] { new[] { 2, 3, 4, 5 }, new[] { 1, 1, 1, 3 }, new[] { 3, 5 }, new[] { 1, 2, 1, 1 } })
@@ -157,7 +157,7 @@ public class GpuBackendKernelsTests
     [MemberData(nameof(Kinds))]
     public void DenseSoftmaxAndGlobalPools_MatchScalarTwins(string kindName)
     {
-        var kind = Enum.Parse<GpuDeviceKind>(kindName);
+        var kind = Enum.Parse<DeviceKind>(kindName);
         var rng = new Random(14);
         using var backend = GpuTestDevices.Backend(kind);
         foreach (var (n, inputs, outputs) in new[] { (1, 1, 1), (3, 17, 5), (4, 24, 10) })
@@ -223,7 +223,7 @@ public class GpuBackendKernelsTests
     [MemberData(nameof(Kinds))]
     public void ElementwiseAndOptimizers_MatchScalarTwins(string kindName)
     {
-        var kind = Enum.Parse<GpuDeviceKind>(kindName);
+        var kind = Enum.Parse<DeviceKind>(kindName);
         var rng = new Random(15);
         using var backend = GpuTestDevices.Backend(kind);
         foreach (int len in new[] { 1, 7, 300 })
@@ -302,7 +302,7 @@ public class GpuBackendKernelsTests
         // CUDA/OpenCL are absent here; where they exist this test checks that they open.
         foreach (var kind in new[] { DeviceKind.Cuda, DeviceKind.OpenCl })
         {
-            bool present = GpuDevice.TestKinds().Contains(kind == DeviceKind.Cuda ? GpuDeviceKind.Cuda : GpuDeviceKind.OpenCL);
+            bool present = GpuDevice.TestKinds().Contains(kind == DeviceKind.Cuda ? DeviceKind.Cuda : DeviceKind.OpenCl);
             if (present)
             {
                 using var b = BackendFactory.Create(kind);

@@ -18,7 +18,7 @@ public class GpuGradientCheckTests
     [MemberData(nameof(Kinds))]
     public void Conv2d_Gradients_MatchFiniteDifferences(string kindName)
     {
-        var kind = Enum.Parse<GpuDeviceKind>(kindName);
+        var kind = Enum.Parse<DeviceKind>(kindName);
         var rng = new Random(21);
         using var b = GpuTestDevices.Backend(kind);
         var g = Conv2dGeometry.Create(2, 2, 5, 4, 3, 4, 4, 2, 1, Padding2d.Same);
@@ -43,7 +43,7 @@ public class GpuGradientCheckTests
     [MemberData(nameof(Kinds))]
     public void DenseAndSoftmaxCrossEntropy_Gradients_MatchFiniteDifferences(string kindName)
     {
-        var kind = Enum.Parse<GpuDeviceKind>(kindName);
+        var kind = Enum.Parse<DeviceKind>(kindName);
         var rng = new Random(22);
         using var b = GpuTestDevices.Backend(kind);
         const int n = 3, inputs = 5, outputs = 4;
@@ -74,7 +74,7 @@ public class GpuGradientCheckTests
     [MemberData(nameof(Kinds))]
     public void BatchNormTrain_Gradients_MatchFiniteDifferences(string kindName)
     {
-        var kind = Enum.Parse<GpuDeviceKind>(kindName);
+        var kind = Enum.Parse<DeviceKind>(kindName);
         var rng = new Random(23);
         using var b = GpuTestDevices.Backend(kind);
         var s = new Shape(2, 3, 2, 3);
@@ -102,7 +102,7 @@ public class GpuGradientCheckTests
     [MemberData(nameof(Kinds))]
     public void PoolsAndRelu_Gradients_MatchFiniteDifferences(string kindName)
     {
-        var kind = Enum.Parse<GpuDeviceKind>(kindName);
+        var kind = Enum.Parse<DeviceKind>(kindName);
         var rng = new Random(24);
         using var b = GpuTestDevices.Backend(kind);
         var s = new Shape(1, 2, 5, 3);

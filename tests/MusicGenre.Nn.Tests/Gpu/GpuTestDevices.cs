@@ -10,7 +10,7 @@ namespace MusicGenre.Nn.Tests.Gpu;
 /// </summary>
 internal static class GpuTestDevices
 {
-    private static readonly ConcurrentDictionary<GpuDeviceKind, GpuDevice> Open = new();
+    private static readonly ConcurrentDictionary<DeviceKind, GpuDevice> Open = new();
 
     /// <summary>Theory data: every device kind the kernel tests run on.</summary>
     public static TheoryData<string> Kinds
@@ -24,9 +24,9 @@ internal static class GpuTestDevices
     }
 
     /// <summary>A backend on the shared device of <paramref name="kind"/>.</summary>
-    public static GpuBackend Backend(GpuDeviceKind kind) =>
+    public static GpuBackend Backend(DeviceKind kind) =>
         new(Open.GetOrAdd(kind, k => GpuDevice.Open(k) ?? throw new InvalidOperationException($"no {k} device")), ownsDevice: false);
 
     /// <summary>The best real GPU when present, else the simulator (for the golden subclass).</summary>
-    public static GpuDeviceKind Preferred => GpuDevice.TestKinds().LastOrDefault(k => k == GpuDeviceKind.Cuda, GpuDeviceKind.Simulator);
+    public static DeviceKind Preferred => GpuDevice.TestKinds().LastOrDefault(k => k == DeviceKind.Cuda, DeviceKind.Simulator);
 }

@@ -25,7 +25,7 @@ public class GenreClassifierTests
             for (int s = 0; s < expected.SegmentCount; s++)
                 Assert.True(expected.SegmentProbabilities(s).SequenceEqual(concurrent[i].SegmentProbabilities(s)), $"{work[i]} segment {s} differs");
         }
-        using var four = GenreClassifier.Load(TinyModel.File, new ClassifierOptions { MaxDegreeOfParallelism = 4 });
+        using var four = GenreClassifier.Load(TinyModel.File, new ClassifierOptions { ThreadCount = 4 });
         var batch = four.PredictMany(work);
         Assert.All(batch.Select((r, i) => (r, i)), x => Assert.Equal(sequential[x.i % Examples.Length].Scores, x.r.Prediction!.Scores));
     }
@@ -33,12 +33,12 @@ public class GenreClassifierTests
     [Fact]
     public void InvalidOptionsAreAllReportedInOneException()
     {
-        var bad = new ClassifierOptions { Device = (MusicGenre.Nn.Backends.DeviceKind)42, BatchSize = 0, MaxDegreeOfParallelism = -1 };
+        var bad = new ClassifierOptions { Device = (DeviceKind)42, BatchSize = 0, ThreadCount = -1 };
         var ex = Assert.Throws<ClassifierOptionsException>(() => GenreClassifier.Load(TinyModel.File, bad));
         Assert.Equal(3, ex.Problems.Count);
         Assert.Contains(ex.Problems, p => p.StartsWith("Device = 42", StringComparison.Ordinal));
         Assert.Contains(ex.Problems, p => p.StartsWith("BatchSize = 0", StringComparison.Ordinal));
-        Assert.Contains(ex.Problems, p => p.StartsWith("MaxDegreeOfParallelism = -1", StringComparison.Ordinal));
+        Assert.Contains(ex.Problems, p => p.StartsWith("ThreadCount = -1", StringComparison.Ordinal));
         Assert.Throws<ClassifierOptionsException>(() => GenreClassifier.LoadDefault(new ClassifierOptions { BatchSize = 5000 }));
         Assert.Empty(new ClassifierOptions().Problems());
     }
@@ -64,13 +64,13 @@ public class GenreClassifierTests
         // Only meaningful where ILGPU finds no CUDA device (as on the CI machines); with one, the load must work.
         try
         {
-            using var gpu = GenreClassifier.Load(TinyModel.File, new ClassifierOptions { Device = MusicGenre.Nn.Backends.DeviceKind.Cuda });
-            Assert.Equal(MusicGenre.Nn.Backends.DeviceKind.Cuda, gpu.Options.Device);
+            using var gpu = GenreClassifier.Load(TinyModel.File, new ClassifierOptions { Device = DeviceKind.Cuda });
+            Assert.Equal(DeviceKind.Cuda, gpu.Options.Device);
             Assert.Equal(10, gpu.Predict(Examples[0]).Scores.Count);
         }
-        catch (MusicGenre.Nn.Backends.DeviceUnavailableException ex)
+        catch (DeviceUnavailableException ex)
         {
-            Assert.Equal(MusicGenre.Nn.Backends.DeviceKind.Cuda, ex.Device);
+            Assert.Equal(DeviceKind.Cuda, ex.Device);
             Assert.Contains("CUDA", ex.Message, StringComparison.OrdinalIgnoreCase);
         }
     }

@@ -29,7 +29,7 @@ public class GenreTrainerTests
             Output = Path.Combine(root, "features.h5"),
             Features = FeaturePresets.LibrosaDefault with { Name = "test8k", SampleRate = 8000, NFft = 512, HopLength = 128, NMels = 32 },
             SegmentSeconds = 1.0,
-            Jobs = 2,
+            ThreadCount = 2,
         };
         var summary = await Preprocessor.RunAsync(options);
         Assert.Equal(48, summary.Segments);

@@ -37,7 +37,7 @@ internal sealed class PreprocessFixture
         Features = FeaturePresets.LibrosaDefault with { Name = "test8k", SampleRate = Rate },
         SegmentSeconds = 1.0,
         MinSongSeconds = 0.5,
-        Jobs = jobs,
+        ThreadCount = jobs,
     };
 
     public Task<PreprocessSummary> Run(PreprocessOptions options, IProgress<PreprocessProgress>? progress = null, CancellationToken ct = default) =>

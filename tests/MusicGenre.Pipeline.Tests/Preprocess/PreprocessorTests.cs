@@ -159,9 +159,9 @@ public sealed class PreprocessorTests
     public async Task Options_AllProblemsAtOnce()
     {
         var fx = new PreprocessFixture(("rock", "a", 1.0));
-        var bad = fx.Options() with { Jobs = 0, SegmentSeconds = -1, Shard = new ShardSpec(3, 2), Features = fx.Options().Features with { NMels = 0 } };
+        var bad = fx.Options() with { ThreadCount = 0, SegmentSeconds = -1, Shard = new ShardSpec(3, 2), Features = fx.Options().Features with { NMels = 0 } };
         var e = await Assert.ThrowsAsync<PreprocessException>(() => fx.Run(bad));
-        Assert.Contains("--jobs 0", e.Message);
+        Assert.Contains("--threads 0", e.Message);
         Assert.Contains("--segment -1", e.Message);
         Assert.Contains("--shard 3/2", e.Message);
         Assert.Contains("NMels", e.Message);
@@ -191,7 +191,7 @@ public sealed class PreprocessorTests
             return new CountingSource(AudioFileSource.Open(path, rate), () => Interlocked.Decrement(ref open));
         }
 
-        var summary = await Preprocessor.RunAsync(fx.Options() with { Jobs = 3, QueueCapacity = 1 }, (_, _) => new FakeFeaturizer(), Open);
+        var summary = await Preprocessor.RunAsync(fx.Options() with { ThreadCount = 3, QueueCapacity = 1 }, (_, _) => new FakeFeaturizer(), Open);
 
         Assert.Equal(20, summary.Segments);
         Assert.InRange(maxOpen, 1, 3);
@@ -227,7 +227,7 @@ public sealed class PreprocessorTests
         string csv = Path.Combine(root, "m.csv");
         string gtzan = Path.Combine(SharedData.DataDir, "gtzan-mini");
         File.WriteAllText(csv, $"path,genre\n{gtzan}/blues/blues.00000.wav,blues\n{gtzan}/metal/metal.00000.wav,metal\n");
-        var options = new PreprocessOptions { Input = csv, Output = Path.Combine(root, "f.h5"), Jobs = 2 };
+        var options = new PreprocessOptions { Input = csv, Output = Path.Combine(root, "f.h5"), ThreadCount = 2 };
 
         var summary = await Preprocessor.RunAsync(options);
 

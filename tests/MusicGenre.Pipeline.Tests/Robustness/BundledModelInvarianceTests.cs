@@ -23,7 +23,7 @@ public sealed class BundledModelInvarianceTests : IClassFixture<BundledModelInva
         public Clips()
         {
             if (SharedData.SkipReason is not null) return;
-            Classifier = GenreClassifier.LoadDefault(new ClassifierOptions { MaxDegreeOfParallelism = Environment.ProcessorCount });
+            Classifier = GenreClassifier.LoadDefault(new ClassifierOptions { ThreadCount = Environment.ProcessorCount });
             var val = GtzanFolder.Load(Path.Combine(SharedData.DataDir, "gtzan-val")).Entries;
             var mini = GtzanFolder.Load(Path.Combine(SharedData.DataDir, "gtzan-mini")).Entries
                 .Where(e => e.SongId.EndsWith(".00000", StringComparison.Ordinal) || e.SongId.EndsWith(".00005", StringComparison.Ordinal));

@@ -11,7 +11,7 @@ namespace MusicGenre.Nn.Backends.Gpu;
 /// round trips except the scalar loss that <see cref="SoftmaxCrossEntropyForward"/> returns and the host labels it uploads.
 /// Kernels are loaded once per backend. Not thread-safe.
 /// </summary>
-/// <example><code>using var backend = new GpuBackend(GpuDevice.Open(GpuDeviceKind.Cuda)!, ownsDevice: true);</code></example>
+/// <example><code>using var backend = new GpuBackend(GpuDevice.Open(DeviceKind.Cuda)!, ownsDevice: true);</code></example>
 internal sealed partial class GpuBackend : IBackend
 {
     private readonly GpuDevice _device;
@@ -37,8 +37,8 @@ internal sealed partial class GpuBackend : IBackend
     /// </summary>
     public DeviceKind Kind => _device.Kind switch
     {
-        GpuDeviceKind.Cuda => DeviceKind.Cuda,
-        GpuDeviceKind.OpenCL => DeviceKind.OpenCl,
+        DeviceKind.Cuda => DeviceKind.Cuda,
+        DeviceKind.OpenCl => DeviceKind.OpenCl,
         _ => DeviceKind.Cpu,
     };
 

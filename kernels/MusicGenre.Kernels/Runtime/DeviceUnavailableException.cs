@@ -1,6 +1,6 @@
-namespace MusicGenre.Nn.Backends;
+namespace MusicGenre;
 
-/// <summary>The requested device (CUDA/OpenCL GPU) is absent or cannot run the kernels; the message says what was found.</summary>
+/// <summary>The requested device (CUDA/OpenCL GPU, or the simulator) is absent or cannot run the kernels; the message says what was found.</summary>
 public sealed class DeviceUnavailableException : Exception
 {
     /// <summary>Creates the exception for <paramref name="device"/>.</summary>
