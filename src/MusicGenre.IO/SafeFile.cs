@@ -27,29 +27,45 @@ internal static class SafeFile
     /// <exception cref="IOException">The folder cannot be created or the result cannot be renamed into place.</exception>
     public static void Write(string path, Action<string> write)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(write);
+        using var pending = Begin(path);
+        write(pending.TempPath);
+        pending.Commit();
+    }
+
+    /// <summary>
+    /// The same for writers that stream asynchronously (downloads): <paramref name="write"/> fills the temp and returns true
+    /// to rename it over <paramref name="path"/>, or false to discard it (the target is left as it was). Returns what
+    /// <paramref name="write"/> returned.
+    /// </summary>
+    /// <exception cref="IOException">The folder cannot be created or the result cannot be renamed into place.</exception>
+    public static async Task<bool> WriteAsync(string path, Func<string, Task<bool>> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        using var pending = Begin(path);
+        if (!await write(pending.TempPath).ConfigureAwait(false)) return false;
+        pending.Commit();
+        return true;
+    }
+
+    /// <summary>
+    /// Starts a write for writers that keep the file open across calls (the preprocess spool): creates the folder, removes
+    /// the target's abandoned temps (unless <paramref name="removeStaleTemps"/> is false because the caller sweeps a whole
+    /// folder itself) and names a fresh temp. <see cref="PendingFile.Commit"/> renames it into place; disposing without
+    /// committing deletes it.
+    /// </summary>
+    /// <exception cref="IOException">The folder cannot be created.</exception>
+    public static PendingFile Begin(string path, bool removeStaleTemps = true)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
         string full = Path.GetFullPath(path);
         try { Directory.CreateDirectory(Path.GetDirectoryName(full)!); }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
             throw new IOException($"cannot write '{full}': {e.Message}", e);
         }
-        RemoveStaleTemps(full);
-        string temp = TempPath(full);
-        try
-        {
-            write(temp);
-            try { File.Move(temp, full, overwrite: true); }
-            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-            {
-                throw new IOException($"cannot write '{full}': {e.Message}", e);
-            }
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        if (removeStaleTemps) RemoveStaleTemps(full);
+        return new PendingFile(full, TempPath(full));
     }
 
     /// <summary>Writes a text file the same way: UTF-8 without BOM, "\n" line ends.</summary>
@@ -62,10 +78,7 @@ internal static class SafeFile
     /// <summary>Writes <paramref name="text"/> as a whole text file the same way.</summary>
     public static void WriteAllText(string path, string text) => WriteText(path, w => w.Write(text));
 
-    /// <summary>
-    /// A fresh temp path for <paramref name="fullPath"/>, for writers that stream into it and rename it themselves
-    /// (<see cref="Write"/> does both for everyone else).
-    /// </summary>
+    /// <summary>A fresh temp path for <paramref name="fullPath"/>: <c>.&lt;name&gt;.&lt;host&gt;.&lt;pid&gt;.&lt;random&gt;.tmp</c> beside it.</summary>
     public static string TempPath(string fullPath) =>
         Path.Combine(Path.GetDirectoryName(fullPath)!, string.Create(CultureInfo.InvariantCulture,
             $".{Path.GetFileName(fullPath)}.{Host}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp"));
@@ -115,6 +128,38 @@ internal static class SafeFile
         string name = Environment.MachineName;
         var chars = name.Select(c => char.IsLetterOrDigit(c) || c == '-' ? c : '-').ToArray();
         return chars.Length == 0 ? "host" : new string(chars);
+    }
+}
+
+/// <summary>A write in progress (<see cref="SafeFile.Begin"/>): fill <see cref="TempPath"/>, then <see cref="Commit"/>.</summary>
+public sealed class PendingFile : IDisposable
+{
+    private bool _committed;
+
+    internal PendingFile(string path, string tempPath) => (Path, TempPath) = (path, tempPath);
+
+    /// <summary>The target (full path).</summary>
+    public string Path { get; }
+
+    /// <summary>The hidden temp beside it to write into.</summary>
+    public string TempPath { get; }
+
+    /// <summary>Renames the temp over the target (replacing it).</summary>
+    /// <exception cref="IOException">The rename failed; the message names the target.</exception>
+    public void Commit()
+    {
+        try { File.Move(TempPath, Path, overwrite: true); }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new IOException($"cannot write '{Path}': {e.Message}", e);
+        }
+        _committed = true;
+    }
+
+    /// <summary>Deletes the temp unless committed.</summary>
+    public void Dispose()
+    {
+        if (!_committed && File.Exists(TempPath)) File.Delete(TempPath);
     }
 }
 

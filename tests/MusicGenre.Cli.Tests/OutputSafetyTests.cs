@@ -32,6 +32,17 @@ public sealed class OutputSafetyTests
     }
 
     [Fact]
+    public void DownloadIntoAnExistingFile_IsAUsageError_AndTheFileIsKept()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-download-out"), file = Path.Combine(dir, "notes.txt");
+        File.WriteAllText(file, "my notes");
+        var (code, _, err) = CliRunner.Run("download", "--msd", dir, "--out", file, "--url-template", "http://127.0.0.1:9/{track_id}");
+        Assert.True(code == 2, $"exit {code}: {err}");
+        Assert.Contains($"--out '{file}' is a file", err);
+        Assert.Equal("my notes", File.ReadAllText(file));
+    }
+
+    [Fact]
     public void AnExistingFileOfAnotherKind_IsKeptUnlessForced()
     {
         string dir = SharedData.NewTempDir("musicgenre-force");

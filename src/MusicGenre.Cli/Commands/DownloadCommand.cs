@@ -25,6 +25,8 @@ internal static class DownloadCommand
             var ctx = CliContext.Get();
             string root = ArgParsing.ExistingPath(parse.GetValue(msd)!, "--msd");
             string outDir = Path.GetFullPath(parse.GetValue(output)!);
+            if (File.Exists(outDir))
+                throw new UsageException($"--out '{outDir}' is a file; download writes a folder of previews and manifest.csv");
             var options = new PreviewDownloadOptions
             {
                 OutputDirectory = outDir,

@@ -1,5 +1,6 @@
 using System.Net;
 using MusicGenre.Data.Msd;
+using MusicGenre.IO;
 
 namespace MusicGenre.Pipeline.Download;
 
@@ -115,10 +116,12 @@ internal sealed class PreviewDownloader : IDisposable
             return Record(track, PreviewDownloadStatus.Failed, "track_id is not a safe file name", "", 0, 0);
         string target = Path.Combine(options.OutputDirectory, track.TrackId + ".mp3");
         if (File.Exists(target))
-            return Record(track, PreviewDownloadStatus.Skipped, "already downloaded", target, new FileInfo(target).Length, 0);
+            return IsMp3File(target)
+                ? Record(track, PreviewDownloadStatus.Skipped, "already downloaded", target, new FileInfo(target).Length, 0)
+                : Record(track, PreviewDownloadStatus.Failed, $"'{target}' exists and is not an MP3: not replaced (move it away to download the preview)", "", 0, 0);
 
-        // 2. Try up to MaxAttempts times; only transient failures loop.
-        string partial = target + ".part";
+        // 2. Try up to MaxAttempts times; only transient failures loop. Each attempt streams into a SafeFile temp beside
+        //    the target, renamed into place only when complete (a killed run's temp is removed by the next one).
         string lastError = "";
         TimeSpan? retryAfter = null;
         for (int attempt = 1; attempt <= options.MaxAttempts; attempt++)
@@ -126,11 +129,15 @@ internal sealed class PreviewDownloader : IDisposable
             if (attempt > 1)
                 await Task.Delay(RetryDelay(options, attempt - 1, retryAfter), ct).ConfigureAwait(false);
 
-            var outcome = await TryOnceAsync(track, context, partial, ct).ConfigureAwait(false);
+            Outcome outcome = default;
+            await SafeFile.WriteAsync(target, async temp =>
+            {
+                outcome = await TryOnceAsync(track, context, temp, ct).ConfigureAwait(false);
+                return outcome.Kind == OutcomeKind.Done;
+            }).ConfigureAwait(false);
             switch (outcome.Kind)
             {
                 case OutcomeKind.Done:
-                    File.Move(partial, target, overwrite: false);
                     return Record(track, PreviewDownloadStatus.Downloaded, "", target, outcome.Bytes, attempt);
                 case OutcomeKind.Permanent:
                     return Record(track, PreviewDownloadStatus.Failed, context.Scrub(outcome.Error), "", 0, attempt);
@@ -143,7 +150,7 @@ internal sealed class PreviewDownloader : IDisposable
         return Record(track, PreviewDownloadStatus.Failed, $"gave up after {options.MaxAttempts} attempts: {lastError}", "", 0, options.MaxAttempts);
     }
 
-    private async Task<Outcome> TryOnceAsync(MsdTrack track, RequestContext context, string partial, CancellationToken ct)
+    private async Task<Outcome> TryOnceAsync(MsdTrack track, RequestContext context, string partial, CancellationToken ct) // partial: deleted by the caller unless Done
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(context.Options.RequestTimeout);
@@ -181,39 +188,21 @@ internal sealed class PreviewDownloader : IDisposable
 
             // 3. A short body (Content-Length larger than what arrived) is a broken transfer: never keep it.
             if (expected is long length && written != length)
-                return Fail(partial, Outcome.Transient($"truncated response: {written} of {length} bytes"));
+                return Outcome.Transient($"truncated response: {written} of {length} bytes");
             if (written == 0)
-                return Fail(partial, Outcome.Permanent("empty response body"));
+                return Outcome.Permanent("empty response body");
             if (!LooksLikeMp3(head.AsSpan(0, headFill)))
-                return Fail(partial, Outcome.Permanent($"response is not an MP3 (content type '{response.Content.Headers.ContentType?.MediaType}')"));
+                return Outcome.Permanent($"response is not an MP3 (content type '{response.Content.Headers.ContentType?.MediaType}')");
             return Outcome.Done(written);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return Fail(partial, Outcome.Transient($"timed out after {context.Options.RequestTimeout.TotalSeconds:0.###} s"));
+            return Outcome.Transient($"timed out after {context.Options.RequestTimeout.TotalSeconds:0.###} s");
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            return Fail(partial, Outcome.Transient($"transfer failed: {e.Message}"));
+            return Outcome.Transient($"transfer failed: {e.Message}");
         }
-        catch
-        {
-            DeleteQuietly(partial);
-            throw;
-        }
-    }
-
-    private static Outcome Fail(string partial, Outcome outcome)
-    {
-        DeleteQuietly(partial);
-        return outcome;
-    }
-
-    private static void DeleteQuietly(string path)
-    {
-        try { File.Delete(path); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
     }
 
     /// <summary>
@@ -241,6 +230,17 @@ internal sealed class PreviewDownloader : IDisposable
     }
 
     /// <summary>An ID3v2 tag or an MPEG audio frame sync (11 set bits) at the start.</summary>
+    private static bool IsMp3File(string path)
+    {
+        Span<byte> head = stackalloc byte[4];
+        try
+        {
+            using var file = File.OpenRead(path);
+            return LooksLikeMp3(head[..file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+    }
+
     internal static bool LooksLikeMp3(ReadOnlySpan<byte> head) =>
         head.Length >= 3 && head[0] == (byte)'I' && head[1] == (byte)'D' && head[2] == (byte)'3'
         || head.Length >= 2 && head[0] == 0xFF && (head[1] & 0xE0) == 0xE0;

@@ -87,20 +87,13 @@ internal sealed record SpoolPart(string SongId, string Source, bool Ok, int Mels
     /// <summary>Writes a bad-song part atomically.</summary>
     public static void WriteBad(string path, string songId, string source, string reason)
     {
-        string temp = MusicGenre.IO.SafeFile.TempPath(path);
-        try
+        using var pending = MusicGenre.IO.SafeFile.Begin(path, removeStaleTemps: false); // SpoolFolder sweeps its temps at start
+        using (var writer = new BinaryWriter(File.Create(pending.TempPath)))
         {
-            using (var writer = new BinaryWriter(File.Create(temp)))
-            {
-                WritePreamble(writer, songId, source, status: 1);
-                writer.Write(reason);
-            }
-            File.Move(temp, path, overwrite: true);
+            WritePreamble(writer, songId, source, status: 1);
+            writer.Write(reason);
         }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        pending.Commit();
     }
 
     /// <summary>Starts an ok part: segments are appended as they are computed, then <see cref="SpoolPartWriter.Commit"/> renames it into place.</summary>

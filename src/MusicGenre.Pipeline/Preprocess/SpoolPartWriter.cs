@@ -5,19 +5,17 @@ namespace MusicGenre.Pipeline.Preprocess;
 /// <summary>Streams one song's segments into a temp file; disposing without <see cref="Commit"/> deletes it.</summary>
 internal sealed class SpoolPartWriter : IDisposable
 {
-    private readonly string _path, _temp;
+    private readonly MusicGenre.IO.PendingFile _file;
     private readonly int _segmentLength;
     private readonly BinaryWriter _writer;
     private readonly long _countPosition;
     private int _segments;
-    private bool _committed;
 
     public SpoolPartWriter(string path, string songId, string source, int mels, int frames)
     {
-        _path = path;
-        _temp = MusicGenre.IO.SafeFile.TempPath(path);
+        _file = MusicGenre.IO.SafeFile.Begin(path, removeStaleTemps: false); // SpoolFolder sweeps its temps at start
         _segmentLength = mels * frames;
-        _writer = new BinaryWriter(new FileStream(_temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16));
+        _writer = new BinaryWriter(new FileStream(_file.TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16));
         SpoolPart.WritePreamble(_writer, songId, source, status: 0);
         _writer.Write(mels);
         _writer.Write(frames);
@@ -46,14 +44,13 @@ internal sealed class SpoolPartWriter : IDisposable
         _writer.Flush();
         ((FileStream)_writer.BaseStream).Flush(flushToDisk: true);
         _writer.Dispose();
-        File.Move(_temp, _path, overwrite: true);
-        _committed = true;
+        _file.Commit();
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
         _writer.Dispose();
-        if (!_committed && File.Exists(_temp)) File.Delete(_temp);
+        _file.Dispose();
     }
 }

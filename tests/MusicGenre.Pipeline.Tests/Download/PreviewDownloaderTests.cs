@@ -82,7 +82,7 @@ public sealed class PreviewDownloaderTests
         Assert.Contains("gave up after 3 attempts: HTTP 500", summary.Records[3].Reason);
         Assert.Contains("not an MP3", summary.Records[7].Reason);
         Assert.Equal(6, Directory.GetFiles(outDir, "*.mp3").Length);
-        Assert.Empty(Directory.GetFiles(outDir, "*.part"));
+        Assert.Empty(Directory.GetFiles(outDir, ".*.tmp"));
 
         // 4. Every request was OAuth-signed, and the signature verifies against the URL the server received.
         Assert.All(server.Requests, target => AssertSigned(server.Port, target));
@@ -114,10 +114,14 @@ public sealed class PreviewDownloaderTests
         await downloader.RunAsync(tracks, Options(server, outDir));
         Assert.Equal(1, server.Hits(101));
 
-        // Simulate an interrupted run: one finished file lost, a stale .part left behind.
+        // Simulate a killed run: one finished file lost, its half-written temp left behind by a process that is gone.
         string second = Path.Combine(outDir, "TRA0000000000102.mp3");
         File.Delete(second);
-        File.WriteAllBytes(second + ".part", [0xFF, 0xFB, 0x00]);
+        string mine = Path.GetFileName(MusicGenre.IO.SafeFile.TempPath(second));
+        using var dead = System.Diagnostics.Process.Start("true")!;
+        dead.WaitForExit();
+        string leftover = Path.Combine(outDir, mine.Replace($".{Environment.ProcessId}.", $".{dead.Id}.", StringComparison.Ordinal));
+        File.WriteAllBytes(leftover, [0xFF, 0xFB, 0x00]);
 
         var summary = await downloader.RunAsync(tracks, Options(server, outDir));
 
@@ -125,8 +129,28 @@ public sealed class PreviewDownloaderTests
         Assert.Equal(1, server.Hits(101));
         Assert.Equal(2, server.Hits(102));
         Assert.Equal(Mp3B, File.ReadAllBytes(second));
-        Assert.False(File.Exists(second + ".part"));
+        Assert.False(File.Exists(leftover));
+        Assert.Empty(Directory.GetFiles(outDir, ".*.tmp"));
         Assert.Equal(new FileInfo(Path.Combine(outDir, "TRA0000000000101.mp3")).Length, summary.Records[0].Bytes);
+    }
+
+    [SharedFact]
+    public async Task AnExistingFileThatIsNotAnMp3_IsReportedAndLeftAlone()
+    {
+        using var server = new LocalPreviewServer(new Dictionary<int, byte[]> { [101] = Mp3A }, TimeSpan.FromSeconds(60));
+        string outDir = SharedData.NewTempDir();
+        string target = Path.Combine(outDir, "TRA0000000000101.mp3");
+        File.WriteAllText(target, "my notes, not audio");
+        using var downloader = new PreviewDownloader();
+
+        var summary = await downloader.RunAsync([Track("TRA0000000000101", 101)], Options(server, outDir));
+
+        var record = Assert.Single(summary.Records);
+        Assert.Equal(PreviewDownloadStatus.Failed, record.Status);
+        Assert.Contains(target, record.Reason);
+        Assert.Contains("not an MP3", record.Reason);
+        Assert.Equal("my notes, not audio", File.ReadAllText(target));
+        Assert.Equal(0, server.Hits(101));
     }
 
     [SharedFact]
@@ -180,7 +204,7 @@ public sealed class PreviewDownloaderTests
         Assert.Equal(3, lines.Length);
         Assert.All(lines.Skip(1), l => Assert.Contains(",cancelled,", l));
         Assert.Empty(Directory.GetFiles(outDir, "*.mp3"));
-        Assert.Empty(Directory.GetFiles(outDir, "*.part"));
+        Assert.Empty(Directory.GetFiles(outDir, ".*.tmp"));
     }
 
     [SharedFact]
