@@ -107,6 +107,61 @@ internal static unsafe class ConvGemm
     }
 
     /// <summary>
+    /// The adjoint of <see cref="Im2ColTile"/> for stride 1: adds B <c>[C·KH·KW][tile]</c> (columns 0..count−1 = output
+    /// pixels p0..) into one image <paramref name="dst"/> <c>[C][H][W]</c>: dst[c][oh − padT + kh][ow − padL + kw] +=
+    /// B[(c, kh, kw)][j], skipping positions outside the image. Rows are added in order, each row one output-row run at a
+    /// time, so the result does not depend on the vector width (every element gets its additions in the same order).
+    /// </summary>
+    public static void Col2ImTile(ReadOnlySpan<float> b, int channels, int h, int w, int kh, int kw,
+        int padT, int padL, int outW, int p0, int count, int tile, Span<float> dst)
+    {
+        int row = 0;
+        for (int c = 0; c < channels; c++)
+            for (int i = 0; i < kh; i++)
+                for (int j = 0; j < kw; j++, row++)
+                {
+                    var src = b.Slice(row * tile, count);
+                    int oh = p0 / outW, ow = p0 % outW, n = 0;
+                    while (n < count)
+                    {
+                        int run = Math.Min(outW - ow, count - n);
+                        int ih = oh - padT + i, iw0 = ow - padL + j;
+                        if ((uint)ih < (uint)h)
+                        {
+                            // Valid columns iw0..iw0+run−1 ∩ [0, w).
+                            int lo = Math.Max(0, -iw0), hi = Math.Min(run, w - iw0);
+                            if (hi > lo) AddTo(src.Slice(n + lo, hi - lo), dst.Slice((c * h + ih) * w + iw0 + lo, hi - lo));
+                        }
+                        n += run; oh++; ow = 0;
+                    }
+                }
+    }
+
+    // dst[i] += src[i]: Vector256 lanes over 8 consecutive elements, scalar tail (one addition per element either way).
+    private static void AddTo(ReadOnlySpan<float> src, Span<float> dst)
+    {
+        int i = 0;
+        if (UseVector)
+            for (; i + 8 <= src.Length; i += 8)
+                (Vector256.Create(dst.Slice(i, 8)) + Vector256.Create(src.Slice(i, 8))).CopyTo(dst.Slice(i, 8));
+        for (; i < src.Length; i++) dst[i] += src[i];
+    }
+
+    /// <summary>Scalar twin of <see cref="Col2ImTile"/>: the plain loop over every (c, kh, kw, pixel).</summary>
+    public static void Col2ImTileScalar(ReadOnlySpan<float> b, int channels, int h, int w, int kh, int kw,
+        int padT, int padL, int outW, int p0, int count, int tile, Span<float> dst)
+    {
+        for (int c = 0, row = 0; c < channels; c++)
+            for (int i = 0; i < kh; i++)
+                for (int j = 0; j < kw; j++, row++)
+                    for (int q = 0; q < count; q++)
+                    {
+                        int oh = (p0 + q) / outW, ow = (p0 + q) % outW, ih = oh - padT + i, iw = ow - padL + j;
+                        if ((uint)ih < (uint)h && (uint)iw < (uint)w) dst[(c * h + ih) * w + iw] += b[row * tile + q];
+                    }
+    }
+
+    /// <summary>
     /// C[r][j] = Σₖ A[r][k]·B[k][j] (+ bias[r]) for r &lt; m, j &lt; count, written at c[r·ldc + j]. A is packed by
     /// <see cref="PackA"/>, B is <c>[k][tile]</c>. Dispatches to the Vector256 micro-kernel or the scalar twin.
     /// </summary>

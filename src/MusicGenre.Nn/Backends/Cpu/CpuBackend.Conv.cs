@@ -117,9 +117,11 @@ internal sealed partial class CpuBackend
         });
     }
 
-    // dx [N, IC, IH·IW] = A' · im2col'(dy): for stride 1, the gradient of a cross-correlation is a cross-correlation of dy
-    // (padded by KH−1−padTop, KW−1−padLeft) with the kernel flipped and transposed, A'[ic][(oc, kh', kw')] =
-    // w[oc, ic, KH−1−kh', KW−1−kw']. Each input pixel is gathered once, so tiles never write the same element.
+    // dx by col2im, for stride 1: dcol [K = IC·KH·KW][pixels] = Wᵀ [K][OC] · dy [OC][pixels], then each dcol row is added
+    // into dx at its kernel offset (Col2ImTile). Wᵀ has K rows, so the 6-row micro-kernel is full even when IC is small,
+    // and dy is read in place (no gather); the scatter touches K·pixels values, half of what gathering dy (OC·KH·KW rows)
+    // would. Tiles of one image add into overlapping rows of dx, so an image's tiles run in order on one thread: the sum
+    // order is fixed, whatever the thread count.
     private void InputGradient(float[] ws, float[] dys, Conv2dGeometry g, float[] dxs)
     {
         if (g.StrideH != 1 || g.StrideW != 1)
@@ -127,25 +129,40 @@ internal sealed partial class CpuBackend
             For(g.Batch, n => ConvScalar.BackwardInput(ws, dys, g, n, dxs));
             return;
         }
-        int m = g.InChannels, kh = g.KernelH, kw = g.KernelW, oc = g.OutChannels, k = oc * kh * kw, pixels = g.InH * g.InW;
+        int m = g.InChannels * g.KernelH * g.KernelW, k = g.OutChannels, pixels = g.OutH * g.OutW;
         int packedSize = ConvGemm.PackedSize(m, k);
         var packed = ArrayPool<float>.Shared.Rent(packedSize);
         try
         {
-            ConvGemm.PackA(m, k, (ic, c) =>
+            ConvGemm.PackA(m, k, (r, oc) => ws[oc * m + r], packed.AsSpan(0, packedSize));
+            int tile = ConvGemm.TileFor(m) / ConvGemm.NR * ConvGemm.NR;
+            int outImage = k * pixels, inImage = g.InChannels * g.InH * g.InW;
+            For(g.Batch, n =>
             {
-                int o = c / (kh * kw), r = c % (kh * kw), i = r / kw, j = r % kw;
-                return ws[((o * m + ic) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)];
-            }, packed.AsSpan(0, packedSize));
-            int tile = ConvGemm.TileFor(k), tilesPerImage = (pixels + tile - 1) / tile;
-            int outImage = oc * g.OutH * g.OutW, inImage = m * pixels;
-            int padT = kh - 1 - g.PadTop, padL = kw - 1 - g.PadLeft;
-            For(g.Batch * tilesPerImage, t =>
-            {
-                int n = t / tilesPerImage, p0 = t % tilesPerImage * tile, count = Math.Min(tile, pixels - p0);
-                var bTile = Scratch(k * tile);
-                ConvGemm.Im2ColTile(dys.AsSpan(n * outImage, outImage), oc, g.OutH, g.OutW, kh, kw, 1, 1, padT, padL, g.InW, p0, count, tile, bTile);
-                ConvGemm.GemmTile(packed.AsSpan(0, packedSize), m, k, bTile, tile, count, default, dxs.AsSpan(n * inImage + p0, inImage - p0), pixels);
+                var dx = dxs.AsSpan(n * inImage, inImage);
+                dx.Clear();
+                var cTile = Scratch(m * tile + k * tile);
+                var dcol = cTile[..(m * tile)];
+                for (int p0 = 0; p0 < pixels; p0 += tile)
+                {
+                    int count = Math.Min(tile, pixels - p0);
+                    // The micro-kernel reads B in blocks of 16 columns: read dy in place while a whole block lies inside
+                    // this image, else copy the tile's dy columns into a zero-padded buffer.
+                    ReadOnlySpan<float> b; int ldb;
+                    if (p0 + (count + ConvGemm.NR - 1) / ConvGemm.NR * ConvGemm.NR <= pixels) { b = dys.AsSpan(n * outImage + p0); ldb = pixels; }
+                    else
+                    {
+                        var pad = cTile.Slice(m * tile, k * tile);
+                        for (int oc = 0; oc < k; oc++)
+                        {
+                            dys.AsSpan(n * outImage + oc * pixels + p0, count).CopyTo(pad.Slice(oc * tile, count));
+                            pad.Slice(oc * tile + count, tile - count).Clear();
+                        }
+                        b = pad; ldb = tile;
+                    }
+                    ConvGemm.GemmTile(packed.AsSpan(0, packedSize), m, k, b, ldb, count, default, dcol, tile);
+                    ConvGemm.Col2ImTile(dcol, g.InChannels, g.InH, g.InW, g.KernelH, g.KernelW, g.PadTop, g.PadLeft, g.OutW, p0, count, tile, dx);
+                }
             });
         }
         finally

@@ -102,6 +102,23 @@ public sealed class ConvEquivalenceTests
         Close.Assert(scalar, simd, 1e-5, 1e-5, "weight-grad tile");
     }
 
+    [Theory]
+    [InlineData(1, 1, 1, 1, 1, 0, 0, 1, 0, 1, 16)]      // one pixel
+    [InlineData(2, 5, 7, 3, 3, 1, 1, 7, 3, 30, 32)]     // runs across output rows, ragged tile
+    [InlineData(3, 9, 11, 3, 5, 1, 2, 11, 0, 99, 112)]  // rectangular kernel, whole image in one tile
+    [InlineData(1, 2, 3, 5, 4, 2, 1, 3, 4, 2, 16)]      // kernel larger than the image
+    [InlineData(2, 33, 37, 3, 3, 1, 1, 37, 40, 200, 208)] // runs longer than a vector
+    public void Col2ImMatchesScalarTwinBitForBit(int channels, int h, int w, int kh, int kw, int padT, int padL, int outW, int p0, int count, int tile)
+    {
+        var b = Reference.Random(channels * 7 + h, channels * kh * kw * tile);
+        var start = Reference.Random(w, channels * h * w);
+        var simd = (float[])start.Clone(); var scalar = (float[])start.Clone();
+        ConvGemm.Col2ImTile(b, channels, h, w, kh, kw, padT, padL, outW, p0, count, tile, simd);
+        ConvGemm.Col2ImTileScalar(b, channels, h, w, kh, kw, padT, padL, outW, p0, count, tile, scalar);
+        Assert.Equal(scalar, simd);
+        Assert.NotEqual(start, simd);
+    }
+
     [Fact]
     public void ResultsAreBitwiseIdenticalAcrossRunsAndThreadCounts()
     {
