@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -5,9 +6,12 @@ using System.Runtime.Intrinsics;
 namespace MusicGenre.Nn.Backends.Cpu;
 
 /// <summary>
-/// Elementwise and reduction kernels of the CPU backend. Each public kernel dispatches to a Vector256 loop when
+/// Elementwise and reduction kernels of the CPU backend. Each public kernel dispatches to a vector path when
 /// accelerated and otherwise to its scalar twin (<c>…Scalar</c>), which the equivalence tests compare against.
-/// Vector loops process 8 floats per lane group and finish the tail (length mod 8) with the scalar code.
+/// Plain elementwise operations (ReLU, multiply, axpy) call <c>TensorPrimitives</c>, which uses the widest
+/// vectors the CPU has (Vector512 on AVX-512); the others (scale-shift and a·x + b·y + c in one pass, masked ReLU backward) are Vector256 loops of 8 floats per lane group with
+/// the scalar tail. Reductions stay hand-written: their lanes are combined in one fixed order, so sums are the same on
+/// every machine and thread count (TensorPrimitives.Sum's order depends on the vector width).
 /// </summary>
 internal static class CpuKernels
 {
@@ -62,22 +66,11 @@ internal static class CpuKernels
 
     // ---- ReLU ----
 
-    /// <summary>y = max(x, 0); NaN stays NaN (y may alias x).</summary>
+    /// <summary>y = max(x, 0); NaN stays NaN, −0 becomes +0 (y may alias x): TensorPrimitives.Max with 0, which propagates NaN.</summary>
     public static void Relu(ReadOnlySpan<float> x, Span<float> y)
     {
-        int i = 0;
-        if (UseVector)
-        {
-            ref float xr = ref MemoryMarshal.GetReference(x); ref float yr = ref MemoryMarshal.GetReference(y);
-            // Lanes: x where x > 0 or x is NaN (x != x), else +0.
-            for (; i <= x.Length - 8; i += 8)
-            {
-                var v = Vector256.LoadUnsafe(ref xr, (nuint)i);
-                var keep = Vector256.GreaterThan(v, Vector256<float>.Zero) | ~Vector256.Equals(v, v);
-                (v & keep).StoreUnsafe(ref yr, (nuint)i);
-            }
-        }
-        ReluScalar(x[i..], y[i..]);
+        if (UseVector) TensorPrimitives.Max(x, 0f, y[..x.Length]);
+        else ReluScalar(x, y);
     }
 
     /// <summary>Scalar twin of <see cref="Relu"/>.</summary>
@@ -171,18 +164,11 @@ internal static class CpuKernels
 
     // ---- Multiply ----
 
-    /// <summary>z = x·y elementwise (z may alias x or y).</summary>
+    /// <summary>z = x·y elementwise (z may alias x or y): TensorPrimitives.Multiply.</summary>
     public static void Multiply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> z)
     {
-        int i = 0;
-        if (UseVector)
-        {
-            ref float xr = ref MemoryMarshal.GetReference(x); ref float yr = ref MemoryMarshal.GetReference(y);
-            ref float zr = ref MemoryMarshal.GetReference(z);
-            for (; i <= x.Length - 8; i += 8)
-                (Vector256.LoadUnsafe(ref xr, (nuint)i) * Vector256.LoadUnsafe(ref yr, (nuint)i)).StoreUnsafe(ref zr, (nuint)i);
-        }
-        MultiplyScalar(x[i..], y[i..], z[i..]);
+        if (UseVector) TensorPrimitives.Multiply(x, y[..x.Length], z[..x.Length]);
+        else MultiplyScalar(x, y, z);
     }
 
     /// <summary>Scalar twin of <see cref="Multiply"/>.</summary>
@@ -193,18 +179,11 @@ internal static class CpuKernels
 
     // ---- Axpy: y += a·x ----
 
-    /// <summary>y[i] += a·x[i] (multiply then add, not fused, so vector and scalar round alike).</summary>
+    /// <summary>y[i] += a·x[i]: TensorPrimitives.MultiplyAdd(x, a, y) (multiply then add, not fused, so vector and scalar round alike).</summary>
     public static void Axpy(float a, ReadOnlySpan<float> x, Span<float> y)
     {
-        int i = 0;
-        if (UseVector)
-        {
-            ref float xr = ref MemoryMarshal.GetReference(x); ref float yr = ref MemoryMarshal.GetReference(y);
-            var va = Vector256.Create(a);
-            for (; i <= x.Length - 8; i += 8)
-                (Vector256.LoadUnsafe(ref yr, (nuint)i) + va * Vector256.LoadUnsafe(ref xr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
-        }
-        AxpyScalar(a, x[i..], y[i..]);
+        if (UseVector) TensorPrimitives.MultiplyAdd(x, a, y[..x.Length], y[..x.Length]);
+        else AxpyScalar(a, x, y);
     }
 
     /// <summary>Scalar twin of <see cref="Axpy"/>.</summary>
