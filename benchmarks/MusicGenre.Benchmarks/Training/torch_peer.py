@@ -3,7 +3,8 @@
 cross-entropy, backward, update), torch.set_num_threads(2). Prints samples/s per network and, given the
 BenchmarkDotNet CSV report of TrainingThroughputBench, the ratio MusicGenre / PyTorch (>= 1.0 is the goal).
 
-Usage: torch_peer.py [TrainingThroughputBench-report.csv]   (MUSICGENRE_BENCH_NETS=default,reference limits the nets)
+Usage: torch_peer.py [TrainingThroughputBench-report.csv]   (MUSICGENRE_BENCH_NETS=default,reference limits the nets;
+MUSICGENRE_BENCH_STEPS=N times N steps per net, as the BenchmarkDotNet job then does)
 """
 import csv, os, re, sys, time
 import torch
@@ -102,8 +103,9 @@ def main():
                     ours[row["Net"]] = 1.0 / s
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, batch {BATCH}")
     print(f"{'net':<14}{'torch samples/s':>16}{'torch s/step':>14}{'MusicGenre samples/s':>22}{'ratio':>8}")
+    env_steps = int(os.environ.get("MUSICGENRE_BENCH_STEPS", "0") or 0)
     for name, (net, frames, steps) in nets.items():
-        t = time_steps(net, frames, steps)
+        t = time_steps(net, frames, env_steps if 1 <= env_steps <= 1000 else steps)
         torch_sps = BATCH / t
         mg = ours.get(name)
         ratio = f"{mg / torch_sps:.2f}x" if mg else "-"
