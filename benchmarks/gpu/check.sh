@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The GPU check, run on the device machine (no .NET there): unpacks the payload pack.sh made and runs the GPU tests of
+# the Nn and Features test assemblies (PyTorch CNN goldens on the ILGPU backend, librosa spectral goldens, kernel tests)
+# with the carried runtime. On a machine where ILGPU finds CUDA they run on CUDA (and on ILGPU's simulator); elsewhere
+# on the simulator alone, which is how CI rehearses it.
+#
+# Usage: check.sh PAYLOAD.tar.xz OUT_DIR [cuda|simulator]
+#   cuda (default): fails unless some test ran on CUDA.   simulator: the rehearsal (no GPU needed).
+# Writes to OUT_DIR: check.log (everything), summary.txt, nvidia-smi.txt, nn-gpu.xml, features-gpu.xml (xunit results).
+set -uo pipefail
+payload="$1"; out="$2"; mode="${3:-cuda}"
+[[ "$mode" == cuda || "$mode" == simulator ]] || { echo "check.sh: mode must be cuda or simulator" >&2; exit 2; }
+mkdir -p "$out"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+log="$out/check.log"
+exec > >(tee "$log") 2>&1
+start=$(date +%s)
+echo "== GPU check ($mode) on $(hostname), $(date -u +%FT%TZ)"
+tar -xJf "$payload" -C "$work" || { echo "check.sh: cannot unpack $payload"; exit 1; }
+cat "$work/PAYLOAD"
+export DOTNET_ROOT="$work/dotnet" PATH="$work/dotnet:$PATH" DOTNET_ROLL_FORWARD=Major DOTNET_CLI_TELEMETRY_OPTOUT=1 \
+       DOTNET_NOLOGO=1 CI=true MUSICGENRE_GOLDEN_DIR="$work/golden" MUSICGENRE_DATA_DIR="$work/golden"
+echo "dotnet: $(command -v dotnet) ($("$work/dotnet/dotnet" --list-runtimes | tr '\n' ' '))"
+{ nvidia-smi || echo "nvidia-smi: not available"; } > "$out/nvidia-smi.txt" 2>&1
+head -20 "$out/nvidia-smi.txt"
+
+rc=0
+for t in nn features; do
+  asm="MusicGenre.${t^}.Tests"; [[ $t == nn ]] && asm="MusicGenre.Nn.Tests"
+  echo "== $asm: namespace $asm.Gpu"
+  (cd "$work/$t" && dotnet "$work/xunit/xunit.console.dll" "$asm.dll" -namespace "$asm.Gpu" -nocolor -parallel none \
+      -xml "$out/$t-gpu.xml") || rc=1
+done
+
+# What ran where: test cases per device kind, from the xunit results.
+{
+  echo "mode $mode, $(( $(date +%s) - start )) s"
+  for t in nn features; do
+    x="$out/$t-gpu.xml"
+    [[ -f "$x" ]] || { echo "$t: no results"; continue; }
+    total=$(grep -o '<test ' "$x" | wc -l); failed=$(grep -o 'result="Fail"' "$x" | wc -l)
+    cuda=$(grep -o '<test [^>]*Cuda[^>]*>' "$x" | wc -l)
+    echo "$t: $total tests, $failed failed, $cuda with Cuda in their name"
+  done
+} | tee "$out/summary.txt"
+if [[ "$mode" == cuda ]] && ! grep -q 'with Cuda' <(grep -v ' 0 with Cuda' "$out/summary.txt"); then
+  echo "check.sh: no test ran on CUDA (ILGPU found no CUDA device?)"; rc=1
+fi
+echo "== exit $rc"
+exit $rc
