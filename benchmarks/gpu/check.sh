@@ -6,7 +6,9 @@
 #
 # Usage: check.sh PAYLOAD.tar.xz OUT_DIR [cuda|simulator]
 #   cuda (default): fails unless some test ran on CUDA.   simulator: the rehearsal (no GPU needed).
-# Writes to OUT_DIR: check.log (everything), summary.txt, nvidia-smi.txt, nn-gpu.xml, features-gpu.xml (xunit results).
+# Writes to OUT_DIR: check.log (everything), summary.txt, nvidia-smi.txt, nn-gpu.xml, features-gpu.xml (xunit results),
+# and in cuda mode timings.md (BenchmarkDotNet: GPU log-mel, conv 32->32, reference train step, each beside the CPU path)
+# and peer.txt (the same operations in PyTorch / torchaudio on the same GPU). About 5 minutes on a GPU machine.
 set -uo pipefail
 payload="$1"; out="$2"; mode="${3:-cuda}"
 [[ "$mode" == cuda || "$mode" == simulator ]] || { echo "check.sh: mode must be cuda or simulator" >&2; exit 2; }
@@ -32,6 +34,21 @@ for t in nn features; do
   (cd "$work/$t" && dotnet "$work/xunit/xunit.console.dll" "$asm.dll" -namespace "$asm.Gpu" -nocolor -parallel none \
       -xml "$out/$t-gpu.xml") || rc=1
 done
+
+# Timings (cuda mode): the GPU benchmark suites in-process (no SDK here), then the PyTorch peer on the same GPU.
+# Simulator mode (the rehearsal) only checks that both start: the suites never time ILGPU's simulator.
+if [[ "$mode" == cuda ]]; then
+  echo "== GPU suites (BenchmarkDotNet, in-process)"
+  (cd "$work/bench" && MUSICGENRE_BDN_INPROCESS=1 timeout 300 dotnet MusicGenre.GpuBench.dll --filter '*Gpu*' \
+      --artifacts "$work/bdn") || { echo "check.sh: GPU suites failed or timed out"; rc=1; }
+  cat "$work"/bdn/results/*-report-github.md > "$out/timings.md" 2>/dev/null || echo "no suite reports" > "$out/timings.md"
+  echo "== PyTorch peer"
+  timeout 120 python3 "$work/torch_gpu_peer.py" 2>&1 | tee "$out/peer.txt" || echo "check.sh: peer failed or timed out"
+else
+  echo "== GPU suites: listed only"
+  (cd "$work/bench" && dotnet MusicGenre.GpuBench.dll --list flat) || rc=1
+  python3 -m py_compile "$work/torch_gpu_peer.py" && echo "torch_gpu_peer.py compiles" || rc=1
+fi
 
 # What ran where: test cases per device kind, from the xunit results.
 {

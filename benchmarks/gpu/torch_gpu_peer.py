@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""PyTorch / torchaudio peer of the GPU suites, run by check.sh on the same machine: median milliseconds of
+- log-mel (librosa_default: n_fft 2048, hop 512, 128 Slaney mels, power 2, dB with top_db 80) of one 30 s 22050 Hz
+  clip (GpuLogMelBench) and of a batch of 64 such clips (clips/s),
+- conv 32->32 3x3 pad 1 on 1x32x128x599, forward and forward+backward (GpuConvBench),
+- one SGD step (momentum 0.9) of the reference 3-conv net, batch 32 x 1 x 128 x 599 (GpuTrainStepBench), and of the
+  `default` network (width 8) at batch 32 x 1 x 128 x 130.
+Uses CUDA when torch sees it, else the CPU (--dry: two repetitions, for the rehearsal).
+
+Usage: torch_gpu_peer.py [--dry]
+"""
+import statistics, sys, time
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+DRY = "--dry" in sys.argv
+DEV = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+REPS = 2 if DRY else 20
+
+
+def sync():
+    if DEV.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def median_ms(fn):
+    fn(); fn(); sync()
+    times = []
+    for _ in range(REPS):
+        t = time.perf_counter(); fn(); sync(); times.append((time.perf_counter() - t) * 1e3)
+    return statistics.median(times)
+
+
+def logmel_fn(batch):
+    try:
+        import torchaudio
+        mel = torchaudio.transforms.MelSpectrogram(sample_rate=22050, n_fft=2048, hop_length=512, n_mels=128,
+                                                   norm="slaney", mel_scale="slaney", power=2.0).to(DEV)
+        db = torchaudio.transforms.AmplitudeToDB(stype="power", top_db=80.0).to(DEV)
+        name = f"torchaudio {torchaudio.__version__}"
+    except ImportError:
+        window = torch.hann_window(2048, device=DEV)
+        basis = torch.rand(128, 1025, device=DEV)  # stand-in filterbank of the same shape (no torchaudio here)
+
+        def mel(x):
+            return basis @ torch.stft(x, 2048, 512, window=window, return_complex=True).abs().pow(2)
+
+        def db(m):
+            v = 10 * torch.log10(torch.clamp(m, min=1e-10))
+            return torch.maximum(v, v.amax(dim=(-2, -1), keepdim=True) - 80)
+        name = "torch.stft (no torchaudio)"
+    x = torch.randn(batch, 30 * 22050, device=DEV) * 0.1
+    return (lambda: db(mel(x))), name
+
+
+class Reference(nn.Module):
+    def __init__(self):
+        super().__init__()
+        layers, c = [], 1
+        for o in (32, 64, 128):
+            layers += [nn.Conv2d(c, o, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
+            c = o
+        self.features, self.fc = nn.Sequential(*layers), nn.Linear(128, 10)
+
+    def forward(self, x):
+        return self.fc(self.features(x).mean(dim=(2, 3)))
+
+
+class Default(nn.Module):
+    def __init__(self, width=8, blocks=4, mels=128):
+        super().__init__()
+        layers, c = [], 1
+        for b in range(blocks):
+            o = width << b
+            layers += [nn.Conv2d(c, o, 3, padding=1, bias=False), nn.BatchNorm2d(o), nn.ReLU(), nn.MaxPool2d(2)]
+            c = o
+        self.features, self.drop, self.fc = nn.Sequential(*layers), nn.Dropout(0.3), nn.Linear(c * (mels >> blocks), 10)
+
+    def forward(self, x):
+        return self.fc(self.drop(self.features(x).mean(dim=3).flatten(1)))
+
+
+def train_step_fn(net, frames, batch=32):
+    net = net.to(DEV).train()
+    opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
+    x = torch.randn(batch, 1, 128, frames, device=DEV)
+    y = torch.arange(batch, device=DEV) % 10
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        F.cross_entropy(net(x), y).backward()
+        opt.step()
+    return step
+
+
+def main():
+    gpu = torch.cuda.get_device_name(0) if DEV.type == "cuda" else "none (CPU)"
+    print(f"torch {torch.__version__}, device {DEV} ({gpu}){', dry run' if DRY else ''}")
+    one, name = logmel_fn(1)
+    print(f"log-mel 30 s clip ({name}): {median_ms(one):.3f} ms")
+    batch = 2 if DRY else 64
+    many, _ = logmel_fn(batch)
+    t = median_ms(many)
+    print(f"log-mel batch of {batch} x 30 s: {t:.3f} ms = {batch / t * 1e3:.1f} clips/s")
+    conv = nn.Conv2d(32, 32, 3, padding=1).to(DEV)
+    x = torch.randn(1, 32, 128, 599, device=DEV, requires_grad=True)
+    with torch.no_grad():
+        print(f"conv 32->32 forward: {median_ms(lambda: conv(x)):.3f} ms")
+    print(f"conv 32->32 forward+backward: {median_ms(lambda: conv(x).sum().backward()):.3f} ms")
+    for label, net, frames in (("reference", Reference(), 599), ("default (width 8)", Default(), 130)):
+        t = median_ms(train_step_fn(net, frames))
+        print(f"train step {label}, batch 32: {t:.3f} ms = {32 / t * 1e3:.1f} samples/s")
+
+
+if __name__ == "__main__":
+    main()
