@@ -112,6 +112,25 @@ internal static class SafeFile
         return removed;
     }
 
+    /// <summary>
+    /// Deletes every temp this class names (<c>.&lt;name&gt;.&lt;host&gt;.&lt;pid&gt;.&lt;32 hex&gt;.tmp</c>) in
+    /// <paramref name="directory"/> and its subfolders, whoever made it: for a folder that one job owns (the preprocess
+    /// spool), swept when the job starts. Other files, also other <c>.tmp</c> files, are left alone. Returns how many.
+    /// </summary>
+    public static int RemoveAllTemps(string directory)
+    {
+        int removed = 0;
+        if (!Directory.Exists(directory)) return 0;
+        foreach (string temp in Directory.EnumerateFiles(directory, ".*.tmp", SearchOption.AllDirectories))
+        {
+            string[] parts = Path.GetFileName(temp)[..^".tmp".Length].Split('.');
+            if (parts.Length < 5 || parts[^1].Length != 32 || !int.TryParse(parts[^2], NumberStyles.None, CultureInfo.InvariantCulture, out _)) continue;
+            File.Delete(temp);
+            removed++;
+        }
+        return removed;
+    }
+
     private static bool IsRunning(int pid)
     {
         try

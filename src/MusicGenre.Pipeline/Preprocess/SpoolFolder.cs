@@ -57,9 +57,8 @@ internal sealed class SpoolFolder
             MusicGenre.IO.SafeFile.WriteAllText(path, text.ToString());
         }
 
-        // 3. Temp files of a killed run are incomplete parts: remove them.
-        foreach (string temp in System.IO.Directory.EnumerateFiles(Directory, "*.tmp", SearchOption.AllDirectories))
-            File.Delete(temp);
+        // 3. Temp files of a killed run are incomplete parts: remove them (one run uses a spool at a time).
+        MusicGenre.IO.SafeFile.RemoveAllTemps(Directory);
     }
 
     /// <summary>Deletes the whole folder.</summary>

@@ -6,6 +6,21 @@ namespace MusicGenre.Pipeline.Tests.IO;
 public sealed class SafeFileTests
 {
     [Fact]
+    public void RemoveAllTemps_SweepsThisClassesTempsInAFolderTree_AndNothingElse()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-safefile-sweep"), sub = Path.Combine(dir, "ab");
+        Directory.CreateDirectory(sub);
+        string ours1 = SafeFile.TempPath(Path.Combine(dir, "settings.txt")), ours2 = SafeFile.TempPath(Path.Combine(sub, "song.part"));
+        string plain = Path.Combine(sub, "notes.tmp"), odd = Path.Combine(sub, ".x.tmp"), part = Path.Combine(sub, "song.part");
+        foreach (var f in new[] { ours1, ours2, plain, odd, part }) File.WriteAllText(f, "x");
+
+        Assert.Equal(2, SafeFile.RemoveAllTemps(dir));
+        Assert.False(File.Exists(ours1) || File.Exists(ours2));
+        Assert.True(File.Exists(plain) && File.Exists(odd) && File.Exists(part));
+        Assert.Equal(0, SafeFile.RemoveAllTemps(Path.Combine(dir, "missing")));
+    }
+
+    [Fact]
     public void Write_RemovesOnlyTheTempsOfDeadProcesses_AndFailuresLeaveTheOldFile()
     {
         if (OperatingSystem.IsWindows()) return; // uses sleep/true as live and dead processes
