@@ -5,7 +5,8 @@
 # torch-cnn.h5), the GPU benchmark suites (MusicGenre.GpuBench) and their PyTorch peer (torch_gpu_peer.py). The device machine has no .NET: check.sh unpacks this and runs it there.
 #
 # Usage: benchmarks/gpu/pack.sh [OUT_DIR]     (default: .gpu in the repository root, git-ignored)
-# Env:   PYTHON (default /usr/bin/python3, with python3-h5py), XZ_OPT (default -6; the CI rehearsal uses -0), MUSICGENRE_GOLDEN_DIR (default ../shared/golden),
+# Env:   PYTHON (default /usr/bin/python3, with python3-h5py), XZ_OPT (default -6, as in the CI rehearsal, which checks
+#        the real size), MUSICGENRE_GOLDEN_DIR (default ../shared/golden),
 #        PACK_NO_BUILD=1 uses the test assemblies already built (bin/Release/net10.0) instead of building them.
 # Prints the payload path and its size; fails when it is over 54 MiB (the device machine takes 64 MiB with the repo).
 set -euo pipefail

@@ -5,7 +5,7 @@
 - conv 32->32 3x3 pad 1 on 1x32x128x599, forward and forward+backward (GpuConvBench),
 - one SGD step (momentum 0.9) of the reference 3-conv net, batch 32 x 1 x 128 x 599 (GpuTrainStepBench), and of the
   `default` network (width 8) at batch 32 x 1 x 128 x 130.
-Uses CUDA when torch sees it, else the CPU (--dry: two repetitions, for the rehearsal).
+Uses CUDA when torch sees it, else the CPU (--dry: two repetitions and a batch of 2, to try the script on a CPU).
 
 Usage: torch_gpu_peer.py [--dry]
 """

@@ -36,13 +36,13 @@ internal static class SafeFile
     /// <summary>
     /// The same for writers that stream asynchronously (downloads): <paramref name="write"/> fills the temp and returns true
     /// to rename it over <paramref name="path"/>, or false to discard it (the target is left as it was). Returns what
-    /// <paramref name="write"/> returned.
+    /// <paramref name="write"/> returned. <paramref name="removeStaleTemps"/>: as for <see cref="Begin"/>.
     /// </summary>
     /// <exception cref="IOException">The folder cannot be created or the result cannot be renamed into place.</exception>
-    public static async Task<bool> WriteAsync(string path, Func<string, Task<bool>> write)
+    public static async Task<bool> WriteAsync(string path, Func<string, Task<bool>> write, bool removeStaleTemps = true)
     {
         ArgumentNullException.ThrowIfNull(write);
-        using var pending = Begin(path);
+        using var pending = Begin(path, removeStaleTemps);
         if (!await write(pending.TempPath).ConfigureAwait(false)) return false;
         pending.Commit();
         return true;
@@ -87,47 +87,49 @@ internal static class SafeFile
     /// Deletes the abandoned temps of <paramref name="fullPath"/> (see the class summary); best effort: a temp that cannot
     /// be examined or deleted is left alone. Returns how many were deleted.
     /// </summary>
-    public static int RemoveStaleTemps(string fullPath)
+    public static int RemoveStaleTemps(string fullPath) =>
+        Sweep(Path.GetDirectoryName(fullPath)!, "." + Path.GetFileName(fullPath) + ".", SearchOption.TopDirectoryOnly, onlyAbandoned: true);
+
+    /// <summary>
+    /// The same for every target in <paramref name="directory"/> at once, for writers of many files into one folder (the
+    /// preview download sweeps once per run instead of once per file). Returns how many were deleted.
+    /// </summary>
+    public static int RemoveStaleTempsIn(string directory) =>
+        Sweep(directory, ".", SearchOption.TopDirectoryOnly, onlyAbandoned: true);
+
+    /// <summary>
+    /// Deletes every temp this class names (<c>.&lt;name&gt;.&lt;host&gt;.&lt;pid&gt;.&lt;32 hex&gt;.tmp</c>) in
+    /// <paramref name="directory"/> and its subfolders, whoever made it: for a folder that one job owns (the preprocess
+    /// spool), swept when the job starts. Other files, also other <c>.tmp</c> files, are left alone; one that cannot be
+    /// deleted is left too. Returns how many were deleted.
+    /// </summary>
+    public static int RemoveAllTemps(string directory) =>
+        Sweep(directory, ".", SearchOption.AllDirectories, onlyAbandoned: false);
+
+    // Temps are .<name>.<host>.<pid>.<32 hex>.tmp; read from the right (host names are written without dots, names may
+    // hold them). onlyAbandoned: this host's temps of processes that have exited, and anyone's untouched for an hour.
+    private static int Sweep(string dir, string prefix, SearchOption depth, bool onlyAbandoned)
     {
-        string dir = Path.GetDirectoryName(fullPath)!, prefix = "." + Path.GetFileName(fullPath) + ".";
         int removed = 0;
         try
         {
             if (!Directory.Exists(dir)) return 0;
-            foreach (string temp in Directory.EnumerateFiles(dir, prefix + "*.tmp"))
+            foreach (string temp in Directory.EnumerateFiles(dir, prefix + "*.tmp", depth))
             {
-                // .<name>.<host>.<pid>.<32 hex>.tmp, read from the right (a host name may hold dots).
                 string[] parts = Path.GetFileName(temp)[prefix.Length..^".tmp".Length].Split('.');
-                if (parts.Length < 3 || parts[^1].Length != 32
+                if (parts.Length < (prefix == "." ? 4 : 3) || parts[^1].Length != 32
                     || !int.TryParse(parts[^2], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) continue;
-                string host = string.Join('.', parts[..^2]);
-                bool deadHere = host == Host && pid != Environment.ProcessId && !IsRunning(pid);
-                bool untouched = DateTime.UtcNow - File.GetLastWriteTimeUtc(temp) > AbandonedAfter;
-                if (!deadHere && !untouched) continue;
+                if (onlyAbandoned)
+                {
+                    bool deadHere = parts[^3] == Host && pid != Environment.ProcessId && !IsRunning(pid);
+                    bool untouched = DateTime.UtcNow - File.GetLastWriteTimeUtc(temp) > AbandonedAfter;
+                    if (!deadHere && !untouched) continue;
+                }
                 try { File.Delete(temp); removed++; }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // someone else's business
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // an unreadable folder: write anyway
-        return removed;
-    }
-
-    /// <summary>
-    /// Deletes every temp this class names (<c>.&lt;name&gt;.&lt;host&gt;.&lt;pid&gt;.&lt;32 hex&gt;.tmp</c>) in
-    /// <paramref name="directory"/> and its subfolders, whoever made it: for a folder that one job owns (the preprocess
-    /// spool), swept when the job starts. Other files, also other <c>.tmp</c> files, are left alone. Returns how many.
-    /// </summary>
-    public static int RemoveAllTemps(string directory)
-    {
-        int removed = 0;
-        if (!Directory.Exists(directory)) return 0;
-        foreach (string temp in Directory.EnumerateFiles(directory, ".*.tmp", SearchOption.AllDirectories))
-        {
-            string[] parts = Path.GetFileName(temp)[..^".tmp".Length].Split('.');
-            if (parts.Length < 5 || parts[^1].Length != 32 || !int.TryParse(parts[^2], NumberStyles.None, CultureInfo.InvariantCulture, out _)) continue;
-            File.Delete(temp);
-            removed++;
-        }
         return removed;
     }
 
@@ -151,7 +153,7 @@ internal static class SafeFile
 }
 
 /// <summary>A write in progress (<see cref="SafeFile.Begin"/>): fill <see cref="TempPath"/>, then <see cref="Commit"/>.</summary>
-public sealed class PendingFile : IDisposable
+internal sealed class PendingFile : IDisposable
 {
     private bool _committed;
 

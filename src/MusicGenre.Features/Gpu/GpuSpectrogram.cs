@@ -7,8 +7,9 @@ namespace MusicGenre.Features.Gpu;
 
 /// <summary>
 /// Log-mel spectrogram on an ILGPU accelerator: framing + window → batched Stockham FFT (every frame at once) → power
-/// → mel projection → power_to_db with the top_db floor over the whole clip (or per segment) → MFCC (DCT-II). All
-/// intermediate data stays on the device; only the signal goes up and the mel/log-mel/MFCC come back.
+/// → mel projection → power_to_db with the top_db floor over the whole clip (or per segment) → MFCC (DCT-II). Within a
+/// launch all intermediate data stays on the device; a clip of more frames than one launch holds is done in blocks (see
+/// <see cref="Compute"/>).
 /// </summary>
 /// <remarks>Kernels, window, twiddles and filterbank are loaded once per instance. Not thread-safe.</remarks>
 /// <example><code>
@@ -103,11 +104,12 @@ internal sealed class GpuSpectrogram : IDisposable
     }
 
     /// <summary>
-    /// Mel power, log-mel and MFCC of <paramref name="signal"/> (float32 mono at the preset's rate). Device memory is
-    /// bounded whatever the clip's length: at most <see cref="GpuSpectrogramSettings.MaxFramesPerLaunch"/> frames are on
-    /// the device at once (whole segments per launch when segmenting; blocks of frames of one long segment otherwise, with
-    /// the dB reference and floor taken over the whole clip in a second pass). The host holds the input and the result.
-    /// The result is the same, bit for bit, for any block size.
+    /// Mel power, log-mel and MFCC of <paramref name="signal"/> (float32 mono at the preset's rate). Device memory does
+    /// not grow with the clip's length: a launch holds at most <see cref="GpuSpectrogramSettings.MaxFramesPerLaunch"/>
+    /// frames, or one whole segment when a segment alone has more (segmented presets: as many whole segments per launch
+    /// as fit; one long segment: blocks of frames, their mel power copied to the host, then dB and MFCC block by block
+    /// against the clip's maximum in a second pass). The host holds the input and the result. The result is the same,
+    /// bit for bit, for any block size.
     /// </summary>
     /// <exception cref="ArgumentException">The signal is too short for one frame.</exception>
     public GpuSpectrogramResult Compute(ReadOnlySpan<float> signal)
@@ -161,9 +163,11 @@ internal sealed class GpuSpectrogram : IDisposable
             int length = (n - 1) * p.Hop + p.NFft;
             for (int j = 0; j < length; j++)
             {
-                long at = (long)f0 * p.Hop + j - p.PadLeft;   // sample index in the clip (may lie in the padding)
-                if (at >= 0 && at < signal.Length) samples[j] = signal[(int)at];
-                else if (p.PadMode == FrameParams.PadReflect) samples[j] = signal[(int)(at < 0 ? -at : 2L * (signal.Length - 1) - at)];
+                // Sample index in the segment (the clip's first SegmentLength samples; may lie in the padding). Samples
+                // after the segment are never read, as in the one-launch kernel.
+                long at = (long)f0 * p.Hop + j - p.PadLeft;
+                if (at >= 0 && at < p.SegmentLength) samples[j] = signal[(int)at];
+                else if (p.PadMode == FrameParams.PadReflect) samples[j] = signal[(int)(at < 0 ? -at : 2L * (p.SegmentLength - 1) - at)];
                 else samples[j] = 0f;
             }
             using var mel = MelPower(samples.AsSpan(0, length), new FrameParams(p.NFft, p.Hop, 0, FrameParams.PadConstant, length, 0, 1, n));

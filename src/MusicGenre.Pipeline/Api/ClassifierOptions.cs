@@ -35,6 +35,7 @@ public sealed record ClassifierOptions
     {
         var problems = new List<string>();
         if (!Enum.IsDefined(Device)) problems.Add($"Device = {(int)Device} is not a device kind (auto, cpu, cuda or opencl)");
+        else if (Device == DeviceKind.Simulator) problems.Add("Device = Simulator is ILGPU's CPU simulator, for testing kernels only; use auto, cpu, cuda or opencl");
         if (BatchSize is < 1 or > 4096) problems.Add($"BatchSize = {BatchSize} must be in 1..4096");
         if (ThreadCount is < 0 or > 4096) problems.Add($"ThreadCount = {ThreadCount} must be in 0..4096 (0 = one per core)");
         return problems;

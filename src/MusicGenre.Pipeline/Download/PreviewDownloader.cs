@@ -61,6 +61,7 @@ internal sealed class PreviewDownloader : IDisposable
         options.Validate();
         var (key, secret) = options.ResolveCredentials();
         Directory.CreateDirectory(options.OutputDirectory);
+        SafeFile.RemoveStaleTempsIn(options.OutputDirectory); // half-written previews of killed runs (once, not per file)
 
         // 2. One slot per input track; duplicates of an earlier track id are settled immediately.
         var records = new PreviewDownloadRecord?[tracks.Count];
@@ -134,7 +135,7 @@ internal sealed class PreviewDownloader : IDisposable
             {
                 outcome = await TryOnceAsync(track, context, temp, ct).ConfigureAwait(false);
                 return outcome.Kind == OutcomeKind.Done;
-            }).ConfigureAwait(false);
+            }, removeStaleTemps: false).ConfigureAwait(false);
             switch (outcome.Kind)
             {
                 case OutcomeKind.Done:
@@ -229,7 +230,7 @@ internal sealed class PreviewDownloader : IDisposable
         return TimeSpan.FromTicks((long)Math.Min(ticks, options.MaxBackoff.Ticks));
     }
 
-    /// <summary>An ID3v2 tag or an MPEG audio frame sync (11 set bits) at the start.</summary>
+    // Whether an existing file starts like an MP3 (an unreadable one counts as not: it is reported, never overwritten).
     private static bool IsMp3File(string path)
     {
         Span<byte> head = stackalloc byte[4];
@@ -241,6 +242,7 @@ internal sealed class PreviewDownloader : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 
+    /// <summary>An ID3v2 tag or an MPEG audio frame sync (11 set bits) at the start.</summary>
     internal static bool LooksLikeMp3(ReadOnlySpan<byte> head) =>
         head.Length >= 3 && head[0] == (byte)'I' && head[1] == (byte)'D' && head[2] == (byte)'3'
         || head.Length >= 2 && head[0] == 0xFF && (head[1] & 0xE0) == 0xE0;

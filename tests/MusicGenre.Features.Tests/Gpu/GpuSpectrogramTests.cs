@@ -68,6 +68,9 @@ public class GpuSpectrogramTests
             ("reflect", Tiny(reflect: true) with { Window = window, MelBasis = basis, RefIsMax = true, TopDb = 12f, Dct = [0.7f, 0.7f, 0.7f, -0.7f], NMfcc = 2 }, [1, 7, 50]),
             ("constant", Tiny() with { Window = window, MelBasis = basis, TopDb = 30f }, [2, 13]),
             ("segments", Tiny(reflect: true) with { Window = window, MelBasis = basis, RefIsMax = true, TopDb = 12f, SegmentLength = 40, SegmentHop = 30, Dct = [0.7f, 0.7f, 0.7f, -0.7f], NMfcc = 2 }, [1, 11, 23]),
+            // One segment shorter than the signal: frames past its end see padding, never the samples after it.
+            ("one segment of a longer signal, reflect", Tiny(reflect: true) with { Window = window, MelBasis = basis, RefIsMax = true, TopDb = 12f, SegmentLength = 150, SegmentHop = 100, SegmentCount = 1 }, [1, 5, 17]),
+            ("one segment of a longer signal, constant", Tiny() with { Window = window, MelBasis = basis, SegmentLength = 150, SegmentHop = 100, SegmentCount = 1 }, [2, 9]),
         };
         lock (GpuTestDevices.Lock)
         {

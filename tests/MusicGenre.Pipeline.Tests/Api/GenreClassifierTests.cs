@@ -41,6 +41,8 @@ public class GenreClassifierTests
         Assert.Contains(ex.Problems, p => p.StartsWith("ThreadCount = -1", StringComparison.Ordinal));
         Assert.Throws<ClassifierOptionsException>(() => GenreClassifier.LoadDefault(new ClassifierOptions { BatchSize = 5000 }));
         Assert.Empty(new ClassifierOptions().Problems());
+        // ILGPU's simulator is a device kind for kernel tests, not for classifying.
+        Assert.Contains(new ClassifierOptions { Device = DeviceKind.Simulator }.Problems(), p => p.StartsWith("Device = Simulator", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -32,14 +32,14 @@ internal sealed partial class GpuBackend : IBackend
     public string Name => $"ilgpu {_device.Description}";
 
     /// <summary>
-    /// <see cref="DeviceKind.Cuda"/> or <see cref="DeviceKind.OpenCl"/>; ILGPU's CPU simulator (tests only) reports
-    /// <see cref="DeviceKind.Cpu"/>.
+    /// <see cref="DeviceKind.Cuda"/>, <see cref="DeviceKind.OpenCl"/>, or <see cref="DeviceKind.Simulator"/> for ILGPU's
+    /// CPU simulator (tests only).
     /// </summary>
     public DeviceKind Kind => _device.Kind switch
     {
         DeviceKind.Cuda => DeviceKind.Cuda,
         DeviceKind.OpenCl => DeviceKind.OpenCl,
-        _ => DeviceKind.Cpu,
+        _ => DeviceKind.Simulator,
     };
 
     /// <summary>The ILGPU device this backend runs on.</summary>
