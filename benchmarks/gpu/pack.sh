@@ -63,7 +63,8 @@ done
 mkdir -p "$stage/golden"
 "${PYTHON:-/usr/bin/python3}" "$root/benchmarks/gpu/golden_subset.py" "$golden/librosa-features.h5" "$stage/golden/librosa-features.h5"
 cp "$golden/torch-cnn.h5" "$stage/golden/"
-cp "$root/benchmarks/gpu/check.sh" "$root/benchmarks/gpu/torch_gpu_peer.py" "$stage/"
+cp "$root/benchmarks/gpu/check.sh" "$root/benchmarks/gpu/torch_gpu_peer.py" \
+   "$root/benchmarks/MusicGenre.Benchmarks/Training/torch_peer.py" "$stage/"
 echo "runtime $version, built $(date -u +%FT%TZ) from $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')" > "$stage/PAYLOAD"
 
 # 5. One archive, written under a temp name and renamed.

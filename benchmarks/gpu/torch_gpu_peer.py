@@ -14,6 +14,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+# The networks are the CPU peer's (benchmarks/MusicGenre.Benchmarks/Training/torch_peer.py, carried beside this file).
+from torch_peer import Default, Reference
+
 DRY = "--dry" in sys.argv
 DEV = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 REPS = 2 if DRY else 20
@@ -52,33 +55,6 @@ def logmel_fn(batch):
         name = "torch.stft (no torchaudio)"
     x = torch.randn(batch, 30 * 22050, device=DEV) * 0.1
     return (lambda: db(mel(x))), name
-
-
-class Reference(nn.Module):
-    def __init__(self):
-        super().__init__()
-        layers, c = [], 1
-        for o in (32, 64, 128):
-            layers += [nn.Conv2d(c, o, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
-            c = o
-        self.features, self.fc = nn.Sequential(*layers), nn.Linear(128, 10)
-
-    def forward(self, x):
-        return self.fc(self.features(x).mean(dim=(2, 3)))
-
-
-class Default(nn.Module):
-    def __init__(self, width=8, blocks=4, mels=128):
-        super().__init__()
-        layers, c = [], 1
-        for b in range(blocks):
-            o = width << b
-            layers += [nn.Conv2d(c, o, 3, padding=1, bias=False), nn.BatchNorm2d(o), nn.ReLU(), nn.MaxPool2d(2)]
-            c = o
-        self.features, self.drop, self.fc = nn.Sequential(*layers), nn.Dropout(0.3), nn.Linear(c * (mels >> blocks), 10)
-
-    def forward(self, x):
-        return self.fc(self.drop(self.features(x).mean(dim=3).flatten(1)))
 
 
 def train_step_fn(net, frames, batch=32):

@@ -14,7 +14,9 @@ namespace MusicGenre.Nn.Backends.Cpu;
 /// two Vector256 of 8 pixels = 12 accumulators, one broadcast of A and two loads of B per k.</item>
 /// </list>
 /// Tiles write disjoint outputs, so they run in parallel with no effect on the result. The weight gradient uses the same
-/// tiles (<see cref="WeightGradTile"/>). Each SIMD kernel has a scalar twin (<c>…Scalar</c>).
+/// tiles (<see cref="WeightGradTile"/>); the input gradient multiplies with the same micro-kernel and adds the result back
+/// with <see cref="Col2ImTile"/>, the adjoint of <see cref="Im2ColTile"/> (same walk over output-row runs). Each SIMD
+/// kernel has a scalar twin (<c>…Scalar</c>).
 /// </summary>
 internal static unsafe class ConvGemm
 {
