@@ -17,7 +17,7 @@ internal sealed class GenreNetwork
     {
         Spec = spec; Backend = backend; Net = net;
         Dropouts = net.Layers.OfType<Dropout>().ToArray();
-        BatchNorms = net.Layers.OfType<BatchNorm2d>().ToArray();
+        BatchNorms = net.Layers.Select(l => l as BatchNorm2d ?? (l as BatchNormReluPool)?.BatchNorm).OfType<BatchNorm2d>().ToArray();
     }
 
     /// <summary>The description this network was built from.</summary>
@@ -37,9 +37,11 @@ internal sealed class GenreNetwork
 
     /// <summary>
     /// Builds the layers of <paramref name="spec"/> with zero weights. Dropout layer i gets seed
-    /// <c>dropoutSeed + i·0x9E3779B97F4A7C15</c>, so layers draw independent masks.
+    /// <c>dropoutSeed + i·0x9E3779B97F4A7C15</c>, so layers draw independent masks. With <paramref name="fuse"/> (the
+    /// default), each BatchNorm → ReLU → 2×2 max-pool runs as one <see cref="BatchNormReluPool"/> layer where the backend
+    /// fuses them (the CPU backend): same parameters and results, less memory traffic.
     /// </summary>
-    public static GenreNetwork Build(ArchitectureSpec spec, IBackend backend, ulong dropoutSeed)
+    public static GenreNetwork Build(ArchitectureSpec spec, IBackend backend, ulong dropoutSeed, bool fuse = true)
     {
         var layers = new List<Layer>();
         var shapes = spec.ShapeTrace(spec.Frames);
@@ -62,6 +64,13 @@ internal sealed class GenreNetwork
                 var other => throw new NotSupportedException($"Layer {other} has no implementation."),
             });
         }
+        if (fuse && backend is IBatchNormReluPoolBackend fused)
+            for (int i = 0; i + 2 < layers.Count; i++)
+                if (layers[i] is BatchNorm2d bn && BatchNormReluPool.CanFuse(layers[i + 1], layers[i + 2]))
+                {
+                    layers[i] = new BatchNormReluPool(fused, bn);
+                    layers.RemoveRange(i + 1, 2);
+                }
         return new GenreNetwork(spec, backend, new Sequential(backend, spec.Name, layers));
     }
 
@@ -74,7 +83,7 @@ internal sealed class GenreNetwork
         var last = Net.Layers.OfType<Dense>().LastOrDefault();
         foreach (var layer in Net.Layers)
         {
-            if (layer is BatchNorm2d) continue;
+            if (layer is BatchNorm2d or BatchNormReluPool) continue;
             foreach (var p in layer.Parameters)
             {
                 if (p.Name.EndsWith(".bias", StringComparison.Ordinal)) Backend.Fill(p.Value, 0f);

@@ -28,7 +28,7 @@ internal static class Init
     {
         foreach (var layer in network is Sequential s ? s.Layers : [network])
         {
-            if (layer is BatchNorm2d) continue;
+            if (layer is BatchNorm2d or BatchNormReluPool) continue;
             foreach (var p in layer.Parameters)
             {
                 if (p.Name.EndsWith(".bias", StringComparison.Ordinal)) p.Value.Backend.Fill(p.Value, 0f);

@@ -81,7 +81,7 @@ public sealed class ArchitectureCatalogTests
             : new Dictionary<string, double> { ["mels"] = 32, ["frames"] = frames, ["dense"] = 16, ["channels"] = 2, ["classes"] = 5 };
         var spec = ArchitectureCatalog.Create(name, hp);
         using var backend = BackendFactory.Create(DeviceKind.Cpu, new BackendOptions { ThreadCount = 1 });
-        var net = GenreNetwork.Build(spec, backend, 1);
+        var net = GenreNetwork.Build(spec, backend, 1, fuse: false); // one layer per described layer (FusedNetworkTests: fused)
         Assert.Equal(spec.ParameterSpecs().Select(p => p.ToString()), net.Net.Parameters.Select(p => $"{p.Name} [{string.Join(", ", p.Shape.ToArray())}]"));
         Assert.Equal(spec.BufferSpecs().Select(p => p.Name), net.Net.Buffers.Select(b => b.Name));
         var trace = spec.ShapeTrace(frames);
