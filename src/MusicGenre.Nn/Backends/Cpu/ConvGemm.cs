@@ -11,7 +11,8 @@ namespace MusicGenre.Nn.Backends.Cpu;
 /// <item><see cref="Im2ColTile"/> gathers the receptive fields into B <c>[K = C·KH·KW][tile]</c> (zeros for padding),
 /// sized to stay in L2.</item>
 /// <item><see cref="GemmTile"/> computes C <c>[M][count]</c> = A <c>[M][K]</c> · B with a 6×16 micro-kernel: 6 output rows ×
-/// two Vector256 of 8 pixels = 12 accumulators, one broadcast of A and two loads of B per k.</item>
+/// two Vector256 of 8 pixels = 12 accumulators, one broadcast of A and two loads of B per k (4×16 and 2×16 for a short
+/// last block of rows).</item>
 /// </list>
 /// Tiles write disjoint outputs, so they run in parallel with no effect on the result. The weight gradient uses the same
 /// tiles (<see cref="WeightGradTile"/>); the input gradient multiplies with the same micro-kernel and adds the result back
@@ -182,11 +183,14 @@ internal static unsafe class ConvGemm
                 {
                     int cols = Math.Min(NR, count - j);
                     float* dst = pc + rb * MR * ldc + j;
-                    if (rows == MR && cols == NR) Kernel6x16(a, pb + j, k, tile, dst, ldc, pbias == null ? null : pbias + rb * MR);
+                    // The last block of rows may be short (M = 8, 16, 32, 64 leave 2 or 4): the 4- and 2-row kernels
+                    // compute it without the 6-row kernel's idle rows. Every kernel sums each output in the same order.
+                    int kernelRows = rows > 4 ? MR : rows > 2 ? 4 : 2;
+                    if (rows == kernelRows && cols == NR) Kernel(kernelRows, a, pb + j, k, tile, dst, ldc, pbias == null ? null : pbias + rb * MR);
                     else
                     {
-                        // Partial block: compute the full 6×16 into a stage buffer, copy the valid part.
-                        Kernel6x16(a, pb + j, k, tile, stage, NR, null);
+                        // Partial block: compute the kernel's rows × 16 into a stage buffer, copy the valid part.
+                        Kernel(kernelRows, a, pb + j, k, tile, stage, NR, null);
                         for (int r = 0; r < rows; r++)
                         {
                             float add = pbias == null ? 0f : pbias[rb * MR + r];
@@ -196,6 +200,14 @@ internal static unsafe class ConvGemm
                 }
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel(int rows, float* a, float* b, int k, int ldb, float* c, int ldc, float* bias)
+    {
+        if (rows == MR) Kernel6x16(a, b, k, ldb, c, ldc, bias);
+        else if (rows == 4) Kernel4x16(a, b, k, ldb, c, ldc, bias);
+        else Kernel2x16(a, b, k, ldb, c, ldc, bias);
     }
 
     /// <summary>The 6×16 micro-kernel: lanes of acc[r, h] hold pixels j + 8h .. j + 8h + 7 of output row r.</summary>
@@ -230,6 +242,53 @@ internal static unsafe class ConvGemm
         c30.Store(c); c31.Store(c + 8); c += ldc;
         c40.Store(c); c41.Store(c + 8); c += ldc;
         c50.Store(c); c51.Store(c + 8);
+    }
+
+    /// <summary>The first 4 rows of <see cref="Kernel6x16"/> (A still packed 6 rows per k).</summary>
+    private static void Kernel4x16(float* a, float* b, int k, int ldb, float* c, int ldc, float* bias)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default;
+        for (int p = 0; p < k; p++, a += MR, b += ldb)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var a0 = Vector256.Create(a[0]); c00 = MulAdd(a0, b0, c00); c01 = MulAdd(a0, b1, c01);
+            var a1 = Vector256.Create(a[1]); c10 = MulAdd(a1, b0, c10); c11 = MulAdd(a1, b1, c11);
+            var a2 = Vector256.Create(a[2]); c20 = MulAdd(a2, b0, c20); c21 = MulAdd(a2, b1, c21);
+            var a3 = Vector256.Create(a[3]); c30 = MulAdd(a3, b0, c30); c31 = MulAdd(a3, b1, c31);
+        }
+        if (bias != null)
+        {
+            var v0 = Vector256.Create(bias[0]); c00 += v0; c01 += v0;
+            var v1 = Vector256.Create(bias[1]); c10 += v1; c11 += v1;
+            var v2 = Vector256.Create(bias[2]); c20 += v2; c21 += v2;
+            var v3 = Vector256.Create(bias[3]); c30 += v3; c31 += v3;
+        }
+        c00.Store(c); c01.Store(c + 8); c += ldc;
+        c10.Store(c); c11.Store(c + 8); c += ldc;
+        c20.Store(c); c21.Store(c + 8); c += ldc;
+        c30.Store(c); c31.Store(c + 8);
+    }
+
+    /// <summary>The first 2 rows of <see cref="Kernel6x16"/>.</summary>
+    private static void Kernel2x16(float* a, float* b, int k, int ldb, float* c, int ldc, float* bias)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        for (int p = 0; p < k; p++, a += MR, b += ldb)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var a0 = Vector256.Create(a[0]); c00 = MulAdd(a0, b0, c00); c01 = MulAdd(a0, b1, c01);
+            var a1 = Vector256.Create(a[1]); c10 = MulAdd(a1, b0, c10); c11 = MulAdd(a1, b1, c11);
+        }
+        if (bias != null)
+        {
+            var v0 = Vector256.Create(bias[0]); c00 += v0; c01 += v0;
+            var v1 = Vector256.Create(bias[1]); c10 += v1; c11 += v1;
+        }
+        c00.Store(c); c01.Store(c + 8); c += ldc;
+        c10.Store(c); c11.Store(c + 8);
     }
 
     /// <summary>Scalar twin of <see cref="GemmTile"/> (k ascending, float accumulation).</summary>

@@ -71,6 +71,11 @@ public sealed class ConvEquivalenceTests
     [InlineData(5, 7, 3, 16)]
     [InlineData(6, 9, 17, 32)]
     [InlineData(13, 29, 45, 48)]
+    [InlineData(2, 9, 32, 32)]    // the 2-row kernel alone
+    [InlineData(4, 9, 31, 32)]    // the 4-row kernel, ragged columns
+    [InlineData(8, 9, 48, 48)]    // 6 + 2 rows (the default network's first conv)
+    [InlineData(16, 72, 64, 64)]  // 6 + 6 + 4
+    [InlineData(9, 5, 16, 16)]    // 6 + 3: the 4-row kernel staged
     public void GemmMicroKernelMatchesScalarTwin(int m, int k, int count, int tile)
     {
         var a = Reference.Random(m * 31 + k, m * k); var b = Reference.Random(k * 17 + count, k * tile);
