@@ -183,6 +183,14 @@ internal static unsafe class ConvGemm
                 {
                     int cols = Math.Min(NR, count - j);
                     float* dst = pc + rb * MR * ldc + j;
+                    // Where Vector512 is accelerated, two 16-column blocks of full rows at once (same sums, fewer instructions;
+                    // twice the FMA throughput on CPUs with two 512-bit FMA units).
+                    if (Use512 && rows == MR && count - j >= 2 * NR)
+                    {
+                        Kernel6x32(a, pb + j, k, tile, dst, ldc, pbias == null ? null : pbias + rb * MR);
+                        j += NR;
+                        continue;
+                    }
                     // The last block of rows may be short (M = 8, 16, 32, 64 leave 2 or 4): the 4- and 2-row kernels
                     // compute it without the 6-row kernel's idle rows. Every kernel sums each output in the same order.
                     int kernelRows = rows > 4 ? MR : rows > 2 ? 4 : 2;
@@ -242,6 +250,46 @@ internal static unsafe class ConvGemm
         c30.Store(c); c31.Store(c + 8); c += ldc;
         c40.Store(c); c41.Store(c + 8); c += ldc;
         c50.Store(c); c51.Store(c + 8);
+    }
+
+    /// <summary>True when the Vector512 GEMM micro-kernel runs (AVX-512, unless switched off by DOTNET_PreferredVectorBitWidth=256).</summary>
+    public static bool Use512 => Vector512.IsHardwareAccelerated;
+
+    /// <summary>
+    /// <see cref="Kernel6x16"/> over 32 pixels: lanes of acc[r, h] hold pixels j + 16h .. j + 16h + 15 of output row r, 12
+    /// Vector512 accumulators. Each output is the same chain of fused multiply-adds over k as in the 16-pixel kernel, so the
+    /// result is bit-identical to it.
+    /// </summary>
+    private static void Kernel6x32(float* a, float* b, int k, int ldb, float* c, int ldc, float* bias)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < k; p++, a += MR, b += ldb)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var a0 = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(a0, b0, c00); c01 = Vector512.FusedMultiplyAdd(a0, b1, c01);
+            var a1 = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(a1, b0, c10); c11 = Vector512.FusedMultiplyAdd(a1, b1, c11);
+            var a2 = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(a2, b0, c20); c21 = Vector512.FusedMultiplyAdd(a2, b1, c21);
+            var a3 = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(a3, b0, c30); c31 = Vector512.FusedMultiplyAdd(a3, b1, c31);
+            var a4 = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(a4, b0, c40); c41 = Vector512.FusedMultiplyAdd(a4, b1, c41);
+            var a5 = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(a5, b0, c50); c51 = Vector512.FusedMultiplyAdd(a5, b1, c51);
+        }
+        if (bias != null)
+        {
+            var v0 = Vector512.Create(bias[0]); c00 += v0; c01 += v0;
+            var v1 = Vector512.Create(bias[1]); c10 += v1; c11 += v1;
+            var v2 = Vector512.Create(bias[2]); c20 += v2; c21 += v2;
+            var v3 = Vector512.Create(bias[3]); c30 += v3; c31 += v3;
+            var v4 = Vector512.Create(bias[4]); c40 += v4; c41 += v4;
+            var v5 = Vector512.Create(bias[5]); c50 += v5; c51 += v5;
+        }
+        c00.Store(c); c01.Store(c + 16); c += ldc;
+        c10.Store(c); c11.Store(c + 16); c += ldc;
+        c20.Store(c); c21.Store(c + 16); c += ldc;
+        c30.Store(c); c31.Store(c + 16); c += ldc;
+        c40.Store(c); c41.Store(c + 16); c += ldc;
+        c50.Store(c); c51.Store(c + 16);
     }
 
     /// <summary>The first 4 rows of <see cref="Kernel6x16"/> (A still packed 6 rows per k).</summary>

@@ -93,6 +93,30 @@ public sealed class ConvEquivalenceTests
     }
 
     [Theory]
+    [InlineData(12, 37, 80, 80)]  // 32-pixel (Vector512) blocks, then a 16-pixel block
+    [InlineData(8, 9, 96, 96)]    // 6 rows at 32 pixels, 2 rows at 16
+    [InlineData(6, 20, 40, 48)]   // one 32-pixel block, then a ragged 8
+    public void GemmVectorPathsAreTheFusedMultiplyAddChainBitForBit(int m, int k, int count, int tile)
+    {
+        // With FMA, every vector kernel (6×32 Vector512, 6×16/4×16/2×16 Vector256) computes each output as
+        // fma(a[r,k−1], b[k−1,j], … fma(a[r,0], b[0,j], 0)) + bias: bit-identical whichever runs, so results do not depend
+        // on the vector width. (Without FMA or vectors the scalar twin runs; the test above compares it with a tolerance.)
+        if (!ConvGemm.UseVector || !System.Runtime.Intrinsics.X86.Fma.IsSupported) return;
+        var a = Reference.Random(m + k, m * k); var b = Reference.Random(k + count, k * tile); var bias = Reference.Random(m + 1, m);
+        var packed = new float[ConvGemm.PackedSize(m, k)];
+        ConvGemm.PackA(m, k, (r, c) => a[r * k + c], packed);
+        var c = new float[m * count];
+        ConvGemm.GemmTile(packed, m, k, b, tile, count, bias, c, count);
+        for (int r = 0; r < m; r++)
+            for (int j = 0; j < count; j++)
+            {
+                float acc = 0f;
+                for (int p = 0; p < k; p++) acc = MathF.FusedMultiplyAdd(a[r * k + p], b[p * tile + j], acc);
+                Assert.Equal(BitConverter.SingleToInt32Bits(acc + bias[r]), BitConverter.SingleToInt32Bits(c[r * count + j]));
+            }
+    }
+
+    [Theory]
     [InlineData(1, 1, 1, 16)]
     [InlineData(3, 5, 7, 16)]
     [InlineData(6, 9, 33, 48)]
