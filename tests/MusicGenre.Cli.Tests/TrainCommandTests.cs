@@ -32,6 +32,8 @@ public sealed class TrainCommandTests
         var a = TrainCommand.TrainingArgs.AugmentationPreset("robust+timbre+standard");
         Assert.True(a.MinCropFrames == 86 && a.EqDb == 6 && a.PitchShiftBands == 2 && a.FrequencyMasks == 2);
         Assert.Equal(0, TrainCommand.TrainingArgs.AugmentationPreset("robust").EqDb);
+        Assert.Equal(0.2f, TrainCommand.TrainingArgs.AugmentationPreset("robust+tempo").TimeStretch);
+        Assert.Equal(0f, TrainCommand.TrainingArgs.AugmentationPreset("robust+standard").TimeStretch);
         Assert.False(TrainCommand.TrainingArgs.AugmentationPreset("none").Any);
         Assert.Throws<UsageException>(() => TrainCommand.TrainingArgs.AugmentationPreset("robust+robust"));
         Assert.Throws<UsageException>(() => TrainCommand.TrainingArgs.AugmentationPreset("robust+loud"));

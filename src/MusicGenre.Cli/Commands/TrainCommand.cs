@@ -25,7 +25,7 @@ internal static class TrainCommand
         public Option<int> Threads { get; } = new("--threads", "-j") { Description = "CPU threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         public Option<string> Augment { get; } = new("--augment")
         {
-            Description = "Training augmentation: sets joined by + (default robust+standard), or none. robust: each batch cropped to a random 2–3 s, half the segments low-passed at a random 3.5–10 kHz, spectral tilt ±3 dB/octave; standard: ±30-frame circular time shift, ±6 dB gain, 2 SpecAugment frequency masks ≤ 16 mels and 2 time masks ≤ 20 frames; timbre: a random ±6 dB equaliser curve and a pitch shift of ±2 mel bands. Chosen on gtzan-val and the excerpt protocol (README).",
+            Description = "Training augmentation: sets joined by + (default robust+standard), or none. robust: each batch cropped to a random 2–3 s, half the segments low-passed at a random 3.5–10 kHz, spectral tilt ±3 dB/octave; standard: ±30-frame circular time shift, ±6 dB gain, 2 SpecAugment frequency masks ≤ 16 mels and 2 time masks ≤ 20 frames; timbre: a random ±6 dB equaliser curve and a pitch shift of ±2 mel bands; tempo: each segment up to 20 % faster or slower. Chosen on gtzan-val and the excerpt protocol (README).",
             DefaultValueFactory = _ => "robust+standard",
         };
 
@@ -87,7 +87,9 @@ internal static class TrainCommand
                     "robust" => options with { MinCropFrames = 86, LowPassProbability = 0.5f, TiltDbPerOctave = 3 },
                     // A random ±6 dB equaliser curve and a pitch shift of up to ±2 mel bands (about a semitone).
                     "timbre" => options with { EqDb = 6, PitchShiftBands = 2 },
-                    _ => throw new UsageException($"--augment '{name}': '{part}' is not one of robust, standard, timbre (joined by +), or none"),
+                    // Tempo up to 20 % faster or slower (the log-mel's time axis resampled).
+                    "tempo" => options with { TimeStretch = 0.2f },
+                    _ => throw new UsageException($"--augment '{name}': '{part}' is not one of robust, standard, timbre, tempo (joined by +), or none"),
                 };
             }
             return options;

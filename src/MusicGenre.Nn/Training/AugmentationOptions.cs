@@ -2,7 +2,7 @@ namespace MusicGenre.Nn.Training;
 
 /// <summary>
 /// Training-time augmentations for log-mel segments (validation and prediction never augment). Applied per segment in
-/// this order: random crop length (per batch) and random time crop (when segments are longer than the network input),
+/// this order: random crop length (per batch), random time crop (when segments are longer than the network input) and time stretch,
 /// circular time shift, gain, pitch shift along the mel axis, random low-pass, spectral tilt and equaliser, level normalisation, input normalisation, SpecAugment
 /// frequency and time masks (set to 0, the mean after normalisation), then mixup per batch.
 /// </summary>
@@ -13,6 +13,14 @@ public sealed record AugmentationOptions
 
     /// <summary>Crop a random window when segments have more frames than the network input (else the centre window).</summary>
     public bool RandomCrop { get; init; } = true;
+
+    /// <summary>
+    /// Largest tempo change as a fraction (0 = off): each segment draws a rate r log-uniform in [1/(1 + this), 1 + this]
+    /// and its window is read from round(frames·r) source frames (at most the segment's), linearly interpolated to the
+    /// window's frames, so the same music is heard up to this much faster or slower (rhythm patterns at other tempi;
+    /// pitch and timbre stay). Only the time axis of the log-mel is resampled.
+    /// </summary>
+    public float TimeStretch { get; init; }
 
     /// <summary>Largest circular time shift in frames (uniform in ±this; 0 = off).</summary>
     public int TimeShiftFrames { get; init; }
@@ -88,7 +96,7 @@ public sealed record AugmentationOptions
     public float MixupAlpha { get; init; }
 
     /// <summary>True when any random transformation is switched on.</summary>
-    public bool Any => RandomCrop || MinCropFrames > 0 || TimeShiftFrames > 0 || GainDb > 0 || LowPassProbability > 0 || TiltDbPerOctave > 0
+    public bool Any => RandomCrop || MinCropFrames > 0 || TimeStretch > 0 || TimeShiftFrames > 0 || GainDb > 0 || LowPassProbability > 0 || TiltDbPerOctave > 0
         || EqDb > 0 || PitchShiftBands > 0 || FrequencyMasks > 0 || TimeMasks > 0 || MixupAlpha > 0;
 
     /// <summary>True when an augmentation needs the mel bands' centre frequencies.</summary>
@@ -106,6 +114,7 @@ public sealed record AugmentationOptions
         if (!(EqDb >= 0 && EqDb <= 24)) yield return $"Augmentation.EqDb must be in [0, 24] (got {EqDb})";
         if (EqPoints is < 2 or > 32) yield return $"Augmentation.EqPoints must be in [2, 32] (got {EqPoints})";
         if (PitchShiftBands is < 0 or > 16) yield return $"Augmentation.PitchShiftBands must be in [0, 16] (got {PitchShiftBands})";
+        if (!(TimeStretch >= 0 && TimeStretch <= 1)) yield return $"Augmentation.TimeStretch must be in [0, 1] (got {TimeStretch})";
         if (TimeShiftFrames < 0) yield return $"Augmentation.TimeShiftFrames must be ≥ 0 (got {TimeShiftFrames})";
         if (!(GainDb >= 0 && GainDb <= 60)) yield return $"Augmentation.GainDb must be in [0, 60] dB (got {GainDb})";
         if (FrequencyMasks is < 0 or > 16) yield return $"Augmentation.FrequencyMasks must be in [0, 16] (got {FrequencyMasks})";
@@ -117,5 +126,5 @@ public sealed record AugmentationOptions
 
     /// <inheritdoc />
     public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"crop={(RandomCrop ? "random" : "centre")} mincrop={MinCropFrames} lowpass={LowPassProbability}@{LowPassMinHz}-{LowPassMaxHz}Hz/{LowPassDbPerOctave}dB tilt=±{TiltDbPerOctave}dB/oct eq=±{EqDb}dBx{EqPoints} pitch=±{PitchShiftBands} shift=±{TimeShiftFrames} gain=±{GainDb}dB fmask={FrequencyMasks}x{FrequencyMaskWidth} tmask={TimeMasks}x{TimeMaskWidth} mixup={MixupAlpha}");
+        $"crop={(RandomCrop ? "random" : "centre")} mincrop={MinCropFrames} stretch=±{TimeStretch} lowpass={LowPassProbability}@{LowPassMinHz}-{LowPassMaxHz}Hz/{LowPassDbPerOctave}dB tilt=±{TiltDbPerOctave}dB/oct eq=±{EqDb}dBx{EqPoints} pitch=±{PitchShiftBands} shift=±{TimeShiftFrames} gain=±{GainDb}dB fmask={FrequencyMasks}x{FrequencyMaskWidth} tmask={TimeMasks}x{TimeMaskWidth} mixup={MixupAlpha}");
 }

@@ -20,6 +20,7 @@ internal sealed class BatchAssembler
     private readonly float[] _bandGain;
     private readonly float[] _eqGain = new float[32];
     private readonly float[] _row;
+    private readonly float[] _stretched;
 
     /// <summary>Prepares to emit segments of at most <paramref name="inputFrames"/> frames (≤ the set's frames).</summary>
     public BatchAssembler(SegmentSet set, int inputFrames, InputNormalization normalization, LevelNormalization level = LevelNormalization.None, int keptBands = 0)
@@ -28,6 +29,7 @@ internal sealed class BatchAssembler
         _set = set; _frames = inputFrames; _norm = normalization; _level = level; _keptBands = keptBands;
         _bandGain = new float[set.Mels];
         _row = new float[set.Mels];
+        _stretched = new float[inputFrames];
     }
 
     /// <summary>Values per emitted segment of full length.</summary>
@@ -55,9 +57,16 @@ internal sealed class BatchAssembler
             var src = _set.Segment(indices[b]);
             var dst = batch.Inputs.AsSpan(b * len, len);
             batch.Labels[b] = _set.Labels[indices[b]];
-            // 1. Window: random start (train, RandomCrop or a shortened crop) or centre.
-            int spare = _set.Frames - frames;
-            bool random = augment is not null && (augment.RandomCrop || frames < _frames);
+            // 1. Window: `span` source frames (the output's frames, or round(frames·r) with a time stretch), random start
+            //    (train, RandomCrop or a shortened crop) or centre.
+            int span = frames;
+            if (augment is { TimeStretch: > 0 })
+            {
+                double logMax = Math.Log(1 + augment.TimeStretch);
+                span = Math.Clamp((int)Math.Round(frames * Math.Exp(rng!.NextSymmetric((float)logMax))), 2, _set.Frames);
+            }
+            int spare = _set.Frames - span;
+            bool random = augment is not null && (augment.RandomCrop || frames < _frames || span != frames);
             int start = random && spare > 0 ? rng!.NextInt(spare + 1) : spare / 2;
             // 2. Circular time shift within the window, and gain in dB (additive on log-mel).
             int shift = augment is { TimeShiftFrames: > 0 } ? rng!.NextInt(-augment.TimeShiftFrames, augment.TimeShiftFrames) : 0;
@@ -65,7 +74,8 @@ internal sealed class BatchAssembler
             shift = ((shift % frames) + frames) % frames;
             for (int r = 0; r < rows; r++)
             {
-                var window = src.Slice(r * _set.Frames + start, frames);
+                var window = src.Slice(r * _set.Frames + start, span);
+                if (span != frames) window = Stretch(window, _stretched.AsSpan(0, frames));
                 var outRow = dst.Slice(r * frames, frames);
                 // outRow[(t + shift) mod frames] = window[t]: two block copies instead of a modulo per element.
                 window[..(frames - shift)].CopyTo(outRow[shift..]);
@@ -82,6 +92,25 @@ internal sealed class BatchAssembler
         }
         // 4. Mixup across the batch.
         if (augment is { MixupAlpha: > 0 } && indices.Length > 1) Mixup(batch, augment.MixupAlpha, rng!);
+    }
+
+    /// <summary>
+    /// Resamples one row linearly to <paramref name="output"/>'s length, first and last values kept: output t reads the
+    /// source at position t·(n − 1)/(frames − 1).
+    /// </summary>
+    internal static ReadOnlySpan<float> Stretch(ReadOnlySpan<float> source, Span<float> output)
+    {
+        int frames = output.Length, last = source.Length - 1;
+        if (frames == 1) { output[0] = source[0]; return output; }
+        double step = (double)last / (frames - 1);
+        for (int t = 0; t < frames; t++)
+        {
+            double x = t * step;
+            int i = Math.Min((int)x, last - 1);
+            float w = (float)(x - i);
+            output[t] = source[i] + w * (source[i + 1] - source[i]);
+        }
+        return output;
     }
 
     /// <summary>

@@ -225,6 +225,51 @@ public sealed class BatchAssemblerTests
     }
 
     [Fact]
+    public void TimeStretch_ReadsMoreOrFewerSourceFrames_LinearlyInterpolated()
+    {
+        // Ramp values rise by 1 per frame, so a stretched row is an arithmetic sequence whose step is the rate r
+        // (source frames per output frame): every row of a segment has the same step and start frame, the source span
+        // is a whole number of frames within the rate bounds (clamped to what the 12-frame segment holds), and both
+        // faster and slower draws occur.
+        var set = Ramp();
+        const int frames = 8;
+        var asm = new BatchAssembler(set, frames, InputNormalization.None);
+        var batch = asm.CreateBatch(1, 3);
+        var aug = new AugmentationOptions { RandomCrop = false, TimeStretch = 0.5f };
+        var rng = new Rng(11);
+        bool faster = false, slower = false;
+        for (int draw = 0; draw < 60; draw++)
+        {
+            asm.Fill([1], batch, aug, rng);
+            var x = batch.Inputs;
+            float start = x[0] - 1000, step = (x[frames - 1] - x[0]) / (frames - 1);
+            // span = round(frames·r) source frames ∈ [round(8/1.5), min(round(8·1.5), 12)] = [5, 12], read end to end.
+            float span = step * (frames - 1) + 1;
+            Assert.Equal(MathF.Round(span), span, 1e-3f);
+            Assert.InRange(span, 5f - 1e-3f, 12f + 1e-3f);
+            Assert.InRange(start, 0f, F - 1 - step * (frames - 1) + 1e-3f);
+            faster |= step > 1.05f; slower |= step < 0.95f;
+            for (int c = 0; c < C; c++)
+                for (int m = 0; m < M; m++)
+                    for (int t = 0; t < frames; t++)
+                        Assert.Equal(1000 + 100 * c + 10 * m + start + step * t, x[(c * M + m) * frames + t], 3e-3f);
+        }
+        Assert.True(faster && slower);
+    }
+
+    [Fact]
+    public void Stretch_KeepsBothEnds_AndInterpolatesBetweenNeighbours()
+    {
+        float[] source = [0, 10, 30, 60];
+        var output = new float[7];
+        BatchAssembler.Stretch(source, output);
+        Assert.Equal([0f, 5f, 10f, 20f, 30f, 45f, 60f], output);
+        var shorter = new float[2];
+        BatchAssembler.Stretch(source, shorter);
+        Assert.Equal([0f, 60f], shorter);
+    }
+
+    [Fact]
     public void Equaliser_AddsOneSmoothBoundedCurvePerSegment_FlooredAtTopDb()
     {
         // Bands from 30 Hz to 16 kHz, all at -10 dB but one loud bin (floor -80 dB): the gain per band must be within

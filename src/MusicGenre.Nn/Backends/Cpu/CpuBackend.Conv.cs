@@ -19,6 +19,11 @@ internal sealed partial class CpuBackend
             For(g.Batch, n => ConvScalar.Forward(xs, ws, bs, geo, n, ys));
             return;
         }
+        if (UseWinograd && Winograd.Applies(g))
+        {
+            WinogradConv(xs, ws, bs, g, adjoint: false, ys);
+            return;
+        }
         // 1. Pack the weights into 6-row blocks once (a pooled buffer: PackA writes every element, padding rows included,
         //    so nothing of a previous use survives; no large garbage per call, which matters when a long file is classified
         //    batch after batch).
@@ -39,6 +44,42 @@ internal sealed partial class CpuBackend
                 ConvGemm.Im2ColTile(xs.AsSpan(n * inImage, inImage), geo.InChannels, geo.InH, geo.InW, geo.KernelH, geo.KernelW,
                     geo.StrideH, geo.StrideW, geo.PadTop, geo.PadLeft, geo.OutW, p0, count, tile, bTile);
                 ConvGemm.GemmTile(packed.AsSpan(0, packedSize), m, k, bTile, tile, count, bs, ys.AsSpan(n * outImage + p0, outImage - p0), pixels);
+            });
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(packed);
+        }
+    }
+
+    /// <summary>
+    /// Whether 3×3 same-size convolutions with ≥ 8 channels run by Winograd F(2×2, 3×3) (default) rather than im2col + GEMM
+    /// (kept for benchmarks and tests that compare the two).
+    /// </summary>
+    internal bool UseWinograd { get; set; } = true;
+
+    /// <summary>
+    /// A 3×3 same-size convolution by Winograd F(2×2, 3×3) (<see cref="Winograd"/>): x <c>[N][C][H][W]</c> → y
+    /// <c>[N][K][H][W]</c>. <paramref name="adjoint"/>: x is dy and y is dx (the transposed convolution of the same
+    /// geometry, which for stride 1 and padding 1 is again a same-size 3×3 convolution with rotated filters). One work item
+    /// per (image, run of tiles); each writes only its own tiles' pixels.
+    /// </summary>
+    private void WinogradConv(float[] xs, float[] ws, float[]? bias, in Conv2dGeometry g, bool adjoint, float[] ys)
+    {
+        int c = adjoint ? g.OutChannels : g.InChannels, k = adjoint ? g.InChannels : g.OutChannels;
+        int h = g.InH, w = g.InW, plane = h * w;
+        int packedSize = Winograd.PackedFilterSize(k, c);
+        var packed = ArrayPool<float>.Shared.Rent(packedSize);
+        try
+        {
+            Winograd.TransformFilters(ws, g.OutChannels, g.InChannels, adjoint, packed.AsSpan(0, packedSize));
+            int tiles = (h + 1) / 2 * ((w + 1) / 2), cols = Winograd.ColumnsFor(c, k), items = (tiles + cols - 1) / cols;
+            int scratch = Winograd.ScratchSize(c, k, cols);
+            For(g.Batch * items, t =>
+            {
+                int n = t / items, p0 = t % items * cols;
+                Winograd.Tiles(xs.AsSpan(n * c * plane, c * plane), c, h, w, packed.AsSpan(0, packedSize), k, bias,
+                    p0, Math.Min(cols, tiles - p0), cols, Scratch(scratch), ys.AsSpan(n * k * plane, k * plane), vector: true);
             });
         }
         finally
@@ -127,6 +168,11 @@ internal sealed partial class CpuBackend
         if (g.StrideH != 1 || g.StrideW != 1)
         {
             For(g.Batch, n => ConvScalar.BackwardInput(ws, dys, g, n, dxs));
+            return;
+        }
+        if (UseWinograd && Winograd.Applies(g))
+        {
+            WinogradConv(dys, ws, null, g, adjoint: true, dxs);
             return;
         }
         int m = g.InChannels * g.KernelH * g.KernelW, k = g.OutChannels, pixels = g.OutH * g.OutW;

@@ -26,6 +26,12 @@ public sealed class ConvEquivalenceTests
         { 1, 17, 33, 37, 19, 3, 3, 1, "1" },      // multiple tiles per image, odd channel counts
         { 2, 1, 64, 48, 8, 3, 3, 1, "1" },        // small conv1
         { 2, 1, 64, 80, 5, 3, 3, 1, "1" },        // > 16 weight-gradient tiles: several reduction chunks
+        // Winograd F(2×2, 3×3) (3×3, stride 1, padding 1, ≥ 8 channels both ways), forward and dx:
+        { 1, 8, 1, 1, 8, 3, 3, 1, "1" },          // a single tile, three of its four pixels outside the image
+        { 2, 8, 5, 7, 9, 3, 3, 1, "1" },          // odd height and width: tiles cut at both edges
+        { 1, 12, 3, 40, 8, 3, 3, 1, "1" },        // runs longer than 8 tiles (vector) with a scalar tail
+        { 2, 32, 16, 16, 64, 3, 3, 1, "1" },      // default block 3/4 shapes: several tile rows per work item
+        { 1, 64, 9, 130, 10, 3, 3, 1, "1" },      // several work items per image, a run crossing tile rows
     };
 
     [Theory, MemberData(nameof(Shapes))]

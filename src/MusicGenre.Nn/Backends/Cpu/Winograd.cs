@@ -1,0 +1,387 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace MusicGenre.Nn.Backends.Cpu;
+
+/// <summary>
+/// Winograd F(2×2, 3×3) convolution (Lavin &amp; Gray 2016) for 3×3 kernels, stride 1, padding 1 ("same" size): each 2×2
+/// block of output pixels (a tile) is computed from the 4×4 input patch around it as <c>Y = Aᵀ [U ⊙ V] A</c>, with the
+/// filter transform <c>U = G g Gᵀ</c> and the input transform <c>V = Bᵀ d B</c>:
+/// <code>
+///      Bᵀ = | 1  0 -1  0 |     G = | 1    0    0  |     Aᵀ = | 1  1  1  0 |
+///           | 0  1  1  0 |         | ½    ½    ½  |          | 0  1 -1 -1 |
+///           | 0 -1  1  0 |         | ½   -½    ½  |
+///           | 0  1  0 -1 |         | 0    0    1  |
+/// </code>
+/// Summed over input channels, the 16 positions ξ of the 4×4 transformed tile are 16 independent matrix products
+/// <c>M[ξ] (K × tiles) = U[ξ] (K × C) · V[ξ] (C × tiles)</c>, done by <see cref="ConvGemm.GemmTile"/>: 16·K·C multiply-adds
+/// per tile instead of 36·K·C, 2.25× fewer. The transforms add ≈ 4 operations per input value and 6 per output value.
+/// The results differ from the direct sum by rounding only (the transforms' coefficients are 0, ±½, ±1: exact), within
+/// the golden tolerances (tested against a double-precision oracle). Each output depends on its own tile alone, so the
+/// result does not depend on the batch, the tile grouping or the thread count.
+/// </summary>
+internal static unsafe class Winograd
+{
+    /// <summary>Positions of a transformed tile (4×4).</summary>
+    public const int Positions = 16;
+
+    /// <summary>
+    /// Fewest input (and output) channels for which the Winograd path is used: with fewer, the 16 products are too thin to
+    /// keep the GEMM micro-kernel busy, and im2col (K = 9·C) is faster (the default network's 1→8 and 1→16 convs).
+    /// </summary>
+    public const int MinChannels = 8;
+
+    /// <summary>True for a 3×3, stride-1, padding-1 convolution with enough channels.</summary>
+    public static bool Applies(in Conv2dGeometry g) =>
+        g is { KernelH: 3, KernelW: 3, StrideH: 1, StrideW: 1, PadTop: 1, PadLeft: 1 }
+        && g.OutH == g.InH && g.OutW == g.InW && g.InChannels >= MinChannels && g.OutChannels >= MinChannels;
+
+    /// <summary>Tiles per work item (GEMM columns), a multiple of <see cref="ConvGemm.NR"/>: V and M of one item stay near L2 size.</summary>
+    public static int ColumnsFor(int inChannels, int outChannels) =>
+        Math.Clamp(8192 / Math.Max(inChannels, outChannels) / ConvGemm.NR * ConvGemm.NR, 2 * ConvGemm.NR, 128);
+
+    /// <summary>Floats of scratch one work item needs: V [16][C][cols], M [16][K][cols], and 4 input rows split in odd/even columns.</summary>
+    public static int ScratchSize(int inChannels, int outChannels, int cols) =>
+        Positions * (PositionStride(inChannels, cols) + PositionStride(outChannels, cols)) + 8 * RowLength(cols);
+
+    /// <summary>
+    /// Distance between positions ξ in V and M: channels × cols plus one cache line, so that the 16 values of a tile
+    /// (read or written together) do not all fall into the same L1 set, as they would at a multiple of 4 KiB.
+    /// </summary>
+    private static int PositionStride(int channels, int cols) => channels * cols + 16;
+
+    private static int RowLength(int cols) => cols + 16;
+
+    /// <summary>Floats of the packed filter transform: 16 blocks of <see cref="ConvGemm.PackedSize"/>(K, C).</summary>
+    public static int PackedFilterSize(int outChannels, int inChannels) => Positions * ConvGemm.PackedSize(outChannels, inChannels);
+
+    /// <summary>
+    /// U[ξ][k][c] = (G g Gᵀ)[ξ] for every filter, each position packed for the GEMM. <paramref name="adjoint"/> false: the
+    /// filter of (output k, input c) is w[k][c] (w is <c>[K][C][3][3]</c>). True: the convolution that maps dy back to dx,
+    /// output channel c and input channel k with the filter w[k][c] rotated by 180° (rows and columns reversed).
+    /// </summary>
+    public static void TransformFilters(ReadOnlySpan<float> w, int k, int c, bool adjoint, Span<float> packed)
+    {
+        int rows = adjoint ? c : k, cols = adjoint ? k : c;
+        var u = new float[Positions * rows * cols];
+        Span<float> g = stackalloc float[9];
+        Span<float> gg = stackalloc float[12];
+        for (int r = 0; r < rows; r++)
+            for (int q = 0; q < cols; q++)
+            {
+                // 1. The 3×3 filter of (r, q).
+                var src = adjoint ? w.Slice((q * c + r) * 9, 9) : w.Slice((r * c + q) * 9, 9);
+                for (int i = 0; i < 9; i++) g[i] = adjoint ? src[8 - i] : src[i];
+                // 2. G g (4×3): rows g0, ½(g0 + g1 + g2), ½(g0 − g1 + g2), g2 of the filter's rows.
+                for (int j = 0; j < 3; j++)
+                {
+                    float g0 = g[j], g1 = g[3 + j], g2 = g[6 + j];
+                    gg[j] = g0; gg[3 + j] = 0.5f * (g0 + g1 + g2); gg[6 + j] = 0.5f * (g0 - g1 + g2); gg[9 + j] = g2;
+                }
+                // 3. (G g) Gᵀ: the same along each row; position ξ = 4a + b (a vertical, b horizontal).
+                for (int a = 0; a < 4; a++)
+                {
+                    float g0 = gg[3 * a], g1 = gg[3 * a + 1], g2 = gg[3 * a + 2];
+                    int at = (4 * a * rows + r) * cols + q, stride = rows * cols;
+                    u[at] = g0; u[at + stride] = 0.5f * (g0 + g1 + g2); u[at + 2 * stride] = 0.5f * (g0 - g1 + g2); u[at + 3 * stride] = g2;
+                }
+            }
+        int size = ConvGemm.PackedSize(rows, cols);
+        for (int xi = 0; xi < Positions; xi++)
+        {
+            int offset = xi * rows * cols;
+            ConvGemm.PackA(rows, cols, (r, q) => u[offset + r * cols + q], packed.Slice(xi * size, size));
+        }
+    }
+
+    /// <summary>
+    /// Output tiles p0..p0+count−1 (row-major over the ⌈H/2⌉ × ⌈W/2⌉ tile grid, count ≤ <paramref name="cols"/>) of one
+    /// image: x <c>[C][H][W]</c> → y <c>[K][H][W]</c> (+ bias per output channel, when given).
+    /// 1. Input transform of every tile and channel into V[ξ][c][column]. 2. Sixteen GEMMs M[ξ] = U[ξ]·V[ξ].
+    /// 3. Output transform of M into the 2×2 pixels of each tile (pixels beyond an odd edge are dropped).
+    /// <paramref name="vector"/> false runs the scalar twin (same transforms, <see cref="ConvGemm.GemmTileScalar"/>).
+    /// </summary>
+    public static void Tiles(ReadOnlySpan<float> x, int c, int h, int w, ReadOnlySpan<float> packedU, int k,
+        ReadOnlySpan<float> bias, int p0, int count, int cols, Span<float> scratch, Span<float> y, bool vector)
+    {
+        int tilesW = (w + 1) / 2;
+        int sv = PositionStride(c, cols), sm = PositionStride(k, cols);
+        var v = scratch[..(Positions * sv)];
+        var m = scratch.Slice(Positions * sv, Positions * sm);
+        var rows = scratch.Slice(Positions * (sv + sm), 8 * RowLength(cols));
+        fixed (float* px = x, pv = v, pm = m, prows = rows, py = y)
+        {
+            // 1. The tiles of this item as runs along tile rows: tile row ti, tile columns tj..tj+len−1, GEMM columns from p − p0.
+            for (int p = p0; p < p0 + count;)
+            {
+                int ti = p / tilesW, tj = p % tilesW, len = Math.Min(tilesW - tj, p0 + count - p);
+                for (int ch = 0; ch < c; ch++)
+                {
+                    if (vector) InputRunVector(px + ch * h * w, h, w, ti, tj, len, prows, RowLength(cols), pv + ch * cols, sv, p - p0);
+                    else InputRun(x.Slice(ch * h * w, h * w), h, w, ti, tj, len, rows, v[(ch * cols)..], sv, p - p0);
+                }
+                p += len;
+            }
+            // 2. M[ξ] (K × count) = U[ξ] (K × C) · V[ξ] (C × count).
+            int size = ConvGemm.PackedSize(k, c);
+            for (int xi = 0; xi < Positions; xi++)
+            {
+                var a = packedU.Slice(xi * size, size);
+                var b = v.Slice(xi * sv, c * cols);
+                var dst = m.Slice(xi * sm, k * cols);
+                if (vector) ConvGemm.GemmTile(a, k, c, b, cols, count, default, dst, cols);
+                else ConvGemm.GemmTileScalar(a, k, c, b, cols, count, default, dst, cols);
+            }
+            // 3. Output transform, run by run.
+            for (int p = p0; p < p0 + count;)
+            {
+                int ti = p / tilesW, tj = p % tilesW, len = Math.Min(tilesW - tj, p0 + count - p);
+                for (int oc = 0; oc < k; oc++)
+                {
+                    float bo = bias.IsEmpty ? 0f : bias[oc];
+                    if (vector) OutputRunVector(pm + oc * cols, sm, p - p0, len, bo, py + oc * h * w, h, w, ti, tj);
+                    else OutputRun(m[(oc * cols)..], sm, p - p0, len, bo, y.Slice(oc * h * w, h * w), h, w, ti, tj);
+                }
+                p += len;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Vector path of <see cref="InputRun"/>: 8 tiles per step (lanes = consecutive tiles of the run); the split rows
+    /// come from <see cref="SplitVector"/>; a tail of fewer than 8 tiles runs the scalar twin's per-tile code.
+    /// </summary>
+    private static void InputRunVector(float* plane, int h, int w, int ti, int tj, int len, float* rows, int rl,
+        float* v, int stride, int q0)
+    {
+        for (int r = 0; r < 4; r++)
+        {
+            int row = 2 * ti - 1 + r;
+            float* odd = rows + 2 * r * rl, even = odd + rl;
+            if ((uint)row >= (uint)h) { new Span<float>(odd, len + 1).Clear(); new Span<float>(even, len + 1).Clear(); continue; }
+            SplitVector(plane + row * w, w, 2 * tj - 1, len + 1, odd, even);
+        }
+        int i = 0;
+        for (; i + 8 <= len; i += 8)
+        {
+            // Per patch row r (d B): h0 = d0 − d2, h1 = d1 + d2, h2 = d2 − d1, h3 = d1 − d3 with d0..d3 = odd[i], even[i],
+            // odd[i+1], even[i+1]; then per column b the same down the rows (Bᵀ ·): position 4a + b.
+            RowVector(rows, rl, 0, i, out var t00, out var t01, out var t02, out var t03);
+            RowVector(rows, rl, 1, i, out var t10, out var t11, out var t12, out var t13);
+            RowVector(rows, rl, 2, i, out var t20, out var t21, out var t22, out var t23);
+            RowVector(rows, rl, 3, i, out var t30, out var t31, out var t32, out var t33);
+            float* dst = v + q0 + i;
+            ColumnVector(t00, t10, t20, t30, dst, stride);
+            ColumnVector(t01, t11, t21, t31, dst + stride, stride);
+            ColumnVector(t02, t12, t22, t32, dst + 2 * stride, stride);
+            ColumnVector(t03, t13, t23, t33, dst + 3 * stride, stride);
+        }
+        if (i < len)
+        {
+            var rowSpan = new Span<float>(rows, 8 * rl);
+            var vSpan = new Span<float>(v, 15 * stride + q0 + len);
+            for (; i < len; i++) InputScalar(rowSpan, rl, i, vSpan, stride, q0 + i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowVector(float* rows, int rl, int r, int i, out Vector256<float> h0, out Vector256<float> h1,
+        out Vector256<float> h2, out Vector256<float> h3)
+    {
+        float* odd = rows + 2 * r * rl + i, even = odd + rl;
+        var o0 = Vector256.Load(odd); var o1 = Vector256.Load(odd + 1);
+        var e0 = Vector256.Load(even); var e1 = Vector256.Load(even + 1);
+        h0 = o0 - o1; h1 = e0 + o1; h2 = o1 - e0; h3 = e0 - e1;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ColumnVector(Vector256<float> t0, Vector256<float> t1, Vector256<float> t2, Vector256<float> t3, float* v, int stride)
+    {
+        (t0 - t2).Store(v);
+        (t1 + t2).Store(v + 4 * stride);
+        (t2 - t1).Store(v + 8 * stride);
+        (t1 - t3).Store(v + 12 * stride);
+    }
+
+    /// <summary>
+    /// odd[i] = src[start + 2i], even[i] = src[start + 2i + 1] for i &lt; n (0 outside the row, as <see cref="InputRun"/>
+    /// splits). Inside the row, 16 contiguous values at a time; each half is permuted to (its 4
+    /// even-index values, its 4 odd-index values) and the halves' lower and upper 128 bits are joined.
+    /// </summary>
+    private static void SplitVector(float* src, int w, int start, int n, float* odd, float* even)
+    {
+        int i = 0;
+        if (start < 0) { odd[0] = 0f; even[0] = src[0]; i = 1; }
+        var pick = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+        for (; i + 8 <= n && start + 2 * i + 16 <= w; i += 8)
+        {
+            var a = Vector256.Shuffle(Vector256.Load(src + start + 2 * i), pick);
+            var b = Vector256.Shuffle(Vector256.Load(src + start + 2 * i + 8), pick);
+            Vector256.Create(a.GetLower(), b.GetLower()).Store(odd + i);
+            Vector256.Create(a.GetUpper(), b.GetUpper()).Store(even + i);
+        }
+        for (; i < n; i++)
+        {
+            int col = start + 2 * i;
+            odd[i] = col < w ? src[col] : 0f;
+            even[i] = col + 1 < w ? src[col + 1] : 0f;
+        }
+    }
+
+    /// <summary>
+    /// Vector path of <see cref="OutputRun"/>: 8 tiles per step; where the 16 pixels lie inside the row, y00/y01 (and
+    /// y10/y11) are interleaved in registers: join the lower (upper) halves, then permute (a0 a1 a2 a3 b0 b1 b2 b3) to
+    /// (a0 b0 a1 b1 a2 b2 a3 b3). Edges and the tail go through the scalar twin's stores.
+    /// </summary>
+    private static void OutputRunVector(float* m, int stride, int q0, int len, float bias, float* plane, int h, int w, int ti, int tj)
+    {
+        int row = 2 * ti, i = 0;
+        bool second = row + 1 < h;
+        var zip = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
+        var vb = Vector256.Create(bias);
+        Span<float> y = stackalloc float[32];
+        var planeSpan = new Span<float>(plane, h * w);
+        for (; i + 8 <= len; i += 8)
+        {
+            float* src = m + q0 + i;
+            // Per row a of M (· A): s0 = m0 + m1 + m2, s1 = m1 − m2 − m3; then down the columns (Aᵀ ·), plus the bias.
+            RowSums(src, stride, 0, out var s00, out var s01);
+            RowSums(src, stride, 1, out var s10, out var s11);
+            RowSums(src, stride, 2, out var s20, out var s21);
+            RowSums(src, stride, 3, out var s30, out var s31);
+            var y00 = s00 + s10 + s20 + vb; var y01 = s01 + s11 + s21 + vb;
+            var y10 = s10 - s20 - s30 + vb; var y11 = s11 - s21 - s31 + vb;
+            int col = 2 * (tj + i);
+            if (col + 16 <= w)
+            {
+                float* dst = plane + row * w + col;
+                Vector256.Shuffle(Vector256.Create(y00.GetLower(), y01.GetLower()), zip).Store(dst);
+                Vector256.Shuffle(Vector256.Create(y00.GetUpper(), y01.GetUpper()), zip).Store(dst + 8);
+                if (second)
+                {
+                    Vector256.Shuffle(Vector256.Create(y10.GetLower(), y11.GetLower()), zip).Store(dst + w);
+                    Vector256.Shuffle(Vector256.Create(y10.GetUpper(), y11.GetUpper()), zip).Store(dst + w + 8);
+                }
+            }
+            else
+            {
+                y00.CopyTo(y); y01.CopyTo(y[8..]); y10.CopyTo(y[16..]); y11.CopyTo(y[24..]);
+                Store(y, 8, planeSpan, h, w, ti, tj + i);
+            }
+        }
+        if (i < len)
+        {
+            var mSpan = new Span<float>(m, 15 * stride + q0 + len);
+            for (; i < len; i++)
+            {
+                OutputScalar(mSpan, stride, q0 + i, bias, y);
+                Store(y, 1, planeSpan, h, w, ti, tj + i);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowSums(float* m, int stride, int a, out Vector256<float> s0, out Vector256<float> s1)
+    {
+        var m0 = Vector256.Load(m + 4 * a * stride);
+        var m1 = Vector256.Load(m + (4 * a + 1) * stride);
+        var m2 = Vector256.Load(m + (4 * a + 2) * stride);
+        var m3 = Vector256.Load(m + (4 * a + 3) * stride);
+        s0 = m0 + m1 + m2; s1 = m1 - m2 - m3;
+    }
+
+    /// <summary>
+    /// V[ξ] of tiles (ti, tj..tj+len−1) of one channel plane, written at column q0 of <paramref name="v"/> (position ξ at
+    /// <c>ξ·stride</c>). The 4 input rows 2ti−1..2ti+2 are first split into odd and even columns, zero outside the image:
+    /// odd[i] = x[row][2(tj+i) − 1], even[i] = x[row][2(tj+i)], so tile i's patch row is odd[i], even[i], odd[i+1],
+    /// even[i+1] and a vector of 8 consecutive tiles reads 4 contiguous vectors per row.
+    /// </summary>
+    private static void InputRun(ReadOnlySpan<float> plane, int h, int w, int ti, int tj, int len, Span<float> rows,
+        Span<float> v, int stride, int q0)
+    {
+        int rl = rows.Length / 8;
+        for (int r = 0; r < 4; r++)
+        {
+            int row = 2 * ti - 1 + r;
+            var odd = rows.Slice(2 * r * rl, rl);
+            var even = rows.Slice((2 * r + 1) * rl, rl);
+            if ((uint)row >= (uint)h) { odd[..(len + 1)].Clear(); even[..(len + 1)].Clear(); continue; }
+            var src = plane.Slice(row * w, w);
+            for (int i = 0; i <= len; i++)
+            {
+                int col = 2 * (tj + i) - 1;
+                odd[i] = (uint)col < (uint)w ? src[col] : 0f;
+                even[i] = col + 1 < w ? src[col + 1] : 0f;
+            }
+        }
+        for (int i = 0; i < len; i++) InputScalar(rows, rl, i, v, stride, q0 + i);
+    }
+
+    /// <summary>One tile of <see cref="InputRun"/>: the same operations in the same order as <see cref="InputRunVector"/>'s lanes.</summary>
+    private static void InputScalar(Span<float> rows, int rl, int i, Span<float> v, int stride, int q)
+    {
+        Span<float> t = stackalloc float[16];
+        for (int r = 0; r < 4; r++)
+        {
+            float o0 = rows[2 * r * rl + i], e0 = rows[(2 * r + 1) * rl + i], o1 = rows[2 * r * rl + i + 1], e1 = rows[(2 * r + 1) * rl + i + 1];
+            t[4 * r] = o0 - o1; t[4 * r + 1] = e0 + o1; t[4 * r + 2] = o1 - e0; t[4 * r + 3] = e0 - e1;
+        }
+        for (int b = 0; b < 4; b++)
+        {
+            float t0 = t[b], t1 = t[4 + b], t2 = t[8 + b], t3 = t[12 + b];
+            v[b * stride + q] = t0 - t2;
+            v[(4 + b) * stride + q] = t1 + t2;
+            v[(8 + b) * stride + q] = t2 - t1;
+            v[(12 + b) * stride + q] = t1 - t3;
+        }
+    }
+
+    /// <summary>
+    /// The 2×2 output pixels of tiles (ti, tj..tj+len−1) for one output channel, from M at column q0 (position ξ at
+    /// <c>ξ·stride</c>): per row a of M, s0 = m0 + m1 + m2 and s1 = m1 − m2 − m3 (· A); then the same down each column
+    /// (Aᵀ ·), plus the bias.
+    /// </summary>
+    private static void OutputRun(ReadOnlySpan<float> m, int stride, int q0, int len, float bias, Span<float> plane,
+        int h, int w, int ti, int tj)
+    {
+        Span<float> y = stackalloc float[32];
+        for (int i = 0; i < len; i++)
+        {
+            OutputScalar(m, stride, q0 + i, bias, y);
+            Store(y, 1, plane, h, w, ti, tj + i);
+        }
+    }
+
+    /// <summary>One tile's output transform, the same operations as <see cref="OutputRunVector"/>'s lanes (results at y[0], y[8], y[16], y[24]).</summary>
+    private static void OutputScalar(ReadOnlySpan<float> m, int stride, int q, float bias, Span<float> y)
+    {
+        Span<float> s = stackalloc float[8];
+        for (int a = 0; a < 4; a++)
+        {
+            float m0 = m[4 * a * stride + q], m1 = m[(4 * a + 1) * stride + q], m2 = m[(4 * a + 2) * stride + q], m3 = m[(4 * a + 3) * stride + q];
+            s[2 * a] = m0 + m1 + m2; s[2 * a + 1] = m1 - m2 - m3;
+        }
+        y[0] = s[0] + s[2] + s[4] + bias;
+        y[8] = s[1] + s[3] + s[5] + bias;
+        y[16] = s[2] - s[4] - s[6] + bias;
+        y[24] = s[3] - s[5] - s[7] + bias;
+    }
+
+    /// <summary>Writes the 2×2 pixels of <paramref name="n"/> tiles from (ti, tj) on: y00 at y[i], y01 at y[8 + i], y10 at y[16 + i], y11 at y[24 + i].</summary>
+    private static void Store(ReadOnlySpan<float> y, int n, Span<float> plane, int h, int w, int ti, int tj)
+    {
+        int row = 2 * ti;
+        bool second = row + 1 < h;
+        for (int i = 0; i < n; i++)
+        {
+            int col = 2 * (tj + i);
+            plane[row * w + col] = y[i];
+            if (second) plane[(row + 1) * w + col] = y[16 + i];
+            if (col + 1 < w)
+            {
+                plane[row * w + col + 1] = y[8 + i];
+                if (second) plane[(row + 1) * w + col + 1] = y[24 + i];
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using MusicGenre.Nn.Backends;
+using MusicGenre.Nn.Backends.Cpu;
+
+namespace MusicGenre.Nn.Tests.Backends.Cpu;
+
+/// <summary>
+/// The Winograd F(2×2, 3×3) convolution: its vector path and its scalar twin against a double-precision oracle of the
+/// direct sum, for the forward and the adjoint (dx) filters, over every way a run of tiles can be cut (edges of odd
+/// sizes, runs across tile rows, vector runs with scalar tails, work items of several column blocks).
+/// </summary>
+public sealed class WinogradTests
+{
+    [Theory]
+    [InlineData(8, 1, 1, 8, 16)]
+    [InlineData(8, 5, 7, 9, 32)]
+    [InlineData(12, 3, 40, 8, 32)]
+    [InlineData(9, 7, 33, 13, 32)]    // 4 × 17 = 68 tiles: three work items of 32, runs crossing tile rows
+    [InlineData(32, 16, 16, 64, 64)]
+    public void VectorAndScalarTwinMatchTheDirectSum(int c, int h, int w, int k, int cols)
+    {
+        var g = Conv2dGeometry.Create(1, c, h, w, k, 3, 3, 1, 1, Padding2d.Symmetric(1));
+        Assert.True(Winograd.Applies(g));
+        int seed = HashCode.Combine(c, h, w, k);
+        float[] x = Reference.Random(seed, c * h * w), wt = Reference.Random(seed + 1, k * c * 9, 0.5f), b = Reference.Random(seed + 2, k);
+        float[] dy = Reference.Random(seed + 3, k * h * w);
+        var yRef = Reference.ConvForward(x, wt, b, g);
+        var dxRef = Reference.ConvBackward(x, wt, dy, g).Dx;
+        foreach (bool vector in new[] { true, false })
+        {
+            var y = Run(x, wt, b, c, h, w, k, cols, adjoint: false, vector);
+            Close.Assert(yRef, y.Select(v => (double)v).ToArray(), 1e-5 * Math.Max(1, Reference.MaxAbs(yRef)), 1e-5, $"forward vector={vector}");
+            var dx = Run(dy, wt, null, k, h, w, c, cols, adjoint: true, vector);
+            Close.Assert(dxRef, dx.Select(v => (double)v).ToArray(), 1e-5 * Math.Max(1, Reference.MaxAbs(dxRef)), 1e-5, $"dx vector={vector}");
+        }
+    }
+
+    [Fact]
+    public void TransformsOfVectorAndScalarPathsAreTheSameOperations()
+    {
+        // With one input channel per product the GEMM is a single multiply (no sum order to differ), so the two paths
+        // must agree bit for bit: the transforms are the same operations in the same order.
+        float[] x = Reference.Random(7, 1 * 6 * 37), wt = Reference.Random(8, 8 * 1 * 9), b = Reference.Random(9, 8);
+        var y1 = Run(x, wt, b, 1, 6, 37, 8, 32, adjoint: false, vector: true);
+        var y2 = Run(x, wt, b, 1, 6, 37, 8, 32, adjoint: false, vector: false);
+        Assert.Equal(y2, y1);
+    }
+
+    [Theory]
+    [InlineData(3, 3, 3, 1, 1, 1)]   // too few channels
+    [InlineData(8, 3, 3, 2, 1, 8)]   // stride 2
+    [InlineData(8, 3, 3, 1, 0, 8)]   // no padding: a smaller output
+    [InlineData(8, 5, 5, 1, 2, 8)]   // 5×5 kernel
+    public void AppliesOnlyToSameSizeThreeByThreeStrideOne(int c, int kh, int kw, int stride, int pad, int k)
+    {
+        var g = Conv2dGeometry.Create(1, c, 12, 12, k, kh, kw, stride, stride, Padding2d.Symmetric(pad));
+        Assert.False(Winograd.Applies(g));
+    }
+
+    private static float[] Run(float[] x, float[] wt, float[]? b, int c, int h, int w, int k, int cols, bool adjoint, bool vector)
+    {
+        // Forward: wt is [k][c][3][3]. Adjoint: the caller passes x = dy with c = its K channels and k = the C channels of dx.
+        int wk = adjoint ? c : k, wc = adjoint ? k : c;
+        var packed = new float[Winograd.PackedFilterSize(k, c)];
+        Winograd.TransformFilters(wt, wk, wc, adjoint, packed);
+        int tiles = (h + 1) / 2 * ((w + 1) / 2);
+        var y = new float[k * h * w];
+        var scratch = new float[Winograd.ScratchSize(c, k, cols)];
+        for (int p0 = 0; p0 < tiles; p0 += cols)
+            Winograd.Tiles(x, c, h, w, packed, k, b, p0, Math.Min(cols, tiles - p0), cols, scratch, y, vector);
+        return y;
+    }
+}
