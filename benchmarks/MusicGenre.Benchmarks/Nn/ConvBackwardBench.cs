@@ -42,7 +42,16 @@ public class ConvBackwardBench
 
     /// <summary>dx (gathered transposed convolution via GEMM) and dw (tile dot products, fixed-order chunk reduction).</summary>
     [Benchmark]
-    public void Im2colGemmBackward() => _cpu.Conv2dBackward(_x, _w, _dy, _g, _dx, _dw, null);
+    public void Im2colGemmBackward()
+    {
+        _cpu.UseWinograd = false;
+        _cpu.Conv2dBackward(_x, _w, _dy, _g, _dx, _dw, null);
+        _cpu.UseWinograd = true;
+    }
+
+    /// <summary>The production path for this shape: dx by Winograd F(2×2, 3×3) with rotated filters, dW by im2col + GEMM.</summary>
+    [Benchmark]
+    public void WinogradBackward() => _cpu.Conv2dBackward(_x, _w, _dy, _g, _dx, _dw, null);
 
     // In-process short job, as ConvForwardBench.
     private sealed class ShortConfig : ManualConfig

@@ -48,9 +48,18 @@ public class ConvForwardBench
     [Benchmark(Baseline = true)]
     public void ScalarDirect() => ConvScalar.Forward(_xs, _ws, _bs, _g, 0, _ys);
 
-    /// <summary>The production path: tiled im2col + 6×16 Vector256 GEMM, <see cref="Threads"/> threads.</summary>
+    /// <summary>Tiled im2col + the GEMM micro-kernels, <see cref="Threads"/> threads (the path for other shapes).</summary>
     [Benchmark]
-    public void Im2colGemm() => _cpu.Conv2dForward(_x, _w, _b, _g, _y);
+    public void Im2colGemm()
+    {
+        _cpu.UseWinograd = false;
+        _cpu.Conv2dForward(_x, _w, _b, _g, _y);
+        _cpu.UseWinograd = true;
+    }
+
+    /// <summary>The production path for this shape: Winograd F(2×2, 3×3) (16 GEMMs on transformed tiles), <see cref="Threads"/> threads.</summary>
+    [Benchmark]
+    public void Winograd() => _cpu.Conv2dForward(_x, _w, _b, _g, _y);
 
     // In-process (the out-of-process boilerplate build fails/times out on the shared machine), short: 2 warm-ups,
     // 7 iterations. Min and Median beside the Mean: other work loads the machine, the minimum is the least disturbed.
