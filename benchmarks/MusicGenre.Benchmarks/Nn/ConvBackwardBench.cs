@@ -49,7 +49,7 @@ public class ConvBackwardBench
         _cpu.UseWinograd = true;
     }
 
-    /// <summary>The production path for this shape: dx by Winograd F(2×2, 3×3) with rotated filters, dW by im2col + GEMM.</summary>
+    /// <summary>The production path for this shape: dx by Winograd F(2×2, 3×3) with rotated filters, dW by the Winograd weight gradient.</summary>
     [Benchmark]
     public void WinogradBackward() => _cpu.Conv2dBackward(_x, _w, _dy, _g, _dx, _dw, null);
 

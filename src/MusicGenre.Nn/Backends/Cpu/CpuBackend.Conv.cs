@@ -131,6 +131,11 @@ internal sealed partial class CpuBackend
     // sums its tiles in order into its own partial, and partials are added in chunk order: deterministic for any thread count.
     private void WeightGradient(float[] xs, float[] dys, Conv2dGeometry g, float[] dws)
     {
+        if (UseWinograd && Winograd.Applies(g))
+        {
+            WinogradWeightGradient(xs, dys, g, dws);
+            return;
+        }
         int m = g.OutChannels, k = g.InChannels * g.KernelH * g.KernelW, pixels = g.OutH * g.OutW;
         int tile = ConvGemm.WeightGradTileFor(k), tilesPerImage = (pixels + tile - 1) / tile, tiles = g.Batch * tilesPerImage;
         int chunks = (tiles + WeightGradTilesPerChunk - 1) / WeightGradTilesPerChunk;
@@ -156,6 +161,37 @@ internal sealed partial class CpuBackend
             for (int ch = 1; ch < chunks; ch++)
                 for (int i = 0; i < len; i++) dst[i] += partials[ch][o + i];
         });
+    }
+
+    // dW by Winograd F(2×2, 3×3) (Winograd.WeightTiles): work items of up to `cols` tiles of one image, grouped into fixed
+    // chunks that sum their items in order into a position-wise partial [16][K][C]; partials are added in chunk order,
+    // then transformed back to 3×3 filters. Deterministic for any thread count.
+    private void WinogradWeightGradient(float[] xs, float[] dys, Conv2dGeometry g, float[] dws)
+    {
+        int c = g.InChannels, k = g.OutChannels, h = g.InH, w = g.InW, plane = h * w;
+        int tiles = (h + 1) / 2 * ((w + 1) / 2), cols = Winograd.ColumnsFor(c, k), items = (tiles + cols - 1) / cols;
+        int total = g.Batch * items, chunks = (total + WeightGradTilesPerChunk - 1) / WeightGradTilesPerChunk;
+        int size = Winograd.Positions * k * c, scratch = Winograd.WeightScratchSize(c, k, cols);
+        var partials = new float[chunks][];
+        For(chunks, ch =>
+        {
+            var partial = new float[size];
+            for (int t = ch * WeightGradTilesPerChunk; t < Math.Min(total, (ch + 1) * WeightGradTilesPerChunk); t++)
+            {
+                int n = t / items, p0 = t % items * cols;
+                Winograd.WeightTiles(xs.AsSpan(n * c * plane, c * plane), c, h, w, dys.AsSpan(n * k * plane, k * plane), k,
+                    p0, Math.Min(cols, tiles - p0), cols, Scratch(scratch), partial, vector: true);
+            }
+            partials[ch] = partial;
+        });
+        var du = partials[0];
+        Chunks(size, (o, len) =>
+        {
+            var dst = du.AsSpan(o, len);
+            for (int ch = 1; ch < chunks; ch++)
+                for (int i = 0; i < len; i++) dst[i] += partials[ch][o + i];
+        });
+        For(k, oc => Winograd.FilterGradient(du, k, c, oc, dws));
     }
 
     // dx by col2im, for stride 1: dcol [K = IC·KH·KW][pixels] = Wᵀ [K][OC] · dy [OC][pixels], then each dcol row is added

@@ -384,4 +384,141 @@ internal static unsafe class Winograd
             }
         }
     }
+
+    // ---- Weight gradient ----------------------------------------------------------------------------------------------
+    // With Y = Aᵀ [U ⊙ V] A and U = G g Gᵀ, both linear: dL/dU = Σ_tiles (A dY Aᵀ) ⊙ V and dL/dg = Gᵀ (dL/dU) G.
+    // Per position ξ the sum over tiles is a product Z[ξ] (K × tiles) · V[ξ]ᵀ (tiles × C): 16·K·C multiply-adds per tile
+    // instead of 36·K·C. V is the forward's input transform; Z = A dY Aᵀ spreads each 2×2 block of dy over 4×4:
+    //      A = | 1  0 |      Gᵀ = | 1  ½  ½  0 |
+    //          | 1  1 |           | 0  ½ -½  0 |
+    //          | 1 -1 |           | 0  ½  ½  1 |
+    //          | 0 -1 |
+
+    /// <summary>Floats of scratch one weight-gradient work item needs: V [16][C][cols], Z [16][K][cols] and the split rows.</summary>
+    public static int WeightScratchSize(int inChannels, int outChannels, int cols) => ScratchSize(inChannels, outChannels, cols);
+
+    /// <summary>
+    /// Adds tiles p0..p0+count−1 of one image to the position-wise gradient: partial[ξ][k][c] += Σ_t Z[ξ][k][t]·V[ξ][c][t]
+    /// (partial is <c>[16][K][C]</c>), x <c>[C][H][W]</c>, dy <c>[K][H][W]</c>. <paramref name="vector"/> false runs the
+    /// scalar twin (same transforms, <see cref="ConvGemm.WeightGradTileScalar"/>).
+    /// </summary>
+    public static void WeightTiles(ReadOnlySpan<float> x, int c, int h, int w, ReadOnlySpan<float> dy, int k, int p0, int count,
+        int cols, Span<float> scratch, Span<float> partial, bool vector)
+    {
+        int tilesW = (w + 1) / 2;
+        int sv = PositionStride(c, cols), sz = PositionStride(k, cols);
+        var v = scratch[..(Positions * sv)];
+        var z = scratch.Slice(Positions * sv, Positions * sz);
+        var rows = scratch.Slice(Positions * (sv + sz), 8 * RowLength(cols));
+        fixed (float* px = x, pdy = dy, pv = v, pz = z, prows = rows)
+        {
+            for (int p = p0; p < p0 + count;)
+            {
+                int ti = p / tilesW, tj = p % tilesW, len = Math.Min(tilesW - tj, p0 + count - p);
+                for (int ch = 0; ch < c; ch++)
+                {
+                    if (vector) InputRunVector(px + ch * h * w, h, w, ti, tj, len, prows, RowLength(cols), pv + ch * cols, sv, p - p0);
+                    else InputRun(x.Slice(ch * h * w, h * w), h, w, ti, tj, len, rows, v[(ch * cols)..], sv, p - p0);
+                }
+                for (int oc = 0; oc < k; oc++)
+                    GradientRun(dy.Slice(oc * h * w, h * w), pdy + oc * h * w, h, w, ti, tj, len, rows, prows, RowLength(cols),
+                        z[(oc * cols)..], pz + oc * cols, sz, p - p0, vector);
+                p += len;
+            }
+            for (int xi = 0; xi < Positions; xi++)
+            {
+                var zx = z.Slice(xi * sz, k * cols);
+                var vx = v.Slice(xi * sv, c * cols);
+                var dst = partial.Slice(xi * k * c, k * c);
+                if (vector) ConvGemm.WeightGradTile(zx, cols, k, vx, cols, c, count, dst);
+                else ConvGemm.WeightGradTileScalar(zx, cols, k, vx, cols, c, count, dst);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Z = A dY Aᵀ of tiles (ti, tj..tj+len−1) of one dy plane, written at column q0 (position ξ at <c>ξ·stride</c>).
+    /// dy rows 2ti and 2ti + 1 are split into even and odd columns (0 beyond the image): the tile's 2×2 block is
+    /// (e0[i], o0[i]; e1[i], o1[i]). Down each column (A ·): (y0, y0 + y1, y0 − y1, −y1); then the same along each row.
+    /// </summary>
+    private static void GradientRun(ReadOnlySpan<float> plane, float* pplane, int h, int w, int ti, int tj, int len,
+        Span<float> rows, float* prows, int rl, Span<float> z, float* pz, int stride, int q0, bool vector)
+    {
+        for (int r = 0; r < 2; r++)
+        {
+            int row = 2 * ti + r;
+            var even = rows.Slice(2 * r * rl, rl);
+            var odd = rows.Slice((2 * r + 1) * rl, rl);
+            if (row >= h) { even[..len].Clear(); odd[..len].Clear(); continue; }
+            if (vector) SplitVector(pplane + row * w, w, 2 * tj, len, prows + 2 * r * rl, prows + (2 * r + 1) * rl);
+            else
+                for (int i = 0; i < len; i++)
+                {
+                    int col = 2 * (tj + i);
+                    even[i] = plane[row * w + col];
+                    odd[i] = col + 1 < w ? plane[row * w + col + 1] : 0f;
+                }
+        }
+        int done = 0;
+        if (vector)
+        {
+            for (; done + 8 <= len; done += 8)
+            {
+                float* e0p = prows + done, o0p = e0p + rl, e1p = o0p + rl, o1p = e1p + rl;
+                var e0 = Vector256.Load(e0p); var o0 = Vector256.Load(o0p); var e1 = Vector256.Load(e1p); var o1 = Vector256.Load(o1p);
+                // Columns: c0 = (e0, e0 + e1, e0 − e1, −e1), c1 = (o0, o0 + o1, o0 − o1, −o1); row a = (c0[a], c1[a]).
+                float* dst = pz + q0 + done;
+                SpreadVector(e0, o0, dst, stride);
+                SpreadVector(e0 + e1, o0 + o1, dst + 4 * stride, stride);
+                SpreadVector(e0 - e1, o0 - o1, dst + 8 * stride, stride);
+                SpreadVector(-e1, -o1, dst + 12 * stride, stride);
+            }
+        }
+        for (int i = done; i < len; i++)
+        {
+            float e0 = rows[i], o0 = rows[rl + i], e1 = rows[2 * rl + i], o1 = rows[3 * rl + i];
+            int q = q0 + i;
+            Spread(e0, o0, z, q, 0, stride);
+            Spread(e0 + e1, o0 + o1, z, q, 4, stride);
+            Spread(e0 - e1, o0 - o1, z, q, 8, stride);
+            Spread(-e1, -o1, z, q, 12, stride);
+        }
+    }
+
+    /// <summary>One row (p, q) of A·dY along the row (· Aᵀ): (p, p + q, p − q, −q) at 4 consecutive positions.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SpreadVector(Vector256<float> p, Vector256<float> q, float* dst, int stride)
+    {
+        p.Store(dst); (p + q).Store(dst + stride); (p - q).Store(dst + 2 * stride); (-q).Store(dst + 3 * stride);
+    }
+
+    private static void Spread(float p, float q, Span<float> z, int col, int position, int stride)
+    {
+        z[position * stride + col] = p; z[(position + 1) * stride + col] = p + q;
+        z[(position + 2) * stride + col] = p - q; z[(position + 3) * stride + col] = -q;
+    }
+
+    /// <summary>
+    /// dw <c>[K][C][3][3]</c> = Gᵀ dU G from the summed position-wise gradient dU <c>[16][K][C]</c>: down each column
+    /// (g0 = u0 + ½u1 + ½u2, g1 = ½u1 − ½u2, g2 = ½u1 + ½u2 + u3), then the same along each row.
+    /// </summary>
+    public static void FilterGradient(ReadOnlySpan<float> du, int k, int c, int oc, Span<float> dw)
+    {
+        Span<float> t = stackalloc float[12];
+        for (int ic = 0; ic < c; ic++)
+        {
+            for (int b = 0; b < 4; b++)
+            {
+                float u0 = du[(b * k + oc) * c + ic], u1 = du[((4 + b) * k + oc) * c + ic];
+                float u2 = du[((8 + b) * k + oc) * c + ic], u3 = du[((12 + b) * k + oc) * c + ic];
+                t[b] = u0 + 0.5f * u1 + 0.5f * u2; t[4 + b] = 0.5f * u1 - 0.5f * u2; t[8 + b] = 0.5f * u1 + 0.5f * u2 + u3;
+            }
+            var g = dw.Slice((oc * c + ic) * 9, 9);
+            for (int a = 0; a < 3; a++)
+            {
+                float u0 = t[4 * a], u1 = t[4 * a + 1], u2 = t[4 * a + 2], u3 = t[4 * a + 3];
+                g[3 * a] = u0 + 0.5f * u1 + 0.5f * u2; g[3 * a + 1] = 0.5f * u1 - 0.5f * u2; g[3 * a + 2] = 0.5f * u1 + 0.5f * u2 + u3;
+            }
+        }
+    }
 }

@@ -34,6 +34,31 @@ public sealed class WinogradTests
         }
     }
 
+    [Theory]
+    [InlineData(8, 1, 1, 8, 16)]
+    [InlineData(8, 5, 7, 9, 32)]
+    [InlineData(12, 3, 40, 8, 32)]
+    [InlineData(9, 7, 33, 13, 32)]
+    [InlineData(32, 16, 16, 64, 64)]
+    public void WeightGradient_VectorAndScalarTwinMatchTheDirectSum(int c, int h, int w, int k, int cols)
+    {
+        var g = Conv2dGeometry.Create(1, c, h, w, k, 3, 3, 1, 1, Padding2d.Symmetric(1));
+        int seed = HashCode.Combine(c, h, w, k, 5);
+        float[] x = Reference.Random(seed, c * h * w), wt = Reference.Random(seed + 1, k * c * 9, 0.5f), dy = Reference.Random(seed + 3, k * h * w);
+        var dwRef = Reference.ConvBackward(x, wt, dy, g).Dw;
+        int tiles = (h + 1) / 2 * ((w + 1) / 2);
+        foreach (bool vector in new[] { true, false })
+        {
+            var du = new float[Winograd.Positions * k * c];
+            var scratch = new float[Winograd.WeightScratchSize(c, k, cols)];
+            for (int p0 = 0; p0 < tiles; p0 += cols)
+                Winograd.WeightTiles(x, c, h, w, dy, k, p0, Math.Min(cols, tiles - p0), cols, scratch, du, vector);
+            var dw = new float[k * c * 9];
+            for (int oc = 0; oc < k; oc++) Winograd.FilterGradient(du, k, c, oc, dw);
+            Close.Assert(dwRef, dw.Select(v => (double)v).ToArray(), 1e-5 * Math.Max(1, Reference.MaxAbs(dwRef)), 1e-5, $"dw vector={vector}");
+        }
+    }
+
     [Fact]
     public void TransformsOfVectorAndScalarPathsAreTheSameOperations()
     {
