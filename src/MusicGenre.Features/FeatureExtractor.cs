@@ -24,6 +24,7 @@ public sealed class FeatureExtractor
     private readonly float[] _power; // [bins]
     private readonly float[] _melBatch; // [FrameBatch, n_mels] frame-major scratch
     private readonly int _pad;
+    private readonly SimdWidth _width;
 
     /// <summary>Frames computed before their mel columns are written out together.</summary>
     private const int FrameBatch = 16;
@@ -34,7 +35,7 @@ public sealed class FeatureExtractor
     {
     }
 
-    /// <summary>As the public constructor, limiting the FFT to <paramref name="fftWidth"/> (the scalar twin for tests).</summary>
+    /// <summary>As the public constructor, limiting the FFT and the mel projection to <paramref name="fftWidth"/> (the scalar twin for tests).</summary>
     internal FeatureExtractor(FeatureOptions options, SimdWidth fftWidth)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -46,7 +47,8 @@ public sealed class FeatureExtractor
         _sparse = new SparseMelBasis(_melBasis, _o.NMels, _o.BinCount);
         _dct = DctMatrix(_o.NMfcc, _o.NMels);
         _frame = new float[_o.NFft];
-        _power = new float[_o.BinCount];
+        _power = new float[_sparse.SpectrumLength]; // the bins, then zeros the padded projection reads
+        _width = fftWidth;
         _pad = _o.Center ? _o.NFft / 2 : 0;
         _melBatch = new float[FrameBatch * _o.NMels];
     }
@@ -214,11 +216,11 @@ public sealed class FeatureExtractor
 
                 if (_o.Power == 1.0)
                 {
-                    for (int k = 0; k < _power.Length; k++)
+                    for (int k = 0; k < _o.BinCount; k++)
                         _power[k] = MathF.Sqrt(_power[k]);
                 }
 
-                _sparse.Project(_power, batch.Slice(b * nMels, nMels), 1);
+                _sparse.Project(_power, batch.Slice(b * nMels, nMels), 1, _width);
             }
 
             // Transpose the batch into the [n_mels, frames] output.

@@ -1,3 +1,5 @@
+using MusicGenre.Features.Fft;
+
 namespace MusicGenre.Features.Tests;
 
 /// <summary>Seeded randomized equivalence of each vector loop with its scalar twin over lengths 0..256 and a few large ones.</summary>
@@ -75,6 +77,55 @@ public class VectorMathTests
             }
 
             Assert.Equal(-1, VectorMath.IndexOfNonFinite(new float[n]));
+        }
+    }
+
+    /// <summary>
+    /// The padded-chunk mel projection at every width against its scalar twin and against the dense filterbank product
+    /// in double, for every preset's filterbank; the spectrum's padding past the last bin holds large finite values,
+    /// which the zero weights must cancel.
+    /// </summary>
+    [Fact]
+    public void MelProjectionMatchesScalarAndDenseProduct()
+    {
+        var rng = new Random(77);
+        foreach (FeatureOptions preset in FeaturePresets.All)
+        {
+            FeatureOptions o = preset.Validate();
+            float[] dense = MelFilterbank.Create(o);
+            var basis = new SparseMelBasis(dense, o.NMels, o.BinCount);
+            Assert.True(basis.SpectrumLength >= o.BinCount && basis.SpectrumLength < o.BinCount + SparseMelBasis.Chunk);
+            float[] spectrum = Random(rng, basis.SpectrumLength, 0, 5);
+            for (int k = o.BinCount; k < spectrum.Length; k++)
+                spectrum[k] = 1e6f;
+
+            var expected = new double[o.NMels];
+            for (int m = 0; m < o.NMels; m++)
+                for (int k = 0; k < o.BinCount; k++)
+                    expected[m] += (double)dense[m * o.BinCount + k] * spectrum[k];
+
+            var scalar = new float[o.NMels];
+            basis.ProjectScalar(spectrum, scalar, 1);
+            foreach (SimdWidth width in new[] { SimdWidth.Scalar, SimdWidth.V128, SimdWidth.V256, SimdWidth.V512 })
+            {
+                // Strided output (the layout of one column of [n_mels, frames]) with sentinels between the rows.
+                const int stride = 3;
+                var strided = new float[(o.NMels - 1) * stride + 1];
+                Array.Fill(strided, -7f);
+                basis.Project(spectrum, strided, stride, width);
+                for (int m = 0; m < o.NMels; m++)
+                {
+                    float got = strided[m * stride];
+                    Assert.True(Math.Abs(got - scalar[m]) <= 1e-5 * (1 + Math.Abs(scalar[m])), $"{o.Name} {width} row {m}: {got} vs scalar {scalar[m]}");
+                    Assert.True(Math.Abs(got - expected[m]) <= 1e-5 * (1 + Math.Abs(expected[m])), $"{o.Name} {width} row {m}: {got} vs dense {expected[m]}");
+                    if (m + 1 < o.NMels)
+                        Assert.Equal(-7f, strided[m * stride + 1]);
+                }
+            }
+
+            // A spectrum without the padding is refused, not read past its end.
+            var ex = Assert.Throws<ArgumentException>(() => basis.Project(spectrum.AsSpan(0, basis.SpectrumLength - 1), scalar, 1));
+            Assert.Contains("spectrum", ex.Message);
         }
     }
 }

@@ -40,6 +40,17 @@ internal sealed partial class ComplexFftPlan
             return;
         }
 
+        if (s == 4 && st.Radix == 4 && w >= 8)
+        {
+            // Second radix-4 pass: lanes along (p, q) (see Radix4Stride4Pass); the 128-bit step finishes any p left.
+            int p = 0;
+            if (w >= 16)
+                p = Radix4Stride4Pass<Vec512Ops, Vector512<float>>(st, ref xr, ref xi, ref yr, ref yi, p);
+            p = Radix4Stride4Pass<Vec256Ops, Vector256<float>>(st, ref xr, ref xi, ref yr, ref yi, p);
+            Radix4Stride4Pass<Vec128Ops, Vector128<float>>(st, ref xr, ref xi, ref yr, ref yi, p);
+            return;
+        }
+
         if (w >= 16 && s >= 16)
         {
             vecEnd = s - s % 16;
@@ -103,6 +114,62 @@ internal sealed partial class ComplexFftPlan
                 ref yr,
                 o);
             TOps.StoreInterleaved4(
+                TOps.Add(t0i, t2i),
+                TOps.Add(TOps.Mul(u1r, w1i), TOps.Mul(u1i, w1r)),
+                TOps.Add(TOps.Mul(u2r, w2i), TOps.Mul(u2i, w2r)),
+                TOps.Add(TOps.Mul(u3r, w3i), TOps.Mul(u3i, w3r)),
+                ref yi,
+                o);
+        }
+
+        return p;
+    }
+
+    /// <summary>
+    /// The radix-4 pass with S = 4 (the second pass of a length 4·4·…), vectorised over (p, q) together: lane 4·i + q
+    /// holds sub-transform q of butterfly p0 + i, so a register of W lanes does W/4 butterflies p × 4 sub-transforms,
+    /// instead of a 128-bit register per p. Inputs x[q + 4·(p + j·M)] are contiguous over (p, q); the twiddles come
+    /// from <see cref="FftStage.TwRe4ByK"/> (each p's value in its 4 lanes); outputs y[q + 4·(4p + k)] are, for each
+    /// p, the 128-bit blocks of the four results side by side (<see cref="ISimdOps{TV}.StoreBlocks4"/>). Same
+    /// arithmetic as <see cref="Radix4{TOps, TV}"/> in the same order, so results are bit-identical. Returns the first
+    /// p not done.
+    /// </summary>
+    private static int Radix4Stride4Pass<TOps, TV>(FftStage st, ref float xr, ref float xi, ref float yr, ref float yi, int p0)
+        where TOps : struct, ISimdOps<TV> where TV : struct
+    {
+        int m = st.M, per = TOps.Count / 4, p = p0;
+        nuint sm = (nuint)(4 * m);
+        ref float tr = ref MemoryMarshal.GetArrayDataReference(st.TwRe4ByK!);
+        ref float ti = ref MemoryMarshal.GetArrayDataReference(st.TwIm4ByK!);
+        for (; p + per <= m; p += per)
+        {
+            nuint a = (nuint)(4 * p);
+            TV a0r = TOps.Load(ref xr, a), a0i = TOps.Load(ref xi, a);
+            TV a1r = TOps.Load(ref xr, a + sm), a1i = TOps.Load(ref xi, a + sm);
+            TV a2r = TOps.Load(ref xr, a + 2 * sm), a2i = TOps.Load(ref xi, a + 2 * sm);
+            TV a3r = TOps.Load(ref xr, a + 3 * sm), a3i = TOps.Load(ref xi, a + 3 * sm);
+
+            TV t0r = TOps.Add(a0r, a2r), t0i = TOps.Add(a0i, a2i);
+            TV t1r = TOps.Sub(a0r, a2r), t1i = TOps.Sub(a0i, a2i);
+            TV t2r = TOps.Add(a1r, a3r), t2i = TOps.Add(a1i, a3i);
+            TV t3r = TOps.Sub(a1i, a3i), t3i = TOps.Sub(a3r, a1r);
+
+            TV u1r = TOps.Add(t1r, t3r), u1i = TOps.Add(t1i, t3i);
+            TV u2r = TOps.Sub(t0r, t2r), u2i = TOps.Sub(t0i, t2i);
+            TV u3r = TOps.Sub(t1r, t3r), u3i = TOps.Sub(t1i, t3i);
+            TV w1r = TOps.Load(ref tr, a), w1i = TOps.Load(ref ti, a);
+            TV w2r = TOps.Load(ref tr, a + sm), w2i = TOps.Load(ref ti, a + sm);
+            TV w3r = TOps.Load(ref tr, a + 2 * sm), w3i = TOps.Load(ref ti, a + 2 * sm);
+
+            nuint o = (nuint)(16 * p);
+            TOps.StoreBlocks4(
+                TOps.Add(t0r, t2r),
+                TOps.Sub(TOps.Mul(u1r, w1r), TOps.Mul(u1i, w1i)),
+                TOps.Sub(TOps.Mul(u2r, w2r), TOps.Mul(u2i, w2i)),
+                TOps.Sub(TOps.Mul(u3r, w3r), TOps.Mul(u3i, w3i)),
+                ref yr,
+                o);
+            TOps.StoreBlocks4(
                 TOps.Add(t0i, t2i),
                 TOps.Add(TOps.Mul(u1r, w1i), TOps.Mul(u1i, w1r)),
                 TOps.Add(TOps.Mul(u2r, w2i), TOps.Mul(u2i, w2r)),

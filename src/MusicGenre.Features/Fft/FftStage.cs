@@ -32,6 +32,18 @@ internal sealed class FftStage
                 TwImByK[(k - 1) * M + p] = TwIm[p * (radix - 1) + k - 1];
             }
         }
+
+        // The radix-4 pass with stride 4 runs lanes over (p, q): each p's twiddle repeated for its 4 lanes q.
+        if (radix == 4 && stride == 4)
+        {
+            TwRe4ByK = new float[4 * TwReByK.Length];
+            TwIm4ByK = new float[4 * TwImByK.Length];
+            for (int i = 0; i < TwReByK.Length; i++)
+            {
+                TwRe4ByK.AsSpan(4 * i, 4).Fill(TwReByK[i]);
+                TwIm4ByK.AsSpan(4 * i, 4).Fill(TwImByK[i]);
+            }
+        }
     }
 
     /// <summary>Butterfly size: 2, 3, 4, 5 or 7.</summary>
@@ -57,4 +69,10 @@ internal sealed class FftStage
 
     /// <summary>Imaginary parts laid out [k − 1, p].</summary>
     public float[] TwImByK { get; }
+
+    /// <summary>Radix 4 with stride 4 only: <see cref="TwReByK"/> with every element repeated 4 times, [k − 1, p, q].</summary>
+    public float[]? TwRe4ByK { get; }
+
+    /// <summary>Radix 4 with stride 4 only: <see cref="TwImByK"/> repeated the same way.</summary>
+    public float[]? TwIm4ByK { get; }
 }

@@ -34,4 +34,11 @@ internal interface ISimdOps<TV> where TV : struct
     /// (a 4 × Count transpose, 4·Count floats).
     /// </summary>
     static abstract void StoreInterleaved4(TV b0, TV b1, TV b2, TV b3, ref float dst, nuint index);
+
+    /// <summary>
+    /// Stores the four registers' 128-bit blocks interleaved: block g of <c>b_k</c> (lanes 4g..4g + 3) goes to
+    /// <c>dst[index + 16·g + 4·k …]</c> (a 4 × Count/4 transpose of blocks, 4·Count floats). The radix-4 pass with
+    /// stride 4 writes its outputs this way. Not defined for the scalar twin (a lane is not a block).
+    /// </summary>
+    static abstract void StoreBlocks4(TV b0, TV b1, TV b2, TV b3, ref float dst, nuint index);
 }

@@ -30,6 +30,17 @@ internal readonly struct Vec256Ops : ISimdOps<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Reverse(Vector256<float> v) => Vector256.Shuffle(v, Vector256.Create(7, 6, 5, 4, 3, 2, 1, 0));
 
+    /// <summary>Two blocks per register: the low halves of the four side by side, then the high halves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreBlocks4(Vector256<float> b0, Vector256<float> b1, Vector256<float> b2, Vector256<float> b3, ref float dst, nuint index)
+    {
+        // Block 0 (low halves) of all four, then block 1 (high halves): [b0.lo b1.lo] [b2.lo b3.lo] [b0.hi b1.hi] [b2.hi b3.hi].
+        Vector256.Create(b0.GetLower(), b1.GetLower()).StoreUnsafe(ref dst, index);
+        Vector256.Create(b2.GetLower(), b3.GetLower()).StoreUnsafe(ref dst, index + 8);
+        Vector256.Create(b0.GetUpper(), b1.GetUpper()).StoreUnsafe(ref dst, index + 16);
+        Vector256.Create(b2.GetUpper(), b3.GetUpper()).StoreUnsafe(ref dst, index + 24);
+    }
+
     /// <summary>
     /// 4×8 transpose. AVX works per 128-bit half: unpack low/high ps interleaves (b0, b1) and (b2, b3), unpack
     /// low/high pd joins those pairs into [b0_l b1_l b2_l b3_l] for l ∈ {0,4}, {1,5}, {2,6}, {3,7}, and
