@@ -29,25 +29,25 @@ internal sealed partial class ComplexFftPlan
         int s = st.Stride, w = (int)_width, vecEnd = 0;
         if (s == 1 && st.Radix == 4 && w > 1)
         {
-            // First radix-4 pass: lanes along p (see Radix4FirstPass); the leftover p run on the scalar twin.
+            // First radix-4 pass: lanes along p (see Radix4LanePass); the leftover p run on the scalar twin.
             int p = 0;
             if (w >= 16)
-                p = Radix4FirstPass<Vec512Ops, Vector512<float>>(st, ref xr, ref xi, ref yr, ref yi, p);
+                p = Radix4LanePass<Vec512Ops, Vector512<float>>(st, ref xr, ref xi, ref yr, ref yi, p, blocks: false);
             if (w >= 8)
-                p = Radix4FirstPass<Vec256Ops, Vector256<float>>(st, ref xr, ref xi, ref yr, ref yi, p);
-            p = Radix4FirstPass<Vec128Ops, Vector128<float>>(st, ref xr, ref xi, ref yr, ref yi, p);
-            Radix4FirstPass<ScalarOps, float>(st, ref xr, ref xi, ref yr, ref yi, p);
+                p = Radix4LanePass<Vec256Ops, Vector256<float>>(st, ref xr, ref xi, ref yr, ref yi, p, blocks: false);
+            p = Radix4LanePass<Vec128Ops, Vector128<float>>(st, ref xr, ref xi, ref yr, ref yi, p, blocks: false);
+            Radix4LanePass<ScalarOps, float>(st, ref xr, ref xi, ref yr, ref yi, p, blocks: false);
             return;
         }
 
         if (s == 4 && st.Radix == 4 && w >= 8)
         {
-            // Second radix-4 pass: lanes along (p, q) (see Radix4Stride4Pass); the 128-bit step finishes any p left.
-            int p = 0;
+            // Second radix-4 pass: lanes along (p, q) (see Radix4LanePass); the 128-bit step finishes any p left.
+            int i = 0;
             if (w >= 16)
-                p = Radix4Stride4Pass<Vec512Ops, Vector512<float>>(st, ref xr, ref xi, ref yr, ref yi, p);
-            p = Radix4Stride4Pass<Vec256Ops, Vector256<float>>(st, ref xr, ref xi, ref yr, ref yi, p);
-            Radix4Stride4Pass<Vec128Ops, Vector128<float>>(st, ref xr, ref xi, ref yr, ref yi, p);
+                i = Radix4LanePass<Vec512Ops, Vector512<float>>(st, ref xr, ref xi, ref yr, ref yi, i, blocks: true);
+            i = Radix4LanePass<Vec256Ops, Vector256<float>>(st, ref xr, ref xi, ref yr, ref yi, i, blocks: true);
+            Radix4LanePass<Vec128Ops, Vector128<float>>(st, ref xr, ref xi, ref yr, ref yi, i, blocks: true);
             return;
         }
 
@@ -72,26 +72,33 @@ internal sealed partial class ComplexFftPlan
     }
 
     /// <summary>
-    /// The first radix-4 pass (S = 1) vectorised over p instead of q: lanes hold W consecutive butterflies p, whose
-    /// inputs x[p + j·M] are contiguous and whose twiddles come from the [k − 1, p] table. The outputs y[4p + k] are
-    /// the four result registers interleaved (<see cref="ISimdOps{TV}.StoreInterleaved4"/>). Butterflies from
-    /// <paramref name="p0"/> while a full register fits; returns the first p not done (the caller finishes with the
-    /// scalar twin). The arithmetic is <see cref="Radix4{TOps, TV}"/>'s in the same order, so results are bit-identical.
+    /// The radix-4 passes whose stride S is below the vector width, vectorised over the butterflies instead of q.
+    /// First pass (S = 1, <paramref name="blocks"/> false): lane i is butterfly p = i, inputs x[p + j·M] contiguous,
+    /// twiddles from the [k − 1, p] table, outputs y[4p + k] the four result registers interleaved
+    /// (<see cref="ISimdOps{TV}.StoreInterleaved4"/>). Stride-4 pass (<paramref name="blocks"/> true): lane i = 4p + q
+    /// is sub-transform q of butterfly p, so a register does W/4 butterflies × 4 sub-transforms instead of one 128-bit
+    /// register per p; inputs x[q + 4·(p + j·M)] are contiguous over (p, q), twiddles come from
+    /// <see cref="FftStage.TwRe4ByK"/> (each p's value in its 4 lanes), and outputs y[q + 4·(4p + k)] are, per p, the
+    /// 128-bit blocks of the four results side by side (<see cref="ISimdOps{TV}.StoreBlocks4"/>). In both, input j and
+    /// twiddle k − 1 sit one row of L = M (first) or 4M (stride 4) floats apart and the outputs start at 4i. The
+    /// arithmetic is <see cref="Radix4{TOps, TV}"/>'s in the same order, so results are bit-identical. Runs from lane
+    /// index <paramref name="i0"/> while a full register fits; returns the first index not done (the caller finishes
+    /// with a narrower width or the scalar twin; the scalar twin only for the first pass).
     /// </summary>
-    private static int Radix4FirstPass<TOps, TV>(FftStage st, ref float xr, ref float xi, ref float yr, ref float yi, int p0)
+    private static int Radix4LanePass<TOps, TV>(FftStage st, ref float xr, ref float xi, ref float yr, ref float yi, int i0, bool blocks)
         where TOps : struct, ISimdOps<TV> where TV : struct
     {
-        int m = st.M, w = TOps.Count, p = p0;
-        nuint sm = (nuint)m;
-        ref float tr = ref MemoryMarshal.GetArrayDataReference(st.TwReByK);
-        ref float ti = ref MemoryMarshal.GetArrayDataReference(st.TwImByK);
-        for (; p + w <= m; p += w)
+        int len = blocks ? 4 * st.M : st.M, w = TOps.Count, i = i0;
+        nuint row = (nuint)len;
+        ref float tr = ref MemoryMarshal.GetArrayDataReference(blocks ? st.TwRe4ByK! : st.TwReByK);
+        ref float ti = ref MemoryMarshal.GetArrayDataReference(blocks ? st.TwIm4ByK! : st.TwImByK);
+        for (; i + w <= len; i += w)
         {
-            nuint a = (nuint)p;
+            nuint a = (nuint)i;
             TV a0r = TOps.Load(ref xr, a), a0i = TOps.Load(ref xi, a);
-            TV a1r = TOps.Load(ref xr, a + sm), a1i = TOps.Load(ref xi, a + sm);
-            TV a2r = TOps.Load(ref xr, a + 2 * sm), a2i = TOps.Load(ref xi, a + 2 * sm);
-            TV a3r = TOps.Load(ref xr, a + 3 * sm), a3i = TOps.Load(ref xi, a + 3 * sm);
+            TV a1r = TOps.Load(ref xr, a + row), a1i = TOps.Load(ref xi, a + row);
+            TV a2r = TOps.Load(ref xr, a + 2 * row), a2i = TOps.Load(ref xi, a + 2 * row);
+            TV a3r = TOps.Load(ref xr, a + 3 * row), a3i = TOps.Load(ref xi, a + 3 * row);
 
             TV t0r = TOps.Add(a0r, a2r), t0i = TOps.Add(a0i, a2i);
             TV t1r = TOps.Sub(a0r, a2r), t1i = TOps.Sub(a0i, a2i);
@@ -102,83 +109,27 @@ internal sealed partial class ComplexFftPlan
             TV u2r = TOps.Sub(t0r, t2r), u2i = TOps.Sub(t0i, t2i);
             TV u3r = TOps.Sub(t1r, t3r), u3i = TOps.Sub(t1i, t3i);
             TV w1r = TOps.Load(ref tr, a), w1i = TOps.Load(ref ti, a);
-            TV w2r = TOps.Load(ref tr, a + sm), w2i = TOps.Load(ref ti, a + sm);
-            TV w3r = TOps.Load(ref tr, a + 2 * sm), w3i = TOps.Load(ref ti, a + 2 * sm);
+            TV w2r = TOps.Load(ref tr, a + row), w2i = TOps.Load(ref ti, a + row);
+            TV w3r = TOps.Load(ref tr, a + 2 * row), w3i = TOps.Load(ref ti, a + 2 * row);
 
-            nuint o = (nuint)(4 * p);
-            TOps.StoreInterleaved4(
-                TOps.Add(t0r, t2r),
-                TOps.Sub(TOps.Mul(u1r, w1r), TOps.Mul(u1i, w1i)),
-                TOps.Sub(TOps.Mul(u2r, w2r), TOps.Mul(u2i, w2i)),
-                TOps.Sub(TOps.Mul(u3r, w3r), TOps.Mul(u3i, w3i)),
-                ref yr,
-                o);
-            TOps.StoreInterleaved4(
-                TOps.Add(t0i, t2i),
-                TOps.Add(TOps.Mul(u1r, w1i), TOps.Mul(u1i, w1r)),
-                TOps.Add(TOps.Mul(u2r, w2i), TOps.Mul(u2i, w2r)),
-                TOps.Add(TOps.Mul(u3r, w3i), TOps.Mul(u3i, w3r)),
-                ref yi,
-                o);
+            nuint o = (nuint)(4 * i);
+            TV b0r = TOps.Add(t0r, t2r), b0i = TOps.Add(t0i, t2i);
+            TV b1r = TOps.Sub(TOps.Mul(u1r, w1r), TOps.Mul(u1i, w1i)), b1i = TOps.Add(TOps.Mul(u1r, w1i), TOps.Mul(u1i, w1r));
+            TV b2r = TOps.Sub(TOps.Mul(u2r, w2r), TOps.Mul(u2i, w2i)), b2i = TOps.Add(TOps.Mul(u2r, w2i), TOps.Mul(u2i, w2r));
+            TV b3r = TOps.Sub(TOps.Mul(u3r, w3r), TOps.Mul(u3i, w3i)), b3i = TOps.Add(TOps.Mul(u3r, w3i), TOps.Mul(u3i, w3r));
+            if (blocks)
+            {
+                TOps.StoreBlocks4(b0r, b1r, b2r, b3r, ref yr, o);
+                TOps.StoreBlocks4(b0i, b1i, b2i, b3i, ref yi, o);
+            }
+            else
+            {
+                TOps.StoreInterleaved4(b0r, b1r, b2r, b3r, ref yr, o);
+                TOps.StoreInterleaved4(b0i, b1i, b2i, b3i, ref yi, o);
+            }
         }
 
-        return p;
-    }
-
-    /// <summary>
-    /// The radix-4 pass with S = 4 (the second pass of a length 4·4·…), vectorised over (p, q) together: lane 4·i + q
-    /// holds sub-transform q of butterfly p0 + i, so a register of W lanes does W/4 butterflies p × 4 sub-transforms,
-    /// instead of a 128-bit register per p. Inputs x[q + 4·(p + j·M)] are contiguous over (p, q); the twiddles come
-    /// from <see cref="FftStage.TwRe4ByK"/> (each p's value in its 4 lanes); outputs y[q + 4·(4p + k)] are, for each
-    /// p, the 128-bit blocks of the four results side by side (<see cref="ISimdOps{TV}.StoreBlocks4"/>). Same
-    /// arithmetic as <see cref="Radix4{TOps, TV}"/> in the same order, so results are bit-identical. Returns the first
-    /// p not done.
-    /// </summary>
-    private static int Radix4Stride4Pass<TOps, TV>(FftStage st, ref float xr, ref float xi, ref float yr, ref float yi, int p0)
-        where TOps : struct, ISimdOps<TV> where TV : struct
-    {
-        int m = st.M, per = TOps.Count / 4, p = p0;
-        nuint sm = (nuint)(4 * m);
-        ref float tr = ref MemoryMarshal.GetArrayDataReference(st.TwRe4ByK!);
-        ref float ti = ref MemoryMarshal.GetArrayDataReference(st.TwIm4ByK!);
-        for (; p + per <= m; p += per)
-        {
-            nuint a = (nuint)(4 * p);
-            TV a0r = TOps.Load(ref xr, a), a0i = TOps.Load(ref xi, a);
-            TV a1r = TOps.Load(ref xr, a + sm), a1i = TOps.Load(ref xi, a + sm);
-            TV a2r = TOps.Load(ref xr, a + 2 * sm), a2i = TOps.Load(ref xi, a + 2 * sm);
-            TV a3r = TOps.Load(ref xr, a + 3 * sm), a3i = TOps.Load(ref xi, a + 3 * sm);
-
-            TV t0r = TOps.Add(a0r, a2r), t0i = TOps.Add(a0i, a2i);
-            TV t1r = TOps.Sub(a0r, a2r), t1i = TOps.Sub(a0i, a2i);
-            TV t2r = TOps.Add(a1r, a3r), t2i = TOps.Add(a1i, a3i);
-            TV t3r = TOps.Sub(a1i, a3i), t3i = TOps.Sub(a3r, a1r);
-
-            TV u1r = TOps.Add(t1r, t3r), u1i = TOps.Add(t1i, t3i);
-            TV u2r = TOps.Sub(t0r, t2r), u2i = TOps.Sub(t0i, t2i);
-            TV u3r = TOps.Sub(t1r, t3r), u3i = TOps.Sub(t1i, t3i);
-            TV w1r = TOps.Load(ref tr, a), w1i = TOps.Load(ref ti, a);
-            TV w2r = TOps.Load(ref tr, a + sm), w2i = TOps.Load(ref ti, a + sm);
-            TV w3r = TOps.Load(ref tr, a + 2 * sm), w3i = TOps.Load(ref ti, a + 2 * sm);
-
-            nuint o = (nuint)(16 * p);
-            TOps.StoreBlocks4(
-                TOps.Add(t0r, t2r),
-                TOps.Sub(TOps.Mul(u1r, w1r), TOps.Mul(u1i, w1i)),
-                TOps.Sub(TOps.Mul(u2r, w2r), TOps.Mul(u2i, w2i)),
-                TOps.Sub(TOps.Mul(u3r, w3r), TOps.Mul(u3i, w3i)),
-                ref yr,
-                o);
-            TOps.StoreBlocks4(
-                TOps.Add(t0i, t2i),
-                TOps.Add(TOps.Mul(u1r, w1i), TOps.Mul(u1i, w1r)),
-                TOps.Add(TOps.Mul(u2r, w2i), TOps.Mul(u2i, w2r)),
-                TOps.Add(TOps.Mul(u3r, w3i), TOps.Mul(u3i, w3r)),
-                ref yi,
-                o);
-        }
-
-        return p;
+        return i;
     }
 
     private static void Dispatch<TOps, TV>(FftStage st, ref float xr, ref float xi, ref float yr, ref float yi, int q0, int q1)
