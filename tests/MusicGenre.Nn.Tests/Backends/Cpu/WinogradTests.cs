@@ -16,6 +16,8 @@ public sealed class WinogradTests
     [InlineData(12, 3, 40, 8, 32)]
     [InlineData(9, 7, 33, 13, 32)]    // 4 × 17 = 68 tiles: three work items of 32, runs crossing tile rows
     [InlineData(32, 16, 16, 64, 64)]
+    [InlineData(8, 5, 31, 8, 32)]     // 16 tiles per row, odd width: the 16-tile step meets the right edge
+    [InlineData(8, 3, 70, 9, 48)]     // 35 tiles per row: a 16-tile step starting at an odd tile column (13)
     public void VectorAndScalarTwinMatchTheDirectSum(int c, int h, int w, int k, int cols)
     {
         var g = Conv2dGeometry.Create(1, c, h, w, k, 3, 3, 1, 1, Padding2d.Symmetric(1));
@@ -40,6 +42,8 @@ public sealed class WinogradTests
     [InlineData(12, 3, 40, 8, 32)]
     [InlineData(9, 7, 33, 13, 32)]
     [InlineData(32, 16, 16, 64, 64)]
+    [InlineData(8, 5, 31, 8, 32)]
+    [InlineData(8, 3, 70, 9, 48)]
     public void WeightGradient_VectorAndScalarTwinMatchTheDirectSum(int c, int h, int w, int k, int cols)
     {
         var g = Conv2dGeometry.Create(1, c, h, w, k, 3, 3, 1, 1, Padding2d.Symmetric(1));
