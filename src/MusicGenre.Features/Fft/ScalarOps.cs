@@ -28,10 +28,10 @@ internal readonly struct ScalarOps : ISimdOps<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Reverse(float v) => v;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreBlocks4(float b0, float b1, float b2, float b3, ref float dst, nuint index) =>
         throw new NotSupportedException("A scalar lane is not a 128-bit block.");
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreInterleaved4(float b0, float b1, float b2, float b3, ref float dst, nuint index)
     {
         Unsafe.Add(ref dst, index) = b0;

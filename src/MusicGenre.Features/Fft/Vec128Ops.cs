@@ -30,10 +30,6 @@ internal readonly struct Vec128Ops : ISimdOps<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Reverse(Vector128<float> v) => Vector128.Shuffle(v, Vector128.Create(3, 2, 1, 0));
 
-    /// <summary>
-    /// 4×4 transpose. SSE: unpack low/high interleaves (b0, b1) and (b2, b3) element-wise, then MoveLowToHigh /
-    /// MoveHighToLow join the 64-bit halves into [b0_l, b1_l, b2_l, b3_l]. Elsewhere: element stores.
-    /// </summary>
     /// <summary>One block per register: the four registers one after another.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreBlocks4(Vector128<float> b0, Vector128<float> b1, Vector128<float> b2, Vector128<float> b3, ref float dst, nuint index)
@@ -44,6 +40,10 @@ internal readonly struct Vec128Ops : ISimdOps<Vector128<float>>
         b3.StoreUnsafe(ref dst, index + 12);
     }
 
+    /// <summary>
+    /// 4×4 transpose. SSE: unpack low/high interleaves (b0, b1) and (b2, b3) element-wise, then MoveLowToHigh /
+    /// MoveHighToLow join the 64-bit halves into [b0_l, b1_l, b2_l, b3_l]. Elsewhere: element stores.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreInterleaved4(Vector128<float> b0, Vector128<float> b1, Vector128<float> b2, Vector128<float> b3, ref float dst, nuint index)
     {
