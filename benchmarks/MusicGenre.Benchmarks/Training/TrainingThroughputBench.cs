@@ -59,6 +59,21 @@ public class TrainingThroughputBench
         Step();
     }
 
+    /// <summary>
+    /// With MUSICGENRE_BENCH_COOLDOWN=L set (as for torch_peer.py), waits before each iteration until the 1-minute load
+    /// average (/proc/loadavg) is below L: a multi-second step then starts on an idle machine, not on the load of the
+    /// steps before it. Not part of the measured time.
+    /// </summary>
+    [IterationSetup]
+    public void CoolDown()
+    {
+        if (!double.TryParse(Environment.GetEnvironmentVariable("MUSICGENRE_BENCH_COOLDOWN"), System.Globalization.CultureInfo.InvariantCulture, out double limit) || limit <= 0)
+            return;
+        while (File.Exists("/proc/loadavg")
+               && double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) >= limit)
+            Thread.Sleep(5000);
+    }
+
     /// <summary>One training step of 32 samples.</summary>
     [Benchmark(OperationsPerInvoke = Batch)]
     public float Step()

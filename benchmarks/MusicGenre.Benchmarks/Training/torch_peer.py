@@ -4,7 +4,9 @@ cross-entropy, backward, update), torch.set_num_threads(2). Prints samples/s per
 BenchmarkDotNet CSV report of TrainingThroughputBench, the ratio MusicGenre / PyTorch (>= 1.0 is the goal).
 
 Usage: torch_peer.py [TrainingThroughputBench-report.csv]   (MUSICGENRE_BENCH_NETS=default,reference limits the nets;
-MUSICGENRE_BENCH_STEPS=N times N steps per net, as the BenchmarkDotNet job then does)
+MUSICGENRE_BENCH_STEPS=N times N steps per net, as the BenchmarkDotNet job then does; MUSICGENRE_BENCH_COOLDOWN=L waits
+before each timed step until the 1-minute load average is below L, so that a long step, such as lachmish2016's ≈ 30 s,
+starts on an idle machine instead of on the load of its own warm-up)
 """
 import csv, os, re, sys, time
 import torch
@@ -65,6 +67,13 @@ class Reference(nn.Module):
         return self.fc(self.features(x).mean(dim=(2, 3)))
 
 
+def cool_down():
+    """With MUSICGENRE_BENCH_COOLDOWN=L set, sleep until /proc/loadavg's 1-minute figure is below L."""
+    limit = float(os.environ.get("MUSICGENRE_BENCH_COOLDOWN", "0") or 0)
+    while limit > 0 and os.getloadavg()[0] >= limit:
+        time.sleep(5)
+
+
 def time_steps(net, frames, steps):
     x = torch.randn(BATCH, 1, 128, frames)
     y = torch.arange(BATCH) % 10
@@ -77,6 +86,7 @@ def time_steps(net, frames, steps):
     step()  # warm-up
     times = []
     for _ in range(steps):
+        cool_down()
         t = time.perf_counter(); step(); times.append(time.perf_counter() - t)
     return min(times)
 
