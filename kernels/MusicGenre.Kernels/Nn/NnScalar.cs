@@ -6,7 +6,7 @@ namespace MusicGenre.Kernels.Nn;
 /// </summary>
 internal static class NnScalar
 {
-    /// <summary>Twin of <see cref="NnKernels.ConvForward"/> (bias may be null).</summary>
+    /// <summary>Twin of <see cref="NnKernels.ConvGemmKernel"/> in <see cref="ConvGemmMode.Forward"/> (bias may be null).</summary>
     public static void ConvForward(float[] x, float[] w, float[]? b, float[] y, in ConvParams p)
     {
         for (int n = 0; n < p.N; n++)
@@ -27,7 +27,7 @@ internal static class NnScalar
                     }
     }
 
-    /// <summary>Twin of the three conv backward kernels: scatters every dy element into dx and dw; db sums dy.</summary>
+    /// <summary>Twin of <see cref="NnKernels.ConvGemmKernel"/>'s two gradient products (and db): scatters every dy element into dx and dw; db sums dy.</summary>
     public static void ConvBackward(float[] x, float[] w, float[] dy, float[] dx, float[] dw, float[] db, in ConvParams p)
     {
         Array.Clear(dx); Array.Clear(dw); Array.Clear(db);

@@ -29,6 +29,11 @@ public class GpuBackendKernelsTests
             (1, 2, 3, 2, 3, 5, 4, 1, 1, new Padding2d(2, 2, 1, 2)),  // kernel larger than the input
             (2, 5, 8, 6, 3, 4, 4, 1, 1, Padding2d.Same),               // TensorFlow SAME, even kernel (asymmetric)
             (3, 2, 9, 7, 2, 3, 2, 2, 3, new Padding2d(1, 0, 0, 1)),    // strides
+            // Several tiles of the tiled kernel along every axis (GPU tiles are 64 × 64 × 16 deep, simulator 16 × 16 × 16):
+            // 70 output channels, 198 output pixels, k = 180; the weight gradient's k (198 pixels) split into slices.
+            (2, 20, 9, 11, 70, 3, 3, 1, 1, Padding2d.Symmetric(1)),
+            (3, 7, 12, 10, 18, 3, 3, 2, 2, Padding2d.Symmetric(1)),    // strided, tiles cut across images
+            (4, 1, 16, 16, 2, 3, 3, 1, 1, Padding2d.Symmetric(1)),     // one dw tile, k = 1024 pixels: sliced (≥ 4 slices)
         };
         using var backend = GpuTestDevices.Backend(kind);
         foreach (var c in cases)

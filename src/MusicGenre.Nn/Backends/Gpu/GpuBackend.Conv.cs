@@ -1,3 +1,5 @@
+using ILGPU;
+using ILGPU.Runtime;
 using MusicGenre.Kernels.Nn;
 using MusicGenre.Nn.Tensors;
 
@@ -10,7 +12,7 @@ internal sealed partial class GpuBackend
     {
         var p = Check(x, w, y, g, "Conv2dForward");
         if (b is not null) Require(b.Length == g.OutChannels, "Conv2dForward", $"bias {b.Shape} must have {g.OutChannels} values.");
-        _convForward(L(y.Length), V(x), V(w), b is null ? V(w) : V(b), V(y), p, b is null ? 0 : 1, L(y.Length));
+        ConvGemm(ConvGemmMode.Forward, p, V(x), V(w), V(y), b is null ? V(w) : V(b), V(y), b is null ? 0 : 1);
     }
 
     /// <inheritdoc />
@@ -21,32 +23,70 @@ internal sealed partial class GpuBackend
         if (dx is not null)
         {
             Require(dx.Length == x.Length, "Conv2dBackward", $"dx {dx.Shape} must match x {x.Shape}.");
-            _convBackwardData(L(dx.Length), V(dy), V(w), V(dx), p, L(dx.Length));
-        }
-        // dw: slices of output rows in parallel, then added in order (deterministic).
-        int parts = Parts(dw.Length, g.Batch * g.OutH);
-        using (var partial = _acc.Allocate1D<float>((long)parts * dw.Length))
-        {
-            _convBackwardWeight(L((long)parts * dw.Length), V(x), V(dy), partial.View, p, parts, L((long)parts * dw.Length));
-            _sumParts(L(dw.Length), partial.View, V(dw), dw.Length, parts, L(dw.Length));
+            ConvGemm(ConvGemmMode.BackwardData, p, V(x), V(w), V(dy), V(w), V(dx), 0);
         }
         if (db is not null)
-        {
             Require(db.Length == g.OutChannels, "Conv2dBackward", $"db {db.Shape} must have {g.OutChannels} values.");
-            ChannelReduce(dy, dy, null, g.Batch, g.OutChannels, g.OutH * g.OutW, 0, 1.0, null, db);
+        ConvGemm(ConvGemmMode.BackwardWeight, p, V(x), V(w), V(dy), V(w), V(dw), 0);
+        if (db is not null)
+            ChannelReduce(dy, dy, null, g.Batch, g.OutChannels, g.OutH * g.OutW, 0, 1.0, null, V(db));
+    }
+
+    // Launches NnKernels.ConvGemmKernel for one of its three products. Groups are 16 × 16 threads (64 × 64 outputs) on
+    // a GPU, 4 × 4 on ILGPU's simulator (16 threads per group there); the simulator also gets few column groups (the
+    // kernel strides over the rest), since it pays per simulated thread. The weight gradient's k range (every output
+    // pixel of the batch) is split into slices until there are about four groups per multiprocessor; the slices'
+    // partial dw are then added in slice order (deterministic).
+    private void ConvGemm(int mode, ConvParams p, ArrayView<float> x, ArrayView<float> w, ArrayView<float> dy,
+        ArrayView<float> bias, ArrayView<float> output, int hasBias)
+    {
+        bool simulator = _acc.AcceleratorType == AcceleratorType.CPU;
+        int side = _acc.MaxNumThreadsPerGroup >= NnKernels.ConvMaxGroupSide * NnKernels.ConvMaxGroupSide ? NnKernels.ConvMaxGroupSide : 4;
+        int tileSide = NnKernels.ConvMicro * side, taps = p.KH * p.KW;
+        long rows = mode == ConvGemmMode.BackwardData ? p.C : p.OC;
+        long cols = mode == ConvGemmMode.Forward ? (long)p.N * p.OH * p.OW : mode == ConvGemmMode.BackwardData ? (long)p.N * p.H * p.W : (long)p.C * taps;
+        long depth = mode == ConvGemmMode.Forward ? (long)p.C * taps : mode == ConvGemmMode.BackwardData ? (long)p.OC * taps : (long)p.N * p.OH * p.OW;
+        long rowTiles = (rows + tileSide - 1) / tileSide, colTiles = (cols + tileSide - 1) / tileSide;
+        long gridX = simulator ? Math.Min(colTiles, _acc.NumMultiprocessors) : colTiles;
+
+        int slices = 1;
+        long kSlice = Math.Max(depth, 1);
+        if (mode == ConvGemmMode.BackwardWeight)
+        {
+            long wanted = 4L * _acc.NumMultiprocessors;
+            long maxSlices = Math.Max(1, depth / (4 * NnKernels.ConvTileK));
+            slices = (int)Math.Clamp((wanted + rowTiles * colTiles - 1) / (rowTiles * colTiles), 1, Math.Min(maxSlices, 65535));
+            kSlice = (depth + slices - 1) / slices;
+            kSlice = (kSlice + NnKernels.ConvTileK - 1) / NnKernels.ConvTileK * NnKernels.ConvTileK;
+            slices = (int)((depth + kSlice - 1) / kSlice);
         }
+        var config = new KernelConfig(new Index3D((int)gridX, (int)rowTiles, slices), new Index3D(side, side, 1));
+        if (mode != ConvGemmMode.BackwardWeight)
+        {
+            _convGemm(config, x, w, dy, bias, output, p, mode, hasBias, (int)kSlice);
+            return;
+        }
+        int weights = (int)(rows * cols);
+        if (slices == 1)
+        {
+            _convGemm(config, x, w, dy, bias, output, p, mode, 0, (int)kSlice);
+            return;
+        }
+        var partial = Scratch<float>((long)slices * weights);
+        _convGemm(config, x, w, dy, bias, partial, p, mode, 0, (int)kSlice);
+        _sumParts(L(weights), partial, output, weights, slices, L(weights));
     }
 
     // Slices per reduction: enough threads to fill a GPU (about 64k in all), never more slices than rows.
     private static int Parts(int outputs, int rows) => Math.Clamp(65536 / Math.Max(outputs, 1), 1, Math.Max(rows, 1));
 
     // Per-channel reduction of an [N, C, inner] tensor (see NnKernels.ChannelPartial for the modes), written to `output`.
-    private void ChannelReduce(Tensor a, Tensor b, Tensor? mean, int batch, int channels, int inner, int mode, double scale, Tensor? factor, Tensor output)
+    private void ChannelReduce(Tensor a, Tensor b, Tensor? mean, int batch, int channels, int inner, int mode, double scale, Tensor? factor, ArrayView<float> output)
     {
         int parts = Parts(channels, batch * inner);
-        using var partial = _acc.Allocate1D<double>((long)parts * channels);
-        _channelPartial(L((long)parts * channels), V(a), V(b), mean is null ? V(a) : V(mean), partial.View, batch, channels, inner, parts, mode, L((long)parts * channels));
-        _channelFinish(L(channels), partial.View, factor is null ? V(output) : V(factor), V(output), channels, parts, scale, factor is null ? 0 : 1, L(channels));
+        var partial = Scratch<double>((long)parts * channels);
+        _channelPartial(L((long)parts * channels), V(a), V(b), mean is null ? V(a) : V(mean), partial, batch, channels, inner, parts, mode, L((long)parts * channels));
+        _channelFinish(L(channels), partial, factor is null ? output : V(factor), output, channels, parts, scale, factor is null ? 0 : 1, L(channels));
     }
 
     private static ConvParams Check(Tensor x, Tensor w, Tensor y, in Conv2dGeometry g, string op)

@@ -36,22 +36,21 @@ internal sealed partial class GpuBackend
     public void Softmax(Tensor logits, Tensor probs)
     {
         var (n, k) = Rows(logits, probs, "Softmax");
-        using var dummyLabels = _acc.Allocate1D<int>(1);
-        using var dummyLoss = _acc.Allocate1D<float>(1);
-        _softmax(L(n), V(logits), V(probs), dummyLabels.View, dummyLoss.View, n, k, 0, L(n));
+        _softmax(L(n), V(logits), V(probs), Scratch<int>(1), Scratch<float>(1), n, k, 0, L(n));
     }
 
     /// <inheritdoc />
     public float SoftmaxCrossEntropyForward(Tensor logits, ReadOnlySpan<int> labels, Tensor probs)
     {
         var (n, k) = Rows(logits, probs, "SoftmaxCrossEntropyForward");
-        using var deviceLabels = Labels(labels, n, k, "SoftmaxCrossEntropyForward");
-        using var rowLoss = _acc.Allocate1D<float>(n);
-        _softmax(L(n), V(logits), V(probs), deviceLabels.View, rowLoss.View, n, k, 1, L(n));
+        var rowLoss = Scratch<float>(n);
+        _softmax(L(n), V(logits), V(probs), Labels(labels, n, k, "SoftmaxCrossEntropyForward"), rowLoss, n, k, 1, L(n));
 
         // The N row losses come back (the one host transfer of a step) and are averaged in double, in order.
         double total = 0;
-        foreach (float l in rowLoss.GetAsArray1D()) total += l;
+        var host = new float[n];
+        rowLoss.CopyToCPU(host);
+        foreach (float l in host) total += l;
         return (float)(total / n);
     }
 
@@ -59,17 +58,18 @@ internal sealed partial class GpuBackend
     public void SoftmaxCrossEntropyBackward(Tensor probs, ReadOnlySpan<int> labels, Tensor dlogits)
     {
         var (n, k) = Rows(probs, dlogits, "SoftmaxCrossEntropyBackward");
-        using var deviceLabels = Labels(labels, n, k, "SoftmaxCrossEntropyBackward");
-        _softmaxBackward(L(probs.Length), V(probs), deviceLabels.View, V(dlogits), n, k, 1f / n, L(probs.Length));
+        _softmaxBackward(L(probs.Length), V(probs), Labels(labels, n, k, "SoftmaxCrossEntropyBackward"), V(dlogits), n, k, 1f / n, L(probs.Length));
     }
 
-    private MemoryBuffer1D<int, Stride1D.Dense> Labels(ReadOnlySpan<int> labels, int n, int k, string op)
+    private ArrayView<int> Labels(ReadOnlySpan<int> labels, int n, int k, string op)
     {
         Require(labels.Length == n, op, $"{labels.Length} labels for {n} rows.");
         for (int r = 0; r < n; r++)
             if ((uint)labels[r] >= (uint)k)
                 throw new ArgumentOutOfRangeException(nameof(labels), $"{op}: label {labels[r]} at {r} is outside 0..{k - 1}.");
-        return _acc.Allocate1D(labels.ToArray());
+        var view = Scratch<int>(n);
+        view.CopyFromCPU(labels);
+        return view;
     }
 
     private static (int N, int K) Rows(Tensor a, Tensor b, string op)

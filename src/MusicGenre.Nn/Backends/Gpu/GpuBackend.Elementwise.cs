@@ -61,11 +61,12 @@ internal sealed partial class GpuBackend
     {
         // 1. Fixed chunks summed in double on the device; 2. chunk sums added in order on the host (deterministic).
         int chunks = Math.Max((x.Length + SumChunk - 1) / SumChunk, 1);
-        using var partial = _acc.Allocate1D<double>(chunks);
-        partial.MemSetToZero();
-        _sumSquares(L(chunks), V(x), partial.View, x.Length, SumChunk, L(chunks));
+        var partial = Scratch<double>(chunks);
+        _sumSquares(L(chunks), V(x), partial, x.Length, SumChunk, L(chunks));
         double total = 0;
-        foreach (double s in partial.GetAsArray1D()) total += s;
+        var host = new double[chunks];
+        partial.CopyToCPU(host);
+        foreach (double s in host) total += s;
         return total;
     }
 

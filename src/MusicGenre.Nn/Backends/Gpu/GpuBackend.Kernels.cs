@@ -15,9 +15,7 @@ internal sealed partial class GpuBackend
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, float, int, int> _sgd = null!;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamParams, int, int> _adam = null!;
 
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int> _convForward = null!;
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int> _convBackwardData = null!;
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int> _convBackwardWeight = null!;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int> _convGemm = null!;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, int, int, int> _sumParts = null!;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int, int, int, int, int> _channelPartial = null!;
     private Action<Index1D, ArrayView<double>, ArrayView<float>, ArrayView<float>, int, int, double, int, int> _channelFinish = null!;
@@ -53,9 +51,7 @@ internal sealed partial class GpuBackend
         _sgd = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, float, int, int>(NnKernels.SgdStep);
         _adam = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamParams, int, int>(NnKernels.AdamStep);
 
-        _convForward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int>(NnKernels.ConvForward);
-        _convBackwardData = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int>(NnKernels.ConvBackwardData);
-        _convBackwardWeight = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int>(NnKernels.ConvBackwardWeight);
+        _convGemm = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int>(NnKernels.ConvGemmKernel);
         _sumParts = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(NnKernels.SumParts);
         _channelPartial = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int, int, int, int, int>(NnKernels.ChannelPartial);
         _channelFinish = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<float>, ArrayView<float>, int, int, double, int, int>(NnKernels.ChannelFinish);

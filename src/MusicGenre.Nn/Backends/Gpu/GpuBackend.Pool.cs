@@ -38,8 +38,7 @@ internal sealed partial class GpuBackend
     public void GlobalMaxPoolForward(Tensor x, Tensor y)
     {
         var (rows, inner) = Planes(x, y, "GlobalMaxPoolForward");
-        using var arg = _acc.Allocate1D<int>(rows);
-        _rowMax(L(rows), V(x), V(y), arg.View, rows, inner, L(rows));
+        _rowMax(L(rows), V(x), V(y), Scratch<int>(rows), rows, inner, L(rows));
     }
 
     /// <inheritdoc />
@@ -47,10 +46,9 @@ internal sealed partial class GpuBackend
     {
         var (rows, inner) = Planes(x, dy, "GlobalMaxPoolBackward");
         Require(dx.Length == x.Length, "GlobalMaxPoolBackward", $"dx {dx.Shape} must match x {x.Shape}.");
-        using var arg = _acc.Allocate1D<int>(rows);
-        using var max = _acc.Allocate1D<float>(rows);
-        _rowMax(L(rows), V(x), max.View, arg.View, rows, inner, L(rows));
-        _rowMaxBackward(L(dx.Length), V(dy), arg.View, V(dx), rows, inner, L(dx.Length));
+        var arg = Scratch<int>(rows);
+        _rowMax(L(rows), V(x), Scratch<float>(rows), arg, rows, inner, L(rows));
+        _rowMaxBackward(L(dx.Length), V(dy), arg, V(dx), rows, inner, L(dx.Length));
     }
 
     private static PoolParams Check(Tensor x, Tensor y, in Pool2dGeometry g, string op)
