@@ -5,57 +5,7 @@ namespace MusicGenre.Kernels.Nn;
 
 internal static partial class NnKernels
 {
-    /// <summary>y[n, o] = b[o] + Σ_i x[n, i]·w[o, i] (PyTorch Linear).</summary>
-    internal static void DenseForward(
-        Index1D index,
-        ArrayView<float> x,  // [N, In]
-        ArrayView<float> w,  // [Out, In]
-        ArrayView<float> b,  // [Out] (ignored when hasBias == 0)
-        ArrayView<float> y,  // [N, Out]
-        int batch, int inputs, int outputs, int hasBias, int stride)
-    {
-        for (int e = index.X; e < batch * outputs; e += stride)
-        {
-            int o = e % outputs, n = e / outputs;
-            float acc = 0f;
-            for (int i = 0; i < inputs; i++) acc += x[n * inputs + i] * w[o * inputs + i];
-            y[e] = hasBias != 0 ? acc + b[o] : acc;
-        }
-    }
-
-    /// <summary>dx[n, i] = Σ_o dy[n, o]·w[o, i].</summary>
-    internal static void DenseBackwardData(
-        Index1D index,
-        ArrayView<float> dy,  // [N, Out]
-        ArrayView<float> w,   // [Out, In]
-        ArrayView<float> dx,  // [N, In]
-        int batch, int inputs, int outputs, int stride)
-    {
-        for (int e = index.X; e < batch * inputs; e += stride)
-        {
-            int i = e % inputs, n = e / inputs;
-            float acc = 0f;
-            for (int o = 0; o < outputs; o++) acc += dy[n * outputs + o] * w[o * inputs + i];
-            dx[e] = acc;
-        }
-    }
-
-    /// <summary>dw[o, i] = Σ_n dy[n, o]·x[n, i].</summary>
-    internal static void DenseBackwardWeight(
-        Index1D index,
-        ArrayView<float> x,   // [N, In]
-        ArrayView<float> dy,  // [N, Out]
-        ArrayView<float> dw,  // [Out, In]
-        int batch, int inputs, int outputs, int stride)
-    {
-        for (int e = index.X; e < outputs * inputs; e += stride)
-        {
-            int i = e % inputs, o = e / inputs;
-            float acc = 0f;
-            for (int n = 0; n < batch; n++) acc += dy[n * outputs + o] * x[n * inputs + i];
-            dw[e] = acc;
-        }
-    }
+    // DenseForward and the dense dx and dw are ConvGemmKernel's products on a 1 × 1 image (GpuBackend.DenseAsConv).
 
     /// <summary>db[o] = Σ_n dy[n, o].</summary>
     internal static void DenseBackwardBias(Index1D index, ArrayView<float> dy, ArrayView<float> db, int batch, int outputs, int stride)

@@ -105,7 +105,7 @@ internal static class NnScalar
         }
     }
 
-    /// <summary>Twin of the dense kernels: y = x·wᵀ + b, dx = dy·w, dw = dyᵀ·x, db = Σₙ dy.</summary>
+    /// <summary>Twin of the dense layer on the GPU (ConvGemmKernel on a 1 × 1 image, DenseBackwardBias): y = x·wᵀ + b, dx = dy·w, dw = dyᵀ·x, db = Σₙ dy.</summary>
     public static void Dense(float[] x, float[] w, float[] b, float[] dy, int batch, int inputs, int outputs,
         float[] y, float[] dx, float[] dw, float[] db)
     {

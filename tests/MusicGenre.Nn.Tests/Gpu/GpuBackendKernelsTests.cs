@@ -165,7 +165,8 @@ public class GpuBackendKernelsTests
         var kind = Enum.Parse<DeviceKind>(kindName);
         var rng = new Random(14);
         using var backend = GpuTestDevices.Backend(kind);
-        foreach (var (n, inputs, outputs) in new[] { (1, 1, 1), (3, 17, 5), (4, 24, 10) })
+        // The last case spans several tiles of the tiled GEMM the dense layer runs on (64 × 64 outputs, k tiles of 16).
+        foreach (var (n, inputs, outputs) in new[] { (1, 1, 1), (3, 17, 5), (4, 24, 10), (70, 130, 67) })
         {
             float[] x = Random(rng, n * inputs), w = Random(rng, outputs * inputs), b = Random(rng, outputs), dy = Random(rng, n * outputs);
             float[] y = new float[n * outputs], dx = new float[x.Length], dw = new float[w.Length], db = new float[outputs];

@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using MusicGenre.Kernels.Nn;
 using MusicGenre.Nn.Tensors;
 
 namespace MusicGenre.Nn.Backends.Gpu;
@@ -11,7 +12,7 @@ internal sealed partial class GpuBackend
     {
         var (n, inputs, outputs) = DenseSizes(x, w, y, "DenseForward");
         if (b is not null) Require(b.Length == outputs, "DenseForward", $"bias {b.Shape} must have {outputs} values.");
-        _denseForward(L(y.Length), V(x), V(w), b is null ? V(w) : V(b), V(y), n, inputs, outputs, b is null ? 0 : 1, L(y.Length));
+        ConvGemm(ConvGemmMode.Forward, DenseAsConv(n, inputs, outputs), V(x), V(w), V(y), b is null ? V(w) : V(b), V(y), b is null ? 0 : 1);
     }
 
     /// <inheritdoc />
@@ -22,9 +23,9 @@ internal sealed partial class GpuBackend
         if (dx is not null)
         {
             Require(dx.Length == x.Length, "DenseBackward", $"dx {dx.Shape} must match x {x.Shape}.");
-            _denseBackwardData(L(dx.Length), V(dy), V(w), V(dx), n, inputs, outputs, L(dx.Length));
+            ConvGemm(ConvGemmMode.BackwardData, DenseAsConv(n, inputs, outputs), V(x), V(w), V(dy), V(w), V(dx), 0);
         }
-        _denseBackwardWeight(L(dw.Length), V(x), V(dy), V(dw), n, inputs, outputs, L(dw.Length));
+        ConvGemm(ConvGemmMode.BackwardWeight, DenseAsConv(n, inputs, outputs), V(x), V(w), V(dy), V(w), V(dw), 0);
         if (db is not null)
         {
             Require(db.Length == outputs, "DenseBackward", $"db {db.Shape} must have {outputs} values.");
@@ -60,6 +61,10 @@ internal sealed partial class GpuBackend
         var (n, k) = Rows(probs, dlogits, "SoftmaxCrossEntropyBackward");
         _softmaxBackward(L(probs.Length), V(probs), Labels(labels, n, k, "SoftmaxCrossEntropyBackward"), V(dlogits), n, k, 1f / n, L(probs.Length));
     }
+
+    // A Linear layer is a 1 × 1 convolution of a 1 × 1 image: x [N, In, 1, 1], w [Out, In, 1, 1], y [N, Out, 1, 1], so the
+    // tiled convolution GEMM serves it (forward: m = o, col = n, k = i; data gradient: m = i; weight gradient: k = n).
+    private static ConvParams DenseAsConv(int n, int inputs, int outputs) => new(n, inputs, 1, 1, outputs, 1, 1, 1, 1, 0, 0, 1, 1);
 
     private ArrayView<int> Labels(ReadOnlySpan<int> labels, int n, int k, string op)
     {

@@ -31,8 +31,6 @@ internal sealed partial class GpuBackend
     private Action<Index1D, ArrayView<float>, ArrayView<float>, int, float, int> _invStd = null!;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int> _bnBackwardData = null!;
 
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int> _denseForward = null!;
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int> _denseBackwardData = null!, _denseBackwardWeight = null!;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, int, int, int> _denseBackwardBias = null!;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int> _softmax = null!;
     private Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, float, int> _softmaxBackward = null!;
@@ -68,9 +66,6 @@ internal sealed partial class GpuBackend
         _invStd = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, float, int>(NnKernels.InvStd);
         _bnBackwardData = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int>(NnKernels.BatchNormBackwardData);
 
-        _denseForward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int>(NnKernels.DenseForward);
-        _denseBackwardData = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int>(NnKernels.DenseBackwardData);
-        _denseBackwardWeight = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int>(NnKernels.DenseBackwardWeight);
         _denseBackwardBias = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(NnKernels.DenseBackwardBias);
         _softmax = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int>(NnKernels.SoftmaxRows);
         _softmaxBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, float, int>(NnKernels.SoftmaxCrossEntropyBackward);
