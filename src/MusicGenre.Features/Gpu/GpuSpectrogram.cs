@@ -112,10 +112,38 @@ internal sealed class GpuSpectrogram : IDisposable
     /// bit for bit, for any block size.
     /// </summary>
     /// <exception cref="ArgumentException">The signal is too short for one frame.</exception>
-    public GpuSpectrogramResult Compute(ReadOnlySpan<float> signal)
+    public GpuSpectrogramResult Compute(ReadOnlySpan<float> signal) => ComputeFramed(signal, Framing(signal.Length));
+
+    /// <summary>
+    /// Mel power, log-mel and MFCC of <paramref name="count"/> clips of equal length laid end to end in
+    /// <paramref name="clips"/>: the same values, bit for bit, as <see cref="Compute(ReadOnlySpan{float})"/> of each clip
+    /// alone (each clip is padded on its own and has its own dB reference and floor), but many clips share a launch —
+    /// as many whole clips as <see cref="GpuSpectrogramSettings.MaxFramesPerLaunch"/> holds. The result's segments are
+    /// the clips: <c>[count, NMels, frames]</c>. Only for whole-clip (unsegmented) settings.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="count"/> &lt; 1, the length is not a multiple of it, the
+    /// settings are segmented, or a clip is too short for one frame.</exception>
+    public GpuSpectrogramResult ComputeBatch(ReadOnlySpan<float> clips, int count)
+    {
+        if (count < 1 || clips.Length % count != 0)
+            throw new ArgumentException($"clips: {clips.Length} samples cannot hold {count} clips of equal length.", nameof(clips));
+        if (_settings.SegmentLength > 0)
+            throw new ArgumentException("clips: batches need whole-clip settings (SegmentLength = 0); these are segmented.", nameof(clips));
+        int length = clips.Length / count;
+        FrameParams one = Framing(length);
+        if (count > 1 && one.FramesPerSegment > _settings.MaxFramesPerLaunch)
+        {
+            // A clip longer than a launch: one at a time, block by block.
+            var results = new GpuSpectrogramResult[count];
+            for (int c = 0; c < count; c++) results[c] = ComputeFramed(clips.Slice(c * length, length), one);
+            return GpuSpectrogramResult.Concat(results);
+        }
+        return ComputeFramed(clips, new FrameParams(one.NFft, one.Hop, one.PadLeft, one.PadMode, length, length, count, one.FramesPerSegment));
+    }
+
+    private GpuSpectrogramResult ComputeFramed(ReadOnlySpan<float> signal, FrameParams p)
     {
         var s = _settings;
-        FrameParams p = Framing(signal.Length);
         int fps = p.FramesPerSegment;
         long segmentSize = (long)s.NMels * fps;
         var melOut = new float[p.Segments * segmentSize];

@@ -50,6 +50,48 @@ public class GpuSpectrogramTests
     }
 
     /// <summary>
+    /// A batch of clips laid end to end gives each clip's own result bit for bit (its own padding, dB reference and
+    /// floor), whether the clips share one launch, go a few per launch, or one by one in frame blocks (a clip longer
+    /// than a launch); bad batch shapes and segmented settings are refused.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(GpuTestDevices.Kinds), MemberType = typeof(GpuTestDevices))]
+    public void Batch_GivesEachClipsOwnResult(string kindName)
+    {
+        var kind = Enum.Parse<DeviceKind>(kindName);
+        var rng = new Random(8);
+        const int clips = 3, length = 97;
+        float[] signal = [.. Enumerable.Range(0, clips * length).Select(i => (float)(Math.Sin(i * (0.2 + i / length * 0.15)) * (1 + i % length / 20.0) + 0.3 * rng.NextDouble()))];
+        var window = Enumerable.Range(0, 16).Select(i => (float)(0.5 - 0.5 * Math.Cos(2 * Math.PI * i / 16))).ToArray();
+        var basis = Enumerable.Range(0, 2 * 9).Select(i => i < 9 ? (i < 5 ? 0.5f : 0f) : (i >= 13 ? 0.7f : 0.1f)).ToArray();
+        var settings = Tiny(reflect: true) with { Window = window, MelBasis = basis, RefIsMax = true, TopDb = 12f, Dct = [0.7f, 0.7f, 0.7f, -0.7f], NMfcc = 2 };
+        lock (GpuTestDevices.Lock)
+        {
+            var acc = GpuTestDevices.Get(kind).Accelerator;
+            var alone = new GpuSpectrogramResult[clips];
+            using (var gpu = new GpuSpectrogram(acc, settings))
+                for (int c = 0; c < clips; c++) alone[c] = gpu.Compute(signal.AsSpan(c * length, length));
+            var expected = GpuSpectrogramResult.Concat(alone);
+            foreach (int most in new[] { 1 << 20, 2 * expected.Frames, 5 })
+            {
+                using var gpu = new GpuSpectrogram(acc, settings with { MaxFramesPerLaunch = most });
+                var r = gpu.ComputeBatch(signal, clips);
+                Assert.Equal((clips, expected.NMels, expected.Frames), (r.Segments, r.NMels, r.Frames));
+                Assert.True(expected.MelSpec.AsSpan().SequenceEqual(r.MelSpec), $"{most} frames per launch: mel differs");
+                Assert.True(expected.LogMel.AsSpan().SequenceEqual(r.LogMel), $"{most} frames per launch: log-mel differs");
+                Assert.True(expected.Mfcc.AsSpan().SequenceEqual(r.Mfcc), $"{most} frames per launch: MFCC differs");
+            }
+            using (var gpu = new GpuSpectrogram(acc, settings))
+            {
+                Assert.Contains("equal length", Assert.Throws<ArgumentException>(() => gpu.ComputeBatch(signal.AsSpan(1), clips)).Message);
+                Assert.Contains("equal length", Assert.Throws<ArgumentException>(() => gpu.ComputeBatch(signal, 0)).Message);
+            }
+            using (var gpu = new GpuSpectrogram(acc, settings with { SegmentLength = 40, SegmentHop = 30 }))
+                Assert.Contains("segmented", Assert.Throws<ArgumentException>(() => gpu.ComputeBatch(signal, clips)).Message);
+        }
+    }
+
+    /// <summary>
     /// Device memory does not grow with the clip: <see cref="GpuSpectrogramSettings.MaxFramesPerLaunch"/> splits a long
     /// clip into blocks of frames (one segment: dB reference and top_db floor still over the whole clip) or groups of
     /// segments; every block size gives the one-launch result bit for bit (mel, log-mel and MFCC).
