@@ -7,9 +7,10 @@
 # Usage: check.sh PAYLOAD.tar.xz OUT_DIR [cuda|simulator]
 #   cuda (default): fails unless some test ran on CUDA.   simulator: the rehearsal (no GPU needed).
 # Writes to OUT_DIR: check.log (everything), summary.txt, nvidia-smi.txt, nn-gpu.xml, features-gpu.xml (xunit results),
-# and in cuda mode timings.md (BenchmarkDotNet: GPU log-mel, conv 32->32, reference train step, each beside the CPU path)
-# and peer.txt (the same operations in PyTorch / torchaudio on the same GPU). Each step has a time limit (tests 2 × 120 s,
-# suites 210 s, peer 90 s), so the whole check ends within 9 minutes; about 5 are expected on a GPU machine.
+# and in cuda mode timings.md (BenchmarkDotNet: GPU log-mel per clip and of a batch of 64, conv 32->32, training steps of
+# reference / default / lachmish2016 at batch 32 and 256, inference of a 30 s clip), profile.txt (ms per layer of a
+# training step) and peer.txt (the same operations in PyTorch / torchaudio on the same GPU). Each step has a time limit
+# (tests 2 × 120 s, suites 270 s, profile 60 s, peer 120 s): at most 9.5 minutes; about 5 are expected on an H200.
 set -uo pipefail
 payload="$1"; out="$2"; mode="${3:-cuda}"
 [[ "$mode" == cuda || "$mode" == simulator ]] || { echo "check.sh: mode must be cuda or simulator" >&2; exit 2; }
@@ -47,11 +48,14 @@ done
 # Simulator mode (the rehearsal) only checks that both start: the suites never time ILGPU's simulator.
 if [[ "$mode" == cuda ]]; then
   echo "== GPU suites (BenchmarkDotNet, in-process)"
-  (cd "$work/bench" && MUSICGENRE_BDN_INPROCESS=1 timeout 210 dotnet MusicGenre.GpuBench.dll --filter '*Gpu*' \
+  (cd "$work/bench" && MUSICGENRE_BDN_INPROCESS=1 timeout 270 dotnet MusicGenre.GpuBench.dll --filter '*Gpu*' \
       --artifacts "$work/bdn") || { echo "check.sh: GPU suites failed or timed out"; rc=1; }
   cat "$work"/bdn/results/*-report-github.md > "$out/timings.md" 2>/dev/null || echo "no suite reports" > "$out/timings.md"
+  echo "== Per-layer profile (ms, synchronised after each layer)"
+  (cd "$work/bench" && timeout 60 dotnet MusicGenre.GpuBench.dll --profile) 2>&1 | tee "$out/profile.txt" \
+    || echo "check.sh: profile failed or timed out"
   echo "== PyTorch peer"
-  timeout 90 python3 "$work/torch_gpu_peer.py" 2>&1 | tee "$out/peer.txt" || echo "check.sh: peer failed or timed out"
+  timeout 120 python3 "$work/torch_gpu_peer.py" 2>&1 | tee "$out/peer.txt" || echo "check.sh: peer failed or timed out"
 else
   echo "== GPU suites: listed only"
   (cd "$work/bench" && dotnet MusicGenre.GpuBench.dll --list flat) || rc=1

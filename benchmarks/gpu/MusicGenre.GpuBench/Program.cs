@@ -1,9 +1,49 @@
 using BenchmarkDotNet.Running;
+using MusicGenre.Benchmarks.Gpu;
+using MusicGenre.Nn.Backends.Gpu;
 
 namespace MusicGenre.Benchmarks;
 
-/// <summary>Entry point of the GPU suites alone: <c>dotnet MusicGenre.GpuBench.dll --filter '*Gpu*'</c> (see benchmarks/gpu/check.sh).</summary>
+/// <summary>
+/// Entry point of the GPU suites alone: <c>dotnet MusicGenre.GpuBench.dll --filter '*Gpu*'</c> (see benchmarks/gpu/check.sh).
+/// <c>--profile</c> instead prints milliseconds per layer (forward and backward) of one training step of each network at
+/// batch 32, the median of 5 steps after 2 warm-ups, for finding the slow kernels.
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static int Main(string[] args)
+    {
+        if (args is ["--profile"]) return Profile();
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+
+    private static int Profile()
+    {
+        using var device = GpuBenchDevice.OpenOrExplain();
+        foreach (var net in new[] { "reference", "default", "lachmish2016" })
+        {
+            using var run = new GpuTrainingRun(new GpuBackend(device, ownsDevice: false), net, 32);
+            run.Step();
+            run.Step();
+            var steps = Enumerable.Range(0, 5).Select(_ => run.Profile()).ToList();
+            Console.WriteLine($"\n{net}, batch 32: ms per layer (median of 5 synchronised steps)");
+            Console.WriteLine("| layer | forward | backward |\n|---|---:|---:|");
+            double f = 0, b = 0;
+            for (int i = 0; i < steps[0].Count; i++)
+            {
+                double fm = Median(steps.Select(s => s[i].ForwardMs)), bm = Median(steps.Select(s => s[i].BackwardMs));
+                f += fm; b += bm;
+                Console.WriteLine($"| {steps[0][i].Name} | {fm:F3} | {bm:F3} |");
+            }
+            Console.WriteLine($"| total | {f:F3} | {b:F3} |");
+        }
+        return 0;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var v = values.Order().ToArray();
+        return v.Length % 2 == 1 ? v[v.Length / 2] : 0.5 * (v[v.Length / 2 - 1] + v[v.Length / 2]);
+    }
 }
