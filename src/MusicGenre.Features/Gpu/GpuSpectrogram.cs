@@ -25,6 +25,11 @@ internal sealed class GpuSpectrogram : IDisposable
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _window, _basis;
     private readonly MemoryBuffer1D<float, Stride1D.Dense>? _dctBasis;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _bandStart, _bandEnd;
+    private readonly DeviceScratch _scratch;
+
+    // Scratch slots (float): the samples, the FFT's two ping-pong pairs, mel power, dB, MFCC, row and segment maxima.
+    private const int SlotSamples = 0, SlotRe = 1, SlotIm = 2, SlotScratchRe = 3, SlotScratchIm = 4, SlotMel = 5, SlotDb = 6,
+        SlotMfcc = 7, SlotRowMax = 8, SlotSegmentMax = 9;
 
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, FrameParams, int> _frame;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int> _power;
@@ -51,6 +56,7 @@ internal sealed class GpuSpectrogram : IDisposable
         _bandStart = accelerator.Allocate1D(start);
         _bandEnd = accelerator.Allocate1D(end);
         _dctBasis = settings.Dct is null ? null : accelerator.Allocate1D(settings.Dct);
+        _scratch = new DeviceScratch(accelerator);
 
         // 2. Kernels (compiled once per accelerator by ILGPU's cache).
         _frame = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, FrameParams, int>(SpectralKernels.FrameWindow);
@@ -94,13 +100,8 @@ internal sealed class GpuSpectrogram : IDisposable
     public (float[] Re, float[] Im, FrameParams Framing) Stft(ReadOnlySpan<float> signal)
     {
         FrameParams p = Framing(signal.Length);
-        using var x = _accelerator.Allocate1D(signal.ToArray());
-        var (re, im, scratchRe, scratchIm) = AllocateFft(p.TotalFrames);
-        using (scratchRe) using (scratchIm) using (re) using (im)
-        {
-            var (outRe, outIm) = RunFft(x.View, p, re, im, scratchRe, scratchIm);
-            return (outRe.GetAsArray1D(), outIm.GetAsArray1D(), p);
-        }
+        var (outRe, outIm, _) = RunFft(_scratch.Upload(signal, SlotSamples), p);
+        return (DeviceScratch.Download(outRe), DeviceScratch.Download(outIm), p);
     }
 
     /// <summary>
@@ -160,12 +161,12 @@ internal sealed class GpuSpectrogram : IDisposable
                 var block = new FrameParams(p.NFft, p.Hop, p.PadLeft, p.PadMode, p.SegmentLength, p.SegmentHop, n, fps);
                 var samples = signal.Slice(checked(first * p.SegmentHop), checked((n - 1) * p.SegmentHop + p.SegmentLength));
                 MelParams mp = DbParams(fps, n);
-                using var mel = MelPower(samples, block);
-                using var db = _accelerator.Allocate1D<float>(mel.Length);
-                RunDb(mel.View, db.View, mp);
-                mel.GetAsArray1D().CopyTo(melOut, first * segmentSize);
-                db.GetAsArray1D().CopyTo(dbOut, first * segmentSize);
-                RunDct(db.View, mp)?.CopyTo(mfccOut!, (long)first * s.NMfcc * fps);
+                var mel = MelPower(samples, block);
+                var db = _scratch.Get<float>(mel.Length, SlotDb);
+                RunDb(mel, db, mp);
+                mel.CopyToCPU(melOut.AsSpan((int)(first * segmentSize), (int)mel.Length));
+                db.CopyToCPU(dbOut.AsSpan((int)(first * segmentSize), (int)db.Length));
+                RunDct(db, mp)?.CopyTo(mfccOut!, (long)first * s.NMfcc * fps);
             }
         }
         else
@@ -198,8 +199,7 @@ internal sealed class GpuSpectrogram : IDisposable
                 else if (p.PadMode == FrameParams.PadReflect) samples[j] = signal[(int)(at < 0 ? -at : 2L * (p.SegmentLength - 1) - at)];
                 else samples[j] = 0f;
             }
-            using var mel = MelPower(samples.AsSpan(0, length), new FrameParams(p.NFft, p.Hop, 0, FrameParams.PadConstant, length, 0, 1, n));
-            float[] block = mel.GetAsArray1D();
+            float[] block = DeviceScratch.Download(MelPower(samples.AsSpan(0, length), new FrameParams(p.NFft, p.Hop, 0, FrameParams.PadConstant, length, 0, 1, n)));
             for (int m = 0; m < s.NMels; m++)
             {
                 var row = block.AsSpan(m * n, n);
@@ -208,18 +208,18 @@ internal sealed class GpuSpectrogram : IDisposable
             }
         }
 
-        using var reference = _accelerator.Allocate1D(new[] { max });
+        var reference = _scratch.Upload<float>([max], SlotSegmentMax);
         var melBlock = new float[(long)s.NMels * Math.Min(most, fps)];
         for (int f0 = 0; f0 < fps; f0 += most)
         {
             int n = Math.Min(most, fps - f0);
             for (int m = 0; m < s.NMels; m++) melOut.AsSpan(m * fps + f0, n).CopyTo(melBlock.AsSpan(m * n, n));
             MelParams mp = DbParams(n, 1);
-            using var mel = _accelerator.Allocate1D(melBlock.AsSpan(0, s.NMels * n).ToArray());
-            using var db = _accelerator.Allocate1D<float>(mel.Length);
-            _db(T(mel.Length), mel.View, reference.View, db.View, mp, T(mel.Length));
-            Scatter(db.GetAsArray1D(), s.NMels, n, dbOut, fps, f0);
-            if (RunDct(db.View, mp) is { } mfcc) Scatter(mfcc, s.NMfcc, n, mfccOut!, fps, f0);
+            var mel = _scratch.Upload<float>(melBlock.AsSpan(0, s.NMels * n), SlotMel);
+            var db = _scratch.Get<float>(mel.Length, SlotDb);
+            _db(T(mel.Length), mel, reference, db, mp, T(mel.Length));
+            Scatter(DeviceScratch.Download(db), s.NMels, n, dbOut, fps, f0);
+            if (RunDct(db, mp) is { } mfcc) Scatter(mfcc, s.NMfcc, n, mfccOut!, fps, f0);
         }
     }
 
@@ -230,27 +230,23 @@ internal sealed class GpuSpectrogram : IDisposable
     }
 
     // Framing, window, FFT, power and mel projection of `samples` framed by `p`: mel power [Segments, NMels, frames per
-    // segment] on the device (the caller disposes it). Device memory: four FFT buffers of TotalFrames·NFft floats.
-    private MemoryBuffer1D<float, Stride1D.Dense> MelPower(ReadOnlySpan<float> samples, FrameParams p)
+    // segment] in the mel scratch slot. Device memory: four FFT buffers of TotalFrames·NFft floats (kept for the next call).
+    private ArrayView<float> MelPower(ReadOnlySpan<float> samples, FrameParams p)
     {
         var s = _settings;
         int frames = p.TotalFrames;
-        using var x = _accelerator.Allocate1D(samples.ToArray());
-        var (re, im, scratchRe, scratchIm) = AllocateFft(frames);
-        using (re) using (im) using (scratchRe) using (scratchIm)
-        {
-            // 1. Framing, window and FFT of every frame.
-            var (outRe, outIm) = RunFft(x.View, p, re, im, scratchRe, scratchIm);
 
-            // 2. Power of the one-sided spectrum, [frames, nFreq] (reuses the other ping-pong buffer).
-            var power = ReferenceEquals(outRe, re) ? scratchRe : re;
-            _power(T((long)s.NFreq * frames), outRe.View, outIm.View, power.View, s.NFft, s.NFreq, frames, T((long)s.NFreq * frames));
+        // 1. Framing, window and FFT of every frame.
+        var (outRe, outIm, spare) = RunFft(_scratch.Upload(samples, SlotSamples), p);
 
-            // 3. Mel projection into [segments, mels, frames per segment].
-            var mel = _accelerator.Allocate1D<float>((long)frames * s.NMels);
-            _mel(T((long)s.NMels * frames), power.View, _basis.View, _bandStart.View, _bandEnd.View, mel.View, DbParams(p.FramesPerSegment, p.Segments), T((long)s.NMels * frames));
-            return mel;
-        }
+        // 2. Power of the one-sided spectrum, [frames, nFreq], into the ping-pong buffer the result is not in.
+        var power = spare;
+        _power(T((long)s.NFreq * frames), outRe, outIm, power, s.NFft, s.NFreq, frames, T((long)s.NFreq * frames));
+
+        // 3. Mel projection into [segments, mels, frames per segment].
+        var mel = _scratch.Get<float>((long)frames * s.NMels, SlotMel);
+        _mel(T((long)s.NMels * frames), power, _basis.View, _bandStart.View, _bandEnd.View, mel, DbParams(p.FramesPerSegment, p.Segments), T((long)s.NMels * frames));
+        return mel;
     }
 
     // MFCC: the DCT of each segment's log-mel along the mel axis, [segments, NMfcc, frames]; null without a DCT.
@@ -258,9 +254,9 @@ internal sealed class GpuSpectrogram : IDisposable
     {
         if (_dctBasis is null) return null;
         long count = (long)mp.Segments * _settings.NMfcc * mp.FramesPerSegment;
-        using var coefficients = _accelerator.Allocate1D<float>(count);
-        _dct(T(count), db, _dctBasis.View, coefficients.View, mp, _settings.NMfcc, T(count));
-        return coefficients.GetAsArray1D();
+        var coefficients = _scratch.Get<float>(count, SlotMfcc);
+        _dct(T(count), db, _dctBasis.View, coefficients, mp, _settings.NMfcc, T(count));
+        return DeviceScratch.Download(coefficients);
     }
 
     /// <summary>
@@ -274,10 +270,10 @@ internal sealed class GpuSpectrogram : IDisposable
         if (segments < 1 || mel.Length == 0 || mel.Length % ((long)segments * s.NMels) != 0)
             throw new ArgumentException($"mel: {mel.Length} values is not [{segments}, {s.NMels}, frames].", nameof(mel));
         int fps = mel.Length / (segments * s.NMels);
-        using var src = _accelerator.Allocate1D(mel.ToArray());
-        using var db = _accelerator.Allocate1D<float>(mel.Length);
-        RunDb(src.View, db.View, DbParams(fps, segments));
-        return db.GetAsArray1D();
+        var src = _scratch.Upload(mel, SlotMel);
+        var db = _scratch.Get<float>(mel.Length, SlotDb);
+        RunDb(src, db, DbParams(fps, segments));
+        return DeviceScratch.Download(db);
     }
 
     private MelParams DbParams(int framesPerSegment, int segments)
@@ -291,27 +287,22 @@ internal sealed class GpuSpectrogram : IDisposable
     private void RunDb(ArrayView<float> mel, ArrayView<float> db, MelParams mp)
     {
         int rows = mp.Segments * mp.NMels;
-        using var rowMax = _accelerator.Allocate1D<float>(rows);
-        using var segMax = _accelerator.Allocate1D<float>(mp.Segments);
-        _rowMax(T(rows), mel, rowMax.View, rows, mp.FramesPerSegment, T(rows));
-        _rowMax(T(mp.Segments), rowMax.View, segMax.View, mp.Segments, mp.NMels, T(mp.Segments));
-        _db(T((long)mp.SegmentSize * mp.Segments), mel, segMax.View, db, mp, T((long)mp.SegmentSize * mp.Segments));
+        var rowMax = _scratch.Get<float>(rows, SlotRowMax);
+        var segMax = _scratch.Get<float>(mp.Segments, SlotSegmentMax);
+        _rowMax(T(rows), mel, rowMax, rows, mp.FramesPerSegment, T(rows));
+        _rowMax(T(mp.Segments), rowMax, segMax, mp.Segments, mp.NMels, T(mp.Segments));
+        _db(T((long)mp.SegmentSize * mp.Segments), mel, segMax, db, mp, T((long)mp.SegmentSize * mp.Segments));
     }
 
-    private (MemoryBuffer1D<float, Stride1D.Dense>, MemoryBuffer1D<float, Stride1D.Dense>, MemoryBuffer1D<float, Stride1D.Dense>, MemoryBuffer1D<float, Stride1D.Dense>) AllocateFft(int frames)
+    // Frames into the (re, im) slots, then ping-pongs the Stockham passes with the scratch pair; returns the pair
+    // holding the spectrum and a real buffer of the other pair, free for the caller.
+    private (ArrayView<float> Re, ArrayView<float> Im, ArrayView<float> Spare) RunFft(ArrayView<float> signal, FrameParams p)
     {
-        long n = (long)frames * _settings.NFft;
-        return (_accelerator.Allocate1D<float>(n), _accelerator.Allocate1D<float>(n), _accelerator.Allocate1D<float>(n), _accelerator.Allocate1D<float>(n));
-    }
-
-    // Frames into (re, im), then ping-pongs the Stockham passes; returns the buffers holding the spectrum.
-    private (MemoryBuffer1D<float, Stride1D.Dense> Re, MemoryBuffer1D<float, Stride1D.Dense> Im) RunFft(
-        ArrayView<float> signal, FrameParams p,
-        MemoryBuffer1D<float, Stride1D.Dense> re, MemoryBuffer1D<float, Stride1D.Dense> im,
-        MemoryBuffer1D<float, Stride1D.Dense> scratchRe, MemoryBuffer1D<float, Stride1D.Dense> scratchIm)
-    {
-        _frame(T((long)p.NFft * p.TotalFrames), signal, _window.View, re.View, im.View, p, T((long)p.NFft * p.TotalFrames));
-        return _fft.Forward(re.View, im.View, scratchRe.View, scratchIm.View, p.TotalFrames) ? (scratchRe, scratchIm) : (re, im);
+        long n = (long)p.TotalFrames * p.NFft;
+        ArrayView<float> re = _scratch.Get<float>(n, SlotRe), im = _scratch.Get<float>(n, SlotIm);
+        ArrayView<float> scratchRe = _scratch.Get<float>(n, SlotScratchRe), scratchIm = _scratch.Get<float>(n, SlotScratchIm);
+        _frame(T(n), signal, _window.View, re, im, p, T(n));
+        return _fft.Forward(re, im, scratchRe, scratchIm, p.TotalFrames) ? (scratchRe, scratchIm, re) : (re, im, scratchRe);
     }
 
     // Grid-stride launch size for a kernel over `total` elements.
@@ -326,5 +317,6 @@ internal sealed class GpuSpectrogram : IDisposable
         _bandStart.Dispose();
         _bandEnd.Dispose();
         _dctBasis?.Dispose();
+        _scratch.Dispose();
     }
 }

@@ -1,6 +1,7 @@
 using ILGPU;
 using ILGPU.Runtime;
 using MusicGenre.Kernels.Nn;
+using MusicGenre.Kernels.Runtime;
 using MusicGenre.Nn.Tensors;
 
 namespace MusicGenre.Nn.Backends.Gpu;
@@ -49,9 +50,7 @@ internal sealed partial class GpuBackend
 
         // The N row losses come back (the one host transfer of a step) and are averaged in double, in order.
         double total = 0;
-        var host = new float[n];
-        rowLoss.CopyToCPU(host);
-        foreach (float l in host) total += l;
+        foreach (float l in DeviceScratch.Download(rowLoss)) total += l;
         return (float)(total / n);
     }
 
@@ -72,9 +71,7 @@ internal sealed partial class GpuBackend
         for (int r = 0; r < n; r++)
             if ((uint)labels[r] >= (uint)k)
                 throw new ArgumentOutOfRangeException(nameof(labels), $"{op}: label {labels[r]} at {r} is outside 0..{k - 1}.");
-        var view = Scratch<int>(n);
-        view.CopyFromCPU(labels);
-        return view;
+        return _scratch.Upload(labels);
     }
 
     private static (int N, int K) Rows(Tensor a, Tensor b, string op)

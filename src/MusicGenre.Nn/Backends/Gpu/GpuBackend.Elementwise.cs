@@ -1,6 +1,7 @@
 using ILGPU;
 using ILGPU.Runtime;
 using MusicGenre.Kernels.Nn;
+using MusicGenre.Kernels.Runtime;
 using MusicGenre.Nn.Tensors;
 
 namespace MusicGenre.Nn.Backends.Gpu;
@@ -64,9 +65,7 @@ internal sealed partial class GpuBackend
         var partial = Scratch<double>(chunks);
         _sumSquares(L(chunks), V(x), partial, x.Length, SumChunk, L(chunks));
         double total = 0;
-        var host = new double[chunks];
-        partial.CopyToCPU(host);
-        foreach (double s in host) total += s;
+        foreach (double s in DeviceScratch.Download(partial)) total += s;
         return total;
     }
 

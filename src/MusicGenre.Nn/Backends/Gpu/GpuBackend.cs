@@ -17,6 +17,7 @@ internal sealed partial class GpuBackend : IBackend
     private readonly GpuDevice _device;
     private readonly bool _ownsDevice;
     private readonly Accelerator _acc;
+    private readonly DeviceScratch _scratch;
 
     /// <summary>Creates the backend on an open device; with <paramref name="ownsDevice"/> it disposes the device too.</summary>
     public GpuBackend(GpuDevice device, bool ownsDevice)
@@ -25,6 +26,7 @@ internal sealed partial class GpuBackend : IBackend
         _device = device;
         _ownsDevice = ownsDevice;
         _acc = device.Accelerator;
+        _scratch = new DeviceScratch(_acc);
         LoadKernels();
     }
 
@@ -79,29 +81,12 @@ internal sealed partial class GpuBackend : IBackend
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var buffer in _scratch.Values) buffer.Dispose();
-        _scratch.Clear();
+        _scratch.Dispose();
         if (_ownsDevice) _device.Dispose();
     }
 
-    // Grow-only scratch buffers for partial sums, labels and the like, one per (element type, slot). Allocating and
-    // freeing device memory per call would cost a driver round trip each, and freeing synchronises the whole device,
-    // which stalls the queue of a training step. Reuse is safe because every kernel runs on the one default stream, in
-    // order: a later operation's kernels cannot start before an earlier one's have finished reading. An operation that
-    // needs two buffers of the same type at once takes two slots.
-    private readonly Dictionary<(Type, int), MemoryBuffer> _scratch = [];
-
-    private ArrayView<T> Scratch<T>(long count, int slot = 0) where T : unmanaged
-    {
-        count = Math.Max(count, 1);
-        if (!_scratch.TryGetValue((typeof(T), slot), out var held) || held.Length < count)
-        {
-            held?.Dispose();
-            held = _acc.Allocate1D<T>(Math.Max(count, held is null ? 0 : held.Length * 2));
-            _scratch[(typeof(T), slot)] = held;
-        }
-        return ((MemoryBuffer1D<T, Stride1D.Dense>)held).View.SubView(0, count);
-    }
+    // Partial sums, labels and the like: device buffers reused across calls (see DeviceScratch).
+    private ArrayView<T> Scratch<T>(long count, int slot = 0) where T : unmanaged => _scratch.Get<T>(count, slot);
 
     // Grid-stride launch size for a kernel over `count` elements (passed both as the extent and as the stride).
     private int L(long count) => GridStride.Threads(_acc, count);
