@@ -56,7 +56,7 @@ if [[ "$mode" == cuda ]]; then
   timeout 120 python3 "$work/torch_gpu_peer.py" 2>&1 | tee "$out/peer.txt" || echo "check.sh: peer failed or timed out"
   echo "== GPU suites (BenchmarkDotNet, in-process)"
   # One process per suite, so that each report is written as soon as its suite ends (a cut loses only the last).
-  for suite in GpuLogMelBench:90 GpuLogMelBatchBench:60 GpuConvBench:60 GpuInferenceBench:45 GpuTrainStepBench:200; do
+  for suite in GpuTrainStepBench:200 GpuInferenceBench:45 GpuConvBench:60 GpuLogMelBatchBench:60 GpuLogMelBench:90; do
     (cd "$work/bench" && MUSICGENRE_BDN_INPROCESS=1 timeout "${suite#*:}" dotnet MusicGenre.GpuBench.dll \
         --filter "*${suite%:*}*" --artifacts "$work/bdn") || { echo "check.sh: ${suite%:*} failed or timed out"; rc=1; }
   done
