@@ -33,10 +33,16 @@ internal static partial class NnKernels
     /// The tiled implicit GEMM, launched as an explicitly grouped kernel: group (GX, GY) threads own an output tile of
     /// BM = 4·GY rows (m) × BN = 4·GX columns; grid y walks the m tiles, grid x the column tiles (grid-stride, so the
     /// simulator can launch few groups), grid z the k slices of <see cref="ConvGemmMode.BackwardWeight"/>.
-    /// Per k tile (16 deep): every thread stages its share of A (16 × BM) and B (16 × BN) in shared memory, the group
-    /// synchronises, then each thread multiplies its 4 rows (ty, ty + GY, …) by its 4 columns (tx, tx + GX, …) from
-    /// shared memory into 16 registers: rows and columns interleaved by the group side, so a warp's 32 threads read
+    /// Per k tile (16 deep): 16 threads decode the tile's 16 k into a shared table (offsets and the two tap/pixel
+    /// coordinates the bounds checks need), every thread stages its share of A (16 × BM) and B (16 × BN) in shared
+    /// memory — its row of A and column of B are fixed, decoded once per column tile, so staging needs no division —
+    /// the group synchronises, then each thread multiplies its 4 rows (ty, ty + GY, …) by its 4 columns (tx, tx + GX, …)
+    /// from shared memory into 16 registers: rows and columns interleaved by the group side, so a warp's 32 threads read
     /// consecutive B words (no bank conflicts) and at most two A words (broadcast).
+    /// The gathers, with (kOff, kU, kV) from the table and (colOff, colU, colV) per thread:
+    /// A = src[aBase + kA] (src = w, or dy for the weight gradient);
+    /// forward and weight gradient: B = x[colOff + kOff] where (colU + kU, colV + kV) lies inside the image;
+    /// data gradient: B = dy[colOff + kOff + i·OW + j] with (i, j) = ((colU − kU)/SH, (colV − kV)/SW) when exact and inside.
     /// </summary>
     internal static void ConvGemmKernel(
         ArrayView<float> x,    // [N, C, H, W]            (forward, weight gradient)
@@ -48,6 +54,10 @@ internal static partial class NnKernels
     {
         var aTile = SharedMemory.Allocate<float>(ConvTileK * ConvMicro * ConvMaxGroupSide);
         var bTile = SharedMemory.Allocate<float>(ConvTileK * ConvMicro * ConvMaxGroupSide);
+        var kA = SharedMemory.Allocate<int>(ConvTileK);
+        var kOff = SharedMemory.Allocate<int>(ConvTileK);
+        var kU = SharedMemory.Allocate<int>(ConvTileK);
+        var kV = SharedMemory.Allocate<int>(ConvTileK);
 
         // 1. Sizes of this product and of the group's tile.
         int taps = p.KH * p.KW, ohw = p.OH * p.OW, hw = p.H * p.W;
@@ -58,28 +68,60 @@ internal static partial class NnKernels
         int bm = ConvMicro * gy, bn = ConvMicro * gx, threads = gx * gy, tid = ty * gx + tx;
         int m0 = Grid.IdxY * bm;
         int k0 = Grid.IdxZ * kSlice, k1 = Math.Min(depth, k0 + kSlice);
+        var src = mode == ConvGemmMode.BackwardWeight ? dy : w;
 
         // 2. The staging share of this thread: a fixed row of A and column of B (threads is a multiple of bm and bn),
-        //    k rows aK, aK + aStep, … of the tile.
+        //    k rows aK, aK + aStep, … of the tile. Its A row's base offset.
         int aM = tid % bm, aK = tid / bm, aStep = threads / bm;
         int bN = tid % bn, bK = tid / bn, bStep = threads / bn;
+        int aRow = m0 + aM;
+        int aBase = mode == ConvGemmMode.Forward ? aRow * p.C * taps : mode == ConvGemmMode.BackwardData ? aRow * taps : aRow * ohw;
 
         int colTiles = (cols + bn - 1) / bn;
         for (int tile = Grid.IdxX; tile < colTiles; tile += Grid.DimX)
         {
-            int c0 = tile * bn;
+            // 3. Decode this thread's B column once.
+            int c0 = tile * bn, bCol = c0 + bN, colOff = 0, colU = 0, colV = 0;
+            if (bCol < cols) ConvColumn(p, mode, bCol, taps, ohw, hw, out colOff, out colU, out colV);
+
             float r00 = 0, r01 = 0, r02 = 0, r03 = 0, r10 = 0, r11 = 0, r12 = 0, r13 = 0;
             float r20 = 0, r21 = 0, r22 = 0, r23 = 0, r30 = 0, r31 = 0, r32 = 0, r33 = 0;
             for (int kt = k0; kt < k1; kt += ConvTileK)
             {
-                // 3. Stage A and B (zero outside the product and in the padding).
+                // 4. The k table of this tile (16 threads), then stage A and B (zero outside the product and in padding).
+                if (tid < ConvTileK && kt + tid < k1)
+                {
+                    ConvDepth(p, mode, kt + tid, taps, ohw, hw, out int ka, out int off, out int u, out int v);
+                    kA[tid] = ka; kOff[tid] = off; kU[tid] = u; kV[tid] = v;
+                }
+                Group.Barrier();
                 for (int kk = aK; kk < ConvTileK; kk += aStep)
-                    aTile[kk * bm + aM] = kt + kk < k1 && m0 + aM < rows ? ConvA(x, w, dy, p, mode, m0 + aM, kt + kk, taps, ohw) : 0f;
+                    aTile[kk * bm + aM] = kt + kk < k1 && aRow < rows ? src[aBase + kA[kk]] : 0f;
                 for (int kk = bK; kk < ConvTileK; kk += bStep)
-                    bTile[kk * bn + bN] = kt + kk < k1 && c0 + bN < cols ? ConvB(x, dy, p, mode, kt + kk, c0 + bN, taps, ohw, hw) : 0f;
+                {
+                    float value = 0f;
+                    if (kt + kk < k1 && bCol < cols)
+                    {
+                        if (mode == ConvGemmMode.BackwardData)
+                        {
+                            int ti = colU - kU[kk], tj = colV - kV[kk];
+                            if (ti >= 0 && tj >= 0 && (p.SH == 1 || ti % p.SH == 0) && (p.SW == 1 || tj % p.SW == 0))
+                            {
+                                int i = p.SH == 1 ? ti : ti / p.SH, j = p.SW == 1 ? tj : tj / p.SW;
+                                if (i < p.OH && j < p.OW) value = dy[colOff + kOff[kk] + i * p.OW + j];
+                            }
+                        }
+                        else
+                        {
+                            int h = colU + kU[kk], wc = colV + kV[kk];
+                            if (h >= 0 && h < p.H && wc >= 0 && wc < p.W) value = x[colOff + kOff[kk]];
+                        }
+                    }
+                    bTile[kk * bn + bN] = value;
+                }
                 Group.Barrier();
 
-                // 4. The 4 × 4 register tile: rows ty + gy·a, columns tx + gx·b.
+                // 5. The 4 × 4 register tile: rows ty + gy·a, columns tx + gx·b.
                 for (int kk = 0; kk < ConvTileK; kk++)
                 {
                     int ar = kk * bm + ty, bc = kk * bn + tx;
@@ -93,7 +135,7 @@ internal static partial class NnKernels
                 Group.Barrier();
             }
 
-            // 5. Write the tile (bias added once, after the sum).
+            // 6. Write the tile (bias added once, after the sum).
             int m = m0 + ty, c = c0 + tx;
             ConvStore4(output, bias, p, mode, hasBias, m, c, gx, rows, cols, ohw, hw, r00, r01, r02, r03);
             ConvStore4(output, bias, p, mode, hasBias, m + gy, c, gx, rows, cols, ohw, hw, r10, r11, r12, r13);
@@ -102,38 +144,58 @@ internal static partial class NnKernels
         }
     }
 
-    // A(m, k): the weights (forward: w[o, k]; data gradient: w[o, c, u, v] with k = (o, u, v)) or dy (weight gradient).
-    private static float ConvA(ArrayView<float> x, ArrayView<float> w, ArrayView<float> dy, ConvParams p, int mode, int m, int k, int taps, int ohw)
+    // The per-thread half of a B gather, for column col:
+    //  forward, col = (n, i, j): offset of x[n, 0, i·SH − PT, j·SW − PL] and that position (may lie in the padding);
+    //  data gradient, col = (n, h, w): offset of dy[n, 0, 0, 0] and (h + PT, w + PL);
+    //  weight gradient, col = (c, u, v): offset of x[0, c, u, v] and (u, v).
+    private static void ConvColumn(ConvParams p, int mode, int col, int taps, int ohw, int hw, out int off, out int u, out int v)
     {
-        if (mode == ConvGemmMode.Forward) return w[m * p.C * taps + k];
-        if (mode == ConvGemmMode.BackwardData)
+        if (mode == ConvGemmMode.Forward)
         {
-            int o = k / taps;
-            return w[(o * p.C + m) * taps + (k - o * taps)];
+            int n = col / ohw, r = col - n * ohw, i = r / p.OW, j = r - i * p.OW;
+            u = i * p.SH - p.PT; v = j * p.SW - p.PL;
+            off = (n * p.C * p.H + u) * p.W + v;
         }
-        int n = k / ohw;
-        return dy[(n * p.OC + m) * ohw + (k - n * ohw)];
+        else if (mode == ConvGemmMode.BackwardData)
+        {
+            int n = col / hw, r = col - n * hw, h = r / p.W;
+            u = h + p.PT; v = r - h * p.W + p.PL;
+            off = n * p.OC * ohw;
+        }
+        else
+        {
+            int c = col / taps, t = col - c * taps;
+            u = t / p.KW; v = t - u * p.KW;
+            off = (c * p.H + u) * p.W + v;
+        }
     }
 
-    // B(k, col): x through tap (u, v) at output pixel (n, i, j), or dy at the output pixel that reads input (n, h, w).
-    private static float ConvB(ArrayView<float> x, ArrayView<float> dy, ConvParams p, int mode, int k, int col, int taps, int ohw, int hw)
+    // The per-k half of both gathers, for depth index k:
+    //  forward, k = (c, u, v): A offset k, B offset of x[0, c, u, v] and (u, v);
+    //  data gradient, k = (o, u, v): A offset of w[o, 0, u, v], B offset of dy[0, o, 0, 0] and (u, v);
+    //  weight gradient, k = (n, i, j): A offset of dy[n, 0, i, j], B offset of x[n, 0, i·SH − PT, j·SW − PL] and that position.
+    private static void ConvDepth(ConvParams p, int mode, int k, int taps, int ohw, int hw, out int a, out int off, out int u, out int v)
     {
-        if (mode == ConvGemmMode.BackwardData)
+        if (mode == ConvGemmMode.BackwardWeight)
         {
-            // col = (n, h, wc), k = (o, u, v): output (i, j) reads (h, wc) through (u, v) when i·SH − PT + u == h.
-            int n = col / hw, r = col - n * hw, h = r / p.W, wc = r - h * p.W;
-            int o = k / taps, t = k - o * taps, u = t / p.KW, v = t - u * p.KW;
-            int ti = h + p.PT - u, tj = wc + p.PL - v;
-            if (ti < 0 || tj < 0 || ti % p.SH != 0 || tj % p.SW != 0) return 0f;
-            int i = ti / p.SH, j = tj / p.SW;
-            return i < p.OH && j < p.OW ? dy[((n * p.OC + o) * p.OH + i) * p.OW + j] : 0f;
+            int n = k / ohw, r = k - n * ohw, i = r / p.OW, j = r - i * p.OW;
+            a = n * p.OC * ohw + r;
+            u = i * p.SH - p.PT; v = j * p.SW - p.PL;
+            off = (n * p.C * p.H + u) * p.W + v;
+            return;
         }
-        // Forward: k = (c, u, v), col = (n, i, j). Weight gradient: k = (n, i, j), col = (c, u, v).
-        int pixel = mode == ConvGemmMode.Forward ? col : k, tap = mode == ConvGemmMode.Forward ? k : col;
-        int pn = pixel / ohw, pr = pixel - pn * ohw, pi = pr / p.OW, pj = pr - pi * p.OW;
-        int pc = tap / taps, pt = tap - pc * taps, pu = pt / p.KW, pv = pt - pu * p.KW;
-        int ph = pi * p.SH - p.PT + pu, pw = pj * p.SW - p.PL + pv;
-        return ph >= 0 && ph < p.H && pw >= 0 && pw < p.W ? x[((pn * p.C + pc) * p.H + ph) * p.W + pw] : 0f;
+        int q = k / taps, t = k - q * taps;
+        u = t / p.KW; v = t - u * p.KW;
+        if (mode == ConvGemmMode.Forward)
+        {
+            a = k;
+            off = (q * p.H + u) * p.W + v;
+        }
+        else
+        {
+            a = q * p.C * taps + t;
+            off = q * ohw;
+        }
     }
 
     // Writes one register row (columns col, col + gx, col + 2gx, col + 3gx) where it lies inside the product.
