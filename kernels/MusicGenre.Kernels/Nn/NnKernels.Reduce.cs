@@ -19,34 +19,49 @@ internal static partial class NnKernels
         }
     }
 
+    /// <summary>Largest group the per-channel reduction's shared tree is sized for.</summary>
+    public const int ChannelGroupMax = 256;
+
     /// <summary>
-    /// Per-channel partial sums of an <c>[N, channels, inner]</c> tensor in double, over <paramref name="parts"/>
-    /// contiguous slices of the channel's N·inner elements: mode 0 Σ a, mode 1 Σ (a − mean[c])², mode 2
-    /// Σ b·(a − mean[c]). Writes <c>partial[q, c]</c>; <see cref="ChannelFinish"/> adds the slices.
+    /// Per-channel partial sums of an <c>[N, channels, inner]</c> tensor in double: mode 0 Σ a, mode 1 Σ (a − mean[c])²,
+    /// mode 2 Σ b·(a − mean[c]). An explicitly grouped kernel: group (q, c) — grid x = part q, grid y = channel c — sums
+    /// the channel's rows n of part q (the N rows split into <paramref name="parts"/> contiguous runs); its threads
+    /// (a power of two, ≤ <see cref="ChannelGroupMax"/>) stride along each row (consecutive threads, consecutive
+    /// addresses), then add their sums in a fixed shared-memory tree. Writes <c>partial[q, c]</c>;
+    /// <see cref="ChannelFinish"/> adds the parts in order. Deterministic.
     /// </summary>
     internal static void ChannelPartial(
-        Index1D index,
         ArrayView<float> a, ArrayView<float> b,  // [N, channels, inner] (b used by mode 2 only)
         ArrayView<float> mean,                   // [channels] (modes 1, 2)
         ArrayView<double> partial,               // [parts, channels]
-        int batch, int channels, int inner, int parts, int mode, int stride)
+        int batch, int channels, int inner, int parts, int mode)
     {
-        int m = batch * inner;
-        for (int e = index.X; e < parts * channels; e += stride)
+        var tree = SharedMemory.Allocate<double>(ChannelGroupMax);
+        int q = Grid.IdxX, c = Grid.IdxY, t = Group.IdxX, threads = Group.DimX;
+        int n0 = (int)((long)batch * q / parts), n1 = (int)((long)batch * (q + 1) / parts);
+        float mu = mode == 0 ? 0f : mean[c];
+
+        // 1. This thread's share: elements t, t + threads, … of each row.
+        double acc = 0;
+        for (int n = n0; n < n1; n++)
         {
-            int q = e / channels, c = e - q * channels;
-            int s0 = (int)((long)m * q / parts), s1 = (int)((long)m * (q + 1) / parts);
-            float mu = mode == 0 ? 0f : mean[c];
-            double acc = 0;
-            for (int s = s0; s < s1; s++)
+            int row = (n * channels + c) * inner;
+            for (int r = t; r < inner; r += threads)
             {
-                int n = s / inner;
-                int idx = (n * channels + c) * inner + (s - n * inner);
-                double d = a[idx] - mu;
-                acc += mode == 0 ? d : mode == 1 ? d * d : b[idx] * d;
+                double d = a[row + r] - mu;
+                acc += mode == 0 ? d : mode == 1 ? d * d : b[row + r] * d;
             }
-            partial[e] = acc;
         }
+
+        // 2. The group's sum: a halving tree over shared memory.
+        tree[t] = acc;
+        Group.Barrier();
+        for (int half = threads / 2; half > 0; half /= 2)
+        {
+            if (t < half) tree[t] += tree[t + half];
+            Group.Barrier();
+        }
+        if (t == 0) partial[q * channels + c] = tree[0];
     }
 
     /// <summary>

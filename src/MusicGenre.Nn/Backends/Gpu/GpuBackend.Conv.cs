@@ -77,15 +77,17 @@ internal sealed partial class GpuBackend
         _sumParts(L(weights), partial, output, weights, slices, L(weights));
     }
 
-    // Slices per reduction: enough threads to fill a GPU (about 64k in all), never more slices than rows.
-    private static int Parts(int outputs, int rows) => Math.Clamp(65536 / Math.Max(outputs, 1), 1, Math.Max(rows, 1));
-
-    // Per-channel reduction of an [N, C, inner] tensor (see NnKernels.ChannelPartial for the modes), written to `output`.
+    // Per-channel reduction of an [N, C, inner] tensor (see NnKernels.ChannelPartial for the modes), written to `output`:
+    // one group per (run of rows, channel), as many runs as give about four groups per multiprocessor (at most N), then
+    // the runs' sums added in order. Groups of 256 threads on a GPU, 16 on the simulator (powers of two: a halving tree).
     private void ChannelReduce(Tensor a, Tensor b, Tensor? mean, int batch, int channels, int inner, int mode, double scale, Tensor? factor, ArrayView<float> output)
     {
-        int parts = Parts(channels, batch * inner);
+        int parts = Math.Clamp((4 * _acc.NumMultiprocessors + channels - 1) / Math.Max(channels, 1), 1, Math.Max(batch, 1));
+        int threads = Math.Min(NnKernels.ChannelGroupMax, _acc.MaxNumThreadsPerGroup);
+        threads = 1 << (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)threads));  // a power of two
         var partial = Scratch<double>((long)parts * channels);
-        _channelPartial(L((long)parts * channels), V(a), V(b), mean is null ? V(a) : V(mean), partial, batch, channels, inner, parts, mode, L((long)parts * channels));
+        _channelPartial(new KernelConfig(new Index2D(parts, channels), new Index2D(threads, 1)),
+            V(a), V(b), mean is null ? V(a) : V(mean), partial, batch, channels, inner, parts, mode);
         _channelFinish(L(channels), partial, factor is null ? output : V(factor), output, channels, parts, scale, factor is null ? 0 : 1, L(channels));
     }
 

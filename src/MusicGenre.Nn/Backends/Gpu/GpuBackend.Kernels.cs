@@ -17,7 +17,7 @@ internal sealed partial class GpuBackend
 
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int> _convGemm = null!;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, int, int, int> _sumParts = null!;
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int, int, int, int, int> _channelPartial = null!;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int, int, int, int> _channelPartial = null!;
     private Action<Index1D, ArrayView<double>, ArrayView<float>, ArrayView<float>, int, int, double, int, int> _channelFinish = null!;
 
     private Action<Index1D, ArrayView<float>, ArrayView<float>, PoolParams, int> _maxPool = null!;
@@ -51,7 +51,7 @@ internal sealed partial class GpuBackend
 
         _convGemm = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int>(NnKernels.ConvGemmKernel);
         _sumParts = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(NnKernels.SumParts);
-        _channelPartial = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int, int, int, int, int>(NnKernels.ChannelPartial);
+        _channelPartial = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int, int, int, int>(NnKernels.ChannelPartial);
         _channelFinish = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<float>, ArrayView<float>, int, int, double, int, int>(NnKernels.ChannelFinish);
 
         _maxPool = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, PoolParams, int>(NnKernels.MaxPoolForward);
