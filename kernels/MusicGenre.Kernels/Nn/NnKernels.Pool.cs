@@ -69,6 +69,34 @@ internal static partial class NnKernels
         }
     }
 
+    /// <summary>
+    /// <see cref="MaxPoolBackward"/> for windows that do not overlap (stride ≥ kernel, as every pooling layer of the shipped
+    /// networks has), one thread per output window instead of per input element: each window's arg-max is found once
+    /// and the window's dx written — dy at the arg-max, zero elsewhere. Inputs outside every window are not written
+    /// (the caller zeroes dx first when windows leave gaps).
+    /// </summary>
+    internal static void MaxPoolBackwardDisjoint(
+        Index1D index,
+        ArrayView<float> x,   // [N, C, H, W]
+        ArrayView<float> dy,  // [N, C, OH, OW]
+        ArrayView<float> dx,  // [N, C, H, W]
+        PoolParams p, int stride)
+    {
+        for (int e = index.X; e < p.N * p.C * p.OH * p.OW; e += stride)
+        {
+            int best = WindowArgMax(x, p, e);
+            int j = e % p.OW, i = e / p.OW % p.OH, plane = e / (p.OW * p.OH);
+            int h0 = i * p.SH, h1 = XMin(h0 + p.KH, p.H), w0 = j * p.SW, w1 = XMin(w0 + p.KW, p.W);
+            float g = dy[e];
+            for (int h = h0; h < h1; h++)
+                for (int col = w0; col < w1; col++)
+                {
+                    int k = (plane * p.H + h) * p.W + col;
+                    dx[k] = k == best ? g : 0f;
+                }
+        }
+    }
+
     /// <summary>y[r] = mean of row r of x (rows of <paramref name="inner"/> values: global average pooling over H·W).</summary>
     internal static void RowMean(
         Index1D index,

@@ -82,6 +82,8 @@ public class GpuBackendKernelsTests
             (1, 2, 9, 4, 4, 4, 4, 4, true),   // seed_arch style pool 4 with ceil
             (2, 2, 6, 6, 3, 3, 2, 2, false),  // overlapping windows: gradients add up
             (1, 1, 5, 5, 3, 3, 1, 1, false),
+            (2, 2, 7, 9, 2, 2, 2, 2, false),  // floor mode: the last row and column lie in no window (dx must be zeroed)
+            (1, 2, 8, 8, 2, 2, 3, 3, false),  // stride > kernel: gaps between windows
         };
         using var backend = GpuTestDevices.Backend(kind);
         foreach (var c in cases)

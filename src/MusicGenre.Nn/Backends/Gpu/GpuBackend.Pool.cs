@@ -17,7 +17,17 @@ internal sealed partial class GpuBackend
     {
         var p = Check(x, dy, g, "MaxPool2dBackward");
         Require(dx.Length == x.Length, "MaxPool2dBackward", $"dx {dx.Shape} must match x {x.Shape}.");
-        _maxPoolBackward(L(dx.Length), V(x), V(dy), V(dx), p, L(dx.Length));
+        if (g.StrideH >= g.KernelH && g.StrideW >= g.KernelW)
+        {
+            // Disjoint windows: one thread per window; zero dx first when the windows leave inputs uncovered.
+            if (g.StrideH > g.KernelH || g.StrideW > g.KernelW || g.OutH * g.StrideH < g.InH || g.OutW * g.StrideW < g.InW)
+                Fill(dx, 0f);
+            _maxPoolBackwardDisjoint(L(dy.Length), V(x), V(dy), V(dx), p, L(dy.Length));
+        }
+        else
+        {
+            _maxPoolBackward(L(dx.Length), V(x), V(dy), V(dx), p, L(dx.Length));
+        }
     }
 
     /// <inheritdoc />
