@@ -5,7 +5,7 @@
 - conv 32->32 3x3 pad 1 on 1x32x128x599, forward and forward+backward (GpuConvBench),
 - the batch of 64 again with the host transfers GpuLogMelBatchBench pays (samples up, mel power and log-mel down),
 - one SGD step (momentum 0.9) of the reference 3-conv net (1 x 128 x 599), the `default` network (width 8, 1 x 128 x 130)
-  and `lachmish2016` (1 x 128 x 599) at batch 32 and 256 (GpuTrainStepBench); the reference step also with TF32 off
+  and `lachmish2016` (1 x 128 x 599) at batch 32 and 256 (lachmish2016: 128) (GpuTrainStepBench); the reference step also with TF32 off
   (PyTorch's cuDNN convolutions use TF32 tensor cores by default; ours compute in plain FP32),
 - inference of a 30 s clip with `default`: 10 segments of 128 x 130 uploaded, eval mode, softmax averaged (GpuInferenceBench).
 Uses CUDA when torch sees it, else the CPU (--dry: two repetitions and a batch of 2, to try the script on a CPU).
@@ -103,7 +103,7 @@ def main():
     print(f"conv 32->32 forward+backward: {median_ms(lambda: conv(x).sum().backward()):.3f} ms")
     for label, make, frames in (("reference", Reference, 599), ("default (width 8)", Default, 130),
                                 ("lachmish2016", Lachmish2016, 599)):
-        for b in ((2,) if DRY else (32, 256)):
+        for b in ((2,) if DRY else (32, 128 if make is Lachmish2016 else 256)):
             torch.manual_seed(0)
             t = median_ms(train_step_fn(make(), frames, b))
             print(f"train step {label}, batch {b}: {t:.3f} ms = {b / t * 1e3:.1f} samples/s")
