@@ -26,12 +26,19 @@ internal static partial class NnKernels
     /// <summary>Outputs per thread along each of m and col (a 4 × 4 register tile).</summary>
     public const int ConvMicro = 4;
 
-    /// <summary>Largest group side the shared tiles are sized for (16 × 16 threads → a 64 × 64 output tile).</summary>
-    public const int ConvMaxGroupSide = 16;
+    /// <summary>Most threads per group (16 × 16, 8 × 32 or 4 × 64: output tiles of 64 × 64, 32 × 128 or 16 × 256).</summary>
+    public const int ConvMaxThreads = 256;
+
+    /// <summary>Tallest output tile (rows m) the shared A tile is sized for.</summary>
+    public const int ConvMaxTileM = 64;
+
+    /// <summary>Widest output tile (columns) the shared B tile is sized for.</summary>
+    public const int ConvMaxTileN = 256;
 
     /// <summary>
     /// The tiled implicit GEMM, launched as an explicitly grouped kernel: group (GX, GY) threads own an output tile of
-    /// BM = 4·GY rows (m) × BN = 4·GX columns; grid y walks the m tiles, grid x the column tiles (grid-stride, so the
+    /// BM = 4·GY rows (m) × BN = 4·GX columns (GX, GY ≥ 4, powers of two; BM ≤ 64, BN ≤ 256: a short product gets a
+    /// wide tile instead of idle rows); grid y walks the m tiles, grid x the column tiles (grid-stride, so the
     /// simulator can launch few groups), grid z the k slices of <see cref="ConvGemmMode.BackwardWeight"/>.
     /// Per k tile (16 deep): 16 threads decode the tile's 16 k into a shared table (offsets and the two tap/pixel
     /// coordinates the bounds checks need), every thread stages its share of A (16 × BM) and B (16 × BN) in shared
@@ -52,8 +59,8 @@ internal static partial class NnKernels
         ArrayView<float> output,  // y, dx or [slices, OC, C·KH·KW] partial dw
         ConvParams p, int mode, int hasBias, int kSlice)
     {
-        var aTile = SharedMemory.Allocate<float>(ConvTileK * ConvMicro * ConvMaxGroupSide);
-        var bTile = SharedMemory.Allocate<float>(ConvTileK * ConvMicro * ConvMaxGroupSide);
+        var aTile = SharedMemory.Allocate<float>(ConvTileK * ConvMaxTileM);
+        var bTile = SharedMemory.Allocate<float>(ConvTileK * ConvMaxTileN);
         var kA = SharedMemory.Allocate<int>(ConvTileK);
         var kOff = SharedMemory.Allocate<int>(ConvTileK);
         var kU = SharedMemory.Allocate<int>(ConvTileK);

@@ -82,6 +82,25 @@ internal sealed class GpuDevice : IDisposable
     }
 
     /// <summary>
+    /// ILGPU's simulator with <paramref name="threadsPerGroup"/> threads per group (warps of 4; the default simulator
+    /// has 16), for tests of kernels whose group shape depends on the accelerator. One simulated multiprocessor.
+    /// </summary>
+    public static GpuDevice OpenSimulator(int threadsPerGroup)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threadsPerGroup, 4);
+        var context = Context.Create(b => b.CPU(new CPUDevice(4, threadsPerGroup / 4, 1)).EnableAlgorithms());
+        try
+        {
+            return new GpuDevice(context, context.GetCPUDevice(0).CreateAccelerator(context), DeviceKind.Simulator);
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// The devices kernel tests run on: the simulator, plus CUDA when present (OpenCL too when ILGPU can drive it).
     /// </summary>
     public static IReadOnlyList<DeviceKind> TestKinds()

@@ -69,6 +69,72 @@ public class GpuBackendKernelsTests
         }
     }
 
+    /// <summary>
+    /// The tiled convolution GEMM shapes its groups by the product's rows (4 × 16 threads for ≤ 16 rows, 8 × 8 above, on a
+    /// 64-thread group; 4 × 64, 8 × 32, 16 × 16 on a GPU's 256): on a simulator with 64 threads per group — the default
+    /// one has 16, which only allows 4 × 4 — forward, data and weight gradients of both shapes, across tile edges, match
+    /// the scalar twin. Dense layers (1 × 1 convolutions of 1 × 1 images) too.
+    /// </summary>
+    [Fact]
+    public void Conv2d_WideAndTallGroupShapes_MatchScalarTwin()
+    {
+        var rng = new Random(12);
+        using var device = GpuDevice.OpenSimulator(64);
+        using var backend = new MusicGenre.Nn.Backends.Gpu.GpuBackend(device, ownsDevice: false);
+        Assert.Equal(64, device.Accelerator.MaxNumThreadsPerGroup);
+        var cases = new (int N, int C, int H, int W, int OC, int KH, int KW, int SH, int SW, Padding2d Pad)[]
+        {
+            (2, 12, 9, 11, 6, 3, 3, 1, 1, Padding2d.Symmetric(1)),    // 6 output rows, 12 input rows: wide tiles (16 × 64)
+            (2, 5, 7, 9, 40, 3, 3, 1, 1, Padding2d.Symmetric(1)),     // 40 output rows: 32 × 32 tiles, two of them
+            (3, 20, 6, 5, 3, 2, 2, 2, 2, Padding2d.None),             // strided, dx has 20 rows, dw 3
+        };
+        foreach (var c in cases)
+        {
+            var g = Conv2dGeometry.Create(c.N, c.C, c.H, c.W, c.OC, c.KH, c.KW, c.SH, c.SW, c.Pad);
+            var p = new ConvParams(g.Batch, g.InChannels, g.InH, g.InW, g.OutChannels, g.KernelH, g.KernelW, g.StrideH, g.StrideW, g.PadTop, g.PadLeft, g.OutH, g.OutW);
+            float[] x = Random(rng, c.N * c.C * c.H * c.W), w = Random(rng, c.OC * c.C * c.KH * c.KW), b = Random(rng, c.OC);
+            float[] dy = Random(rng, c.N * c.OC * g.OutH * g.OutW);
+            float[] y = new float[dy.Length], dx = new float[x.Length], dw = new float[w.Length], db = new float[c.OC];
+            NnScalar.ConvForward(x, w, b, y, p);
+            NnScalar.ConvBackward(x, w, dy, dx, dw, db, p);
+            using var tx = backend.FromHost(x, new Shape(c.N, c.C, c.H, c.W));
+            using var tw = backend.FromHost(w, new Shape(c.OC, c.C, c.KH, c.KW));
+            using var tb = backend.FromHost(b, new Shape(c.OC));
+            using var tdy = backend.FromHost(dy, new Shape(c.N, c.OC, g.OutH, g.OutW));
+            using var ty = backend.FromHost(Random(rng, dy.Length), tdy.Shape);
+            using var tdx = backend.FromHost(Random(rng, x.Length), tx.Shape);
+            using var tdw = backend.Allocate(tw.Shape);
+            using var tdb = backend.Allocate(tb.Shape);
+            backend.Conv2dForward(tx, tw, tb, g, ty);
+            backend.Conv2dBackward(tx, tw, tdy, g, tdx, tdw, tdb);
+            string name = $"64-thread simulator conv {c}";
+            Close.Assert(y, ty.ToArray(), 1e-5, 1e-5, name + " y");
+            Close.Assert(dx, tdx.ToArray(), 1e-5, 1e-5, name + " dx");
+            Close.Assert(dw, tdw.ToArray(), 1e-5, 1e-5, name + " dw");
+            Close.Assert(db, tdb.ToArray(), 1e-5, 1e-5, name + " db");
+        }
+        foreach (var (n, inputs, outputs) in new[] { (5, 70, 9), (37, 23, 21) })
+        {
+            float[] x = Random(rng, n * inputs), w = Random(rng, outputs * inputs), b = Random(rng, outputs), dy = Random(rng, n * outputs);
+            float[] y = new float[n * outputs], dx = new float[x.Length], dw = new float[w.Length], db = new float[outputs];
+            NnScalar.Dense(x, w, b, dy, n, inputs, outputs, y, dx, dw, db);
+            using var tx = backend.FromHost(x, new Shape(n, inputs));
+            using var tw = backend.FromHost(w, new Shape(outputs, inputs));
+            using var tb = backend.FromHost(b, new Shape(outputs));
+            using var tdy = backend.FromHost(dy, new Shape(n, outputs));
+            using var ty = backend.Allocate(tdy.Shape);
+            using var tdx = backend.Allocate(tx.Shape);
+            using var tdw = backend.Allocate(tw.Shape);
+            using var tdb = backend.Allocate(tb.Shape);
+            backend.DenseForward(tx, tw, tb, ty);
+            backend.DenseBackward(tx, tw, tdy, tdx, tdw, tdb);
+            string name = $"64-thread simulator dense {(n, inputs, outputs)}";
+            Close.Assert(y, ty.ToArray(), 1e-5, 1e-5, name + " y");
+            Close.Assert(dx, tdx.ToArray(), 1e-5, 1e-5, name + " dx");
+            Close.Assert(dw, tdw.ToArray(), 1e-5, 1e-5, name + " dw");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Kinds))]
     public void MaxPool2d_MatchesScalarTwin_WithTiesAndNaN(string kindName)

@@ -32,8 +32,10 @@ internal sealed partial class GpuBackend
             ChannelReduce(dy, dy, null, g.Batch, g.OutChannels, g.OutH * g.OutW, 0, 1.0, null, V(db));
     }
 
-    // Launches NnKernels.ConvGemmKernel for one of its three products. Groups are 16 × 16 threads (64 × 64 outputs) on
-    // a GPU, 4 × 4 on ILGPU's simulator (16 threads per group there); the simulator also gets few column groups (the
+    // Launches NnKernels.ConvGemmKernel for one of its three products. Groups are 256 threads on a GPU (16 on ILGPU's
+    // simulator: the largest power of two it allows), shaped by the product's rows: 4 × 4 outputs per thread, as few
+    // thread rows as cover the product's rows (at least 4, at most the square root of the group), the rest across
+    // columns — 16 × 256, 32 × 128 or 64 × 64 output tiles on a GPU. The simulator also gets few column groups (the
     // kernel strides over the rest), since it pays per simulated thread. The weight gradient's k range (every output
     // pixel of the batch) is split into slices until there are about four groups per multiprocessor; the slices'
     // partial dw are then added in slice order (deterministic).
@@ -41,12 +43,16 @@ internal sealed partial class GpuBackend
         ArrayView<float> bias, ArrayView<float> output, int hasBias)
     {
         bool simulator = _acc.AcceleratorType == AcceleratorType.CPU;
-        int side = _acc.MaxNumThreadsPerGroup >= NnKernels.ConvMaxGroupSide * NnKernels.ConvMaxGroupSide ? NnKernels.ConvMaxGroupSide : 4;
-        int tileSide = NnKernels.ConvMicro * side, taps = p.KH * p.KW;
+        int taps = p.KH * p.KW;
         long rows = mode == ConvGemmMode.BackwardData ? p.C : p.OC;
+        int threads = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Min(NnKernels.ConvMaxThreads, _acc.MaxNumThreadsPerGroup) + 1) / 2;
+        int maxGy = 1 << (System.Numerics.BitOperations.Log2((uint)threads) / 2);
+        int gy = (int)Math.Clamp(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)((rows + NnKernels.ConvMicro - 1) / NnKernels.ConvMicro)), 4, maxGy);
+        int gx = threads / gy;
+        int tileM = NnKernels.ConvMicro * gy, tileN = NnKernels.ConvMicro * gx;
         long cols = mode == ConvGemmMode.Forward ? (long)p.N * p.OH * p.OW : mode == ConvGemmMode.BackwardData ? (long)p.N * p.H * p.W : (long)p.C * taps;
         long depth = mode == ConvGemmMode.Forward ? (long)p.C * taps : mode == ConvGemmMode.BackwardData ? (long)p.OC * taps : (long)p.N * p.OH * p.OW;
-        long rowTiles = (rows + tileSide - 1) / tileSide, colTiles = (cols + tileSide - 1) / tileSide;
+        long rowTiles = (rows + tileM - 1) / tileM, colTiles = (cols + tileN - 1) / tileN;
         long gridX = simulator ? Math.Min(colTiles, _acc.NumMultiprocessors) : colTiles;
 
         int slices = 1;
@@ -60,7 +66,7 @@ internal sealed partial class GpuBackend
             kSlice = (kSlice + NnKernels.ConvTileK - 1) / NnKernels.ConvTileK * NnKernels.ConvTileK;
             slices = (int)((depth + kSlice - 1) / kSlice);
         }
-        var config = new KernelConfig(new Index3D((int)gridX, (int)rowTiles, slices), new Index3D(side, side, 1));
+        var config = new KernelConfig(new Index3D((int)gridX, (int)rowTiles, slices), new Index3D(gx, gy, 1));
         if (mode != ConvGemmMode.BackwardWeight)
         {
             _convGemm(config, x, w, dy, bias, output, p, mode, hasBias, (int)kSlice);
