@@ -1,8 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using MusicGenre.Nn.Architectures;
 using MusicGenre.Nn.Backends;
-using MusicGenre.Nn.Initialization;
-using MusicGenre.Nn.ModelFile;
 using MusicGenre.Nn.Training;
 
 namespace MusicGenre.Benchmarks.Gpu;
@@ -16,7 +13,6 @@ namespace MusicGenre.Benchmarks.Gpu;
 [Config(typeof(GpuBenchConfig))]
 public class GpuInferenceBench
 {
-    private const int Segments = 10, Mels = 128, Frames = 130;
     private GenrePredictor _predictor = null!;
     private float[] _segments = [];
 
@@ -25,26 +21,14 @@ public class GpuInferenceBench
     public void Setup()
     {
         GpuBenchDevice.OpenOrExplain().Dispose();
-        var spec = ArchitectureCatalog.Create(ArchitectureCatalog.Default);
-        using var backend = BackendFactory.Create(DeviceKind.Cpu, new BackendOptions { ThreadCount = 1 });
-        var net = GenreNetwork.Build(spec, backend, 1);
-        net.Initialize(new Rng(1));
-        var model = new GenreModel
-        {
-            Architecture = spec.Name, HyperParameters = spec.HyperParameters, FeaturePreset = "librosa_default",
-            Labels = TrainerOptions.GtzanGenres, Parameters = net.ExportParameters(), Buffers = net.ExportBuffers(),
-            Normalization = new InputNormalization(NormalizationMode.Global, [-40f], [15f]),
-        };
-        _predictor = new GenrePredictor(model, DeviceKind.Auto, threadCount: 1, batchSize: Segments);
-        var rng = new Rng(2);
-        _segments = new float[Segments * Mels * Frames];
-        for (int i = 0; i < _segments.Length; i++) _segments[i] = (float)(-40 + 15 * rng.NextGaussian());
-        _predictor.PredictSong(_segments, Segments, Frames);
+        _predictor = new GenrePredictor(InferenceInput.Model(), DeviceKind.Auto, threadCount: 1, batchSize: InferenceInput.Segments);
+        _segments = InferenceInput.Clip();
+        _predictor.PredictSong(_segments, InferenceInput.Segments, InferenceInput.Frames);
     }
 
     /// <summary>Song probabilities from the clip's 10 segments.</summary>
     [Benchmark]
-    public float[] Clip30s() => _predictor.PredictSong(_segments, Segments, Frames);
+    public float[] Clip30s() => _predictor.PredictSong(_segments, InferenceInput.Segments, InferenceInput.Frames);
 
     /// <summary>Releases the predictor.</summary>
     [GlobalCleanup]

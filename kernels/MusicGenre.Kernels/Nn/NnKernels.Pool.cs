@@ -10,8 +10,7 @@ internal static partial class NnKernels
     /// </summary>
     private static int WindowArgMax(ArrayView<float> x, PoolParams p, int e)
     {
-        int j = e % p.OW, i = e / p.OW % p.OH, plane = e / (p.OW * p.OH);
-        int h0 = i * p.SH, h1 = XMin(h0 + p.KH, p.H), w0 = j * p.SW, w1 = XMin(w0 + p.KW, p.W);
+        Window(p, e, out int plane, out int h0, out int h1, out int w0, out int w1);
         int best = (plane * p.H + h0) * p.W + w0;
         float bestValue = x[best];
         for (int h = h0; h < h1; h++)
@@ -22,6 +21,15 @@ internal static partial class NnKernels
                 if (v > bestValue || (float.IsNaN(v) && !float.IsNaN(bestValue))) { best = k; bestValue = v; }
             }
         return best;
+    }
+
+    // Output window e = (plane, i, j): its plane and its rows [h0, h1) and columns [w0, w1), clipped to the input.
+    private static void Window(PoolParams p, int e, out int plane, out int h0, out int h1, out int w0, out int w1)
+    {
+        int j = e % p.OW, i = e / p.OW % p.OH;
+        plane = e / (p.OW * p.OH);
+        h0 = i * p.SH; h1 = XMin(h0 + p.KH, p.H);
+        w0 = j * p.SW; w1 = XMin(w0 + p.KW, p.W);
     }
 
     private static int XMin(int a, int b) => a < b ? a : b;
@@ -85,8 +93,7 @@ internal static partial class NnKernels
         for (int e = index.X; e < p.N * p.C * p.OH * p.OW; e += stride)
         {
             int best = WindowArgMax(x, p, e);
-            int j = e % p.OW, i = e / p.OW % p.OH, plane = e / (p.OW * p.OH);
-            int h0 = i * p.SH, h1 = XMin(h0 + p.KH, p.H), w0 = j * p.SW, w1 = XMin(w0 + p.KW, p.W);
+            Window(p, e, out int plane, out int h0, out int h1, out int w0, out int w1);
             float g = dy[e];
             for (int h = h0; h < h1; h++)
                 for (int col = w0; col < w1; col++)

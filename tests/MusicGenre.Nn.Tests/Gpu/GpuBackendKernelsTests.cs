@@ -36,37 +36,7 @@ public class GpuBackendKernelsTests
             (4, 1, 16, 16, 2, 3, 3, 1, 1, Padding2d.Symmetric(1)),     // one dw tile, k = 1024 pixels: sliced (≥ 4 slices)
         };
         using var backend = GpuTestDevices.Backend(kind);
-        foreach (var c in cases)
-        {
-            var g = Conv2dGeometry.Create(c.N, c.C, c.H, c.W, c.OC, c.KH, c.KW, c.SH, c.SW, c.Pad);
-            var p = new ConvParams(g.Batch, g.InChannels, g.InH, g.InW, g.OutChannels, g.KernelH, g.KernelW, g.StrideH, g.StrideW, g.PadTop, g.PadLeft, g.OutH, g.OutW);
-            float[] x = Random(rng, c.N * c.C * c.H * c.W), w = Random(rng, c.OC * c.C * c.KH * c.KW), b = Random(rng, c.OC);
-            float[] dy = Random(rng, c.N * c.OC * g.OutH * g.OutW);
-            float[] y = new float[dy.Length], dx = new float[x.Length], dw = new float[w.Length], db = new float[c.OC];
-            NnScalar.ConvForward(x, w, b, y, p);
-            NnScalar.ConvBackward(x, w, dy, dx, dw, db, p);
-
-            using var tx = backend.FromHost(x, new Shape(c.N, c.C, c.H, c.W));
-            using var tw = backend.FromHost(w, new Shape(c.OC, c.C, c.KH, c.KW));
-            using var tb = backend.FromHost(b, new Shape(c.OC));
-            using var tdy = backend.FromHost(dy, new Shape(c.N, c.OC, g.OutH, g.OutW));
-            using var ty = backend.FromHost(Random(rng, dy.Length), tdy.Shape);
-            using var tdx = backend.FromHost(Random(rng, x.Length), tx.Shape);  // stale contents must be overwritten
-            using var tdw = backend.Allocate(tw.Shape);
-            using var tdb = backend.Allocate(tb.Shape);
-            backend.Conv2dForward(tx, tw, tb, g, ty);
-            backend.Conv2dBackward(tx, tw, tdy, g, tdx, tdw, tdb);
-            string name = $"{kind} conv {c}";
-            Close.Assert(y, ty.ToArray(), 1e-5, 1e-5, name + " y");
-            Close.Assert(dx, tdx.ToArray(), 1e-5, 1e-5, name + " dx");
-            Close.Assert(dw, tdw.ToArray(), 1e-5, 1e-5, name + " dw");
-            Close.Assert(db, tdb.ToArray(), 1e-5, 1e-5, name + " db");
-
-            // Without bias: y = conv only.
-            NnScalar.ConvForward(x, w, null, y, p);
-            backend.Conv2dForward(tx, tw, null, g, ty);
-            Close.Assert(y, ty.ToArray(), 1e-5, 1e-5, name + " y (no bias)");
-        }
+        foreach (var c in cases) AssertConvMatchesTwin(backend, rng, c, $"{kind} conv {c}");
     }
 
     /// <summary>
@@ -88,51 +58,66 @@ public class GpuBackendKernelsTests
             (2, 5, 7, 9, 40, 3, 3, 1, 1, Padding2d.Symmetric(1)),     // 40 output rows: 32 × 32 tiles, two of them
             (3, 20, 6, 5, 3, 2, 2, 2, 2, Padding2d.None),             // strided, dx has 20 rows, dw 3
         };
-        foreach (var c in cases)
-        {
-            var g = Conv2dGeometry.Create(c.N, c.C, c.H, c.W, c.OC, c.KH, c.KW, c.SH, c.SW, c.Pad);
-            var p = new ConvParams(g.Batch, g.InChannels, g.InH, g.InW, g.OutChannels, g.KernelH, g.KernelW, g.StrideH, g.StrideW, g.PadTop, g.PadLeft, g.OutH, g.OutW);
-            float[] x = Random(rng, c.N * c.C * c.H * c.W), w = Random(rng, c.OC * c.C * c.KH * c.KW), b = Random(rng, c.OC);
-            float[] dy = Random(rng, c.N * c.OC * g.OutH * g.OutW);
-            float[] y = new float[dy.Length], dx = new float[x.Length], dw = new float[w.Length], db = new float[c.OC];
-            NnScalar.ConvForward(x, w, b, y, p);
-            NnScalar.ConvBackward(x, w, dy, dx, dw, db, p);
-            using var tx = backend.FromHost(x, new Shape(c.N, c.C, c.H, c.W));
-            using var tw = backend.FromHost(w, new Shape(c.OC, c.C, c.KH, c.KW));
-            using var tb = backend.FromHost(b, new Shape(c.OC));
-            using var tdy = backend.FromHost(dy, new Shape(c.N, c.OC, g.OutH, g.OutW));
-            using var ty = backend.FromHost(Random(rng, dy.Length), tdy.Shape);
-            using var tdx = backend.FromHost(Random(rng, x.Length), tx.Shape);
-            using var tdw = backend.Allocate(tw.Shape);
-            using var tdb = backend.Allocate(tb.Shape);
-            backend.Conv2dForward(tx, tw, tb, g, ty);
-            backend.Conv2dBackward(tx, tw, tdy, g, tdx, tdw, tdb);
-            string name = $"64-thread simulator conv {c}";
-            Close.Assert(y, ty.ToArray(), 1e-5, 1e-5, name + " y");
-            Close.Assert(dx, tdx.ToArray(), 1e-5, 1e-5, name + " dx");
-            Close.Assert(dw, tdw.ToArray(), 1e-5, 1e-5, name + " dw");
-            Close.Assert(db, tdb.ToArray(), 1e-5, 1e-5, name + " db");
-        }
+        foreach (var c in cases) AssertConvMatchesTwin(backend, rng, c, $"64-thread simulator conv {c}");
         foreach (var (n, inputs, outputs) in new[] { (5, 70, 9), (37, 23, 21) })
-        {
-            float[] x = Random(rng, n * inputs), w = Random(rng, outputs * inputs), b = Random(rng, outputs), dy = Random(rng, n * outputs);
-            float[] y = new float[n * outputs], dx = new float[x.Length], dw = new float[w.Length], db = new float[outputs];
-            NnScalar.Dense(x, w, b, dy, n, inputs, outputs, y, dx, dw, db);
-            using var tx = backend.FromHost(x, new Shape(n, inputs));
-            using var tw = backend.FromHost(w, new Shape(outputs, inputs));
-            using var tb = backend.FromHost(b, new Shape(outputs));
-            using var tdy = backend.FromHost(dy, new Shape(n, outputs));
-            using var ty = backend.Allocate(tdy.Shape);
-            using var tdx = backend.Allocate(tx.Shape);
-            using var tdw = backend.Allocate(tw.Shape);
-            using var tdb = backend.Allocate(tb.Shape);
-            backend.DenseForward(tx, tw, tb, ty);
-            backend.DenseBackward(tx, tw, tdy, tdx, tdw, tdb);
-            string name = $"64-thread simulator dense {(n, inputs, outputs)}";
-            Close.Assert(y, ty.ToArray(), 1e-5, 1e-5, name + " y");
-            Close.Assert(dx, tdx.ToArray(), 1e-5, 1e-5, name + " dx");
-            Close.Assert(dw, tdw.ToArray(), 1e-5, 1e-5, name + " dw");
-        }
+            AssertDenseMatchesTwin(backend, rng, n, inputs, outputs, $"64-thread simulator dense {n}x{inputs}->{outputs}");
+    }
+
+    // Forward (with and without bias) and backward of one convolution on `backend` against the scalar twin; dx and y
+    // start with stale values that must be overwritten.
+    private static void AssertConvMatchesTwin(IBackend backend, Random rng,
+        (int N, int C, int H, int W, int OC, int KH, int KW, int SH, int SW, Padding2d Pad) c, string name)
+    {
+        var g = Conv2dGeometry.Create(c.N, c.C, c.H, c.W, c.OC, c.KH, c.KW, c.SH, c.SW, c.Pad);
+        var p = new ConvParams(g.Batch, g.InChannels, g.InH, g.InW, g.OutChannels, g.KernelH, g.KernelW, g.StrideH, g.StrideW, g.PadTop, g.PadLeft, g.OutH, g.OutW);
+        float[] x = Random(rng, c.N * c.C * c.H * c.W), w = Random(rng, c.OC * c.C * c.KH * c.KW), b = Random(rng, c.OC);
+        float[] dy = Random(rng, c.N * c.OC * g.OutH * g.OutW);
+        float[] y = new float[dy.Length], dx = new float[x.Length], dw = new float[w.Length], db = new float[c.OC];
+        NnScalar.ConvForward(x, w, b, y, p);
+        NnScalar.ConvBackward(x, w, dy, dx, dw, db, p);
+
+        using var tx = backend.FromHost(x, new Shape(c.N, c.C, c.H, c.W));
+        using var tw = backend.FromHost(w, new Shape(c.OC, c.C, c.KH, c.KW));
+        using var tb = backend.FromHost(b, new Shape(c.OC));
+        using var tdy = backend.FromHost(dy, new Shape(c.N, c.OC, g.OutH, g.OutW));
+        using var ty = backend.FromHost(Random(rng, dy.Length), tdy.Shape);
+        using var tdx = backend.FromHost(Random(rng, x.Length), tx.Shape);  // stale contents must be overwritten
+        using var tdw = backend.Allocate(tw.Shape);
+        using var tdb = backend.Allocate(tb.Shape);
+        backend.Conv2dForward(tx, tw, tb, g, ty);
+        backend.Conv2dBackward(tx, tw, tdy, g, tdx, tdw, tdb);
+        Close.Assert(y, ty.ToArray(), 1e-5, 1e-5, name + " y");
+        Close.Assert(dx, tdx.ToArray(), 1e-5, 1e-5, name + " dx");
+        Close.Assert(dw, tdw.ToArray(), 1e-5, 1e-5, name + " dw");
+        Close.Assert(db, tdb.ToArray(), 1e-5, 1e-5, name + " db");
+
+        // Without bias: y = conv only.
+        NnScalar.ConvForward(x, w, null, y, p);
+        backend.Conv2dForward(tx, tw, null, g, ty);
+        Close.Assert(y, ty.ToArray(), 1e-5, 1e-5, name + " y (no bias)");
+    }
+
+    // Forward and backward of one dense layer on `backend` against the scalar twin; returns the twin's y.
+    private static float[] AssertDenseMatchesTwin(IBackend backend, Random rng, int n, int inputs, int outputs, string name)
+    {
+        float[] x = Random(rng, n * inputs), w = Random(rng, outputs * inputs), b = Random(rng, outputs), dy = Random(rng, n * outputs);
+        float[] y = new float[n * outputs], dx = new float[x.Length], dw = new float[w.Length], db = new float[outputs];
+        NnScalar.Dense(x, w, b, dy, n, inputs, outputs, y, dx, dw, db);
+        using var tx = backend.FromHost(x, new Shape(n, inputs));
+        using var tw = backend.FromHost(w, new Shape(outputs, inputs));
+        using var tb = backend.FromHost(b, new Shape(outputs));
+        using var tdy = backend.FromHost(dy, new Shape(n, outputs));
+        using var ty = backend.Allocate(tdy.Shape);
+        using var tdx = backend.Allocate(tx.Shape);
+        using var tdw = backend.Allocate(tw.Shape);
+        using var tdb = backend.Allocate(tb.Shape);
+        backend.DenseForward(tx, tw, tb, ty);
+        backend.DenseBackward(tx, tw, tdy, tdx, tdw, tdb);
+        Close.Assert(y, ty.ToArray(), 1e-5, 1e-5, name + " y");
+        Close.Assert(dx, tdx.ToArray(), 1e-5, 1e-5, name + " dx");
+        Close.Assert(dw, tdw.ToArray(), 1e-5, 1e-5, name + " dw");
+        Close.Assert(db, tdb.ToArray(), 1e-5, 1e-5, name + " db");
+        return y;
     }
 
     [Theory]
@@ -236,32 +221,16 @@ public class GpuBackendKernelsTests
         // The last case spans several tiles of the tiled GEMM the dense layer runs on (64 × 64 outputs, k tiles of 16).
         foreach (var (n, inputs, outputs) in new[] { (1, 1, 1), (3, 17, 5), (4, 24, 10), (70, 130, 67) })
         {
-            float[] x = Random(rng, n * inputs), w = Random(rng, outputs * inputs), b = Random(rng, outputs), dy = Random(rng, n * outputs);
-            float[] y = new float[n * outputs], dx = new float[x.Length], dw = new float[w.Length], db = new float[outputs];
-            NnScalar.Dense(x, w, b, dy, n, inputs, outputs, y, dx, dw, db);
-            using var tx = backend.FromHost(x, new Shape(n, inputs));
-            using var tw = backend.FromHost(w, new Shape(outputs, inputs));
-            using var tb = backend.FromHost(b, new Shape(outputs));
-            using var tdy = backend.FromHost(dy, new Shape(n, outputs));
-            using var ty = backend.Allocate(tdy.Shape);
-            using var tdx = backend.Allocate(tx.Shape);
-            using var tdw = backend.Allocate(tw.Shape);
-            using var tdb = backend.Allocate(tb.Shape);
-            backend.DenseForward(tx, tw, tb, ty);
-            backend.DenseBackward(tx, tw, tdy, tdx, tdw, tdb);
             string name = $"{kind} dense {n}x{inputs}->{outputs}";
-            Close.Assert(y, ty.ToArray(), 1e-5, 1e-5, name + " y");
-            Close.Assert(dx, tdx.ToArray(), 1e-5, 1e-5, name + " dx");
-            Close.Assert(dw, tdw.ToArray(), 1e-5, 1e-5, name + " dw");
-            Close.Assert(db, tdb.ToArray(), 1e-5, 1e-5, name + " db");
+            float[] y = AssertDenseMatchesTwin(backend, rng, n, inputs, outputs, name);
 
             // Softmax cross-entropy on the dense output (scaled up to exercise the max subtraction).
             int[] labels = [.. Enumerable.Range(0, n).Select(_ => rng.Next(outputs))];
             float[] logits = [.. y.Select(v => v * 30f)], probs = new float[y.Length], dlogits = new float[y.Length];
             float loss = NnScalar.SoftmaxCrossEntropy(logits, labels, n, outputs, probs, dlogits);
-            using var tl = backend.FromHost(logits, tdy.Shape);
-            using var tp = backend.Allocate(tdy.Shape);
-            using var tdl = backend.Allocate(tdy.Shape);
+            using var tl = backend.FromHost(logits, new Shape(n, outputs));
+            using var tp = backend.Allocate(new Shape(n, outputs));
+            using var tdl = backend.Allocate(new Shape(n, outputs));
             Close.Assert([loss], [backend.SoftmaxCrossEntropyForward(tl, labels, tp)], 1e-5, 1e-5, name + " loss");
             Close.Assert(probs, tp.ToArray(), 1e-6, 1e-5, name + " probs");
             backend.SoftmaxCrossEntropyBackward(tp, labels, tdl);
