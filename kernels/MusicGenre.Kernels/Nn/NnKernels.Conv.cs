@@ -39,7 +39,8 @@ internal static partial class NnKernels
     /// The tiled implicit GEMM, launched as an explicitly grouped kernel: group (GX, GY) threads own an output tile of
     /// BM = 4·GY rows (m) × BN = 4·GX columns (GX, GY ≥ 4, powers of two; BM ≤ 64, BN ≤ 256: a short product gets a
     /// wide tile instead of idle rows); grid y walks the m tiles, grid x the column tiles (grid-stride, so the
-    /// simulator can launch few groups), grid z the k slices of <see cref="ConvGemmMode.BackwardWeight"/>.
+    /// simulator can launch few groups), grid z the k slices when the depth is split (each slice writes its own copy of
+    /// the output, <paramref name="kSlice"/> deep, summed afterwards by <see cref="SumParts"/>).
     /// Per k tile (16 deep): 16 threads decode the tile's 16 k into a shared table (offsets and the two tap/pixel
     /// coordinates the bounds checks need), every thread stages its share of A (16 × BM) and B (16 × BN) in shared
     /// memory — its row of A and column of B are fixed, decoded once per column tile, so staging needs no division —
@@ -211,23 +212,26 @@ internal static partial class NnKernels
     {
         if (m >= rows) return;
         float add = hasBias != 0 ? bias[m] : 0f;
-        ConvStore(output, p, mode, m, col, cols, ohw, hw, v0, add, hasBias);
-        ConvStore(output, p, mode, m, col + gx, cols, ohw, hw, v1, add, hasBias);
-        ConvStore(output, p, mode, m, col + 2 * gx, cols, ohw, hw, v2, add, hasBias);
-        ConvStore(output, p, mode, m, col + 3 * gx, cols, ohw, hw, v3, add, hasBias);
+        ConvStore(output, p, mode, m, col, rows, cols, ohw, hw, v0, add, hasBias);
+        ConvStore(output, p, mode, m, col + gx, rows, cols, ohw, hw, v1, add, hasBias);
+        ConvStore(output, p, mode, m, col + 2 * gx, rows, cols, ohw, hw, v2, add, hasBias);
+        ConvStore(output, p, mode, m, col + 3 * gx, rows, cols, ohw, hw, v3, add, hasBias);
     }
 
-    private static void ConvStore(ArrayView<float> output, ConvParams p, int mode, int m, int col, int cols, int ohw, int hw, float value, float add, int hasBias)
+    // Output element (m, col) of k slice z (grid z) goes to z·rows·cols + its place in y, dx or dw; with several slices
+    // only slice 0 adds the bias (the slices are summed afterwards).
+    private static void ConvStore(ArrayView<float> output, ConvParams p, int mode, int m, int col, int rows, int cols, int ohw, int hw, float value, float add, int hasBias)
     {
         if (col >= cols) return;
+        int slice = Grid.IdxZ * rows * cols;
         if (mode == ConvGemmMode.BackwardWeight)
         {
-            output[(Grid.IdxZ * p.OC + m) * cols + col] = value;
+            output[slice + m * cols + col] = value;
             return;
         }
         int plane = mode == ConvGemmMode.Forward ? ohw : hw, channels = mode == ConvGemmMode.Forward ? p.OC : p.C;
         int n = col / plane;
-        output[(n * channels + m) * plane + (col - n * plane)] = hasBias != 0 ? value + add : value;
+        output[slice + (n * channels + m) * plane + (col - n * plane)] = hasBias != 0 && Grid.IdxZ == 0 ? value + add : value;
     }
 }
 

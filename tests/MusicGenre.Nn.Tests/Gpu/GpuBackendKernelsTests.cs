@@ -34,6 +34,7 @@ public class GpuBackendKernelsTests
             (2, 20, 9, 11, 70, 3, 3, 1, 1, Padding2d.Symmetric(1)),
             (3, 7, 12, 10, 18, 3, 3, 2, 2, Padding2d.Symmetric(1)),    // strided, tiles cut across images
             (4, 1, 16, 16, 2, 3, 3, 1, 1, Padding2d.Symmetric(1)),     // one dw tile, k = 1024 pixels: sliced (≥ 4 slices)
+            (1, 40, 3, 3, 2, 3, 3, 1, 1, Padding2d.Symmetric(1)),      // one y tile, k = 360: the forward sliced too
         };
         using var backend = GpuTestDevices.Backend(kind);
         foreach (var c in cases) AssertConvMatchesTwin(backend, rng, c, $"{kind} conv {c}");
@@ -218,8 +219,9 @@ public class GpuBackendKernelsTests
         var kind = Enum.Parse<DeviceKind>(kindName);
         var rng = new Random(14);
         using var backend = GpuTestDevices.Backend(kind);
-        // The last case spans several tiles of the tiled GEMM the dense layer runs on (64 × 64 outputs, k tiles of 16).
-        foreach (var (n, inputs, outputs) in new[] { (1, 1, 1), (3, 17, 5), (4, 24, 10), (70, 130, 67) })
+        // (70, 130, 67) spans several tiles of the tiled GEMM the dense layer runs on (64 × 64 outputs, k tiles of 16);
+        // (2, 300, 3) is one tile 300 deep: its forward is split into k slices, summed afterwards.
+        foreach (var (n, inputs, outputs) in new[] { (1, 1, 1), (3, 17, 5), (4, 24, 10), (70, 130, 67), (2, 300, 3) })
         {
             string name = $"{kind} dense {n}x{inputs}->{outputs}";
             float[] y = AssertDenseMatchesTwin(backend, rng, n, inputs, outputs, name);

@@ -36,9 +36,10 @@ internal sealed partial class GpuBackend
     // simulator: the largest power of two it allows), shaped by the product's rows: 4 × 4 outputs per thread, as few
     // thread rows as cover the product's rows (at least 4, at most the square root of the group), the rest across
     // columns — 16 × 256, 32 × 128 or 64 × 64 output tiles on a GPU. The simulator also gets few column groups (the
-    // kernel strides over the rest), since it pays per simulated thread. The weight gradient's k range (every output
-    // pixel of the batch) is split into slices until there are about four groups per multiprocessor; the slices'
-    // partial dw are then added in slice order (deterministic).
+    // kernel strides over the rest), since it pays per simulated thread. A product of few tiles but great depth (the
+    // weight gradient's k is every output pixel of the batch; a dense layer's forward can be 8192 deep) has its k range
+    // split into slices until there are about four groups per multiprocessor, each at least 4 k tiles deep; the
+    // slices' partial outputs are then added in slice order (deterministic).
     private void ConvGemm(int mode, ConvParams p, ArrayView<float> x, ArrayView<float> w, ArrayView<float> dy,
         ArrayView<float> bias, ArrayView<float> output, int hasBias)
     {
@@ -55,32 +56,23 @@ internal sealed partial class GpuBackend
         long rowTiles = (rows + tileM - 1) / tileM, colTiles = (cols + tileN - 1) / tileN;
         long gridX = simulator ? Math.Min(colTiles, _acc.NumMultiprocessors) : colTiles;
 
-        int slices = 1;
-        long kSlice = Math.Max(depth, 1);
-        if (mode == ConvGemmMode.BackwardWeight)
-        {
-            long wanted = 4L * _acc.NumMultiprocessors;
-            long maxSlices = Math.Max(1, depth / (4 * NnKernels.ConvTileK));
-            slices = (int)Math.Clamp((wanted + rowTiles * colTiles - 1) / (rowTiles * colTiles), 1, Math.Min(maxSlices, 65535));
-            kSlice = (depth + slices - 1) / slices;
-            kSlice = (kSlice + NnKernels.ConvTileK - 1) / NnKernels.ConvTileK * NnKernels.ConvTileK;
-            slices = (int)((depth + kSlice - 1) / kSlice);
-        }
+        long wanted = 4L * _acc.NumMultiprocessors;
+        long maxSlices = Math.Max(1, depth / (4 * NnKernels.ConvTileK));
+        int slices = (int)Math.Clamp((wanted + rowTiles * colTiles - 1) / (rowTiles * colTiles), 1, Math.Min(maxSlices, 65535));
+        long kSlice = (depth + slices - 1) / slices;
+        kSlice = Math.Max(NnKernels.ConvTileK, (kSlice + NnKernels.ConvTileK - 1) / NnKernels.ConvTileK * NnKernels.ConvTileK);
+        slices = (int)Math.Max(1, (depth + kSlice - 1) / kSlice);
+
         var config = new KernelConfig(new Index3D((int)gridX, (int)rowTiles, slices), new Index3D(gx, gy, 1));
-        if (mode != ConvGemmMode.BackwardWeight)
+        if (slices == 1)
         {
             _convGemm(config, x, w, dy, bias, output, p, mode, hasBias, (int)kSlice);
             return;
         }
-        int weights = (int)(rows * cols);
-        if (slices == 1)
-        {
-            _convGemm(config, x, w, dy, bias, output, p, mode, 0, (int)kSlice);
-            return;
-        }
-        var partial = Scratch<float>((long)slices * weights);
-        _convGemm(config, x, w, dy, bias, partial, p, mode, 0, (int)kSlice);
-        _sumParts(L(weights), partial, output, weights, slices, L(weights));
+        int outputs = (int)(rows * cols);
+        var partial = Scratch<float>((long)slices * outputs);
+        _convGemm(config, x, w, dy, bias, partial, p, mode, hasBias, (int)kSlice);
+        _sumParts(L(outputs), partial, output, outputs, slices, L(outputs));
     }
 
     // Per-channel reduction of an [N, C, inner] tensor (see NnKernels.ChannelPartial for the modes), written to `output`:
