@@ -104,20 +104,7 @@ internal static partial class NnKernels
         }
     }
 
-    /// <summary>y[r] = mean of row r of x (rows of <paramref name="inner"/> values: global average pooling over H·W).</summary>
-    internal static void RowMean(
-        Index1D index,
-        ArrayView<float> x,  // [rows, inner]
-        ArrayView<float> y,  // [rows]
-        int rows, int inner, int stride)
-    {
-        for (int r = index.X; r < rows; r += stride)
-        {
-            float acc = 0f;
-            for (int k = 0; k < inner; k++) acc += x[r * inner + k];
-            y[r] = acc / inner;
-        }
-    }
+    // Global average pooling forward is ChannelPartial/ChannelFinish over [1, rows, inner] (GpuBackend.GlobalAvgPoolForward).
 
     /// <summary>dx[r, k] = dy[r] / inner (global average pooling backward).</summary>
     internal static void RowMeanBackward(

@@ -22,7 +22,7 @@ internal sealed partial class GpuBackend
 
     private Action<Index1D, ArrayView<float>, ArrayView<float>, PoolParams, int> _maxPool = null!;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, PoolParams, int> _maxPoolBackward = null!, _maxPoolBackwardDisjoint = null!;
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, int, int, int> _rowMean = null!, _rowMeanBackward = null!;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, int, int, int> _rowMeanBackward = null!;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, int, int> _rowMax = null!;
     private Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int> _rowMaxBackward = null!;
 
@@ -57,7 +57,6 @@ internal sealed partial class GpuBackend
         _maxPool = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, PoolParams, int>(NnKernels.MaxPoolForward);
         _maxPoolBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, PoolParams, int>(NnKernels.MaxPoolBackward);
         _maxPoolBackwardDisjoint = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, PoolParams, int>(NnKernels.MaxPoolBackwardDisjoint);
-        _rowMean = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(NnKernels.RowMean);
         _rowMeanBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(NnKernels.RowMeanBackward);
         _rowMax = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, int, int>(NnKernels.RowMax);
         _rowMaxBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(NnKernels.RowMaxBackward);

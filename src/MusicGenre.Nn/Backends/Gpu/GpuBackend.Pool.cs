@@ -34,7 +34,8 @@ internal sealed partial class GpuBackend
     public void GlobalAvgPoolForward(Tensor x, Tensor y)
     {
         var (rows, inner) = Planes(x, y, "GlobalAvgPoolForward");
-        _rowMean(L(rows), V(x), V(y), rows, inner, L(rows));
+        // Each (n, c) plane is a "channel" of a batch of one: the per-channel reduction's shared-memory tree.
+        ChannelReduce(x, x, null, 1, rows, inner, 0, 1.0 / inner, null, V(y));
     }
 
     /// <inheritdoc />
