@@ -48,6 +48,8 @@ done
 # (no SDK here).
 # Simulator mode (the rehearsal) only checks that both start: the suites never time ILGPU's simulator.
 if [[ "$mode" == cuda ]]; then
+  before="$(uptime)"
+  echo "== load before the timings: $before"
   # The profile and the peer first: short, and the suites' output is the one that survives a cut best (per suite).
   echo "== Per-layer profile (ms, synchronised after each layer)"
   (cd "$work/bench" && timeout 60 dotnet MusicGenre.GpuBench.dll --profile) 2>&1 | tee "$out/profile.txt" \
@@ -61,6 +63,8 @@ if [[ "$mode" == cuda ]]; then
         --filter "*${suite%:*}*" --artifacts "$work/bdn") || { echo "check.sh: ${suite%:*} failed or timed out"; rc=1; }
   done
   cat "$work"/bdn/results/*-report-github.md > "$out/timings.md" 2>/dev/null || echo "no suite reports" > "$out/timings.md"
+  echo "== load after the timings: $(uptime)"
+  { echo "load before the timings: $before"; echo "load after the timings: $(uptime)"; } >> "$out/timings.md"
 else
   echo "== GPU suites: listed only"
   (cd "$work/bench" && dotnet MusicGenre.GpuBench.dll --list flat) || rc=1
