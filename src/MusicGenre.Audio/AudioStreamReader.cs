@@ -48,7 +48,7 @@ internal sealed class AudioStreamReader : IDisposable
     public int NativeSampleRate => _decoder.SampleRate;
 
     /// <summary>The file's channel count (the output is always mono: the channel average).</summary>
-    public int NativeChannels => _decoder.Channels;
+    public int NativeChannels => _decoder.NativeChannels;
 
     /// <summary>The detected format.</summary>
     public AudioFormat Format => _decoder.Format;
@@ -118,7 +118,8 @@ internal sealed class AudioStreamReader : IDisposable
             {
                 AudioFormat.Wav => WavDecoder.Open(input, sourceName, leaveOpen),
                 AudioFormat.Au => AuDecoder.Open(input, sourceName, leaveOpen),
-                _ => Mp3Decoder.Open(input, sourceName, leaveOpen),
+                // MP3 is decoded straight to mono (the channel average), the output this reader gives anyway.
+                _ => Mp3Decoder.Open(input, sourceName, leaveOpen, mono: true),
             };
         }
         catch (IOException e) when (e is not AudioFormatException)

@@ -12,8 +12,11 @@ internal interface IPcmDecoder : IDisposable
     /// <summary>Native sample rate (Hz), ≥ 1.</summary>
     int SampleRate { get; }
 
-    /// <summary>Channel count, ≥ 1.</summary>
+    /// <summary>Channel count of the decoded output, ≥ 1.</summary>
     int Channels { get; }
+
+    /// <summary>Channel count of the file (more than <see cref="Channels"/> when the decoder downmixes itself).</summary>
+    int NativeChannels => Channels;
 
     /// <summary>Frames known to remain in the file when the header says so, else null.</summary>
     long? TotalFrames { get; }

@@ -1,14 +1,17 @@
 using System.Globalization;
+using MusicGenre.Audio.Decoding.Layer3;
 using NLayer;
 
 namespace MusicGenre.Audio.Decoding;
 
 /// <summary>
 /// MPEG-1/2/2.5 layer III decoding: our own frame scanner (ID3v2 skipping, sync with look-ahead confirmation, resync
-/// after garbage, Xing/LAME tag) feeding NLayer's <see cref="MpegFrameDecoder"/> one frame at a time, then gapless
-/// trimming like mpg123: with a LAME tag, drop <c>delay + 529</c> samples at the start (encoder delay plus the
-/// synthesis filterbank delay) and <c>padding − 529</c> at the end; without one, nothing is trimmed.
+/// after garbage, Xing/LAME tag) feeding our <see cref="Layer3Decoder"/> one frame at a time — or, in reference mode,
+/// NLayer's <see cref="MpegFrameDecoder"/> (the scalar twin the tests compare with) — then gapless trimming like
+/// mpg123: with a LAME tag, drop <c>delay + 529</c> samples at the start (encoder delay plus the synthesis filterbank
+/// delay) and <c>padding − 529</c> at the end; without one, nothing is trimmed.
 /// Damaged frames are skipped (garbage bytes) or replaced by silence (undecodable main data) and counted.
+/// With <c>mono</c>, stereo streams come out as the channel average (L + R)/2, decoded straight to one channel.
 /// </summary>
 internal sealed class Mp3Decoder : IPcmDecoder
 {
@@ -25,10 +28,12 @@ internal sealed class Mp3Decoder : IPcmDecoder
     private int _pos, _len;
     private bool _eof;
 
-    private readonly MpegFrameDecoder _decoder = new() { StereoMode = StereoMode.Both };
+    // Exactly one of the two decoders is used: ours, or NLayer in reference mode.
+    private readonly Layer3Decoder? _layer3;
+    private readonly MpegFrameDecoder? _reference;
     private readonly Mp3Frame _frame = new();
     private readonly float[] _frameOut = new float[2 * 1152];
-    private Mp3FrameHeader _reference;
+    private Mp3FrameHeader _first;
     private bool _locked;
     private long _garbageBytes;
 
@@ -39,11 +44,13 @@ internal sealed class Mp3Decoder : IPcmDecoder
     private readonly int _holdBack;
     private bool _finished;
 
-    private Mp3Decoder(Stream stream, string sourceName, bool leaveOpen)
+    private Mp3Decoder(Stream stream, string sourceName, bool leaveOpen, bool mono, bool reference)
     {
         _stream = stream;
         _sourceName = sourceName;
         _leaveOpen = leaveOpen;
+        if (reference) _reference = new MpegFrameDecoder { StereoMode = StereoMode.Both };
+        else _layer3 = new Layer3Decoder(mono);
 
         // 1. ID3v2 tags (there may be several), then the first confirmed frame.
         SkipId3v2Tags();
@@ -51,9 +58,10 @@ internal sealed class Mp3Decoder : IPcmDecoder
             throw new AudioFormatException(sourceName, _garbageBytes > 0
                 ? "no MPEG layer III audio frames found (not an MP3, or damaged beyond recovery)"
                 : "the file holds no audio frames (empty or only tags)");
-        _reference = first;
+        _first = first;
         SampleRate = first.SampleRate;
-        Channels = first.Channels;
+        NativeChannels = first.Channels;
+        Channels = mono ? 1 : first.Channels;
 
         // 2. A Xing/Info/VBRI frame is metadata, not audio; its LAME extension gives the gapless trim.
         var tag = LameTag.Parse(first, _buf.AsSpan(_pos, first.FrameLength));
@@ -74,14 +82,21 @@ internal sealed class Mp3Decoder : IPcmDecoder
 
     public int SampleRate { get; }
 
+    /// <summary>Output channels: 1 with mono, else the stream's.</summary>
     public int Channels { get; }
+
+    public int NativeChannels { get; }
 
     public long? TotalFrames => null;
 
     public int SkippedFrames { get; private set; }
 
-    /// <summary>Opens an MP3 stream; throws <see cref="AudioFormatException"/> when no layer III frame can be found.</summary>
-    public static Mp3Decoder Open(Stream stream, string sourceName, bool leaveOpen) => new(stream, sourceName, leaveOpen);
+    /// <summary>
+    /// Opens an MP3 stream; throws <see cref="AudioFormatException"/> when no layer III frame can be found.
+    /// <paramref name="mono"/>: output the channel average; <paramref name="reference"/>: decode with NLayer instead of ours.
+    /// </summary>
+    public static Mp3Decoder Open(Stream stream, string sourceName, bool leaveOpen, bool mono = false, bool reference = false) =>
+        new(stream, sourceName, leaveOpen, mono, reference);
 
     public int ReadFrames(Span<float> destination)
     {
@@ -114,22 +129,15 @@ internal sealed class Mp3Decoder : IPcmDecoder
         {
             // Sync was lost: count the damaged frames and restart the bit reservoir so stale main data is not reused.
             SkippedFrames += skippedBefore;
-            _decoder.Reset();
+            _reference?.Reset();
+            _layer3?.ResetReservoir();
         }
-        _frame.Set(header, _buf.AsSpan(_pos, header.FrameLength));
+        var bytes = _buf.AsSpan(_pos, header.FrameLength);
         _pos += header.FrameLength;
 
-        int samples;
-        try
-        {
-            samples = _decoder.DecodeFrame(_frame, _frameOut, 0) / Channels;
-        }
-        catch (Exception e) when (e is InvalidDataException or IndexOutOfRangeException or ArgumentException or InvalidOperationException)
-        {
-            // NLayer signals broken main data (bad Huffman codes, reservoir underflow) with these; the frame becomes silence.
-            samples = 0;
-            _decoder.Reset();
-        }
+        int samples = _layer3 is not null
+            ? (_layer3.DecodeFrame(header, bytes, _frameOut) ? header.SampleCount : 0)
+            : DecodeReference(header, bytes);
         if (samples != header.SampleCount)
         {
             // Not decodable (e.g. its bit-reservoir bytes were lost): keep the timeline with one frame of silence.
@@ -139,6 +147,26 @@ internal sealed class Mp3Decoder : IPcmDecoder
         }
         Append(_frameOut.AsSpan(0, samples * Channels));
         return true;
+    }
+
+    /// <summary>NLayer's decode of one frame into <c>_frameOut</c> (averaged to mono when asked); samples per channel, 0 on failure.</summary>
+    private int DecodeReference(in Mp3FrameHeader header, ReadOnlySpan<byte> bytes)
+    {
+        _frame.Set(header, bytes);
+        int samples;
+        try
+        {
+            samples = _reference!.DecodeFrame(_frame, _frameOut, 0) / NativeChannels;
+        }
+        catch (Exception e) when (e is InvalidDataException or IndexOutOfRangeException or ArgumentException or InvalidOperationException)
+        {
+            // NLayer signals broken main data (bad Huffman codes, reservoir underflow) with these; the frame becomes silence.
+            _reference!.Reset();
+            return 0;
+        }
+        if (Channels == 1 && NativeChannels == 2)
+            for (int i = 0; i < samples; i++) _frameOut[i] = (_frameOut[2 * i] + _frameOut[2 * i + 1]) / 2;
+        return samples;
     }
 
     private void Append(ReadOnlySpan<float> interleaved)
@@ -173,7 +201,7 @@ internal sealed class Mp3Decoder : IPcmDecoder
             int avail = _len - _pos;
             if (avail < 4) break;
             var span = _buf.AsSpan(_pos, avail);
-            if (Mp3FrameHeader.TryParse(span, out header) && (_reference.SampleRate == 0 || header.IsCompatibleWith(_reference)))
+            if (Mp3FrameHeader.TryParse(span, out header) && (_first.SampleRate == 0 || header.IsCompatibleWith(_first)))
             {
                 int len = header.FrameLength;
                 if (avail < len)
@@ -188,7 +216,7 @@ internal sealed class Mp3Decoder : IPcmDecoder
                 if (confirmed)
                 {
                     long garbage = _garbageBytes - garbageStart;
-                    if (garbage > 0 && _reference.SampleRate != 0)
+                    if (garbage > 0 && _first.SampleRate != 0)
                         skippedFrames = (int)Math.Min(int.MaxValue, Math.Max(1, (garbage + len - 1) / len));
                     _locked = true;
                     return true;

@@ -1,0 +1,651 @@
+using NLayer;
+
+namespace MusicGenre.Audio.Decoding.Layer3;
+
+/// <summary>
+/// Our MPEG-1/2/2.5 layer III frame decoder (ISO/IEC 11172-3 §2.4.3.4, ISO/IEC 13818-3), one frame in, PCM out.
+/// Per frame: 1. side information; 2. the bit reservoir (main data may start in earlier frames); then per granule and
+/// channel 3. scalefactors, 4. Huffman decoding, 5. requantisation; per granule 6. stereo processing (mid/side,
+/// intensity); per channel 7. reordering of short blocks, 8. alias reduction, 9. IMDCT + overlap (hybrid filterbank),
+/// 10. frequency inversion and 11. polyphase synthesis.
+/// <para>
+/// With <c>mono: true</c> the output is the channel average (L + R)/2, formed where it is cheapest: the synthesis
+/// filterbank is linear, so one filterbank runs on the averaged subband samples; when both channels of a granule use
+/// the same block type the IMDCT is shared too, and for mid/side stereo (L + R)/2 = M/√2, so the side channel is not
+/// even Huffman-decoded.
+/// </para>
+/// NLayer's decoder (behind <see cref="Mp3Decoder"/>'s reference mode) is this decoder's scalar twin: both are checked
+/// against each other and against mpg123.
+/// </summary>
+internal sealed class Layer3Decoder
+{
+    private const int MaxReservoir = 511;
+
+    private readonly bool _mono;
+    private readonly LaneWidth _width;
+    private readonly int[] _entries = Layer3Huffman.Entries;
+
+    // Bit reservoir: the main data of recent frames, newest last, followed by zero padding for the bit reader.
+    private readonly byte[] _reservoir = new byte[MaxReservoir + Mp3FrameHeader.MaxFrameLength + MainDataReader.Padding];
+    private int _reservoirLength;
+
+    private readonly byte[] _sideInfo = new byte[32 + MainDataReader.Padding];
+    private readonly Granule[] _granules = new Granule[4];
+    private readonly int[] _scfsi = new int[8];
+
+    // Per channel: scalefactors (long 22, short 13×3 as [sfb·3 + window]), integer lines, requantised lines.
+    private readonly int[][] _scaleLong = [new int[22], new int[22]];
+    private readonly int[][] _scaleShort = [new int[39], new int[39]];
+    private readonly int[][] _quantized = [new int[Layer3Tables.Lines], new int[Layer3Tables.Lines]];
+    private readonly float[][] _lines = [new float[Layer3Tables.Lines], new float[Layer3Tables.Lines]];
+    private readonly int[] _nonZero = new int[2];
+    // LSF intensity stereo: the largest (illegal) intensity position of each band's slen group, per long band / short band.
+    private readonly int[] _isMaxLong = new int[22];
+    private readonly int[] _isMaxShort = new int[13];
+
+    // Hybrid filterbank state per output channel, and scratch.
+    private readonly float[][] _overlap = [new float[18 * 32], new float[18 * 32]];
+    private readonly float[] _z = new float[36 * 32];
+    private readonly float[] _slots = new float[18 * 32];
+    private readonly float[] _scratch = new float[576 + 36 * 32];
+    private readonly float[] _reorder = new float[Layer3Tables.Lines];
+    private readonly SynthesisFilterbank[] _synthesis;
+
+    private static readonly float[] Pow43 = [.. Enumerable.Range(0, 8207).Select(v => (float)Math.Pow(v, 4.0 / 3.0))];
+
+    /// <summary>Creates a decoder; <paramref name="mono"/> averages the channels of stereo streams.</summary>
+    public Layer3Decoder(bool mono, LaneWidth width = LaneWidth.V512)
+    {
+        _mono = mono;
+        _width = LaneWidths.Clamp(width);
+        _synthesis = [new SynthesisFilterbank(_width), new SynthesisFilterbank(_width)];
+    }
+
+    /// <summary>Forgets the bit reservoir (after lost sync: earlier main data must not be reused); the filter histories stay.</summary>
+    public void ResetReservoir() => _reservoirLength = 0;
+
+    /// <summary>
+    /// Decodes one frame (header included) into <paramref name="output"/> (interleaved, 1 or 2 channels:
+    /// <c>mono ? 1 : header.Channels</c>) and returns true; false when the frame's main data is not available (its bit
+    /// reservoir bytes were lost) or its side information is invalid — the output is then untouched and the caller
+    /// substitutes silence.
+    /// </summary>
+    public bool DecodeFrame(in Mp3FrameHeader header, ReadOnlySpan<byte> frame, Span<float> output)
+    {
+        bool mpeg1 = header.Version == MpegVersion.Version1;
+        int channels = header.Channels, granules = mpeg1 ? 2 : 1;
+        int row = Layer3Tables.RateRow(mpeg1, header.Version == MpegVersion.Version25, header.SampleRateIndex);
+
+        // 1. Side information.
+        int sideStart = header.SideInfoOffset, sideLength = header.SideInfoLength;
+        if (frame.Length < sideStart + sideLength) return false;
+        frame.Slice(sideStart, sideLength).CopyTo(_sideInfo);
+        _sideInfo.AsSpan(sideLength).Clear();
+        bool valid = ReadSideInfo(mpeg1, channels, out int mainDataBegin);
+
+        // 2. Bit reservoir: keep at most the last 511 bytes, then append this frame's main data.
+        if (_reservoirLength > MaxReservoir)
+        {
+            Buffer.BlockCopy(_reservoir, _reservoirLength - MaxReservoir, _reservoir, 0, MaxReservoir);
+            _reservoirLength = MaxReservoir;
+        }
+        var main = frame[(sideStart + sideLength)..];
+        int available = _reservoirLength;
+        main.CopyTo(_reservoir.AsSpan(_reservoirLength));
+        _reservoirLength += main.Length;
+        _reservoir.AsSpan(_reservoirLength, MainDataReader.Padding).Clear();
+        if (!valid || mainDataBegin > available) return false;
+
+        int bit = (available - mainDataBegin) * 8;
+        int endBit = _reservoirLength * 8;
+        bool joint = header.ChannelMode == MpegChannelMode.JointStereo;
+        bool ms = joint && (header.ModeExtension & 2) != 0, intensity = joint && (header.ModeExtension & 1) != 0;
+        int outChannels = _mono ? 1 : channels;
+
+        for (int gr = 0; gr < granules; gr++)
+        {
+            ref var g0 = ref _granules[gr * 2];
+            // The mono shortcut: mid/side without intensity and equal block types needs only the mid channel.
+            bool midOnly = _mono && channels == 2 && ms && !intensity && SameBlocks(g0, _granules[gr * 2 + 1]);
+            for (int ch = 0; ch < channels; ch++)
+            {
+                ref var g = ref _granules[gr * 2 + ch];
+                if (!(midOnly && ch == 1))
+                {
+                    var reader = new MainDataReader(_reservoir, bit, endBit);
+                    if (mpeg1) ReadScalefactorsMpeg1(ref reader, g, ch, gr);
+                    else ReadScalefactorsLsf(ref reader, ref g, ch, intensity && ch == 1);
+                    int part2 = reader.Position - bit;
+                    _nonZero[ch] = ReadHuffman(ref reader, g, row, bit + g.Part23Length, _quantized[ch]);
+                    if (part2 > g.Part23Length) _nonZero[ch] = 0;
+                    Requantize(g, row, ch);
+                }
+                bit += g.Part23Length;
+            }
+
+            // 6. Stereo processing.
+            if (channels == 2 && !midOnly)
+            {
+                if (intensity) IntensityStereo(_granules[gr * 2 + 1], row, mpeg1, ms);
+                else if (ms) MidSide(0, Math.Max(_nonZero[0], _nonZero[1]));
+            }
+
+            // 7–11. Hybrid and synthesis filterbanks.
+            var pcm = output.Slice(gr * 576 * outChannels, 576 * outChannels);
+            if (outChannels == channels)
+            {
+                for (int ch = 0; ch < channels; ch++)
+                {
+                    Hybrid(ch, _granules[gr * 2 + ch], row, weight: 1f, ch, accumulate: false);
+                    Synthesize(ch, pcm[ch..], channels);
+                }
+            }
+            else if (channels == 1 || midOnly)
+            {
+                // One channel in; for mid/side, (L + R)/2 = M/√2.
+                Hybrid(0, g0, row, weight: channels == 1 ? 1f : MathF.Sqrt(0.5f), 0, accumulate: false);
+                Synthesize(0, pcm, 1);
+            }
+            else
+            {
+                ref var g1 = ref _granules[gr * 2 + 1];
+                if (SameBlocks(g0, g1))
+                {
+                    // Same block types: the IMDCT is linear and identical, so average first.
+                    var l = _lines[0]; var r = _lines[1];
+                    int n = Math.Max(_nonZero[0], _nonZero[1]);
+                    for (int i = 0; i < n; i++) l[i] = 0.5f * (l[i] + r[i]);
+                    _nonZero[0] = n;
+                    Hybrid(0, g0, row, 1f, 0, accumulate: false);
+                }
+                else
+                {
+                    Hybrid(0, g0, row, 0.5f, 0, accumulate: false);
+                    Hybrid(1, g1, row, 0.5f, 0, accumulate: true);
+                }
+                Synthesize(0, pcm, 1);
+            }
+        }
+        return true;
+    }
+
+    private static bool SameBlocks(in Granule a, in Granule b) =>
+        a.BlockType == b.BlockType && a.Mixed == b.Mixed;
+
+    // ---------------------------------------------------------------- 1. side information
+
+    private bool ReadSideInfo(bool mpeg1, int channels, out int mainDataBegin)
+    {
+        var r = new MainDataReader(_sideInfo, 0, _sideInfo.Length * 8 - MainDataReader.Padding * 8);
+        bool valid = true;
+        if (mpeg1)
+        {
+            mainDataBegin = r.Read(9);
+            r.Skip(channels == 1 ? 5 : 3);
+            for (int ch = 0; ch < channels; ch++)
+                for (int band = 0; band < 4; band++) _scfsi[ch * 4 + band] = r.Read(1);
+        }
+        else
+        {
+            mainDataBegin = r.Read(8);
+            r.Skip(channels == 1 ? 1 : 2);
+        }
+        for (int gr = 0; gr < (mpeg1 ? 2 : 1); gr++)
+        {
+            for (int ch = 0; ch < channels; ch++)
+            {
+                ref var g = ref _granules[gr * 2 + ch];
+                g.Part23Length = r.Read(12);
+                g.BigValues = r.Read(9);
+                g.GlobalGain = r.Read(8);
+                g.ScalefacCompress = r.Read(mpeg1 ? 4 : 9);
+                g.WindowSwitching = r.Read(1) == 1;
+                if (g.WindowSwitching)
+                {
+                    g.BlockType = r.Read(2);
+                    g.Mixed = r.Read(1) == 1;
+                    g.Table0 = r.Read(5);
+                    g.Table1 = r.Read(5);
+                    g.Table2 = 0;
+                    g.SubblockGain0 = r.Read(3);
+                    g.SubblockGain1 = r.Read(3);
+                    g.SubblockGain2 = r.Read(3);
+                    // Block type 0 may not be signalled with window switching.
+                    if (g.BlockType == 0) valid = false;
+                    g.Region0Count = g.BlockType == 2 && !g.Mixed ? 8 : 7;
+                    g.Region1Count = 36;
+                }
+                else
+                {
+                    g.BlockType = 0;
+                    g.Mixed = false;
+                    g.Table0 = r.Read(5);
+                    g.Table1 = r.Read(5);
+                    g.Table2 = r.Read(5);
+                    g.SubblockGain0 = g.SubblockGain1 = g.SubblockGain2 = 0;
+                    g.Region0Count = r.Read(4);
+                    g.Region1Count = r.Read(3);
+                }
+                g.Preflag = mpeg1 && r.Read(1) == 1;
+                g.ScalefacScale = r.Read(1);
+                g.Count1Table = r.Read(1);
+                if (g.BigValues > 288) valid = false;
+                if (Layer3Huffman.Root[g.Table0] == -2 || Layer3Huffman.Root[g.Table1] == -2 || Layer3Huffman.Root[g.Table2] == -2) valid = false;
+            }
+        }
+        return valid;
+    }
+
+    // ---------------------------------------------------------------- 3. scalefactors
+
+    private void ReadScalefactorsMpeg1(ref MainDataReader r, in Granule g, int ch, int gr)
+    {
+        int slen1 = Layer3Tables.Slen1[g.ScalefacCompress], slen2 = Layer3Tables.Slen2[g.ScalefacCompress];
+        var sl = _scaleLong[ch];
+        var ss = _scaleShort[ch];
+        if (g.BlockType == 2)
+        {
+            int sfb = 0;
+            if (g.Mixed)
+            {
+                for (; sfb < 8; sfb++) sl[sfb] = r.Read(slen1);
+                sfb = 3;
+            }
+            for (; sfb < 12; sfb++)
+            {
+                int len = sfb < 6 ? slen1 : slen2;
+                for (int w = 0; w < 3; w++) ss[sfb * 3 + w] = r.Read(len);
+            }
+            ss[36] = ss[37] = ss[38] = 0;
+            return;
+        }
+        // Long blocks: four groups of bands; in granule 1 a group with scfsi set reuses granule 0's values.
+        ReadOnlySpan<int> groupEnd = [6, 11, 16, 21];
+        int start = 0;
+        for (int group = 0; group < 4; group++)
+        {
+            int len = group < 2 ? slen1 : slen2;
+            bool reuse = gr == 1 && _scfsi[ch * 4 + group] == 1;
+            for (int sfb = start; sfb < groupEnd[group]; sfb++)
+                if (!reuse) sl[sfb] = r.Read(len);
+            start = groupEnd[group];
+        }
+        sl[21] = 0;
+    }
+
+    private void ReadScalefactorsLsf(ref MainDataReader r, ref Granule g, int ch, bool intensityRight)
+    {
+        // 1. slen per group and the band-count table from scalefac_compress (ISO/IEC 13818-3 §2.4.3.2).
+        Span<int> slen = stackalloc int[4];
+        int sfc = g.ScalefacCompress, table;
+        g.Preflag = false;
+        if (!intensityRight)
+        {
+            if (sfc < 400) { slen[0] = (sfc >> 4) / 5; slen[1] = (sfc >> 4) % 5; slen[2] = (sfc & 15) >> 2; slen[3] = sfc & 3; table = 0; }
+            else if (sfc < 500) { sfc -= 400; slen[0] = (sfc >> 2) / 5; slen[1] = (sfc >> 2) % 5; slen[2] = sfc & 3; slen[3] = 0; table = 1; }
+            else { sfc -= 500; slen[0] = sfc / 3; slen[1] = sfc % 3; slen[2] = 0; slen[3] = 0; g.Preflag = true; table = 2; }
+        }
+        else
+        {
+            int isc = sfc >> 1;
+            if (isc < 180) { slen[0] = isc / 36; slen[1] = isc % 36 / 6; slen[2] = isc % 36 % 6; slen[3] = 0; table = 3; }
+            else if (isc < 244) { isc -= 180; slen[0] = (isc & 63) >> 4; slen[1] = (isc & 15) >> 2; slen[2] = isc & 3; slen[3] = 0; table = 4; }
+            else { isc -= 244; slen[0] = isc / 3; slen[1] = isc % 3; slen[2] = 0; slen[3] = 0; table = 5; }
+        }
+        int kind = g.BlockType == 2 ? (g.Mixed ? 2 : 1) : 0;
+        var counts = Layer3Tables.LsfBandCounts.Slice(table * 12 + kind * 4, 4);
+
+        // 2. Read the values in band order: long bands, or short bands × 3 windows (after 6 long bands when mixed).
+        var sl = _scaleLong[ch];
+        var ss = _scaleShort[ch];
+        int longBand = 0, shortIndex = 0;
+        if (kind == 2) shortIndex = 9;
+        for (int group = 0; group < 4; group++)
+        {
+            int max = (1 << slen[group]) - 1;
+            for (int n = 0; n < counts[group]; n++)
+            {
+                int value = r.Read(slen[group]);
+                if (kind == 0 || (kind == 2 && longBand < 6))
+                {
+                    if (longBand < 22) { sl[longBand] = value; _isMaxLong[longBand] = max; }
+                    longBand++;
+                }
+                else
+                {
+                    if (shortIndex < 39) { ss[shortIndex] = value; _isMaxShort[shortIndex / 3] = max; }
+                    shortIndex++;
+                }
+            }
+        }
+        for (; longBand < 22; longBand++) { sl[longBand] = 0; _isMaxLong[longBand] = 0; }
+        for (; shortIndex < 39; shortIndex++) { ss[shortIndex] = 0; _isMaxShort[shortIndex / 3] = 0; }
+    }
+
+    // ---------------------------------------------------------------- 4. Huffman decoding
+
+    /// <summary>
+    /// Decodes the big-value pairs (three regions, each with its table) and then count1 quadruples until
+    /// <paramref name="end"/>; returns the number of lines up to the last decoded one (the rest are zero).
+    /// A quadruple that runs past <paramref name="end"/> is dropped (it belongs to stuffing or the next channel).
+    /// </summary>
+    private int ReadHuffman(ref MainDataReader r, in Granule g, int row, int end, int[] q)
+    {
+        int bigEnd = Math.Min(g.BigValues * 2, Layer3Tables.Lines);
+        int region1, region2;
+        if (g.WindowSwitching)
+        {
+            region1 = g.BlockType == 2 ? Layer3Tables.ShortBandStart[row * 14 + 3] * 3 : Layer3Tables.LongBandStart[row * 23 + 8];
+            region2 = Layer3Tables.Lines;
+        }
+        else
+        {
+            region1 = Layer3Tables.LongBandStart[row * 23 + Math.Min(g.Region0Count + 1, 22)];
+            region2 = Layer3Tables.LongBandStart[row * 23 + Math.Min(g.Region0Count + g.Region1Count + 2, 22)];
+        }
+        region1 = Math.Min(region1, bigEnd);
+        region2 = Math.Clamp(region2, region1, bigEnd);
+
+        int i = 0;
+        i = Pairs(ref r, g.Table0, i, region1, q);
+        i = Pairs(ref r, g.Table1, i, region2, q);
+        i = Pairs(ref r, g.Table2, i, bigEnd, q);
+
+        // Count1 region: quadruples of values in {−1, 0, 1}.
+        while (i + 4 <= Layer3Tables.Lines && r.Position < end)
+        {
+            int quad;
+            if (g.Count1Table == 0)
+            {
+                int e = Layer3Huffman.Quad[r.Peek32() >> 26];
+                r.Skip(e & 0xFF);
+                quad = e >> 8;
+            }
+            else
+            {
+                quad = 15 - r.Read(4);
+            }
+            int v = quad >> 3 & 1, w = quad >> 2 & 1, x = quad >> 1 & 1, y = quad & 1;
+            q[i] = v != 0 && r.Read(1) == 1 ? -1 : v;
+            q[i + 1] = w != 0 && r.Read(1) == 1 ? -1 : w;
+            q[i + 2] = x != 0 && r.Read(1) == 1 ? -1 : x;
+            q[i + 3] = y != 0 && r.Read(1) == 1 ? -1 : y;
+            if (r.Position > end)
+            {
+                q[i] = q[i + 1] = q[i + 2] = q[i + 3] = 0;
+                break;
+            }
+            i += 4;
+        }
+        int nonZero = i;
+        Array.Clear(q, i, Layer3Tables.Lines - i);
+        return nonZero;
+    }
+
+    /// <summary>Decodes the pairs of lines [<paramref name="from"/>, <paramref name="to"/>) with one table.</summary>
+    private int Pairs(ref MainDataReader r, int table, int from, int to, int[] q)
+    {
+        int root = Layer3Huffman.Root[table];
+        int i = from;
+        if (root < 0)
+        {
+            for (; i < to; i++) q[i] = 0;
+            return i;
+        }
+        int linBits = Layer3Huffman.LinBits[table];
+        var entries = _entries;
+        for (; i < to; i += 2)
+        {
+            int e = Layer3Huffman.DecodePair(entries, root, ref r);
+            int x = (e >> 8) & 15, y = (e >> 12) & 15;
+            if (x != 0)
+            {
+                if (x == 15 && linBits > 0) x += r.Read(linBits);
+                if (r.Read(1) == 1) x = -x;
+            }
+            if (y != 0)
+            {
+                if (y == 15 && linBits > 0) y += r.Read(linBits);
+                if (r.Read(1) == 1) y = -y;
+            }
+            q[i] = x;
+            q[i + 1] = y;
+        }
+        return i;
+    }
+
+    // ---------------------------------------------------------------- 5. requantisation
+
+    /// <summary>
+    /// xr = sign(q)·|q|^(4/3)·2^(A/4), A = global_gain − 210 − 8·subblock_gain[w] − (2 or 4)·(scalefactor + preflag·pretab)
+    /// per band (the factor 4 with scalefac_scale).
+    /// </summary>
+    private void Requantize(in Granule g, int row, int ch)
+    {
+        var q = _quantized[ch];
+        var xr = _lines[ch];
+        int nonZero = _nonZero[ch];
+        int shift = g.ScalefacScale == 1 ? 4 : 2;
+        int gain = g.GlobalGain - 210;
+        var sl = _scaleLong[ch];
+        var ss = _scaleShort[ch];
+        int i = 0;
+        if (g.BlockType != 2 || g.Mixed)
+        {
+            // Long bands (all of them, or the first 36 lines of a mixed block).
+            int longEnd = g.BlockType == 2 ? (row < 3 ? 8 : 6) : 22;
+            for (int sfb = 0; sfb < longEnd && i < nonZero; sfb++)
+            {
+                int a = gain - shift * (sl[sfb] + (g.Preflag ? Layer3Tables.Pretab[sfb] : 0));
+                int end = Layer3Tables.LongBandStart[row * 23 + sfb + 1];
+                Scale(q, xr, i, Math.Min(end, nonZero), a);
+                i = end;
+            }
+        }
+        if (g.BlockType == 2)
+        {
+            for (int sfb = g.Mixed ? 3 : 0; sfb < 13 && i < nonZero; sfb++)
+            {
+                int start = Layer3Tables.ShortBandStart[row * 14 + sfb], width = Layer3Tables.ShortBandStart[row * 14 + sfb + 1] - start;
+                for (int w = 0; w < 3; w++)
+                {
+                    int subblock = w == 0 ? g.SubblockGain0 : w == 1 ? g.SubblockGain1 : g.SubblockGain2;
+                    int a = gain - 8 * subblock - shift * ss[sfb * 3 + w];
+                    Scale(q, xr, i, Math.Min(i + width, nonZero), a);
+                    i += width;
+                }
+            }
+        }
+        if (nonZero < Layer3Tables.Lines) Array.Clear(xr, nonZero, Layer3Tables.Lines - nonZero);
+    }
+
+    private static void Scale(int[] q, float[] xr, int from, int to, int quarterExponent)
+    {
+        float step = (float)Math.Pow(2, quarterExponent / 4.0);
+        for (int i = from; i < to; i++)
+        {
+            int v = q[i];
+            xr[i] = v >= 0 ? Pow43[v] * step : -Pow43[-v] * step;
+        }
+    }
+
+    // ---------------------------------------------------------------- 6. stereo
+
+    /// <summary>M/S → L/R on lines [<paramref name="from"/>, <paramref name="to"/>): L = (M + S)/√2, R = (M − S)/√2.</summary>
+    private void MidSide(int from, int to)
+    {
+        var l = _lines[0]; var r = _lines[1];
+        float s = MathF.Sqrt(0.5f);
+        for (int i = from; i < to; i++)
+        {
+            float m = l[i], d = r[i];
+            l[i] = (m + d) * s;
+            r[i] = (m - d) * s;
+        }
+        _nonZero[0] = _nonZero[1] = Math.Max(_nonZero[0], Math.Max(_nonZero[1], to));
+    }
+
+    /// <summary>
+    /// Intensity stereo: above the right channel's last non-zero band (per window for short blocks), both channels
+    /// are the left channel's values scaled by the band's intensity position (the right channel's scalefactor);
+    /// an illegal position leaves the band to mid/side (or plain L/R). MPEG-1: k = tan(is_pos·π/12), L = k/(1 + k),
+    /// R = 1/(1 + k); MPEG-2: powers of 2^(−1/4) or 2^(−1/2) (the right channel's intensity_scale).
+    /// </summary>
+    private void IntensityStereo(in Granule right, int row, bool mpeg1, bool ms)
+    {
+        var l = _lines[0]; var r = _lines[1];
+        int nzRight = _nonZero[1];
+        float io = (right.ScalefacCompress & 1) == 1 ? MathF.Sqrt(0.5f) : MathF.Pow(2, -0.25f);
+        var bandIsIntensity = new bool[Layer3Tables.Lines];
+
+        void Apply(int from, int to, int position, int illegal)
+        {
+            if (position == illegal) return;
+            float kl, kr;
+            if (mpeg1)
+            {
+                double t = Math.Tan(position * Math.PI / 12);
+                kl = (float)(t / (1 + t));
+                kr = (float)(1 / (1 + t));
+                if (position == 6) { kl = 1; kr = 0; }
+            }
+            else
+            {
+                kl = position == 0 || (position & 1) == 0 ? 1 : MathF.Pow(io, (position + 1) / 2);
+                kr = position != 0 && (position & 1) == 0 ? MathF.Pow(io, position / 2) : 1;
+            }
+            for (int i = from; i < to; i++)
+            {
+                float v = l[i];
+                l[i] = v * kl;
+                r[i] = v * kr;
+                bandIsIntensity[i] = true;
+            }
+        }
+
+        var sl = _scaleLong[1];
+        var ss = _scaleShort[1];
+        if (right.BlockType != 2 || right.Mixed)
+        {
+            int longEnd = right.BlockType == 2 ? (row < 3 ? 8 : 6) : 22;
+            bool shortNonZero = right.BlockType == 2 && nzRight > Layer3Tables.LongBandStart[row * 23 + longEnd];
+            if (!shortNonZero)
+            {
+                for (int sfb = 0; sfb < longEnd; sfb++)
+                {
+                    int start = Layer3Tables.LongBandStart[row * 23 + sfb], end = Layer3Tables.LongBandStart[row * 23 + sfb + 1];
+                    if (start < nzRight && HasNonZero(r, start, end)) continue;
+                    if (HasNonZero(r, end, Layer3Tables.LongBandStart[row * 23 + longEnd])) continue;
+                    int band = sfb == 21 ? 20 : sfb;
+                    Apply(start, end, sl[band], mpeg1 ? 7 : _isMaxLong[band]);
+                }
+            }
+        }
+        if (right.BlockType == 2)
+        {
+            for (int w = 0; w < 3; w++)
+            {
+                // The highest short band of this window with a non-zero right-channel value.
+                int last = -1;
+                for (int sfb = right.Mixed ? 3 : 0; sfb < 13; sfb++)
+                {
+                    int start = Layer3Tables.ShortBandStart[row * 14 + sfb], width = Layer3Tables.ShortBandStart[row * 14 + sfb + 1] - start;
+                    int offset = start * 3 + w * width;
+                    if (HasNonZero(r, offset, offset + width)) last = sfb;
+                }
+                for (int sfb = Math.Max(last + 1, right.Mixed ? 3 : 0); sfb < 13; sfb++)
+                {
+                    int start = Layer3Tables.ShortBandStart[row * 14 + sfb], width = Layer3Tables.ShortBandStart[row * 14 + sfb + 1] - start;
+                    int offset = start * 3 + w * width;
+                    int band = sfb == 12 ? 11 : sfb;
+                    Apply(offset, offset + width, ss[band * 3 + w], mpeg1 ? 7 : _isMaxShort[band]);
+                }
+            }
+        }
+
+        if (ms)
+        {
+            float s = MathF.Sqrt(0.5f);
+            for (int i = 0; i < Layer3Tables.Lines; i++)
+            {
+                if (bandIsIntensity[i]) continue;
+                float m = l[i], d = r[i];
+                l[i] = (m + d) * s;
+                r[i] = (m - d) * s;
+            }
+        }
+        _nonZero[0] = _nonZero[1] = Layer3Tables.Lines;
+    }
+
+    private static bool HasNonZero(float[] x, int from, int to)
+    {
+        for (int i = from; i < to; i++) if (x[i] != 0) return true;
+        return false;
+    }
+
+    // ---------------------------------------------------------------- 7–11. filterbanks
+
+    /// <summary>Reorder, alias reduction and IMDCT of channel <paramref name="ch"/>'s lines, overlapped into output channel <paramref name="outCh"/>'s slots.</summary>
+    private void Hybrid(int ch, in Granule g, int row, float weight, int outCh, bool accumulate)
+    {
+        var xr = _lines[ch];
+        int nonZero = _nonZero[ch];
+        if (g.BlockType == 2)
+        {
+            // 7. Short bands are stored window by window; the IMDCT wants each frequency's three windows together.
+            int firstShort = g.Mixed ? 3 : 0;
+            Array.Copy(xr, _reorder, Layer3Tables.Lines);
+            for (int sfb = firstShort; sfb < 13; sfb++)
+            {
+                int s = Layer3Tables.ShortBandStart[row * 14 + sfb], width = Layer3Tables.ShortBandStart[row * 14 + sfb + 1] - s;
+                for (int w = 0; w < 3; w++)
+                    for (int f = 0; f < width; f++)
+                        xr[3 * (s + f) + w] = _reorder[3 * s + w * width + f];
+            }
+            // 8. Mixed blocks: alias reduction between the two long subbands only.
+            if (g.Mixed) AliasReduce(xr, 1);
+        }
+        else
+        {
+            // 8. Alias reduction across every subband boundary that can touch a non-zero line.
+            AliasReduce(xr, Math.Min(31, (nonZero + 7) / 18));
+        }
+
+        // 9. IMDCT, windowing and overlap-add.
+        HybridFilterbank.Transform(xr, g.BlockType, g.Mixed, _z, _scratch, _width);
+        HybridFilterbank.Overlap(_z, weight, _overlap[outCh], _slots, accumulate);
+    }
+
+    /// <summary>The eight butterflies across each boundary between subbands sb − 1 and sb, for sb = 1..<paramref name="lastBoundary"/>.</summary>
+    private static void AliasReduce(float[] xr, int lastBoundary)
+    {
+        var cs = Layer3Tables.AliasCs;
+        var ca = Layer3Tables.AliasCa;
+        for (int sb = 1; sb <= lastBoundary; sb++)
+        {
+            int b = 18 * sb;
+            for (int i = 0; i < 8; i++)
+            {
+                float lo = xr[b - 1 - i], hi = xr[b + i];
+                xr[b - 1 - i] = lo * cs[i] - hi * ca[i];
+                xr[b + i] = hi * cs[i] + lo * ca[i];
+            }
+        }
+    }
+
+    /// <summary>10–11. Frequency inversion and polyphase synthesis of output channel <paramref name="outCh"/>'s 18 slots.</summary>
+    private void Synthesize(int outCh, Span<float> pcm, int stride)
+    {
+        HybridFilterbank.InvertOddSubbands(_slots);
+        _synthesis[outCh].Synthesize(_slots, 18, pcm, stride);
+    }
+
+    /// <summary>Side information of one granule of one channel.</summary>
+    private struct Granule
+    {
+        public int Part23Length, BigValues, GlobalGain, ScalefacCompress, BlockType;
+        public bool WindowSwitching, Mixed, Preflag;
+        public int Table0, Table1, Table2, SubblockGain0, SubblockGain1, SubblockGain2;
+        public int Region0Count, Region1Count, ScalefacScale, Count1Table;
+    }
+}
