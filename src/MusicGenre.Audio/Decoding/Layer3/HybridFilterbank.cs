@@ -36,9 +36,6 @@ internal static class HybridFilterbank
     /// <summary>sin(π/12·(i + ½)), i &lt; 12.</summary>
     private static readonly float[] ShortWindow = [.. Enumerable.Range(0, 12).Select(i => (float)Math.Sin(Math.PI / 12 * (i + 0.5)))];
 
-    /// <summary>Frequency inversion: −1 on odd subbands, applied to odd time samples.</summary>
-    private static readonly float[] OddSigns = [.. Enumerable.Range(0, 32).Select(sb => (sb & 1) == 0 ? 1f : -1f)];
-
     /// <summary>
     /// IMDCT and windowing of one granule of one channel: <paramref name="lines"/> (576, subband-major, short blocks
     /// already reordered) → <paramref name="z"/> (36 rows of 32 subbands) using <paramref name="scratch"/> (≥ 576 + 1152).
@@ -59,31 +56,49 @@ internal static class HybridFilterbank
     /// <paramref name="accumulate"/>, adds a second channel's z to what a first call wrote (<c>slots[t] += weight·z[t]</c>,
     /// <c>prev[t] += weight·z[18 + t]</c>) — the mono downmix of channels whose block types differ.
     /// </summary>
-    public static void Overlap(ReadOnlySpan<float> z, float weight, Span<float> prev, Span<float> slots, bool accumulate)
+    public static void Overlap(ReadOnlySpan<float> z, float weight, Span<float> prev, Span<float> slots, bool accumulate, LaneWidth width)
     {
-        for (int i = 0; i < 18 * 32; i++)
+        if (z.Length < 36 * 32 || prev.Length < 18 * 32 || slots.Length < 18 * 32) throw new ArgumentException("buffers too small");
+        switch (LaneWidths.Clamp(width))
         {
-            float head = weight * z[i], tail = weight * z[18 * 32 + i];
-            if (accumulate)
-            {
-                slots[i] += head;
-                prev[i] += tail;
-            }
-            else
-            {
-                slots[i] = prev[i] + head;
-                prev[i] = tail;
-            }
+            case LaneWidth.V512: Overlap<Vector512<float>, Lanes512>(z, weight, prev, slots, accumulate); break;
+            case LaneWidth.V256: Overlap<Vector256<float>, Lanes256>(z, weight, prev, slots, accumulate); break;
+            case LaneWidth.V128: Overlap<Vector128<float>, Lanes128>(z, weight, prev, slots, accumulate); break;
+            default: Overlap<float, LanesScalar>(z, weight, prev, slots, accumulate); break;
         }
     }
 
     /// <summary>Frequency inversion of the synthesis input: odd time slots of odd subbands change sign.</summary>
     public static void InvertOddSubbands(Span<float> slots)
     {
+        if (slots.Length < 18 * 32) throw new ArgumentException("18 slots of 32 expected", nameof(slots));
+        ref float s = ref MemoryMarshal.GetReference(slots);
         for (int t = 1; t < 18; t += 2)
+            for (int sb = 1; sb < 32; sb += 2)
+                Unsafe.Add(ref s, 32 * t + sb) = -Unsafe.Add(ref s, 32 * t + sb);
+    }
+
+    private static void Overlap<TV, TOps>(ReadOnlySpan<float> z, float weight, Span<float> prev, Span<float> slots, bool accumulate)
+        where TV : struct where TOps : ILaneOps<TV>
+    {
+        nuint w = (nuint)TOps.Count;
+        ref float zs = ref MemoryMarshal.GetReference(z);
+        ref float ps = ref MemoryMarshal.GetReference(prev);
+        ref float ss = ref MemoryMarshal.GetReference(slots);
+        TV k = TOps.Broadcast(weight);
+        for (nuint i = 0; i < 18 * 32; i += w)
         {
-            var row = slots.Slice(32 * t, 32);
-            for (int sb = 0; sb < 32; sb++) row[sb] *= OddSigns[sb];
+            TV head = TOps.Load(ref zs, i), tail = TOps.Mul(k, TOps.Load(ref zs, 18 * 32 + i));
+            if (accumulate)
+            {
+                TOps.Store(TOps.MulAdd(k, head, TOps.Load(ref ss, i)), ref ss, i);
+                TOps.Store(TOps.Add(TOps.Load(ref ps, i), tail), ref ps, i);
+            }
+            else
+            {
+                TOps.Store(TOps.MulAdd(k, head, TOps.Load(ref ps, i)), ref ss, i);
+                TOps.Store(tail, ref ps, i);
+            }
         }
     }
 
@@ -92,10 +107,13 @@ internal static class HybridFilterbank
         where TV : struct where TOps : ILaneOps<TV>
     {
         // 1. Transpose to lane = subband: X[k·32 + sb] = lines[18·sb + k].
+        if (lines.Length < 576 || z.Length < 36 * 32 || scratch.Length < 576 + 36 * 32) throw new ArgumentException("buffers too small");
         var x = scratch[..576];
+        ref float src = ref MemoryMarshal.GetReference(lines);
+        ref float dst = ref MemoryMarshal.GetReference(x);
         for (int sb = 0; sb < 32; sb++)
             for (int k = 0; k < 18; k++)
-                x[k * 32 + sb] = lines[18 * sb + k];
+                Unsafe.Add(ref dst, k * 32 + sb) = Unsafe.Add(ref src, 18 * sb + k);
 
         if (blockType != 2)
         {
@@ -116,29 +134,46 @@ internal static class HybridFilterbank
         }
     }
 
+    /// <summary>Long-block IMDCT + window: two rows × two blocks of lanes per pass (four independent accumulators).</summary>
     private static void Long<TV, TOps>(ReadOnlySpan<float> x, int blockType, Span<float> z) where TV : struct where TOps : ILaneOps<TV>
     {
-        int w = TOps.Count;
+        nuint w = (nuint)TOps.Count;
         ref float xs = ref MemoryMarshal.GetReference(x);
         ref float zs = ref MemoryMarshal.GetReference(z);
         ref float cos = ref MemoryMarshal.GetArrayDataReference(LongCos);
         var win = LongWindows.AsSpan(36 * blockType, 36);
-        for (int r = 0; r < 18; r++)
+        for (int r = 0; r < 18; r += 2)
         {
-            int i = LongRows[r];
-            // The mirror row and its sign: x_{17−i} = −x_i, x_{53−i} = x_i.
-            int mirror = i < 9 ? 17 - i : 53 - i;
-            float sign = i < 9 ? -1f : 1f;
-            TV wi = TOps.Broadcast(win[i]), wm = TOps.Broadcast(sign * win[mirror]);
-            for (int b = 0; b < 32; b += w)
+            int i0 = LongRows[r], i1 = LongRows[r + 1];
+            for (nuint b = 0; b < 32; b += 2 * w)
             {
-                TV acc = default;
+                TV a00 = default, a01 = default, a10 = default, a11 = default;
                 for (int k = 0; k < 18; k++)
-                    acc = TOps.MulAdd(TOps.Broadcast(Unsafe.Add(ref cos, r * 18 + k)), TOps.Load(ref xs, (nuint)(k * 32 + b)), acc);
-                TOps.Store(TOps.Mul(acc, wi), ref zs, (nuint)(i * 32 + b));
-                TOps.Store(TOps.Mul(acc, wm), ref zs, (nuint)(mirror * 32 + b));
+                {
+                    TV x0 = TOps.Load(ref xs, (nuint)(k * 32) + b), x1 = TOps.Load(ref xs, (nuint)(k * 32) + b + w);
+                    TV c0 = TOps.Broadcast(Unsafe.Add(ref cos, r * 18 + k)), c1 = TOps.Broadcast(Unsafe.Add(ref cos, (r + 1) * 18 + k));
+                    a00 = TOps.MulAdd(c0, x0, a00);
+                    a01 = TOps.MulAdd(c0, x1, a01);
+                    a10 = TOps.MulAdd(c1, x0, a10);
+                    a11 = TOps.MulAdd(c1, x1, a11);
+                }
+                StoreLong<TV, TOps>(a00, a01, i0, win, ref zs, b);
+                StoreLong<TV, TOps>(a10, a11, i1, win, ref zs, b);
             }
         }
+    }
+
+    /// <summary>Writes output row i and its mirror (x_{17−i} = −x_i for i ≤ 8, x_{53−i} = x_i for 18 ≤ i ≤ 26), windowed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreLong<TV, TOps>(TV lo, TV hi, int i, ReadOnlySpan<float> win, ref float zs, nuint b) where TV : struct where TOps : ILaneOps<TV>
+    {
+        nuint w = (nuint)TOps.Count;
+        int mirror = i < 9 ? 17 - i : 53 - i;
+        TV wi = TOps.Broadcast(win[i]), wm = TOps.Broadcast(i < 9 ? -win[mirror] : win[mirror]);
+        TOps.Store(TOps.Mul(lo, wi), ref zs, (nuint)(i * 32) + b);
+        TOps.Store(TOps.Mul(hi, wi), ref zs, (nuint)(i * 32) + b + w);
+        TOps.Store(TOps.Mul(lo, wm), ref zs, (nuint)(mirror * 32) + b);
+        TOps.Store(TOps.Mul(hi, wm), ref zs, (nuint)(mirror * 32) + b + w);
     }
 
     private static void Short<TV, TOps>(ReadOnlySpan<float> x, Span<float> z) where TV : struct where TOps : ILaneOps<TV>

@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NLayer;
 
 namespace MusicGenre.Audio.Decoding.Layer3;
@@ -52,6 +55,10 @@ internal sealed class Layer3Decoder
     private readonly SynthesisFilterbank[] _synthesis;
 
     private static readonly float[] Pow43 = [.. Enumerable.Range(0, 8207).Select(v => (float)Math.Pow(v, 4.0 / 3.0))];
+
+    // 2^(A/4) for the requantisation exponents A = MinQuarterExponent..45 (smaller ones are below any audible level and clamp).
+    private const int MinQuarterExponent = -466;
+    private static readonly float[] QuarterPowers = [.. Enumerable.Range(MinQuarterExponent, 46 - MinQuarterExponent).Select(a => (float)Math.Pow(2, a / 4.0))];
 
     /// <summary>Creates a decoder; <paramref name="mono"/> averages the channels of stereo streams.</summary>
     public Layer3Decoder(bool mono, LaneWidth width = LaneWidth.V512)
@@ -116,7 +123,7 @@ internal sealed class Layer3Decoder
                     if (mpeg1) ReadScalefactorsMpeg1(ref reader, g, ch, gr);
                     else ReadScalefactorsLsf(ref reader, ref g, ch, intensity && ch == 1);
                     int part2 = reader.Position - bit;
-                    _nonZero[ch] = ReadHuffman(ref reader, g, row, bit + g.Part23Length, _quantized[ch]);
+                    _nonZero[ch] = ReadHuffman(reader.Position, g, row, bit + g.Part23Length, _quantized[ch]);
                     if (part2 > g.Part23Length) _nonZero[ch] = 0;
                     Requantize(g, row, ch);
                 }
@@ -328,8 +335,11 @@ internal sealed class Layer3Decoder
     /// Decodes the big-value pairs (three regions, each with its table) and then count1 quadruples until
     /// <paramref name="end"/>; returns the number of lines up to the last decoded one (the rest are zero).
     /// A quadruple that runs past <paramref name="end"/> is dropped (it belongs to stuffing or the next channel).
+    /// The bit position lives in a local and every step peeks 64 bits at once (see <see cref="Peek64"/>): a pair's code
+    /// (≤ 19 bits), two linbits fields (≤ 13 each) and two signs fit in the 57 bits one peek guarantees.
     /// </summary>
-    private int ReadHuffman(ref MainDataReader r, in Granule g, int row, int end, int[] q)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int ReadHuffman(int pos, in Granule g, int row, int end, int[] q)
     {
         int bigEnd = Math.Min(g.BigValues * 2, Layer3Tables.Lines);
         int region1, region2;
@@ -346,73 +356,121 @@ internal sealed class Layer3Decoder
         region1 = Math.Min(region1, bigEnd);
         region2 = Math.Clamp(region2, region1, bigEnd);
 
-        int i = 0;
-        i = Pairs(ref r, g.Table0, i, region1, q);
-        i = Pairs(ref r, g.Table1, i, region2, q);
-        i = Pairs(ref r, g.Table2, i, bigEnd, q);
+        int limit = (_reservoir.Length - MainDataReader.Padding) * 8;
+        pos = Pairs(g.Table0, 0, region1, q, pos, limit);
+        pos = Pairs(g.Table1, region1, region2, q, pos, limit);
+        pos = Pairs(g.Table2, region2, bigEnd, q, pos, limit);
 
-        // Count1 region: quadruples of values in {−1, 0, 1}.
-        while (i + 4 <= Layer3Tables.Lines && r.Position < end)
+        // Count1 region: quadruples of values in {−1, 0, 1}; table A is a 6-bit lookup, table B 4 inverted bits.
+        int i = bigEnd & ~1;
+        bool tableB = g.Count1Table == 1;
+        var quads = Layer3Huffman.Quad;
+        while (i + 4 <= Layer3Tables.Lines && pos < end)
         {
-            int quad;
-            if (g.Count1Table == 0)
+            ulong w = Peek64(_reservoir, Math.Min(pos, limit));
+            int quad, len;
+            if (tableB)
             {
-                int e = Layer3Huffman.Quad[r.Peek32() >> 26];
-                r.Skip(e & 0xFF);
-                quad = e >> 8;
+                quad = 15 - (int)(w >> 60);
+                len = 4;
             }
             else
             {
-                quad = 15 - r.Read(4);
+                int e = quads[(int)(w >> 58)];
+                quad = e >> 8;
+                len = e & 0xFF;
             }
-            int v = quad >> 3 & 1, w = quad >> 2 & 1, x = quad >> 1 & 1, y = quad & 1;
-            q[i] = v != 0 && r.Read(1) == 1 ? -1 : v;
-            q[i + 1] = w != 0 && r.Read(1) == 1 ? -1 : w;
-            q[i + 2] = x != 0 && r.Read(1) == 1 ? -1 : x;
-            q[i + 3] = y != 0 && r.Read(1) == 1 ? -1 : y;
-            if (r.Position > end)
+            w <<= len;
+            // Each non-zero value takes the next bit as its sign, without branches: s = sign bit if non-zero,
+            // value = (nz ^ −s) + s = ±nz.
+            for (int k = 0; k < 4; k++)
+            {
+                int nz = (quad >> (3 - k)) & 1;
+                int sign = (int)(w >> 63) & nz;
+                q[i + k] = (nz ^ -sign) + sign;
+                w <<= nz;
+                len += nz;
+            }
+            pos += len;
+            if (pos > end)
             {
                 q[i] = q[i + 1] = q[i + 2] = q[i + 3] = 0;
                 break;
             }
             i += 4;
         }
-        int nonZero = i;
         Array.Clear(q, i, Layer3Tables.Lines - i);
-        return nonZero;
+        return i;
     }
 
-    /// <summary>Decodes the pairs of lines [<paramref name="from"/>, <paramref name="to"/>) with one table.</summary>
-    private int Pairs(ref MainDataReader r, int table, int from, int to, int[] q)
+    /// <summary>Decodes the pairs of lines [<paramref name="from"/>, <paramref name="to"/>) with one table; returns the new bit position.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int Pairs(int table, int from, int to, int[] q, int pos, int limit)
     {
         int root = Layer3Huffman.Root[table];
-        int i = from;
         if (root < 0)
         {
-            for (; i < to; i++) q[i] = 0;
-            return i;
+            Array.Clear(q, from, to - from);
+            return pos;
         }
         int linBits = Layer3Huffman.LinBits[table];
         var entries = _entries;
-        for (; i < to; i += 2)
+        var buffer = _reservoir;
+        for (int i = from; i < to; i += 2)
         {
-            int e = Layer3Huffman.DecodePair(entries, root, ref r);
+            ulong w = Peek64(buffer, Math.Min(pos, limit));
+            int e = entries[root + (int)(w >> (64 - Layer3Huffman.RootBits))];
+            if (e < 0)
+            {
+                int width = (e >> 24) & 31;
+                e = entries[(e & 0xFFFFFF) + (int)((w << Layer3Huffman.RootBits) >> (64 - width))];
+            }
+            int used = e & 0xFF;
+            w <<= used;
             int x = (e >> 8) & 15, y = (e >> 12) & 15;
-            if (x != 0)
+            int nx = (e >> 16) & 1, ny = (e >> 17) & 1;
+            if (linBits > 0)
             {
-                if (x == 15 && linBits > 0) x += r.Read(linBits);
-                if (r.Read(1) == 1) x = -x;
+                // Escapes: a 15 is followed by linbits more magnitude bits, before its sign.
+                if (x == 15)
+                {
+                    x += (int)(w >> (64 - linBits));
+                    w <<= linBits;
+                    used += linBits;
+                }
+                int sx = (int)(w >> 63) & nx;
+                w <<= nx;
+                if (y == 15)
+                {
+                    y += (int)(w >> (64 - linBits));
+                    w <<= linBits;
+                    used += linBits;
+                }
+                int sy = (int)(w >> 63) & ny;
+                x = (x ^ -sx) + sx;
+                y = (y ^ -sy) + sy;
             }
-            if (y != 0)
+            else
             {
-                if (y == 15 && linBits > 0) y += r.Read(linBits);
-                if (r.Read(1) == 1) y = -y;
+                // No escapes: the sign bits follow the code directly; negate branch-free.
+                int sx = (int)(w >> 63) & nx;
+                w <<= nx;
+                int sy = (int)(w >> 63) & ny;
+                x = (x ^ -sx) + sx;
+                y = (y ^ -sy) + sy;
             }
+            used += nx + ny;
             q[i] = x;
             q[i + 1] = y;
+            pos += used;
         }
-        return i;
+        return pos;
     }
+
+    /// <summary>The 64 bits from bit <paramref name="pos"/> on, MSB first (at least 57 of them valid): one unaligned big-endian load.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Peek64(byte[] buffer, int pos) =>
+        BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), pos >> 3))) << (pos & 7);
 
     // ---------------------------------------------------------------- 5. requantisation
 
@@ -459,13 +517,20 @@ internal sealed class Layer3Decoder
         if (nonZero < Layer3Tables.Lines) Array.Clear(xr, nonZero, Layer3Tables.Lines - nonZero);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scale(int[] q, float[] xr, int from, int to, int quarterExponent)
     {
-        float step = (float)Math.Pow(2, quarterExponent / 4.0);
+        float step = QuarterPowers[Math.Clamp(quarterExponent - MinQuarterExponent, 0, QuarterPowers.Length - 1)];
+        ref int qs = ref MemoryMarshal.GetArrayDataReference(q);
+        ref float xs = ref MemoryMarshal.GetArrayDataReference(xr);
+        ref float pow = ref MemoryMarshal.GetArrayDataReference(Pow43);
+        if (from < 0 || to > q.Length || to > xr.Length) throw new ArgumentOutOfRangeException(nameof(to));
         for (int i = from; i < to; i++)
         {
-            int v = q[i];
-            xr[i] = v >= 0 ? Pow43[v] * step : -Pow43[-v] * step;
+            int v = Unsafe.Add(ref qs, i);
+            // |v| ≤ 8206 by construction (15 + 13 linbits); the sign is copied onto the magnitude.
+            float magnitude = Unsafe.Add(ref pow, Math.Abs(v)) * step;
+            Unsafe.Add(ref xs, i) = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(magnitude) | (v & int.MinValue));
         }
     }
 
@@ -613,7 +678,7 @@ internal sealed class Layer3Decoder
 
         // 9. IMDCT, windowing and overlap-add.
         HybridFilterbank.Transform(xr, g.BlockType, g.Mixed, _z, _scratch, _width);
-        HybridFilterbank.Overlap(_z, weight, _overlap[outCh], _slots, accumulate);
+        HybridFilterbank.Overlap(_z, weight, _overlap[outCh], _slots, accumulate, _width);
     }
 
     /// <summary>The eight butterflies across each boundary between subbands sb − 1 and sb, for sb = 1..<paramref name="lastBoundary"/>.</summary>

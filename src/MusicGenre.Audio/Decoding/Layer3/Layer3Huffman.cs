@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace MusicGenre.Audio.Decoding.Layer3;
 
 /// <summary>
@@ -169,8 +167,8 @@ internal static class Layer3Huffman
     private static ReadOnlySpan<byte> QuadLengths => [1, 4, 4, 5, 4, 6, 5, 6, 4, 5, 5, 6, 5, 6, 6, 6];
 
     /// <summary>
-    /// All lookup entries. A leaf is ≥ 0: bits 0..7 the code length, 8..11 x, 12..15 y. A pointer is &lt; 0: bits 0..23
-    /// the sub-table's offset, 24..28 its index width in bits.
+    /// All lookup entries. A leaf is ≥ 0: bits 0..7 the code length, 8..11 x, 12..15 y, bit 16 x ≠ 0, bit 17 y ≠ 0.
+    /// A pointer is &lt; 0: bits 0..23 the sub-table's offset, 24..28 its index width in bits.
     /// </summary>
     public static readonly int[] Entries;
 
@@ -200,21 +198,6 @@ internal static class Layer3Huffman
         }
     }
 
-    /// <summary>Decodes one (x, y) pair of the table at <paramref name="root"/> (no linbits or signs) from the next bits.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int DecodePair(int[] entries, int root, ref MainDataReader reader)
-    {
-        uint bits = reader.Peek32();
-        int e = entries[root + (int)(bits >> (32 - RootBits))];
-        if (e < 0)
-        {
-            int width = (e >> 24) & 31;
-            e = entries[(e & 0xFFFFFF) + (int)((bits << RootBits) >> (32 - width))];
-        }
-        reader.Skip(e & 0xFF);
-        return e;
-    }
-
     /// <summary>
     /// Adds one table's lookup to <paramref name="entries"/> and returns its root offset: 1. every code no longer than
     /// <see cref="RootBits"/> fills the root entries that start with it; 2. longer codes are grouped by their first
@@ -229,7 +212,7 @@ internal static class Layer3Huffman
         for (int v = 0; v < codes.Length; v++)
         {
             int len = lengths[v], code = codes[v];
-            int leaf = len | ((v / size) << 8) | ((v % size) << 12);
+            int leaf = Leaf(len, v / size, v % size);
             if (len <= RootBits)
             {
                 int first = code << (RootBits - len);
@@ -256,7 +239,7 @@ internal static class Layer3Huffman
             {
                 int len = lengths[v], rest = len - RootBits;
                 int restCode = codes[v] & ((1 << rest) - 1);
-                int leaf = len | ((v / size) << 8) | ((v % size) << 12);
+                int leaf = Leaf(len, v / size, v % size);
                 int first = restCode << (width - rest);
                 for (int k = 0; k < 1 << (width - rest); k++) entries[sub + first + k] = leaf;
             }
@@ -266,6 +249,9 @@ internal static class Layer3Huffman
         if (Array.IndexOf(filled, false) >= 0) throw new InvalidOperationException("incomplete Huffman table");
         return root;
     }
+
+    /// <summary>A leaf entry: the code length, x, y, and flags x ≠ 0 (bit 16) and y ≠ 0 (bit 17) — each non-zero value is followed by a sign bit.</summary>
+    private static int Leaf(int length, int x, int y) => length | (x << 8) | (y << 12) | (x != 0 ? 1 << 16 : 0) | (y != 0 ? 1 << 17 : 0);
 
     private static short[] BuildQuad()
     {

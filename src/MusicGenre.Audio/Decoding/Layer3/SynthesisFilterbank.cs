@@ -65,39 +65,59 @@ internal sealed class SynthesisFilterbank
         }
     }
 
-    /// <summary>One time slot: matrixing into the ring's new slot, then the 16-tap windowed sum per output sample.</summary>
+    /// <summary>
+    /// One time slot: matrixing into the ring's new slot, then the 16-tap windowed sum per output sample. Each loop keeps
+    /// four independent accumulators (four blocks of lanes, or two blocks × even/odd taps) so that consecutive
+    /// multiply-adds do not wait on each other's latency.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Slot<TV, TOps>(ReadOnlySpan<float> s, Span<float> pcm) where TV : struct where TOps : ILaneOps<TV>
     {
-        int w = TOps.Count;
+        nuint w = (nuint)TOps.Count;
         _slot = (_slot + 15) & 15;
         ref float ring = ref MemoryMarshal.GetArrayDataReference(_ring);
         ref float matrix = ref MemoryMarshal.GetArrayDataReference(Matrix);
         ref float window = ref MemoryMarshal.GetArrayDataReference(Layer3Tables.SynthesisWindow);
+        ref float input = ref MemoryMarshal.GetReference(s);
         ref float output = ref MemoryMarshal.GetReference(pcm);
         nuint slot = (nuint)(_slot * 64);
 
-        // 1–2. Matrixing: the 64 values of V (lo and hi) for this slot, in blocks of w lanes.
-        for (int b = 0; b < 64; b += w)
+        // 1–2. Matrixing: the 64 values of V (lo and hi) for this slot, four blocks of lanes per pass over the 32 inputs.
+        for (nuint b = 0; b < 64; b += 4 * w)
         {
-            TV acc = default;
-            for (int k = 0; k < 32; k++)
-                acc = TOps.MulAdd(TOps.Broadcast(s[k]), TOps.Load(ref matrix, (nuint)(k * 64 + b)), acc);
-            TOps.Store(acc, ref ring, slot + (nuint)b);
+            TV a0 = default, a1 = default, a2 = default, a3 = default;
+            for (nuint k = 0; k < 32; k++)
+            {
+                TV sk = TOps.Broadcast(Unsafe.Add(ref input, k));
+                nuint row = k * 64 + b;
+                a0 = TOps.MulAdd(sk, TOps.Load(ref matrix, row), a0);
+                a1 = TOps.MulAdd(sk, TOps.Load(ref matrix, row + w), a1);
+                a2 = TOps.MulAdd(sk, TOps.Load(ref matrix, row + 2 * w), a2);
+                a3 = TOps.MulAdd(sk, TOps.Load(ref matrix, row + 3 * w), a3);
+            }
+            TOps.Store(a0, ref ring, slot + b);
+            TOps.Store(a1, ref ring, slot + b + w);
+            TOps.Store(a2, ref ring, slot + b + 2 * w);
+            TOps.Store(a3, ref ring, slot + b + 3 * w);
         }
 
-        // 3–5. out[j] = Σ_m lo_{2m}[j]·D[64m + j] + hi_{2m+1}[j]·D[64m + 32 + j].
-        for (int b = 0; b < 32; b += w)
+        // 3–5. out[j] = Σ_m lo_{2m}[j]·D[64m + j] + hi_{2m+1}[j]·D[64m + 32 + j]; two blocks of lanes per pass, with
+        // the even-age (lo) and odd-age (hi) taps in separate accumulators.
+        for (nuint b = 0; b < 32; b += 2 * w)
         {
-            TV acc = default;
+            TV e0 = default, e1 = default, o0 = default, o1 = default;
             for (int m = 0; m < 8; m++)
             {
-                nuint even = (nuint)(((_slot + 2 * m) & 15) * 64 + b);
-                nuint odd = (nuint)(((_slot + 2 * m + 1) & 15) * 64 + 32 + b);
-                acc = TOps.MulAdd(TOps.Load(ref ring, even), TOps.Load(ref window, (nuint)(64 * m + b)), acc);
-                acc = TOps.MulAdd(TOps.Load(ref ring, odd), TOps.Load(ref window, (nuint)(64 * m + 32 + b)), acc);
+                nuint even = (nuint)(((_slot + 2 * m) & 15) * 64) + b;
+                nuint odd = (nuint)(((_slot + 2 * m + 1) & 15) * 64 + 32) + b;
+                nuint d = (nuint)(64 * m) + b;
+                e0 = TOps.MulAdd(TOps.Load(ref ring, even), TOps.Load(ref window, d), e0);
+                e1 = TOps.MulAdd(TOps.Load(ref ring, even + w), TOps.Load(ref window, d + w), e1);
+                o0 = TOps.MulAdd(TOps.Load(ref ring, odd), TOps.Load(ref window, d + 32), o0);
+                o1 = TOps.MulAdd(TOps.Load(ref ring, odd + w), TOps.Load(ref window, d + 32 + w), o1);
             }
-            TOps.Store(acc, ref output, (nuint)b);
+            TOps.Store(TOps.Add(e0, o0), ref output, b);
+            TOps.Store(TOps.Add(e1, o1), ref output, b + w);
         }
     }
 
