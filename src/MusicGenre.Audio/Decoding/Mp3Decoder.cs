@@ -91,6 +91,9 @@ internal sealed class Mp3Decoder : IPcmDecoder
 
     public int SkippedFrames { get; private set; }
 
+    /// <summary>Our decoder's tool counts (null in reference mode).</summary>
+    internal Layer3Statistics? Statistics => _layer3?.Statistics;
+
     /// <summary>
     /// Opens an MP3 stream; throws <see cref="AudioFormatException"/> when no layer III frame can be found.
     /// <paramref name="mono"/>: output the channel average; <paramref name="reference"/>: decode with NLayer instead of ours.

@@ -68,6 +68,9 @@ internal sealed class Layer3Decoder
         _synthesis = [new SynthesisFilterbank(_width), new SynthesisFilterbank(_width)];
     }
 
+    /// <summary>Counts of the coding tools the decoded granules used (lets tests show what a stream exercised).</summary>
+    public Layer3Statistics Statistics { get; } = new();
+
     /// <summary>Forgets the bit reservoir (after lost sync: earlier main data must not be reused); the filter histories stay.</summary>
     public void ResetReservoir() => _reservoirLength = 0;
 
@@ -114,6 +117,7 @@ internal sealed class Layer3Decoder
             ref var g0 = ref _granules[gr * 2];
             // The mono shortcut: mid/side without intensity and equal block types needs only the mid channel.
             bool midOnly = _mono && channels == 2 && ms && !intensity && SameBlocks(g0, _granules[gr * 2 + 1]);
+            Statistics.Count(_granules.AsSpan(gr * 2, channels), mpeg1 && gr == 1 ? _scfsi : null, ms, intensity, midOnly);
             for (int ch = 0; ch < channels; ch++)
             {
                 ref var g = ref _granules[gr * 2 + ch];
@@ -419,12 +423,7 @@ internal sealed class Layer3Decoder
         for (int i = from; i < to; i += 2)
         {
             ulong w = Peek64(buffer, Math.Min(pos, limit));
-            int e = entries[root + (int)(w >> (64 - Layer3Huffman.RootBits))];
-            if (e < 0)
-            {
-                int width = (e >> 24) & 31;
-                e = entries[(e & 0xFFFFFF) + (int)((w << Layer3Huffman.RootBits) >> (64 - width))];
-            }
+            int e = Layer3Huffman.Lookup(entries, root, w);
             int used = e & 0xFF;
             w <<= used;
             int x = (e >> 8) & 15, y = (e >> 12) & 15;
@@ -706,11 +705,40 @@ internal sealed class Layer3Decoder
     }
 
     /// <summary>Side information of one granule of one channel.</summary>
-    private struct Granule
+    internal struct Granule
     {
         public int Part23Length, BigValues, GlobalGain, ScalefacCompress, BlockType;
         public bool WindowSwitching, Mixed, Preflag;
         public int Table0, Table1, Table2, SubblockGain0, SubblockGain1, SubblockGain2;
         public int Region0Count, Region1Count, ScalefacScale, Count1Table;
     }
+}
+
+/// <summary>How many granules used each layer III coding tool (granule-channels, except the stereo counts, which are per granule).</summary>
+internal sealed class Layer3Statistics
+{
+    public int Granules, Long, Start, Short, Stop, Mixed, MidSide, Intensity, MidOnly, ScfsiReuse, Preflag, ScalefacScale, Count1TableB, LinBitsTables;
+
+    internal void Count(ReadOnlySpan<Layer3Decoder.Granule> channels, int[]? scfsi, bool ms, bool intensity, bool midOnly)
+    {
+        Granules++;
+        if (ms) MidSide++;
+        if (intensity) Intensity++;
+        if (midOnly) MidOnly++;
+        for (int ch = 0; ch < channels.Length; ch++)
+        {
+            ref readonly var g = ref channels[ch];
+            switch (g.BlockType) { case 0: Long++; break; case 1: Start++; break; case 2: Short++; break; default: Stop++; break; }
+            if (g.Mixed) Mixed++;
+            if (g.Preflag) Preflag++;
+            if (g.ScalefacScale == 1) ScalefacScale++;
+            if (g.Count1Table == 1) Count1TableB++;
+            if (g.Table0 >= 16 || g.Table1 >= 16 || g.Table2 >= 16) LinBitsTables++;
+            if (scfsi is not null && g.BlockType != 2 && (scfsi[ch * 4] | scfsi[ch * 4 + 1] | scfsi[ch * 4 + 2] | scfsi[ch * 4 + 3]) != 0) ScfsiReuse++;
+        }
+    }
+
+    public override string ToString() =>
+        $"granules {Granules}: long {Long}, start {Start}, short {Short}, stop {Stop}, mixed {Mixed}; M/S {MidSide}, intensity {Intensity}, mid only {MidOnly}; " +
+        $"scfsi {ScfsiReuse}, preflag {Preflag}, scalefac_scale {ScalefacScale}, count1 B {Count1TableB}, linbits {LinBitsTables}";
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MusicGenre.Audio.Decoding.Layer3;
 
 /// <summary>
@@ -196,6 +198,37 @@ internal static class Layer3Huffman
             int source = t switch { 0 => -1, 4 or 14 => -2, < 16 => t, < 24 => 16, _ => 24 };
             Root[t] = source < 0 ? source : rootOf[source];
         }
+    }
+
+    /// <summary>
+    /// The lookup entry (a leaf) for the code at the top of <paramref name="bits"/> in the table whose root is
+    /// <paramref name="root"/>: one root lookup by the first <see cref="RootBits"/> bits, and a sub-table lookup by the next
+    /// bits when the code is longer.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Lookup(int[] entries, int root, ulong bits)
+    {
+        int e = entries[root + (int)(bits >> (64 - RootBits))];
+        if (e < 0)
+        {
+            int width = (e >> 24) & 31;
+            e = entries[(e & 0xFFFFFF) + (int)((bits << RootBits) >> (64 - width))];
+        }
+        return e;
+    }
+
+    /// <summary>The standard's code words of pair table <paramref name="table"/> (x, y, code, length), for tests.</summary>
+    internal static IEnumerable<(int X, int Y, int Code, int Length)> Words(int table)
+    {
+        for (int d = 0; d < Distinct.Length / 3; d++)
+        {
+            if (Distinct[3 * d] != table) continue;
+            int size = Distinct[3 * d + 1], offset = Distinct[3 * d + 2];
+            var words = new List<(int, int, int, int)>();
+            for (int v = 0; v < size * size; v++) words.Add((v / size, v % size, Codes[offset + v], Lengths[offset + v]));
+            return words;
+        }
+        return [];
     }
 
     /// <summary>
