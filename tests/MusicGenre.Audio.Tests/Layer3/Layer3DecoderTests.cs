@@ -50,18 +50,29 @@ public sealed class Layer3DecoderTests(Mp3Encodings files, ITestOutputHelper out
 
     [SharedTheory]
     [MemberData(nameof(Names))]
-    public void MatchesNLayer(string name)
+    public void MatchesNLayerWhereverNLayerMatchesMpg123(string name)
     {
+        // NLayer is the scalar twin, but not a flawless one: on some streams (MPEG-2 joint stereo at 24 kHz, MPEG-2.5 at
+        // 8 kHz) it departs from mpg123 itself. Ours must match NLayer to full accuracy wherever NLayer matches mpg123,
+        // and where it does not, mpg123 must side with ours.
         string mp3 = files.File(name);
         var (ours, channels, _) = Mp3Encodings.Decode(mp3, mono: false);
         var (nlayer, _, reference) = Mp3Encodings.Decode(mp3, mono: false, reference: true);
+        var mpg123 = Mp3Encodings.Mpg123(mp3);
         Assert.Equal(0, reference.SkippedFrames);
         Assert.Equal(nlayer.Length, ours.Length);
         for (int ch = 0; ch < channels; ch++)
         {
-            var m = Mp3GoldenTests.Compare(Mp3Encodings.Channel(nlayer, channels, ch), Mp3Encodings.Channel(ours, channels, ch));
-            output.WriteLine($"{name} channel {ch} vs NLayer: SNR {m.SnrDb:F1} dB, max |diff| {m.MaxAbs:G3}, RMS {m.Rms:G3}");
-            Assert.True(m.MaxAbs <= MaxBound && m.Rms <= RmsBound, $"{name} channel {ch}: max {m.MaxAbs:G3}, RMS {m.Rms:G3} from NLayer");
+            var vsOurs = Mp3GoldenTests.Compare(Mp3Encodings.Channel(nlayer, channels, ch), Mp3Encodings.Channel(ours, channels, ch));
+            var vsMpg123 = Mp3GoldenTests.Compare(Mp3Encodings.Channel(mpg123, channels, ch), Mp3Encodings.Channel(nlayer, channels, ch));
+            var oursVsMpg123 = Mp3GoldenTests.Compare(Mp3Encodings.Channel(mpg123, channels, ch), Mp3Encodings.Channel(ours, channels, ch));
+            bool nlayerExact = vsMpg123.MaxAbs <= MaxBound && vsMpg123.Rms <= RmsBound;
+            output.WriteLine($"{name} channel {ch}: ours vs NLayer max |diff| {vsOurs.MaxAbs:G3}, RMS {vsOurs.Rms:G3}; NLayer vs mpg123 max {vsMpg123.MaxAbs:G3}" +
+                (nlayerExact ? "" : " (NLayer is off here)"));
+            if (nlayerExact)
+                Assert.True(vsOurs.MaxAbs <= MaxBound && vsOurs.Rms <= RmsBound, $"{name} channel {ch}: max {vsOurs.MaxAbs:G3}, RMS {vsOurs.Rms:G3} from NLayer");
+            else
+                Assert.True(oursVsMpg123.MaxAbs <= MaxBound && vsOurs.MaxAbs > oursVsMpg123.MaxAbs, $"{name} channel {ch}: NLayer and ours both depart from mpg123");
         }
     }
 
