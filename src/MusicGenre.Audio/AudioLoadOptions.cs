@@ -23,6 +23,13 @@ internal sealed record AudioLoadOptions
     /// <summary>Seconds to keep after <see cref="Offset"/> (<c>floor(duration · sr_native)</c> native samples); null = to the end.</summary>
     public double? Duration { get; init; }
 
+    /// <summary>
+    /// Decode MP3s with NLayer (the reference decoder, kept as a fallback) instead of our own layer III decoder. Defaults
+    /// to true when the environment variable <c>MUSICGENRE_MP3_DECODER</c> is <c>nlayer</c>.
+    /// </summary>
+    public bool ReferenceMp3Decoder { get; init; } =
+        string.Equals(Environment.GetEnvironmentVariable("MUSICGENRE_MP3_DECODER"), "nlayer", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The defaults: 22050 Hz, whole file.</summary>
     public static AudioLoadOptions Default { get; } = new();
 

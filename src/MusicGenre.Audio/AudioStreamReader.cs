@@ -119,7 +119,7 @@ internal sealed class AudioStreamReader : IDisposable
                 AudioFormat.Wav => WavDecoder.Open(input, sourceName, leaveOpen),
                 AudioFormat.Au => AuDecoder.Open(input, sourceName, leaveOpen),
                 // MP3 is decoded straight to mono (the channel average), the output this reader gives anyway.
-                _ => Mp3Decoder.Open(input, sourceName, leaveOpen, mono: true),
+                _ => Mp3Decoder.Open(input, sourceName, leaveOpen, mono: true, reference: options.ReferenceMp3Decoder),
             };
         }
         catch (IOException e) when (e is not AudioFormatException)
