@@ -17,7 +17,7 @@ public sealed class Layer3FilterbankTests
     [MemberData(nameof(Widths))]
     public void SynthesisMatchesTheStandardsFifo(int lanes)
     {
-        var width = (LaneWidth)lanes;
+        var width = (SimdWidth)lanes;
         const int slots = 54;
         var rng = new Random(11);
         var subbands = new float[slots * 32];
@@ -70,7 +70,7 @@ public sealed class Layer3FilterbankTests
     [MemberData(nameof(Widths))]
     public void ImdctMatchesTheStandardForEveryBlockType(int lanes)
     {
-        var width = (LaneWidth)lanes;
+        var width = (SimdWidth)lanes;
         var rng = new Random(12);
         var lines = new float[576];
         for (int i = 0; i < lines.Length; i++) lines[i] = (float)(rng.NextDouble() * 2 - 1);
@@ -102,7 +102,7 @@ public sealed class Layer3FilterbankTests
         var z = Enumerable.Range(0, 36 * 32).Select(_ => (float)rng.NextDouble()).ToArray();
         var z2 = Enumerable.Range(0, 36 * 32).Select(_ => (float)rng.NextDouble()).ToArray();
         var prev0 = Enumerable.Range(0, 18 * 32).Select(_ => (float)rng.NextDouble()).ToArray();
-        foreach (var width in new[] { LaneWidth.Scalar, LaneWidth.V512 })
+        foreach (var width in new[] { SimdWidth.Scalar, SimdWidth.V512 })
         {
             var prev = (float[])prev0.Clone();
             var slots = new float[18 * 32];

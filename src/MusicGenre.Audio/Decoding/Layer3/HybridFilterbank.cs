@@ -40,14 +40,14 @@ internal static class HybridFilterbank
     /// IMDCT and windowing of one granule of one channel: <paramref name="lines"/> (576, subband-major, short blocks
     /// already reordered) → <paramref name="z"/> (36 rows of 32 subbands) using <paramref name="scratch"/> (≥ 576 + 1152).
     /// </summary>
-    public static void Transform(ReadOnlySpan<float> lines, int blockType, bool mixed, Span<float> z, Span<float> scratch, LaneWidth width)
+    public static void Transform(ReadOnlySpan<float> lines, int blockType, bool mixed, Span<float> z, Span<float> scratch, SimdWidth width)
     {
-        switch (LaneWidths.Clamp(width))
+        switch (SimdWidths.Clamp(width))
         {
-            case LaneWidth.V512: Transform<Vector512<float>, Lanes512>(lines, blockType, mixed, z, scratch); break;
-            case LaneWidth.V256: Transform<Vector256<float>, Lanes256>(lines, blockType, mixed, z, scratch); break;
-            case LaneWidth.V128: Transform<Vector128<float>, Lanes128>(lines, blockType, mixed, z, scratch); break;
-            default: Transform<float, LanesScalar>(lines, blockType, mixed, z, scratch); break;
+            case SimdWidth.V512: Transform<Vector512<float>, Vec512Ops>(lines, blockType, mixed, z, scratch); break;
+            case SimdWidth.V256: Transform<Vector256<float>, Vec256Ops>(lines, blockType, mixed, z, scratch); break;
+            case SimdWidth.V128: Transform<Vector128<float>, Vec128Ops>(lines, blockType, mixed, z, scratch); break;
+            default: Transform<float, ScalarOps>(lines, blockType, mixed, z, scratch); break;
         }
     }
 
@@ -56,15 +56,15 @@ internal static class HybridFilterbank
     /// <paramref name="accumulate"/>, adds a second channel's z to what a first call wrote (<c>slots[t] += weight·z[t]</c>,
     /// <c>prev[t] += weight·z[18 + t]</c>) — the mono downmix of channels whose block types differ.
     /// </summary>
-    public static void Overlap(ReadOnlySpan<float> z, float weight, Span<float> prev, Span<float> slots, bool accumulate, LaneWidth width)
+    public static void Overlap(ReadOnlySpan<float> z, float weight, Span<float> prev, Span<float> slots, bool accumulate, SimdWidth width)
     {
         if (z.Length < 36 * 32 || prev.Length < 18 * 32 || slots.Length < 18 * 32) throw new ArgumentException("buffers too small");
-        switch (LaneWidths.Clamp(width))
+        switch (SimdWidths.Clamp(width))
         {
-            case LaneWidth.V512: Overlap<Vector512<float>, Lanes512>(z, weight, prev, slots, accumulate); break;
-            case LaneWidth.V256: Overlap<Vector256<float>, Lanes256>(z, weight, prev, slots, accumulate); break;
-            case LaneWidth.V128: Overlap<Vector128<float>, Lanes128>(z, weight, prev, slots, accumulate); break;
-            default: Overlap<float, LanesScalar>(z, weight, prev, slots, accumulate); break;
+            case SimdWidth.V512: Overlap<Vector512<float>, Vec512Ops>(z, weight, prev, slots, accumulate); break;
+            case SimdWidth.V256: Overlap<Vector256<float>, Vec256Ops>(z, weight, prev, slots, accumulate); break;
+            case SimdWidth.V128: Overlap<Vector128<float>, Vec128Ops>(z, weight, prev, slots, accumulate); break;
+            default: Overlap<float, ScalarOps>(z, weight, prev, slots, accumulate); break;
         }
     }
 
@@ -79,7 +79,7 @@ internal static class HybridFilterbank
     }
 
     private static void Overlap<TV, TOps>(ReadOnlySpan<float> z, float weight, Span<float> prev, Span<float> slots, bool accumulate)
-        where TV : struct where TOps : ILaneOps<TV>
+        where TV : struct where TOps : ISimdOps<TV>
     {
         nuint w = (nuint)TOps.Count;
         ref float zs = ref MemoryMarshal.GetReference(z);
@@ -104,7 +104,7 @@ internal static class HybridFilterbank
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transform<TV, TOps>(ReadOnlySpan<float> lines, int blockType, bool mixed, Span<float> z, Span<float> scratch)
-        where TV : struct where TOps : ILaneOps<TV>
+        where TV : struct where TOps : ISimdOps<TV>
     {
         // 1. Transpose to lane = subband: X[k·32 + sb] = lines[18·sb + k].
         if (lines.Length < 576 || z.Length < 36 * 32 || scratch.Length < 576 + 36 * 32) throw new ArgumentException("buffers too small");
@@ -135,7 +135,7 @@ internal static class HybridFilterbank
     }
 
     /// <summary>Long-block IMDCT + window: two rows × two blocks of lanes per pass (four independent accumulators).</summary>
-    private static void Long<TV, TOps>(ReadOnlySpan<float> x, int blockType, Span<float> z) where TV : struct where TOps : ILaneOps<TV>
+    private static void Long<TV, TOps>(ReadOnlySpan<float> x, int blockType, Span<float> z) where TV : struct where TOps : ISimdOps<TV>
     {
         nuint w = (nuint)TOps.Count;
         ref float xs = ref MemoryMarshal.GetReference(x);
@@ -165,7 +165,7 @@ internal static class HybridFilterbank
 
     /// <summary>Writes output row i and its mirror (x_{17−i} = −x_i for i ≤ 8, x_{53−i} = x_i for 18 ≤ i ≤ 26), windowed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreLong<TV, TOps>(TV lo, TV hi, int i, ReadOnlySpan<float> win, ref float zs, nuint b) where TV : struct where TOps : ILaneOps<TV>
+    private static void StoreLong<TV, TOps>(TV lo, TV hi, int i, ReadOnlySpan<float> win, ref float zs, nuint b) where TV : struct where TOps : ISimdOps<TV>
     {
         nuint w = (nuint)TOps.Count;
         int mirror = i < 9 ? 17 - i : 53 - i;
@@ -176,7 +176,7 @@ internal static class HybridFilterbank
         TOps.Store(TOps.Mul(hi, wm), ref zs, (nuint)(mirror * 32) + b + w);
     }
 
-    private static void Short<TV, TOps>(ReadOnlySpan<float> x, Span<float> z) where TV : struct where TOps : ILaneOps<TV>
+    private static void Short<TV, TOps>(ReadOnlySpan<float> x, Span<float> z) where TV : struct where TOps : ISimdOps<TV>
     {
         int w = TOps.Count;
         ref float xs = ref MemoryMarshal.GetReference(x);

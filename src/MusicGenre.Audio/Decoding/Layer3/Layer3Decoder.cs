@@ -25,7 +25,7 @@ internal sealed class Layer3Decoder
     private const int MaxReservoir = 511;
 
     private readonly bool _mono;
-    private readonly LaneWidth _width;
+    private readonly SimdWidth _width;
     private readonly int[] _entries = Layer3Huffman.Entries;
 
     // Bit reservoir: the main data of recent frames, newest last, followed by zero padding for the bit reader.
@@ -61,10 +61,10 @@ internal sealed class Layer3Decoder
     private static readonly float[] QuarterPowers = [.. Enumerable.Range(MinQuarterExponent, 46 - MinQuarterExponent).Select(a => (float)Math.Pow(2, a / 4.0))];
 
     /// <summary>Creates a decoder; <paramref name="mono"/> averages the channels of stereo streams.</summary>
-    public Layer3Decoder(bool mono, LaneWidth width = LaneWidth.V512)
+    public Layer3Decoder(bool mono, SimdWidth width = SimdWidth.V512)
     {
         _mono = mono;
-        _width = LaneWidths.Clamp(width);
+        _width = SimdWidths.Clamp(width);
         _synthesis = [new SynthesisFilterbank(_width), new SynthesisFilterbank(_width)];
     }
 

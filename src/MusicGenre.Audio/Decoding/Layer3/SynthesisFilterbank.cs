@@ -25,13 +25,13 @@ internal sealed class SynthesisFilterbank
     /// <summary>lo/hi matrix rows: <c>[k·64 + j]</c> = cos((16 + j)(2k + 1)π/64) for j &lt; 32, cos((48 + j − 32)(2k + 1)π/64) after.</summary>
     private static readonly float[] Matrix = BuildMatrix();
 
-    private readonly LaneWidth _width;
+    private readonly SimdWidth _width;
 
     // Ring of 16 slots × 64 (lo then hi); _slot is the newest.
     private readonly float[] _ring = new float[16 * 64];
     private int _slot;
 
-    public SynthesisFilterbank(LaneWidth width = LaneWidth.V512) => _width = LaneWidths.Clamp(width);
+    public SynthesisFilterbank(SimdWidth width = SimdWidth.V512) => _width = SimdWidths.Clamp(width);
 
     /// <summary>Clears the filter history (after a seek or a stream error).</summary>
     public void Reset()
@@ -54,10 +54,10 @@ internal sealed class SynthesisFilterbank
             var s = subbands.Slice(32 * t, 32);
             switch (_width)
             {
-                case LaneWidth.V512: Slot<Vector512<float>, Lanes512>(s, pcm); break;
-                case LaneWidth.V256: Slot<Vector256<float>, Lanes256>(s, pcm); break;
-                case LaneWidth.V128: Slot<Vector128<float>, Lanes128>(s, pcm); break;
-                default: Slot<float, LanesScalar>(s, pcm); break;
+                case SimdWidth.V512: Slot<Vector512<float>, Vec512Ops>(s, pcm); break;
+                case SimdWidth.V256: Slot<Vector256<float>, Vec256Ops>(s, pcm); break;
+                case SimdWidth.V128: Slot<Vector128<float>, Vec128Ops>(s, pcm); break;
+                default: Slot<float, ScalarOps>(s, pcm); break;
             }
             var dst = output[(32 * t * stride)..];
             if (stride == 1) pcm.CopyTo(dst);
@@ -71,7 +71,7 @@ internal sealed class SynthesisFilterbank
     /// multiply-adds do not wait on each other's latency.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Slot<TV, TOps>(ReadOnlySpan<float> s, Span<float> pcm) where TV : struct where TOps : ILaneOps<TV>
+    private void Slot<TV, TOps>(ReadOnlySpan<float> s, Span<float> pcm) where TV : struct where TOps : ISimdOps<TV>
     {
         nuint w = (nuint)TOps.Count;
         _slot = (_slot + 15) & 15;

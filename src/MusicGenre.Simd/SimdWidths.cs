@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 
-namespace MusicGenre.Features.Fft;
+namespace MusicGenre.Simd;
 
 /// <summary>Hardware detection for <see cref="SimdWidth"/>.</summary>
 internal static class SimdWidths

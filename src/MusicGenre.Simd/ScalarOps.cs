@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace MusicGenre.Features.Fft;
+namespace MusicGenre.Simd;
 
 /// <summary>The scalar twin of the vector <see cref="ISimdOps{TV}"/> structs: one float per "register".</summary>
 internal readonly struct ScalarOps : ISimdOps<float>
@@ -24,6 +24,9 @@ internal readonly struct ScalarOps : ISimdOps<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Mul(float a, float b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MulAdd(float a, float b, float c) => a * b + c;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Reverse(float v) => v;

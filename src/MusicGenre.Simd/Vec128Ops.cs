@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace MusicGenre.Features.Fft;
+namespace MusicGenre.Simd;
 
 /// <summary><see cref="ISimdOps{TV}"/> over <see cref="Vector128{T}"/>: 4 float lanes, each lane an independent element.</summary>
 internal readonly struct Vec128Ops : ISimdOps<Vector128<float>>
@@ -26,6 +26,9 @@ internal readonly struct Vec128Ops : ISimdOps<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Mul(Vector128<float> a, Vector128<float> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MulAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.MultiplyAddEstimate(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Reverse(Vector128<float> v) => Vector128.Shuffle(v, Vector128.Create(3, 2, 1, 0));

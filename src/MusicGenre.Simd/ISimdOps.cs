@@ -1,8 +1,8 @@
-namespace MusicGenre.Features.Fft;
+namespace MusicGenre.Simd;
 
 /// <summary>
-/// Lane-wise float arithmetic for one vector width. The FFT butterflies are written once against this interface and
-/// instantiated for <see cref="Vec512Ops"/>, <see cref="Vec256Ops"/>, <see cref="Vec128Ops"/> and the scalar twin
+/// Lane-wise float arithmetic for one vector width. The vector kernels (FFT butterflies, mel filterbank, the MP3
+/// decoder's IMDCT and synthesis filterbank) are written once against this interface and instantiated for <see cref="Vec512Ops"/>, <see cref="Vec256Ops"/>, <see cref="Vec128Ops"/> and the scalar twin
 /// <see cref="ScalarOps"/>; the JIT specialises each struct instantiation, so the calls inline to single instructions.
 /// </summary>
 /// <typeparam name="TV">The register type: <see cref="float"/> or a <c>VectorNNN&lt;float&gt;</c>.</typeparam>
@@ -25,6 +25,9 @@ internal interface ISimdOps<TV> where TV : struct
     static abstract TV Sub(TV a, TV b);
 
     static abstract TV Mul(TV a, TV b);
+
+    /// <summary>a·b + c (fused where the hardware has it).</summary>
+    static abstract TV MulAdd(TV a, TV b, TV c);
 
     /// <summary>The lanes in reverse order (lane i takes lane Count − 1 − i); identity for the scalar twin.</summary>
     static abstract TV Reverse(TV v);

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace MusicGenre.Features.Fft;
+namespace MusicGenre.Simd;
 
 /// <summary><see cref="ISimdOps{TV}"/> over <see cref="Vector512{T}"/>: 16 float lanes, each lane an independent element.</summary>
 internal readonly struct Vec512Ops : ISimdOps<Vector512<float>>
@@ -26,6 +26,9 @@ internal readonly struct Vec512Ops : ISimdOps<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Mul(Vector512<float> a, Vector512<float> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MulAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.MultiplyAddEstimate(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Reverse(Vector512<float> v) => Vector512.Shuffle(v, Vector512.Create(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0));

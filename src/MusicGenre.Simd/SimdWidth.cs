@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 
-namespace MusicGenre.Features.Fft;
+namespace MusicGenre.Simd;
 
 /// <summary>The widest vector path a plan may use; <see cref="Scalar"/> selects the scalar twin everywhere.</summary>
 internal enum SimdWidth

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace MusicGenre.Features.Fft;
+namespace MusicGenre.Simd;
 
 /// <summary><see cref="ISimdOps{TV}"/> over <see cref="Vector256{T}"/>: 8 float lanes, each lane an independent element.</summary>
 internal readonly struct Vec256Ops : ISimdOps<Vector256<float>>
@@ -26,6 +26,9 @@ internal readonly struct Vec256Ops : ISimdOps<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Mul(Vector256<float> a, Vector256<float> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.MultiplyAddEstimate(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Reverse(Vector256<float> v) => Vector256.Shuffle(v, Vector256.Create(7, 6, 5, 4, 3, 2, 1, 0));
