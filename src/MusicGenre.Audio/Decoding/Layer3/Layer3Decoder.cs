@@ -42,9 +42,6 @@ internal sealed class Layer3Decoder
     private readonly int[][] _quantized = [new int[Layer3Tables.Lines], new int[Layer3Tables.Lines]];
     private readonly float[][] _lines = [new float[Layer3Tables.Lines], new float[Layer3Tables.Lines]];
     private readonly int[] _nonZero = new int[2];
-    // LSF intensity stereo: the largest (illegal) intensity position of each band's slen group, per long band / short band.
-    private readonly int[] _isMaxLong = new int[22];
-    private readonly int[] _isMaxShort = new int[13];
 
     // Hybrid filterbank state per output channel, and scratch.
     private readonly float[][] _overlap = [new float[18 * 32], new float[18 * 32]];
@@ -313,24 +310,23 @@ internal sealed class Layer3Decoder
         if (kind == 2) shortIndex = 9;
         for (int group = 0; group < 4; group++)
         {
-            int max = (1 << slen[group]) - 1;
             for (int n = 0; n < counts[group]; n++)
             {
                 int value = r.Read(slen[group]);
                 if (kind == 0 || (kind == 2 && longBand < 6))
                 {
-                    if (longBand < 22) { sl[longBand] = value; _isMaxLong[longBand] = max; }
+                    if (longBand < 22) sl[longBand] = value;
                     longBand++;
                 }
                 else
                 {
-                    if (shortIndex < 39) { ss[shortIndex] = value; _isMaxShort[shortIndex / 3] = max; }
+                    if (shortIndex < 39) ss[shortIndex] = value;
                     shortIndex++;
                 }
             }
         }
-        for (; longBand < 22; longBand++) { sl[longBand] = 0; _isMaxLong[longBand] = 0; }
-        for (; shortIndex < 39; shortIndex++) { ss[shortIndex] = 0; _isMaxShort[shortIndex / 3] = 0; }
+        for (; longBand < 22; longBand++) sl[longBand] = 0;
+        for (; shortIndex < 39; shortIndex++) ss[shortIndex] = 0;
     }
 
     // ---------------------------------------------------------------- 4. Huffman decoding
@@ -554,8 +550,10 @@ internal sealed class Layer3Decoder
     /// <summary>
     /// Intensity stereo: above the right channel's last non-zero band (per window for short blocks), both channels
     /// are the left channel's values scaled by the band's intensity position (the right channel's scalefactor);
-    /// an illegal position leaves the band to mid/side (or plain L/R). MPEG-1: k = tan(is_pos·π/12), L = k/(1 + k),
-    /// R = 1/(1 + k); MPEG-2: powers of 2^(−1/4) or 2^(−1/2) (the right channel's intensity_scale).
+    /// an illegal position (7) leaves the band to mid/side (or plain L/R). MPEG-1: k = tan(is_pos·π/12), L = k/(1 + k),
+    /// R = 1/(1 + k); MPEG-2: powers of 2^(−1/4) or 2^(−1/2) (the right channel's intensity_scale). For MPEG-2 the
+    /// illegal position is 7 as in mpg123 and NLayer (not the slen group's maximum); the three decoders still disagree on
+    /// MPEG-2 intensity streams (see the tests), which no encoder available here writes.
     /// </summary>
     private void IntensityStereo(in Granule right, int row, bool mpeg1, bool ms)
     {
@@ -603,7 +601,7 @@ internal sealed class Layer3Decoder
                     if (start < nzRight && HasNonZero(r, start, end)) continue;
                     if (HasNonZero(r, end, Layer3Tables.LongBandStart[row * 23 + longEnd])) continue;
                     int band = sfb == 21 ? 20 : sfb;
-                    Apply(start, end, sl[band], mpeg1 ? 7 : _isMaxLong[band]);
+                    Apply(start, end, sl[band], 7);
                 }
             }
         }
@@ -624,7 +622,7 @@ internal sealed class Layer3Decoder
                     int start = Layer3Tables.ShortBandStart[row * 14 + sfb], width = Layer3Tables.ShortBandStart[row * 14 + sfb + 1] - start;
                     int offset = start * 3 + w * width;
                     int band = sfb == 12 ? 11 : sfb;
-                    Apply(offset, offset + width, ss[band * 3 + w], mpeg1 ? 7 : _isMaxShort[band]);
+                    Apply(offset, offset + width, ss[band * 3 + w], 7);
                 }
             }
         }
