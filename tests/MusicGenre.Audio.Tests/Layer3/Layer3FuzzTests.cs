@@ -65,4 +65,79 @@ public sealed class Layer3FuzzTests(Mp3Encodings files, ITestOutputHelper output
         output.WriteLine($"{name}: {Cases} mutants, {decoded} decoded, {refused} refused");
         Assert.Equal(Cases, decoded + refused);
     }
+
+    [SharedTheory]
+    [InlineData("mpeg1-44k-joint-128", 31)]
+    [InlineData("mpeg1-48k-mono-96", 32)]
+    [InlineData("mpeg2-24k-joint-64", 33)]
+    [InlineData("mpeg25-8k-joint-16", 34)]
+    public void DamagedSideInformationFieldsDecodeOrAreRefused(string name, int seed)
+    {
+        // Random bytes seldom hit the fields that steer the decoder; here each mutant overwrites whole fields of the side
+        // information (part2_3_length, big_values, scalefac_compress, the window switching / block type / mixed bits, a
+        // table_select) or the header's intensity and mid/side bits, in a few frames, with random values.
+        var original = File.ReadAllBytes(files.File(name));
+        var frames = new List<(int Side, bool Mpeg1, int Channels, int Header)>();
+        for (int pos = Mp3Samples.AudioStart(original); pos + 4 <= original.Length;)
+        {
+            int version = (original[pos + 1] >> 3) & 3;
+            bool v1 = version == 3;
+            int[] rates = v1 ? [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320] : [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
+            int sr = new[] { 44100, 48000, 32000 }[(original[pos + 2] >> 2) & 3] >> (v1 ? 0 : version == 2 ? 1 : 2);
+            int length = (v1 ? 144 : 72) * rates[original[pos + 2] >> 4] * 1000 / sr + ((original[pos + 2] >> 1) & 1);
+            frames.Add((pos + 4 + ((original[pos + 1] & 1) == 0 ? 2 : 0), v1, original[pos + 3] >> 6 == 3 ? 1 : 2, pos));
+            pos += length;
+        }
+        frames.RemoveAt(0); // the Info frame
+        int decoded = 0, refused = 0;
+        var rng = new Random(seed);
+        for (int i = 0; i < 200; i++)
+        {
+            var input = (byte[])original.Clone();
+            for (int k = rng.Next(1, 4); k > 0; k--)
+            {
+                var (side, mpeg1, channels, header) = frames[rng.Next(frames.Count)];
+                int entries = (mpeg1 ? 2 : 1) * channels, entryBits = mpeg1 ? 59 : 63;
+                int entry = (mpeg1 ? 9 + (channels == 1 ? 5 : 3) + 4 * channels : 8 + (channels == 1 ? 1 : 2)) + rng.Next(entries) * entryBits;
+                int sfcBits = mpeg1 ? 4 : 9, switching = entry + 29 + sfcBits;
+                switch (rng.Next(6))
+                {
+                    case 0: SetBits(input, side, entry, 12, rng.Next(1 << 12)); break;                 // part2_3_length
+                    case 1: SetBits(input, side, entry + 12, 9, rng.Next(1 << 9)); break;             // big_values
+                    case 2: SetBits(input, side, entry + 29, sfcBits, rng.Next(1 << sfcBits)); break; // scalefac_compress
+                    case 3: SetBits(input, side, switching, 4, rng.Next(16)); break;                  // window switching, block type, mixed
+                    case 4: SetBits(input, side, switching + 1, 5, rng.Next(32)); break;              // a table_select
+                    default: input[header + 3] = (byte)((input[header + 3] & 0xCF) | (rng.Next(4) << 4)); break; // mode extension
+                }
+            }
+            string source = $"{name}-side-{i}";
+            try
+            {
+                using var decoder = Mp3Decoder.Open(new MemoryStream(input), source, leaveOpen: false, mono: i % 2 == 0);
+                var block = new float[4096];
+                for (int n; (n = decoder.ReadFrames(block)) > 0;)
+                    for (int k = 0; k < n * decoder.Channels; k++)
+                        Assert.True(float.IsFinite(block[k]), $"{source}: non-finite sample");
+                decoded++;
+            }
+            catch (AudioFormatException e)
+            {
+                Assert.Equal(source, e.SourceName);
+                refused++;
+            }
+        }
+        output.WriteLine($"{name}: 200 side-information mutants, {decoded} decoded, {refused} refused");
+        Assert.Equal(200, decoded + refused);
+    }
+
+    /// <summary>Writes <paramref name="width"/> bits of <paramref name="value"/> MSB first at bit <paramref name="bit"/> after byte <paramref name="start"/>.</summary>
+    private static void SetBits(byte[] b, int start, int bit, int width, int value)
+    {
+        for (int k = 0; k < width; k++)
+        {
+            int at = start + (bit + k) / 8, mask = 0x80 >> ((bit + k) % 8);
+            if (((value >> (width - 1 - k)) & 1) == 1) b[at] |= (byte)mask;
+            else b[at] &= (byte)~mask;
+        }
+    }
 }

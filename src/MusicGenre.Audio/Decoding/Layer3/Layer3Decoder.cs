@@ -17,8 +17,9 @@ namespace MusicGenre.Audio.Decoding.Layer3;
 /// the same block type the IMDCT is shared too, and for mid/side stereo (L + R)/2 = M/√2, so the side channel is not
 /// even Huffman-decoded.
 /// </para>
-/// NLayer's decoder (behind <see cref="Mp3Decoder"/>'s reference mode) is this decoder's scalar twin: both are checked
-/// against each other and against mpg123.
+/// NLayer's decoder (behind <see cref="Mp3Decoder"/>'s reference mode) is the reference it is checked against, with
+/// mpg123; the vector filterbanks have their scalar twins in the <c>ScalarOps</c> instantiation. An instance keeps
+/// per-stream state and scratch buffers: not thread-safe, one per stream.
 /// </summary>
 internal sealed class Layer3Decoder
 {
@@ -49,11 +50,13 @@ internal sealed class Layer3Decoder
     private readonly float[] _slots = new float[18 * 32];
     private readonly float[] _scratch = new float[576 + 36 * 32];
     private readonly float[] _reorder = new float[Layer3Tables.Lines];
+    private readonly bool[] _intensityLines = new bool[Layer3Tables.Lines];
     private readonly SynthesisFilterbank[] _synthesis;
 
     private static readonly float[] Pow43 = [.. Enumerable.Range(0, 8207).Select(v => (float)Math.Pow(v, 4.0 / 3.0))];
 
-    // 2^(A/4) for the requantisation exponents A = MinQuarterExponent..45 (smaller ones are below any audible level and clamp).
+    // 2^(A/4) for the requantisation exponents A = MinQuarterExponent..45. The side information can produce at least
+    // −210 − 8·7 − 4·(31 + 3) = −402; the clamp in Scale only guards the table.
     private const int MinQuarterExponent = -466;
     private static readonly float[] QuarterPowers = [.. Enumerable.Range(MinQuarterExponent, 46 - MinQuarterExponent).Select(a => (float)Math.Pow(2, a / 4.0))];
 
@@ -89,6 +92,10 @@ internal sealed class Layer3Decoder
         frame.Slice(sideStart, sideLength).CopyTo(_sideInfo);
         _sideInfo.AsSpan(sideLength).Clear();
         bool valid = ReadSideInfo(mpeg1, channels, out int mainDataBegin);
+        // Mixed blocks at 8 kHz (MPEG-2.5): their long part would be 6 bands of 12 lines (72) while the filterbank treats
+        // 2 subbands (36 lines) as long — the standards leave this inconsistent, so such frames count as damaged.
+        if (row == 8)
+            for (int i = 0; i < granules * 2; i++) valid &= !(_granules[i].BlockType == 2 && _granules[i].Mixed);
 
         // 2. Bit reservoir: keep at most the last 511 bytes, then append this frame's main data.
         if (_reservoirLength > MaxReservoir)
@@ -105,6 +112,10 @@ internal sealed class Layer3Decoder
 
         int bit = (available - mainDataBegin) * 8;
         int endBit = _reservoirLength * 8;
+        // The granules' bits must lie within the main data (a damaged part2_3_length would otherwise read older frames).
+        int needed = 0;
+        for (int i = 0; i < granules * channels; i++) needed += _granules[(i / channels) * 2 + i % channels].Part23Length;
+        if (bit + needed > endBit) return false;
         bool joint = header.ChannelMode == MpegChannelMode.JointStereo;
         bool ms = joint && (header.ModeExtension & 2) != 0, intensity = joint && (header.ModeExtension & 1) != 0;
         int outChannels = _mono ? 1 : channels;
@@ -114,22 +125,23 @@ internal sealed class Layer3Decoder
             ref var g0 = ref _granules[gr * 2];
             // The mono shortcut: mid/side without intensity and equal block types needs only the mid channel.
             bool midOnly = _mono && channels == 2 && ms && !intensity && SameBlocks(g0, _granules[gr * 2 + 1]);
-            Statistics.Count(_granules.AsSpan(gr * 2, channels), mpeg1 && gr == 1 ? _scfsi : null, ms, intensity, midOnly);
             for (int ch = 0; ch < channels; ch++)
             {
                 ref var g = ref _granules[gr * 2 + ch];
+                // Scalefactors are read even for a skipped side channel: granule 1 may reuse them (scfsi).
+                var reader = new MainDataReader(_reservoir, bit, endBit);
+                if (mpeg1) ReadScalefactorsMpeg1(ref reader, g, ch, gr);
+                else ReadScalefactorsLsf(ref reader, ref g, ch, intensity && ch == 1);
                 if (!(midOnly && ch == 1))
                 {
-                    var reader = new MainDataReader(_reservoir, bit, endBit);
-                    if (mpeg1) ReadScalefactorsMpeg1(ref reader, g, ch, gr);
-                    else ReadScalefactorsLsf(ref reader, ref g, ch, intensity && ch == 1);
                     int part2 = reader.Position - bit;
-                    _nonZero[ch] = ReadHuffman(reader.Position, g, row, bit + g.Part23Length, _quantized[ch]);
-                    if (part2 > g.Part23Length) _nonZero[ch] = 0;
+                    // Scalefactors running past the granule's bits leave no Huffman data: the channel is silent.
+                    _nonZero[ch] = part2 > g.Part23Length ? 0 : ReadHuffman(reader.Position, g, row, bit + g.Part23Length, endBit, _quantized[ch]);
                     Requantize(g, row, ch);
                 }
                 bit += g.Part23Length;
             }
+            Statistics.Count(_granules.AsSpan(gr * 2, channels), mpeg1 && gr == 1 ? _scfsi : null, ms, intensity, midOnly);
 
             // 6. Stereo processing.
             if (channels == 2 && !midOnly)
@@ -148,10 +160,10 @@ internal sealed class Layer3Decoder
                     Synthesize(ch, pcm[ch..], channels);
                 }
             }
-            else if (channels == 1 || midOnly)
+            else if (midOnly)
             {
-                // One channel in; for mid/side, (L + R)/2 = M/√2.
-                Hybrid(0, g0, row, weight: channels == 1 ? 1f : MathF.Sqrt(0.5f), 0, accumulate: false);
+                // Mid/side with equal block types: (L + R)/2 = M/√2, the side channel is not needed.
+                Hybrid(0, g0, row, weight: MathF.Sqrt(0.5f), 0, accumulate: false);
                 Synthesize(0, pcm, 1);
             }
             else
@@ -220,8 +232,8 @@ internal sealed class Layer3Decoder
                     g.SubblockGain2 = r.Read(3);
                     // Block type 0 may not be signalled with window switching.
                     if (g.BlockType == 0) valid = false;
-                    g.Region0Count = g.BlockType == 2 && !g.Mixed ? 8 : 7;
-                    g.Region1Count = 36;
+                    // The regions are implied (region 1 starts at line 36, 72 at 8 kHz; no region 2): see ReadHuffman.
+                    g.Region0Count = g.Region1Count = 0;
                 }
                 else
                 {
@@ -237,7 +249,7 @@ internal sealed class Layer3Decoder
                 g.Preflag = mpeg1 && r.Read(1) == 1;
                 g.ScalefacScale = r.Read(1);
                 g.Count1Table = r.Read(1);
-                if (g.BigValues > 288) valid = false;
+                // big_values > 288 is clamped to the granule (576 lines), as mpg123 does.
                 if (Layer3Huffman.Root[g.Table0] == -2 || Layer3Huffman.Root[g.Table1] == -2 || Layer3Huffman.Root[g.Table2] == -2) valid = false;
             }
         }
@@ -253,6 +265,8 @@ internal sealed class Layer3Decoder
         var ss = _scaleShort[ch];
         if (g.BlockType == 2)
         {
+            // A later long granule that (wrongly) reuses these with scfsi then gets zeros, not an older frame's values.
+            Array.Clear(sl);
             int sfb = 0;
             if (g.Mixed)
             {
@@ -339,7 +353,7 @@ internal sealed class Layer3Decoder
     /// (≤ 19 bits), two linbits fields (≤ 13 each) and two signs fit in the 57 bits one peek guarantees.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int ReadHuffman(int pos, in Granule g, int row, int end, int[] q)
+    private int ReadHuffman(int pos, in Granule g, int row, int end, int dataEnd, int[] q)
     {
         int bigEnd = Math.Min(g.BigValues * 2, Layer3Tables.Lines);
         int region1, region2;
@@ -356,13 +370,14 @@ internal sealed class Layer3Decoder
         region1 = Math.Min(region1, bigEnd);
         region2 = Math.Clamp(region2, region1, bigEnd);
 
-        int limit = (_reservoir.Length - MainDataReader.Padding) * 8;
+        // Peeks never start past the main data (damaged streams can run the position beyond it).
+        int limit = dataEnd;
         pos = Pairs(g.Table0, 0, region1, q, pos, limit);
         pos = Pairs(g.Table1, region1, region2, q, pos, limit);
         pos = Pairs(g.Table2, region2, bigEnd, q, pos, limit);
 
         // Count1 region: quadruples of values in {−1, 0, 1}; table A is a 6-bit lookup, table B 4 inverted bits.
-        int i = bigEnd & ~1;
+        int i = bigEnd;
         bool tableB = g.Count1Table == 1;
         var quads = Layer3Huffman.Quad;
         while (i + 4 <= Layer3Tables.Lines && pos < end)
@@ -551,20 +566,24 @@ internal sealed class Layer3Decoder
     /// Intensity stereo: above the right channel's last non-zero band (per window for short blocks), both channels
     /// are the left channel's values scaled by the band's intensity position (the right channel's scalefactor);
     /// an illegal position (7) leaves the band to mid/side (or plain L/R). MPEG-1: k = tan(is_pos·π/12), L = k/(1 + k),
-    /// R = 1/(1 + k); MPEG-2: powers of 2^(−1/4) or 2^(−1/2) (the right channel's intensity_scale). For MPEG-2 the
-    /// illegal position is 7 as in mpg123 and NLayer (not the slen group's maximum); the three decoders still disagree on
-    /// MPEG-2 intensity streams (see the tests), which no encoder available here writes.
+    /// R = 1/(1 + k) (positions 8–15 are used as mpg123 and the ISO reference decoder use them); MPEG-2: powers of
+    /// 2^(−1/4) or 2^(−1/2) (the right channel's intensity_scale). For MPEG-2 the illegal position is 7 as in mpg123 and
+    /// NLayer (ISO/IEC 13818-3 ties it to each slen group's maximum); the three decoders still disagree on MPEG-2
+    /// intensity streams (see the tests), which no encoder available here writes.
     /// </summary>
     private void IntensityStereo(in Granule right, int row, bool mpeg1, bool ms)
     {
         var l = _lines[0]; var r = _lines[1];
         int nzRight = _nonZero[1];
         float io = (right.ScalefacCompress & 1) == 1 ? MathF.Sqrt(0.5f) : MathF.Pow(2, -0.25f);
-        var bandIsIntensity = new bool[Layer3Tables.Lines];
+        var bandIsIntensity = _intensityLines;
+        Array.Clear(bandIsIntensity);
 
-        void Apply(int from, int to, int position, int illegal)
+        // Position 7 is illegal (the band stays mid/side or L/R): for MPEG-1 by the standard, for MPEG-2 as mpg123 and
+        // NLayer read it.
+        void Apply(int from, int to, int position)
         {
-            if (position == illegal) return;
+            if (position == 7) return;
             float kl, kr;
             if (mpeg1)
             {
@@ -592,7 +611,7 @@ internal sealed class Layer3Decoder
         if (right.BlockType != 2 || right.Mixed)
         {
             int longEnd = right.BlockType == 2 ? (row < 3 ? 8 : 6) : 22;
-            bool shortNonZero = right.BlockType == 2 && nzRight > Layer3Tables.LongBandStart[row * 23 + longEnd];
+            bool shortNonZero = right.BlockType == 2 && HasNonZero(r, Layer3Tables.LongBandStart[row * 23 + longEnd], Layer3Tables.Lines);
             if (!shortNonZero)
             {
                 for (int sfb = 0; sfb < longEnd; sfb++)
@@ -601,7 +620,7 @@ internal sealed class Layer3Decoder
                     if (start < nzRight && HasNonZero(r, start, end)) continue;
                     if (HasNonZero(r, end, Layer3Tables.LongBandStart[row * 23 + longEnd])) continue;
                     int band = sfb == 21 ? 20 : sfb;
-                    Apply(start, end, sl[band], 7);
+                    Apply(start, end, sl[band]);
                 }
             }
         }
@@ -622,7 +641,7 @@ internal sealed class Layer3Decoder
                     int start = Layer3Tables.ShortBandStart[row * 14 + sfb], width = Layer3Tables.ShortBandStart[row * 14 + sfb + 1] - start;
                     int offset = start * 3 + w * width;
                     int band = sfb == 12 ? 11 : sfb;
-                    Apply(offset, offset + width, ss[band * 3 + w], 7);
+                    Apply(offset, offset + width, ss[band * 3 + w]);
                 }
             }
         }
@@ -712,33 +731,4 @@ internal sealed class Layer3Decoder
         public int Table0, Table1, Table2, SubblockGain0, SubblockGain1, SubblockGain2;
         public int Region0Count, Region1Count, ScalefacScale, Count1Table;
     }
-}
-
-/// <summary>How many granules used each layer III coding tool (granule-channels, except the stereo counts, which are per granule).</summary>
-internal sealed class Layer3Statistics
-{
-    public int Granules, Long, Start, Short, Stop, Mixed, MidSide, Intensity, MidOnly, ScfsiReuse, Preflag, ScalefacScale, Count1TableB, LinBitsTables;
-
-    internal void Count(ReadOnlySpan<Layer3Decoder.Granule> channels, int[]? scfsi, bool ms, bool intensity, bool midOnly)
-    {
-        Granules++;
-        if (ms) MidSide++;
-        if (intensity) Intensity++;
-        if (midOnly) MidOnly++;
-        for (int ch = 0; ch < channels.Length; ch++)
-        {
-            ref readonly var g = ref channels[ch];
-            switch (g.BlockType) { case 0: Long++; break; case 1: Start++; break; case 2: Short++; break; default: Stop++; break; }
-            if (g.Mixed) Mixed++;
-            if (g.Preflag) Preflag++;
-            if (g.ScalefacScale == 1) ScalefacScale++;
-            if (g.Count1Table == 1) Count1TableB++;
-            if (g.Table0 >= 16 || g.Table1 >= 16 || g.Table2 >= 16) LinBitsTables++;
-            if (scfsi is not null && g.BlockType != 2 && (scfsi[ch * 4] | scfsi[ch * 4 + 1] | scfsi[ch * 4 + 2] | scfsi[ch * 4 + 3]) != 0) ScfsiReuse++;
-        }
-    }
-
-    public override string ToString() =>
-        $"granules {Granules}: long {Long}, start {Start}, short {Short}, stop {Stop}, mixed {Mixed}; M/S {MidSide}, intensity {Intensity}, mid only {MidOnly}; " +
-        $"scfsi {ScfsiReuse}, preflag {Preflag}, scalefac_scale {ScalefacScale}, count1 B {Count1TableB}, linbits {LinBitsTables}";
 }

@@ -52,7 +52,4 @@ internal struct MainDataReader
         _pos += bits;
         return value;
     }
-
-    /// <summary>Moves to bit <paramref name="position"/>.</summary>
-    public void Seek(int position) => _pos = position;
 }

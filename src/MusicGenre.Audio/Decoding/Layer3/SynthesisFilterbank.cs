@@ -33,13 +33,6 @@ internal sealed class SynthesisFilterbank
 
     public SynthesisFilterbank(SimdWidth width = SimdWidth.V512) => _width = SimdWidths.Clamp(width);
 
-    /// <summary>Clears the filter history (after a seek or a stream error).</summary>
-    public void Reset()
-    {
-        Array.Clear(_ring);
-        _slot = 0;
-    }
-
     /// <summary>
     /// Synthesises <paramref name="slots"/> time slots: slot t's 32 subband samples are <c>subbands[32t .. 32t + 31]</c>;
     /// its 32 PCM samples go to <c>output[t·32·stride + j·stride]</c> (stride 2 writes one channel of interleaved stereo).
