@@ -130,6 +130,35 @@ public sealed class Layer3FuzzTests(Mp3Encodings files, ITestOutputHelper output
         Assert.Equal(200, decoded + refused);
     }
 
+    [SharedFact]
+    public void ScalefactorsLongerThanTheirGranuleMakeADamagedFrame()
+    {
+        // Granule 0 of the first audio frame of an MPEG-1 mono file gets part2_3_length 1 and scalefac_compress 15
+        // (slen 4 and 3: 74 bits of scalefactors): the frame cannot be decoded, becomes silence and is counted.
+        string mp3 = files.File("mpeg1-48k-mono-96");
+        var original = File.ReadAllBytes(mp3);
+        int pos = Mp3Samples.AudioStart(original);
+        int infoLength = 144 * 96000 / 48000 + ((original[pos + 2] >> 1) & 1);
+        int side = pos + infoLength + 4 + ((original[pos + infoLength + 1] & 1) == 0 ? 2 : 0);
+        var damaged = (byte[])original.Clone();
+        SetBits(damaged, side, 9 + 5 + 4, 12, 1);
+        SetBits(damaged, side, 9 + 5 + 4 + 29, 4, 15);
+
+        static (int Samples, int Skipped) Decode(byte[] bytes)
+        {
+            using var decoder = Mp3Decoder.Open(new MemoryStream(bytes), "x.mp3", leaveOpen: false);
+            int total = 0;
+            var block = new float[4096];
+            for (int n; (n = decoder.ReadFrames(block)) > 0;) total += n;
+            return (total, decoder.SkippedFrames);
+        }
+        var (samples, skipped) = Decode(original);
+        var (damagedSamples, damagedSkipped) = Decode(damaged);
+        Assert.Equal(0, skipped);
+        Assert.Equal(1, damagedSkipped);
+        Assert.Equal(samples, damagedSamples);
+    }
+
     /// <summary>Writes <paramref name="width"/> bits of <paramref name="value"/> MSB first at bit <paramref name="bit"/> after byte <paramref name="start"/>.</summary>
     private static void SetBits(byte[] b, int start, int bit, int width, int value)
     {

@@ -77,8 +77,9 @@ internal sealed class Layer3Decoder
     /// <summary>
     /// Decodes one frame (header included) into <paramref name="output"/> (interleaved, 1 or 2 channels:
     /// <c>mono ? 1 : header.Channels</c>) and returns true; false when the frame's main data is not available (its bit
-    /// reservoir bytes were lost) or its side information is invalid — the output is then untouched and the caller
-    /// substitutes silence.
+    /// reservoir bytes were lost), its side information is invalid, or its granules do not fit their bits (scalefactors
+    /// longer than part2_3_length, granules past the main data) — the caller then substitutes silence for the whole
+    /// frame and counts it as damaged.
     /// </summary>
     public bool DecodeFrame(in Mp3FrameHeader header, ReadOnlySpan<byte> frame, Span<float> output)
     {
@@ -132,11 +133,11 @@ internal sealed class Layer3Decoder
                 var reader = new MainDataReader(_reservoir, bit, endBit);
                 if (mpeg1) ReadScalefactorsMpeg1(ref reader, g, ch, gr);
                 else ReadScalefactorsLsf(ref reader, ref g, ch, intensity && ch == 1);
+                // Scalefactors running past the granule's own bits: the frame is damaged (silence, counted by the caller).
+                if (reader.Position - bit > g.Part23Length) return false;
                 if (!(midOnly && ch == 1))
                 {
-                    int part2 = reader.Position - bit;
-                    // Scalefactors running past the granule's bits leave no Huffman data: the channel is silent.
-                    _nonZero[ch] = part2 > g.Part23Length ? 0 : ReadHuffman(reader.Position, g, row, bit + g.Part23Length, endBit, _quantized[ch]);
+                    _nonZero[ch] = ReadHuffman(reader.Position, g, row, bit + g.Part23Length, endBit, _quantized[ch]);
                     Requantize(g, row, ch);
                 }
                 bit += g.Part23Length;
