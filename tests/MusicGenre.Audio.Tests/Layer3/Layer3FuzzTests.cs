@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MusicGenre.Audio.Decoding;
 using Xunit.Abstractions;
 
@@ -42,22 +41,8 @@ public sealed class Layer3FuzzTests(Mp3Encodings files, ITestOutputHelper output
                         { int at = rng.Next(audioStart, input.Length); int n = Math.Min(rng.Next(1, 400), input.Length - at); input.AsSpan(at, n).Fill((byte)(rng.Next(2) * 0xFF)); }
                         break;
                 }
-                bool mono = i % 2 == 0;
-                string source = $"{name}-fuzz-{i}";
-                try
-                {
-                    using var decoder = Mp3Decoder.Open(new MemoryStream(input), source, leaveOpen: false, mono);
-                    var block = new float[4096];
-                    for (int n; (n = decoder.ReadFrames(block)) > 0;)
-                        for (int k = 0; k < n * decoder.Channels; k++)
-                            Assert.True(float.IsFinite(block[k]), $"{source}: non-finite sample");
-                    decoded++;
-                }
-                catch (AudioFormatException e)
-                {
-                    Assert.Equal(source, e.SourceName);
-                    refused++;
-                }
+                if (DecodesOrIsRefused(input, $"{name}-fuzz-{i}", mono: i % 2 == 0)) decoded++;
+                else refused++;
             }
         });
         Assert.True(run.Wait(TimeSpan.FromSeconds(120)), "fuzz batch did not finish: the decoder hangs");
@@ -77,17 +62,10 @@ public sealed class Layer3FuzzTests(Mp3Encodings files, ITestOutputHelper output
         // information (part2_3_length, big_values, scalefac_compress, the window switching / block type / mixed bits, a
         // table_select) or the header's intensity and mid/side bits, in a few frames, with random values.
         var original = File.ReadAllBytes(files.File(name));
-        var frames = new List<(int Side, bool Mpeg1, int Channels, int Header)>();
-        for (int pos = Mp3Samples.AudioStart(original); pos + 4 <= original.Length;)
-        {
-            int version = (original[pos + 1] >> 3) & 3;
-            bool v1 = version == 3;
-            int[] rates = v1 ? [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320] : [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
-            int sr = new[] { 44100, 48000, 32000 }[(original[pos + 2] >> 2) & 3] >> (v1 ? 0 : version == 2 ? 1 : 2);
-            int length = (v1 ? 144 : 72) * rates[original[pos + 2] >> 4] * 1000 / sr + ((original[pos + 2] >> 1) & 1);
-            frames.Add((pos + 4 + ((original[pos + 1] & 1) == 0 ? 2 : 0), v1, original[pos + 3] >> 6 == 3 ? 1 : 2, pos));
-            pos += length;
-        }
+        var frames = Mp3Samples.WholeFileFrames(original, name)
+            .Select(pos => (Side: pos + 4 + ((original[pos + 1] & 1) == 0 ? 2 : 0), Mpeg1: ((original[pos + 1] >> 3) & 3) == 3,
+                            Channels: original[pos + 3] >> 6 == 3 ? 1 : 2, Header: pos))
+            .ToList();
         frames.RemoveAt(0); // the Info frame
         int decoded = 0, refused = 0;
         var rng = new Random(seed);
@@ -110,21 +88,8 @@ public sealed class Layer3FuzzTests(Mp3Encodings files, ITestOutputHelper output
                     default: input[header + 3] = (byte)((input[header + 3] & 0xCF) | (rng.Next(4) << 4)); break; // mode extension
                 }
             }
-            string source = $"{name}-side-{i}";
-            try
-            {
-                using var decoder = Mp3Decoder.Open(new MemoryStream(input), source, leaveOpen: false, mono: i % 2 == 0);
-                var block = new float[4096];
-                for (int n; (n = decoder.ReadFrames(block)) > 0;)
-                    for (int k = 0; k < n * decoder.Channels; k++)
-                        Assert.True(float.IsFinite(block[k]), $"{source}: non-finite sample");
-                decoded++;
-            }
-            catch (AudioFormatException e)
-            {
-                Assert.Equal(source, e.SourceName);
-                refused++;
-            }
+            if (DecodesOrIsRefused(input, $"{name}-side-{i}", mono: i % 2 == 0)) decoded++;
+            else refused++;
         }
         output.WriteLine($"{name}: 200 side-information mutants, {decoded} decoded, {refused} refused");
         Assert.Equal(200, decoded + refused);
@@ -137,9 +102,8 @@ public sealed class Layer3FuzzTests(Mp3Encodings files, ITestOutputHelper output
         // (slen 4 and 3: 74 bits of scalefactors): the frame cannot be decoded, becomes silence and is counted.
         string mp3 = files.File("mpeg1-48k-mono-96");
         var original = File.ReadAllBytes(mp3);
-        int pos = Mp3Samples.AudioStart(original);
-        int infoLength = 144 * 96000 / 48000 + ((original[pos + 2] >> 1) & 1);
-        int side = pos + infoLength + 4 + ((original[pos + infoLength + 1] & 1) == 0 ? 2 : 0);
+        int frame = Mp3Samples.WholeFileFrames(original, "mpeg1-48k-mono-96")[1];
+        int side = frame + 4 + ((original[frame + 1] & 1) == 0 ? 2 : 0);
         var damaged = (byte[])original.Clone();
         SetBits(damaged, side, 9 + 5 + 4, 12, 1);
         SetBits(damaged, side, 9 + 5 + 4 + 29, 4, 15);
@@ -157,6 +121,28 @@ public sealed class Layer3FuzzTests(Mp3Encodings files, ITestOutputHelper output
         Assert.Equal(0, skipped);
         Assert.Equal(1, damagedSkipped);
         Assert.Equal(samples, damagedSamples);
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="input"/> to the end, every sample finite: true; or false when it is refused with an
+    /// <see cref="AudioFormatException"/> naming <paramref name="source"/>. Anything else fails the test.
+    /// </summary>
+    private static bool DecodesOrIsRefused(byte[] input, string source, bool mono)
+    {
+        try
+        {
+            using var decoder = Mp3Decoder.Open(new MemoryStream(input), source, leaveOpen: false, mono);
+            var block = new float[4096];
+            for (int n; (n = decoder.ReadFrames(block)) > 0;)
+                for (int k = 0; k < n * decoder.Channels; k++)
+                    Assert.True(float.IsFinite(block[k]), $"{source}: non-finite sample");
+            return true;
+        }
+        catch (AudioFormatException e)
+        {
+            Assert.Equal(source, e.SourceName);
+            return false;
+        }
     }
 
     /// <summary>Writes <paramref name="width"/> bits of <paramref name="value"/> MSB first at bit <paramref name="bit"/> after byte <paramref name="start"/>.</summary>

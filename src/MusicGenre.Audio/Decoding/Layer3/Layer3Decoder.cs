@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NLayer;
@@ -52,6 +51,8 @@ internal sealed class Layer3Decoder
     private readonly float[] _reorder = new float[Layer3Tables.Lines];
     private readonly bool[] _intensityLines = new bool[Layer3Tables.Lines];
     private readonly SynthesisFilterbank[] _synthesis;
+
+    private static readonly float Sqrt1_2 = MathF.Sqrt(0.5f);
 
     private static readonly float[] Pow43 = [.. Enumerable.Range(0, 8207).Select(v => (float)Math.Pow(v, 4.0 / 3.0))];
 
@@ -164,7 +165,7 @@ internal sealed class Layer3Decoder
             else if (midOnly)
             {
                 // Mid/side with equal block types: (L + R)/2 = M/√2, the side channel is not needed.
-                Hybrid(0, g0, row, weight: MathF.Sqrt(0.5f), 0, accumulate: false);
+                Hybrid(0, g0, row, weight: Sqrt1_2, 0, accumulate: false);
                 Synthesize(0, pcm, 1);
             }
             else
@@ -189,6 +190,9 @@ internal sealed class Layer3Decoder
         }
         return true;
     }
+
+    /// <summary>Long scalefactor bands of a granule: all 22, or the long part of a mixed block (8 for MPEG-1, 6 for MPEG-2/2.5: 36 lines).</summary>
+    private static int LongBands(in Granule g, int row) => g.BlockType == 2 ? (row < 3 ? 8 : 6) : 22;
 
     private static bool SameBlocks(in Granule a, in Granule b) =>
         a.BlockType == b.BlockType && a.Mixed == b.Mixed;
@@ -350,7 +354,7 @@ internal sealed class Layer3Decoder
     /// Decodes the big-value pairs (three regions, each with its table) and then count1 quadruples until
     /// <paramref name="end"/>; returns the number of lines up to the last decoded one (the rest are zero).
     /// A quadruple that runs past <paramref name="end"/> is dropped (it belongs to stuffing or the next channel).
-    /// The bit position lives in a local and every step peeks 64 bits at once (see <see cref="Peek64"/>): a pair's code
+    /// The bit position lives in a local and every step peeks 64 bits at once (see <see cref="MainDataReader.Peek64"/>): a pair's code
     /// (≤ 19 bits), two linbits fields (≤ 13 each) and two signs fit in the 57 bits one peek guarantees.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -383,7 +387,7 @@ internal sealed class Layer3Decoder
         var quads = Layer3Huffman.Quad;
         while (i + 4 <= Layer3Tables.Lines && pos < end)
         {
-            ulong w = Peek64(_reservoir, Math.Min(pos, limit));
+            ulong w = MainDataReader.Peek64(_reservoir, Math.Min(pos, limit));
             int quad, len;
             if (tableB)
             {
@@ -434,7 +438,7 @@ internal sealed class Layer3Decoder
         var buffer = _reservoir;
         for (int i = from; i < to; i += 2)
         {
-            ulong w = Peek64(buffer, Math.Min(pos, limit));
+            ulong w = MainDataReader.Peek64(buffer, Math.Min(pos, limit));
             int e = Layer3Huffman.Lookup(entries, root, w);
             int used = e & 0xFF;
             w <<= used;
@@ -478,11 +482,6 @@ internal sealed class Layer3Decoder
         return pos;
     }
 
-    /// <summary>The 64 bits from bit <paramref name="pos"/> on, MSB first (at least 57 of them valid): one unaligned big-endian load.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Peek64(byte[] buffer, int pos) =>
-        BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), pos >> 3))) << (pos & 7);
-
     // ---------------------------------------------------------------- 5. requantisation
 
     /// <summary>
@@ -502,7 +501,7 @@ internal sealed class Layer3Decoder
         if (g.BlockType != 2 || g.Mixed)
         {
             // Long bands (all of them, or the first 36 lines of a mixed block).
-            int longEnd = g.BlockType == 2 ? (row < 3 ? 8 : 6) : 22;
+            int longEnd = LongBands(g, row);
             for (int sfb = 0; sfb < longEnd && i < nonZero; sfb++)
             {
                 int a = gain - shift * (sl[sfb] + (g.Preflag ? Layer3Tables.Pretab[sfb] : 0));
@@ -515,7 +514,7 @@ internal sealed class Layer3Decoder
         {
             for (int sfb = g.Mixed ? 3 : 0; sfb < 13 && i < nonZero; sfb++)
             {
-                int start = Layer3Tables.ShortBandStart[row * 14 + sfb], width = Layer3Tables.ShortBandStart[row * 14 + sfb + 1] - start;
+                var (start, width) = Layer3Tables.ShortBand(row, sfb);
                 for (int w = 0; w < 3; w++)
                 {
                     int subblock = w == 0 ? g.SubblockGain0 : w == 1 ? g.SubblockGain1 : g.SubblockGain2;
@@ -553,14 +552,17 @@ internal sealed class Layer3Decoder
     private void MidSide(int from, int to)
     {
         var l = _lines[0]; var r = _lines[1];
-        float s = MathF.Sqrt(0.5f);
-        for (int i = from; i < to; i++)
-        {
-            float m = l[i], d = r[i];
-            l[i] = (m + d) * s;
-            r[i] = (m - d) * s;
-        }
+        for (int i = from; i < to; i++) MidSideLine(l, r, i);
         _nonZero[0] = _nonZero[1] = Math.Max(_nonZero[0], Math.Max(_nonZero[1], to));
+    }
+
+    /// <summary>One line of <see cref="MidSide"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MidSideLine(float[] l, float[] r, int i)
+    {
+        float m = l[i], d = r[i];
+        l[i] = (m + d) * Sqrt1_2;
+        r[i] = (m - d) * Sqrt1_2;
     }
 
     /// <summary>
@@ -576,7 +578,7 @@ internal sealed class Layer3Decoder
     {
         var l = _lines[0]; var r = _lines[1];
         int nzRight = _nonZero[1];
-        float io = (right.ScalefacCompress & 1) == 1 ? MathF.Sqrt(0.5f) : MathF.Pow(2, -0.25f);
+        float io = (right.ScalefacCompress & 1) == 1 ? Sqrt1_2 : MathF.Pow(2, -0.25f);
         var bandIsIntensity = _intensityLines;
         Array.Clear(bandIsIntensity);
 
@@ -611,7 +613,7 @@ internal sealed class Layer3Decoder
         var ss = _scaleShort[1];
         if (right.BlockType != 2 || right.Mixed)
         {
-            int longEnd = right.BlockType == 2 ? (row < 3 ? 8 : 6) : 22;
+            int longEnd = LongBands(right, row);
             bool shortNonZero = right.BlockType == 2 && HasNonZero(r, Layer3Tables.LongBandStart[row * 23 + longEnd], Layer3Tables.Lines);
             if (!shortNonZero)
             {
@@ -633,13 +635,13 @@ internal sealed class Layer3Decoder
                 int last = -1;
                 for (int sfb = right.Mixed ? 3 : 0; sfb < 13; sfb++)
                 {
-                    int start = Layer3Tables.ShortBandStart[row * 14 + sfb], width = Layer3Tables.ShortBandStart[row * 14 + sfb + 1] - start;
+                    var (start, width) = Layer3Tables.ShortBand(row, sfb);
                     int offset = start * 3 + w * width;
                     if (HasNonZero(r, offset, offset + width)) last = sfb;
                 }
                 for (int sfb = Math.Max(last + 1, right.Mixed ? 3 : 0); sfb < 13; sfb++)
                 {
-                    int start = Layer3Tables.ShortBandStart[row * 14 + sfb], width = Layer3Tables.ShortBandStart[row * 14 + sfb + 1] - start;
+                    var (start, width) = Layer3Tables.ShortBand(row, sfb);
                     int offset = start * 3 + w * width;
                     int band = sfb == 12 ? 11 : sfb;
                     Apply(offset, offset + width, ss[band * 3 + w]);
@@ -648,16 +650,8 @@ internal sealed class Layer3Decoder
         }
 
         if (ms)
-        {
-            float s = MathF.Sqrt(0.5f);
             for (int i = 0; i < Layer3Tables.Lines; i++)
-            {
-                if (bandIsIntensity[i]) continue;
-                float m = l[i], d = r[i];
-                l[i] = (m + d) * s;
-                r[i] = (m - d) * s;
-            }
-        }
+                if (!bandIsIntensity[i]) MidSideLine(l, r, i);
         _nonZero[0] = _nonZero[1] = Layer3Tables.Lines;
     }
 
@@ -681,7 +675,7 @@ internal sealed class Layer3Decoder
             Array.Copy(xr, _reorder, Layer3Tables.Lines);
             for (int sfb = firstShort; sfb < 13; sfb++)
             {
-                int s = Layer3Tables.ShortBandStart[row * 14 + sfb], width = Layer3Tables.ShortBandStart[row * 14 + sfb + 1] - s;
+                var (s, width) = Layer3Tables.ShortBand(row, sfb);
                 for (int w = 0; w < 3; w++)
                     for (int f = 0; f < width; f++)
                         xr[3 * (s + f) + w] = _reorder[3 * s + w * width + f];

@@ -44,6 +44,13 @@ internal static class Layer3Tables
     /// <summary>Start line (within one window) of each short band, 14 per row (the last is 192).</summary>
     public static readonly short[] ShortBandStart = Starts(ShortWidths, 13);
 
+    /// <summary>Start line (within one window) and width of short band <paramref name="sfb"/> of sample-rate row <paramref name="row"/>.</summary>
+    public static (int Start, int Width) ShortBand(int row, int sfb)
+    {
+        int start = ShortBandStart[row * 14 + sfb];
+        return (start, ShortBandStart[row * 14 + sfb + 1] - start);
+    }
+
     /// <summary>Pre-emphasis added to the long-band scalefactors when <c>preflag</c> is set (Table B.6).</summary>
     public static ReadOnlySpan<byte> Pretab => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 3, 3, 3, 2, 0];
 

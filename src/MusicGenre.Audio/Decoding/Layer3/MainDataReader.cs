@@ -33,11 +33,17 @@ internal struct MainDataReader
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly uint Peek32()
     {
-        int pos = Math.Min(_pos, _limitBits);
-        // One unaligned big-endian 64-bit load covers the 32 bits after any bit offset within the byte.
-        ulong word = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), pos >> 3)));
-        return (uint)((word << (pos & 7)) >> 32);
+        return (uint)(Peek64(_buffer, Math.Min(_pos, _limitBits)) >> 32);
     }
+
+    /// <summary>
+    /// The 64 bits of <paramref name="buffer"/> from bit <paramref name="pos"/> on, MSB first, at least 57 of them valid:
+    /// one unaligned big-endian 64-bit load at the byte, shifted by the bit offset within it. The caller keeps
+    /// <paramref name="pos"/> at most 8 · (length − <see cref="Padding"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Peek64(byte[] buffer, int pos) =>
+        BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), pos >> 3))) << (pos & 7);
 
     /// <summary>Consumes <paramref name="bits"/> bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
