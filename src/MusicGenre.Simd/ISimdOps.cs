@@ -39,6 +39,12 @@ internal interface ISimdOps<TV> where TV : struct
     static abstract void StoreInterleaved4(TV b0, TV b1, TV b2, TV b3, ref float dst, nuint index);
 
     /// <summary>
+    /// The inverse of <see cref="StoreInterleaved4"/>: <c>b_k[l] = src[index + 4·l + k]</c> for every lane l and k &lt; 4
+    /// (reads 4·Count floats and splits them into their four stride-4 phases).
+    /// </summary>
+    static abstract void LoadDeinterleaved4(ref float src, nuint index, out TV b0, out TV b1, out TV b2, out TV b3);
+
+    /// <summary>
     /// Stores the four registers' 128-bit blocks interleaved: block g of <c>b_k</c> (lanes 4g..4g + 3) goes to
     /// <c>dst[index + 16·g + 4·k …]</c> (a 4 × Count/4 transpose of blocks, 4·Count floats). The radix-4 pass with
     /// stride 4 writes its outputs this way. Not defined for the scalar twin (a lane is not a block).

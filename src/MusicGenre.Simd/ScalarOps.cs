@@ -42,4 +42,13 @@ internal readonly struct ScalarOps : ISimdOps<float>
         Unsafe.Add(ref dst, index + 2) = b2;
         Unsafe.Add(ref dst, index + 3) = b3;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LoadDeinterleaved4(ref float src, nuint index, out float b0, out float b1, out float b2, out float b3)
+    {
+        b0 = Unsafe.Add(ref src, index);
+        b1 = Unsafe.Add(ref src, index + 1);
+        b2 = Unsafe.Add(ref src, index + 2);
+        b3 = Unsafe.Add(ref src, index + 3);
+    }
 }

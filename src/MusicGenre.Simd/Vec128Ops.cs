@@ -69,4 +69,30 @@ internal readonly struct Vec128Ops : ISimdOps<Vector128<float>>
             Unsafe.Add(ref dst, index + (nuint)(4 * l + 3)) = b3.GetElement(l);
         }
     }
+
+    /// <summary>
+    /// A 4 × 4 transpose of the four loaded registers (one per group of 4 floats): unpack pairs rows 0/1 and 2/3 element
+    /// by element, then the 64-bit halves are joined.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LoadDeinterleaved4(ref float src, nuint index, out Vector128<float> b0, out Vector128<float> b1, out Vector128<float> b2, out Vector128<float> b3)
+    {
+        Vector128<float> r0 = Vector128.LoadUnsafe(ref src, index), r1 = Vector128.LoadUnsafe(ref src, index + 4);
+        Vector128<float> r2 = Vector128.LoadUnsafe(ref src, index + 8), r3 = Vector128.LoadUnsafe(ref src, index + 12);
+        if (Sse.IsSupported)
+        {
+            Vector128<float> lo01 = Sse.UnpackLow(r0, r1), hi01 = Sse.UnpackHigh(r0, r1);   // [r0_0 r1_0 r0_1 r1_1], [.._2 .._3]
+            Vector128<float> lo23 = Sse.UnpackLow(r2, r3), hi23 = Sse.UnpackHigh(r2, r3);
+            b0 = Sse.MoveLowToHigh(lo01, lo23);
+            b1 = Sse.MoveHighToLow(lo23, lo01);
+            b2 = Sse.MoveLowToHigh(hi01, hi23);
+            b3 = Sse.MoveHighToLow(hi23, hi01);
+            return;
+        }
+
+        b0 = Vector128.Create(r0[0], r1[0], r2[0], r3[0]);
+        b1 = Vector128.Create(r0[1], r1[1], r2[1], r3[1]);
+        b2 = Vector128.Create(r0[2], r1[2], r2[2], r3[2]);
+        b3 = Vector128.Create(r0[3], r1[3], r2[3], r3[3]);
+    }
 }

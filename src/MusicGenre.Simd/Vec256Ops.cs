@@ -68,4 +68,32 @@ internal readonly struct Vec256Ops : ISimdOps<Vector256<float>>
         Vec128Ops.StoreInterleaved4(b0.GetLower(), b1.GetLower(), b2.GetLower(), b3.GetLower(), ref dst, index);
         Vec128Ops.StoreInterleaved4(b0.GetUpper(), b1.GetUpper(), b2.GetUpper(), b3.GetUpper(), ref dst, index + 16);
     }
+
+    /// <summary>
+    /// The inverse of <see cref="StoreInterleaved4"/>: 128-bit block shuffles pair group g with group g + 4 (groups of 4
+    /// floats), then the 128-bit transpose of <see cref="Vec128Ops.LoadDeinterleaved4"/> runs in both halves at once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LoadDeinterleaved4(ref float src, nuint index, out Vector256<float> b0, out Vector256<float> b1, out Vector256<float> b2, out Vector256<float> b3)
+    {
+        if (Avx.IsSupported)
+        {
+            Vector256<float> l0 = Vector256.LoadUnsafe(ref src, index), l1 = Vector256.LoadUnsafe(ref src, index + 8);
+            Vector256<float> l2 = Vector256.LoadUnsafe(ref src, index + 16), l3 = Vector256.LoadUnsafe(ref src, index + 24);
+            // Groups (0, 4), (1, 5), (2, 6), (3, 7): each register now holds one group per 128-bit half.
+            Vector256<float> g04 = Avx.Permute2x128(l0, l2, 0x20), g15 = Avx.Permute2x128(l0, l2, 0x31);
+            Vector256<float> g26 = Avx.Permute2x128(l1, l3, 0x20), g37 = Avx.Permute2x128(l1, l3, 0x31);
+            Vector256<double> lo01 = Avx.UnpackLow(g04, g15).AsDouble(), hi01 = Avx.UnpackHigh(g04, g15).AsDouble();
+            Vector256<double> lo23 = Avx.UnpackLow(g26, g37).AsDouble(), hi23 = Avx.UnpackHigh(g26, g37).AsDouble();
+            b0 = Avx.UnpackLow(lo01, lo23).AsSingle();
+            b1 = Avx.UnpackHigh(lo01, lo23).AsSingle();
+            b2 = Avx.UnpackLow(hi01, hi23).AsSingle();
+            b3 = Avx.UnpackHigh(hi01, hi23).AsSingle();
+            return;
+        }
+
+        Vec128Ops.LoadDeinterleaved4(ref src, index, out var l0b, out var l1b, out var l2b, out var l3b);
+        Vec128Ops.LoadDeinterleaved4(ref src, index + 16, out var h0, out var h1, out var h2, out var h3);
+        b0 = Vector256.Create(l0b, h0); b1 = Vector256.Create(l1b, h1); b2 = Vector256.Create(l2b, h2); b3 = Vector256.Create(l3b, h3);
+    }
 }

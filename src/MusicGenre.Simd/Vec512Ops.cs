@@ -64,4 +64,36 @@ internal readonly struct Vec512Ops : ISimdOps<Vector512<float>>
         Vec256Ops.StoreInterleaved4(b0.GetLower(), b1.GetLower(), b2.GetLower(), b3.GetLower(), ref dst, index);
         Vec256Ops.StoreInterleaved4(b0.GetUpper(), b1.GetUpper(), b2.GetUpper(), b3.GetUpper(), ref dst, index + 32);
     }
+
+    /// <summary>
+    /// The inverse of <see cref="StoreInterleaved4"/>. With AVX-512, two-source permutes in two rounds: the first splits
+    /// each pair of loaded registers (8 groups of 4) into phases (0, 1) and (2, 3), 8 lanes each; the second joins the
+    /// 8-lane halves of the two pairs. Elsewhere the 256-bit split on each half.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LoadDeinterleaved4(ref float src, nuint index, out Vector512<float> b0, out Vector512<float> b1, out Vector512<float> b2, out Vector512<float> b3)
+    {
+        if (Avx512F.IsSupported)
+        {
+            Vector512<float> l0 = Vector512.LoadUnsafe(ref src, index), l1 = Vector512.LoadUnsafe(ref src, index + 16);
+            Vector512<float> l2 = Vector512.LoadUnsafe(ref src, index + 32), l3 = Vector512.LoadUnsafe(ref src, index + 48);
+            // Phase 0 of the 8 groups in lanes 0..7 and phase 1 in lanes 8..15 (indices ≥ 16 read the second source).
+            var phases01 = Vector512.Create(0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29);
+            var phases23 = phases01 + Vector512.Create(2);
+            Vector512<float> a01 = Avx512F.PermuteVar16x32x2(l0, phases01, l1), a23 = Avx512F.PermuteVar16x32x2(l0, phases23, l1);
+            Vector512<float> c01 = Avx512F.PermuteVar16x32x2(l2, phases01, l3), c23 = Avx512F.PermuteVar16x32x2(l2, phases23, l3);
+            // Lower 8 lanes of each pair, then upper 8 lanes of each pair.
+            var lower = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+            var upper = lower + Vector512.Create(8);
+            b0 = Avx512F.PermuteVar16x32x2(a01, lower, c01);
+            b1 = Avx512F.PermuteVar16x32x2(a01, upper, c01);
+            b2 = Avx512F.PermuteVar16x32x2(a23, lower, c23);
+            b3 = Avx512F.PermuteVar16x32x2(a23, upper, c23);
+            return;
+        }
+
+        Vec256Ops.LoadDeinterleaved4(ref src, index, out var l0b, out var l1b, out var l2b, out var l3b);
+        Vec256Ops.LoadDeinterleaved4(ref src, index + 32, out var h0, out var h1, out var h2, out var h3);
+        b0 = Vector512.Create(l0b, h0); b1 = Vector512.Create(l1b, h1); b2 = Vector512.Create(l2b, h2); b3 = Vector512.Create(l3b, h3);
+    }
 }

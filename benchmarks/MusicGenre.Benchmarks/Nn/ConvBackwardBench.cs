@@ -49,9 +49,18 @@ public class ConvBackwardBench
         _cpu.UseWinograd = true;
     }
 
-    /// <summary>The production path for this shape: dx by Winograd F(2×2, 3×3) with rotated filters, dW by the Winograd weight gradient.</summary>
+    /// <summary>The production path for this shape: dx by Winograd F(4×4, 3×3) with rotated filters, dW by the F(2×2, 3×3) Winograd weight gradient.</summary>
     [Benchmark]
     public void WinogradBackward() => _cpu.Conv2dBackward(_x, _w, _dy, _g, _dx, _dw, null);
+
+    /// <summary>The Winograd backward with dx by F(2×2, 3×3) (the production path before F(4×4); dW is F(2×2) in both).</summary>
+    [Benchmark]
+    public void WinogradF2Backward()
+    {
+        _cpu.WinogradTile = 2;
+        _cpu.Conv2dBackward(_x, _w, _dy, _g, _dx, _dw, null);
+        _cpu.WinogradTile = 4;
+    }
 
     // In-process short job, as ConvForwardBench.
     private sealed class ShortConfig : ManualConfig

@@ -57,9 +57,18 @@ public class ConvForwardBench
         _cpu.UseWinograd = true;
     }
 
-    /// <summary>The production path for this shape: Winograd F(2×2, 3×3) (16 GEMMs on transformed tiles), <see cref="Threads"/> threads.</summary>
+    /// <summary>The production path for this shape: Winograd F(4×4, 3×3) (36 GEMMs on transformed 6×6 tiles), <see cref="Threads"/> threads.</summary>
     [Benchmark]
     public void Winograd() => _cpu.Conv2dForward(_x, _w, _b, _g, _y);
+
+    /// <summary>Winograd F(2×2, 3×3) (16 GEMMs on transformed 4×4 tiles; the production path before F(4×4)), <see cref="Threads"/> threads.</summary>
+    [Benchmark]
+    public void WinogradF2()
+    {
+        _cpu.WinogradTile = 2;
+        _cpu.Conv2dForward(_x, _w, _b, _g, _y);
+        _cpu.WinogradTile = 4;
+    }
 
     // In-process (the out-of-process boilerplate build fails/times out on the shared machine), short: 2 warm-ups,
     // 7 iterations. Min and Median beside the Mean: other work loads the machine, the minimum is the least disturbed.

@@ -165,6 +165,25 @@ internal static unsafe class ConvGemm
     }
 
     /// <summary>
+    /// One <see cref="GemmTile"/> (or its scalar twin) per batch: C_b (m × count) = A_b (m × k) · B_b (k × count), with
+    /// A_b packed at <c>packedA[b·PackedSize(m, k)..]</c>, B_b at <c>b[b·bStride..]</c> (<c>[k][tile]</c>) and C_b at
+    /// <c>c[b·cStride..]</c> (<c>[m][tile]</c>). The Winograd convolutions run one per transform position.
+    /// </summary>
+    internal static void GemmBatch(ReadOnlySpan<float> packedA, int m, int k, ReadOnlySpan<float> b, int bStride, int tile,
+        int count, Span<float> c, int cStride, int batches, bool vector)
+    {
+        int size = PackedSize(m, k);
+        for (int i = 0; i < batches; i++)
+        {
+            var a = packedA.Slice(i * size, size);
+            var bi = b.Slice(i * bStride, k * tile);
+            var ci = c.Slice(i * cStride, m * tile);
+            if (vector) GemmTile(a, m, k, bi, tile, count, default, ci, tile);
+            else GemmTileScalar(a, m, k, bi, tile, count, default, ci, tile);
+        }
+    }
+
+    /// <summary>
     /// C[r][j] = Σₖ A[r][k]·B[k][j] (+ bias[r]) for r &lt; m, j &lt; count, written at c[r·ldc + j]. A is packed by
     /// <see cref="PackA"/>, B is <c>[k][tile]</c>. Dispatches to the Vector256 micro-kernel or the scalar twin.
     /// </summary>
@@ -189,6 +208,14 @@ internal static unsafe class ConvGemm
                     {
                         Kernel6x32(a, pb + j, k, tile, dst, ldc, pbias == null ? null : pbias + rb * MR);
                         j += NR;
+                        continue;
+                    }
+                    // A last block of 2 rows (M = 32 or 8, as in the Winograd products) over 64 columns: 8 accumulators
+                    // keep both FMA pipes busy where the 16-column kernel's 4 wait on each other.
+                    if (Use512 && rows == 2 && count - j >= 4 * NR)
+                    {
+                        Kernel2x64(a, pb + j, k, tile, dst, ldc, pbias == null ? null : pbias + rb * MR);
+                        j += 3 * NR;
                         continue;
                     }
                     // The last block of rows may be short (M = 8, 16, 32, 64 leave 2 or 4): the 4- and 2-row kernels
@@ -290,6 +317,32 @@ internal static unsafe class ConvGemm
         c30.Store(c); c31.Store(c + 16); c += ldc;
         c40.Store(c); c41.Store(c + 16); c += ldc;
         c50.Store(c); c51.Store(c + 16);
+    }
+
+    /// <summary>
+    /// The first 2 rows of <see cref="Kernel6x16"/> over 64 pixels: acc[r, h] holds pixels j + 16h .. j + 16h + 15 of row
+    /// r, 8 Vector512 accumulators; each output is the same chain of fused multiply-adds (bit-identical to the 16-pixel kernel).
+    /// </summary>
+    private static void Kernel2x64(float* a, float* b, int k, int ldb, float* c, int ldc, float* bias)
+    {
+        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default, c12 = default, c13 = default;
+        for (int p = 0; p < k; p++, a += MR, b += ldb)
+        {
+            var b0 = Vector512.Load(b); var b1 = Vector512.Load(b + 16); var b2 = Vector512.Load(b + 32); var b3 = Vector512.Load(b + 48);
+            var a0 = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(a0, b0, c00); c01 = Vector512.FusedMultiplyAdd(a0, b1, c01);
+            c02 = Vector512.FusedMultiplyAdd(a0, b2, c02); c03 = Vector512.FusedMultiplyAdd(a0, b3, c03);
+            var a1 = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(a1, b0, c10); c11 = Vector512.FusedMultiplyAdd(a1, b1, c11);
+            c12 = Vector512.FusedMultiplyAdd(a1, b2, c12); c13 = Vector512.FusedMultiplyAdd(a1, b3, c13);
+        }
+        if (bias != null)
+        {
+            var v0 = Vector512.Create(bias[0]); c00 += v0; c01 += v0; c02 += v0; c03 += v0;
+            var v1 = Vector512.Create(bias[1]); c10 += v1; c11 += v1; c12 += v1; c13 += v1;
+        }
+        c00.Store(c); c01.Store(c + 16); c02.Store(c + 32); c03.Store(c + 48); c += ldc;
+        c10.Store(c); c11.Store(c + 16); c12.Store(c + 32); c13.Store(c + 48);
     }
 
     /// <summary>The first 4 rows of <see cref="Kernel6x16"/> (A still packed 6 rows per k).</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using MusicGenre.Nn.Tensors;
+using MusicGenre.Simd;
 
 namespace MusicGenre.Nn.Backends.Cpu;
 
@@ -53,33 +54,48 @@ internal sealed partial class CpuBackend
     }
 
     /// <summary>
-    /// Whether 3×3 same-size convolutions with ≥ 8 channels run by Winograd F(2×2, 3×3) (default) rather than im2col + GEMM
+    /// Whether 3×3 same-size convolutions with ≥ 8 channels run by Winograd (default) rather than im2col + GEMM
     /// (kept for benchmarks and tests that compare the two).
     /// </summary>
     internal bool UseWinograd { get; set; } = true;
 
     /// <summary>
-    /// A 3×3 same-size convolution by Winograd F(2×2, 3×3) (<see cref="Winograd"/>): x <c>[N][C][H][W]</c> → y
-    /// <c>[N][K][H][W]</c>. <paramref name="adjoint"/>: x is dy and y is dx (the transposed convolution of the same
-    /// geometry, which for stride 1 and padding 1 is again a same-size 3×3 convolution with rotated filters). One work item
-    /// per (image, run of tiles); each writes only its own tiles' pixels.
+    /// Output tile of the Winograd forward and data-gradient convolutions: 4 for F(4×4, 3×3) (<see cref="Winograd4"/>,
+    /// default: 1.78× fewer multiply-adds) or 2 for F(2×2, 3×3) (<see cref="Winograd"/>, kept for comparison). The weight
+    /// gradient always uses F(2×2, 3×3).
+    /// </summary>
+    internal int WinogradTile { get; set; } = 4;
+
+    /// <summary>
+    /// A 3×3 same-size convolution by Winograd F(4×4, 3×3) or F(2×2, 3×3) (<see cref="WinogradTile"/>): x
+    /// <c>[N][C][H][W]</c> → y <c>[N][K][H][W]</c>. <paramref name="adjoint"/>: x is dy and y is dx (the transposed
+    /// convolution of the same geometry, which for stride 1 and padding 1 is again a same-size 3×3 convolution with rotated
+    /// filters). One work item per (image, run of tiles); each writes only its own tiles' pixels.
     /// </summary>
     private void WinogradConv(float[] xs, float[] ws, float[]? bias, in Conv2dGeometry g, bool adjoint, float[] ys)
     {
         int c = adjoint ? g.OutChannels : g.InChannels, k = adjoint ? g.InChannels : g.OutChannels;
         int h = g.InH, w = g.InW, plane = h * w;
-        int packedSize = Winograd.PackedFilterSize(k, c);
+        bool f4 = WinogradTile == 4;
+        int packedSize = f4 ? Winograd4.PackedFilterSize(k, c) : Winograd.PackedFilterSize(k, c);
         var packed = ArrayPool<float>.Shared.Rent(packedSize);
         try
         {
-            Winograd.TransformFilters(ws, g.OutChannels, g.InChannels, adjoint, packed.AsSpan(0, packedSize));
-            int tiles = (h + 1) / 2 * ((w + 1) / 2), cols = Winograd.ColumnsFor(c, k), items = (tiles + cols - 1) / cols;
-            int scratch = Winograd.ScratchSize(c, k, cols);
+            var u = packed.AsSpan(0, packedSize);
+            if (f4) Winograd4.TransformFilters(ws, g.OutChannels, g.InChannels, adjoint, u, For);
+            else Winograd.TransformFilters(ws, g.OutChannels, g.InChannels, adjoint, u);
+            int tiles = f4 ? (h + 3) / 4 * ((w + 3) / 4) : (h + 1) / 2 * ((w + 1) / 2);
+            int cols = f4 ? Winograd4.ColumnsFor(c, k) : Winograd.ColumnsFor(c, k), items = (tiles + cols - 1) / cols;
+            int scratch = f4 ? Winograd4.ScratchSize(c, k, cols) : Winograd.ScratchSize(c, k, cols);
+            var width = SimdWidths.Best;
             For(g.Batch * items, t =>
             {
-                int n = t / items, p0 = t % items * cols;
-                Winograd.Tiles(xs.AsSpan(n * c * plane, c * plane), c, h, w, packed.AsSpan(0, packedSize), k, bias,
-                    p0, Math.Min(cols, tiles - p0), cols, Scratch(scratch), ys.AsSpan(n * k * plane, k * plane), vector: true);
+                int n = t / items, p0 = t % items * cols, count = Math.Min(cols, tiles - p0);
+                var x = xs.AsSpan(n * c * plane, c * plane);
+                var y = ys.AsSpan(n * k * plane, k * plane);
+                var filters = packed.AsSpan(0, packedSize);
+                if (f4) Winograd4.Tiles(x, c, h, w, filters, k, bias, p0, count, cols, Scratch(scratch), y, width);
+                else Winograd.Tiles(x, c, h, w, filters, k, bias, p0, count, cols, Scratch(scratch), y, vector: true);
             });
         }
         finally

@@ -71,8 +71,7 @@ internal static unsafe class Winograd
             for (int q = 0; q < cols; q++)
             {
                 // 1. The 3×3 filter of (r, q).
-                var src = adjoint ? w.Slice((q * c + r) * 9, 9) : w.Slice((r * c + q) * 9, 9);
-                for (int i = 0; i < 9; i++) g[i] = adjoint ? src[8 - i] : src[i];
+                Filter(w, c, adjoint, r, q, g);
                 // 2. G g (4×3): rows g0, ½(g0 + g1 + g2), ½(g0 − g1 + g2), g2 of the filter's rows.
                 for (int j = 0; j < 3; j++)
                 {
@@ -93,6 +92,16 @@ internal static unsafe class Winograd
             int offset = xi * rows * cols;
             ConvGemm.PackA(rows, cols, (r, q) => u[offset + r * cols + q], packed.Slice(xi * size, size));
         }
+    }
+
+    /// <summary>
+    /// The 3×3 filter <paramref name="g"/> (row-major) that maps input channel q to output channel r of the product:
+    /// w[r][q] when not <paramref name="adjoint"/>; for the adjoint (dy → dx) w[q][r] rotated by 180°. w is <c>[K][C][3][3]</c>.
+    /// </summary>
+    internal static void Filter(ReadOnlySpan<float> w, int c, bool adjoint, int r, int q, Span<float> g)
+    {
+        var src = adjoint ? w.Slice((q * c + r) * 9, 9) : w.Slice((r * c + q) * 9, 9);
+        for (int i = 0; i < 9; i++) g[i] = adjoint ? src[8 - i] : src[i];
     }
 
     /// <summary>
@@ -124,15 +133,7 @@ internal static unsafe class Winograd
                 p += len;
             }
             // 2. M[ξ] (K × count) = U[ξ] (K × C) · V[ξ] (C × count).
-            int size = ConvGemm.PackedSize(k, c);
-            for (int xi = 0; xi < Positions; xi++)
-            {
-                var a = packedU.Slice(xi * size, size);
-                var b = v.Slice(xi * sv, c * cols);
-                var dst = m.Slice(xi * sm, k * cols);
-                if (vector) ConvGemm.GemmTile(a, k, c, b, cols, count, default, dst, cols);
-                else ConvGemm.GemmTileScalar(a, k, c, b, cols, count, default, dst, cols);
-            }
+            ConvGemm.GemmBatch(packedU, k, c, v, sv, cols, count, m, sm, Positions, vector);
             // 3. Output transform, run by run.
             for (int p = p0; p < p0 + count;)
             {

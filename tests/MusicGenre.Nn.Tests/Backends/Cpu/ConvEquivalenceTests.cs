@@ -82,6 +82,8 @@ public sealed class ConvEquivalenceTests
     [InlineData(8, 9, 48, 48)]    // 6 + 2 rows (the default network's first conv)
     [InlineData(16, 72, 64, 64)]  // 6 + 6 + 4
     [InlineData(9, 5, 16, 16)]    // 6 + 3: the 4-row kernel staged
+    [InlineData(32, 32, 64, 64)]  // 5 × 6 + 2: the last 2 rows by the 64-pixel Vector512 kernel (Winograd products)
+    [InlineData(8, 9, 90, 96)]    // 6 + 2 rows: 64 pixels, then a 16-pixel block and a ragged 10
     public void GemmMicroKernelMatchesScalarTwin(int m, int k, int count, int tile)
     {
         var a = Reference.Random(m * 31 + k, m * k); var b = Reference.Random(k * 17 + count, k * tile);
@@ -100,11 +102,12 @@ public sealed class ConvEquivalenceTests
 
     [Theory]
     [InlineData(12, 37, 80, 80)]  // 32-pixel (Vector512) blocks, then a 16-pixel block
-    [InlineData(8, 9, 96, 96)]    // 6 rows at 32 pixels, 2 rows at 16
+    [InlineData(8, 9, 96, 96)]    // 6 rows at 32 pixels, 2 rows at 64 then 16
+    [InlineData(32, 32, 128, 128)] // the Winograd product's shape: 2 rows at 64 pixels, twice
     [InlineData(6, 20, 40, 48)]   // one 32-pixel block, then a ragged 8
     public void GemmVectorPathsAreTheFusedMultiplyAddChainBitForBit(int m, int k, int count, int tile)
     {
-        // With FMA, every vector kernel (6×32 Vector512, 6×16/4×16/2×16 Vector256) computes each output as
+        // With FMA, every vector kernel (6×32 and 2×64 Vector512, 6×16/4×16/2×16 Vector256) computes each output as
         // fma(a[r,k−1], b[k−1,j], … fma(a[r,0], b[0,j], 0)) + bias: bit-identical whichever runs, so results do not depend
         // on the vector width. (Without FMA or vectors the scalar twin runs; the test above compares it with a tolerance.)
         if (!ConvGemm.UseVector || !System.Runtime.Intrinsics.X86.Fma.IsSupported) return;
