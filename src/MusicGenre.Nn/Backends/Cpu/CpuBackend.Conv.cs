@@ -20,6 +20,11 @@ internal sealed partial class CpuBackend
             For(g.Batch, n => ConvScalar.Forward(xs, ws, bs, geo, n, ys));
             return;
         }
+        if (UseDirect && DirectConv.Applies(g))
+        {
+            DirectForward(xs, ws, bs, g, ys);
+            return;
+        }
         if (UseWinograd && Winograd.Applies(g))
         {
             WinogradConv(xs, ws, bs, g, adjoint: false, ys);
@@ -58,6 +63,51 @@ internal sealed partial class CpuBackend
     /// (kept for benchmarks and tests that compare the two).
     /// </summary>
     internal bool UseWinograd { get; set; } = true;
+
+    /// <summary>
+    /// Whether 3×3 stride-1 convolutions with ≤ <see cref="DirectConv.MaxInChannels"/> input channels run directly
+    /// (forward and weight gradient; default) rather than by im2col + GEMM (kept for benchmarks and tests).
+    /// </summary>
+    internal bool UseDirect { get; set; } = true;
+
+    // Forward by DirectConv: one work item per image, or per (image, output channel) when the batch is too small to
+    // keep every thread busy (each item pads its image again: C·(H + 2) rows, small beside its 9·C·H·W multiply-adds).
+    private void DirectForward(float[] xs, float[] ws, float[]? bs, Conv2dGeometry g, float[] ys)
+    {
+        var width = SimdWidths.Best;
+        int groups = g.Batch >= 2 * ThreadCount ? 1 : g.OutChannels, per = (g.OutChannels + groups - 1) / groups;
+        int inImage = g.InChannels * g.InH * g.InW, outImage = g.OutChannels * g.OutH * g.OutW, scratch = DirectConv.ScratchSize(g);
+        For(g.Batch * groups, t =>
+        {
+            int n = t / groups, oc0 = t % groups * per, oc1 = Math.Min(g.OutChannels, oc0 + per);
+            DirectConv.Forward(xs.AsSpan(n * inImage, inImage), ws, bs, g, oc0, oc1, Scratch(scratch), ys.AsSpan(n * outImage, outImage), width);
+        });
+    }
+
+    // dW by DirectConv: each image writes its own partial; partials are added in image order (deterministic for any
+    // thread count).
+    private void DirectWeightGradient(float[] xs, float[] dys, Conv2dGeometry g, float[] dws)
+    {
+        var width = SimdWidths.Best;
+        int size = dws.Length, inImage = g.InChannels * g.InH * g.InW, outImage = g.OutChannels * g.OutH * g.OutW;
+        int scratch = DirectConv.ScratchSize(g);
+        var partials = ArrayPool<float>.Shared.Rent(g.Batch * size);
+        try
+        {
+            For(g.Batch, n => DirectConv.WeightGradient(xs.AsSpan(n * inImage, inImage), dys.AsSpan(n * outImage, outImage), g,
+                Scratch(scratch), partials.AsSpan(n * size, size), width));
+            for (int i = 0; i < size; i++)
+            {
+                float acc = partials[i];
+                for (int n = 1; n < g.Batch; n++) acc += partials[n * size + i];
+                dws[i] = acc;
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(partials);
+        }
+    }
 
     /// <summary>
     /// Output tile of the Winograd forward and data-gradient convolutions: 4 for F(4×4, 3×3) (<see cref="Winograd4"/>,
@@ -147,6 +197,11 @@ internal sealed partial class CpuBackend
     // sums its tiles in order into its own partial, and partials are added in chunk order: deterministic for any thread count.
     private void WeightGradient(float[] xs, float[] dys, Conv2dGeometry g, float[] dws)
     {
+        if (UseDirect && DirectConv.Applies(g))
+        {
+            DirectWeightGradient(xs, dys, g, dws);
+            return;
+        }
         if (UseWinograd && Winograd.Applies(g))
         {
             WinogradWeightGradient(xs, dys, g, dws);

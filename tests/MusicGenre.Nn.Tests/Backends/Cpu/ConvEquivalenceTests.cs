@@ -26,6 +26,9 @@ public sealed class ConvEquivalenceTests
         { 1, 17, 33, 37, 19, 3, 3, 1, "1" },      // multiple tiles per image, odd channel counts
         { 2, 1, 64, 48, 8, 3, 3, 1, "1" },        // small conv1
         { 2, 1, 64, 80, 5, 3, 3, 1, "1" },        // > 16 weight-gradient tiles: several reduction chunks
+        // Direct 3×3 stride-1 path (≤ 4 input channels), forward and dW; dx by col2im:
+        { 3, 1, 128, 130, 8, 3, 3, 1, "1" },      // default's first layer
+        { 5, 4, 7, 19, 3, 3, 3, 1, "0" },         // four channels, no padding, a batch larger than 2 × threads
         // Winograd F(2×2, 3×3) (3×3, stride 1, padding 1, ≥ 8 channels both ways), forward and dx:
         { 1, 8, 1, 1, 8, 3, 3, 1, "1" },          // a single tile, three of its four pixels outside the image
         { 2, 8, 5, 7, 9, 3, 3, 1, "1" },          // odd height and width: tiles cut at both edges

@@ -4,8 +4,9 @@ using Xunit.Abstractions;
 namespace MusicGenre.Nn.Tests.Backends.Cpu;
 
 /// <summary>
-/// The Winograd F(4×4, 3×3) tests again in child processes with the JIT switched to each SIMD width, so the register
-/// structs' fallbacks (e.g. Vector512's deinterleave without AVX-512, Vector256's without AVX) run on any CI machine.
+/// The Winograd F(4×4, 3×3) and direct-convolution tests again in child processes with the JIT switched to each SIMD
+/// width, so the register structs' fallbacks (e.g. Vector512's deinterleave without AVX-512, Vector256's without AVX) run
+/// on any CI machine.
 /// </summary>
 public sealed class WinogradWidthTests(ITestOutputHelper output)
 {
@@ -13,6 +14,6 @@ public sealed class WinogradWidthTests(ITestOutputHelper output)
     public void IntrinsicsSettingsAreHonoured() => SimdWidthRunner.AssertSettingHonoured();
 
     [Fact]
-    public Task Winograd4TestsPassAtEveryWidth() => SimdWidthRunner.RunAtEveryWidth(typeof(WinogradWidthTests).Assembly,
-        "FullyQualifiedName~Winograd4Tests|FullyQualifiedName~WinogradWidthTests.IntrinsicsSettingsAreHonoured", output.WriteLine);
+    public Task Winograd4AndDirectConvTestsPassAtEveryWidth() => SimdWidthRunner.RunAtEveryWidth(typeof(WinogradWidthTests).Assembly,
+        "FullyQualifiedName~Winograd4Tests|FullyQualifiedName~DirectConvTests|FullyQualifiedName~WinogradWidthTests.IntrinsicsSettingsAreHonoured", output.WriteLine);
 }
