@@ -111,8 +111,8 @@ internal sealed partial class CpuBackend
 
     /// <summary>
     /// Output tile of the Winograd forward and data-gradient convolutions: 4 for F(4×4, 3×3) (<see cref="Winograd4"/>,
-    /// default: 1.78× fewer multiply-adds) or 2 for F(2×2, 3×3) (<see cref="Winograd"/>, kept for comparison). The weight
-    /// gradient always uses F(2×2, 3×3).
+    /// default: 1.78× fewer multiply-adds) where <see cref="Winograd4.Suits"/> (rows of at least two registers of tiles),
+    /// F(2×2, 3×3) otherwise; 2 for F(2×2, 3×3) (<see cref="Winograd"/>) always. The weight gradient always uses F(2×2, 3×3).
     /// </summary>
     internal int WinogradTile { get; set; } = 4;
 
@@ -126,7 +126,7 @@ internal sealed partial class CpuBackend
     {
         int c = adjoint ? g.OutChannels : g.InChannels, k = adjoint ? g.InChannels : g.OutChannels;
         int h = g.InH, w = g.InW, plane = h * w;
-        bool f4 = WinogradTile == 4;
+        bool f4 = WinogradTile == 4 && Winograd4.Suits(w, SimdWidths.Best);
         int packedSize = f4 ? Winograd4.PackedFilterSize(k, c) : Winograd.PackedFilterSize(k, c);
         var packed = ArrayPool<float>.Shared.Rent(packedSize);
         try

@@ -32,6 +32,16 @@ internal static unsafe class Winograd4
     public const int Positions = 36;
 
     /// <summary>
+    /// Whether F(4×4) beats F(2×2) on images <paramref name="w"/> pixels wide at this register width: when a row of
+    /// tiles fills at least two registers. Its transforms take a register of tiles along a tile row, and a shorter run
+    /// (or the tail after a whole register) goes tile by tile or by a second, overlapping step. Measured (2026-12-05, Zen 5,
+    /// one thread, batch 10, forward): at 16 lanes F(4×4) took 1.25× F(2×2)'s time on 64 × 65 (17 tiles per row) and
+    /// 2–2.8× on 32 × 32 and 16 × 16, but 0.9× on 128 × 130 (33 tiles); at 8 lanes it was 0.86× and 0.93× on 64 × 65
+    /// and 32 × 32.
+    /// </summary>
+    public static bool Suits(int w, SimdWidth width) => (w + 3) / 4 >= 2 * (int)width;
+
+    /// <summary>
     /// Tiles per work item (GEMM columns), a multiple of 2·<see cref="ConvGemm.NR"/> (the 512-bit micro-kernels' width):
     /// V and M of one item (36 positions each) stay well inside L2 — 64 for C = K = 32 (590 KB); 112 (1 MB) was slower.
     /// </summary>
