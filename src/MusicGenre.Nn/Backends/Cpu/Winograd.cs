@@ -64,7 +64,8 @@ internal static unsafe class Winograd
     public static void TransformFilters(ReadOnlySpan<float> w, int k, int c, bool adjoint, Span<float> packed)
     {
         int rows = adjoint ? c : k, cols = adjoint ? k : c;
-        var u = new float[Positions * rows * cols];
+        // Rented, not allocated: inference transforms the filters on every call (a 64×32 layer's U is 131 KB).
+        var u = System.Buffers.ArrayPool<float>.Shared.Rent(Positions * rows * cols);
         Span<float> g = stackalloc float[9];
         Span<float> gg = stackalloc float[12];
         for (int r = 0; r < rows; r++)
@@ -92,6 +93,7 @@ internal static unsafe class Winograd
             int offset = xi * rows * cols;
             ConvGemm.PackA(rows, cols, (r, q) => u[offset + r * cols + q], packed.Slice(xi * size, size));
         }
+        System.Buffers.ArrayPool<float>.Shared.Return(u);
     }
 
     /// <summary>
