@@ -102,37 +102,45 @@ internal sealed partial class CpuBackend : IBatchNormReluPoolBackend
         For(c, ch =>
         {
             // 1. Re-derive each window's z = x·scale + shift exactly as the forward did, and its first maximum. Where that
-            //    maximum is > 0 (ReLU passed it), the pooled gradient g lands there: dz = g at that position, 0 elsewhere
-            //    (written into dx, cleared first). Σdz and Σdz·(x − mean) are summed in double, window by window in
-            //    (image, row, column) order — on every vector width and thread count.
+            //    maximum is > 0 (ReLU passed it), the pooled gradient g lands there: dz = g at that position, 0 at the
+            //    window's other three (PoolBackwardRow writes every position of every window; the row and column that
+            //    no window covers when H or W is odd are cleared here). Σdz and Σdz·(x − mean) are summed in double,
+            //    window by window in (image, row, column) order — on every vector width and thread count.
             var (scale, shift) = SavedScaleShift(gs, bs, sm, si, ch);
             double mean = sm[ch], invStd = si[ch], sumDy = 0, sumDyXhat = 0;
             float[]? rented = null;
-            Span<float> z = 2 * w <= 4096 ? stackalloc float[2 * w] : (rented = ArrayPool<float>.Shared.Rent(2 * w)).AsSpan(0, 2 * w);
+            int buffer = 2 * w + 2 * ow;
+            Span<float> z = buffer <= 4096 ? stackalloc float[buffer] : (rented = ArrayPool<float>.Shared.Rent(buffer)).AsSpan(0, buffer);
+            Span<float> gm = z.Slice(2 * w, ow), xm = z.Slice(2 * w + ow, ow);
             for (int b = 0; b < n; b++)
             {
                 int i0 = (b * c + ch) * hw, o0 = (b * c + ch) * oh * ow;
-                dxs.AsSpan(i0, hw).Clear();
                 double s = 0, sx = 0;
                 for (int r = 0; r < oh; r++)
                 {
                     int top = i0 + 2 * r * w;
-                    if (vector) CpuKernels.ScaleShift(xs.AsSpan(top, 2 * w), scale, shift, z);
-                    else CpuKernels.ScaleShiftScalar(xs.AsSpan(top, 2 * w), scale, shift, z);
+                    var x0 = xs.AsSpan(top, w); var x1 = xs.AsSpan(top + w, w);
+                    var dx0 = dxs.AsSpan(top, w); var dx1 = dxs.AsSpan(top + w, w);
+                    var dyRow = dys.AsSpan(o0 + r * ow, ow);
+                    if (vector)
+                    {
+                        CpuKernels.ScaleShift(xs.AsSpan(top, 2 * w), scale, shift, z[..(2 * w)]);
+                        CpuKernels.PoolBackwardRow(z[..w], z.Slice(w, w), x0, x1, dyRow, dx0, dx1, gm, xm);
+                    }
+                    else
+                    {
+                        CpuKernels.ScaleShiftScalar(xs.AsSpan(top, 2 * w), scale, shift, z[..(2 * w)]);
+                        CpuKernels.PoolBackwardRowScalar(z[..w], z.Slice(w, w), x0, x1, dyRow, dx0, dx1, gm, xm);
+                    }
+                    if ((w & 1) != 0) { dx0[w - 1] = 0f; dx1[w - 1] = 0f; }
+                    // gm = 0 (and xm = 0) where no gradient landed: those terms add exactly nothing.
                     for (int q = 0; q < ow; q++)
                     {
-                        // Scan order: top-left, top-right, bottom-left, bottom-right (offsets 0, 1, w, w + 1).
-                        int best = 2 * q;
-                        float bestV = z[best];
-                        Consider(z, 2 * q + 1, ref best, ref bestV);
-                        Consider(z, w + 2 * q, ref best, ref bestV);
-                        Consider(z, w + 2 * q + 1, ref best, ref bestV);
-                        if (!(bestV > 0f)) continue;
-                        float g = dys[o0 + r * ow + q];
-                        dxs[top + best] = g;
-                        s += g; sx += g * (xs[top + best] - mean);
+                        float g = gm[q];
+                        s += g; sx += g * (xm[q] - mean);
                     }
                 }
+                if ((h & 1) != 0) dxs.AsSpan(i0 + (h - 1) * w, w).Clear();
                 sumDy += s; sumDyXhat += sx * invStd;
             }
             if (rented != null) ArrayPool<float>.Shared.Return(rented);
@@ -146,13 +154,6 @@ internal sealed partial class CpuBackend : IBatchNormReluPoolBackend
                 else CpuKernels.AxpBypCScalar(plane, a, xs.AsSpan((b * c + ch) * hw, hw), bx, c0, plane);
             }
         });
-    }
-
-    /// <summary>One step of the window scan over the z buffer: larger, or NaN over a number, replaces the best.</summary>
-    private static void Consider(Span<float> z, int i, ref int best, ref float bestV)
-    {
-        float v = z[i];
-        if (v > bestV || float.IsNaN(v) && !float.IsNaN(bestV)) { bestV = v; best = i; }
     }
 
     private static float Pick(float best, float v) => v > best || float.IsNaN(v) && !float.IsNaN(best) ? v : best;

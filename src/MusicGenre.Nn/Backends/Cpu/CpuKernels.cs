@@ -142,6 +142,95 @@ internal static class CpuKernels
         }
     }
 
+    // ---- Backward of one row of 2×2 windows of BatchNorm → ReLU → max-pool ----
+
+    /// <summary>
+    /// The fused BatchNorm → ReLU → 2×2 max-pool backward for one row of windows. z0/z1 are the two normalised input
+    /// rows (z = x·scale + shift, as the forward computed them), x0/x1 the same rows of x, dy the pooled gradient row.
+    /// For window q: the first maximum of z in scan order (top-left, top-right, bottom-left, bottom-right; NaN wins, as
+    /// the max-pool's rule) gets dy[q] if that maximum is &gt; 0 (ReLU passed it) and every other position gets 0, in
+    /// dx0/dx1 (columns 0 … 2·dy.Length − 1 are all written). gm[q] = dy[q] where the gradient landed, else 0, and
+    /// xm[q] = x at that position, else 0: the caller's sums Σg and Σg·(x − mean) then need no branch.
+    /// </summary>
+    public static void PoolBackwardRow(ReadOnlySpan<float> z0, ReadOnlySpan<float> z1, ReadOnlySpan<float> x0, ReadOnlySpan<float> x1,
+        ReadOnlySpan<float> dy, Span<float> dx0, Span<float> dx1, Span<float> gm, Span<float> xm)
+    {
+        int q = 0, n = dy.Length;
+        if (UseVector && z0.Length >= 2 * n && z1.Length >= 2 * n && x0.Length >= 2 * n && x1.Length >= 2 * n
+            && dx0.Length >= 2 * n && dx1.Length >= 2 * n && gm.Length >= n && xm.Length >= n)
+        {
+            ref float rz0 = ref MemoryMarshal.GetReference(z0); ref float rz1 = ref MemoryMarshal.GetReference(z1);
+            ref float rx0 = ref MemoryMarshal.GetReference(x0); ref float rx1 = ref MemoryMarshal.GetReference(x1);
+            ref float rdy = ref MemoryMarshal.GetReference(dy);
+            ref float rd0 = ref MemoryMarshal.GetReference(dx0); ref float rd1 = ref MemoryMarshal.GetReference(dx1);
+            ref float rgm = ref MemoryMarshal.GetReference(gm); ref float rxm = ref MemoryMarshal.GetReference(xm);
+            var zero = Vector256<float>.Zero;
+            // Lanes: 8 windows per step. Each row's 16 floats split into even lanes (left column of each window) and odd
+            // lanes (right column); the scan keeps, per lane, which of the four candidates replaced the best last.
+            for (; q <= n - 8; q += 8)
+            {
+                nuint at = (nuint)(2 * q);
+                var za0 = Vector256.LoadUnsafe(ref rz0, at); var za1 = Vector256.LoadUnsafe(ref rz0, at + 8);
+                var zb0 = Vector256.LoadUnsafe(ref rz1, at); var zb1 = Vector256.LoadUnsafe(ref rz1, at + 8);
+                Vector256<float> a = Even(za0, za1), b = Odd(za0, za1), c = Even(zb0, zb1), d = Odd(zb0, zb1);
+                // 1. The scan: each take mask is "strictly greater, or NaN over a number", as Pick.
+                var takeB = Takes(b, a); var best = Vector256.ConditionalSelect(takeB, b, a);
+                var takeC = Takes(c, best); best = Vector256.ConditionalSelect(takeC, c, best);
+                var takeD = Takes(d, best); best = Vector256.ConditionalSelect(takeD, d, best);
+                // 2. Which position won: the last take; a when none took.
+                var isD = takeD; var isC = Vector256.AndNot(takeC, takeD);
+                var isB = Vector256.AndNot(Vector256.AndNot(takeB, takeC), takeD);
+                var isA = ~(takeB | takeC | takeD);
+                // 3. The gradient lands only where ReLU passed the maximum (best > 0; false for NaN).
+                var g = Vector256.ConditionalSelect(Vector256.GreaterThan(best, zero), Vector256.LoadUnsafe(ref rdy, (nuint)q), zero);
+                g.StoreUnsafe(ref rgm, (nuint)q);
+                var xa0 = Vector256.LoadUnsafe(ref rx0, at); var xa1 = Vector256.LoadUnsafe(ref rx0, at + 8);
+                var xb0 = Vector256.LoadUnsafe(ref rx1, at); var xb1 = Vector256.LoadUnsafe(ref rx1, at + 8);
+                var xw = Vector256.ConditionalSelect(isA, Even(xa0, xa1), Vector256.ConditionalSelect(isB, Odd(xa0, xa1),
+                    Vector256.ConditionalSelect(isC, Even(xb0, xb1), Odd(xb0, xb1))));
+                Vector256.ConditionalSelect(Vector256.Equals(g, zero), zero, xw).StoreUnsafe(ref rxm, (nuint)q);
+                // 4. dz per position, interleaved back to the rows' order.
+                StoreInterleaved2(g & isA, g & isB, ref rd0, at);
+                StoreInterleaved2(g & isC, g & isD, ref rd1, at);
+            }
+        }
+        PoolBackwardRowScalar(z0[(2 * q)..], z1[(2 * q)..], x0[(2 * q)..], x1[(2 * q)..], dy[q..], dx0[(2 * q)..], dx1[(2 * q)..], gm[q..], xm[q..]);
+    }
+
+    /// <summary>Scalar twin of <see cref="PoolBackwardRow"/>: one window at a time.</summary>
+    public static void PoolBackwardRowScalar(ReadOnlySpan<float> z0, ReadOnlySpan<float> z1, ReadOnlySpan<float> x0, ReadOnlySpan<float> x1,
+        ReadOnlySpan<float> dy, Span<float> dx0, Span<float> dx1, Span<float> gm, Span<float> xm)
+    {
+        for (int q = 0; q < dy.Length; q++)
+        {
+            int l = 2 * q, r = 2 * q + 1;
+            // Scan order: top-left (0), top-right (1), bottom-left (2), bottom-right (3).
+            int best = 0; float bestV = z0[l];
+            if (Takes(z0[r], bestV)) { best = 1; bestV = z0[r]; }
+            if (Takes(z1[l], bestV)) { best = 2; bestV = z1[l]; }
+            if (Takes(z1[r], bestV)) { best = 3; bestV = z1[r]; }
+            float g = bestV > 0f ? dy[q] : 0f;
+            gm[q] = g;
+            xm[q] = g == 0f ? 0f : best switch { 0 => x0[l], 1 => x0[r], 2 => x1[l], _ => x1[r] };
+            dx0[l] = best == 0 ? g : 0f; dx0[r] = best == 1 ? g : 0f;
+            dx1[l] = best == 2 ? g : 0f; dx1[r] = best == 3 ? g : 0f;
+        }
+    }
+
+    private static bool Takes(float v, float best) => v > best || float.IsNaN(v) && !float.IsNaN(best);
+
+    private static Vector256<float> Takes(Vector256<float> v, Vector256<float> best) =>
+        Vector256.GreaterThan(v, best) | Vector256.AndNot(~Vector256.Equals(v, v), ~Vector256.Equals(best, best));
+
+    /// <summary>dst[index + 2·l] = even[l], dst[index + 2·l + 1] = odd[l] for the 8 lanes (16 floats).</summary>
+    private static void StoreInterleaved2(Vector256<float> even, Vector256<float> odd, ref float dst, nuint index)
+    {
+        Vector256.Shuffle(Vector256.Create(even.GetLower(), odd.GetLower()), Interleave).StoreUnsafe(ref dst, index);
+        Vector256.Shuffle(Vector256.Create(even.GetUpper(), odd.GetUpper()), Interleave).StoreUnsafe(ref dst, index + 8);
+    }
+
+    private static readonly Vector256<int> Interleave = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
+
     private static float Pick(float best, float v) => v > best || float.IsNaN(v) && !float.IsNaN(best) ? v : best;
 
     private static Vector256<float> Pick(Vector256<float> best, Vector256<float> v)

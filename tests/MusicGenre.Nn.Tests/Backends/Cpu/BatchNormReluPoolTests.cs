@@ -18,7 +18,7 @@ public sealed class BatchNormReluPoolTests
         { 2, 3, 8, 10 },
         { 3, 4, 17, 35 },   // odd: the last row and column are in the statistics but in no window
         { 2, 2, 2, 2 },     // one window per plane
-        { 1, 3, 6, 1030 },  // rows longer than the on-stack buffer (2·W > 4096 floats → pooled array)
+        { 1, 3, 6, 2090 },  // rows longer than the on-stack buffers (2·W, 3·W > 4096 floats → pooled arrays)
     };
 
     [Theory, MemberData(nameof(Shapes))]

@@ -25,6 +25,62 @@ public sealed class MaxPoolEquivalenceTests
         Assert.Equal(Bits(scalar), Bits(simd));
     }
 
+    [Theory, MemberData(nameof(CpuKernelsTests.Lengths), MemberType = typeof(CpuKernelsTests))]
+    public void FusedBackwardRowKernelMatchesScalarTwinBitForBit(int n)
+    {
+        // The BatchNorm → ReLU → pool backward row: same winner, same dz at all four positions, same gm/xm, with ties,
+        // signed zeros, infinities, NaNs (in z and in dy) and negative maxima (ReLU blocks the gradient).
+        var rng = new Random(3 * n + 1);
+        float[] special = [0f, -0f, 1f, 1f, 2f, -1f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0.5f];
+        float[] Values(int count) => [.. Enumerable.Range(0, count).Select(_ => special[rng.Next(special.Length)])];
+        float[] z0 = Values(2 * n + 1), z1 = Values(2 * n + 1), dy = Values(n);
+        float[] x0 = [.. Enumerable.Range(0, 2 * n + 1).Select(i => 100f + i)], x1 = [.. x0.Select(v => -v)];
+        var simd = new Outputs(n); var twin = new Outputs(n);
+        CpuKernels.PoolBackwardRow(z0, z1, x0, x1, dy, simd.Dx0, simd.Dx1, simd.Gm, simd.Xm);
+        CpuKernels.PoolBackwardRowScalar(z0, z1, x0, x1, dy, twin.Dx0, twin.Dx1, twin.Gm, twin.Xm);
+        Assert.Equal(Bits(twin.Dx0), Bits(simd.Dx0)); Assert.Equal(Bits(twin.Dx1), Bits(simd.Dx1));
+        Assert.Equal(Bits(twin.Gm), Bits(simd.Gm)); Assert.Equal(Bits(twin.Xm), Bits(simd.Xm));
+        // Every position of every window is written (the fill value is gone), the odd last column is not touched.
+        Assert.DoesNotContain(Outputs.Fill, simd.Dx0.Take(2 * n)); Assert.DoesNotContain(Outputs.Fill, simd.Dx1.Take(2 * n));
+        Assert.Equal(Outputs.Fill, simd.Dx0[2 * n]);
+    }
+
+    [Fact]
+    public void FusedBackwardRowRoutesToTheFirstPositiveMaximum()
+    {
+        // Windows (z): [1, 3 | 3, 2] → top right; [−1, −2 | −3, −1] → none (ReLU); [NaN, 5 | 1, 1] → none (NaN wins, not
+        // > 0); [0, 0 | 2, 2] → bottom left. Repeated 4 times (16 windows) so that the SIMD lanes see every pattern.
+        float[] z0 = [.. Enumerable.Repeat<float[]>([1f, 3f, -1f, -2f, float.NaN, 5f, 0f, 0f], 4).SelectMany(v => v)];
+        float[] z1 = [.. Enumerable.Repeat<float[]>([3f, 2f, -3f, -1f, 1f, 1f, 2f, 2f], 4).SelectMany(v => v)];
+        float[] x0 = [.. Enumerable.Range(0, 32).Select(i => (float)i)], x1 = [.. Enumerable.Range(32, 32).Select(i => (float)i)];
+        float[] dy = [.. Enumerable.Range(1, 16).Select(i => (float)i)];
+        var o = new Outputs(16);
+        CpuKernels.PoolBackwardRow(z0, z1, x0, x1, dy, o.Dx0, o.Dx1, o.Gm, o.Xm);
+        for (int q = 0; q < 16; q += 4)
+        {
+            int l = 2 * q;
+            Assert.Equal([0f, dy[q]], o.Dx0[l..(l + 2)]); Assert.Equal([0f, 0f], o.Dx1[l..(l + 2)]);
+            Assert.Equal((dy[q], x0[l + 1]), (o.Gm[q], o.Xm[q]));
+            for (int k = 1; k <= 2; k++)
+            {
+                Assert.Equal([0f, 0f, 0f, 0f], [.. o.Dx0[(l + 2 * k)..(l + 2 * k + 2)], .. o.Dx1[(l + 2 * k)..(l + 2 * k + 2)]]);
+                Assert.Equal((0f, 0f), (o.Gm[q + k], o.Xm[q + k]));
+            }
+            Assert.Equal([dy[q + 3], 0f], o.Dx1[(l + 6)..(l + 8)]); Assert.Equal([0f, 0f], o.Dx0[(l + 6)..(l + 8)]);
+            Assert.Equal((dy[q + 3], x1[l + 6]), (o.Gm[q + 3], o.Xm[q + 3]));
+        }
+    }
+
+    /// <summary>The backward row's outputs, filled with a value no input has, so that a position the kernel skips shows.</summary>
+    private sealed class Outputs(int n)
+    {
+        public const float Fill = 12345.5f;
+        public float[] Dx0 { get; } = [.. Enumerable.Repeat(Fill, 2 * n + 1)];
+        public float[] Dx1 { get; } = [.. Enumerable.Repeat(Fill, 2 * n + 1)];
+        public float[] Gm { get; } = [.. Enumerable.Repeat(Fill, n)];
+        public float[] Xm { get; } = [.. Enumerable.Repeat(Fill, n)];
+    }
+
     [Fact]
     public void FirstMaximumInScanOrderAndNaNWin()
     {
