@@ -35,9 +35,15 @@ internal static unsafe class ConvGemm
 
     /// <summary>
     /// Pixels per tile of the weight gradient: twice <see cref="TileFor"/> (B ≈ 256 KiB, still in L2), since each dot
-    /// product over the tile ends in a horizontal sum whose cost longer tiles amortise.
+    /// product over the tile ends in a horizontal sum whose cost longer tiles amortise — but never fewer than
+    /// <see cref="MinWeightGradTile"/>: for long reductions (lachmish2016's 149→73 4×4 layer, k = 2384) the L2 rule gave
+    /// 16-pixel tiles, where two FMAs per dot product paid for a horizontal sum and a read-modify-write of the partial
+    /// (20 GFLOP/s; 128-pixel tiles: 98 GFLOP/s, B then ≈ 1.2 MB in L2/L3).
     /// </summary>
-    public static int WeightGradTileFor(int k) => Math.Clamp(65536 / Math.Max(k, 1) / NR * NR, NR, 512);
+    public static int WeightGradTileFor(int k) => Math.Clamp(65536 / Math.Max(k, 1) / NR * NR, MinWeightGradTile, 512);
+
+    /// <summary>The shortest weight-gradient tile (pixels).</summary>
+    public const int MinWeightGradTile = 128;
 
     /// <summary>Floats needed by <see cref="PackA"/> for an M×K matrix.</summary>
     public static int PackedSize(int m, int k) => (m + MR - 1) / MR * MR * k;
