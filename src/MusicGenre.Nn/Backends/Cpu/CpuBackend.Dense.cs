@@ -25,12 +25,23 @@ internal sealed partial class CpuBackend
         Require(dw.Length == w.Length, "DenseBackward", $"dw {dw.Shape} must match w {w.Shape}.");
         Require(dx is null || dx.Length == x.Length, "DenseBackward", $"dx {dx?.Shape} must match x {x.Shape}.");
         var xs = D(x); var ws = D(w); var dys = D(dy); var dws = D(dw);
-        // 1. dw[o, :] = Σₙ dy[n, o]·x[n, :] (rows of dw are independent work items; samples added in order).
-        For(outF, o =>
+        // Work items are blocks of DenseColumns input features (× up to DenseRows outputs for dw), so that the operand
+        // swept for every output — x's block for dw, dx's block for dx, 32 samples × 8 KB — stays in L2 while w and dw
+        // stream through once. Each element still sums its terms in the same order as one whole-row loop (samples in
+        // order for dw, outputs in order for dx): the blocking changes no result. lachmish2016's 10640 → 8192 layer
+        // read w (349 MB) once per sample for dx before.
+        int colBlocks = (inF + DenseColumns - 1) / DenseColumns, rowBlocks = (outF + DenseRows - 1) / DenseRows;
+        // 1. dw[o, :] = Σₙ dy[n, o]·x[n, :] (samples added in order).
+        For(colBlocks * rowBlocks, item =>
         {
-            var row = dws.AsSpan(o * inF, inF);
-            row.Clear();
-            for (int s = 0; s < n; s++) CpuKernels.Axpy(dys[s * outF + o], xs.AsSpan(s * inF, inF), row);
+            int c0 = item % colBlocks * DenseColumns, len = Math.Min(DenseColumns, inF - c0);
+            int o0 = item / colBlocks * DenseRows, o1 = Math.Min(outF, o0 + DenseRows);
+            for (int o = o0; o < o1; o++)
+            {
+                var row = dws.AsSpan(o * inF + c0, len);
+                row.Clear();
+                for (int s = 0; s < n; s++) CpuKernels.Axpy(dys[s * outF + o], xs.AsSpan(s * inF + c0, len), row);
+            }
         });
         // 2. db[o] = Σₙ dy[n, o].
         if (db is not null)
@@ -43,18 +54,25 @@ internal sealed partial class CpuBackend
                 dbs[o] = acc;
             }
         }
-        // 3. dx[n, :] = Σₒ dy[n, o]·w[o, :] (per sample, outputs added in order).
+        // 3. dx[n, :] = Σₒ dy[n, o]·w[o, :] (outputs added in order), one column block per work item.
         if (dx is not null)
         {
             var dxs = D(dx);
-            For(n, s =>
+            For(colBlocks, blk =>
             {
-                var row = dxs.AsSpan(s * inF, inF);
-                row.Clear();
-                for (int o = 0; o < outF; o++) CpuKernels.Axpy(dys[s * outF + o], ws.AsSpan(o * inF, inF), row);
+                int c0 = blk * DenseColumns, len = Math.Min(DenseColumns, inF - c0);
+                for (int s = 0; s < n; s++) dxs.AsSpan(s * inF + c0, len).Clear();
+                for (int o = 0; o < outF; o++)
+                {
+                    var wBlock = ws.AsSpan(o * inF + c0, len);
+                    for (int s = 0; s < n; s++) CpuKernels.Axpy(dys[s * outF + o], wBlock, dxs.AsSpan(s * inF + c0, len));
+                }
             });
         }
     }
+
+    private const int DenseColumns = 2048; // input features per dense-backward work item (a multiple of 64)
+    private const int DenseRows = 256;     // outputs per dw work item
 
     private static (int N, int In, int Out) DenseDims(Tensor x, Tensor w, Tensor? b, Tensor y, string op)
     {
