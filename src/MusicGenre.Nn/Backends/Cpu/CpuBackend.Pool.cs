@@ -11,19 +11,26 @@ internal sealed partial class CpuBackend
         CheckPool(x, g, y, "MaxPool2dForward");
         var xs = D(x); var ys = D(y); var geo = g;
         bool twoByTwo = g is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2 };
+        bool fourByFour = g is { KernelH: 4, KernelW: 4, StrideH: 4, StrideW: 4 };
         For(g.Batch * g.Channels, plane =>
         {
             int inBase = plane * geo.InH * geo.InW, outBase = plane * geo.OutH * geo.OutW;
             for (int oh = 0; oh < geo.OutH; oh++)
             {
-                // 2×2 stride 2 (the default network): whole windows of this row go through the SIMD kernel, the windows a
-                // ceil-mode edge clips go through the general scan. Both give the value at ArgMax (first maximum, NaN wins).
+                // 2×2 stride 2 (the default network) and 4×4 stride 4 (lachmish2016): whole windows of this row go through
+                // the SIMD kernel, the windows a ceil-mode edge clips go through the general scan. Both give the value at
+                // ArgMax (first maximum, NaN wins).
                 int ow = 0;
                 if (twoByTwo && 2 * oh + 1 < geo.InH)
                 {
                     ow = Math.Min(geo.OutW, geo.InW / 2);
                     CpuKernels.MaxPool2x2Row(xs.AsSpan(inBase + 2 * oh * geo.InW, geo.InW), xs.AsSpan(inBase + (2 * oh + 1) * geo.InW, geo.InW),
                         ys.AsSpan(outBase + oh * geo.OutW, ow));
+                }
+                else if (fourByFour && 4 * oh + 3 < geo.InH)
+                {
+                    ow = Math.Min(geo.OutW, geo.InW / 4);
+                    CpuKernels.MaxPool4x4Row(xs.AsSpan(inBase + 4 * oh * geo.InW, 3 * geo.InW + 4 * ow), geo.InW, ys.AsSpan(outBase + oh * geo.OutW, ow));
                 }
                 for (; ow < geo.OutW; ow++)
                     ys[outBase + oh * geo.OutW + ow] = xs[inBase + ArgMax(xs, inBase, geo, oh, ow)];
@@ -53,10 +60,19 @@ internal sealed partial class CpuBackend
         Require(dx.Length == x.Length, "MaxPool2dBackward", $"dx {dx.Shape} must match x {x.Shape}.");
         var xs = D(x); var dys = D(dy); var dxs = D(dx); var geo = g;
         bool twoByTwo = g is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2 };
+        bool fourByFour = g is { KernelH: 4, KernelW: 4, StrideH: 4, StrideW: 4 };
         For(g.Batch * g.Channels, plane =>
         {
             int inBase = plane * geo.InH * geo.InW, outBase = plane * geo.OutH * geo.OutW;
-            dxs.AsSpan(inBase, geo.InH * geo.InW).Clear();
+            // 4×4 stride 4: MaxPool4x4RowBackward writes every position of its whole windows, so only what they do not
+            // cover (right-edge columns, bottom rows) is cleared for the general scan's +=.
+            int fullRows = fourByFour ? Math.Min(geo.OutH, geo.InH / 4) : 0, fullCols = fourByFour ? Math.Min(geo.OutW, geo.InW / 4) : 0;
+            if (fullRows == 0 || fullCols == 0) dxs.AsSpan(inBase, geo.InH * geo.InW).Clear();
+            else
+            {
+                for (int h = 0; h < 4 * fullRows; h++) dxs.AsSpan(inBase + h * geo.InW + 4 * fullCols, geo.InW - 4 * fullCols).Clear();
+                dxs.AsSpan(inBase + 4 * fullRows * geo.InW, (geo.InH - 4 * fullRows) * geo.InW).Clear();
+            }
             for (int oh = 0; oh < geo.OutH; oh++)
             {
                 // 2×2 stride 2 (the default network): windows do not overlap, so each whole window routes its gradient to
@@ -75,6 +91,12 @@ internal sealed partial class CpuBackend
                         Consider(xs, bottom + 2 * ow + 1, ref best, ref bestV);
                         dxs[best] += dys[outBase + oh * geo.OutW + ow]; // onto the cleared 0, as the twin does (keeps −0 + 0 = +0)
                     }
+                }
+                else if (oh < fullRows && fullCols > 0)
+                {
+                    ow = fullCols;
+                    int top = inBase + 4 * oh * geo.InW, length = 3 * geo.InW + 4 * ow;
+                    CpuKernels.MaxPool4x4RowBackward(xs.AsSpan(top, length), geo.InW, dys.AsSpan(outBase + oh * geo.OutW, ow), dxs.AsSpan(top, length));
                 }
                 for (; ow < geo.OutW; ow++)
                     dxs[inBase + ArgMax(xs, inBase, geo, oh, ow)] += dys[outBase + oh * geo.OutW + ow];

@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using MusicGenre.Simd;
 
 namespace MusicGenre.Nn.Backends.Cpu;
 
@@ -139,6 +140,101 @@ internal static class CpuKernels
             best = Pick(best, row0[2 * i + 1]);
             best = Pick(best, row1[2 * i]);
             y[i] = Pick(best, row1[2 * i + 1]);
+        }
+    }
+
+    // ---- 4×4 stride-4 max-pool (lachmish2016's first pool) ----
+
+    /// <summary>
+    /// One row of 4×4 stride-4 windows: y[q] = the first maximum (scan order row by row, left to right; NaN wins) of
+    /// rows[0..3][4q .. 4q + 3]. <paramref name="rows"/> holds the four input rows back to back, <paramref name="stride"/>
+    /// floats apart; every window must lie inside them (4·y.Length ≤ stride).
+    /// </summary>
+    public static void MaxPool4x4Row(ReadOnlySpan<float> rows, int stride, Span<float> y)
+    {
+        int q = 0;
+        if (UseVector && rows.Length >= 3 * stride + 4 * y.Length)
+        {
+            ref float r = ref MemoryMarshal.GetReference(rows); ref float yr = ref MemoryMarshal.GetReference(y);
+            // Lanes: 8 windows per step. Each input row's 32 floats split into their four stride-4 phases (the window's
+            // columns 0–3), then folded in scan order.
+            for (; q <= y.Length - 8; q += 8)
+            {
+                Vector256<float> best = default;
+                for (int i = 0; i < 4; i++)
+                {
+                    Vec256Ops.LoadDeinterleaved4(ref r, (nuint)(i * stride + 4 * q), out var c0, out var c1, out var c2, out var c3);
+                    best = i == 0 ? c0 : Pick(best, c0);
+                    best = Pick(Pick(Pick(best, c1), c2), c3);
+                }
+                best.StoreUnsafe(ref yr, (nuint)q);
+            }
+        }
+        MaxPool4x4RowScalar(rows, stride, q, y);
+    }
+
+    /// <summary>Scalar twin of <see cref="MaxPool4x4Row"/> from window <paramref name="q0"/> on.</summary>
+    public static void MaxPool4x4RowScalar(ReadOnlySpan<float> rows, int stride, int q0, Span<float> y)
+    {
+        for (int q = q0; q < y.Length; q++)
+        {
+            float best = rows[4 * q];
+            for (int i = 0; i < 4; i++)
+                for (int j = i == 0 ? 1 : 0; j < 4; j++) best = Pick(best, rows[i * stride + 4 * q + j]);
+            y[q] = best;
+        }
+    }
+
+    /// <summary>
+    /// Backward of <see cref="MaxPool4x4Row"/>: dx (same layout as rows) gets 0 + dy[q] at window q's first maximum and
+    /// 0 at its other fifteen positions — every position of every window is written, so dx needs no clearing there.
+    /// </summary>
+    public static void MaxPool4x4RowBackward(ReadOnlySpan<float> rows, int stride, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        int q = 0;
+        if (UseVector && rows.Length >= 3 * stride + 4 * dy.Length && dx.Length >= 3 * stride + 4 * dy.Length)
+        {
+            ref float r = ref MemoryMarshal.GetReference(rows); ref float dr = ref MemoryMarshal.GetReference(dx);
+            ref float gr = ref MemoryMarshal.GetReference(dy);
+            var zero = Vector256<float>.Zero;
+            for (; q <= dy.Length - 8; q += 8)
+            {
+                // 1. The scan, keeping per lane the position (0–15, as a float) of the last candidate that took over.
+                Vector256<float> best = default, at = zero;
+                for (int i = 0; i < 4; i++)
+                {
+                    Vec256Ops.LoadDeinterleaved4(ref r, (nuint)(i * stride + 4 * q), out var c0, out var c1, out var c2, out var c3);
+                    if (i == 0) best = c0;
+                    else { var t0 = Takes(c0, best); best = Vector256.ConditionalSelect(t0, c0, best); at = Vector256.ConditionalSelect(t0, Vector256.Create(4f * i), at); }
+                    var t1 = Takes(c1, best); best = Vector256.ConditionalSelect(t1, c1, best); at = Vector256.ConditionalSelect(t1, Vector256.Create(4f * i + 1), at);
+                    var t2 = Takes(c2, best); best = Vector256.ConditionalSelect(t2, c2, best); at = Vector256.ConditionalSelect(t2, Vector256.Create(4f * i + 2), at);
+                    var t3 = Takes(c3, best); best = Vector256.ConditionalSelect(t3, c3, best); at = Vector256.ConditionalSelect(t3, Vector256.Create(4f * i + 3), at);
+                }
+                // 2. 0 + g at the winner (−0 becomes +0, as adding onto a cleared dx does), 0 elsewhere; rows interleaved back.
+                var g = Vector256.LoadUnsafe(ref gr, (nuint)q) + zero;
+                for (int i = 0; i < 4; i++)
+                    Vec256Ops.StoreInterleaved4(
+                        Vector256.ConditionalSelect(Vector256.Equals(at, Vector256.Create(4f * i)), g, zero),
+                        Vector256.ConditionalSelect(Vector256.Equals(at, Vector256.Create(4f * i + 1)), g, zero),
+                        Vector256.ConditionalSelect(Vector256.Equals(at, Vector256.Create(4f * i + 2)), g, zero),
+                        Vector256.ConditionalSelect(Vector256.Equals(at, Vector256.Create(4f * i + 3)), g, zero),
+                        ref dr, (nuint)(i * stride + 4 * q));
+            }
+        }
+        MaxPool4x4RowBackwardScalar(rows, stride, q, dy, dx);
+    }
+
+    /// <summary>Scalar twin of <see cref="MaxPool4x4RowBackward"/> from window <paramref name="q0"/> on.</summary>
+    public static void MaxPool4x4RowBackwardScalar(ReadOnlySpan<float> rows, int stride, int q0, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        for (int q = q0; q < dy.Length; q++)
+        {
+            int win = 0; float best = rows[4 * q];
+            for (int i = 0; i < 4; i++)
+                for (int j = i == 0 ? 1 : 0; j < 4; j++)
+                    if (Takes(rows[i * stride + 4 * q + j], best)) { best = rows[i * stride + 4 * q + j]; win = 4 * i + j; }
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 4; j++) dx[i * stride + 4 * q + j] = 4 * i + j == win ? 0f + dy[q] : 0f;
         }
     }
 

@@ -81,6 +81,32 @@ public sealed class MaxPoolEquivalenceTests
         public float[] Xm { get; } = [.. Enumerable.Repeat(Fill, n)];
     }
 
+    [Theory, MemberData(nameof(CpuKernelsTests.Lengths), MemberType = typeof(CpuKernelsTests))]
+    public void FourByFourRowKernelsMatchScalarTwinsBitForBit(int n)
+    {
+        // Forward value and backward routing of 4×4 stride-4 windows (rows 4·n + 3 wide, so the last 3 columns are in no
+        // window), with ties, signed zeros, infinities and NaNs; the backward writes all 16 positions of every window.
+        var rng = new Random(7 * n + 5);
+        float[] special = [0f, -0f, 1f, 1f, 2f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, -1f];
+        int stride = 4 * n + 3;
+        float[] rows = [.. Enumerable.Range(0, 4 * stride).Select(_ => special[rng.Next(special.Length)])];
+        float[] dy = [.. Enumerable.Range(0, n).Select(_ => special[rng.Next(special.Length)])];
+        var simd = new float[n]; var scalar = new float[n];
+        CpuKernels.MaxPool4x4Row(rows, stride, simd);
+        CpuKernels.MaxPool4x4RowScalar(rows, stride, 0, scalar);
+        Assert.Equal(Bits(scalar), Bits(simd));
+
+        float[] dxSimd = [.. Enumerable.Repeat(12345.5f, 4 * stride)], dxTwin = [.. dxSimd];
+        CpuKernels.MaxPool4x4RowBackward(rows, stride, dy, dxSimd);
+        CpuKernels.MaxPool4x4RowBackwardScalar(rows, stride, 0, dy, dxTwin);
+        Assert.Equal(Bits(dxTwin), Bits(dxSimd));
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.DoesNotContain(12345.5f, dxSimd.Skip(i * stride).Take(4 * n));
+            Assert.All(dxSimd.Skip(i * stride + 4 * n).Take(3), v => Assert.Equal(12345.5f, v));
+        }
+    }
+
     [Fact]
     public void FirstMaximumInScanOrderAndNaNWin()
     {
@@ -103,6 +129,9 @@ public sealed class MaxPoolEquivalenceTests
     [InlineData(2, 3, 17, 35, 2, 2, true)]     // odd sizes, ceil mode: clipped right column and bottom row
     [InlineData(2, 3, 17, 35, 2, 2, false)]    // odd sizes, floor mode: the last row and column are dropped
     [InlineData(1, 2, 9, 10, 3, 2, false)]     // not 2×2: the general scan only
+    [InlineData(2, 3, 17, 70, 4, 4, true)]     // 4×4 stride 4, ceil: a clipped bottom row of windows and right column
+    [InlineData(2, 2, 16, 68, 4, 4, false)]    // 4×4 whole windows only (17 per row: two SIMD steps and a scalar one)
+    [InlineData(1, 2, 128, 599, 4, 4, true)]   // lachmish2016's first pool
     public void BackendForwardMatchesScalarForwardBitForBit(int n, int c, int h, int w, int k, int s, bool ceil)
     {
         var rng = new Random(h * w + n);
