@@ -64,39 +64,34 @@ internal sealed partial class CpuBackend
         For(g.Batch * g.Channels, plane =>
         {
             int inBase = plane * geo.InH * geo.InW, outBase = plane * geo.OutH * geo.OutW;
-            // 4×4 stride 4: MaxPool4x4RowBackward writes every position of its whole windows, so only what they do not
-            // cover (right-edge columns, bottom rows) is cleared for the general scan's +=.
-            int fullRows = fourByFour ? Math.Min(geo.OutH, geo.InH / 4) : 0, fullCols = fourByFour ? Math.Min(geo.OutW, geo.InW / 4) : 0;
+            // 2×2 stride 2 (the reference net; `default` uses the fused BatchNorm pass) and 4×4 stride 4 (lachmish2016):
+            // windows do not overlap, so the row kernels route each whole window's gradient to its first maximum (NaN
+            // wins) and write all its positions — the same positions as ArgMax, hence the same dx bit for bit. Only what
+            // they do not cover (right-edge columns, bottom rows) is cleared, for the general scan's += on clipped windows.
+            int k = twoByTwo ? 2 : fourByFour ? 4 : 0;
+            int fullRows = k > 0 ? Math.Min(geo.OutH, geo.InH / k) : 0, fullCols = k > 0 ? Math.Min(geo.OutW, geo.InW / k) : 0;
             if (fullRows == 0 || fullCols == 0) dxs.AsSpan(inBase, geo.InH * geo.InW).Clear();
             else
             {
-                for (int h = 0; h < 4 * fullRows; h++) dxs.AsSpan(inBase + h * geo.InW + 4 * fullCols, geo.InW - 4 * fullCols).Clear();
-                dxs.AsSpan(inBase + 4 * fullRows * geo.InW, (geo.InH - 4 * fullRows) * geo.InW).Clear();
+                for (int h = 0; h < k * fullRows; h++) dxs.AsSpan(inBase + h * geo.InW + k * fullCols, geo.InW - k * fullCols).Clear();
+                dxs.AsSpan(inBase + k * fullRows * geo.InW, (geo.InH - k * fullRows) * geo.InW).Clear();
             }
             for (int oh = 0; oh < geo.OutH; oh++)
             {
-                // 2×2 stride 2 (the default network): windows do not overlap, so each whole window routes its gradient to
-                // its first maximum (NaN wins) with four compares and no general scan; windows a ceil-mode edge clips
-                // take the general path. Same positions as ArgMax, hence the same dx bit for bit.
                 int ow = 0;
-                if (twoByTwo && 2 * oh + 1 < geo.InH)
-                {
-                    int whole = Math.Min(geo.OutW, geo.InW / 2), top = inBase + 2 * oh * geo.InW, bottom = top + geo.InW;
-                    for (; ow < whole; ow++)
-                    {
-                        int a = top + 2 * ow, best = a;
-                        float bestV = xs[a];
-                        Consider(xs, a + 1, ref best, ref bestV);
-                        Consider(xs, bottom + 2 * ow, ref best, ref bestV);
-                        Consider(xs, bottom + 2 * ow + 1, ref best, ref bestV);
-                        dxs[best] += dys[outBase + oh * geo.OutW + ow]; // onto the cleared 0, as the twin does (keeps −0 + 0 = +0)
-                    }
-                }
-                else if (oh < fullRows && fullCols > 0)
+                if (oh < fullRows && fullCols > 0)
                 {
                     ow = fullCols;
-                    int top = inBase + 4 * oh * geo.InW, length = 3 * geo.InW + 4 * ow;
-                    CpuKernels.MaxPool4x4RowBackward(xs.AsSpan(top, length), geo.InW, dys.AsSpan(outBase + oh * geo.OutW, ow), dxs.AsSpan(top, length));
+                    int top = inBase + k * oh * geo.InW;
+                    var dyRow = dys.AsSpan(outBase + oh * geo.OutW, ow);
+                    if (k == 2)
+                        CpuKernels.MaxPool2x2RowBackward(xs.AsSpan(top, geo.InW), xs.AsSpan(top + geo.InW, geo.InW), dyRow,
+                            dxs.AsSpan(top, geo.InW), dxs.AsSpan(top + geo.InW, geo.InW));
+                    else
+                    {
+                        int length = 3 * geo.InW + 4 * ow;
+                        CpuKernels.MaxPool4x4RowBackward(xs.AsSpan(top, length), geo.InW, dyRow, dxs.AsSpan(top, length));
+                    }
                 }
                 for (; ow < geo.OutW; ow++)
                     dxs[inBase + ArgMax(xs, inBase, geo, oh, ow)] += dys[outBase + oh * geo.OutW + ow];
@@ -117,14 +112,6 @@ internal sealed partial class CpuBackend
                 for (int ow = 0; ow < g.OutW; ow++)
                     dxs[inBase + ArgMax(xs, inBase, g, oh, ow)] += dys[outBase + oh * g.OutW + ow];
         }
-    }
-
-    /// <summary>One step of ArgMax's scan: <paramref name="i"/> becomes the best if it is larger, or NaN over a number.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void Consider(float[] xs, int i, ref int best, ref float bestV)
-    {
-        float v = xs[i];
-        if (v > bestV || float.IsNaN(v) && !float.IsNaN(bestV)) { bestV = v; best = i; }
     }
 
     /// <summary>Offset (within the plane) of the first maximum of window (oh, ow), clipped to the input; NaN wins.</summary>

@@ -268,15 +268,8 @@ internal static class CpuKernels
                 nuint at = (nuint)(2 * q);
                 var za0 = Vector256.LoadUnsafe(ref rz0, at); var za1 = Vector256.LoadUnsafe(ref rz0, at + 8);
                 var zb0 = Vector256.LoadUnsafe(ref rz1, at); var zb1 = Vector256.LoadUnsafe(ref rz1, at + 8);
-                Vector256<float> a = Even(za0, za1), b = Odd(za0, za1), c = Even(zb0, zb1), d = Odd(zb0, zb1);
-                // 1. The scan: each take mask is "strictly greater, or NaN over a number", as Pick.
-                var takeB = Takes(b, a); var best = Vector256.ConditionalSelect(takeB, b, a);
-                var takeC = Takes(c, best); best = Vector256.ConditionalSelect(takeC, c, best);
-                var takeD = Takes(d, best); best = Vector256.ConditionalSelect(takeD, d, best);
-                // 2. Which position won: the last take; a when none took.
-                var isD = takeD; var isC = Vector256.AndNot(takeC, takeD);
-                var isB = Vector256.AndNot(Vector256.AndNot(takeB, takeC), takeD);
-                var isA = ~(takeB | takeC | takeD);
+                // 1–2. The scan and which of the four positions won.
+                var best = Scan2x2(Even(za0, za1), Odd(za0, za1), Even(zb0, zb1), Odd(zb0, zb1), out var isA, out var isB, out var isC, out var isD);
                 // 3. The gradient lands only where ReLU passed the maximum (best > 0; false for NaN).
                 var g = Vector256.ConditionalSelect(Vector256.GreaterThan(best, zero), Vector256.LoadUnsafe(ref rdy, (nuint)q), zero);
                 g.StoreUnsafe(ref rgm, (nuint)q);
@@ -310,6 +303,65 @@ internal static class CpuKernels
             xm[q] = g == 0f ? 0f : best switch { 0 => x0[l], 1 => x0[r], 2 => x1[l], _ => x1[r] };
             dx0[l] = best == 0 ? g : 0f; dx0[r] = best == 1 ? g : 0f;
             dx1[l] = best == 2 ? g : 0f; dx1[r] = best == 3 ? g : 0f;
+        }
+    }
+
+    /// <summary>
+    /// The first maximum of four candidates per lane in scan order a, b, c, d (each take mask is "strictly greater, or NaN
+    /// over a number", as Pick), and which position won: the last take, a when none took.
+    /// </summary>
+    private static Vector256<float> Scan2x2(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d,
+        out Vector256<float> isA, out Vector256<float> isB, out Vector256<float> isC, out Vector256<float> isD)
+    {
+        var takeB = Takes(b, a); var best = Vector256.ConditionalSelect(takeB, b, a);
+        var takeC = Takes(c, best); best = Vector256.ConditionalSelect(takeC, c, best);
+        var takeD = Takes(d, best); best = Vector256.ConditionalSelect(takeD, d, best);
+        isD = takeD; isC = Vector256.AndNot(takeC, takeD);
+        isB = Vector256.AndNot(Vector256.AndNot(takeB, takeC), takeD);
+        isA = ~(takeB | takeC | takeD);
+        return best;
+    }
+
+    /// <summary>
+    /// Backward of <see cref="MaxPool2x2Row"/>: dx0/dx1 (the two input rows' gradients) get 0 + dy[q] at window q's first
+    /// maximum (NaN wins) and 0 at its other three positions; columns 0 … 2·dy.Length − 1 are all written.
+    /// </summary>
+    public static void MaxPool2x2RowBackward(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, ReadOnlySpan<float> dy, Span<float> dx0, Span<float> dx1)
+    {
+        int q = 0, n = dy.Length;
+        if (UseVector && row0.Length >= 2 * n && row1.Length >= 2 * n && dx0.Length >= 2 * n && dx1.Length >= 2 * n)
+        {
+            ref float r0 = ref MemoryMarshal.GetReference(row0); ref float r1 = ref MemoryMarshal.GetReference(row1);
+            ref float gr = ref MemoryMarshal.GetReference(dy);
+            ref float d0 = ref MemoryMarshal.GetReference(dx0); ref float d1 = ref MemoryMarshal.GetReference(dx1);
+            // Lanes: 8 windows per step, as in MaxPool2x2Row; the winner masks route 0 + g (−0 becomes +0, as adding
+            // onto a cleared dx does) back to the rows' order.
+            for (; q <= n - 8; q += 8)
+            {
+                nuint at = (nuint)(2 * q);
+                var a0 = Vector256.LoadUnsafe(ref r0, at); var a1 = Vector256.LoadUnsafe(ref r0, at + 8);
+                var b0 = Vector256.LoadUnsafe(ref r1, at); var b1 = Vector256.LoadUnsafe(ref r1, at + 8);
+                Scan2x2(Even(a0, a1), Odd(a0, a1), Even(b0, b1), Odd(b0, b1), out var isA, out var isB, out var isC, out var isD);
+                var g = Vector256.LoadUnsafe(ref gr, (nuint)q) + Vector256<float>.Zero;
+                StoreInterleaved2(g & isA, g & isB, ref d0, at);
+                StoreInterleaved2(g & isC, g & isD, ref d1, at);
+            }
+        }
+        MaxPool2x2RowBackwardScalar(row0, row1, q, dy, dx0, dx1);
+    }
+
+    /// <summary>Scalar twin of <see cref="MaxPool2x2RowBackward"/> from window <paramref name="q0"/> on.</summary>
+    public static void MaxPool2x2RowBackwardScalar(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, int q0, ReadOnlySpan<float> dy, Span<float> dx0, Span<float> dx1)
+    {
+        for (int q = q0; q < dy.Length; q++)
+        {
+            int l = 2 * q, r = l + 1, win = 0;
+            float best = row0[l];
+            if (Takes(row0[r], best)) { best = row0[r]; win = 1; }
+            if (Takes(row1[l], best)) { best = row1[l]; win = 2; }
+            if (Takes(row1[r], best)) win = 3;
+            float g = 0f + dy[q];
+            dx0[l] = win == 0 ? g : 0f; dx0[r] = win == 1 ? g : 0f; dx1[l] = win == 2 ? g : 0f; dx1[r] = win == 3 ? g : 0f;
         }
     }
 

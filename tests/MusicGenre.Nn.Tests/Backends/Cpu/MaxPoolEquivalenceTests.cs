@@ -82,6 +82,23 @@ public sealed class MaxPoolEquivalenceTests
     }
 
     [Theory, MemberData(nameof(CpuKernelsTests.Lengths), MemberType = typeof(CpuKernelsTests))]
+    public void TwoByTwoBackwardRowKernelMatchesScalarTwinBitForBit(int n)
+    {
+        // Routing of 2×2 windows with ties, signed zeros, infinities and NaNs (in x and dy), no ReLU gate: all four
+        // positions of every window written, the odd last column untouched.
+        var rng = new Random(5 * n + 2);
+        float[] special = [0f, -0f, 1f, 1f, 2f, -1f, float.NaN, float.PositiveInfinity, float.NegativeInfinity];
+        float[] Values(int count) => [.. Enumerable.Range(0, count).Select(_ => special[rng.Next(special.Length)])];
+        float[] r0 = Values(2 * n + 1), r1 = Values(2 * n + 1), dy = Values(n);
+        float[] s0 = [.. Enumerable.Repeat(12345.5f, 2 * n + 1)], s1 = [.. s0], t0 = [.. s0], t1 = [.. s0];
+        CpuKernels.MaxPool2x2RowBackward(r0, r1, dy, s0, s1);
+        CpuKernels.MaxPool2x2RowBackwardScalar(r0, r1, 0, dy, t0, t1);
+        Assert.Equal(Bits(t0), Bits(s0)); Assert.Equal(Bits(t1), Bits(s1));
+        Assert.DoesNotContain(12345.5f, s0.Take(2 * n)); Assert.DoesNotContain(12345.5f, s1.Take(2 * n));
+        Assert.Equal(12345.5f, s0[2 * n]);
+    }
+
+    [Theory, MemberData(nameof(CpuKernelsTests.Lengths), MemberType = typeof(CpuKernelsTests))]
     public void FourByFourRowKernelsMatchScalarTwinsBitForBit(int n)
     {
         // Forward value and backward routing of 4×4 stride-4 windows (rows 4·n + 3 wide, so the last 3 columns are in no
