@@ -10,27 +10,22 @@ internal sealed partial class CpuBackend
         // x [N, C, IH, IW] -> y [N, C, OH, OW]; one work item per (n, c) plane.
         CheckPool(x, g, y, "MaxPool2dForward");
         var xs = D(x); var ys = D(y); var geo = g;
-        bool twoByTwo = g is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2 };
-        bool fourByFour = g is { KernelH: 4, KernelW: 4, StrideH: 4, StrideW: 4 };
+        var (k, fullRows, fullCols) = WholeWindows(g);
         For(g.Batch * g.Channels, plane =>
         {
             int inBase = plane * geo.InH * geo.InW, outBase = plane * geo.OutH * geo.OutW;
             for (int oh = 0; oh < geo.OutH; oh++)
             {
-                // 2×2 stride 2 (the default network) and 4×4 stride 4 (lachmish2016): whole windows of this row go through
-                // the SIMD kernel, the windows a ceil-mode edge clips go through the general scan. Both give the value at
-                // ArgMax (first maximum, NaN wins).
+                // Whole windows of this row go through the SIMD row kernel, the windows a ceil-mode edge clips through the
+                // general scan. Both give the value at ArgMax (first maximum, NaN wins).
                 int ow = 0;
-                if (twoByTwo && 2 * oh + 1 < geo.InH)
+                if (oh < fullRows)
                 {
-                    ow = Math.Min(geo.OutW, geo.InW / 2);
-                    CpuKernels.MaxPool2x2Row(xs.AsSpan(inBase + 2 * oh * geo.InW, geo.InW), xs.AsSpan(inBase + (2 * oh + 1) * geo.InW, geo.InW),
-                        ys.AsSpan(outBase + oh * geo.OutW, ow));
-                }
-                else if (fourByFour && 4 * oh + 3 < geo.InH)
-                {
-                    ow = Math.Min(geo.OutW, geo.InW / 4);
-                    CpuKernels.MaxPool4x4Row(xs.AsSpan(inBase + 4 * oh * geo.InW, 3 * geo.InW + 4 * ow), geo.InW, ys.AsSpan(outBase + oh * geo.OutW, ow));
+                    ow = fullCols;
+                    int top = inBase + k * oh * geo.InW;
+                    var row = ys.AsSpan(outBase + oh * geo.OutW, ow);
+                    if (k == 2) CpuKernels.MaxPool2x2Row(xs.AsSpan(top, geo.InW), xs.AsSpan(top + geo.InW, geo.InW), row);
+                    else CpuKernels.MaxPool4x4Row(xs.AsSpan(top, 3 * geo.InW + 4 * ow), geo.InW, row);
                 }
                 for (; ow < geo.OutW; ow++)
                     ys[outBase + oh * geo.OutW + ow] = xs[inBase + ArgMax(xs, inBase, geo, oh, ow)];
@@ -59,18 +54,14 @@ internal sealed partial class CpuBackend
         CheckPool(x, g, dy, "MaxPool2dBackward");
         Require(dx.Length == x.Length, "MaxPool2dBackward", $"dx {dx.Shape} must match x {x.Shape}.");
         var xs = D(x); var dys = D(dy); var dxs = D(dx); var geo = g;
-        bool twoByTwo = g is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2 };
-        bool fourByFour = g is { KernelH: 4, KernelW: 4, StrideH: 4, StrideW: 4 };
+        var (k, fullRows, fullCols) = WholeWindows(g);
         For(g.Batch * g.Channels, plane =>
         {
             int inBase = plane * geo.InH * geo.InW, outBase = plane * geo.OutH * geo.OutW;
-            // 2×2 stride 2 (the reference net; `default` uses the fused BatchNorm pass) and 4×4 stride 4 (lachmish2016):
-            // windows do not overlap, so the row kernels route each whole window's gradient to its first maximum (NaN
+            // Windows do not overlap, so the row kernels route each whole window's gradient to its first maximum (NaN
             // wins) and write all its positions — the same positions as ArgMax, hence the same dx bit for bit. Only what
             // they do not cover (right-edge columns, bottom rows) is cleared, for the general scan's += on clipped windows.
-            int k = twoByTwo ? 2 : fourByFour ? 4 : 0;
-            int fullRows = k > 0 ? Math.Min(geo.OutH, geo.InH / k) : 0, fullCols = k > 0 ? Math.Min(geo.OutW, geo.InW / k) : 0;
-            if (fullRows == 0 || fullCols == 0) dxs.AsSpan(inBase, geo.InH * geo.InW).Clear();
+            if (fullRows == 0) dxs.AsSpan(inBase, geo.InH * geo.InW).Clear();
             else
             {
                 for (int h = 0; h < k * fullRows; h++) dxs.AsSpan(inBase + h * geo.InW + k * fullCols, geo.InW - k * fullCols).Clear();
@@ -79,7 +70,7 @@ internal sealed partial class CpuBackend
             for (int oh = 0; oh < geo.OutH; oh++)
             {
                 int ow = 0;
-                if (oh < fullRows && fullCols > 0)
+                if (oh < fullRows)
                 {
                     ow = fullCols;
                     int top = inBase + k * oh * geo.InW;
@@ -112,6 +103,18 @@ internal sealed partial class CpuBackend
                 for (int ow = 0; ow < g.OutW; ow++)
                     dxs[inBase + ArgMax(xs, inBase, g, oh, ow)] += dys[outBase + oh * g.OutW + ow];
         }
+    }
+
+    /// <summary>
+    /// The windows the SIMD row kernels take: for 2×2 stride 2 (the reference net; `default` uses the fused BatchNorm
+    /// pass) and 4×4 stride 4 (lachmish2016), k and the rows × columns of windows that lie wholly inside the input
+    /// (ceil mode may add clipped ones after them); (0, 0, 0) for other shapes, which take the general scan only.
+    /// </summary>
+    private static (int K, int FullRows, int FullCols) WholeWindows(in Pool2dGeometry g)
+    {
+        int k = g is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2 } ? 2 : g is { KernelH: 4, KernelW: 4, StrideH: 4, StrideW: 4 } ? 4 : 0;
+        int rows = k > 0 ? Math.Min(g.OutH, g.InH / k) : 0, cols = k > 0 ? Math.Min(g.OutW, g.InW / k) : 0;
+        return rows > 0 && cols > 0 ? (k, rows, cols) : (0, 0, 0);
     }
 
     /// <summary>Offset (within the plane) of the first maximum of window (oh, ow), clipped to the input; NaN wins.</summary>

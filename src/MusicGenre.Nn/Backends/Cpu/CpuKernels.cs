@@ -205,10 +205,8 @@ internal static class CpuKernels
                 {
                     Vec256Ops.LoadDeinterleaved4(ref r, (nuint)(i * stride + 4 * q), out var c0, out var c1, out var c2, out var c3);
                     if (i == 0) best = c0;
-                    else { var t0 = Takes(c0, best); best = Vector256.ConditionalSelect(t0, c0, best); at = Vector256.ConditionalSelect(t0, Vector256.Create(4f * i), at); }
-                    var t1 = Takes(c1, best); best = Vector256.ConditionalSelect(t1, c1, best); at = Vector256.ConditionalSelect(t1, Vector256.Create(4f * i + 1), at);
-                    var t2 = Takes(c2, best); best = Vector256.ConditionalSelect(t2, c2, best); at = Vector256.ConditionalSelect(t2, Vector256.Create(4f * i + 2), at);
-                    var t3 = Takes(c3, best); best = Vector256.ConditionalSelect(t3, c3, best); at = Vector256.ConditionalSelect(t3, Vector256.Create(4f * i + 3), at);
+                    else TakeAt(c0, 4f * i, ref best, ref at);
+                    TakeAt(c1, 4f * i + 1, ref best, ref at); TakeAt(c2, 4f * i + 2, ref best, ref at); TakeAt(c3, 4f * i + 3, ref best, ref at);
                 }
                 // 2. 0 + g at the winner (−0 becomes +0, as adding onto a cleared dx does), 0 elsewhere; rows interleaved back.
                 var g = Vector256.LoadUnsafe(ref gr, (nuint)q) + zero;
@@ -293,11 +291,7 @@ internal static class CpuKernels
         for (int q = 0; q < dy.Length; q++)
         {
             int l = 2 * q, r = 2 * q + 1;
-            // Scan order: top-left (0), top-right (1), bottom-left (2), bottom-right (3).
-            int best = 0; float bestV = z0[l];
-            if (Takes(z0[r], bestV)) { best = 1; bestV = z0[r]; }
-            if (Takes(z1[l], bestV)) { best = 2; bestV = z1[l]; }
-            if (Takes(z1[r], bestV)) { best = 3; bestV = z1[r]; }
+            int best = Winner2x2(z0[l], z0[r], z1[l], z1[r], out float bestV);
             float g = bestV > 0f ? dy[q] : 0f;
             gm[q] = g;
             xm[q] = g == 0f ? 0f : best switch { 0 => x0[l], 1 => x0[r], 2 => x1[l], _ => x1[r] };
@@ -355,17 +349,31 @@ internal static class CpuKernels
     {
         for (int q = q0; q < dy.Length; q++)
         {
-            int l = 2 * q, r = l + 1, win = 0;
-            float best = row0[l];
-            if (Takes(row0[r], best)) { best = row0[r]; win = 1; }
-            if (Takes(row1[l], best)) { best = row1[l]; win = 2; }
-            if (Takes(row1[r], best)) win = 3;
+            int l = 2 * q, r = l + 1, win = Winner2x2(row0[l], row0[r], row1[l], row1[r], out _);
             float g = 0f + dy[q];
             dx0[l] = win == 0 ? g : 0f; dx0[r] = win == 1 ? g : 0f; dx1[l] = win == 2 ? g : 0f; dx1[r] = win == 3 ? g : 0f;
         }
     }
 
     private static bool Takes(float v, float best) => v > best || float.IsNaN(v) && !float.IsNaN(best);
+
+    /// <summary>Scalar twin of <see cref="Scan2x2"/>: the winning position (0–3) in scan order a, b, c, d, and its value.</summary>
+    private static int Winner2x2(float a, float b, float c, float d, out float best)
+    {
+        int win = 0; best = a;
+        if (Takes(b, best)) { best = b; win = 1; }
+        if (Takes(c, best)) { best = c; win = 2; }
+        if (Takes(d, best)) { best = d; win = 3; }
+        return win;
+    }
+
+    /// <summary>One step of a vector window scan: lanes where <paramref name="v"/> takes over record position <paramref name="position"/>.</summary>
+    private static void TakeAt(Vector256<float> v, float position, ref Vector256<float> best, ref Vector256<float> at)
+    {
+        var take = Takes(v, best);
+        best = Vector256.ConditionalSelect(take, v, best);
+        at = Vector256.ConditionalSelect(take, Vector256.Create(position), at);
+    }
 
     private static Vector256<float> Takes(Vector256<float> v, Vector256<float> best) =>
         Vector256.GreaterThan(v, best) | Vector256.AndNot(~Vector256.Equals(v, v), ~Vector256.Equals(best, best));
