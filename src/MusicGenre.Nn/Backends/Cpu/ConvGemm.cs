@@ -38,7 +38,7 @@ internal static unsafe class ConvGemm
     /// product over the tile ends in a horizontal sum whose cost longer tiles amortise — but never fewer than
     /// <see cref="MinWeightGradTile"/>: for long reductions (lachmish2016's 149→73 4×4 layer, k = 2384) the L2 rule gave
     /// 16-pixel tiles, where two FMAs per dot product paid for a horizontal sum and a read-modify-write of the partial
-    /// (20 GFLOP/s; 128-pixel tiles: 98 GFLOP/s, B then ≈ 1.2 MB in L2/L3).
+    /// (with 128-pixel tiles B is ≈ 1.2 MB, in L2/L3).
     /// </summary>
     public static int WeightGradTileFor(int k) => Math.Clamp(65536 / Math.Max(k, 1) / NR * NR, MinWeightGradTile, 512);
 
