@@ -386,7 +386,8 @@ sealed class Song(int bpm, Random rng)
         _events.Add((tick + Math.Max(10, length), 1, [(byte)(0x80 | ch), (byte)key, 0]));
     }
     public void Bend(int ch, int tick, int value14) => _events.Add((tick, 0, [(byte)(0xE0 | ch), (byte)(value14 & 0x7F), (byte)((value14 >> 7) & 0x7F)]));
-    /// <summary>Vibrato of `cents`-ish depth (bend range 2 semitones) at `hz` from t0 to t1 ticks.</summary>
+    /// <summary>Pitch-bend vibrato from t0 to t1 ticks: depth as a share of the bend range (GM default ±2 semitones, so 0.06
+    /// is ±12 cents), <paramref name="cyclesPerQuarter"/> cycles per quarter note (the caller's 4.5–6.5 Hz assume 120 bpm).</summary>
     public void Vibrato(int ch, int t0, int t1, double depth, double cyclesPerQuarter)
     {
         for (int t = t0; t < t1; t += 20) Bend(ch, t, 8192 + (int)(depth * 8191 * Math.Sin(2 * Math.PI * cyclesPerQuarter * t / 480.0)));
