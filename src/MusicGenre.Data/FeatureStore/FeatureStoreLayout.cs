@@ -20,4 +20,11 @@ internal static class FeatureStoreLayout
     public const string Songs = "songs", SongId = "id", SongPath = "path", SongArtist = "artist", SongLabel = "label",
         SongFirst = "first_segment", SongCount = "segment_count";
     public const string PresetPrefix = "preset_";
+
+    /// <summary>
+    /// The preset parameter that lists the altered copies stored beside each song (<c>preprocess --copies</c>, e.g.
+    /// "clip"). It says which songs a store holds, not how features are computed, so stores that differ only in it can
+    /// be read as one.
+    /// </summary>
+    public const string CopiesParameter = "copies";
 }

@@ -2,9 +2,10 @@ namespace MusicGenre.Data.FeatureStore;
 
 /// <summary>
 /// Several feature stores read as one: the shards that <c>preprocess --shard k/N</c> wrote on different machines, before
-/// or instead of a <c>merge</c>. Opening checks that they were made with the same settings (genres, shape, sample rate,
-/// segment length, preset) and that no song id is in two of them. Songs are in the order of the stores, then their order
-/// within each store.
+/// or instead of a <c>merge</c>; or stores of different song collections made with the same settings. Opening checks that
+/// they were made with the same settings (genres, shape, sample rate, segment length, preset) and that no song id is in two
+/// of them. Which altered copies a store holds (<see cref="FeatureStoreLayout.CopiesParameter"/>) may differ: it describes
+/// the songs, not the features. Songs are in the order of the stores, then their order within each store.
 /// </summary>
 internal sealed class FeatureStoreSet : IDisposable
 {
@@ -16,13 +17,17 @@ internal sealed class FeatureStoreSet : IDisposable
         _stores = stores;
         _songs = songs;
         SegmentCount = stores.Sum(s => s.SegmentCount);
+        Header = SharedHeader(stores.Select(s => s.Header).ToList());
     }
 
     /// <summary>The stores, in the order given.</summary>
     public IReadOnlyList<FeatureStoreReader> Stores => _stores;
 
-    /// <summary>The settings every store shares (the first store's header).</summary>
-    public FeatureStoreHeader Header => _stores[0].Header;
+    /// <summary>
+    /// The settings every store shares: the first store's header, with the copies of all stores (each name once, in
+    /// order of first appearance; absent when no store has copies).
+    /// </summary>
+    public FeatureStoreHeader Header { get; }
 
     /// <summary>Every song of every store: the store it is in and its index there.</summary>
     public IReadOnlyList<(FeatureStoreReader Store, int Song)> Songs => _songs;
@@ -75,7 +80,23 @@ internal sealed class FeatureStoreSet : IDisposable
         foreach (var s in _stores) s.Dispose();
     }
 
+    /// <summary>Every setting that must agree between stores read as one (all but the copies they hold).</summary>
     private static string Describe(FeatureStoreHeader h) =>
         $"genres [{string.Join(",", h.GenreNames)}], {h.Mels}×{h.Frames}, {h.SampleRate} Hz, {h.SegmentSeconds} s, preset {h.PresetName} " +
-        "(" + string.Join(", ", h.PresetParameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture)}")) + ")";
+        "(" + string.Join(", ", h.PresetParameters
+            .Where(p => p.Key != FeatureStoreLayout.CopiesParameter)
+            .OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => $"{p.Key}={Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture)}")) + ")";
+
+    /// <summary>The first header, its copies replaced by the union of every store's copies.</summary>
+    private static FeatureStoreHeader SharedHeader(IReadOnlyList<FeatureStoreHeader> headers)
+    {
+        var copies = headers
+            .SelectMany(h => h.PresetParameters.TryGetValue(FeatureStoreLayout.CopiesParameter, out var v) ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [])
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var parameters = headers[0].PresetParameters.Where(p => p.Key != FeatureStoreLayout.CopiesParameter).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        if (copies.Count > 0) parameters[FeatureStoreLayout.CopiesParameter] = string.Join(",", copies);
+        return headers[0] with { PresetParameters = parameters };
+    }
 }

@@ -1,4 +1,5 @@
 using MusicGenre.Data.Datasets;
+using MusicGenre.Data.FeatureStore;
 using MusicGenre.Features;
 
 namespace MusicGenre.Pipeline.Preprocess;
@@ -90,7 +91,7 @@ public sealed record PreprocessOptions
         var parameters = Features.LibrosaParameters();
         parameters.Remove("preset"); // the store keeps the preset name in its own root attribute
         parameters["min_song_seconds"] = MinSongSeconds;
-        if (Copies.Count > 0) parameters["copies"] = string.Join(",", Copies.Select(SongCopies.Name));
+        if (Copies.Count > 0) parameters[FeatureStoreLayout.CopiesParameter] = string.Join(",", Copies.Select(SongCopies.Name));
         return parameters;
     }
 }

@@ -42,4 +42,34 @@ public sealed class FeatureStoreMergerTests
         Assert.Throws<ArgumentException>(() => FeatureStoreMerger.Merge([a], a));
         Assert.False(File.Exists(Path.Combine(dir, "m.h5")));
     }
+
+    [Fact]
+    public void StoresThatDifferOnlyInTheirCopies_AreReadAsOne_WithTheUnionOfCopies()
+    {
+        // A store preprocessed with --copies clip and one without (e.g. new songs added later) hold different songs,
+        // not different features: they train together, and a merge records every kind of copy it holds.
+        var plain = StoreFixtures.Header();
+        var clip = plain with { PresetParameters = new Dictionary<string, object>(plain.PresetParameters) { [FeatureStoreLayout.CopiesParameter] = "clip" } };
+        var (songs, features) = StoreFixtures.Songs(plain, 9, 2, 1, 3);
+        string dir = SharedData.NewTempDir();
+        string a = Path.Combine(dir, "a.h5"), b = Path.Combine(dir, "b.h5"), merged = Path.Combine(dir, "m.h5");
+        FeatureStoreWriter.Write(a, plain, [songs[0]], i => features[i]);
+        FeatureStoreWriter.Write(b, clip, [songs[1] with { FirstSegment = 0 }, songs[2] with { FirstSegment = 1 }], i => features[1 + i]);
+
+        using (var set = FeatureStoreSet.Open([a, b]))
+        {
+            Assert.Equal(3, set.Songs.Count);
+            Assert.Equal("clip", set.Header.PresetParameters[FeatureStoreLayout.CopiesParameter]);
+            Assert.Equal(plain.PresetParameters.Count + 1, set.Header.PresetParameters.Count);
+        }
+        FeatureStoreMerger.Merge([a, b], merged);
+        using var m = FeatureStoreReader.Open(merged);
+        Assert.Equal("clip", m.Header.PresetParameters[FeatureStoreLayout.CopiesParameter]);
+
+        // Any other preset parameter still has to agree.
+        string c = Path.Combine(dir, "c.h5");
+        var other = clip with { PresetParameters = new Dictionary<string, object>(clip.PresetParameters) { ["n_fft"] = 1024 } };
+        FeatureStoreWriter.Write(c, other, [songs[0] with { SongId = "song-x" }], i => features[0]);
+        Assert.Contains("n_fft=1024", Assert.Throws<FeatureStoreException>(() => FeatureStoreSet.Open([a, c])).Message);
+    }
 }
