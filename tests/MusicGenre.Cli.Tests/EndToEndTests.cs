@@ -66,7 +66,7 @@ public class EndToEndTests
         // 3b. Cross-validation: 3 stratified folds of one song per genre; folds.csv names each song's fold and matches
         //     the songs each fold's report scored.
         string cv = Path.Combine(dir, "cv");
-        var folds = CliRunner.Run("evaluate", "--folds", "3", store, "--epochs", "1", "--batch", "16", "--seed", "5", "--threads", "2", "--report", cv);
+        var folds = CliRunner.Run("evaluate", "--folds", "3", store, "--epochs", "1", "--batch", "16", "--seed", "5", "--threads", "2", "--report", cv, "--keep-models");
         Assert.True(folds.Code == 0, folds.Err + folds.Out);
         var assignment = File.ReadAllLines(Path.Combine(cv, "folds.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
         Assert.Equal(9, assignment.Length);
@@ -78,6 +78,19 @@ public class EndToEndTests
             Assert.Equal(inFold.Select(a => a[0]).Order(StringComparer.Ordinal), scored.Order(StringComparer.Ordinal));
         }
         Assert.Contains("over 3 folds", File.ReadAllText(Path.Combine(cv, "summary.md")));
+
+        // 3c. --keep-models: fold 2's kept model, scored on its own, gives its held-out songs exactly the answers and
+        //     probabilities of that fold's report; without --folds the option is refused.
+        string foldModel = Path.Combine(cv, "fold2", "model.h5"), again = Path.Combine(dir, "fold2-again");
+        var rescore = CliRunner.Run("evaluate", foldModel, store, "--report", again);
+        Assert.True(rescore.Code == 0, rescore.Err + rescore.Out);
+        var rescored = File.ReadAllLines(Path.Combine(again, "songs.csv")).Skip(1).ToDictionary(l => l.Split(',')[0]);
+        var held = File.ReadAllLines(Path.Combine(cv, "fold2", "songs.csv")).Skip(1).ToArray();
+        Assert.Equal(3, held.Length);
+        foreach (var row in held) Assert.Equal(row, rescored[row.Split(',')[0]]);
+        var refused = CliRunner.Run("evaluate", model, store, "--report", Path.Combine(dir, "no"), "--keep-models");
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("--keep-models needs --folds", refused.Err);
 
         // 4. Predict the project's own example songs as JSON lines: probabilities over the model's genres sum to 1.
         string examples = Path.Combine(SharedData.RepoRoot, "examples", "audio");

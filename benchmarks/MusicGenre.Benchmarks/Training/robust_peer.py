@@ -29,11 +29,14 @@ Debian's python3-torch and python3-h5py; /usr/bin/python3. Random streams are Py
 
 With --score-model model.h5 it trains nothing: it loads a MusicGenre model file (PyTorch state-dict names, its
 normalisation and kept bands) into the same torch network and scores it on <eval.h5> with exactly the peer's
-feature-domain protocol, so both engines' models are compared on identical inputs.
+feature-domain protocol, so both engines' models are compared on identical inputs. With --score-model DIR and --folds
+DIR/folds.csv (from `musicgenre evaluate --folds k --keep-models --report DIR`) it scores each fold's kept model
+DIR/fold<k>/model.h5 on that fold's held-out songs, drawing the same excerpts as the peer's own cross-validation.
 
 Usage: robust_peer.py <train.h5> <eval.h5> [--epochs 20] [--width 16] [--band-limit 7600] [--seed 1234] [--threads 2]
        robust_peer.py <train.h5> --folds folds.csv [...]
        robust_peer.py --score-model model.h5 <eval.h5>
+       robust_peer.py --score-model cv-report/ <train.h5> --folds cv-report/folds.csv
 """
 import argparse, math, sys, time
 
@@ -193,6 +196,19 @@ def main():
     p.add_argument("--seed", type=int, default=1234); p.add_argument("--threads", type=int, default=2)
     args = p.parse_args()
     torch.set_num_threads(args.threads)
+    if args.score_model and args.folds:
+        if args.eval is not None:
+            p.error("with --score-model DIR and --folds give only the store the folds were made from")
+        features, labels, segment_song, song_ids, _ = load_store(args.train)
+        song_fold = fold_per_song(song_ids, args.folds)
+        x, rows = torch.from_numpy(features), []
+        for k in sorted(set(song_fold.tolist())):
+            net, kept, mean, std = load_musicgenre(f"{args.score_model}/fold{k}/model.h5")
+            test = [s for s in range(len(song_ids)) if song_fold[s] == k and "#" not in song_ids[s]]
+            rows.append(score(net, kept, mean, std, x, labels, segment_song, test, args.seed + k))
+            print(f"fold {k}: whole {rows[-1][0]:.1%}, excerpts {rows[-1][1]:.1%}", flush=True)
+        summarise(rows, "MusicGenre fold models, ")
+        return
     if args.score_model:
         net, kept, mean, std = load_musicgenre(args.score_model)
         store = args.eval or args.train
@@ -216,9 +232,7 @@ def main():
         whole, exc = score(net, kept, mean, std, torch.from_numpy(ef), el, es, range(len(eids)), args.seed)
         print(f"{args.eval}: whole-clip song accuracy {whole:.1%} ({len(eids)} songs); excerpt accuracy {exc:.1%} ({5 * len(eids)} excerpts); {time.time() - started:.0f} s")
         return
-    base = [s.split("#")[0] for s in song_ids]
-    fold_of = dict(zip(song_ids, load_folds(args.folds, song_ids)))
-    song_fold = np.array([fold_of[b] if b in fold_of else fold_of[s] for s, b in zip(song_ids, base)])
+    song_fold = fold_per_song(song_ids, args.folds)
     rows = []
     for k in sorted(set(song_fold.tolist())):
         tr = np.flatnonzero(song_fold[segment_song] != k)
@@ -227,9 +241,19 @@ def main():
         whole, exc = score(net, kept, mean, std, x, labels, segment_song, test, args.seed + k)
         rows.append((whole, exc))
         print(f"fold {k}: whole {whole:.1%}, excerpts {exc:.1%}", flush=True)
+    summarise(rows, "", f"; {time.time() - started:.0f} s")
+
+
+def fold_per_song(song_ids, folds_csv):
+    """The fold of every song of the store; a copy `<id>#clip` is in its original's fold."""
+    fold_of = dict(zip(song_ids, load_folds(folds_csv, song_ids)))
+    return np.array([fold_of.get(s.split("#")[0], fold_of[s]) for s in song_ids])
+
+
+def summarise(rows, who, tail=""):
     w, e = np.array(rows).T
-    print(f"{len(rows)}-fold CV: whole-clip song accuracy {w.mean():.1%} +- {w.std(ddof=1):.1%}; "
-          f"excerpt accuracy {e.mean():.1%} +- {e.std(ddof=1):.1%}; {time.time() - started:.0f} s")
+    print(f"{who}{len(rows)}-fold CV: whole-clip song accuracy {w.mean():.1%} +- {w.std(ddof=1):.1%}; "
+          f"excerpt accuracy {e.mean():.1%} +- {e.std(ddof=1):.1%}{tail}")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ internal static class EvaluateCommand
         };
         var report = new Option<string>("--report", "-r") { Description = "Report folder (summary.md, confusion.png/.csv, per_genre.csv, songs.csv).", DefaultValueFactory = _ => "report" };
         var folds = new Option<int>("--folds") { Description = "Song-level k-fold cross-validation: train and evaluate k models (the model argument is not read)." };
+        var keepModels = new Option<bool>("--keep-models") { Description = "With --folds: also write each fold's model to <report>/fold<k>/model.h5 (e.g. to score the folds with another protocol)." };
         var excerpts = new Option<string?>("--excerpts")
         {
             Description = "Robustness protocol: score every song on random excerpts of this length range (e.g. 2-3s) instead of whole clips; needs the audio files (an audio folder, or a store whose song paths exist).",
@@ -31,7 +32,7 @@ internal static class EvaluateCommand
         var args = new TrainCommand.TrainingArgs();
         var command = new Command("evaluate", "Score a model on labelled data (segment and song accuracy, per-genre P/R/F1, confusion matrix), or cross-validate with --folds.")
         {
-            inputs, report, folds, excerpts, perSong, normalize, gain,
+            inputs, report, folds, keepModels, excerpts, perSong, normalize, gain,
         };
         foreach (var o in args.All) command.Add(o);
         command.SetAction(parse =>
@@ -43,6 +44,7 @@ internal static class EvaluateCommand
             if (k == 1 || k < 0) throw new UsageException($"--folds {k} must be at least 2 (or omitted)");
             if (k >= 2 && given.Length != 1) throw new UsageException("with --folds give only the data (a model is trained per fold)");
             if (k == 0 && given.Length != 2) throw new UsageException("give a model file and the data: musicgenre evaluate <model> <data>");
+            if (k == 0 && parse.GetValue(keepModels)) throw new UsageException("--keep-models needs --folds (it keeps the models cross-validation trains)");
             string dataPath = ArgParsing.ExistingPath(given[^1], "data");
             var protocol = Protocol(parse.GetValue(excerpts), parse.GetValue(perSong), parse.GetValue(normalize)!, parse.GetValue(gain), parse.GetValue(args.Seed));
             // The report folder is created only once there is something to write, so a refused run leaves nothing behind.
@@ -57,7 +59,7 @@ internal static class EvaluateCommand
                     CrossValidation.Run(store, k, options, parse.GetValue(args.SplitBy), reportDir,
                         new SyncProgress<string>(line => ctx.Out.WriteLine(line)),
                         new SyncProgress<Nn.Training.EpochMetrics>(m => p.Report(new(m.Epoch, m.Epochs, $"epoch {m.Epoch}"))),
-                        ctx.Cancellation, protocol));
+                        ctx.Cancellation, protocol, parse.GetValue(keepModels)));
                 ctx.Out.WriteLine(CrossValidation.Summary(cv, options, protocol));
                 ctx.Out.WriteLine($"report: {reportDir}");
                 return CliApp.Ok;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MusicGenre.Data.FeatureStore;
+using MusicGenre.Nn.ModelFile;
 using MusicGenre.Nn.Training;
 using MusicGenre.Pipeline.Training;
 
@@ -69,9 +70,10 @@ internal static class CrossValidation
 
     public static CrossValidationResult Run(string storePath, int folds, TrainerOptions options, SplitBy splitBy,
         string? reportFolder, IProgress<string>? log = null, IProgress<EpochMetrics>? epochs = null, CancellationToken cancellationToken = default,
-        ExcerptProtocol? protocol = null)
+        ExcerptProtocol? protocol = null, bool keepModels = false)
     {
         if (folds < 2) throw new ArgumentOutOfRangeException(nameof(folds), folds, "cross-validation needs at least 2 folds");
+        if (keepModels && reportFolder is null) throw new ArgumentException("keeping the fold models needs a report folder to write them to", nameof(keepModels));
         using var store = FeatureStoreReader.Open(storePath);
         var effective = TrainingJob.ForStore(options, store);
         effective.Validate();
@@ -92,6 +94,7 @@ internal static class CrossValidation
             log?.Report(string.Create(CultureInfo.InvariantCulture, $"fold {f + 1}/{folds}: training on {train.Length} songs, testing on {test.Length}"));
             var foldOptions = effective with { CheckpointPath = effective.CheckpointPath is { } cp ? $"{cp}.fold{f + 1}" : null };
             var result = new Trainer(foldOptions).Train(StoreSegments.Load(store, splitBy, train), epochs, cancellationToken);
+            if (keepModels) ModelFileWriter.Write(FoldModelPath(reportFolder!, f), result.Model);
             // The held-out songs: their stored segments, or (robustness protocol) excerpts of their audio files.
             // Under the protocol, the same held-out songs are also scored as whole clips, from the same decode.
             EvaluationReport report;
@@ -119,6 +122,14 @@ internal static class CrossValidation
             ReportWriter.Write(reportFolder, pooled, $"{folds}-fold cross-validation (pooled held-out songs{(protocol is null ? "" : $"; {protocol}")})",
                 Summary(cv, effective, protocol), Unit(protocol));
         return cv;
+    }
+
+    /// <summary>Where <c>keepModels</c> writes fold <paramref name="fold"/>'s model (counted from 0): <c>fold&lt;k&gt;/model.h5</c>, beside that fold's report.</summary>
+    public static string FoldModelPath(string reportFolder, int fold)
+    {
+        string dir = Path.Combine(reportFolder, $"fold{fold + 1}");
+        Directory.CreateDirectory(dir);
+        return Path.Combine(dir, "model.h5");
     }
 
     /// <summary>
