@@ -1,4 +1,5 @@
 using System.Buffers;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using MusicGenre.Nn.Tensors;
 using MusicGenre.Simd;
 
@@ -210,29 +211,44 @@ internal sealed partial class CpuBackend
         int m = g.OutChannels, k = g.InChannels * g.KernelH * g.KernelW, pixels = g.OutH * g.OutW;
         int tile = ConvGemm.WeightGradTileFor(k), tilesPerImage = (pixels + tile - 1) / tile, tiles = g.Batch * tilesPerImage;
         int chunks = (tiles + WeightGradTilesPerChunk - 1) / WeightGradTilesPerChunk;
-        int inImage = g.InChannels * g.InH * g.InW;
-        var partials = new float[chunks][];
-        For(chunks, ch =>
+        int inImage = g.InChannels * g.InH * g.InW, size = m * k;
+        // Partial ch is partials[ch·size ..]: one pooled buffer (no per-call garbage; a 32→64 layer's partials would
+        // land on the large-object heap), each partial cleared by its own chunk before it accumulates.
+        var partials = ArrayPool<float>.Shared.Rent(chunks * size);
+        try
         {
-            var partial = new float[m * k];
-            var bTile = new float[k * tile];
-            for (int t = ch * WeightGradTilesPerChunk; t < Math.Min(tiles, (ch + 1) * WeightGradTilesPerChunk); t++)
+            For(chunks, ch =>
             {
-                int n = t / tilesPerImage, p0 = t % tilesPerImage * tile, count = Math.Min(tile, pixels - p0);
-                ConvGemm.Im2ColTile(xs.AsSpan(n * inImage, inImage), g.InChannels, g.InH, g.InW, g.KernelH, g.KernelW,
-                    g.StrideH, g.StrideW, g.PadTop, g.PadLeft, g.OutW, p0, count, tile, bTile);
-                ConvGemm.WeightGradTile(dys.AsSpan(n * m * pixels + p0), pixels, m, bTile, tile, k, count, partial);
-            }
-            partials[ch] = partial;
-        });
-        Chunks(m * k, (o, len) =>
+                var partial = partials.AsSpan(ch * size, size);
+                partial.Clear();
+                var bTile = Scratch(k * tile);
+                for (int t = ch * WeightGradTilesPerChunk; t < Math.Min(tiles, (ch + 1) * WeightGradTilesPerChunk); t++)
+                {
+                    int n = t / tilesPerImage, p0 = t % tilesPerImage * tile, count = Math.Min(tile, pixels - p0);
+                    ConvGemm.Im2ColTile(xs.AsSpan(n * inImage, inImage), g.InChannels, g.InH, g.InW, g.KernelH, g.KernelW,
+                        g.StrideH, g.StrideW, g.PadTop, g.PadLeft, g.OutW, p0, count, tile, bTile);
+                    ConvGemm.WeightGradTile(dys.AsSpan(n * m * pixels + p0), pixels, m, bTile, tile, k, count, partial);
+                }
+            });
+            AddPartials(partials, chunks, size, dws);
+        }
+        finally
         {
-            var dst = dws.AsSpan(o, len);
-            partials[0].AsSpan(o, len).CopyTo(dst);
-            for (int ch = 1; ch < chunks; ch++)
-                for (int i = 0; i < len; i++) dst[i] += partials[ch][o + i];
-        });
+            ArrayPool<float>.Shared.Return(partials);
+        }
     }
+
+    /// <summary>
+    /// sum[i] = partials[i] + partials[size + i] + … + partials[(chunks − 1)·size + i], added left to right (the same
+    /// order for any thread count), in parallel over runs of i. <paramref name="sum"/> may be <paramref name="partials"/>
+    /// itself (the total then replaces the first partial).
+    /// </summary>
+    private void AddPartials(float[] partials, int chunks, int size, float[] sum) => Chunks(size, (o, len) =>
+    {
+        var dst = sum.AsSpan(o, len);
+        if (!ReferenceEquals(sum, partials)) partials.AsSpan(o, len).CopyTo(dst);
+        for (int ch = 1; ch < chunks; ch++) TensorPrimitives.Add(dst, partials.AsSpan(ch * size + o, len), dst); // elementwise: exact in any lane width
+    });
 
     // dW by Winograd F(2×2, 3×3) (Winograd.WeightTiles): work items of up to `cols` tiles of one image, grouped into fixed
     // chunks that sum their items in order into a position-wise partial [16][K][C]; partials are added in chunk order,
@@ -243,26 +259,28 @@ internal sealed partial class CpuBackend
         int tiles = (h + 1) / 2 * ((w + 1) / 2), cols = Winograd.ColumnsFor(c, k), items = (tiles + cols - 1) / cols;
         int total = g.Batch * items, chunks = (total + WeightGradTilesPerChunk - 1) / WeightGradTilesPerChunk;
         int size = Winograd.Positions * k * c, scratch = Winograd.WeightScratchSize(c, k, cols);
-        var partials = new float[chunks][];
-        For(chunks, ch =>
+        // One pooled buffer of chunk partials (as in WeightGradient); their sum replaces the first, then is transformed.
+        var partials = ArrayPool<float>.Shared.Rent(chunks * size);
+        try
         {
-            var partial = new float[size];
-            for (int t = ch * WeightGradTilesPerChunk; t < Math.Min(total, (ch + 1) * WeightGradTilesPerChunk); t++)
+            For(chunks, ch =>
             {
-                int n = t / items, p0 = t % items * cols;
-                Winograd.WeightTiles(xs.AsSpan(n * c * plane, c * plane), c, h, w, dys.AsSpan(n * k * plane, k * plane), k,
-                    p0, Math.Min(cols, tiles - p0), cols, Scratch(scratch), partial, vector: true);
-            }
-            partials[ch] = partial;
-        });
-        var du = partials[0];
-        Chunks(size, (o, len) =>
+                var partial = partials.AsSpan(ch * size, size);
+                partial.Clear();
+                for (int t = ch * WeightGradTilesPerChunk; t < Math.Min(total, (ch + 1) * WeightGradTilesPerChunk); t++)
+                {
+                    int n = t / items, p0 = t % items * cols;
+                    Winograd.WeightTiles(xs.AsSpan(n * c * plane, c * plane), c, h, w, dys.AsSpan(n * k * plane, k * plane), k,
+                        p0, Math.Min(cols, tiles - p0), cols, Scratch(scratch), partial, vector: true);
+                }
+            });
+            AddPartials(partials, chunks, size, partials);
+            For(k, oc => Winograd.FilterGradient(partials.AsSpan(0, size), k, c, oc, dws));
+        }
+        finally
         {
-            var dst = du.AsSpan(o, len);
-            for (int ch = 1; ch < chunks; ch++)
-                for (int i = 0; i < len; i++) dst[i] += partials[ch][o + i];
-        });
-        For(k, oc => Winograd.FilterGradient(du, k, c, oc, dws));
+            ArrayPool<float>.Shared.Return(partials);
+        }
     }
 
     // dx by col2im, for stride 1: dcol [K = IC·KH·KW][pixels] = Wᵀ [K][OC] · dy [OC][pixels], then each dcol row is added

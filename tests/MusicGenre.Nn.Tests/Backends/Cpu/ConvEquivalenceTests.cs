@@ -184,4 +184,28 @@ public sealed class ConvEquivalenceTests
             Assert.Equal(two[i], four[i]);
         }
     }
+
+    [Theory]
+    [InlineData(true)]   // Winograd weight gradient (3×3, padding 1, ≥ 8 channels)
+    [InlineData(false)]  // im2col weight gradient
+    public void WeightGradientPartialsFromThePoolStartAtZero(bool winograd)
+    {
+        // The weight gradient's chunk partials live in one pooled buffer that each chunk clears itself. A first call
+        // with large values leaves that buffer dirty; the second call, on other data, must still match the oracle
+        // (a stale partial would add the first call's sums).
+        var g = Conv2dGeometry.Create(4, 8, 12, 40, 9, 3, 3, 1, 1, Padding2d.Symmetric(1));
+        using var cpu = new CpuBackend(2) { UseWinograd = winograd, UseDirect = false };
+        float[] w = Reference.Random(5, 9 * 8 * 9, 0.5f);
+        float[] Dw(float[] x, float[] dy)
+        {
+            var xt = cpu.FromHost(x, new Shape(4, 8, 12, 40)); var wt = cpu.FromHost(w, new Shape(9, 8, 3, 3));
+            var dyt = cpu.FromHost(dy, new Shape(4, 9, 12, 40)); var dw = cpu.Allocate(wt.Shape);
+            cpu.Conv2dBackward(xt, wt, dyt, g, null, dw, null);
+            return dw.ToArray();
+        }
+        Dw(Reference.Random(6, 4 * 8 * 12 * 40).Select(v => v * 1000).ToArray(), Reference.Random(7, 4 * 9 * 12 * 40).Select(v => v * 1000).ToArray());
+        float[] x = Reference.Random(8, 4 * 8 * 12 * 40), dy = Reference.Random(9, 4 * 9 * 12 * 40);
+        var (_, dwRef, _) = Reference.ConvBackward(x, w, dy, g);
+        Close.Assert(dwRef, Dw(x, dy).Select(v => (double)v).ToArray(), 1e-5 * Math.Max(1, Reference.MaxAbs(dwRef)), 1e-5, "dw after a dirty call");
+    }
 }
