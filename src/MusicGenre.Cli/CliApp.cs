@@ -70,7 +70,9 @@ internal static class CliApp
             case AggregateException { InnerExceptions.Count: 1 } agg:
                 return ReportFailure(agg.InnerException!, stderr);
             default:
-                stderr.WriteLine($"musicgenre: error: {ex.Message}");
+                // An ArgumentException's message ends in " (Parameter 'name')": a code name, not something a user can act on.
+                string message = ex is ArgumentException { ParamName: { } name } ? ex.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : ex.Message;
+                stderr.WriteLine($"musicgenre: error: {message}");
                 if (Environment.GetEnvironmentVariable("MUSICGENRE_DEBUG") == "1")
                     stderr.WriteLine(ex);
                 return Failure;

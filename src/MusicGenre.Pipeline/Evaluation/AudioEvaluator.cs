@@ -1,9 +1,12 @@
+using System.Globalization;
 using MusicGenre.Audio;
 using MusicGenre.Data.Datasets;
+using MusicGenre.Features;
 using MusicGenre.Nn.Initialization;
 using MusicGenre.Nn.ModelFile;
 using MusicGenre.Nn.Training;
 using MusicGenre.Pipeline.Prediction;
+using MusicGenre.Pipeline.Segmentation;
 
 namespace MusicGenre.Pipeline.Evaluation;
 
@@ -32,6 +35,11 @@ internal static class AudioEvaluator
     {
         foreach (var protocol in protocols)
             if (protocol?.Problems() is { Count: > 0 } problems) throw new ArgumentException("Invalid excerpt protocol: " + string.Join("; ", problems), nameof(protocols));
+        // A model with fixed-length windows cannot take excerpts shorter than its window: say so once, not per song.
+        var segmentation = ClipSegmentation.For(model, FeaturePresets.Get(model.FeaturePreset).SampleRate);
+        if (protocols.FirstOrDefault(p => p is not null && p.MinSeconds < segmentation.MinSeconds) is { } shortProtocol)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"excerpts of {shortProtocol.MinSeconds:0.###}-{shortProtocol.MaxSeconds:0.###} s are too short for this model ({segmentation.MinReason ?? "its minimum clip length"}); use excerpts of at least {segmentation.MinSeconds:0.###} s"), nameof(protocols));
         int k = model.Labels.Count, m = protocols.Count;
         if (songs.FirstOrDefault(s => s.GenreIndex >= k) is { } bad) throw new ArgumentException($"{bad.Path}: genre index {bad.GenreIndex} is outside the model's {k} genres", nameof(songs));
         threads = threads > 0 ? threads : Environment.ProcessorCount;

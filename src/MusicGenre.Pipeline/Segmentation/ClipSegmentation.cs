@@ -8,7 +8,8 @@ namespace MusicGenre.Pipeline.Segmentation;
 /// prediction. Audio runs at <see cref="SampleRate"/> (the feature preset's) and is cut into windows of
 /// <see cref="SegmentSeconds"/>; a model records both, so prediction cuts exactly what training saw.
 /// <list type="bullet">
-/// <item>Clips shorter than <see cref="MinSeconds"/> are refused (too little music to judge).</item>
+/// <item>Clips shorter than <see cref="MinSeconds"/> are refused (too little music to judge; for a model that takes
+/// windows of one fixed length, e.g. <c>lachmish2016</c>, a clip shorter than that window).</item>
 /// <item>Training (<see cref="TrainingWindows"/>): whole segments back to back; the remainder after the last one is
 /// dropped. A song shorter than one segment is one window padded with silence, because a feature store holds
 /// segments of one fixed size.</item>
@@ -24,7 +25,11 @@ internal sealed record ClipSegmentation
 
     /// <summary>A segmentation at <paramref name="sampleRate"/> Hz with segments of <paramref name="segmentSeconds"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A non-positive rate, segment length, or a negative minimum.</exception>
-    public ClipSegmentation(int sampleRate, double segmentSeconds, double minSeconds = DefaultMinSeconds)
+    /// <param name="sampleRate">Sample rate of the audio (Hz).</param>
+    /// <param name="segmentSeconds">Segment (window) length in seconds.</param>
+    /// <param name="minSeconds">Shortest clip accepted, in seconds.</param>
+    /// <param name="minReason">Why the minimum is what it is, added to <see cref="TooShort"/>'s message (optional).</param>
+    public ClipSegmentation(int sampleRate, double segmentSeconds, double minSeconds = DefaultMinSeconds, string? minReason = null)
     {
         if (sampleRate <= 0) throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, "sample rate must be positive");
         if (!(segmentSeconds > 0) || !double.IsFinite(segmentSeconds)) throw new ArgumentOutOfRangeException(nameof(segmentSeconds), segmentSeconds, "segment length must be positive");
@@ -32,7 +37,11 @@ internal sealed record ClipSegmentation
         SampleRate = sampleRate; SegmentSeconds = segmentSeconds; MinSeconds = minSeconds;
         SegmentSamples = Math.Max(1, SegmentSamplesOf(segmentSeconds, sampleRate));
         MinSamples = MinSamplesOf(minSeconds, sampleRate);
+        MinReason = minReason;
     }
+
+    /// <summary>Why <see cref="MinSeconds"/> is what it is, when it is not the default rule (else null).</summary>
+    public string? MinReason { get; }
 
     /// <summary>Samples in a segment of <paramref name="seconds"/> at <paramref name="sampleRate"/> (rounded).</summary>
     public static int SegmentSamplesOf(double seconds, int sampleRate) => (int)Math.Round(seconds * sampleRate);
@@ -40,8 +49,17 @@ internal sealed record ClipSegmentation
     /// <summary>Samples a clip needs to last at least <paramref name="seconds"/> at <paramref name="sampleRate"/> (rounded up).</summary>
     public static int MinSamplesOf(double seconds, int sampleRate) => (int)Math.Ceiling(seconds * sampleRate);
 
-    /// <summary>The segmentation a model was trained with: its feature preset's rate and its segment length.</summary>
-    public static ClipSegmentation For(GenreModel model, int sampleRate) => new(sampleRate, model.SegmentSeconds);
+    /// <summary>
+    /// The segmentation a model was trained with: its feature preset's rate and its segment length. A model whose
+    /// architecture takes windows of one fixed length cannot classify a clip shorter than that window without padding it,
+    /// so for it the minimum is the segment length.
+    /// </summary>
+    public static ClipSegmentation For(GenreModel model, int sampleRate)
+    {
+        if (model.CreateSpec().AcceptsAnyLength || model.SegmentSeconds <= DefaultMinSeconds) return new(sampleRate, model.SegmentSeconds);
+        return new(sampleRate, model.SegmentSeconds, model.SegmentSeconds,
+            string.Create(CultureInfo.InvariantCulture, $"model architecture '{model.Architecture}' takes fixed {model.SegmentSeconds:0.###} s windows"));
+    }
 
     /// <summary>Sample rate of the audio being cut (Hz).</summary>
     public int SampleRate { get; }
@@ -60,7 +78,8 @@ internal sealed record ClipSegmentation
 
     /// <summary>Why a clip of <paramref name="samples"/> samples cannot be used, or null when it can.</summary>
     public string? TooShort(long samples) => samples >= Math.Max(MinSamples, 1) ? null
-        : string.Create(CultureInfo.InvariantCulture, $"too short: {(double)samples / SampleRate:0.###} s < {MinSeconds:0.###} s minimum");
+        : string.Create(CultureInfo.InvariantCulture, $"too short: {(double)samples / SampleRate:0.###} s < {MinSeconds:0.###} s minimum") +
+          (MinReason is null ? "" : $" ({MinReason})");
 
     /// <summary>Windows (start, length in samples) a training store cuts from a clip of <paramref name="samples"/>; a short clip gives one window of <see cref="SegmentSamples"/> that runs past its end (padded).</summary>
     public IReadOnlyList<(long Start, int Length)> TrainingWindows(long samples)
