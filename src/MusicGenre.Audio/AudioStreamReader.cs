@@ -76,6 +76,10 @@ internal sealed class AudioStreamReader : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         (options ?? AudioLoadOptions.Default).Validate();
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: audio file not found", path);
+        // A named pipe (FIFO) or a device reports length 0 and can block open() or read() forever (a pipe waits for a
+        // writer, and no signal ends that wait); an empty regular file is refused with the same words before opening.
+        if (new FileInfo(path).Length == 0)
+            throw new AudioFormatException(path, "not a supported audio file (WAV, MP3, AU): the file is empty (0 bytes; a pipe or device is not read)");
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         try
         {

@@ -45,20 +45,27 @@ internal static class ArgParsing
         Description = "Replace an existing --out file even when it is not the kind of file this command writes.",
     };
 
-    /// <summary>Kinds of output file, told apart by their first bytes.</summary>
-    public enum OutputKind { Hdf5, Png }
+    /// <summary>Kinds of output file: a PNG told apart by its first bytes, MusicGenre's HDF5 files by their root <c>format</c> attribute.</summary>
+    public enum OutputKind { FeatureStore, Model, ClipFeatures, Png }
 
     /// <summary>
-    /// An existing <paramref name="full"/> may be replaced only when it is already the kind of file the command writes (an
-    /// HDF5 file for a store or model, a PNG for a plot) or with <c>--force</c>, so a stray name cannot destroy notes or audio.
+    /// An existing <paramref name="full"/> may be replaced only when it is already the kind of file the command writes (a
+    /// feature store by preprocess and merge, a model by train, a feature file by features, a PNG for a plot) or with
+    /// <c>--force</c>, so a stray name cannot destroy a model, a store, notes or audio.
     /// </summary>
     private static void CheckReplaceable(string full, string what, OutputKind kind, bool force)
     {
         if (force || !File.Exists(full)) return;
-        // 0x89 'H' 'D' 'F' \r \n 0x1A \n, and 0x89 'P' 'N' 'G' \r \n 0x1A \n.
-        ReadOnlySpan<byte> signature = kind == OutputKind.Hdf5
-            ? [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
-            : [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+        string expected = kind switch
+        {
+            OutputKind.FeatureStore => "a MusicGenre feature store",
+            OutputKind.Model => "a MusicGenre model file",
+            OutputKind.ClipFeatures => "a 'musicgenre features' file",
+            _ => "a PNG image",
+        };
+        string Refuse(string found) => $"{what} '{full}' exists and is {found}, not {expected}; refusing to overwrite it (use --force to replace it)";
+        // 1. The first bytes: 0x89 'H' 'D' 'F' \r \n 0x1A \n, or 0x89 'P' 'N' 'G' \r \n 0x1A \n.
+        ReadOnlySpan<byte> hdf5 = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A], png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
         Span<byte> head = stackalloc byte[8];
         int got;
         try
@@ -70,8 +77,33 @@ internal static class ArgParsing
         {
             throw new UsageException($"{what} '{full}' exists and cannot be read ({e.Message}); remove it or use --force");
         }
-        if (got < 8 || !head.SequenceEqual(signature))
-            throw new UsageException($"{what} '{full}' exists and is not {(kind == OutputKind.Hdf5 ? "an HDF5 file" : "a PNG image")}; refusing to overwrite it (use --force to replace it)");
+        bool isHdf5 = got == 8 && head.SequenceEqual(hdf5), isPng = got == 8 && head.SequenceEqual(png);
+        if (kind == OutputKind.Png)
+        {
+            if (!isPng) throw new UsageException(Refuse(isHdf5 ? "an HDF5 file" : "not a PNG image"));
+            return;
+        }
+        if (!isHdf5) throw new UsageException(Refuse(isPng ? "a PNG image" : "not an HDF5 file"));
+        // 2. Which MusicGenre file it is (an unreadable one, e.g. truncated, is not replaced silently either).
+        string? format;
+        try { format = MusicGenre.Data.Hdf5RootFormat.Read(full); }
+        catch (IOException e) { throw new UsageException($"{what} '{full}' exists and cannot be read ({e.Message}); remove it or use --force"); }
+        string wanted = kind switch
+        {
+            OutputKind.FeatureStore => MusicGenre.Data.FeatureStore.FeatureStoreLayout.Format,
+            OutputKind.Model => MusicGenre.Nn.ModelFile.ModelFileFormat.ModelFormat,
+            _ => MusicGenre.Pipeline.Features.ClipFeatures.Format,
+        };
+        if (format != wanted)
+            throw new UsageException(Refuse(format switch
+            {
+                null => "an HDF5 file of another program",
+                "musicgenre-features" => "a MusicGenre feature store",
+                "musicgenre-model" => "a MusicGenre model file",
+                "musicgenre-checkpoint" => "a MusicGenre training checkpoint",
+                "musicgenre-clip-features" => "a 'musicgenre features' file",
+                _ => $"an HDF5 file of format '{format}'",
+            }));
     }
 
     /// <summary>
@@ -97,6 +129,19 @@ internal static class ArgParsing
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new UsageException($"{what} '{path}': cannot create folder '{dir}': {ex.Message}");
+        }
+        // The output is written to a temporary file in this folder, then renamed: find out now, not after the work,
+        // whether the folder takes files.
+        if (dir != null)
+        {
+            try
+            {
+                using var probe = new FileStream(Path.Combine(dir, $".{Path.GetFileName(full)}.probe.{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"{what} '{path}': cannot write files in folder '{dir}' ({ex.Message})");
+            }
         }
         return full;
     }

@@ -69,6 +69,16 @@ internal static class CliApp
                 return Failure;
             case AggregateException { InnerExceptions.Count: 1 } agg:
                 return ReportFailure(agg.InnerException!, stderr);
+            case AggregateException agg:
+            {
+                // Parallel workers that failed alike (e.g. every thread on one damaged file): one line, not a list of repeats.
+                var inner = agg.Flatten().InnerExceptions;
+                int code = ReportFailure(inner[0], stderr);
+                int others = inner.Skip(1).Count(e => e.Message != inner[0].Message);
+                if (others > 0) stderr.WriteLine($"musicgenre: ({others} other error{(others == 1 ? "" : "s")} at the same time; MUSICGENRE_DEBUG=1 shows them)");
+                if (Environment.GetEnvironmentVariable("MUSICGENRE_DEBUG") == "1") stderr.WriteLine(agg);
+                return code;
+            }
             default:
                 // An ArgumentException's message ends in " (Parameter 'name')": a code name, not something a user can act on.
                 string message = ex is ArgumentException { ParamName: { } name } ? ex.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : ex.Message;

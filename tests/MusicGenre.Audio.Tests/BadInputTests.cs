@@ -205,4 +205,46 @@ public sealed class BadInputTests
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
+
+    [Theory]
+    [InlineData(32, 1e30, "1E+30")]           // finite, but its power spectrum overflows float32 into NaN
+    [InlineData(32, double.NaN, "NaN")]
+    [InlineData(64, double.NegativeInfinity, "-Infinity")]
+    [InlineData(64, 1e300, "Infinity")]        // beyond float32: the conversion gives +∞
+    [InlineData(32, -2e6, "-2000000")]          // just past the ±1e6 limit
+    public void FloatSamplesThatAreNotFiniteOrAbsurd_AreRefused_NamingTheFirst(int bits, double bad, string shown)
+    {
+        // Two channels: frame 700's right channel is the bad one (sample index 1401), so the frame is 700 at 22050 Hz.
+        var codes = TestAudio.Noise(2 * 2000, seed: 3).Select(v => (double)v).ToArray();
+        codes[1401] = bad;
+        var e = Fails(TestAudio.Wav(codes, 2, 22050, bits, isFloat: true), "loud.wav");
+        Assert.Contains($"sample 700 (0.032 s) is {shown}", e.Problem);
+        Assert.Contains("float samples must be finite and within ±1e6 (full scale is ±1)", e.Problem);
+    }
+
+    [Fact]
+    public void FloatSamplesUpToTheLimit_Decode()
+    {
+        // Integer PCM written as floats without scaling (±32768) is loud, not damaged: it decodes unchanged.
+        var codes = TestAudio.Noise(1000, seed: 4).Select(v => v * 32768.0).ToArray();
+        codes[10] = 1e6;
+        var clip = TestAudio.LoadNative(TestAudio.Wav(codes, 1, 22050, 32, isFloat: true));
+        Assert.Equal(1e6f, clip.Samples[10]);
+    }
+
+    [Fact]
+    public async Task AFileOfLengthZero_IsRefusedBeforeOpening_SoAPipeCannotHang()
+    {
+        // A named pipe reports length 0 and open() waits for a writer forever; it is refused like an empty file.
+        string dir = SharedData.NewTempDir();
+        string fifo = Path.Combine(dir, "pipe.wav");
+        using (var mk = System.Diagnostics.Process.Start("mkfifo", fifo)) mk.WaitForExit();
+        var load = Task.Run(() => AudioFile.Load(fifo));
+        bool returned = await Task.WhenAny(load, Task.Delay(TimeSpan.FromSeconds(30))) == load;
+        if (!returned) using (File.OpenWrite(fifo)) { } // give the blocked reader a writer and then EOF, so no thread is left behind
+        Assert.True(returned, "loading a named pipe did not return within 30 s");
+        var e = Assert.IsType<AudioFormatException>(load.Exception!.InnerException);
+        Assert.Contains("empty (0 bytes; a pipe or device is not read)", e.Message);
+        Directory.Delete(dir, true);
+    }
 }

@@ -220,5 +220,30 @@ public class EndToEndTests
         Assert.Equal(2, device.Code);
         Assert.Contains("--device 'tpu'", device.Err);
         Assert.Equal(2, CliRunner.Run("predict", example, "--threads", "0").Code);
+        var folder = CliRunner.Run("predict", "--model", dir, example);
+        Assert.Equal(1, folder.Code);
+        Assert.Contains($"{dir}: is a folder, not a model file", folder.Err);
+    }
+
+    [Fact]
+    public void NonsenseSettings_AreRefused_BeforeAnyWork()
+    {
+        string dir = SharedData.NewTempDir();
+        string model = Path.Combine(SharedData.RepoRoot, "models", "default.h5"), examples = Path.Combine(SharedData.RepoRoot, "examples", "audio");
+        // --folds 0 is not "no folds".
+        var folds = CliRunner.Run("evaluate", model, examples, "--folds", "0", "--report", Path.Combine(dir, "r0"));
+        Assert.Equal(2, folds.Code);
+        Assert.Contains("--folds 0 must be at least 2", folds.Err);
+        // Segments too short for any network to pool, or so long that a 30 s song is mostly padding.
+        string songs = Path.Combine(dir, "in");
+        Directory.CreateDirectory(Path.Combine(songs, "metal"));
+        File.Copy(Path.Combine(examples, "metal-riff.wav"), Path.Combine(songs, "metal", "a.wav"));
+        foreach (var seconds in new[] { "0.001s", "1000s" })
+        {
+            var segment = CliRunner.Run("preprocess", songs, "--out", Path.Combine(dir, "s.h5"), "--segment", seconds);
+            Assert.True(segment.Code != 0, segment.Out);
+            Assert.Contains("must be between 1 and 60 s", segment.Err);
+        }
+        Assert.False(File.Exists(Path.Combine(dir, "s.h5")));
     }
 }

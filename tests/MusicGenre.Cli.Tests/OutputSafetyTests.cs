@@ -70,4 +70,39 @@ public sealed class OutputSafetyTests
         Assert.Equal(0, CliRunner.Run("features", audio, "--preset", "librosa_default", "--out", notes, "--force").Code);
         Assert.Equal(0, CliRunner.Run("features", audio, "--preset", "librosa_default", "--out", notes).Code);
     }
+
+    [Fact]
+    public void MusicGenreFilesOfAnotherKind_AreKeptUnlessForced()
+    {
+        // The guard reads the root 'format' attribute: preprocess may not replace a model, train may not replace a
+        // feature store, and an HDF5 file that cannot be read (e.g. a truncated store) is not replaced silently either.
+        string dir = SharedData.NewTempDir("musicgenre-kinds");
+        string audio = Path.Combine(dir, "metal", "a.wav"), store = Path.Combine(dir, "s.h5"), model = Path.Combine(dir, "m.h5"), cut = Path.Combine(dir, "cut.h5");
+        Directory.CreateDirectory(Path.GetDirectoryName(audio)!);
+        File.Copy(Path.Combine(SharedData.RepoRoot, "examples", "audio", "metal-riff.wav"), audio);
+        File.Copy(Path.Combine(SharedData.RepoRoot, "models", "default.h5"), model);
+        Assert.Equal(0, CliRunner.Run("preprocess", dir, "--out", store).Code);
+        File.WriteAllBytes(cut, File.ReadAllBytes(store)[..100]); // the HDF5 signature, then nothing readable
+        var before = new[] { store, model, cut }.ToDictionary(f => f, File.ReadAllBytes);
+        foreach (var (args, says) in new[]
+        {
+            (new[] { "preprocess", dir, "--out", model }, "is a MusicGenre model file, not a MusicGenre feature store"),
+            (new[] { "features", audio, "--out", model }, "is a MusicGenre model file, not a 'musicgenre features' file"),
+            (new[] { "merge", store, "--out", model }, "is a MusicGenre model file, not a MusicGenre feature store"),
+            (new[] { "train", store, "--out", cut }, "exists and cannot be read"),
+            (new[] { "preprocess", dir, "--out", cut }, "exists and cannot be read"),
+            (new[] { "features", audio, "--out", store }, "is a MusicGenre feature store, not a 'musicgenre features' file"),
+        })
+        {
+            var (code, _, err) = CliRunner.Run(args);
+            Assert.True(code == 2, $"{string.Join(' ', args)}: exit {code}: {err}");
+            Assert.Contains(says, err);
+        }
+        foreach (var (file, bytes) in before) Assert.Equal(bytes, File.ReadAllBytes(file));
+
+        // An output folder that takes no files is found out before any work.
+        var (c, _, e) = CliRunner.Run("features", audio, "--out", "/proc/musicgenre-test.h5");
+        Assert.True(c == 2, $"exit {c}: {e}");
+        Assert.Contains("cannot write files in folder '/proc'", e);
+    }
 }

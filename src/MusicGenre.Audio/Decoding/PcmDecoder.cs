@@ -68,12 +68,36 @@ internal sealed class PcmDecoder : IPcmDecoder
         int available = _carry + got;
         int frames = available / _frameBytes;
         PcmConverter.ToFloat(_raw.AsSpan(0, frames * _frameBytes), _encoding, _bigEndian, destination[..(frames * Channels)]);
+        if (_encoding is PcmEncoding.Float32 or PcmEncoding.Float64) CheckFloatSamples(destination[..(frames * Channels)]);
+        _framesDelivered += frames;
         // A partial trailing frame (data size not a multiple of the block size) is kept for the next call and dropped at
         // the end, as libsndfile does.
         _carry = available - frames * _frameBytes;
         if (_carry > 0) _raw.AsSpan(frames * _frameBytes, _carry).CopyTo(_raw);
         return frames;
     }
+
+    /// <summary>
+    /// Largest float sample magnitude accepted: 10⁶, 120 dB above full scale (±1). Integer PCM written as floats without
+    /// scaling (±32768) passes; values past this are damage, and past ~10¹⁵ the power spectrum overflows float32 into
+    /// NaN features that would otherwise flow silently into predictions and feature stores.
+    /// </summary>
+    public const float MaxFloatSample = 1e6f;
+
+    // Float samples can be anything a writer put there: refuse NaN, ±∞ and absurd magnitudes, naming the first one.
+    private void CheckFloatSamples(ReadOnlySpan<float> samples)
+    {
+        for (int i = 0; i < samples.Length; i++)
+        {
+            float v = samples[i];
+            if (float.IsFinite(v) && Math.Abs(v) <= MaxFloatSample) continue;
+            long frame = _framesDelivered + i / Channels;
+            throw new AudioFormatException(_sourceName, string.Create(CultureInfo.InvariantCulture,
+                $"sample {frame} ({(double)frame / SampleRate:0.###} s) is {v}: float samples must be finite and within ±1e6 (full scale is ±1)"));
+        }
+    }
+
+    private long _framesDelivered;
 
     public long SkipFrames(long frames)
     {
@@ -82,6 +106,7 @@ internal sealed class PcmDecoder : IPcmDecoder
         long skip = Math.Min(frames, Math.Max(0, remainingBytes) / _frameBytes);
         _stream.Seek(skip * _frameBytes, SeekOrigin.Current);
         _bytesRead += skip * _frameBytes;
+        _framesDelivered += skip;
         return skip;
     }
 

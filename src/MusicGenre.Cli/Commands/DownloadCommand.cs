@@ -40,6 +40,8 @@ internal static class DownloadCommand
             catch (ArgumentException ex) { throw new UsageException(ex.Message); }
             var scan = ProgressReporter.Run(ctx, "scan MSD files", p =>
                 MsdFolderScanner.Scan(root, new Progress<int>(n => p.Report(new(n, 0, $"{n} files"))), ctx.Cancellation));
+            if (scan.Tracks.Count == 0 && scan.Failures.Count == 0)
+                throw new InvalidDataException($"{root}: no MSD track files (*.h5) found; nothing to download");
             using var downloader = new PreviewDownloader();
             var summary = ProgressReporter.Run(ctx, "download", p =>
                 downloader.RunAsync(scan, options, new Progress<PreviewDownloadProgress>(d => p.Report(new(d.Completed, d.Total, $"{d.Failed} failed"))), ctx.Cancellation)
@@ -47,7 +49,11 @@ internal static class DownloadCommand
             foreach (PreviewDownloadStatus status in Enum.GetValues<PreviewDownloadStatus>())
                 if (summary.Count(status) is var n and > 0) ctx.Out.WriteLine($"{DownloadManifest.StatusName(status)}: {n}");
             ctx.Out.WriteLine($"manifest: {summary.ManifestPath}");
-            return summary.Records.Any(r => r.Status is PreviewDownloadStatus.Failed) ? CliApp.Failure : CliApp.Ok;
+            // Unreadable track files are named with their reason (the first 20; all are in the manifest).
+            var unreadable = summary.Records.Where(r => r.Status is PreviewDownloadStatus.Unreadable).ToList();
+            foreach (var r in unreadable.Take(20)) ctx.Error.WriteLine($"unreadable: {r.File}: {r.Reason}");
+            if (unreadable.Count > 20) ctx.Error.WriteLine($"… and {unreadable.Count - 20} more unreadable files (see the manifest)");
+            return summary.Records.Any(r => r.Status is PreviewDownloadStatus.Failed or PreviewDownloadStatus.Unreadable) ? CliApp.Failure : CliApp.Ok;
         });
         return command;
     }

@@ -20,7 +20,7 @@ internal static class EvaluateCommand
             Arity = new ArgumentArity(1, 2),
         };
         var report = new Option<string>("--report", "-r") { Description = "Report folder (summary.md, confusion.png/.csv, per_genre.csv, songs.csv).", DefaultValueFactory = _ => "report" };
-        var folds = new Option<int>("--folds") { Description = "Song-level k-fold cross-validation: train and evaluate k models (the model argument is not read)." };
+        var folds = new Option<int?>("--folds") { Description = "Song-level k-fold cross-validation: train and evaluate k models (the model argument is not read)." };
         var keepModels = new Option<bool>("--keep-models") { Description = "With --folds: also write each fold's model to <report>/fold<k>/model.h5 (e.g. to score the folds with another protocol)." };
         var excerpts = new Option<string?>("--excerpts")
         {
@@ -40,8 +40,9 @@ internal static class EvaluateCommand
             var ctx = CliContext.Get();
             string reportDir = Path.GetFullPath(parse.GetValue(report)!);
             string[] given = parse.GetValue(inputs)!;
-            int k = parse.GetValue(folds);
-            if (k == 1 || k < 0) throw new UsageException($"--folds {k} must be at least 2 (or omitted)");
+            int? foldsGiven = parse.GetValue(folds);
+            if (foldsGiven is < 2) throw new UsageException($"--folds {foldsGiven} must be at least 2 (or omitted)");
+            int k = foldsGiven ?? 0;
             if (k >= 2 && given.Length != 1) throw new UsageException("with --folds give only the data (a model is trained per fold)");
             if (k == 0 && given.Length != 2) throw new UsageException("give a model file and the data: musicgenre evaluate <model> <data>");
             if (k == 0 && parse.GetValue(keepModels)) throw new UsageException("--keep-models needs --folds (it keeps the models cross-validation trains)");

@@ -31,7 +31,7 @@ internal static class FeaturesCommand
                 ?? throw new UsageException($"unknown preset '{name}'; known presets: {string.Join(", ", FeaturePresets.All.Select(p => p.Name))}");
             string input = ArgParsing.ExistingPath(parse.GetValue(audio)!, "audio file");
             if (Directory.Exists(input)) throw new UsageException($"audio file '{input}' is a folder");
-            string outPath = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.Hdf5, parse.GetValue(force), input);
+            string outPath = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.ClipFeatures, parse.GetValue(force), input);
             double off = parse.GetValue(offset);
             double? dur = parse.GetValue(duration);
             if (off < 0 || !double.IsFinite(off)) throw new UsageException($"--offset {off} must be a non-negative number of seconds");

@@ -25,7 +25,7 @@ internal static class MergeCommand
         command.SetAction(parse =>
         {
             var ctx = CliContext.Get();
-            string outPath = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.Hdf5, parse.GetValue(force));
+            string outPath = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.FeatureStore, parse.GetValue(force));
             var files = ArgParsing.FeatureStores(parse.GetValue(inputs)!, outPath, "merge");
             ProgressReporter.Run(ctx, "merge", p =>
             {

@@ -37,7 +37,7 @@ internal static class PreprocessCommand
             var options = new PreprocessOptions
             {
                 Input = inputPath,
-                Output = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.Hdf5, parse.GetValue(force), inputPath, clsPath),
+                Output = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.FeatureStore, parse.GetValue(force), inputPath, clsPath),
                 Features = Preset(parse.GetValue(preset)!),
                 SegmentSeconds = ArgParsing.Seconds(parse.GetValue(segment)!, "--segment"),
                 ThreadCount = Positive(parse.GetValue(threads), "--threads"),

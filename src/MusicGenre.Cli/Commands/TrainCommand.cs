@@ -155,7 +155,7 @@ internal static class TrainCommand
         command.SetAction(parse =>
         {
             var ctx = CliContext.Get();
-            string model = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.Hdf5, parse.GetValue(force),
+            string model = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.Model, parse.GetValue(force),
                 [.. parse.GetValue(features)!.Select(f => ArgParsing.ExistingPath(f, "feature store"))]);
             var stores = ArgParsing.FeatureStores(parse.GetValue(features)!, model, "train on");
             string checkpoint = model + ".checkpoint";

@@ -35,6 +35,7 @@ internal static class ModelFileReader
     internal static T Open<T>(string path, string format, Func<NativeFile, H5Read, T> read, Func<NativeFile>? open = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (open is null && Directory.Exists(path)) throw new FileNotFoundException($"{path}: is a folder, not a model file.", path);
         if (open is null && !File.Exists(path)) throw new FileNotFoundException($"{path}: file not found.", path);
         var r = new H5Read(path);
         try

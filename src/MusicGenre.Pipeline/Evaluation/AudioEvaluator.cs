@@ -116,8 +116,12 @@ internal static class AudioEvaluator
     /// The protocol's excerpts of one clip: lengths and starts from a generator seeded by (seed, song id); a clip shorter
     /// than the drawn length is taken whole. Each excerpt is levelled, gained and clipped to ±1.
     /// </summary>
+    /// <exception cref="ArgumentException">The clip is shorter than the protocol's shortest excerpt (it cannot be scored by it).</exception>
     internal static List<float[]> Excerpts(ReadOnlySpan<float> samples, int sampleRate, string songId, ExcerptProtocol protocol)
     {
+        if (samples.Length < Math.Ceiling(protocol.MinSeconds * sampleRate - 1e-6))
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"{(double)samples.Length / sampleRate:0.###} s long, shorter than the protocol's {protocol.MinSeconds:0.###} s shortest excerpt; not scored by it"));
         var rng = new Rng(Trainer.SubSeed(protocol.Seed, Preprocess.ShardSpec.StableHash(songId)));
         float gain = (float)Math.Pow(10, protocol.GainDb / 20);
         var list = new List<float[]>(protocol.PerSong);

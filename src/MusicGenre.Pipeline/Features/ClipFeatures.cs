@@ -29,12 +29,16 @@ internal static class ClipFeatures
         }
     }
 
+    /// <summary>The root <c>format</c> attribute of the file <see cref="WriteFile"/> writes.</summary>
+    public const string Format = "musicgenre-clip-features";
+
     /// <summary>Computes the features of <paramref name="audioPath"/> and writes them atomically to <paramref name="outPath"/>.</summary>
     public static IReadOnlyList<FeatureFileWriter.Dataset> WriteFile(string audioPath, FeatureOptions options, string outPath, double offset = 0, double? duration = null)
     {
         var datasets = Compute(audioPath, options, offset, duration);
         var attrs = Attributes(options);
         attrs["source"] = Path.GetFileName(audioPath);
+        attrs["format"] = Format;
         FeatureFileWriter.Write(outPath, datasets, attrs);
         return datasets;
     }

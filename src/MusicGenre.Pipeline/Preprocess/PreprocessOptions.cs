@@ -25,6 +25,9 @@ public sealed record PreprocessOptions
     /// <summary>Feature parameters (sample rate, STFT, mel, dB); default librosa_default. Its sample rate is the decode rate.</summary>
     public FeatureOptions Features { get; init; } = FeaturePresets.LibrosaDefault;
 
+    /// <summary>Shortest and longest segment accepted, in seconds.</summary>
+    internal const double MinSegmentSeconds = 1, MaxSegmentSeconds = 60;
+
     /// <summary>Segment length in seconds (non-overlapping segments; the remainder of a song is dropped). Default 3.</summary>
     public double SegmentSeconds { get; init; } = 3.0;
 
@@ -67,7 +70,10 @@ public sealed record PreprocessOptions
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(Input)) problems.Add("input is empty");
         if (string.IsNullOrWhiteSpace(Output)) problems.Add("--out is empty");
-        if (!double.IsFinite(SegmentSeconds) || SegmentSeconds <= 0 || SegmentSeconds > 3600) problems.Add($"--segment {SegmentSeconds} s must be in (0, 3600]");
+        // Below 1 s a segment holds too few frames for any architecture to pool; above 60 s most songs (30 s previews)
+        // would be one segment of mostly padding.
+        if (!double.IsFinite(SegmentSeconds) || SegmentSeconds < MinSegmentSeconds || SegmentSeconds > MaxSegmentSeconds)
+            problems.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--segment {SegmentSeconds} s must be between {MinSegmentSeconds} and {MaxSegmentSeconds} s"));
         if (!double.IsFinite(MinSongSeconds) || MinSongSeconds < 0) problems.Add($"minimum song length {MinSongSeconds} s must be ≥ 0");
         if (ThreadCount < 1) problems.Add($"--threads {ThreadCount} must be ≥ 1");
         if (Copies is null) problems.Add("Copies must not be null (use an empty list)");

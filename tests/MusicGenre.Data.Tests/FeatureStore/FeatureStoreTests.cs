@@ -138,4 +138,41 @@ public sealed class FeatureStoreTests
 
         Assert.Throws<FileNotFoundException>(() => FeatureStoreReader.Open(Path.Combine(dir, "missing.h5")));
     }
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(0.8)]
+    [InlineData(0.95)]
+    public void ATruncatedStore_FailsNamingTheFile_WhereverItIsCut(double keep)
+    {
+        // PureHDF reads lazily, so a cut can surface at open or only when the features are read: either way the error
+        // names the store.
+        var header = StoreFixtures.Header(16, 20);
+        var (songs, features) = StoreFixtures.Songs(header, 5, 30, 30, 30);
+        string dir = SharedData.NewTempDir();
+        string whole = Path.Combine(dir, "whole.h5"), cut = Path.Combine(dir, "cut.h5");
+        FeatureStoreWriter.Write(whole, header, songs, i => features[i]);
+        var bytes = File.ReadAllBytes(whole);
+        File.WriteAllBytes(cut, bytes[..(int)(bytes.Length * keep)]);
+        var e = Assert.Throws<FeatureStoreException>(() =>
+        {
+            using var store = FeatureStoreReader.Open(cut);
+            for (int s = 0; s < store.Songs.Count; s++) store.ReadSong(s);
+        });
+        Assert.StartsWith(cut + ": ", e.Message);
+    }
+
+    [Fact]
+    public void NonFiniteFeatures_AreRefused_NamingTheSegmentAndSong()
+    {
+        var header = StoreFixtures.Header();
+        var (songs, features) = StoreFixtures.Songs(header, 5, 2, 3);
+        features[1][header.SegmentLength + 7] = float.NaN; // song 1's second segment = segment 3
+        string dir = SharedData.NewTempDir(), path = Path.Combine(dir, "nan.h5");
+        FeatureStoreWriter.Write(path, header, songs, i => features[i]);
+        using var store = FeatureStoreReader.Open(path);
+        Assert.Equal(features[0], store.ReadSong(0));
+        var e = Assert.Throws<FeatureStoreException>(() => store.ReadSong(1));
+        Assert.Equal($"{path}: segment 3 (song 'song-1') holds a non-finite value (NaN): the store is damaged or was made from bad audio", e.Message);
+    }
 }

@@ -46,11 +46,14 @@ public sealed class ExcerptProtocolTests
     }
 
     [Fact]
-    public void AShortClip_IsTakenWhole()
+    public void AClipShorterThanTheDrawnLength_IsTakenWhole_ButNotOneShorterThanTheShortestExcerpt()
     {
         var audio = Tone(22050 * 5 / 2, 0.5f);
-        var x = AudioEvaluator.Excerpts(audio, 22050, "short", new ExcerptProtocol { MinSeconds = 3, MaxSeconds = 4, PerSong = 2 });
+        var x = AudioEvaluator.Excerpts(audio, 22050, "short", new ExcerptProtocol { MinSeconds = 2.5, MaxSeconds = 4, PerSong = 2 });
         Assert.All(x, e => Assert.Equal(audio.Length, e.Length));
+        // Excerpts of 3–4 s cannot be cut from 2.5 s: scoring the whole clip under that name would be a silent substitute.
+        var e = Assert.Throws<ArgumentException>(() => AudioEvaluator.Excerpts(audio, 22050, "short", new ExcerptProtocol { MinSeconds = 3, MaxSeconds = 4, PerSong = 2 }));
+        Assert.Equal("2.5 s long, shorter than the protocol's 3 s shortest excerpt; not scored by it", e.Message);
     }
 
     [Fact]

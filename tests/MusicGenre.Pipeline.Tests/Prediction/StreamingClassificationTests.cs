@@ -78,12 +78,14 @@ public sealed class StreamingClassificationTests
         string silent = Path.Combine(dir, "silent.wav");
         TestAudio.WriteWav16(silent, new float[10 * rate], 1, rate);
         Assert.Contains("digital silence", Stream(silent).Warning);
-        // A float WAV with a NaN at 7.5 s: refused, naming the sample and its time (counted across windows).
+        // A float WAV with a NaN at 7.5 s: refused by the decoder, naming the file, the sample and its time (counted
+        // across windows).
         var samples = new float[10 * rate];
         samples[(int)(7.5 * rate)] = float.NaN;
         string nan = Path.Combine(dir, "nan.wav");
         WriteFloatWav(nan, samples, rate);
-        var e = Assert.Throws<ArgumentException>(() => Stream(nan));
+        var e = Assert.Throws<MusicGenre.Audio.AudioFormatException>(() => Stream(nan));
+        Assert.StartsWith(nan + ": ", e.Message);
         Assert.Contains($"sample {(int)(7.5 * rate)} (7.5 s) is NaN", e.Message);
     }
 

@@ -112,9 +112,9 @@ public sealed class PreprocessorTests
         await fx.Run(options);
         Assert.True(Directory.Exists(options.EffectiveSpoolDirectory));
 
-        var e = await Assert.ThrowsAsync<PreprocessException>(() => fx.Run(options with { SegmentSeconds = 0.5 }));
+        var e = await Assert.ThrowsAsync<PreprocessException>(() => fx.Run(options with { SegmentSeconds = 1.5 }));
         Assert.Contains("other settings", e.Message);
-        Assert.Contains("segment_samples=4000", e.Message);
+        Assert.Contains("segment_samples=12000", e.Message);
 
         // Same settings: everything is resumed, nothing recomputed.
         fx.Calls.Value = 0;

@@ -1,0 +1,28 @@
+using PureHDF;
+
+namespace MusicGenre.Data;
+
+/// <summary>
+/// The root <c>format</c> attribute every MusicGenre HDF5 file carries ("musicgenre-features", "musicgenre-model",
+/// "musicgenre-checkpoint", "musicgenre-clip-features"): how a command tells its own kind of file from another before
+/// replacing it.
+/// </summary>
+internal static class Hdf5RootFormat
+{
+    /// <summary>The root <c>format</c> attribute of the HDF5 file at <paramref name="path"/>, or null when it has none.</summary>
+    /// <exception cref="IOException">The file cannot be opened or read as HDF5 (the message says why).</exception>
+    public static string? Read(string path)
+    {
+        try
+        {
+            using var file = H5File.OpenRead(path);
+            return file.AttributeExists("format") && file.Attribute("format").Type.Class is H5DataTypeClass.String or H5DataTypeClass.VariableLength
+                ? file.Attribute("format").Read<string>()
+                : null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException and not IOException)
+        {
+            throw new IOException($"not a readable HDF5 file ({e.Message})", e);
+        }
+    }
+}
