@@ -70,6 +70,7 @@ internal sealed class Mp3Decoder : IPcmDecoder
             _pos += first.FrameLength;
             _garbageBytes = 0;
         }
+        _declaredFrames = tag.DeclaredFrames;
         if (tag.HasGaplessInfo)
         {
             _trimStart = tag.EncoderDelay + DecoderDelay;
@@ -90,6 +91,17 @@ internal sealed class Mp3Decoder : IPcmDecoder
     public long? TotalFrames => null;
 
     public int SkippedFrames { get; private set; }
+
+    /// <summary>
+    /// After the last frame: a truncated file, when the Xing/Info tag declared more audio frames than the stream held (one
+    /// frame of slack for encoders that count differently); else null. A cut MP3 otherwise decodes without complaint.
+    /// </summary>
+    public string? Warning => _finished && _declaredFrames is { } declared && _framesInFile < declared - 1
+        ? string.Create(CultureInfo.InvariantCulture, $"{_sourceName}: truncated MP3: its Xing/Info tag declares {declared} audio frames, the file holds {_framesInFile}")
+        : null;
+
+    private long? _declaredFrames;
+    private long _framesInFile; // audio frames met, decodable or not (damaged runs and a cut last frame included)
 
     /// <summary>Our decoder's tool counts (null in reference mode).</summary>
     internal Layer3Statistics? Statistics => _layer3?.Statistics;
@@ -137,6 +149,7 @@ internal sealed class Mp3Decoder : IPcmDecoder
         }
         var bytes = _buf.AsSpan(_pos, header.FrameLength);
         _pos += header.FrameLength;
+        _framesInFile += 1 + skippedBefore;
 
         int samples = _layer3 is not null
             ? (_layer3.DecodeFrame(header, bytes, _frameOut) ? header.SampleCount : 0)
@@ -210,7 +223,7 @@ internal sealed class Mp3Decoder : IPcmDecoder
                 if (avail < len)
                 {
                     // Only possible at the end of the stream (Fill keeps a whole frame buffered otherwise).
-                    if (_locked) SkippedFrames++;
+                    if (_locked) { SkippedFrames++; _framesInFile++; }
                     _pos = _len;
                     break;
                 }
