@@ -92,7 +92,7 @@ internal sealed class SongClassifier : IDisposable
     /// The signal check of <see cref="CheckSignal"/> over a clip that arrives in blocks: finite samples (the first bad one
     /// named by its index in the whole clip), and the sum and sum of squares for the silence warning.
     /// </summary>
-    private sealed class SignalCheck(int sampleRate, string source)
+    internal sealed class SignalCheck(int sampleRate, string source)
     {
         private double _sum, _squares;
         private long _count;

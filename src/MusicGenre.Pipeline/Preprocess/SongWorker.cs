@@ -61,13 +61,18 @@ internal sealed class SongWorker
             return $"decoder gave {source.SampleRate} Hz, expected {rate} Hz";
 
         // 2. Full segments, back to back; the remainder after the last full segment is dropped.
+        //    The signal check is predict's: a song with (almost) no signal — digital silence, a constant — teaches the
+        //    network nothing about its genre, so it is skipped with that reason rather than stored.
         using var part = SpoolPart.Begin(partPath, entry.SongId, stamp, _featurizer.Mels, _featurizer.Frames);
+        var signal = new Prediction.SongClassifier.SignalCheck(rate, entry.Path);
         long total = 0;
+        bool padded = false;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             int n = source.Read(_segment);
             total += n;
+            signal.Add(_segment.AsSpan(0, n));
             if (n < _segment.Length)
             {
                 // 3. A song shorter than one segment but long enough is zero-padded to one segment; shorter is skipped.
@@ -76,13 +81,14 @@ internal sealed class SongWorker
                 _segment.AsSpan(n).Clear();
                 _featurizer.Compute(_segment, _features);
                 part.Append(_features);
-                part.Commit(padded: true);
-                return null;
+                padded = true;
+                break;
             }
             _featurizer.Compute(_segment, _features);
             part.Append(_features);
         }
-        part.Commit(padded: false);
+        if (signal.Warning() is { } silent) return silent;
+        part.Commit(padded);
         return null;
     }
 }

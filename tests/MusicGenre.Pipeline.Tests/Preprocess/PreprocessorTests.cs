@@ -40,6 +40,23 @@ public sealed class PreprocessorTests
     }
 
     [Fact]
+    public async Task Run_ASongWithNoSignal_IsSkippedWithTheReason_NotStored()
+    {
+        // predict warns that the genre of silence means nothing; preprocess does not store it as a training example.
+        var fx = new PreprocessFixture(("rock", "loud", 2.0), ("rock", "silent", 2.0), ("jazz", "dc", 1.5));
+        TestAudio.WriteWav16(Path.Combine(fx.Input, "rock", "silent.wav"), new float[2 * PreprocessFixture.Rate], 1, PreprocessFixture.Rate);
+        TestAudio.WriteWav16(Path.Combine(fx.Input, "jazz", "dc.wav"), Enumerable.Repeat(0.25f, 3 * PreprocessFixture.Rate / 2).ToArray(), 1, PreprocessFixture.Rate);
+        var options = fx.Options();
+        var summary = await fx.Run(options);
+        using var store = FeatureStoreReader.Open(options.Output);
+        Assert.Equal(["rock/loud"], store.Songs.Select(s => s.SongId));
+        Assert.Equal(["jazz/dc", "rock/silent"], summary.BadFiles.Select(b => b.SongId));
+        Assert.Contains("silent.wav: (almost) no signal (digital silence)", summary.BadFiles[1].Reason);
+        Assert.Contains("dc.wav: (almost) no signal", summary.BadFiles[0].Reason);
+        Assert.Contains("DC offset 0.25", summary.BadFiles[0].Reason);
+    }
+
+    [Fact]
     public async Task Run_CancelledMidway_ResumesWithNothingLostOrDuplicated()
     {
         var songs = Enumerable.Range(0, 12).Select(i => (new[] { "rock", "jazz", "pop" }[i % 3], $"s{i:00}", 1.0 + 0.45 * i)).ToArray();
