@@ -39,6 +39,10 @@ internal static class TrainingJob
             effective = ForData(options, set.Header, set.Name, set.Songs.Count, set.SegmentCount);
             effective.Validate();
             data = StoreSegments.Load(set, splitBy);
+            // A classifier of one genre answers that genre whatever it hears: refuse it, naming what the data holds.
+            var present = data.Labels.Distinct().Order().ToList();
+            if (present.Count < 2)
+                throw new InvalidDataException($"{set.Name}: every training song is of one genre ('{(present.Count == 1 ? set.Header.GenreNames[present[0]] : "none")}'); a genre classifier needs songs of at least two genres");
         }
         var result = new Trainer(effective).Train(data, progress, cancellationToken);
         ModelFileWriter.Write(modelPath, result.Model);

@@ -44,6 +44,23 @@ public class GenreTrainerTests
     };
 
     [Fact]
+    public async Task DataOfOneGenre_IsRefused_BeforeTraining()
+    {
+        string root = SharedData.NewTempDir("musicgenre-one-genre");
+        for (int i = 0; i < 3; i++) TestAudio.WriteWav(Path.Combine(root, "songs", "metal", $"m{i}.wav"), 2.0, 8000, i + 1);
+        var options = new PreprocessOptions
+        {
+            Input = Path.Combine(root, "songs"), Output = Path.Combine(root, "one.h5"), SegmentSeconds = 1.0, ThreadCount = 2,
+            Features = FeaturePresets.LibrosaDefault with { Name = "test8k", SampleRate = 8000, NFft = 512, HopLength = 128, NMels = 32 },
+        };
+        await Preprocessor.RunAsync(options);
+        string model = Path.Combine(root, "m.h5");
+        var e = Assert.Throws<InvalidDataException>(() => GenreTrainer.Train(options.Output, model, Options()));
+        Assert.Equal("one.h5: every training song is of one genre ('metal'); a genre classifier needs songs of at least two genres", e.Message);
+        Assert.False(File.Exists(model));
+    }
+
+    [Fact]
     public void CancelledRunResumesFromItsCheckpointToTheUninterruptedModel()
     {
         string dir = SharedData.NewTempDir("musicgenre-trainer-run");
