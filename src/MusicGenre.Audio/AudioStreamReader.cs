@@ -75,10 +75,13 @@ internal sealed class AudioStreamReader : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         (options ?? AudioLoadOptions.Default).Validate();
+        var info = new FileInfo(path);
+        if (info.LinkTarget is { } target && !LinkResolves(info))
+            throw new FileNotFoundException($"{path}: a broken symbolic link (its target '{target}' does not exist, or the links form a loop)", path);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: audio file not found", path);
         // A named pipe (FIFO) or a device reports length 0 and can block open() or read() forever (a pipe waits for a
         // writer, and no signal ends that wait); an empty regular file is refused with the same words before opening.
-        if (new FileInfo(path).Length == 0)
+        if (info.Length == 0) // a link reports its target's length
             throw new AudioFormatException(path, "not a supported audio file (WAV, MP3, AU): the file is empty (0 bytes; a pipe or device is not read)");
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         try
@@ -240,4 +243,11 @@ internal sealed class AudioStreamReader : IDisposable
     }
 
     public void Dispose() => _decoder.Dispose();
+
+    /// <summary>Whether a symbolic link's chain ends at something that exists (false for a dangling link or a loop).</summary>
+    private static bool LinkResolves(FileInfo link)
+    {
+        try { return link.ResolveLinkTarget(returnFinalTarget: true) is { } end && Path.Exists(end.FullName); }
+        catch (IOException) { return false; } // too many levels of links: a loop
+    }
 }

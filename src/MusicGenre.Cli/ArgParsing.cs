@@ -35,6 +35,9 @@ internal static class ArgParsing
     /// <summary>An input path named on the command line must exist (file or folder).</summary>
     public static string ExistingPath(string path, string what)
     {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is { } target && !LinkResolves(info))
+            throw new UsageException($"{what} '{path}' is a broken symbolic link (its target '{target}' does not exist, or the links form a loop)");
         if (File.Exists(path) || Directory.Exists(path)) return Path.GetFullPath(path);
         throw new UsageException($"{what} '{path}' does not exist");
     }
@@ -184,5 +187,12 @@ internal static class ArgParsing
         if (files.Distinct(StringComparer.Ordinal).Count() != files.Count) throw new UsageException("a feature store is named twice");
         if (files.Contains(output, StringComparer.Ordinal)) throw new UsageException($"--out '{output}' is also an input; write to a new file");
         return files;
+    }
+
+    /// <summary>Whether a symbolic link's chain ends at something that exists (false for a dangling link or a loop).</summary>
+    private static bool LinkResolves(FileInfo link)
+    {
+        try { return link.ResolveLinkTarget(returnFinalTarget: true) is { } end && Path.Exists(end.FullName); }
+        catch (IOException) { return false; } // too many levels of links: a loop
     }
 }

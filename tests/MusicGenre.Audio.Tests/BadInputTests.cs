@@ -30,6 +30,17 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void ABrokenSymbolicLink_IsNamedAsSuch()
+    {
+        string dir = SharedData.NewTempDir();
+        string link = Path.Combine(dir, "gone.wav");
+        File.CreateSymbolicLink(link, Path.Combine(dir, "moved-away.wav"));
+        var e = Assert.Throws<FileNotFoundException>(() => AudioFile.Load(link));
+        Assert.Equal($"{link}: a broken symbolic link (its target '{Path.Combine(dir, "moved-away.wav")}' does not exist, or the links form a loop)", e.Message);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
     public void MissingFile() =>
         Assert.Throws<FileNotFoundException>(() => AudioFile.Load(Path.Combine(Path.GetTempPath(), "no-such-file-" + Guid.NewGuid() + ".wav")));
 
