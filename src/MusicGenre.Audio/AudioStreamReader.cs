@@ -75,14 +75,15 @@ internal sealed class AudioStreamReader : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         (options ?? AudioLoadOptions.Default).Validate();
-        var info = new FileInfo(path);
-        if (info.LinkTarget is { } target && !LinkResolves(info))
-            throw new FileNotFoundException($"{path}: a broken symbolic link (its target '{target}' does not exist, or the links form a loop)", path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: audio file not found", path);
-        // A named pipe (FIFO) or a device reports length 0 and can block open() or read() forever (a pipe waits for a
-        // writer, and no signal ends that wait); an empty regular file is refused with the same words before opening.
-        if (info.Length == 0) // a link reports its target's length
-            throw new AudioFormatException(path, "not a supported audio file (WAV, MP3, AU): the file is empty (0 bytes; a pipe or device is not read)");
+        // A named pipe or a device would block open() or read() forever; an empty file has nothing to decode.
+        if (MusicGenre.IO.InputFile.Check(path) is { } problem)
+            throw problem.Kind switch
+            {
+                MusicGenre.IO.InputFile.Kind.Missing => new FileNotFoundException($"{path}: audio file not found", path),
+                MusicGenre.IO.InputFile.Kind.BrokenLink => new FileNotFoundException($"{path}: {problem.Text}", path),
+                MusicGenre.IO.InputFile.Kind.Empty => new AudioFormatException(path, $"not a supported audio file (WAV, MP3, AU): the file is {problem.Text}"),
+                _ => new AudioFormatException(path, problem.Text),
+            };
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         try
         {
@@ -244,10 +245,4 @@ internal sealed class AudioStreamReader : IDisposable
 
     public void Dispose() => _decoder.Dispose();
 
-    /// <summary>Whether a symbolic link's chain ends at something that exists (false for a dangling link or a loop).</summary>
-    private static bool LinkResolves(FileInfo link)
-    {
-        try { return link.ResolveLinkTarget(returnFinalTarget: true) is { } end && Path.Exists(end.FullName); }
-        catch (IOException) { return false; } // too many levels of links: a loop
-    }
 }

@@ -35,9 +35,9 @@ internal static class ArgParsing
     /// <summary>An input path named on the command line must exist (file or folder).</summary>
     public static string ExistingPath(string path, string what)
     {
-        var info = new FileInfo(path);
-        if (info.LinkTarget is { } target && !LinkResolves(info))
-            throw new UsageException($"{what} '{path}' is a broken symbolic link (its target '{target}' does not exist, or the links form a loop)");
+        if (string.IsNullOrEmpty(path)) throw new UsageException($"{what}: an empty path");
+        if (MusicGenre.IO.InputFile.Check(path) is { Kind: MusicGenre.IO.InputFile.Kind.BrokenLink } link)
+            throw new UsageException($"{what} '{path}' is {link.Text}");
         if (File.Exists(path) || Directory.Exists(path)) return Path.GetFullPath(path);
         throw new UsageException($"{what} '{path}' does not exist");
     }
@@ -59,6 +59,9 @@ internal static class ArgParsing
     private static void CheckReplaceable(string full, string what, OutputKind kind, bool force)
     {
         if (force || !File.Exists(full)) return;
+        // An empty file, or a pipe or device (which reading would block on), is not a file this command wrote.
+        if (MusicGenre.IO.InputFile.Check(full) is { Kind: MusicGenre.IO.InputFile.Kind.Empty })
+            throw new UsageException($"{what} '{full}' exists and is empty, or a pipe or device; refusing to overwrite it (use --force to replace it)");
         string expected = kind switch
         {
             OutputKind.FeatureStore => "a MusicGenre feature store",
@@ -97,7 +100,10 @@ internal static class ArgParsing
             OutputKind.Model => MusicGenre.Nn.ModelFile.ModelFileFormat.ModelFormat,
             _ => MusicGenre.Pipeline.Features.ClipFeatures.Format,
         };
-        if (format != wanted)
+        // A 'features' file written before files carried a format: no attribute, and features' three datasets.
+        bool oldClipFeatures = kind == OutputKind.ClipFeatures && format is null
+            && MusicGenre.Data.Hdf5RootFormat.HasRootDatasets(full, "melspec", "logmel", "mfcc");
+        if (format != wanted && !oldClipFeatures)
             throw new UsageException(Refuse(format switch
             {
                 null => "an HDF5 file of another program",
@@ -187,12 +193,5 @@ internal static class ArgParsing
         if (files.Distinct(StringComparer.Ordinal).Count() != files.Count) throw new UsageException("a feature store is named twice");
         if (files.Contains(output, StringComparer.Ordinal)) throw new UsageException($"--out '{output}' is also an input; write to a new file");
         return files;
-    }
-
-    /// <summary>Whether a symbolic link's chain ends at something that exists (false for a dangling link or a loop).</summary>
-    private static bool LinkResolves(FileInfo link)
-    {
-        try { return link.ResolveLinkTarget(returnFinalTarget: true) is { } end && Path.Exists(end.FullName); }
-        catch (IOException) { return false; } // too many levels of links: a loop
     }
 }

@@ -72,9 +72,12 @@ internal static class CliApp
             case AggregateException agg:
             {
                 // Parallel workers that failed alike (e.g. every thread on one damaged file): one line, not a list of repeats.
+                // The first real failure leads: a cancellation among them is usually the others being stopped because of it.
                 var inner = agg.Flatten().InnerExceptions;
-                int code = ReportFailure(inner[0], stderr);
-                int others = inner.Skip(1).Count(e => e.Message != inner[0].Message);
+                if (inner.Count == 0) { stderr.WriteLine($"musicgenre: error: {agg.Message}"); return Failure; }
+                var lead = inner.FirstOrDefault(e => e is not OperationCanceledException) ?? inner[0];
+                int code = ReportFailure(lead, stderr);
+                int others = inner.Count(e => e != lead && e is not OperationCanceledException && e.Message != lead.Message);
                 if (others > 0) stderr.WriteLine($"musicgenre: ({others} other error{(others == 1 ? "" : "s")} at the same time; MUSICGENRE_DEBUG=1 shows them)");
                 if (Environment.GetEnvironmentVariable("MUSICGENRE_DEBUG") == "1") stderr.WriteLine(agg);
                 return code;

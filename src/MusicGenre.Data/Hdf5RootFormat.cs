@@ -9,6 +9,21 @@ namespace MusicGenre.Data;
 /// </summary>
 internal static class Hdf5RootFormat
 {
+    /// <summary>Whether the root of the HDF5 file at <paramref name="path"/> holds datasets of all these names.</summary>
+    /// <exception cref="IOException">The file cannot be opened or read as HDF5.</exception>
+    public static bool HasRootDatasets(string path, params string[] names)
+    {
+        try
+        {
+            using var file = H5File.OpenRead(path);
+            return names.All(file.LinkExists);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException and not IOException)
+        {
+            throw new IOException($"not a readable HDF5 file ({e.Message})", e);
+        }
+    }
+
     /// <summary>The root <c>format</c> attribute of the HDF5 file at <paramref name="path"/>, or null when it has none.</summary>
     /// <exception cref="IOException">The file cannot be opened or read as HDF5 (the message says why).</exception>
     public static string? Read(string path)
@@ -16,9 +31,12 @@ internal static class Hdf5RootFormat
         try
         {
             using var file = H5File.OpenRead(path);
-            return file.AttributeExists("format") && file.Attribute("format").Type.Class is H5DataTypeClass.String or H5DataTypeClass.VariableLength
-                ? file.Attribute("format").Read<string>()
-                : null;
+            if (!file.AttributeExists("format")) return null;
+            var attribute = file.Attribute("format");
+            if (attribute.Type.Class is not (H5DataTypeClass.String or H5DataTypeClass.VariableLength)) return null;
+            try { return attribute.Read<string>(); }
+            catch (Exception e) when (e is not OutOfMemoryException) { return null; } // a variable-length non-string: another program's
+
         }
         catch (Exception e) when (e is not OutOfMemoryException and not IOException)
         {

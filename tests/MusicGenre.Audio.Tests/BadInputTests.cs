@@ -256,6 +256,14 @@ public sealed class BadInputTests
         Assert.True(returned, "loading a named pipe did not return within 30 s");
         var e = Assert.IsType<AudioFormatException>(load.Exception!.InnerException);
         Assert.Contains("empty (0 bytes; a pipe or device is not read)", e.Message);
+        // Through a symbolic link too (a link's own length is that of its target's name, not of the pipe).
+        string link = Path.Combine(dir, "link.wav");
+        File.CreateSymbolicLink(link, fifo);
+        var viaLink = Task.Run(() => AudioFile.Load(link));
+        returned = await Task.WhenAny(viaLink, Task.Delay(TimeSpan.FromSeconds(30))) == viaLink;
+        if (!returned) using (File.OpenWrite(fifo)) { }
+        Assert.True(returned, "loading a link to a named pipe did not return within 30 s");
+        Assert.Contains("empty (0 bytes; a pipe or device is not read)", Assert.IsType<AudioFormatException>(viaLink.Exception!.InnerException).Message);
         Directory.Delete(dir, true);
     }
 }

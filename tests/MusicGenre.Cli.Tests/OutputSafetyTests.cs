@@ -100,6 +100,13 @@ public sealed class OutputSafetyTests
         }
         foreach (var (file, bytes) in before) Assert.Equal(bytes, File.ReadAllBytes(file));
 
+        // A 'features' file from before files carried a format attribute is still replaced by features without --force.
+        string old = Path.Combine(dir, "old-features.h5");
+        MusicGenre.Pipeline.Features.FeatureFileWriter.Write(old,
+            [.. new[] { "melspec", "logmel", "mfcc" }.Select(n => new MusicGenre.Pipeline.Features.FeatureFileWriter.Dataset(n, [1f, 2f], [1, 2]))],
+            new Dictionary<string, object> { ["sr"] = 22050 });
+        Assert.Equal(0, CliRunner.Run("features", audio, "--out", old).Code);
+
         // An output folder that takes no files is found out before any work.
         var (c, _, e) = CliRunner.Run("features", audio, "--out", "/proc/musicgenre-test.h5");
         Assert.True(c == 2, $"exit {c}: {e}");

@@ -16,4 +16,14 @@ public sealed class ReportFailureTests
         CliApp.ReportFailure(new InvalidDataException("x.wav: truncated (Parameter 'y')"), err);
         Assert.Equal("musicgenre: error: x.wav: truncated (Parameter 'y')" + Environment.NewLine, err.ToString());
     }
+
+    [Fact]
+    public void ParallelFailures_LeadWithTheRealError_NotTheCancellationsItCaused()
+    {
+        var err = new StringWriter();
+        var agg = new AggregateException(new OperationCanceledException(), new InvalidDataException("s.h5: damaged"), new OperationCanceledException(),
+            new InvalidDataException("s.h5: damaged"), new IOException("t.wav: unreadable"));
+        Assert.Equal(CliApp.Failure, CliApp.ReportFailure(agg, err));
+        Assert.Equal($"musicgenre: error: s.h5: damaged{Environment.NewLine}musicgenre: (1 other error at the same time; MUSICGENRE_DEBUG=1 shows them){Environment.NewLine}", err.ToString());
+    }
 }

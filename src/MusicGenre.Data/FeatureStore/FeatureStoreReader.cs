@@ -52,7 +52,12 @@ internal sealed class FeatureStoreReader : IDisposable
     public static FeatureStoreReader Open(string path)
     {
         string full = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(full)) throw new FileNotFoundException($"feature store not found: {full}", full);
+        switch (MusicGenre.IO.InputFile.Check(full))
+        {
+            case null: break;
+            case { Kind: MusicGenre.IO.InputFile.Kind.Missing }: throw new FileNotFoundException($"feature store not found: {full}", full);
+            case { } problem: throw new FeatureStoreException(full, $"not a feature store: {problem.Text}");
+        }
         NativeFile file;
         try { file = H5File.OpenRead(full); }
         catch (Exception e) when (e is not OutOfMemoryException)

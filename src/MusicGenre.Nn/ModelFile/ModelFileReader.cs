@@ -35,8 +35,13 @@ internal static class ModelFileReader
     internal static T Open<T>(string path, string format, Func<NativeFile, H5Read, T> read, Func<NativeFile>? open = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (open is null && Directory.Exists(path)) throw new FileNotFoundException($"{path}: is a folder, not a model file.", path);
-        if (open is null && !File.Exists(path)) throw new FileNotFoundException($"{path}: file not found.", path);
+        if (open is null && MusicGenre.IO.InputFile.Check(path) is { } problem)
+            throw problem.Kind switch
+            {
+                MusicGenre.IO.InputFile.Kind.Missing => new FileNotFoundException($"{path}: file not found.", path),
+                MusicGenre.IO.InputFile.Kind.Folder => new FileNotFoundException($"{path}: is a folder, not a model file.", path),
+                _ => new ModelFileException(path, $"not a model file: {problem.Text}"),
+            };
         var r = new H5Read(path);
         try
         {

@@ -79,6 +79,17 @@ internal static class CrossValidation
         effective.Validate();
         if (store.Songs.Count < folds)
             throw new InvalidDataException($"{storePath}: {store.Songs.Count} songs cannot fill {folds} folds");
+        // Refuse up front what would fail or mean nothing only after a fold has trained: one genre, or excerpts shorter
+        // than a fixed-window architecture takes.
+        TrainingJob.RequireTwoGenres(System.IO.Path.GetFileName(storePath), store.Labels, store.Header.GenreNames);
+        if (protocol is not null && !Nn.Architectures.ArchitectureCatalog.Create(effective.Architecture, effective.HyperParameters).AcceptsAnyLength
+            && protocol.MinSeconds < store.Header.SegmentSeconds)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"excerpts of {protocol.MinSeconds:0.###}-{protocol.MaxSeconds:0.###} s are too short for architecture '{effective.Architecture}' (it takes fixed {store.Header.SegmentSeconds:0.###} s windows); use excerpts of at least {store.Header.SegmentSeconds:0.###} s"), nameof(protocol));
+        // Fold models of an earlier run in this report folder would not match this run's folds.
+        if (reportFolder != null)
+            for (int f = 0; Directory.Exists(System.IO.Path.Combine(reportFolder, $"fold{f + 1}")); f++)
+                File.Delete(System.IO.Path.Combine(reportFolder, $"fold{f + 1}", "model.h5"));
         int[] fold = AssignFolds(store, folds, splitBy, options.Seed);
         if (reportFolder != null) WriteFolds(Path.Combine(reportFolder, "folds.csv"), store, fold, effective.Labels);
         var reports = new List<EvaluationReport>();

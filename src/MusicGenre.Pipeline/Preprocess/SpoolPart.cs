@@ -26,6 +26,8 @@ internal sealed record SpoolPart(string SongId, string Source, bool Ok, int Mels
     /// </summary>
     public static string SourceStamp(string path)
     {
+        // Never open what would block (a named pipe): the decoder then says what is wrong with it.
+        if (MusicGenre.IO.InputFile.Check(path) is not null) return "missing";
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);

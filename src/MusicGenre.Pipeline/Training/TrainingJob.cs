@@ -39,10 +39,7 @@ internal static class TrainingJob
             effective = ForData(options, set.Header, set.Name, set.Songs.Count, set.SegmentCount);
             effective.Validate();
             data = StoreSegments.Load(set, splitBy);
-            // A classifier of one genre answers that genre whatever it hears: refuse it, naming what the data holds.
-            var present = data.Labels.Distinct().Order().ToList();
-            if (present.Count < 2)
-                throw new InvalidDataException($"{set.Name}: every training song is of one genre ('{(present.Count == 1 ? set.Header.GenreNames[present[0]] : "none")}'); a genre classifier needs songs of at least two genres");
+            RequireTwoGenres(set.Name, data.Labels, set.Header.GenreNames);
         }
         var result = new Trainer(effective).Train(data, progress, cancellationToken);
         ModelFileWriter.Write(modelPath, result.Model);
@@ -50,5 +47,16 @@ internal static class TrainingJob
         // output with other options or data must not trip over it.
         if (effective.CheckpointPath is { } checkpoint && File.Exists(checkpoint)) File.Delete(checkpoint);
         return result;
+    }
+
+    /// <summary>
+    /// A classifier of one genre answers that genre whatever it hears: refuse such data, naming what it holds.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Fewer than two genres among <paramref name="labels"/>.</exception>
+    internal static void RequireTwoGenres(string dataName, IEnumerable<int> labels, IReadOnlyList<string> genreNames)
+    {
+        var present = labels.Distinct().Take(2).ToList();
+        if (present.Count < 2)
+            throw new InvalidDataException($"{dataName}: every training song is of one genre ('{(present.Count == 1 ? genreNames[present[0]] : "none")}'); a genre classifier needs songs of at least two genres");
     }
 }

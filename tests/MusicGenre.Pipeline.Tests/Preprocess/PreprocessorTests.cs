@@ -57,6 +57,39 @@ public sealed class PreprocessorTests
     }
 
     [Fact]
+    public async Task Run_WithCopies_ACopyIsKeptExactlyWhenItsOriginalIs()
+    {
+        // The copy is 6–12 dB louder: judged on its own level, a −85 dBFS song's copy would pass the −80 dBFS check and
+        // train without its original. It is judged with its gain undone.
+        var fx = new PreprocessFixture(("rock", "loud", 2.0), ("rock", "quiet", 2.0));
+        var noise = new Random(4);
+        var quiet = Enumerable.Range(0, 2 * PreprocessFixture.Rate).Select(_ => (float)((noise.NextDouble() - 0.5) * 2 * 1e-4)).ToArray(); // ≈ −85 dBFS RMS
+        TestAudio.WriteWav16(Path.Combine(fx.Input, "rock", "quiet.wav"), quiet, 1, PreprocessFixture.Rate);
+        var options = fx.Options() with { Copies = [SongCopy.Clip] };
+        var summary = await fx.Run(options);
+        using var store = FeatureStoreReader.Open(options.Output);
+        Assert.Equal(["rock/loud", "rock/loud#clip"], store.Songs.Select(s => s.SongId));
+        Assert.Equal(["rock/quiet", "rock/quiet#clip"], summary.BadFiles.Select(b => b.SongId).Order(StringComparer.Ordinal));
+        Assert.All(summary.BadFiles, b => Assert.Contains("(almost) no signal", b.Reason));
+    }
+
+    [Fact]
+    public async Task Run_ANamedPipeInTheFolder_IsSkipped_NotWaitedOn()
+    {
+        var fx = new PreprocessFixture(("rock", "a", 2.0));
+        string fifo = Path.Combine(fx.Input, "rock", "pipe.wav");
+        using (var mk = System.Diagnostics.Process.Start("mkfifo", fifo)) mk.WaitForExit();
+        var options = fx.Options();
+        var run = fx.Run(options);
+        bool returned = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60))) == run;
+        if (!returned) using (File.OpenWrite(fifo)) { }
+        Assert.True(returned, "preprocess waited on a named pipe");
+        var summary = await run;
+        Assert.Equal(["rock/pipe"], summary.BadFiles.Select(b => b.SongId));
+        Assert.Contains("a pipe or device is not read", summary.BadFiles[0].Reason);
+    }
+
+    [Fact]
     public async Task Run_CancelledMidway_ResumesWithNothingLostOrDuplicated()
     {
         var songs = Enumerable.Range(0, 12).Select(i => (new[] { "rock", "jazz", "pop" }[i % 3], $"s{i:00}", 1.0 + 0.45 * i)).ToArray();

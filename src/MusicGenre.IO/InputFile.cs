@@ -1,0 +1,39 @@
+namespace MusicGenre.IO;
+
+/// <summary>
+/// Whether a path names a file a reader can open without blocking: a regular, non-empty file, symbolic links followed.
+/// A named pipe (FIFO) or a device reports length 0, and opening a pipe waits for a writer forever (no signal ends that
+/// wait), so every reader of user-named files asks here first.
+/// </summary>
+internal static class InputFile
+{
+    /// <summary>What is wrong with a path as an input file.</summary>
+    public enum Kind { Missing, BrokenLink, Folder, Empty, Inaccessible }
+
+    /// <summary>A problem and its description (without the path, e.g. "a folder, not a file").</summary>
+    public readonly record struct Problem(Kind Kind, string Text);
+
+    /// <summary>Null when <paramref name="path"/> can be read as a file; else what is wrong.</summary>
+    public static Problem? Check(string path)
+    {
+        if (string.IsNullOrEmpty(path)) return new(Kind.Missing, "an empty path");
+        try
+        {
+            // 1. Follow links to their end: .NET's Length of a link is the length of its target's name, not of the file.
+            var info = new FileInfo(path);
+            if (info.LinkTarget is { } target)
+            {
+                var end = info.ResolveLinkTarget(returnFinalTarget: true);
+                if (end is null || !Path.Exists(end.FullName))
+                    return new(Kind.BrokenLink, $"a broken symbolic link (its target '{target}' does not exist, or the links form a loop)");
+                info = new FileInfo(end.FullName);
+            }
+            // 2. What is at the end.
+            if (Directory.Exists(info.FullName)) return new(Kind.Folder, "a folder, not a file");
+            if (!info.Exists) return new(Kind.Missing, "not found");
+            return info.Length == 0 ? new(Kind.Empty, "empty (0 bytes; a pipe or device is not read)") : null;
+        }
+        catch (IOException) { return new(Kind.BrokenLink, "a broken symbolic link (the links form a loop)"); }
+        catch (UnauthorizedAccessException e) { return new(Kind.Inaccessible, $"not accessible ({e.Message})"); }
+    }
+}
