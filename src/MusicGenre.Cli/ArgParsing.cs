@@ -62,13 +62,14 @@ internal static class ArgParsing
         // An empty file, or a pipe or device (which reading would block on), is not a file this command wrote.
         if (MusicGenre.IO.InputFile.Check(full) is { Kind: MusicGenre.IO.InputFile.Kind.Empty })
             throw new UsageException($"{what} '{full}' exists and is empty, or a pipe or device; refusing to overwrite it (use --force to replace it)");
-        string expected = kind switch
+        string? wanted = kind switch
         {
-            OutputKind.FeatureStore => "a MusicGenre feature store",
-            OutputKind.Model => "a MusicGenre model file",
-            OutputKind.ClipFeatures => "a 'musicgenre features' file",
-            _ => "a PNG image",
+            OutputKind.FeatureStore => MusicGenre.Data.FeatureStore.FeatureStoreLayout.Format,
+            OutputKind.Model => MusicGenre.Nn.ModelFile.ModelFileFormat.ModelFormat,
+            OutputKind.ClipFeatures => MusicGenre.Pipeline.Features.ClipFeatures.Format,
+            _ => null,
         };
+        string expected = wanted is null ? "a PNG image" : DescribeFormat(wanted);
         string Refuse(string found) => $"{what} '{full}' exists and is {found}, not {expected}; refusing to overwrite it (use --force to replace it)";
         // 1. The first bytes: 0x89 'H' 'D' 'F' \r \n 0x1A \n, or 0x89 'P' 'N' 'G' \r \n 0x1A \n.
         ReadOnlySpan<byte> hdf5 = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A], png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
@@ -94,26 +95,22 @@ internal static class ArgParsing
         string? format;
         try { format = MusicGenre.Data.Hdf5RootFormat.Read(full); }
         catch (IOException e) { throw new UsageException($"{what} '{full}' exists and cannot be read ({e.Message}); remove it or use --force"); }
-        string wanted = kind switch
-        {
-            OutputKind.FeatureStore => MusicGenre.Data.FeatureStore.FeatureStoreLayout.Format,
-            OutputKind.Model => MusicGenre.Nn.ModelFile.ModelFileFormat.ModelFormat,
-            _ => MusicGenre.Pipeline.Features.ClipFeatures.Format,
-        };
         // A 'features' file written before files carried a format: no attribute, and features' three datasets.
         bool oldClipFeatures = kind == OutputKind.ClipFeatures && format is null
             && MusicGenre.Data.Hdf5RootFormat.HasRootDatasets(full, "melspec", "logmel", "mfcc");
-        if (format != wanted && !oldClipFeatures)
-            throw new UsageException(Refuse(format switch
-            {
-                null => "an HDF5 file of another program",
-                "musicgenre-features" => "a MusicGenre feature store",
-                "musicgenre-model" => "a MusicGenre model file",
-                "musicgenre-checkpoint" => "a MusicGenre training checkpoint",
-                "musicgenre-clip-features" => "a 'musicgenre features' file",
-                _ => $"an HDF5 file of format '{format}'",
-            }));
+        if (format != wanted && !oldClipFeatures) throw new UsageException(Refuse(DescribeFormat(format)));
     }
+
+    /// <summary>What an HDF5 file with root attribute <c>format</c> = <paramref name="format"/> is, in words.</summary>
+    private static string DescribeFormat(string? format) => format switch
+    {
+        null => "an HDF5 file of another program",
+        MusicGenre.Data.FeatureStore.FeatureStoreLayout.Format => "a MusicGenre feature store",
+        MusicGenre.Nn.ModelFile.ModelFileFormat.ModelFormat => "a MusicGenre model file",
+        MusicGenre.Nn.ModelFile.ModelFileFormat.CheckpointFormat => "a MusicGenre training checkpoint",
+        MusicGenre.Pipeline.Features.ClipFeatures.Format => "a 'musicgenre features' file",
+        _ => $"an HDF5 file of format '{format}'",
+    };
 
     /// <summary>
     /// The folder of an output file must exist or be creatable; the output must not be one of the command's

@@ -214,29 +214,8 @@ internal static class VectorMath
         return m;
     }
 
-    /// <summary>Index of the first NaN or ±∞, or −1. Vector lanes test x − x == 0, which fails only for non-finite x.</summary>
-    public static int IndexOfNonFinite(ReadOnlySpan<float> x)
-    {
-        int n = x.Length, i = 0;
-        ref float r = ref MemoryMarshal.GetReference(x);
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i + 16 <= n; i += 16)
-            {
-                Vector512<float> v = Vector512.LoadUnsafe(ref r, (nuint)i);
-                if (!Vector512.EqualsAll(v - v, Vector512<float>.Zero))
-                    break;
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            if (!float.IsFinite(Unsafe.Add(ref r, i)))
-                return i;
-        }
-
-        return -1;
-    }
+    /// <summary>Index of the first NaN or ±∞, or −1 (<see cref="SampleScan.IndexOfNonFinite"/>).</summary>
+    public static int IndexOfNonFinite(ReadOnlySpan<float> x) => SampleScan.IndexOfNonFinite(x);
 
     private static float Max(Vector256<float> v)
     {

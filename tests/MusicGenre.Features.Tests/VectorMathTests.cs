@@ -80,6 +80,32 @@ public class VectorMathTests
         }
     }
 
+    [Fact]
+    public void SampleScan_MatchesItsScalarTwin_ForEveryBadValueAndPlace()
+    {
+        // A bound of 1e6 (the decoder's float-sample limit): NaN, ±∞ and |x| > bound are found at every position, in
+        // the vector body and the scalar tail; values exactly at the bound are not.
+        var rng = new Random(9);
+        foreach (int n in new[] { 1, 7, 8, 9, 16, 17, 40, 100 })
+        {
+            foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity, 1.0000001e6f, -2e6f, 1e30f })
+            {
+                for (int at = 0; at < n; at += 3)
+                {
+                    var x = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2e6 - 1e6)).ToArray();
+                    x[at] = bad;
+                    if (at + 1 < n) x[at + 1] = bad; // only the first is reported
+                    Assert.Equal(at, MusicGenre.Simd.SampleScan.IndexOfOutside(x, 1e6f));
+                    Assert.Equal(at, MusicGenre.Simd.SampleScan.IndexOfOutside(x, 1e6f, vector: false));
+                }
+            }
+            var edge = Enumerable.Repeat(1e6f, n).ToArray();
+            edge[n / 2] = -1e6f;
+            Assert.Equal(-1, MusicGenre.Simd.SampleScan.IndexOfOutside(edge, 1e6f));
+            Assert.Equal(-1, MusicGenre.Simd.SampleScan.IndexOfOutside(edge, 1e6f, vector: false));
+        }
+    }
+
     /// <summary>
     /// The padded-chunk mel projection at every width against its scalar twin and against the dense filterbank product
     /// in double, for every preset's filterbank; the spectrum's padding past the last bin holds large finite values,

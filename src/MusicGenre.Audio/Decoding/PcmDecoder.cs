@@ -19,6 +19,7 @@ internal sealed class PcmDecoder : IPcmDecoder
     private readonly long? _declaredBytes;
     private readonly byte[] _raw;
     private long _bytesRead;
+    private long _framesDelivered; // frames returned or skipped so far: names a bad sample by its place in the file
     private int _carry;
 
     /// <summary>
@@ -87,17 +88,12 @@ internal sealed class PcmDecoder : IPcmDecoder
     // Float samples can be anything a writer put there: refuse NaN, ±∞ and absurd magnitudes, naming the first one.
     private void CheckFloatSamples(ReadOnlySpan<float> samples)
     {
-        for (int i = 0; i < samples.Length; i++)
-        {
-            float v = samples[i];
-            if (float.IsFinite(v) && Math.Abs(v) <= MaxFloatSample) continue;
-            long frame = _framesDelivered + i / Channels;
-            throw new AudioFormatException(_sourceName, string.Create(CultureInfo.InvariantCulture,
-                $"sample {frame} ({(double)frame / SampleRate:0.###} s) is {v}: float samples must be finite and within ±1e6 (full scale is ±1)"));
-        }
+        int i = SampleScan.IndexOfOutside(samples, MaxFloatSample);
+        if (i < 0) return;
+        long frame = _framesDelivered + i / Channels;
+        throw new AudioFormatException(_sourceName, string.Create(CultureInfo.InvariantCulture,
+            $"sample {frame} ({(double)frame / SampleRate:0.###} s) is {samples[i]}: float samples must be finite and within ±1e6 (full scale is ±1)"));
     }
-
-    private long _framesDelivered;
 
     public long SkipFrames(long frames)
     {

@@ -112,23 +112,13 @@ internal sealed class FeatureStoreReader : IDisposable
         // 3. Stored features are finite log-mels; anything else is damage (or a store written from bad audio by an old
         //    build) and would turn training and scores into NaN without saying where.
         var values = buffer.AsSpan(0, (int)needed);
-        int bad = AllFinite(values, out int at) ? -1 : at;
-        if (bad >= 0)
+        if (MusicGenre.Simd.SampleScan.IndexOfNonFinite(values) is var bad and >= 0)
         {
             int segment = first + bad / Header.SegmentLength;
             string song = Songs[SegmentSong[segment]].SongId;
             throw new FeatureStoreException(Path, $"segment {segment} (song '{song}') holds a non-finite value ({values[bad]}): the store is damaged or was made from bad audio");
         }
         values.CopyTo(destination);
-    }
-
-    /// <summary>Whether every value is finite; otherwise the index of the first that is not.</summary>
-    private static bool AllFinite(ReadOnlySpan<float> values, out int index)
-    {
-        for (int i = 0; i < values.Length; i++)
-            if (!float.IsFinite(values[i])) { index = i; return false; }
-        index = -1;
-        return true;
     }
 
     /// <summary>All segments of song <paramref name="song"/>, flat <c>[SegmentCount, Mels, Frames]</c>.</summary>

@@ -81,15 +81,15 @@ internal static class CrossValidation
             throw new InvalidDataException($"{storePath}: {store.Songs.Count} songs cannot fill {folds} folds");
         // Refuse up front what would fail or mean nothing only after a fold has trained: one genre, or excerpts shorter
         // than a fixed-window architecture takes.
-        TrainingJob.RequireTwoGenres(System.IO.Path.GetFileName(storePath), store.Labels, store.Header.GenreNames);
+        TrainingJob.RequireTwoGenres(Path.GetFileName(storePath), store.Labels, store.Header.GenreNames);
         if (protocol is not null && !Nn.Architectures.ArchitectureCatalog.Create(effective.Architecture, effective.HyperParameters).AcceptsAnyLength
             && protocol.MinSeconds < store.Header.SegmentSeconds)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"excerpts of {protocol.MinSeconds:0.###}-{protocol.MaxSeconds:0.###} s are too short for architecture '{effective.Architecture}' (it takes fixed {store.Header.SegmentSeconds:0.###} s windows); use excerpts of at least {store.Header.SegmentSeconds:0.###} s"), nameof(protocol));
         // Fold models of an earlier run in this report folder would not match this run's folds.
         if (reportFolder != null)
-            for (int f = 0; Directory.Exists(System.IO.Path.Combine(reportFolder, $"fold{f + 1}")); f++)
-                File.Delete(System.IO.Path.Combine(reportFolder, $"fold{f + 1}", "model.h5"));
+            for (int f = 0; Directory.Exists(Path.GetDirectoryName(FoldModelPath(reportFolder, f))); f++)
+                File.Delete(FoldModelPath(reportFolder, f));
         int[] fold = AssignFolds(store, folds, splitBy, options.Seed);
         if (reportFolder != null) WriteFolds(Path.Combine(reportFolder, "folds.csv"), store, fold, effective.Labels);
         var reports = new List<EvaluationReport>();
@@ -105,7 +105,12 @@ internal static class CrossValidation
             log?.Report(string.Create(CultureInfo.InvariantCulture, $"fold {f + 1}/{folds}: training on {train.Length} songs, testing on {test.Length}"));
             var foldOptions = effective with { CheckpointPath = effective.CheckpointPath is { } cp ? $"{cp}.fold{f + 1}" : null };
             var result = new Trainer(foldOptions).Train(StoreSegments.Load(store, splitBy, train), epochs, cancellationToken);
-            if (keepModels) ModelFileWriter.Write(FoldModelPath(reportFolder!, f), result.Model);
+            if (keepModels)
+            {
+                string modelPath = FoldModelPath(reportFolder!, f);
+                Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
+                ModelFileWriter.Write(modelPath, result.Model);
+            }
             // The held-out songs: their stored segments, or (robustness protocol) excerpts of their audio files.
             // Under the protocol, the same held-out songs are also scored as whole clips, from the same decode.
             EvaluationReport report;
@@ -136,12 +141,7 @@ internal static class CrossValidation
     }
 
     /// <summary>Where <c>keepModels</c> writes fold <paramref name="fold"/>'s model (counted from 0): <c>fold&lt;k&gt;/model.h5</c>, beside that fold's report.</summary>
-    public static string FoldModelPath(string reportFolder, int fold)
-    {
-        string dir = Path.Combine(reportFolder, $"fold{fold + 1}");
-        Directory.CreateDirectory(dir);
-        return Path.Combine(dir, "model.h5");
-    }
+    public static string FoldModelPath(string reportFolder, int fold) => Path.Combine(reportFolder, $"fold{fold + 1}", "model.h5");
 
     /// <summary>
     /// Writes the fold of every song (<c>song_id,genre,fold</c>, folds counted from 1) so that another tool — e.g. the

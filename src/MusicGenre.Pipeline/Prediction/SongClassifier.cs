@@ -92,7 +92,10 @@ internal sealed class SongClassifier : IDisposable
     /// The signal check of <see cref="CheckSignal"/> over a clip that arrives in blocks: finite samples (the first bad one
     /// named by its index in the whole clip), and the sum and sum of squares for the silence warning.
     /// </summary>
-    internal sealed class SignalCheck(int sampleRate, string source)
+    /// <param name="sampleRate">Rate of the samples (Hz), to give a bad sample's time.</param>
+    /// <param name="source">The file or stream name used in messages.</param>
+    /// <param name="levelScale">Factor from the samples given to the level judged (e.g. undoing a known gain); 1 by default.</param>
+    internal sealed class SignalCheck(int sampleRate, string source, double levelScale = 1)
     {
         private double _sum, _squares;
         private long _count;
@@ -114,6 +117,7 @@ internal sealed class SongClassifier : IDisposable
         {
             long n = Math.Max(_count, 1);
             double mean = _sum / n, rms = Math.Sqrt(Math.Max(_squares / n - mean * mean, 0));
+            mean *= levelScale; rms *= levelScale;
             double db = rms > 0 ? 20 * Math.Log10(rms) : double.NegativeInfinity;
             return db >= SilenceDbfs ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"{source}: (almost) no signal ({(double.IsNegativeInfinity(db) ? "digital silence" : $"{db:0} dBFS RMS")}{(Math.Abs(mean) > 1e-4 ? $", DC offset {mean:0.###}" : "")}); the genre means nothing");

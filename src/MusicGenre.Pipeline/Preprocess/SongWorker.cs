@@ -13,7 +13,6 @@ internal sealed class SongWorker
     private readonly ISegmentFeaturizer _featurizer;
     private readonly Func<string, int, IMonoAudioSource> _openAudio;
     private readonly float[] _segment;
-    private readonly float[] _levelled; // a copy's samples with its gain undone, for the signal check
     private readonly float[] _features;
 
     public SongWorker(PreprocessOptions options, ISegmentFeaturizer featurizer, Func<string, int, IMonoAudioSource> openAudio)
@@ -23,7 +22,6 @@ internal sealed class SongWorker
         _featurizer = featurizer;
         _openAudio = openAudio;
         _segment = new float[_segmentation.SegmentSamples];
-        _levelled = new float[_copies ? _segment.Length : 0];
         _features = new float[featurizer.Mels * featurizer.Frames];
     }
 
@@ -56,9 +54,9 @@ internal sealed class SongWorker
     {
         // 1. Open the decoder at the feature sample rate (through the copy's alteration for a copy).
         int rate = _segmentation.SampleRate;
-        using var source = _copies && SongCopies.TryGetCopy(entry.SongId, out var copy, out _)
-            ? SongCopies.Open(copy, entry.SongId, _openAudio, entry.Path, rate)
-            : _openAudio(entry.Path, rate);
+        SongCopy copy = default;
+        bool isCopy = _copies && SongCopies.TryGetCopy(entry.SongId, out copy, out _);
+        using var source = isCopy ? SongCopies.Open(copy, entry.SongId, _openAudio, entry.Path, rate) : _openAudio(entry.Path, rate);
         if (source.SampleRate != rate)
             return $"decoder gave {source.SampleRate} Hz, expected {rate} Hz";
 
@@ -66,11 +64,9 @@ internal sealed class SongWorker
         //    The signal check is predict's: a song with (almost) no signal — digital silence, a constant — teaches the
         //    network nothing about its genre, so it is skipped with that reason rather than stored.
         using var part = SpoolPart.Begin(partPath, entry.SongId, stamp, _featurizer.Mels, _featurizer.Frames);
-        var signal = new Prediction.SongClassifier.SignalCheck(rate, entry.Path);
-        // A clip copy is judged on its original's level (its gain undone: a near-silent song is never clipped), so a
-        // copy is kept exactly when its original is.
-        bool isCopy = _copies && SongCopies.TryGetCopy(entry.SongId, out _, out _);
-        float undo = isCopy ? 1f / SongCopies.GainOf(entry.SongId) : 1f;
+        //    A clip copy is judged on its original's level (its gain undone: a near-silent song is never clipped), so a
+        //    copy is kept exactly when its original is.
+        var signal = new Prediction.SongClassifier.SignalCheck(rate, entry.Path, isCopy ? 1.0 / SongCopies.GainOf(entry.SongId) : 1.0);
         long total = 0;
         bool padded = false;
         while (true)
@@ -78,13 +74,7 @@ internal sealed class SongWorker
             cancellationToken.ThrowIfCancellationRequested();
             int n = source.Read(_segment);
             total += n;
-            if (isCopy)
-            {
-                var level = _levelled.AsSpan(0, n);
-                System.Numerics.Tensors.TensorPrimitives.Multiply(_segment.AsSpan(0, n), undo, level);
-                signal.Add(level);
-            }
-            else signal.Add(_segment.AsSpan(0, n));
+            signal.Add(_segment.AsSpan(0, n));
             if (n < _segment.Length)
             {
                 // 3. A song shorter than one segment but long enough is zero-padded to one segment; shorter is skipped.
