@@ -7,13 +7,15 @@ namespace MusicGenre.Benchmarks;
 /// <summary>
 /// Entry point of the GPU suites alone: <c>dotnet MusicGenre.GpuBench.dll --filter '*Gpu*'</c> (see benchmarks/gpu/check.sh).
 /// <c>--profile</c> instead prints milliseconds per layer (forward and backward) of one training step of each network at
-/// batch 32, the median of 5 steps after 2 warm-ups, for finding the slow kernels.
+/// batch 32, the median of 5 steps after 2 warm-ups, for finding the slow kernels. <c>--ptx DIR</c> (no GPU needed)
+/// writes every kernel's PTX for sm_90 to DIR/&lt;kernel&gt;.ptx, for reading or for <c>ptxas -arch=sm_90 -v</c>.
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
         if (args is ["--profile"]) return Profile();
+        if (args is ["--ptx", var dir]) return WritePtx(dir);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }
@@ -38,6 +40,15 @@ public static class Program
             }
             Console.WriteLine($"| total | {f:F3} | {b:F3} |");
         }
+        return 0;
+    }
+
+    private static int WritePtx(string dir)
+    {
+        Directory.CreateDirectory(dir);
+        foreach (var (name, ptx) in MusicGenre.Kernels.Runtime.PtxCompiler.Compile())
+            File.WriteAllText(Path.Combine(dir, name + ".ptx"), ptx);  // NnKernels.ConvGemmKernel.ptx, …
+        Console.WriteLine($"PTX for sm_90 of {MusicGenre.Kernels.Runtime.PtxCompiler.Kernels().Count} kernels written to {dir}");
         return 0;
     }
 

@@ -1,0 +1,48 @@
+using System.Text.RegularExpressions;
+using MusicGenre.Kernels.Runtime;
+
+namespace MusicGenre.Nn.Tests.Backends;
+
+/// <summary>
+/// Every kernel compiles to PTX with ILGPU's CUDA backend, without a GPU. ILGPU's simulator runs the kernels as C# and
+/// never reaches that backend, so a kernel could pass every simulator test and still fail on the first CUDA launch —
+/// costly when GPU time comes in 15-minute loans. Also pins what the hot kernels' speed relies on.
+/// </summary>
+public sealed class PtxCompileTests
+{
+    private static readonly Lazy<IReadOnlyDictionary<string, string>> Ptx = new(() => PtxCompiler.Compile());
+
+    [Fact]
+    public void Every_kernel_compiles_to_ptx_for_sm_90()
+    {
+        var names = PtxCompiler.Kernels().Select(k => $"{k.DeclaringType!.Name}.{k.Name}").ToList();
+        // The catalogue finds the kernels the backends load (a sample from each file), and no helper.
+        Assert.Contains("NnKernels.ConvGemmKernel", names);
+        Assert.Contains("NnKernels.ChannelPartial", names);
+        Assert.Contains("SpectralKernels.StockhamPass", names);
+        Assert.Contains("SpectralKernels.FrameWindow", names);
+        Assert.Contains("NnKernels.AdamStep", names);
+        Assert.DoesNotContain("NnKernels.ConvColumn", names);
+        Assert.Equal(names.Count, Ptx.Value.Count);  // no two kernels share a key
+        foreach (var (name, ptx) in Ptx.Value)
+        {
+            Assert.Contains(".visible .entry", ptx);
+            Assert.Contains(".address_size 64", ptx);
+            Assert.True(ptx.Contains("ret;", StringComparison.Ordinal), $"{name}: PTX has no return");
+        }
+    }
+
+    [Fact]
+    public void The_convolution_gemm_keeps_its_register_tile_in_registers_and_its_tiles_in_shared_memory()
+    {
+        // A thread-local array or an address taken of a local would put the accumulators in (slow, off-chip) local
+        // memory: ILGPU declares such storage with .local in the PTX.
+        foreach (var name in new[] { "NnKernels.ConvGemmKernel" })
+        {
+            string ptx = Ptx.Value[name];
+            Assert.DoesNotContain(".local", ptx);
+            Assert.Matches(new Regex(@"\.shared \.align \d+ \.b8 \w+\["), ptx);
+            Assert.Contains("bar.sync", ptx);
+        }
+    }
+}
