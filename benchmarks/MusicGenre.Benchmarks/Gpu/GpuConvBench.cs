@@ -10,6 +10,8 @@ namespace MusicGenre.Benchmarks.Gpu;
 /// <summary>
 /// Conv 32→32, 3×3, pad 1 on 1×32×128×599 (1.413 GFLOP forward) on the ILGPU backend, forward and backward, against
 /// the CPU backend (2 threads) as baseline. Each GPU call ends with a synchronize so the kernel time is measured.
+/// <see cref="Kernel"/> picks the convolution GEMM: <c>auto</c> (as in training), <c>tile4</c> (the 4 × 4 kernel of the
+/// 2026-12-04 runs) or <c>wide</c> (the 8 × 8 kernel for every product of ≥ 32 rows).
 /// Run on a GPU machine: <c>dotnet run -c Release --project benchmarks/MusicGenre.Benchmarks -- --filter '*GpuConvBench*'</c>.
 /// </summary>
 [MemoryDiagnoser]
@@ -23,12 +25,16 @@ public class GpuConvBench
     private Tensor _cx = null!, _cw = null!, _cb = null!, _cy = null!;
     private Conv2dGeometry _g;
 
+    /// <summary>The convolution GEMM kernel: auto, tile4 or wide.</summary>
+    [Params("auto", "tile4", "wide")]
+    public string Kernel { get; set; } = "auto";
+
     /// <summary>Opens the GPU (or explains why not) and uploads seeded tensors.</summary>
     [GlobalSetup]
     public void Setup()
     {
         _device = GpuBenchDevice.OpenOrExplain();
-        _gpu = new GpuBackend(_device, ownsDevice: false);
+        _gpu = new GpuBackend(_device, ownsDevice: false) { ConvKernel = Enum.Parse<ConvKernelChoice>(Kernel, ignoreCase: true) };
         _cpu = new CpuBackend(2);
         _g = Conv2dGeometry.Create(1, 32, 128, 599, 32, 3, 3, 1, 1, Padding2d.Symmetric(1));
         var r = new Random(1);
@@ -46,7 +52,7 @@ public class GpuConvBench
     [Benchmark(Baseline = true)]
     public void CpuForward() => _cpu.Conv2dForward(_cx, _cw, _cb, _g, _cy);
 
-    /// <summary>ILGPU forward (direct convolution, one thread per output).</summary>
+    /// <summary>ILGPU forward (implicit GEMM).</summary>
     [Benchmark]
     public void GpuForward()
     {

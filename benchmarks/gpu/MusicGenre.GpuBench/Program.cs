@@ -7,7 +7,7 @@ namespace MusicGenre.Benchmarks;
 /// <summary>
 /// Entry point of the GPU suites alone: <c>dotnet MusicGenre.GpuBench.dll --filter '*Gpu*'</c> (see benchmarks/gpu/check.sh).
 /// <c>--profile</c> instead prints milliseconds per layer (forward and backward) of one training step of each network at
-/// batch 32, the median of 5 steps after 2 warm-ups, for finding the slow kernels. <c>--ptx DIR</c> (no GPU needed)
+/// batch 32 (with the convolution kernels chosen automatically, then with the 4 × 4 kernel alone), the median of 5 steps after 2 warm-ups, for finding the slow kernels. <c>--ptx DIR</c> (no GPU needed)
 /// writes every kernel's PTX for sm_90 to DIR/&lt;kernel&gt;.ptx, for reading or for <c>ptxas -arch=sm_90 -v</c>.
 /// </summary>
 public static class Program
@@ -23,13 +23,17 @@ public static class Program
     private static int Profile()
     {
         using var device = GpuBenchDevice.OpenOrExplain();
+        // Each network with the convolution kernels chosen as in training (auto) and with the 4 × 4 kernel alone (the
+        // kernel of the 2026-12-04 runs), so that one run compares them layer by layer.
         foreach (var net in new[] { "reference", "default", "lachmish2016" })
+        foreach (var kernel in new[] { ConvKernelChoice.Auto, ConvKernelChoice.Tile4 })
         {
-            using var run = new GpuTrainingRun(new GpuBackend(device, ownsDevice: false), net, 32);
+            var backend = new GpuBackend(device, ownsDevice: false) { ConvKernel = kernel };
+            using var run = new GpuTrainingRun(backend, net, 32);
             run.Step();
             run.Step();
             var steps = Enumerable.Range(0, 5).Select(_ => run.Profile()).ToList();
-            Console.WriteLine($"\n{net}, batch 32: ms per layer (median of 5 synchronised steps)");
+            Console.WriteLine($"\n{net}, batch 32, convolution kernels {kernel}: ms per layer (median of 5 synchronised steps)");
             Console.WriteLine("| layer | forward | backward |\n|---|---:|---:|");
             double f = 0, b = 0;
             for (int i = 0; i < steps[0].Count; i++)

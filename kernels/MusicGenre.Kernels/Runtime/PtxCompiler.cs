@@ -19,7 +19,8 @@ namespace MusicGenre.Kernels.Runtime;
 public static class PtxCompiler
 {
     /// <summary>The kernel entry points of this assembly: every internal static method of a <c>*Kernels</c> class that
-    /// returns void and takes an <see cref="ArrayView{T}"/> (helpers called from kernels are private).</summary>
+    /// returns void and takes an <see cref="ArrayView{T}"/> (helpers called from kernels are private). A generic kernel
+    /// appears once per struct of this assembly that meets its type parameter's constraint (e.g. each tile shape).</summary>
     public static IReadOnlyList<MethodInfo> Kernels() =>
         typeof(PtxCompiler).Assembly.GetTypes()
             .Where(t => t.Name.EndsWith("Kernels", StringComparison.Ordinal) && t.IsAbstract && t.IsSealed)
@@ -27,8 +28,25 @@ public static class PtxCompiler
             .Where(m => m.IsAssembly && m.ReturnType == typeof(void)
                         && m.GetParameters().Any(p => p.ParameterType.IsGenericType
                                                       && p.ParameterType.GetGenericTypeDefinition() == typeof(ArrayView<>)))
-            .OrderBy(m => m.DeclaringType!.Name, StringComparer.Ordinal).ThenBy(m => m.Name, StringComparer.Ordinal)
+            .SelectMany(Instantiations)
+            .OrderBy(Key, StringComparer.Ordinal)
             .ToList();
+
+    /// <summary>The name a kernel goes by here: <c>NnKernels.ConvGemmKernel</c>, <c>NnKernels.ConvGemmWideKernel&lt;ConvTile16x16&gt;</c>.</summary>
+    public static string Key(MethodInfo kernel) =>
+        $"{kernel.DeclaringType!.Name}.{kernel.Name}" +
+        (kernel.IsGenericMethod ? $"<{string.Join(",", kernel.GetGenericArguments().Select(a => a.Name))}>" : "");
+
+    // A generic kernel with one struct type parameter: one instantiation per struct of this assembly that implements
+    // every interface the parameter is constrained to.
+    private static IEnumerable<MethodInfo> Instantiations(MethodInfo kernel)
+    {
+        if (!kernel.IsGenericMethodDefinition) return [kernel];
+        var constraints = kernel.GetGenericArguments().Single().GetGenericParameterConstraints().Where(c => c.IsInterface).ToList();
+        return typeof(PtxCompiler).Assembly.GetTypes()
+            .Where(t => t.IsValueType && !t.IsGenericTypeDefinition && constraints.All(c => c.IsAssignableFrom(t)))
+            .Select(t => kernel.MakeGenericMethod(t));
+    }
 
     /// <summary>
     /// The PTX of each kernel for <paramref name="architecture"/> (default sm_90, the H200's; instruction set PTX ISA 7.8,
@@ -50,11 +68,11 @@ public static class PtxCompiler
                 : EntryPointDescription.FromExplicitlyGroupedKernel(kernel);
             try
             {
-                result[$"{kernel.DeclaringType!.Name}.{kernel.Name}"] = ((PTXCompiledKernel)backend.Compile(entry, KernelSpecialization.Empty)).PTXAssembly;
+                result[Key(kernel)] = ((PTXCompiledKernel)backend.Compile(entry, KernelSpecialization.Empty)).PTXAssembly;
             }
             catch (Exception e)
             {
-                throw new InvalidOperationException($"{kernel.DeclaringType!.Name}.{kernel.Name} does not compile to PTX for {arch}: {e.Message}", e);
+                throw new InvalidOperationException($"{Key(kernel)} does not compile to PTX for {arch}: {e.Message}", e);
             }
         }
         return result;

@@ -64,6 +64,61 @@ public class GpuBackendKernelsTests
             AssertDenseMatchesTwin(backend, rng, n, inputs, outputs, $"64-thread simulator dense {n}x{inputs}->{outputs}");
     }
 
+    /// <summary>
+    /// The 8 × 8 convolution GEMM (<see cref="NnKernels.ConvGemmWideKernel{TTile}"/>) forced for every product of ≥ 32
+    /// rows matches the scalar twin, and gives bit for bit what the 4 × 4 kernel gives (same k slices, same summation order
+    /// per output) — so choosing it by speed changes no result. On the simulator its tile is 32 × 32 (16 threads, two
+    /// staged A rows and B columns each); on CUDA the cases reach all three GPU shapes (32, 64 and ≥ 128 rows).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Conv2d_WideKernel_MatchesScalarTwin_AndTheTile4KernelBitForBit(string kindName)
+    {
+        var kind = Enum.Parse<DeviceKind>(kindName);
+        var rng = new Random(13);
+        var cases = new (int N, int C, int H, int W, int OC, int KH, int KW, int SH, int SW, Padding2d Pad)[]
+        {
+            (2, 20, 9, 11, 70, 3, 3, 1, 1, Padding2d.Symmetric(1)),   // y and dw 70 rows (dx's 20 stay on the 4 × 4 kernel)
+            (2, 40, 7, 9, 33, 3, 3, 2, 2, Padding2d.Symmetric(1)),    // strided; dx 40 rows, y 33: a row tile cut at its edge
+            (3, 33, 12, 10, 36, 3, 3, 1, 1, Padding2d.Symmetric(1)),  // dx 360 columns: several column tiles, grid-stride
+            (2, 20, 5, 6, 140, 3, 3, 1, 1, Padding2d.Symmetric(1)),   // ≥ 128 rows
+            (1, 30, 3, 3, 40, 3, 3, 1, 1, Padding2d.Symmetric(1)),    // one y tile, k = 270 split into slices
+            (2, 3, 6, 40, 32, 2, 5, 1, 1, new Padding2d(0, 1, 2, 2)), // asymmetric padding, odd kernel
+        };
+        using var wide = GpuTestDevices.Backend(kind);
+        using var tile4 = GpuTestDevices.Backend(kind);
+        wide.ConvKernel = MusicGenre.Nn.Backends.Gpu.ConvKernelChoice.Wide;
+        tile4.ConvKernel = MusicGenre.Nn.Backends.Gpu.ConvKernelChoice.Tile4;
+        foreach (var c in cases)
+        {
+            var seed = rng.Next();
+            var a = ConvOutputs(wide, new Random(seed), c);
+            var b = ConvOutputs(tile4, new Random(seed), c);
+            for (int i = 0; i < a.Length; i++)
+                Assert.True(a[i].AsSpan().SequenceEqual(b[i]), $"{kind} conv {c}: output {i} (y, dx, dw, db) differs between the kernels");
+            AssertConvMatchesTwin(wide, new Random(seed), c, $"{kind} wide conv {c}");
+        }
+        var dense = AssertDenseMatchesTwin(wide, new Random(5), 37, 23, 40, $"{kind} wide dense 37x23->40");
+        Assert.Equal(dense, AssertDenseMatchesTwin(tile4, new Random(5), 37, 23, 40, $"{kind} 4x4 dense 37x23->40"));
+    }
+
+    // y, dx, dw and db of one forward and backward pass on `backend` (inputs drawn from `rng`).
+    private static float[][] ConvOutputs(IBackend backend, Random rng, (int N, int C, int H, int W, int OC, int KH, int KW, int SH, int SW, Padding2d Pad) c)
+    {
+        var g = Conv2dGeometry.Create(c.N, c.C, c.H, c.W, c.OC, c.KH, c.KW, c.SH, c.SW, c.Pad);
+        using var tx = backend.FromHost(Random(rng, c.N * c.C * c.H * c.W), new Shape(c.N, c.C, c.H, c.W));
+        using var tw = backend.FromHost(Random(rng, c.OC * c.C * c.KH * c.KW), new Shape(c.OC, c.C, c.KH, c.KW));
+        using var tb = backend.FromHost(Random(rng, c.OC), new Shape(c.OC));
+        using var tdy = backend.FromHost(Random(rng, c.N * c.OC * g.OutH * g.OutW), new Shape(c.N, c.OC, g.OutH, g.OutW));
+        using var ty = backend.Allocate(tdy.Shape);
+        using var tdx = backend.Allocate(tx.Shape);
+        using var tdw = backend.Allocate(tw.Shape);
+        using var tdb = backend.Allocate(tb.Shape);
+        backend.Conv2dForward(tx, tw, tb, g, ty);
+        backend.Conv2dBackward(tx, tw, tdy, g, tdx, tdw, tdb);
+        return [ty.ToArray(), tdx.ToArray(), tdw.ToArray(), tdb.ToArray()];
+    }
+
     // Forward (with and without bias) and backward of one convolution on `backend` against the scalar twin; dx and y
     // start with stale values that must be overwritten.
     private static void AssertConvMatchesTwin(IBackend backend, Random rng,

@@ -32,47 +32,89 @@ internal sealed partial class GpuBackend
             ChannelReduce(dy, dy, null, g.Batch, g.OutChannels, g.OutH * g.OutW, 0, 1.0, null, V(db));
     }
 
-    // Launches NnKernels.ConvGemmKernel for one of its three products. Groups are 256 threads on a GPU (16 on ILGPU's
-    // simulator: the largest power of two it allows), shaped by the product's rows: 4 × 4 outputs per thread, as few
-    // thread rows as cover the product's rows (at least 4, at most the square root of the group), the rest across
-    // columns — 16 × 256, 32 × 128 or 64 × 64 output tiles on a GPU. The simulator also gets few column groups (the
-    // kernel strides over the rest), since it pays per simulated thread. A product of few tiles but great depth (the
-    // weight gradient's k is every output pixel of the batch; a dense layer's forward can be 8192 deep) has its k range
-    // split into slices until there are about four groups per multiprocessor, each at least 4 k tiles deep; the
-    // slices' partial outputs are then added in slice order (deterministic).
+    /// <summary>Which convolution GEMM kernel serves a product (benchmarks compare them; tests prove them identical).</summary>
+    internal ConvKernelChoice ConvKernel { get; set; } = ConvKernelChoice.Auto;
+
+    // Launches one of the two convolution GEMM kernels for one of its three products. Both sum every output in the same
+    // order over the same k slices, so which one runs changes the speed, never a bit of the result:
+    //  - NnKernels.ConvGemmWideKernel (8 × 8 outputs per thread, group shape a compile-time constant) for products of at
+    //    least 32 rows and 4 tiles of columns: 128 × 128, 64 × 256 or 32 × 512 output tiles by the product's rows (on
+    //    ILGPU's simulator 32 × 32, from 16-thread groups);
+    //  - NnKernels.ConvGemmKernel (4 × 4 per thread) for the rest: groups of 256 threads on a GPU (16 on the simulator),
+    //    shaped by the product's rows — as few thread rows as cover them (at least 4, at most the square root of the group),
+    //    the rest across columns: 16 × 256, 32 × 128 or 64 × 64 output tiles.
+    // The simulator gets few column groups (the kernels stride over the rest), since it pays per simulated thread.
+    // A product of few outputs but great depth (the weight gradient's k is every output pixel of the batch; a dense
+    // layer's forward can be 8192 deep) has its k range split into slices until there are about four 64 × 64 blocks of
+    // outputs per multiprocessor, each slice at least 4 k tiles deep; the slices' partial outputs are then added in slice
+    // order (deterministic). The slicing counts nominal 64 × 64 blocks, not the chosen kernel's tiles, so that both kernels
+    // slice alike.
     private void ConvGemm(int mode, ConvParams p, ArrayView<float> x, ArrayView<float> w, ArrayView<float> dy,
         ArrayView<float> bias, ArrayView<float> output, int hasBias)
     {
         bool simulator = _acc.AcceleratorType == AcceleratorType.CPU;
         int taps = p.KH * p.KW;
         long rows = mode == ConvGemmMode.BackwardData ? p.C : p.OC;
-        int threads = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Min(NnKernels.ConvMaxThreads, _acc.MaxNumThreadsPerGroup) + 1) / 2;
-        int maxGy = 1 << (System.Numerics.BitOperations.Log2((uint)threads) / 2);
-        int gy = (int)Math.Clamp(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)((rows + NnKernels.ConvMicro - 1) / NnKernels.ConvMicro)), 4, maxGy);
-        int gx = threads / gy;
-        int tileM = NnKernels.ConvMicro * gy, tileN = NnKernels.ConvMicro * gx;
         long cols = mode == ConvGemmMode.Forward ? (long)p.N * p.OH * p.OW : mode == ConvGemmMode.BackwardData ? (long)p.N * p.H * p.W : (long)p.C * taps;
         long depth = mode == ConvGemmMode.Forward ? (long)p.C * taps : mode == ConvGemmMode.BackwardData ? (long)p.OC * taps : (long)p.N * p.OH * p.OW;
-        long rowTiles = (rows + tileM - 1) / tileM, colTiles = (cols + tileN - 1) / tileN;
-        long gridX = simulator ? Math.Min(colTiles, _acc.NumMultiprocessors) : colTiles;
 
+        // 1. The k slices (from the product alone).
+        long blocks = ((rows + 63) / 64) * ((cols + 63) / 64);
         long wanted = 4L * _acc.NumMultiprocessors;
         long maxSlices = Math.Max(1, depth / (4 * NnKernels.ConvTileK));
-        int slices = (int)Math.Clamp((wanted + rowTiles * colTiles - 1) / (rowTiles * colTiles), 1, Math.Min(maxSlices, 65535));
+        int slices = (int)Math.Clamp((wanted + blocks - 1) / blocks, 1, Math.Min(maxSlices, 65535));
         long kSlice = (depth + slices - 1) / slices;
         kSlice = Math.Max(NnKernels.ConvTileK, (kSlice + NnKernels.ConvTileK - 1) / NnKernels.ConvTileK * NnKernels.ConvTileK);
         slices = (int)Math.Max(1, (depth + kSlice - 1) / kSlice);
 
+        // 2. The kernel and its group shape.
+        var wide = WideTile(rows, cols, slices, simulator);
+        int gx, gy;
+        if (wide is { } t) (gx, gy) = t;
+        else
+        {
+            int threads = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Min(NnKernels.ConvMaxThreads, _acc.MaxNumThreadsPerGroup) + 1) / 2;
+            int maxGy = 1 << (System.Numerics.BitOperations.Log2((uint)threads) / 2);
+            gy = (int)Math.Clamp(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)((rows + NnKernels.ConvMicro - 1) / NnKernels.ConvMicro)), 4, maxGy);
+            gx = threads / gy;
+        }
+        int micro = wide is null ? NnKernels.ConvMicro : 8;
+        long rowTiles = (rows + micro * gy - 1) / (micro * gy), colTiles = (cols + micro * gx - 1) / (micro * gx);
+        long gridX = simulator ? Math.Min(colTiles, _acc.NumMultiprocessors) : colTiles;
         var config = new KernelConfig(new Index3D((int)gridX, (int)rowTiles, slices), new Index3D(gx, gy, 1));
+        var launch = wide switch
+        {
+            null => _convGemm,
+            (16, 16) => _convGemmWide16x16,
+            (32, 8) => _convGemmWide32x8,
+            (64, 4) => _convGemmWide64x4,
+            _ => _convGemmWide4x4,
+        };
+
         if (slices == 1)
         {
-            _convGemm(config, x, w, dy, bias, output, p, mode, hasBias, (int)kSlice);
+            launch(config, x, w, dy, bias, output, p, mode, hasBias, (int)kSlice);
             return;
         }
         int outputs = (int)(rows * cols);
         var partial = Scratch<float>((long)slices * outputs);
-        _convGemm(config, x, w, dy, bias, partial, p, mode, hasBias, (int)kSlice);
+        launch(config, x, w, dy, bias, partial, p, mode, hasBias, (int)kSlice);
         _sumParts(L(outputs), partial, output, outputs, slices, L(outputs));
+    }
+
+    // The wide kernel's group shape (GX, GY) for a product, or null for the 4 × 4 kernel: at least 32 rows, at least four
+    // column tiles (fewer leave too much of the last tile idle), on a GPU at least two groups per multiprocessor (a wide
+    // group does the work of four 4 × 4 groups: a small product would leave multiprocessors idle), and a device that takes
+    // 256-thread groups with the kernel's 41 KB of shared memory.
+    private (int Gx, int Gy)? WideTile(long rows, long cols, int slices, bool simulator)
+    {
+        if (ConvKernel == ConvKernelChoice.Tile4 || rows < 32) return null;
+        (int gx, int gy) = simulator ? (4, 4) : rows >= 128 ? (16, 16) : rows >= 64 ? (32, 8) : (64, 4);
+        if (!simulator && (_acc.MaxNumThreadsPerGroup < 256 || _acc.MaxSharedMemoryPerGroup < NnKernels.ConvWideSharedBytes)) return null;
+        if (ConvKernel == ConvKernelChoice.Wide) return (gx, gy);
+        long colTiles = (cols + 8 * gx - 1) / (8 * gx), groups = (rows + 8 * gy - 1) / (8 * gy) * colTiles * slices;
+        if (colTiles < 4 || (!simulator && groups < 2L * _acc.NumMultiprocessors)) return null;
+        return (gx, gy);
     }
 
     // Per-channel reduction of an [N, C, inner] tensor (see NnKernels.ChannelPartial for the modes), written to `output`:
@@ -97,4 +139,17 @@ internal sealed partial class GpuBackend
         return new ConvParams(g.Batch, g.InChannels, g.InH, g.InW, g.OutChannels, g.KernelH, g.KernelW,
             g.StrideH, g.StrideW, g.PadTop, g.PadLeft, g.OutH, g.OutW);
     }
+}
+
+/// <summary>The convolution GEMM kernel <see cref="GpuBackend"/> uses (see GpuBackend.ConvGemm).</summary>
+internal enum ConvKernelChoice
+{
+    /// <summary>The 8 × 8 kernel for large products, the 4 × 4 kernel for the rest.</summary>
+    Auto,
+
+    /// <summary>The 4 × 4 kernel for every product (the kernel of the 2026-12-04 GPU runs).</summary>
+    Tile4,
+
+    /// <summary>The 8 × 8 kernel for every product of at least 32 rows, however few its columns (tests).</summary>
+    Wide,
 }

@@ -16,6 +16,7 @@ internal sealed partial class GpuBackend
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamParams, int, int> _adam = null!;
 
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int> _convGemm = null!;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int> _convGemmWide16x16 = null!, _convGemmWide32x8 = null!, _convGemmWide64x4 = null!, _convGemmWide4x4 = null!;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, int, int, int> _sumParts = null!;
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int, int, int, int> _channelPartial = null!;
     private Action<Index1D, ArrayView<double>, ArrayView<float>, ArrayView<float>, int, int, double, int, int> _channelFinish = null!;
@@ -50,6 +51,14 @@ internal sealed partial class GpuBackend
         _adam = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamParams, int, int>(NnKernels.AdamStep);
 
         _convGemm = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int>(NnKernels.ConvGemmKernel);
+        if (a.AcceleratorType == AcceleratorType.CPU)
+            _convGemmWide4x4 = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int>(NnKernels.ConvGemmWideKernel<ConvTile4x4>);
+        else
+        {
+            _convGemmWide16x16 = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int>(NnKernels.ConvGemmWideKernel<ConvTile16x16>);
+            _convGemmWide32x8 = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int>(NnKernels.ConvGemmWideKernel<ConvTile32x8>);
+            _convGemmWide64x4 = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int>(NnKernels.ConvGemmWideKernel<ConvTile64x4>);
+        }
         _sumParts = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(NnKernels.SumParts);
         _channelPartial = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int, int, int, int>(NnKernels.ChannelPartial);
         _channelFinish = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<float>, ArrayView<float>, int, int, double, int, int>(NnKernels.ChannelFinish);
