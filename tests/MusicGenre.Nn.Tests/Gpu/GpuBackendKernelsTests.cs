@@ -44,7 +44,8 @@ public class GpuBackendKernelsTests
     /// The tiled convolution GEMM shapes its groups by the product's rows (4 × 16 threads for ≤ 16 rows, 8 × 8 above, on a
     /// 64-thread group; 4 × 64, 8 × 32, 16 × 16 on a GPU's 256): on a simulator with 64 threads per group — the default
     /// one has 16, which only allows 4 × 4 — forward, data and weight gradients of both shapes, across tile edges, match
-    /// the scalar twin. Dense layers (1 × 1 convolutions of 1 × 1 images) too.
+    /// the scalar twin; a product of at most 16 columns gets a group of only 4 thread columns. Dense layers (1 × 1
+    /// convolutions of 1 × 1 images) too.
     /// </summary>
     [Fact]
     public void Conv2d_WideAndTallGroupShapes_MatchScalarTwin()
@@ -58,6 +59,7 @@ public class GpuBackendKernelsTests
             (2, 12, 9, 11, 6, 3, 3, 1, 1, Padding2d.Symmetric(1)),    // 6 output rows, 12 input rows: wide tiles (16 × 64)
             (2, 5, 7, 9, 40, 3, 3, 1, 1, Padding2d.Symmetric(1)),     // 40 output rows: 32 × 32 tiles, two of them
             (3, 20, 6, 5, 3, 2, 2, 2, 2, Padding2d.None),             // strided, dx has 20 rows, dw 3
+            (3, 1, 10, 12, 40, 3, 3, 1, 1, Padding2d.Symmetric(1)),   // a first layer: dw is 40 × 9, a 32-thread group
         };
         foreach (var c in cases) AssertConvMatchesTwin(backend, rng, c, $"64-thread simulator conv {c}");
         foreach (var (n, inputs, outputs) in new[] { (5, 70, 9), (37, 23, 21) })

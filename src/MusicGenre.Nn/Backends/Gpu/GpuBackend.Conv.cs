@@ -40,15 +40,17 @@ internal sealed partial class GpuBackend
     //  - NnKernels.ConvGemmWideKernel (8 × 8 outputs per thread, group shape a compile-time constant) for products of at
     //    least 32 rows and 4 tiles of columns: 128 × 128, 64 × 256 or 32 × 512 output tiles by the product's rows (on
     //    ILGPU's simulator 32 × 32, from 16-thread groups);
-    //  - NnKernels.ConvGemmKernel (4 × 4 per thread) for the rest: groups of 256 threads on a GPU (16 on the simulator),
-    //    shaped by the product's rows — as few thread rows as cover them (at least 4, at most the square root of the group),
-    //    the rest across columns: 16 × 256, 32 × 128 or 64 × 64 output tiles.
+    //  - NnKernels.ConvGemmKernel (4 × 4 per thread) for the rest: groups of up to 256 threads on a GPU (16 on the
+    //    simulator), shaped by the product's rows — as few thread rows as cover them (at least 4, at most the square root
+    //    of the group), the rest across columns: 16 × 256, 32 × 128 or 64 × 64 output tiles; a product of few columns
+    //    (a first layer's weight gradient has 9) gets only as many thread columns as cover them, so a smaller group
+    //    (32 × 16 outputs for 32 × 9: 32 threads instead of 256 of which 7 % had work).
     // The simulator gets few column groups (the kernels stride over the rest), since it pays per simulated thread.
     // A product of few outputs but great depth (the weight gradient's k is every output pixel of the batch; a dense
-    // layer's forward can be 8192 deep) has its k range split into slices until there are about four 64 × 64 blocks of
-    // outputs per multiprocessor, each slice at least 4 k tiles deep; the slices' partial outputs are then added in slice
-    // order (deterministic). The slicing counts nominal 64 × 64 blocks, not the chosen kernel's tiles, so that both kernels
-    // slice alike.
+    // layer's forward can be 8192 deep) has its k range split into slices until its outputs, times the slices, fill four
+    // full 4 × 4 groups per multiprocessor (a 32 × 9 weight gradient on 132 multiprocessors: thousands of slices), each
+    // slice at least 4 k tiles deep; the slices' partial outputs are then added in slice order (deterministic). The slicing
+    // depends on the product and the device only, not on the kernel chosen, so that both kernels slice alike.
     private void ConvGemm(int mode, ConvParams p, ArrayView<float> x, ArrayView<float> w, ArrayView<float> dy,
         ArrayView<float> bias, ArrayView<float> output, int hasBias)
     {
@@ -58,11 +60,12 @@ internal sealed partial class GpuBackend
         long cols = mode == ConvGemmMode.Forward ? (long)p.N * p.OH * p.OW : mode == ConvGemmMode.BackwardData ? (long)p.N * p.H * p.W : (long)p.C * taps;
         long depth = mode == ConvGemmMode.Forward ? (long)p.C * taps : mode == ConvGemmMode.BackwardData ? (long)p.OC * taps : (long)p.N * p.OH * p.OW;
 
-        // 1. The k slices (from the product alone).
-        long blocks = ((rows + 63) / 64) * ((cols + 63) / 64);
-        long wanted = 4L * _acc.NumMultiprocessors;
+        // 1. The k slices (from the product and the device alone, not from the kernel chosen below): enough copies of the
+        //    outputs to give four full groups of 4 × 4 tiles per multiprocessor.
+        int threads = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Min(NnKernels.ConvMaxThreads, _acc.MaxNumThreadsPerGroup) + 1) / 2;
+        long wanted = 4L * _acc.NumMultiprocessors * threads * NnKernels.ConvMicro * NnKernels.ConvMicro;
         long maxSlices = Math.Max(1, depth / (4 * NnKernels.ConvTileK));
-        int slices = (int)Math.Clamp((wanted + blocks - 1) / blocks, 1, Math.Min(maxSlices, 65535));
+        int slices = (int)Math.Clamp((wanted + rows * cols - 1) / (rows * cols), 1, Math.Min(maxSlices, 65535));
         long kSlice = (depth + slices - 1) / slices;
         kSlice = Math.Max(NnKernels.ConvTileK, (kSlice + NnKernels.ConvTileK - 1) / NnKernels.ConvTileK * NnKernels.ConvTileK);
         slices = (int)Math.Max(1, (depth + kSlice - 1) / kSlice);
@@ -73,10 +76,10 @@ internal sealed partial class GpuBackend
         if (wide is { } t) (gx, gy) = t;
         else
         {
-            int threads = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Min(NnKernels.ConvMaxThreads, _acc.MaxNumThreadsPerGroup) + 1) / 2;
             int maxGy = 1 << (System.Numerics.BitOperations.Log2((uint)threads) / 2);
             gy = (int)Math.Clamp(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)((rows + NnKernels.ConvMicro - 1) / NnKernels.ConvMicro)), 4, maxGy);
-            gx = threads / gy;
+            long needX = (cols + NnKernels.ConvMicro - 1) / NnKernels.ConvMicro;
+            gx = needX >= threads / gy ? threads / gy : Math.Max(4, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)needX));
         }
         int micro = wide is null ? NnKernels.ConvMicro : 8;
         long rowTiles = (rows + micro * gy - 1) / (micro * gy), colTiles = (cols + micro * gx - 1) / (micro * gx);
