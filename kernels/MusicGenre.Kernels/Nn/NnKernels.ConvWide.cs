@@ -18,24 +18,39 @@ internal interface IConvTile
     int GroupY { get; }
 }
 
+/// <summary>A group shape <see cref="NnKernels.ConvGemmTf32Kernel{TTile}"/> can use: whole 32-lane warps (eight on a GPU,
+/// one on the simulator) sharing the tile as blocks of 16 m16n8 tiles.</summary>
+internal interface IConvTileTf32 : IConvTile;
+
+/// <summary>A GPU group shape: 256 threads, eight 32-lane warps.</summary>
+internal interface IConvTileGpu : IConvTileTf32;
+
 /// <summary>16 × 16 threads: 128 × 128 output tiles (products of ≥ 128 rows).</summary>
-internal readonly struct ConvTile16x16 : IConvTile
+internal readonly struct ConvTile16x16 : IConvTileGpu
 {
     public int GroupX => 16;
     public int GroupY => 16;
 }
 
 /// <summary>32 × 8 threads: 64 × 256 output tiles (products of 64 rows).</summary>
-internal readonly struct ConvTile32x8 : IConvTile
+internal readonly struct ConvTile32x8 : IConvTileGpu
 {
     public int GroupX => 32;
     public int GroupY => 8;
 }
 
 /// <summary>64 × 4 threads: 32 × 512 output tiles (products of 32 rows).</summary>
-internal readonly struct ConvTile64x4 : IConvTile
+internal readonly struct ConvTile64x4 : IConvTileGpu
 {
     public int GroupX => 64;
+    public int GroupY => 4;
+}
+
+/// <summary>8 × 4 threads, one 32-lane warp: 32 × 64 output tiles — the TF32 kernel's shape on ILGPU's simulator
+/// (simulating a group costs a thread per lane, so the GPU's 256 are too slow there).</summary>
+internal readonly struct ConvTile8x4 : IConvTileTf32
+{
+    public int GroupX => 8;
     public int GroupY => 4;
 }
 
@@ -91,23 +106,15 @@ internal static partial class NnKernels
         int k0 = Grid.IdxZ * kSlice, k1 = Math.Min(depth, k0 + kSlice);
         var src = mode == ConvGemmMode.BackwardWeight ? dy : w;
 
-        // 2. Staging shares: A rows aM (+ threads), k rows aK, aK + aStep, …; B columns bN (+ threads) likewise.
-        bool twoA = bm > threads, twoB = bn > threads;
-        int aM = tid % bm, aK = tid / bm, aStep = twoA ? 1 : threads / bm;
-        int bN = tid % bn, bK = tid / bn, bStep = twoB ? 1 : threads / bn;
-        int aRow0 = m0 + aM, aRow1 = aRow0 + threads;
-        int aBase0 = ConvARowBase(p, mode, aRow0, taps, ohw), aBase1 = ConvARowBase(p, mode, aRow1, taps, ohw);
         int rowStride = mode == ConvGemmMode.BackwardWeight ? cols : mode == ConvGemmMode.Forward ? ohw : hw;
         int slice = Grid.IdxZ * rows * cols;
 
         int colTiles = (cols + bn - 1) / bn;
         for (int tile = Grid.IdxX; tile < colTiles; tile += Grid.DimX)
         {
-            // 3. Decode this thread's B columns once.
-            int c0 = tile * bn, bCol0 = c0 + bN, bCol1 = bCol0 + threads;
-            int off0 = 0, u0 = 0, v0 = 0, off1 = 0, u1 = 0, v1 = 0;
-            if (bCol0 < cols) ConvColumn(p, mode, bCol0, taps, ohw, hw, out off0, out u0, out v0);
-            if (twoB && bCol1 < cols) ConvColumn(p, mode, bCol1, taps, ohw, hw, out off1, out u1, out v1);
+            // 2. This thread's staging share for the column tile (rows of A, columns of B, decoded once).
+            int c0 = tile * bn;
+            var share = ConvStagingFor(p, mode, tid, threads, bm, bn, m0, c0, cols, taps, ohw, hw);
 
             float r00 = 0, r01 = 0, r02 = 0, r03 = 0, r04 = 0, r05 = 0, r06 = 0, r07 = 0;
             float r10 = 0, r11 = 0, r12 = 0, r13 = 0, r14 = 0, r15 = 0, r16 = 0, r17 = 0;
@@ -119,28 +126,10 @@ internal static partial class NnKernels
             float r70 = 0, r71 = 0, r72 = 0, r73 = 0, r74 = 0, r75 = 0, r76 = 0, r77 = 0;
             for (int kt = k0; kt < k1; kt += ConvTileK)
             {
-                // 4. The k table of this tile, then stage A and B (zero outside the product and in padding).
-                if (tid < ConvTileK && kt + tid < k1)
-                {
-                    ConvDepth(p, mode, kt + tid, taps, ohw, hw, out int ka, out int off, out int u, out int v);
-                    kA[tid] = ka; kOff[tid] = off; kU[tid] = u; kV[tid] = v;
-                }
-                Group.Barrier();
-                for (int kk = aK; kk < ConvTileK; kk += aStep)
-                {
-                    bool inK = kt + kk < k1;
-                    aTile[kk * bm + aM] = inK && aRow0 < rows ? src[aBase0 + kA[kk]] : 0f;
-                    if (twoA) aTile[kk * bm + aM + threads] = inK && aRow1 < rows ? src[aBase1 + kA[kk]] : 0f;
-                }
-                for (int kk = bK; kk < ConvTileK; kk += bStep)
-                {
-                    bool inK = kt + kk < k1;
-                    bTile[kk * bn + bN] = ConvGatherB(x, dy, p, mode, inK && bCol0 < cols, off0, u0, v0, kOff[kk], kU[kk], kV[kk]);
-                    if (twoB) bTile[kk * bn + bN + threads] = ConvGatherB(x, dy, p, mode, inK && bCol1 < cols, off1, u1, v1, kOff[kk], kU[kk], kV[kk]);
-                }
-                Group.Barrier();
+                // 3. Stage the k tile (A rows of stride bm, B rows of stride bn).
+                ConvStageKTile(aTile, bTile, kA, kOff, kU, kV, x, dy, src, p, mode, share, kt, k1, rows, cols, tid, threads, taps, ohw, hw, bm, bn, tf32: false);
 
-                // 5. The 8 × 8 register tile: rows ty + gy·a, columns tx + gx·b (a warp reads consecutive B words and at
+                // 4. The 8 × 8 register tile: rows ty + gy·a, columns tx + gx·b (a warp reads consecutive B words and at
                 //    most a few A words: no bank conflicts, A broadcast).
                 for (int kk = 0; kk < ConvTileK; kk++)
                 {
@@ -160,7 +149,7 @@ internal static partial class NnKernels
                 Group.Barrier();
             }
 
-            // 6. Write the tile column by column (one decode of the column's place per 8 rows; bias added once).
+            // 5. Write the tile column by column (one decode of the column's place per 8 rows; bias added once).
             ConvStoreCol8(output, bias, p, mode, hasBias, m0 + ty, gy, c0 + tx + 0 * gx, rows, cols, rowStride, slice, r00, r10, r20, r30, r40, r50, r60, r70);
             ConvStoreCol8(output, bias, p, mode, hasBias, m0 + ty, gy, c0 + tx + 1 * gx, rows, cols, rowStride, slice, r01, r11, r21, r31, r41, r51, r61, r71);
             ConvStoreCol8(output, bias, p, mode, hasBias, m0 + ty, gy, c0 + tx + 2 * gx, rows, cols, rowStride, slice, r02, r12, r22, r32, r42, r52, r62, r72);
@@ -170,6 +159,72 @@ internal static partial class NnKernels
             ConvStoreCol8(output, bias, p, mode, hasBias, m0 + ty, gy, c0 + tx + 6 * gx, rows, cols, rowStride, slice, r06, r16, r26, r36, r46, r56, r66, r76);
             ConvStoreCol8(output, bias, p, mode, hasBias, m0 + ty, gy, c0 + tx + 7 * gx, rows, cols, rowStride, slice, r07, r17, r27, r37, r47, r57, r67, r77);
         }
+    }
+
+    // What one thread stages per k tile of a column tile (c0) in the wide kernels: A rows aM (+ threads when the tile has
+    // more rows than the group has threads), k rows aK, aK + aStep, …; B columns bN (+ threads) likewise, each column's
+    // half of the gather decoded once.
+    private struct ConvStaging
+    {
+        public bool TwoA, TwoB;
+        public int AM, AK, AStep, ARow0, ARow1, ABase0, ABase1;
+        public int BN, BK, BStep, BCol0, BCol1, Off0, U0, V0, Off1, U1, V1;
+    }
+
+    private static ConvStaging ConvStagingFor(ConvParams p, int mode, int tid, int threads, int bm, int bn, int m0, int c0,
+        int cols, int taps, int ohw, int hw)
+    {
+        var s = new ConvStaging { TwoA = bm > threads, TwoB = bn > threads };
+        s.AM = tid % bm; s.AK = tid / bm; s.AStep = s.TwoA ? 1 : threads / bm;
+        s.BN = tid % bn; s.BK = tid / bn; s.BStep = s.TwoB ? 1 : threads / bn;
+        s.ARow0 = m0 + s.AM; s.ARow1 = s.ARow0 + threads;
+        s.ABase0 = ConvARowBase(p, mode, s.ARow0, taps, ohw); s.ABase1 = ConvARowBase(p, mode, s.ARow1, taps, ohw);
+        s.BCol0 = c0 + s.BN; s.BCol1 = s.BCol0 + threads;
+        int off = 0, u = 0, v = 0;
+        if (s.BCol0 < cols) ConvColumn(p, mode, s.BCol0, taps, ohw, hw, out off, out u, out v);
+        s.Off0 = off; s.U0 = u; s.V0 = v;
+        off = 0; u = 0; v = 0;
+        if (s.TwoB && s.BCol1 < cols) ConvColumn(p, mode, s.BCol1, taps, ohw, hw, out off, out u, out v);
+        s.Off1 = off; s.U1 = u; s.V1 = v;
+        return s;
+    }
+
+    // One k tile (kt … kt + 15, clipped to k1) into shared memory: the first 16 threads decode its k table, then every
+    // thread stages its share of A (row kk at kk·strideA) and B (row kk at kk·strideB), zero outside the product and in
+    // the padding; with tf32, each value is rounded to TF32 as it is stored. Synchronises before and after staging.
+    private static void ConvStageKTile(ArrayView<float> aTile, ArrayView<float> bTile, ArrayView<int> kA, ArrayView<int> kOff,
+        ArrayView<int> kU, ArrayView<int> kV, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> src, ConvParams p, int mode,
+        ConvStaging s, int kt, int k1, int rows, int cols, int tid, int threads, int taps, int ohw, int hw, int strideA, int strideB, bool tf32)
+    {
+        if (tid < ConvTileK && kt + tid < k1)
+        {
+            ConvDepth(p, mode, kt + tid, taps, ohw, hw, out int ka, out int off, out int u, out int v);
+            kA[tid] = ka; kOff[tid] = off; kU[tid] = u; kV[tid] = v;
+        }
+        Group.Barrier();
+        for (int kk = s.AK; kk < ConvTileK; kk += s.AStep)
+        {
+            bool inK = kt + kk < k1;
+            float a0 = inK && s.ARow0 < rows ? src[s.ABase0 + kA[kk]] : 0f;
+            aTile[kk * strideA + s.AM] = tf32 ? Tf32.Round(a0) : a0;
+            if (s.TwoA)
+            {
+                float a1 = inK && s.ARow1 < rows ? src[s.ABase1 + kA[kk]] : 0f;
+                aTile[kk * strideA + s.AM + threads] = tf32 ? Tf32.Round(a1) : a1;
+            }
+        }
+        for (int kk = s.BK; kk < ConvTileK; kk += s.BStep)
+        {
+            bool inK = kt + kk < k1;
+            float b0 = ConvGatherB(x, dy, p, mode, inK && s.BCol0 < cols, s.Off0, s.U0, s.V0, kOff[kk], kU[kk], kV[kk]);
+            bTile[kk * strideB + s.BN] = tf32 ? Tf32.Round(b0) : b0;
+            if (s.TwoB)
+            {
+                float b1 = ConvGatherB(x, dy, p, mode, inK && s.BCol1 < cols, s.Off1, s.U1, s.V1, kOff[kk], kU[kk], kV[kk]);
+                bTile[kk * strideB + s.BN + threads] = tf32 ? Tf32.Round(b1) : b1;
+            }
+        }
+        Group.Barrier();
     }
 
     // Base offset of A's row m in src: w[m, ·] (forward), w[·, m, ·] (data gradient), dy[0, m, ·] (weight gradient).
@@ -201,12 +256,7 @@ internal static partial class NnKernels
         float v0, float v1, float v2, float v3, float v4, float v5, float v6, float v7)
     {
         if (col >= cols) return;
-        int baseOffset = slice + col;
-        if (mode != ConvGemmMode.BackwardWeight)
-        {
-            int channels = mode == ConvGemmMode.Forward ? p.OC : p.C, n = col / rowStride;
-            baseOffset = slice + n * channels * rowStride + (col - n * rowStride);
-        }
+        int baseOffset = ConvOutputBase(p, mode, col, rowStride, slice);
         bool addBias = hasBias != 0 && Grid.IdxZ == 0;
         ConvStoreOne(output, bias, addBias, m, rows, baseOffset, rowStride, v0);
         ConvStoreOne(output, bias, addBias, m + gy, rows, baseOffset, rowStride, v1);
@@ -216,6 +266,15 @@ internal static partial class NnKernels
         ConvStoreOne(output, bias, addBias, m + 5 * gy, rows, baseOffset, rowStride, v5);
         ConvStoreOne(output, bias, addBias, m + 6 * gy, rows, baseOffset, rowStride, v6);
         ConvStoreOne(output, bias, addBias, m + 7 * gy, rows, baseOffset, rowStride, v7);
+    }
+
+    // Where row 0 of output column `col` goes (row r at + r·rowStride): dw[slice + col]; y or dx at image n = col / plane,
+    // pixel col − n·plane.
+    private static int ConvOutputBase(ConvParams p, int mode, int col, int rowStride, int slice)
+    {
+        if (mode == ConvGemmMode.BackwardWeight) return slice + col;
+        int channels = mode == ConvGemmMode.Forward ? p.OC : p.C, n = col / rowStride;
+        return slice + n * channels * rowStride + (col - n * rowStride);
     }
 
     private static void ConvStoreOne(ArrayView<float> output, ArrayView<float> bias, bool addBias, int m, int rows, int baseOffset, int rowStride, float value)

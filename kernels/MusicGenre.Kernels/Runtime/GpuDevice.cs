@@ -17,6 +17,13 @@ internal sealed class GpuDevice : IDisposable
         Kind = kind;
     }
 
+    /// <summary>
+    /// ILGPU's optimisation level for every GPU context: O2. At ILGPU's default (O1) the PTX of the tensor-core kernel
+    /// kept its inline-assembly operands in local memory through the whole inner loop (ptxas: a 648-byte stack frame,
+    /// ≈ 300 local loads and stores per k tile); at O2 ptxas keeps them all in registers.
+    /// </summary>
+    public const OptimizationLevel Optimization = OptimizationLevel.O2;
+
     /// <summary>The ILGPU context (algorithms enabled, so <c>XMath</c> works inside kernels).</summary>
     public Context Context { get; }
 
@@ -43,8 +50,8 @@ internal sealed class GpuDevice : IDisposable
         // 1. One context with every accelerator type (ILGPU drops OpenCL devices it cannot drive); the simulator gets
         //    its own context with one simulated multiprocessor per core.
         var context = kind == DeviceKind.Simulator
-            ? Context.Create(b => b.CPU(new CPUDevice(4, 4, Math.Max(1, Environment.ProcessorCount))).EnableAlgorithms())
-            : Context.Create(b => b.Default().EnableAlgorithms());
+            ? Context.Create(b => b.CPU(new CPUDevice(4, 4, Math.Max(1, Environment.ProcessorCount))).EnableAlgorithms().Optimize(Optimization))
+            : Context.Create(b => b.Default().EnableAlgorithms().Optimize(Optimization));
         try
         {
             // 2. Pick the device for the requested kind.
@@ -82,13 +89,16 @@ internal sealed class GpuDevice : IDisposable
     }
 
     /// <summary>
-    /// ILGPU's simulator with <paramref name="threadsPerGroup"/> threads per group (warps of 4; the default simulator
-    /// has 16), for tests of kernels whose group shape depends on the accelerator. One simulated multiprocessor.
+    /// ILGPU's simulator with <paramref name="threadsPerGroup"/> threads per group in warps of
+    /// <paramref name="threadsPerWarp"/> (the default simulator has 16 in warps of 4), for tests of kernels whose group
+    /// shape depends on the accelerator (32-lane warps for the emulated tensor-core instructions). One simulated
+    /// multiprocessor.
     /// </summary>
-    public static GpuDevice OpenSimulator(int threadsPerGroup)
+    public static GpuDevice OpenSimulator(int threadsPerGroup, int threadsPerWarp = 4)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(threadsPerGroup, 4);
-        var context = Context.Create(b => b.CPU(new CPUDevice(4, threadsPerGroup / 4, 1)).EnableAlgorithms());
+        ArgumentOutOfRangeException.ThrowIfLessThan(threadsPerWarp, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threadsPerGroup, threadsPerWarp);
+        var context = Context.Create(b => b.CPU(new CPUDevice(threadsPerWarp, threadsPerGroup / threadsPerWarp, 1)).EnableAlgorithms().Optimize(Optimization));
         try
         {
             return new GpuDevice(context, context.GetCPUDevice(0).CreateAccelerator(context), DeviceKind.Simulator);

@@ -50,14 +50,15 @@ public static class PtxCompiler
 
     /// <summary>
     /// The PTX of each kernel for <paramref name="architecture"/> (default sm_90, the H200's; instruction set PTX ISA 7.8,
-    /// the newest ILGPU 1.5.3 knows), keyed by <c>Class.Method</c> (e.g. <c>NnKernels.ConvGemmKernel</c>). Kernels whose first parameter is an ILGPU index are compiled as
+    /// the newest ILGPU 1.5.3 knows) at <paramref name="optimization"/> (default: the level <see cref="GpuDevice"/> opens
+    /// devices with), keyed by <c>Class.Method</c> (e.g. <c>NnKernels.ConvGemmKernel</c>). Kernels whose first parameter is an ILGPU index are compiled as
     /// implicitly grouped (as <c>LoadAutoGroupedStreamKernel</c> loads them), the rest as explicitly grouped.
     /// </summary>
     /// <exception cref="InvalidOperationException">A kernel the backend cannot compile; the message names it.</exception>
-    public static IReadOnlyDictionary<string, string> Compile(CudaArchitecture? architecture = null)
+    public static IReadOnlyDictionary<string, string> Compile(CudaArchitecture? architecture = null, OptimizationLevel optimization = GpuDevice.Optimization)
     {
         var arch = architecture ?? CudaArchitecture.SM_90;
-        using var context = Context.Create(b => b.CPU().EnableAlgorithms());
+        using var context = Context.Create(b => b.CPU().EnableAlgorithms().Optimize(optimization));
         using var backend = new PTXBackend(context, new CudaCapabilityContext(arch), arch, CudaInstructionSet.ISA_78, nvvmAPI: null!);
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var kernel in Kernels())

@@ -46,4 +46,16 @@ public sealed class PtxCompileTests
             Assert.Contains("bar.sync", ptx);
         }
     }
+
+    [Fact]
+    public void The_tf32_convolution_issues_tensor_core_instructions_on_cuda()
+    {
+        // On CUDA, Tf32.Mma and Tf32.Round are inline PTX (the simulator runs their emulation instead).
+        foreach (var shape in new[] { "ConvTile16x16", "ConvTile32x8", "ConvTile64x4" })
+        {
+            string ptx = Ptx.Value[$"NnKernels.ConvGemmTf32Kernel<{shape}>"];
+            Assert.Equal(16, Regex.Count(ptx, @"mma\.sync\.aligned\.m16n8k8\.row\.col\.f32\.tf32\.tf32\.f32"));
+            Assert.Contains("cvt.rna.tf32.f32", ptx);
+        }
+    }
 }

@@ -70,8 +70,9 @@ internal sealed partial class GpuBackend
         kSlice = Math.Max(NnKernels.ConvTileK, (kSlice + NnKernels.ConvTileK - 1) / NnKernels.ConvTileK * NnKernels.ConvTileK);
         slices = (int)Math.Max(1, (depth + kSlice - 1) / kSlice);
 
-        // 2. The kernel and its group shape.
-        var wide = WideTile(rows, cols, slices, simulator);
+        // 2. The kernel and its group shape (TF32 always on the GPU shapes: eight 32-lane warps).
+        bool tf32 = ConvKernel is ConvKernelChoice.Tf32 or ConvKernelChoice.Tf32Forced && Tf32Ready();
+        var wide = WideTile(rows, cols, slices, simulator ? (tf32 ? (8, 4) : (4, 4)) : null);
         int gx, gy;
         if (wide is { } t) (gx, gy) = t;
         else
@@ -88,9 +89,10 @@ internal sealed partial class GpuBackend
         var launch = wide switch
         {
             null => _convGemm,
-            (16, 16) => _convGemmWide16x16,
-            (32, 8) => _convGemmWide32x8,
-            (64, 4) => _convGemmWide64x4,
+            (16, 16) => tf32 ? _convGemmTf32_16x16 : _convGemmWide16x16,
+            (32, 8) => tf32 ? _convGemmTf32_32x8 : _convGemmWide32x8,
+            (64, 4) => tf32 ? _convGemmTf32_64x4 : _convGemmWide64x4,
+            (8, 4) => _convGemmTf32_8x4,
             _ => _convGemmWide4x4,
         };
 
@@ -109,15 +111,93 @@ internal sealed partial class GpuBackend
     // column tiles (fewer leave too much of the last tile idle), on a GPU at least two groups per multiprocessor (a wide
     // group does the work of four 4 × 4 groups: a small product would leave multiprocessors idle), and a device that takes
     // 256-thread groups with the kernel's 41 KB of shared memory.
-    private (int Gx, int Gy)? WideTile(long rows, long cols, int slices, bool simulator)
+    private (int Gx, int Gy)? WideTile(long rows, long cols, int slices, (int, int)? simulatorShape)
     {
         if (ConvKernel == ConvKernelChoice.Tile4 || rows < 32) return null;
-        (int gx, int gy) = simulator ? (4, 4) : rows >= 128 ? (16, 16) : rows >= 64 ? (32, 8) : (64, 4);
-        if (!simulator && (_acc.MaxNumThreadsPerGroup < 256 || _acc.MaxSharedMemoryPerGroup < NnKernels.ConvWideSharedBytes)) return null;
-        if (ConvKernel == ConvKernelChoice.Wide) return (gx, gy);
+        (int gx, int gy) = simulatorShape ?? (rows >= 128 ? (16, 16) : rows >= 64 ? (32, 8) : (64, 4));
+        if (simulatorShape is null && (_acc.MaxNumThreadsPerGroup < 256 || _acc.MaxSharedMemoryPerGroup < NnKernels.ConvTf32SharedBytes)) return null;
+        if (ConvKernel is ConvKernelChoice.Wide or ConvKernelChoice.Tf32Forced) return (gx, gy);
         long colTiles = (cols + 8 * gx - 1) / (8 * gx), groups = (rows + 8 * gy - 1) / (8 * gy) * colTiles * slices;
-        if (colTiles < 4 || (!simulator && groups < 2L * _acc.NumMultiprocessors)) return null;
+        if (colTiles < 4 || (_acc.AcceleratorType != AcceleratorType.CPU && groups < 2L * _acc.NumMultiprocessors)) return null;
         return (gx, gy);
+    }
+
+    /// <summary>Why the TF32 kernels cannot serve this backend (null when they can, or before they were first asked for):
+    /// no tensor cores, a simulator without 32-lane warps, or a failed self-check on the device.</summary>
+    internal string? Tf32Unavailable { get; private set; }
+
+    private bool? _tf32Ready;
+
+    // On first use: whether the device can run NnKernels.ConvGemmTf32Kernel (CUDA with compute capability ≥ 8.0, or
+    // ILGPU's simulator with 32-lane warps, which emulates the tensor-core instructions on one-warp groups); then
+    // loads the kernels and, on CUDA, checks them once against the FP32 8 × 8 kernel on a 64 × 2048 × 288 product
+    // (the largest difference within 1 % of the outputs' RMS; a wrong fragment layout is off by the outputs' own size).
+    // Any failure leaves the FP32 kernels in use and says why in Tf32Unavailable.
+    private bool Tf32Ready()
+    {
+        if (_tf32Ready is { } ready) return ready;
+        Tf32Unavailable = _acc switch
+        {
+            ILGPU.Runtime.Cuda.CudaAccelerator { Architecture: { } arch } when arch.Major < 8 =>
+                $"TF32 tensor cores need compute capability 8.0 or later; {_acc.Name} has {arch.Major}.{arch.Minor}",
+            ILGPU.Runtime.Cuda.CudaAccelerator => null,
+            _ when _acc.AcceleratorType != AcceleratorType.CPU => $"TF32 runs on CUDA only ({_acc.AcceleratorType})",
+            _ when _acc.WarpSize != 32 =>
+                $"the simulator emulates TF32 only with 32-lane warps (it has {_acc.WarpSize})",
+            _ => null,
+        };
+        _tf32Ready = false;
+        if (Tf32Unavailable is null)
+        {
+            try
+            {
+                if (_acc.AcceleratorType == AcceleratorType.CPU)
+                    _convGemmTf32_8x4 = _acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int>(NnKernels.ConvGemmTf32Kernel<ConvTile8x4>);
+                else
+                {
+                _convGemmTf32_16x16 = _acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int>(NnKernels.ConvGemmTf32Kernel<ConvTile16x16>);
+                _convGemmTf32_32x8 = _acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int>(NnKernels.ConvGemmTf32Kernel<ConvTile32x8>);
+                _convGemmTf32_64x4 = _acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int>(NnKernels.ConvGemmTf32Kernel<ConvTile64x4>);
+                }
+                _tf32Ready = true;
+                if (_acc.AcceleratorType == AcceleratorType.Cuda) Tf32Unavailable = Tf32SelfCheck();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Tf32Unavailable = $"the TF32 kernels failed to load or run: {e.Message}";
+            }
+            _tf32Ready = Tf32Unavailable is null;
+        }
+        return _tf32Ready.Value;
+    }
+
+    // The device check of Tf32Ready: forward of a 2 × 32 × 16 × 64 input by 64 3 × 3 filters in TF32 and in FP32.
+    private string? Tf32SelfCheck()
+    {
+        var g = Conv2dGeometry.Create(2, 32, 16, 64, 64, 3, 3, 1, 1, Padding2d.Symmetric(1));
+        var rng = new Random(29);
+        float[] xs = new float[2 * 32 * 16 * 64], ws = new float[64 * 32 * 9];
+        for (int i = 0; i < xs.Length; i++) xs[i] = (float)rng.NextDouble() - 0.5f;
+        for (int i = 0; i < ws.Length; i++) ws[i] = (float)rng.NextDouble() - 0.5f;
+        using var x = FromHost(xs, new Shape(2, 32, 16, 64));
+        using var w = FromHost(ws, new Shape(64, 32, 3, 3));
+        using var y32 = Allocate(new Shape(2, 64, 16, 64));
+        using var yTf = Allocate(new Shape(2, 64, 16, 64));
+        var choice = ConvKernel;
+        try
+        {
+            ConvKernel = ConvKernelChoice.Wide;
+            Conv2dForward(x, w, null, g, y32);
+            ConvKernel = ConvKernelChoice.Tf32Forced;
+            Conv2dForward(x, w, null, g, yTf);
+        }
+        finally { ConvKernel = choice; }
+        float[] a = y32.ToArray(), b = yTf.ToArray();
+        double sumSq = 0, worst = 0;
+        for (int i = 0; i < a.Length; i++) { sumSq += (double)a[i] * a[i]; worst = Math.Max(worst, Math.Abs((double)a[i] - b[i])); }
+        double rms = Math.Sqrt(sumSq / a.Length);
+        return double.IsFinite(worst) && worst <= 0.01 * rms ? null
+            : $"the TF32 convolution differs from FP32 by up to {worst:G3} (outputs' RMS {rms:G3}): not used";
     }
 
     // Per-channel reduction of an [N, C, inner] tensor (see NnKernels.ChannelPartial for the modes), written to `output`:
@@ -155,4 +235,11 @@ internal enum ConvKernelChoice
 
     /// <summary>The 8 × 8 kernel for every product of at least 32 rows, however few its columns (tests).</summary>
     Wide,
+
+    /// <summary>As <see cref="Auto"/>, with the large products on tensor cores in TF32 (NnKernels.ConvGemmTf32Kernel)
+    /// where the device has them — PyTorch's default for cuDNN convolutions; FP32 elsewhere.</summary>
+    Tf32,
+
+    /// <summary>TF32 for every product of at least 32 rows, however few its columns (tests, the device self-check).</summary>
+    Tf32Forced,
 }

@@ -17,6 +17,7 @@ internal sealed partial class GpuBackend
 
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int> _convGemm = null!;
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int> _convGemmWide16x16 = null!, _convGemmWide32x8 = null!, _convGemmWide64x4 = null!, _convGemmWide4x4 = null!;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int> _convGemmTf32_16x16 = null!, _convGemmTf32_32x8 = null!, _convGemmTf32_64x4 = null!, _convGemmTf32_8x4 = null!;  // loaded by Tf32Ready
     private Action<Index1D, ArrayView<float>, ArrayView<float>, int, int, int> _sumParts = null!;
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int, int, int, int> _channelPartial = null!;
     private Action<Index1D, ArrayView<double>, ArrayView<float>, ArrayView<float>, int, int, double, int, int> _channelFinish = null!;
