@@ -22,7 +22,7 @@ internal sealed class GpuDevice : IDisposable
     /// kept its inline-assembly operands in local memory through the whole inner loop (ptxas: a 648-byte stack frame,
     /// ≈ 300 local loads and stores per k tile); at O2 ptxas keeps them all in registers.
     /// </summary>
-    public const OptimizationLevel Optimization = OptimizationLevel.O2;
+    internal const OptimizationLevel Optimization = OptimizationLevel.O2;
 
     /// <summary>The ILGPU context (algorithms enabled, so <c>XMath</c> works inside kernels).</summary>
     public Context Context { get; }
@@ -89,12 +89,14 @@ internal sealed class GpuDevice : IDisposable
     }
 
     /// <summary>
-    /// ILGPU's simulator with <paramref name="threadsPerGroup"/> threads per group in warps of
-    /// <paramref name="threadsPerWarp"/> (the default simulator has 16 in warps of 4), for tests of kernels whose group
-    /// shape depends on the accelerator (32-lane warps for the emulated tensor-core instructions). One simulated
-    /// multiprocessor.
+    /// ILGPU's simulator with <paramref name="threadsPerGroup"/> threads per group in warps of 4 (the default simulator
+    /// has 16), for tests of kernels whose group shape depends on the accelerator. One simulated multiprocessor.
     /// </summary>
-    public static GpuDevice OpenSimulator(int threadsPerGroup, int threadsPerWarp = 4)
+    public static GpuDevice OpenSimulator(int threadsPerGroup) => OpenSimulator(threadsPerGroup, 4);
+
+    /// <summary>As <see cref="OpenSimulator(int)"/> with warps of <paramref name="threadsPerWarp"/> lanes (32 for the
+    /// emulated tensor-core instructions).</summary>
+    internal static GpuDevice OpenSimulator(int threadsPerGroup, int threadsPerWarp)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threadsPerWarp, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(threadsPerGroup, threadsPerWarp);

@@ -16,12 +16,12 @@ namespace MusicGenre.Kernels.Runtime;
 /// compiled for CUDA at all. The PTX can be read, or assembled offline for register and spill counts
 /// (<c>ptxas -arch=sm_90 -v kernel.ptx</c>; <c>cuobjdump -sass</c> for the instruction mix).
 /// </summary>
-public static class PtxCompiler
+internal static class PtxCompiler
 {
     /// <summary>The kernel entry points of this assembly: every internal static method of a <c>*Kernels</c> class that
     /// returns void and takes an <see cref="ArrayView{T}"/> (helpers called from kernels are private). A generic kernel
     /// appears once per struct of this assembly that meets its type parameter's constraint (e.g. each tile shape).</summary>
-    public static IReadOnlyList<MethodInfo> Kernels() =>
+    internal static IReadOnlyList<MethodInfo> Kernels() =>
         typeof(PtxCompiler).Assembly.GetTypes()
             .Where(t => t.Name.EndsWith("Kernels", StringComparison.Ordinal) && t.IsAbstract && t.IsSealed)
             .SelectMany(t => t.GetMethods(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
@@ -33,7 +33,7 @@ public static class PtxCompiler
             .ToList();
 
     /// <summary>The name a kernel goes by here: <c>NnKernels.ConvGemmKernel</c>, <c>NnKernels.ConvGemmWideKernel&lt;ConvTile16x16&gt;</c>.</summary>
-    public static string Key(MethodInfo kernel) =>
+    internal static string Key(MethodInfo kernel) =>
         $"{kernel.DeclaringType!.Name}.{kernel.Name}" +
         (kernel.IsGenericMethod ? $"<{string.Join(",", kernel.GetGenericArguments().Select(a => a.Name))}>" : "");
 
@@ -55,7 +55,7 @@ public static class PtxCompiler
     /// implicitly grouped (as <c>LoadAutoGroupedStreamKernel</c> loads them), the rest as explicitly grouped.
     /// </summary>
     /// <exception cref="InvalidOperationException">A kernel the backend cannot compile; the message names it.</exception>
-    public static IReadOnlyDictionary<string, string> Compile(CudaArchitecture? architecture = null, OptimizationLevel optimization = GpuDevice.Optimization)
+    internal static IReadOnlyDictionary<string, string> Compile(CudaArchitecture? architecture = null, OptimizationLevel optimization = GpuDevice.Optimization)
     {
         var arch = architecture ?? CudaArchitecture.SM_90;
         using var context = Context.Create(b => b.CPU().EnableAlgorithms().Optimize(optimization));
