@@ -125,7 +125,7 @@ public sealed class FeatureExtractor
     /// Computes <paramref name="kind"/> of <paramref name="audio"/> (mono, at <see cref="FeatureOptions.SampleRate"/>)
     /// into <paramref name="destination"/>, row-major in the layout of <see cref="Shape"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">Audio too short or not finite, or destination too small.</exception>
+    /// <exception cref="ArgumentException">Audio too short, a sample not finite or beyond ±10⁶, or destination too small.</exception>
     public void Compute(FeatureKind kind, ReadOnlySpan<float> audio, Span<float> destination)
     {
         // 1. Validate the signal and the destination up front.
@@ -134,8 +134,7 @@ public sealed class FeatureExtractor
         int block = rows * frames;
         if (destination.Length < (long)segments * block)
             throw new ArgumentException($"Destination holds {destination.Length} floats; {kind} of preset '{_o.Name}' needs {(long)segments * block} ([{string.Join(", ", shape)}]).", nameof(destination));
-        if (VectorMath.IndexOfNonFinite(audio) is var bad and >= 0)
-            throw new ArgumentException($"Audio sample {bad} is {audio[bad]}; features need finite samples.", nameof(audio));
+        CheckSamples(audio);
         if (!Enum.IsDefined(kind))
             throw new ArgumentOutOfRangeException(nameof(kind), $"Unknown feature kind {kind}.");
 
@@ -167,6 +166,7 @@ public sealed class FeatureExtractor
     /// The complex STFT (librosa.stft) of <paramref name="audio"/> as real and imaginary parts, each
     /// [1 + n_fft/2, frames] row-major. Not available for segmented options.
     /// </summary>
+    /// <exception cref="ArgumentException">Audio too short, a sample not finite or beyond ±10⁶, or destinations too small.</exception>
     public void Stft(ReadOnlySpan<float> audio, Span<float> real, Span<float> imag)
     {
         if (_o.IsSegmented)
@@ -174,6 +174,7 @@ public sealed class FeatureExtractor
         int frames = FrameCount(audio.Length), bins = _o.BinCount;
         if (real.Length < bins * frames || imag.Length < bins * frames)
             throw new ArgumentException($"STFT destinations need {bins * frames} floats ([{bins}, {frames}]).");
+        CheckSamples(audio);
         float[] colRe = new float[bins], colIm = new float[bins];
         for (int t = 0; t < frames; t++)
         {
@@ -185,6 +186,17 @@ public sealed class FeatureExtractor
                 imag[k * frames + t] = colIm[k];
             }
         }
+    }
+
+    /// <summary>
+    /// Refuses audio that breaks the sample rule every input follows (<see cref="SampleScan.IndexOfBadSample"/>): a NaN or
+    /// ±∞ sample, or one so large (past ~10¹⁵) that the power spectrum overflows into NaN features; names the first.
+    /// </summary>
+    private static void CheckSamples(ReadOnlySpan<float> audio)
+    {
+        if (SampleScan.IndexOfBadSample(audio) is var bad and >= 0)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Audio sample {bad} is {audio[bad]}; samples {SampleScan.SampleRule}."), nameof(audio));
     }
 
     /// <summary>

@@ -5,11 +5,26 @@ using System.Runtime.Intrinsics;
 namespace MusicGenre.Simd;
 
 /// <summary>
-/// Finds the first value that is NaN, ±∞ or larger in magnitude than a bound: the one check behind "features need finite
-/// samples" (<c>VectorMath.IndexOfNonFinite</c>), the decoder's float-sample limit and the feature store's finite check.
+/// Finds the first value that is NaN, ±∞ or larger in magnitude than a bound: the one check behind the audio-sample rule
+/// (<see cref="IndexOfBadSample"/>: the decoder's float samples, in-memory samples given to prediction and to feature
+/// extraction) and the feature store's finite check.
 /// </summary>
 internal static class SampleScan
 {
+    /// <summary>
+    /// Largest audio sample magnitude accepted wherever audio enters (a float file, samples in memory): 10⁶, 120 dB above
+    /// full scale (±1). Integer PCM written as floats without scaling (±32768) passes; values past this are damage, and
+    /// past ~10¹⁵ the power spectrum overflows float32 into NaN features that would otherwise flow silently into
+    /// predictions and feature stores.
+    /// </summary>
+    public const float MaxSample = 1e6f;
+
+    /// <summary>The audio-sample rule as messages state it (after "samples"), naming the limit.</summary>
+    public const string SampleRule = "must be finite and within ±1e6 (full scale is ±1)";
+
+    /// <summary>Index of the first audio sample that breaks the rule — NaN, ±∞ or |x| &gt; <see cref="MaxSample"/> — or −1.</summary>
+    public static int IndexOfBadSample(ReadOnlySpan<float> x) => IndexOfOutside(x, MaxSample);
+
     /// <summary>
     /// Index of the first x[i] with !(|x[i]| ≤ <paramref name="bound"/>) — NaN and ±∞ always qualify — or −1.
     /// Vector lanes (16 or 8 floats) compare |x| ≤ bound, which is false for NaN; a block that fails anywhere is left to

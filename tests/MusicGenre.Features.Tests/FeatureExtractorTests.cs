@@ -47,6 +47,39 @@ public class FeatureExtractorTests
     }
 
     [Fact]
+    public void AbsurdSamplesAreRefusedByEveryFeatureAndTheStftInsteadOfBecomingNaN()
+    {
+        // 1e30 is finite, but its power spectrum overflows float32 into NaN features; NaN went through the STFT unnoticed.
+        foreach (FeatureOptions p in new[] { FeaturePresets.LibrosaDefault, FeaturePresets.SeedExact })
+        {
+            var fx = new FeatureExtractor(p);
+            float[] audio = Noise(p.IsSegmented ? 30 * 22050 : 22050, 2);
+            audio[1234] = 1e30f;
+            foreach (FeatureKind kind in Enum.GetValues<FeatureKind>())
+            {
+                var ex = Assert.Throws<ArgumentException>(() => fx.Compute(kind, audio));
+                Assert.Equal("Audio sample 1234 is 1E+30; samples must be finite and within ±1e6 (full scale is ±1). (Parameter 'audio')", ex.Message);
+            }
+        }
+        var stft = new FeatureExtractor(FeaturePresets.LibrosaDefault);
+        foreach (float bad in new[] { float.NaN, float.NegativeInfinity, -2e6f })
+        {
+            float[] audio = Noise(4096, 3);
+            audio[4000] = bad;
+            int bins = stft.Options.BinCount, frames = stft.FrameCount(audio.Length);
+            var ex = Assert.Throws<ArgumentException>(() => stft.Stft(audio, new float[bins * frames], new float[bins * frames]));
+            Assert.StartsWith($"Audio sample 4000 is {bad.ToString(System.Globalization.CultureInfo.InvariantCulture)}; samples must be finite", ex.Message);
+        }
+
+        // The limit itself is accepted, and gives finite features.
+        float[] loud = Noise(22050, 4);
+        for (int i = 0; i < loud.Length; i++) loud[i] *= 1e6f;
+        loud[0] = 1e6f; loud[1] = -1e6f;
+        foreach (FeatureKind kind in Enum.GetValues<FeatureKind>())
+            Assert.All(stft.Compute(kind, loud), v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
     public void SegmentedOutputIsEachSegmentComputedAlone()
     {
         // seed_exact = per-window melspectrogram with reflect padding and its own dB reference.

@@ -78,21 +78,15 @@ internal sealed class PcmDecoder : IPcmDecoder
         return frames;
     }
 
-    /// <summary>
-    /// Largest float sample magnitude accepted: 10⁶, 120 dB above full scale (±1). Integer PCM written as floats without
-    /// scaling (±32768) passes; values past this are damage, and past ~10¹⁵ the power spectrum overflows float32 into
-    /// NaN features that would otherwise flow silently into predictions and feature stores.
-    /// </summary>
-    public const float MaxFloatSample = 1e6f;
-
-    // Float samples can be anything a writer put there: refuse NaN, ±∞ and absurd magnitudes, naming the first one.
+    // Float samples can be anything a writer put there: refuse NaN, ±∞ and absurd magnitudes (SampleScan's audio-sample
+    // rule, the one in-memory samples follow too), naming the first one.
     private void CheckFloatSamples(ReadOnlySpan<float> samples)
     {
-        int i = SampleScan.IndexOfOutside(samples, MaxFloatSample);
+        int i = SampleScan.IndexOfBadSample(samples);
         if (i < 0) return;
         long frame = _framesDelivered + i / Channels;
         throw new AudioFormatException(_sourceName, string.Create(CultureInfo.InvariantCulture,
-            $"sample {frame} ({(double)frame / SampleRate:0.###} s) is {samples[i]}: float samples must be finite and within ±1e6 (full scale is ±1)"));
+            $"sample {frame} ({(double)frame / SampleRate:0.###} s) is {samples[i]}: float samples {SampleScan.SampleRule}"));
     }
 
     public long SkipFrames(long frames)

@@ -104,6 +104,7 @@ public sealed class GenreClassifier : IDisposable
     }
 
     /// <summary>Classifies mono samples in [-1, 1] at <paramref name="sampleRate"/> Hz (resampled when it differs from the model's).</summary>
+    /// <exception cref="ArgumentException">The audio is shorter than 2 seconds, or a sample is NaN, ±∞ or beyond ±1e6 (the message names its index, time and value).</exception>
     public GenrePrediction Predict(ReadOnlySpan<float> samples, int sampleRate, string sourceName = "samples")
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(sampleRate, 1);

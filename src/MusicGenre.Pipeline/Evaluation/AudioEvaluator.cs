@@ -37,9 +37,8 @@ internal static class AudioEvaluator
             if (protocol?.Problems() is { Count: > 0 } problems) throw new ArgumentException("Invalid excerpt protocol: " + string.Join("; ", problems), nameof(protocols));
         // A model with fixed-length windows cannot take excerpts shorter than its window: say so once, not per song.
         var segmentation = ClipSegmentation.For(model, FeaturePresets.Get(model.FeaturePreset).SampleRate);
-        if (protocols.FirstOrDefault(p => p is not null && p.MinSeconds < segmentation.MinSeconds) is { } shortProtocol)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"excerpts of {shortProtocol.MinSeconds:0.###}-{shortProtocol.MaxSeconds:0.###} s are too short for this model ({segmentation.MinReason ?? "its minimum clip length"}); use excerpts of at least {segmentation.MinSeconds:0.###} s"), nameof(protocols));
+        if (protocols.Select(p => p is null ? null : segmentation.ExcerptsTooShort(p.MinSeconds, p.MaxSeconds)).FirstOrDefault(why => why is not null) is { } tooShort)
+            throw new ArgumentException(tooShort, nameof(protocols));
         int k = model.Labels.Count, m = protocols.Count;
         if (songs.FirstOrDefault(s => s.GenreIndex >= k) is { } bad) throw new ArgumentException($"{bad.Path}: genre index {bad.GenreIndex} is outside the model's {k} genres", nameof(songs));
         threads = threads > 0 ? threads : Environment.ProcessorCount;

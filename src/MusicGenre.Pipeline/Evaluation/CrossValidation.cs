@@ -82,10 +82,10 @@ internal static class CrossValidation
         // Refuse up front what would fail or mean nothing only after a fold has trained: one genre, or excerpts shorter
         // than a fixed-window architecture takes.
         TrainingJob.RequireTwoGenres(Path.GetFileName(storePath), store.Labels, store.Header.GenreNames);
-        if (protocol is not null && !Nn.Architectures.ArchitectureCatalog.Create(effective.Architecture, effective.HyperParameters).AcceptsAnyLength
-            && protocol.MinSeconds < store.Header.SegmentSeconds)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"excerpts of {protocol.MinSeconds:0.###}-{protocol.MaxSeconds:0.###} s are too short for architecture '{effective.Architecture}' (it takes fixed {store.Header.SegmentSeconds:0.###} s windows); use excerpts of at least {store.Header.SegmentSeconds:0.###} s"), nameof(protocol));
+        if (protocol is not null && Segmentation.ClipSegmentation.For(effective.Architecture,
+                Nn.Architectures.ArchitectureCatalog.Create(effective.Architecture, effective.HyperParameters).AcceptsAnyLength,
+                store.Header.SegmentSeconds, store.Header.SampleRate).ExcerptsTooShort(protocol.MinSeconds, protocol.MaxSeconds) is { } tooShort)
+            throw new ArgumentException(tooShort, nameof(protocol));
         // Fold models of an earlier run in this report folder would not match this run's folds.
         if (reportFolder != null)
             for (int f = 0; Directory.Exists(Path.GetDirectoryName(FoldModelPath(reportFolder, f))); f++)

@@ -48,10 +48,10 @@ internal sealed class SongClassifier : IDisposable
     public int SampleRate => Preset.SampleRate;
 
     /// <summary>Classifies <paramref name="samples"/> (mono, any rate: resampled to <see cref="SampleRate"/> when needed).</summary>
-    /// <exception cref="ArgumentException">The clip is shorter than <see cref="MinSeconds"/> or holds non-finite samples.</exception>
+    /// <exception cref="ArgumentException">The clip is shorter than <see cref="MinSeconds"/> or holds a sample that is not finite or beyond ±1e6.</exception>
     public Api.GenrePrediction Classify(ReadOnlySpan<float> samples, int sampleRate, string source, string? warning = null)
     {
-        // 0. One pass over the input: refuse non-finite samples (naming where), and flag a clip with (almost) no signal —
+        // 0. One pass over the input: refuse non-finite or absurd samples (naming where), and flag a clip with (almost) no signal —
         //    it still gets an answer, but the caller should know it means nothing.
         if (CheckSignal(samples, sampleRate, source) is { } silent) warning = warning is null ? silent : warning + "; " + silent;
         float[]? resampled = null;
@@ -78,7 +78,7 @@ internal sealed class SongClassifier : IDisposable
     public const double SilenceDbfs = -80;
 
     /// <summary>
-    /// Throws when a sample is NaN or infinite (naming the source, the sample and its time); returns a warning when the
+    /// Throws when a sample is NaN, infinite or beyond ±1e6 (naming the source, the sample and its time); returns a warning when the
     /// samples hold (almost) no signal — digital silence or a constant (DC) — else null. One pass: sum and sum of squares.
     /// </summary>
     internal static string? CheckSignal(ReadOnlySpan<float> samples, int sampleRate, string source)
@@ -89,7 +89,7 @@ internal sealed class SongClassifier : IDisposable
     }
 
     /// <summary>
-    /// The signal check of <see cref="CheckSignal"/> over a clip that arrives in blocks: finite samples (the first bad one
+    /// The signal check of <see cref="CheckSignal"/> over a clip that arrives in blocks: finite samples within ±1e6 (the first bad one
     /// named by its index in the whole clip), and the sum and sum of squares for the silence warning.
     /// </summary>
     /// <param name="sampleRate">Rate of the samples (Hz), to give a bad sample's time.</param>
@@ -102,14 +102,12 @@ internal sealed class SongClassifier : IDisposable
 
         public void Add(ReadOnlySpan<float> samples)
         {
-            for (int i = 0; i < samples.Length; i++)
-            {
-                float v = samples[i];
-                if (!float.IsFinite(v))
-                    throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                        $"{source}: sample {_count + i} ({(double)(_count + i) / sampleRate:0.###} s) is {v}; audio must hold finite samples"));
-                _sum += v; _squares += (double)v * v;
-            }
+            // Every prediction input passes here (samples in memory, decoded files and streams): NaN, ±∞ and magnitudes
+            // past ±1e6 are refused as the decoder refuses them in float files — past ~1e15 the features would be NaN.
+            if (Simd.SampleScan.IndexOfBadSample(samples) is var i and >= 0)
+                throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{source}: sample {_count + i} ({(double)(_count + i) / sampleRate:0.###} s) is {samples[i]}; audio samples {Simd.SampleScan.SampleRule}"));
+            foreach (float v in samples) { _sum += v; _squares += (double)v * v; }
             _count += samples.Length;
         }
 
@@ -129,7 +127,7 @@ internal sealed class SongClassifier : IDisposable
     /// length (a one-hour file costs what a 30 s clip does). The windows, features, batches and hence the probabilities
     /// are exactly those of <see cref="Classify(ReadOnlySpan{float}, int, string, string?)"/> on the whole decoded clip.
     /// </summary>
-    /// <exception cref="ArgumentException">The reader's rate is not <see cref="SampleRate"/>, the clip is shorter than <see cref="MinSeconds"/>, or it holds non-finite samples.</exception>
+    /// <exception cref="ArgumentException">The reader's rate is not <see cref="SampleRate"/>, the clip is shorter than <see cref="MinSeconds"/>, or it holds a sample that is not finite or beyond ±1e6.</exception>
     public Api.GenrePrediction Classify(Audio.AudioStreamReader reader, string source)
     {
         if (reader.SampleRate != SampleRate) throw new ArgumentException($"{source}: the reader gives {reader.SampleRate} Hz, the model needs {SampleRate} Hz", nameof(reader));

@@ -54,12 +54,29 @@ internal sealed record ClipSegmentation
     /// architecture takes windows of one fixed length cannot classify a clip shorter than that window without padding it,
     /// so for it the minimum is the segment length.
     /// </summary>
-    public static ClipSegmentation For(GenreModel model, int sampleRate)
+    public static ClipSegmentation For(GenreModel model, int sampleRate) =>
+        For(model.Architecture, model.CreateSpec().AcceptsAnyLength, model.SegmentSeconds, sampleRate);
+
+    /// <summary>
+    /// The segmentation a model of <paramref name="architecture"/> trained on <paramref name="segmentSeconds"/> segments
+    /// will have (<see cref="For(GenreModel, int)"/> before the model exists, e.g. for cross-validation's fold models);
+    /// <paramref name="acceptsAnyLength"/>: the architecture pools over time rather than taking fixed windows.
+    /// </summary>
+    public static ClipSegmentation For(string architecture, bool acceptsAnyLength, double segmentSeconds, int sampleRate)
     {
-        if (model.CreateSpec().AcceptsAnyLength || model.SegmentSeconds <= DefaultMinSeconds) return new(sampleRate, model.SegmentSeconds);
-        return new(sampleRate, model.SegmentSeconds, model.SegmentSeconds,
-            string.Create(CultureInfo.InvariantCulture, $"model architecture '{model.Architecture}' takes fixed {model.SegmentSeconds:0.###} s windows"));
+        if (acceptsAnyLength || segmentSeconds <= DefaultMinSeconds) return new(sampleRate, segmentSeconds);
+        return new(sampleRate, segmentSeconds, segmentSeconds,
+            string.Create(CultureInfo.InvariantCulture, $"model architecture '{architecture}' takes fixed {segmentSeconds:0.###} s windows"));
     }
+
+    /// <summary>
+    /// Why excerpts of <paramref name="minSeconds"/>–<paramref name="maxSeconds"/> s cannot be scored under this
+    /// segmentation (the shortest is below <see cref="MinSeconds"/>: for a fixed-window model, its window), or null when
+    /// they can. The one statement of the rule, for <c>evaluate --excerpts</c> and for cross-validation with excerpts.
+    /// </summary>
+    public string? ExcerptsTooShort(double minSeconds, double maxSeconds) => minSeconds >= MinSeconds ? null
+        : string.Create(CultureInfo.InvariantCulture,
+            $"excerpts of {minSeconds:0.###}-{maxSeconds:0.###} s are too short for this model ({MinReason ?? "its minimum clip length"}); use excerpts of at least {MinSeconds:0.###} s");
 
     /// <summary>Sample rate of the audio being cut (Hz).</summary>
     public int SampleRate { get; }

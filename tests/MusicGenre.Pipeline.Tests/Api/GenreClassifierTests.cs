@@ -119,12 +119,36 @@ public class GenreClassifierTests
         var withNaN = clip.Samples[..(3 * 22050)];
         withNaN[22050] = float.NaN;
         var nan = Assert.Throws<ArgumentException>(() => classifier.Predict(withNaN, 22050, "broken-synth"));
-        Assert.Equal("broken-synth: sample 22050 (1 s) is NaN; audio must hold finite samples", nan.Message);
+        Assert.Equal("broken-synth: sample 22050 (1 s) is NaN; audio samples must be finite and within ±1e6 (full scale is ±1)", nan.Message);
 
         // Silence and DC are classified (a genre is always given) but flagged; real music is not.
         Assert.Contains("digital silence", classifier.Predict(new float[3 * 22050], 22050, "zeros").Warning);
         Assert.Contains("DC offset 0.5", classifier.Predict(Enumerable.Repeat(0.5f, 3 * 22050).ToArray(), 22050, "dc").Warning);
         Assert.Null(classifier.Predict(clip.Samples, 22050, "music").Warning);
+    }
+
+    [Fact]
+    public void FiniteButAbsurdSamplesAreRefusedAsTheDecoderRefusesThemNotTurnedIntoNaN()
+    {
+        // 1e30 is finite, but its power spectrum overflows float32: without the check the probabilities were NaN.
+        using var classifier = GenreClassifier.Load(TinyModel.File);
+        var clip = AudioFile.Load(Example("metal-riff.wav")).Samples[..(3 * 22050)];
+        var loud = (float[])clip.Clone();
+        loud[33075] = 1e30f;
+        var e = Assert.Throws<ArgumentException>(() => classifier.Predict(loud, 22050, "absurd"));
+        Assert.Equal("absurd: sample 33075 (1.5 s) is 1E+30; audio samples must be finite and within ±1e6 (full scale is ±1)", e.Message);
+        // Resampled input is judged before resampling: the index and time are the caller's.
+        var doubled = new float[2 * clip.Length];
+        for (int i = 0; i < doubled.Length; i++) doubled[i] = clip[i / 2];
+        doubled[40001] = -3e6f;
+        e = Assert.Throws<ArgumentException>(() => classifier.Predict(doubled, 44100, "absurd44k"));
+        Assert.StartsWith("absurd44k: sample 40001 (0.907 s) is -3000000;", e.Message);
+
+        // The limit itself is accepted and classified with real probabilities.
+        var atLimit = (float[])clip.Clone();
+        atLimit[100] = 1e6f; atLimit[200] = -1e6f;
+        var p = classifier.Predict(atLimit, 22050, "limit");
+        Assert.All(p.Scores, s => Assert.True(float.IsFinite(s.Probability), $"{s.Genre}: {s.Probability}"));
     }
 
     [Fact]
