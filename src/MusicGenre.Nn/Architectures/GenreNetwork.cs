@@ -75,6 +75,14 @@ internal sealed class GenreNetwork
     }
 
     /// <summary>
+    /// Whether <see cref="Build"/> fuses description layers <paramref name="i"/>..<paramref name="i"/> + 2 into one
+    /// <see cref="BatchNormReluPool"/> on a fusing backend: <see cref="BatchNormReluPool.CanFuse"/> on descriptions, for
+    /// estimates of the network as built (<see cref="Training.TrainingMemory"/>).
+    /// </summary>
+    internal static bool Fuses(IReadOnlyList<LayerSpec> layers, int i) =>
+        i + 2 < layers.Count && layers[i] is BatchNorm2dSpec && layers[i + 1] is ReluSpec && layers[i + 2] is MaxPool2dSpec { Kernel: 2, Stride: 2, Ceil: false };
+
+    /// <summary>
     /// He-normal initialisation for every convolution and hidden dense weight (they feed ReLUs), Glorot-uniform for
     /// the last dense layer (it feeds the softmax), zero biases; BatchNorm stays γ = 1, β = 0.
     /// </summary>

@@ -52,7 +52,7 @@ internal abstract class Layer
     private readonly List<Tensor> _spares = [];
 
     /// <summary>At most this many set-aside tensors per layer (two batch sizes alternating is the common case).</summary>
-    private const int MaxSpares = 4;
+    internal const int MaxSpares = 4;
 
     /// <summary>
     /// Returns <paramref name="cached"/> if it has <paramref name="shape"/>; else stores there a tensor of that shape — one

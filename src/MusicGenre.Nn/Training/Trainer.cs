@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MusicGenre.Nn.Architectures;
 using MusicGenre.Nn.Backends;
+using MusicGenre.Nn.Backends.Cpu;
 using MusicGenre.Nn.Initialization;
 using MusicGenre.Nn.Layers;
 using MusicGenre.Nn.Losses;
@@ -37,6 +38,19 @@ internal sealed partial class Trainer
     /// <summary>The options of this trainer.</summary>
     public TrainerOptions Options { get; }
 
+    /// <summary>
+    /// Memory the run may use, in bytes: a CPU run whose estimated peak (<see cref="TrainingMemory"/>) exceeds it is
+    /// refused before the network is allocated. Null (the default): what the GC reports this process may use,
+    /// <see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/> (physical memory, or a container's or heap hard limit).
+    /// </summary>
+    internal long? MemoryLimitBytes { get; init; }
+
+    /// <summary>Creates the backend instead of <see cref="BackendFactory"/> (tests, to count its allocations).</summary>
+    internal Func<IBackend>? CreateBackend { get; init; }
+
+    /// <summary>The memory estimate of the last CPU run (null before one, or for a GPU run).</summary>
+    internal TrainingMemory? Memory { get; private set; }
+
     /// <summary>Raised after every optimizer step with (global step, batch loss); for fine-grained progress.</summary>
     public event Action<long, float>? StepCompleted;
 
@@ -45,7 +59,7 @@ internal sealed partial class Trainer
     /// exists (same options and data required). Cancelling saves a checkpoint at the current step (when a path is set)
     /// and throws <see cref="OperationCanceledException"/>.
     /// </summary>
-    /// <exception cref="TrainerOptionsException">The data does not fit the options (all problems listed).</exception>
+    /// <exception cref="TrainerOptionsException">The data does not fit the options (all problems listed), or a CPU run would need more memory than the process may use.</exception>
     /// <exception cref="ModelFileException">The checkpoint is unreadable or belongs to other options or data.</exception>
     /// <exception cref="InvalidOperationException">The loss became NaN or infinite (learning rate too high).</exception>
     public TrainingResult Train(SegmentSet data, IProgress<EpochMetrics>? progress = null, CancellationToken cancellationToken = default)
@@ -62,8 +76,11 @@ internal sealed partial class Trainer
             TrainerOptions.Throw(["low-pass/tilt augmentation and a band limit need the mel bands' frequencies (SegmentSet.BandFrequencies); the feature store sets them"]);
         int keptBands = KeptBands(o, data);
         var norm = ComputeNormalization(o.Normalization, o.Level, keptBands, data, train);
-        // 3. Network, optimizer, generators.
-        using var backend = BackendFactory.Create(o.Device, new BackendOptions { ThreadCount = o.ThreadCount });
+        // 3. Network, optimizer, generators — after refusing a CPU run that would not fit in memory, before allocating it.
+        using var backend = CreateBackend?.Invoke() ?? BackendFactory.Create(o.Device, new BackendOptions { ThreadCount = o.ThreadCount });
+        if (backend is CpuBackend cpu)
+            Memory = TrainingMemory.Check(o, spec, data.Data.LongLength, train.Length, val.Length, cpu,
+                MemoryLimitBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
         var net = GenreNetwork.Build(spec, backend, SubSeed(o.Seed, DropoutStream));
         net.Initialize(new Rng(SubSeed(o.Seed, InitStream)));
         var optimizer = CreateOptimizer(o, backend, net.Net.Parameters);

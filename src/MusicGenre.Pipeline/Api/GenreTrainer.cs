@@ -23,7 +23,7 @@ public static class GenreTrainer
     /// <see cref="TrainerOptions.CheckpointPath"/> set, a cancelled or killed run resumes from its last checkpoint and
     /// ends with exactly the weights of an uninterrupted run.
     /// </summary>
-    /// <exception cref="TrainerOptionsException">Invalid options (all problems listed).</exception>
+    /// <exception cref="TrainerOptionsException">Invalid options (all problems listed), or a CPU run whose estimated peak memory exceeds what the process may use (the estimate, the limit and a batch size or width that fits are named).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the checkpoint is kept).</exception>
     public static TrainingResult Train(string featureStorePath, string modelPath, TrainerOptions options, SplitBy splitBy = SplitBy.Song,
         IProgress<EpochMetrics>? progress = null, CancellationToken cancellationToken = default)
@@ -37,7 +37,7 @@ public static class GenreTrainer
     /// without merging them first. They must have been made with the same settings, and each song must be in only one
     /// of them. Otherwise as <see cref="Train(string, string, TrainerOptions, SplitBy, IProgress{EpochMetrics}?, CancellationToken)"/>.
     /// </summary>
-    /// <exception cref="TrainerOptionsException">Invalid options (all problems listed).</exception>
+    /// <exception cref="TrainerOptionsException">Invalid options (all problems listed), or a CPU run whose estimated peak memory exceeds what the process may use (the estimate, the limit and a batch size or width that fits are named).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the checkpoint is kept).</exception>
     public static TrainingResult Train(IReadOnlyList<string> featureStorePaths, string modelPath, TrainerOptions options, SplitBy splitBy = SplitBy.Song,
         IProgress<EpochMetrics>? progress = null, CancellationToken cancellationToken = default)

@@ -342,6 +342,79 @@ internal sealed partial class CpuBackend
         }
     }
 
+    /// <summary>
+    /// What the convolution operations above take beside their tensors, for memory estimates: the buffers each rents from
+    /// <see cref="ArrayPool{T}.Shared"/> (one group per operation: the lengths it holds at once, in floats) and the
+    /// largest per-thread scratch (<see cref="Scratch"/>) any of them grows. Forward always; with
+    /// <paramref name="backward"/> the weight gradient, and with <paramref name="inputGradient"/> too the data gradient.
+    /// Mirrors the path choices of <see cref="Conv2dForward"/>, <see cref="WeightGradient"/> and <see cref="InputGradient"/>:
+    /// change them together.
+    /// </summary>
+    internal (List<long[]> Groups, long Scratch) ConvWorkspace(in Conv2dGeometry g, bool backward, bool inputGradient)
+    {
+        var groups = new List<long[]>();
+        long scratch = 0;
+        if (!ConvGemm.UseVector) return (groups, scratch); // the scalar twins rent nothing
+        long kernel = (long)g.KernelH * g.KernelW, pixels = (long)g.OutH * g.OutW;
+        // 1. Forward: direct (scratch only), Winograd (packed filters + the transform's temporaries) or im2col + GEMM.
+        if (UseDirect && DirectConv.Applies(g)) scratch = DirectConv.ScratchSize(g);
+        else if (UseWinograd && Winograd.Applies(g)) scratch = WinogradWorkspace(g, adjoint: false, groups);
+        else
+        {
+            int k = g.InChannels * g.KernelH * g.KernelW;
+            groups.Add([ConvGemm.PackedSize(g.OutChannels, k)]);
+            scratch = (long)k * ConvGemm.TileFor(k);
+        }
+        if (!backward) return (groups, scratch);
+        // 2. Weight gradient: per-image or per-chunk partials.
+        if (UseDirect && DirectConv.Applies(g))
+        {
+            groups.Add([g.Batch * g.OutChannels * g.InChannels * kernel]);
+            scratch = Math.Max(scratch, DirectConv.ScratchSize(g));
+        }
+        else if (UseWinograd && Winograd.Applies(g))
+        {
+            int c = g.InChannels, k = g.OutChannels, cols = Winograd.ColumnsFor(c, k);
+            long tiles = (g.InH + 1) / 2 * (long)((g.InW + 1) / 2), items = (tiles + cols - 1) / cols;
+            long chunks = (g.Batch * items + WeightGradTilesPerChunk - 1) / WeightGradTilesPerChunk;
+            groups.Add([chunks * Winograd.Positions * k * c]);
+            scratch = Math.Max(scratch, Winograd.WeightScratchSize(c, k, cols));
+        }
+        else
+        {
+            int k = g.InChannels * g.KernelH * g.KernelW, tile = ConvGemm.WeightGradTileFor(k);
+            long tiles = g.Batch * ((pixels + tile - 1) / tile), chunks = (tiles + WeightGradTilesPerChunk - 1) / WeightGradTilesPerChunk;
+            groups.Add([chunks * g.OutChannels * k]);
+            scratch = Math.Max(scratch, (long)k * tile);
+        }
+        // 3. Data gradient (not for the first layer): scalar for strides, Winograd's adjoint, or GEMM + col2im.
+        if (!inputGradient || g.StrideH != 1 || g.StrideW != 1) return (groups, scratch);
+        if (UseWinograd && Winograd.Applies(g)) scratch = Math.Max(scratch, WinogradWorkspace(g, adjoint: true, groups));
+        else
+        {
+            int m = g.InChannels * g.KernelH * g.KernelW, tile = ConvGemm.TileFor(m) / ConvGemm.NR * ConvGemm.NR;
+            groups.Add([ConvGemm.PackedSize(m, g.OutChannels)]);
+            scratch = Math.Max(scratch, (long)(m + g.OutChannels) * tile);
+        }
+        return (groups, scratch);
+    }
+
+    // WinogradConv's rents (packed filters, and TransformFilters' U — plus W and packed copies for F(4×4) — while they
+    // are held) as one group; returns its per-thread scratch.
+    private long WinogradWorkspace(in Conv2dGeometry g, bool adjoint, List<long[]> groups)
+    {
+        int c = adjoint ? g.OutChannels : g.InChannels, k = adjoint ? g.InChannels : g.OutChannels;
+        long filters = (long)g.OutChannels * g.InChannels;
+        if (WinogradTile == 4 && Winograd4.Suits(g.InW, SimdWidths.Best))
+        {
+            long packed = Winograd4.PackedFilterSize(k, c);
+            groups.Add([packed, Winograd4.Positions * filters, 9 * filters, packed]);
+            return Winograd4.ScratchSize(c, k, Winograd4.ColumnsFor(c, k));
+        }
+        groups.Add([Winograd.PackedFilterSize(k, c), Winograd.Positions * filters]);
+        return Winograd.ScratchSize(c, k, Winograd.ColumnsFor(c, k));
+    }
+
     private static void CheckConv(Tensor x, Tensor w, Tensor? b, in Conv2dGeometry g, Tensor y, string op)
     {
         Require(x.Length == g.Batch * g.InChannels * g.InH * g.InW, op, $"x {x.Shape} does not match the geometry {g}.");

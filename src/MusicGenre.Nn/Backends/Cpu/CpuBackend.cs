@@ -35,14 +35,25 @@ internal sealed partial class CpuBackend : IBackend
         : Vector256.IsHardwareAccelerated ? "Vector256" : Vector128.IsHardwareAccelerated ? "Vector128" : "scalar";
 
     /// <inheritdoc />
-    public Tensor Allocate(Shape shape) => new CpuTensor(this, shape, new float[shape.Length]);
+    public Tensor Allocate(Shape shape) => new CpuTensor(this, shape, NewStorage(shape));
 
     /// <inheritdoc />
     public Tensor FromHost(ReadOnlySpan<float> data, Shape shape)
     {
-        var t = new CpuTensor(this, shape, new float[shape.Length]);
+        var t = new CpuTensor(this, shape, NewStorage(shape));
         t.CopyFrom(data);
         return t;
+    }
+
+    private long _allocatedFloats;
+
+    /// <summary>Floats of every tensor this backend has allocated so far (disposing one gives nothing back: the GC frees it).</summary>
+    internal long AllocatedFloats => Interlocked.Read(ref _allocatedFloats);
+
+    private float[] NewStorage(Shape shape)
+    {
+        Interlocked.Add(ref _allocatedFloats, shape.Length);
+        return new float[shape.Length];
     }
 
     /// <inheritdoc />

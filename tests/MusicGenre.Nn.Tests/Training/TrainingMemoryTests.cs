@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using MusicGenre.Nn.Architectures;
+using MusicGenre.Nn.Backends.Cpu;
+using MusicGenre.Nn.Training;
+
+namespace MusicGenre.Nn.Tests.Training;
+
+public sealed class TrainingMemoryTests
+{
+    public static TheoryData<string> Runs => ["remainder batch", "validation-only batch, mixup", "lachmish2016, remainder batch"];
+
+    private static (SegmentSet Data, TrainerOptions Options, int Train, int Validation) Run(string name) => name switch
+    {
+        // 72 segments in batches of 10 and 2.
+        "remainder batch" => (SyntheticData.Create(), SyntheticData.Options(epochs: 1) with { BatchSize = 10, ValidationFraction = 0 }, 72, 0),
+        // 16 training segments in one batch; 8 validation segments in a batch of a size training never uses; soft targets.
+        "validation-only batch, mixup" => (SyntheticData.Create(songsPerGenre: 3, segmentsPerSong: 2), SyntheticData.Options(epochs: 1) with
+        {
+            BatchSize = 16,
+            Augmentation = SyntheticData.Options().Augmentation with { MixupAlpha = 0.4f },
+        }, 16, 8),
+        // Unfused layers (conv → ReLU → ceil-mode pool → dropout), 4×4 convolutions, a dense hidden layer; SGD.
+        "lachmish2016, remainder batch" => (SyntheticData.Create(), SyntheticData.Options(epochs: 1) with
+        {
+            Architecture = ArchitectureCatalog.Lachmish2016,
+            HyperParameters = new Dictionary<string, double> { ["frames"] = SyntheticData.Frames, ["dense"] = 8 },
+            Optimizer = OptimizerKind.Sgd, BatchSize = 10, ValidationFraction = 0,
+        }, 72, 0),
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+
+    [Theory]
+    [MemberData(nameof(Runs))]
+    public void EstimatedTensors_AreExactlyWhatTheRunAllocatesOnTheBackend(string name)
+    {
+        // One shape per batch size (no random crops) and one epoch: every tensor allocated is still held at the end, so
+        // the backend's count of allocated floats is the tensors' peak.
+        var (data, options, train, validation) = Run(name);
+        var backend = new CpuBackend(2);
+        var trainer = new Trainer(options) { CreateBackend = () => backend };
+        var result = trainer.Train(data);
+        Assert.Equal((train, validation), (result.TrainSegments, result.ValidationSegments));
+        var estimate = trainer.Memory!;
+        Assert.Equal(backend.AllocatedFloats * sizeof(float), estimate.BackendTensors);
+        Assert.True(estimate.Workspace > 0 && estimate.Host >= data.Data.LongLength * sizeof(float), $"{name}: {estimate}");
+    }
+
+    // The default network at width 512 on batches of 32 three-second log-mels (128 × 130): what `musicgenre train
+    // --hp width=512` was measured to need (≈ 10.7 GB) before anything estimated it.
+    private static readonly SegmentSet Wide = SyntheticData.Create(songsPerGenre: 4, segmentsPerSong: 4, mels: 128, frames: 130);
+
+    private static TrainerOptions WideOptions => new()
+    {
+        Labels = SyntheticData.Labels, HyperParameters = new Dictionary<string, double> { ["width"] = 512 },
+        BatchSize = 32, Epochs = 1, ValidationFraction = 0, ThreadCount = 2, Augmentation = AugmentationOptions.None,
+    };
+
+    [Fact]
+    public void ARunEstimatedAboveTheLimit_IsRefusedBeforeTheNetworkIsAllocated_NamingEstimateLimitAndWhatFits()
+    {
+        const long limit = 8_000_000_000;
+        var backend = new CpuBackend(2);
+        var trainer = new Trainer(WideOptions) { MemoryLimitBytes = limit, CreateBackend = () => backend };
+        var e = Assert.Throws<TrainerOptionsException>(() => trainer.Train(Wide));
+        Assert.Equal(0, backend.AllocatedFloats);
+        string problem = Assert.Single(e.Problems);
+        var m = Regex.Match(problem, @"^training would need about (\d+\.\d) GB of memory at its peak \((.+)\), more than the 8\.0 GB this process may use; " +
+            @"lower the batch size or the network's width: batch size (\d+) needs about [\d.]+ [MG]B \(--batch \3\), or width (\d+) needs about [\d.]+ [MG]B \(--hp width=\4\)$");
+        Assert.True(m.Success, problem);
+        Assert.Matches(@"activations [\d.]+ GB at batch size 32", m.Groups[2].Value);
+
+        // The estimate named is the run's; the batch size and width named are the largest that fit.
+        var spec = ArchitectureCatalog.Create(ArchitectureCatalog.Default, new Dictionary<string, double>
+        {
+            ["channels"] = 1, ["mels"] = 128, ["frames"] = 130, ["classes"] = 4, ["width"] = 512,
+        });
+        long Total(TrainerOptions o, ArchitectureSpec s) => TrainingMemory.Estimate(o, s, Wide.Data.LongLength, Wide.Count, 0, backend).Total;
+        Assert.Equal(TrainingMemory.Size(Total(WideOptions, spec)), m.Groups[1].Value + " GB");
+        int batch = int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), width = int.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture);
+        Assert.True(Total(WideOptions with { BatchSize = batch }, spec) <= limit && Total(WideOptions with { BatchSize = batch + 1 }, spec) > limit, $"batch {batch}");
+        ArchitectureSpec AtWidth(int w) => ArchitectureCatalog.Create(ArchitectureCatalog.Default, new Dictionary<string, double>(spec.HyperParameters) { ["width"] = w });
+        Assert.True(Total(WideOptions, AtWidth(width)) <= limit && Total(WideOptions, AtWidth(2 * width)) > limit, $"width {width}");
+
+        // At the limit the run is allowed (this check only: the run itself would train a 100-million-parameter network).
+        long estimate = Total(WideOptions, spec);
+        Assert.Equal(estimate, TrainingMemory.Check(WideOptions, spec, Wide.Data.LongLength, Wide.Count, 0, backend, estimate).Total);
+        Assert.Throws<TrainerOptionsException>(() => TrainingMemory.Check(WideOptions, spec, Wide.Data.LongLength, Wide.Count, 0, backend, estimate - 1));
+    }
+}
