@@ -10,7 +10,7 @@
 # and in cuda mode timings.md (BenchmarkDotNet: GPU log-mel per clip and of a batch of 64, conv 32->32, training steps of
 # reference / default / lachmish2016 at batch 32 and 256, inference of a 30 s clip), profile.txt (ms per layer of a
 # training step) and peer.txt (the same operations in PyTorch / torchaudio on the same GPU). Each step has a time limit
-# (tests 2 × 120 s, profile 120 s, peer 120 s, suites 545 s): about 6–7 minutes are expected on an H200.
+# (tests 2 × 120 s, profile 150 s, peer 120 s, suites 705 s): about 7 minutes are expected on an H200.
 set -uo pipefail
 payload="$1"; out="$2"; mode="${3:-cuda}"
 [[ "$mode" == cuda || "$mode" == simulator ]] || { echo "check.sh: mode must be cuda or simulator" >&2; exit 2; }
@@ -52,13 +52,13 @@ if [[ "$mode" == cuda ]]; then
   echo "== load before the timings: $before"
   # The profile and the peer first: short, and the suites' output is the one that survives a cut best (per suite).
   echo "== Per-layer profile (ms, synchronised after each layer)"
-  (cd "$work/bench" && timeout 120 dotnet MusicGenre.GpuBench.dll --profile) 2>&1 | tee "$out/profile.txt" \
+  (cd "$work/bench" && timeout 150 dotnet MusicGenre.GpuBench.dll --profile) 2>&1 | tee "$out/profile.txt" \
     || echo "check.sh: profile failed or timed out"
   echo "== PyTorch peer"
   timeout 120 python3 "$work/torch_gpu_peer.py" 2>&1 | tee "$out/peer.txt" || echo "check.sh: peer failed or timed out"
   echo "== GPU suites (BenchmarkDotNet, in-process)"
   # One process per suite, so that each report is written as soon as its suite ends (a cut loses only the last).
-  for suite in GpuTrainStepBench:200 GpuInferenceBench:45 GpuConvBench:150 GpuLogMelBatchBench:60 GpuLogMelBench:90; do
+  for suite in GpuTrainStepBench:320 GpuInferenceBench:45 GpuConvBench:190 GpuLogMelBatchBench:60 GpuLogMelBench:90; do
     (cd "$work/bench" && MUSICGENRE_BDN_INPROCESS=1 timeout "${suite#*:}" dotnet MusicGenre.GpuBench.dll \
         --filter "*${suite%:*}*" --artifacts "$work/bdn") || { echo "check.sh: ${suite%:*} failed or timed out"; rc=1; }
   done

@@ -11,7 +11,8 @@ namespace MusicGenre.Benchmarks.Gpu;
 /// Conv 32→32, 3×3, pad 1 on 1×32×128×599 (1.413 GFLOP forward) on the ILGPU backend, forward and backward, against
 /// the CPU backend (2 threads) as baseline. Each GPU call ends with a synchronize so the kernel time is measured.
 /// <see cref="Kernel"/> picks the convolution GEMM: <c>auto</c> (as in training), <c>tile4</c> (the 4 × 4 kernel of the
-/// 2026-12-04 runs) or <c>wide</c> (the 8 × 8 kernel for every product of ≥ 32 rows).
+/// 2026-12-04 runs), <c>wide</c> (the 8 × 8 kernel for every product of ≥ 32 rows) or <c>tf32forced</c> (the TF32
+/// tensor-core kernel for every product of ≥ 32 rows).
 /// Run on a GPU machine: <c>dotnet run -c Release --project benchmarks/MusicGenre.Benchmarks -- --filter '*GpuConvBench*'</c>.
 /// </summary>
 [MemoryDiagnoser]
@@ -25,8 +26,8 @@ public class GpuConvBench
     private Tensor _cx = null!, _cw = null!, _cb = null!, _cy = null!;
     private Conv2dGeometry _g;
 
-    /// <summary>The convolution GEMM kernel: auto, tile4 or wide.</summary>
-    [Params("auto", "tile4", "wide")]
+    /// <summary>The convolution GEMM kernel: auto, tile4, wide or tf32forced.</summary>
+    [Params("auto", "tile4", "wide", "tf32forced")]
     public string Kernel { get; set; } = "auto";
 
     /// <summary>Opens the GPU (or explains why not) and uploads seeded tensors.</summary>

@@ -27,6 +27,13 @@ public class GpuTrainStepBench
     [ParamsSource(nameof(Cases))]
     public string Case { get; set; } = "reference/32";
 
+    /// <summary>
+    /// Convolution arithmetic: <c>fp32</c> (the default kernels) or <c>tf32</c> (tensor cores for the large products,
+    /// as PyTorch's cuDNN convolutions by default; the backend falls back to FP32 where the device lacks them).
+    /// </summary>
+    [Params("fp32", "tf32")]
+    public string Math { get; set; } = "fp32";
+
     /// <summary>The cases, "net/batch".</summary>
     public static IEnumerable<string> Cases => ["reference/32", "reference/256", "default/32", "default/256", "lachmish2016/32", "lachmish2016/128"];
 
@@ -36,8 +43,10 @@ public class GpuTrainStepBench
     {
         _device = GpuBenchDevice.OpenOrExplain();
         var parts = Case.Split('/');
-        _run = new GpuTrainingRun(new GpuBackend(_device, ownsDevice: false), parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        var backend = new GpuBackend(_device, ownsDevice: false) { ConvKernel = Math == "tf32" ? ConvKernelChoice.Tf32 : ConvKernelChoice.Auto };
+        _run = new GpuTrainingRun(backend, parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
         _run.Step();
+        if (backend.Tf32Unavailable is { } why) Console.WriteLine($"// {Case} tf32: not in use: {why}");
     }
 
     /// <summary>One training step, synchronised.</summary>
