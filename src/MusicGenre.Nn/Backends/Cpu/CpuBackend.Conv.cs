@@ -9,6 +9,25 @@ internal sealed partial class CpuBackend
 {
     private const int WeightGradTilesPerChunk = 16; // fixed (thread-count independent) reduction chunks for dW
 
+    /// <summary>
+    /// The reduction chunks of a weight gradient over <paramref name="tiles"/> work items whose partial holds
+    /// <paramref name="size"/> floats: <see cref="WeightGradTilesPerChunk"/> items per chunk, doubled until all partials
+    /// fit in one array (a 512-wide layer at batch 128 would need more than 2³¹ floats). Depends on the geometry only, so
+    /// the summation order stays the same for any thread count.
+    /// </summary>
+    internal static (int PerChunk, int Chunks) WeightGradChunks(long tiles, long size)
+    {
+        long perChunk = WeightGradTilesPerChunk, chunks = (tiles + perChunk - 1) / perChunk;
+        while (chunks > 1 && chunks * size > Array.MaxLength)
+        {
+            perChunk *= 2;
+            chunks = (tiles + perChunk - 1) / perChunk;
+        }
+        if (chunks * size > Array.MaxLength)
+            throw new ArgumentException($"a weight gradient of {size} values is too large for one array");
+        return ((int)perChunk, (int)chunks);
+    }
+
     /// <inheritdoc />
     public void Conv2dForward(Tensor x, Tensor w, Tensor? b, in Conv2dGeometry g, Tensor y)
     {
@@ -210,8 +229,8 @@ internal sealed partial class CpuBackend
         }
         int m = g.OutChannels, k = g.InChannels * g.KernelH * g.KernelW, pixels = g.OutH * g.OutW;
         int tile = ConvGemm.WeightGradTileFor(k), tilesPerImage = (pixels + tile - 1) / tile, tiles = g.Batch * tilesPerImage;
-        int chunks = (tiles + WeightGradTilesPerChunk - 1) / WeightGradTilesPerChunk;
         int inImage = g.InChannels * g.InH * g.InW, size = m * k;
+        var (perChunk, chunks) = WeightGradChunks(tiles, size);
         // Partial ch is partials[ch·size ..]: one pooled buffer (no per-call garbage; a 32→64 layer's partials would
         // land on the large-object heap), each partial cleared by its own chunk before it accumulates.
         var partials = ArrayPool<float>.Shared.Rent(chunks * size);
@@ -222,7 +241,7 @@ internal sealed partial class CpuBackend
                 var partial = partials.AsSpan(ch * size, size);
                 partial.Clear();
                 var bTile = Scratch(k * tile);
-                for (int t = ch * WeightGradTilesPerChunk; t < Math.Min(tiles, (ch + 1) * WeightGradTilesPerChunk); t++)
+                for (int t = ch * perChunk; t < Math.Min(tiles, (ch + 1) * perChunk); t++)
                 {
                     int n = t / tilesPerImage, p0 = t % tilesPerImage * tile, count = Math.Min(tile, pixels - p0);
                     ConvGemm.Im2ColTile(xs.AsSpan(n * inImage, inImage), g.InChannels, g.InH, g.InW, g.KernelH, g.KernelW,
@@ -257,8 +276,9 @@ internal sealed partial class CpuBackend
     {
         int c = g.InChannels, k = g.OutChannels, h = g.InH, w = g.InW, plane = h * w;
         int tiles = (h + 1) / 2 * ((w + 1) / 2), cols = Winograd.ColumnsFor(c, k), items = (tiles + cols - 1) / cols;
-        int total = g.Batch * items, chunks = (total + WeightGradTilesPerChunk - 1) / WeightGradTilesPerChunk;
+        int total = g.Batch * items;
         int size = Winograd.Positions * k * c, scratch = Winograd.WeightScratchSize(c, k, cols);
+        var (perChunk, chunks) = WeightGradChunks(total, size);
         // One pooled buffer of chunk partials (as in WeightGradient); their sum replaces the first, then is transformed.
         var partials = ArrayPool<float>.Shared.Rent(chunks * size);
         try
@@ -267,7 +287,7 @@ internal sealed partial class CpuBackend
             {
                 var partial = partials.AsSpan(ch * size, size);
                 partial.Clear();
-                for (int t = ch * WeightGradTilesPerChunk; t < Math.Min(total, (ch + 1) * WeightGradTilesPerChunk); t++)
+                for (int t = ch * perChunk; t < Math.Min(total, (ch + 1) * perChunk); t++)
                 {
                     int n = t / items, p0 = t % items * cols;
                     Winograd.WeightTiles(xs.AsSpan(n * c * plane, c * plane), c, h, w, dys.AsSpan(n * k * plane, k * plane), k,
@@ -376,14 +396,14 @@ internal sealed partial class CpuBackend
         {
             int c = g.InChannels, k = g.OutChannels, cols = Winograd.ColumnsFor(c, k);
             long tiles = (g.InH + 1) / 2 * (long)((g.InW + 1) / 2), items = (tiles + cols - 1) / cols;
-            long chunks = (g.Batch * items + WeightGradTilesPerChunk - 1) / WeightGradTilesPerChunk;
+            long chunks = WeightGradChunks(g.Batch * items, (long)Winograd.Positions * k * c).Chunks;
             groups.Add([chunks * Winograd.Positions * k * c]);
             scratch = Math.Max(scratch, Winograd.WeightScratchSize(c, k, cols));
         }
         else
         {
             int k = g.InChannels * g.KernelH * g.KernelW, tile = ConvGemm.WeightGradTileFor(k);
-            long tiles = g.Batch * ((pixels + tile - 1) / tile), chunks = (tiles + WeightGradTilesPerChunk - 1) / WeightGradTilesPerChunk;
+            long tiles = g.Batch * ((pixels + tile - 1) / tile), chunks = WeightGradChunks(tiles, (long)g.OutChannels * k).Chunks;
             groups.Add([chunks * g.OutChannels * k]);
             scratch = Math.Max(scratch, (long)k * tile);
         }
