@@ -214,9 +214,6 @@ internal static class VectorMath
         return m;
     }
 
-    /// <summary>Index of the first NaN or ±∞, or −1 (<see cref="SampleScan.IndexOfNonFinite"/>).</summary>
-    public static int IndexOfNonFinite(ReadOnlySpan<float> x) => SampleScan.IndexOfNonFinite(x);
-
     private static float Max(Vector256<float> v)
     {
         float m = float.NegativeInfinity;

@@ -72,11 +72,11 @@ public class VectorMathTests
                 {
                     var x = new float[n];
                     x[at] = bad;
-                    Assert.Equal(at, VectorMath.IndexOfNonFinite(x));
+                    Assert.Equal(at, MusicGenre.Simd.SampleScan.IndexOfNonFinite(x));
                 }
             }
 
-            Assert.Equal(-1, VectorMath.IndexOfNonFinite(new float[n]));
+            Assert.Equal(-1, MusicGenre.Simd.SampleScan.IndexOfNonFinite(new float[n]));
         }
     }
 

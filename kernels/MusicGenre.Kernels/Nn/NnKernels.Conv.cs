@@ -69,9 +69,7 @@ internal static partial class NnKernels
 
         // 1. Sizes of this product and of the group's tile.
         int taps = p.KH * p.KW, ohw = p.OH * p.OW, hw = p.H * p.W;
-        int rows = mode == ConvGemmMode.BackwardData ? p.C : p.OC;
-        int cols = mode == ConvGemmMode.Forward ? p.N * ohw : mode == ConvGemmMode.BackwardData ? p.N * hw : p.C * taps;
-        int depth = mode == ConvGemmMode.Forward ? p.C * taps : mode == ConvGemmMode.BackwardData ? p.OC * taps : p.N * ohw;
+        ConvProduct(p, mode, out int rows, out int cols, out int depth);
         int gx = Group.DimX, gy = Group.DimY, tx = Group.IdxX, ty = Group.IdxY;
         int bm = ConvMicro * gy, bn = ConvMicro * gx, threads = gx * gy, tid = ty * gx + tx;
         int m0 = Grid.IdxY * bm;
@@ -145,12 +143,25 @@ internal static partial class NnKernels
 
             // 6. Write the tile (bias added once, after the sum).
             int m = m0 + ty, c = c0 + tx;
-            ConvStore4(output, bias, p, mode, hasBias, m, c, gx, rows, cols, ohw, hw, r00, r01, r02, r03);
-            ConvStore4(output, bias, p, mode, hasBias, m + gy, c, gx, rows, cols, ohw, hw, r10, r11, r12, r13);
-            ConvStore4(output, bias, p, mode, hasBias, m + 2 * gy, c, gx, rows, cols, ohw, hw, r20, r21, r22, r23);
-            ConvStore4(output, bias, p, mode, hasBias, m + 3 * gy, c, gx, rows, cols, ohw, hw, r30, r31, r32, r33);
+            ConvStore4(output, bias, p, mode, hasBias, m, c, gx, rows, cols, r00, r01, r02, r03);
+            ConvStore4(output, bias, p, mode, hasBias, m + gy, c, gx, rows, cols, r10, r11, r12, r13);
+            ConvStore4(output, bias, p, mode, hasBias, m + 2 * gy, c, gx, rows, cols, r20, r21, r22, r23);
+            ConvStore4(output, bias, p, mode, hasBias, m + 3 * gy, c, gx, rows, cols, r30, r31, r32, r33);
         }
     }
+
+    /// <summary>Rows, columns and depth of the product <paramref name="mode"/> computes (the table above).</summary>
+    internal static void ConvProduct(ConvParams p, int mode, out int rows, out int cols, out int depth)
+    {
+        int taps = p.KH * p.KW, ohw = p.OH * p.OW, hw = p.H * p.W;
+        rows = mode == ConvGemmMode.BackwardData ? p.C : p.OC;
+        cols = mode == ConvGemmMode.Forward ? p.N * ohw : mode == ConvGemmMode.BackwardData ? p.N * hw : p.C * taps;
+        depth = mode == ConvGemmMode.Forward ? p.C * taps : mode == ConvGemmMode.BackwardData ? p.OC * taps : p.N * ohw;
+    }
+
+    // Distance between consecutive output rows m of a product: a plane of y or dx, or a row of dw.
+    private static int ConvRowStride(ConvParams p, int mode, int cols) =>
+        mode == ConvGemmMode.BackwardWeight ? cols : mode == ConvGemmMode.Forward ? p.OH * p.OW : p.H * p.W;
 
     // The per-thread half of a B gather, for column col:
     //  forward, col = (n, i, j): offset of x[n, 0, i·SH − PT, j·SW − PL] and that position (may lie in the padding);
@@ -208,30 +219,23 @@ internal static partial class NnKernels
 
     // Writes one register row (columns col, col + gx, col + 2gx, col + 3gx) where it lies inside the product.
     private static void ConvStore4(ArrayView<float> output, ArrayView<float> bias, ConvParams p, int mode, int hasBias,
-        int m, int col, int gx, int rows, int cols, int ohw, int hw, float v0, float v1, float v2, float v3)
+        int m, int col, int gx, int rows, int cols, float v0, float v1, float v2, float v3)
     {
         if (m >= rows) return;
         float add = hasBias != 0 ? bias[m] : 0f;
-        ConvStore(output, p, mode, m, col, rows, cols, ohw, hw, v0, add, hasBias);
-        ConvStore(output, p, mode, m, col + gx, rows, cols, ohw, hw, v1, add, hasBias);
-        ConvStore(output, p, mode, m, col + 2 * gx, rows, cols, ohw, hw, v2, add, hasBias);
-        ConvStore(output, p, mode, m, col + 3 * gx, rows, cols, ohw, hw, v3, add, hasBias);
+        ConvStore(output, p, mode, m, col, rows, cols, v0, add, hasBias);
+        ConvStore(output, p, mode, m, col + gx, rows, cols, v1, add, hasBias);
+        ConvStore(output, p, mode, m, col + 2 * gx, rows, cols, v2, add, hasBias);
+        ConvStore(output, p, mode, m, col + 3 * gx, rows, cols, v3, add, hasBias);
     }
 
-    // Output element (m, col) of k slice z (grid z) goes to z·rows·cols + its place in y, dx or dw; with several slices
-    // only slice 0 adds the bias (the slices are summed afterwards).
-    private static void ConvStore(ArrayView<float> output, ConvParams p, int mode, int m, int col, int rows, int cols, int ohw, int hw, float value, float add, int hasBias)
+    // Output element (m, col) of k slice z (grid z) goes to z·rows·cols + its place in y, dx or dw (ConvOutputBase); with
+    // several slices only slice 0 adds the bias (the slices are summed afterwards).
+    private static void ConvStore(ArrayView<float> output, ConvParams p, int mode, int m, int col, int rows, int cols, float value, float add, int hasBias)
     {
         if (col >= cols) return;
-        int slice = Grid.IdxZ * rows * cols;
-        if (mode == ConvGemmMode.BackwardWeight)
-        {
-            output[slice + m * cols + col] = value;
-            return;
-        }
-        int plane = mode == ConvGemmMode.Forward ? ohw : hw, channels = mode == ConvGemmMode.Forward ? p.OC : p.C;
-        int n = col / plane;
-        output[slice + (n * channels + m) * plane + (col - n * plane)] = hasBias != 0 && Grid.IdxZ == 0 ? value + add : value;
+        int rowStride = ConvRowStride(p, mode, cols);
+        output[ConvOutputBase(p, mode, col, rowStride, Grid.IdxZ * rows * cols) + m * rowStride] = hasBias != 0 && Grid.IdxZ == 0 ? value + add : value;
     }
 }
 

@@ -39,9 +39,7 @@ internal static partial class NnKernels
         // 1. Sizes of the product, the group's tile and this warp's block (constants of TTile but the product's).
         int gx = default(TTile).GroupX, gy = default(TTile).GroupY;
         int taps = p.KH * p.KW, ohw = p.OH * p.OW, hw = p.H * p.W;
-        int rows = mode == ConvGemmMode.BackwardData ? p.C : p.OC;
-        int cols = mode == ConvGemmMode.Forward ? p.N * ohw : mode == ConvGemmMode.BackwardData ? p.N * hw : p.C * taps;
-        int depth = mode == ConvGemmMode.Forward ? p.C * taps : mode == ConvGemmMode.BackwardData ? p.OC * taps : p.N * ohw;
+        ConvProduct(p, mode, out int rows, out int cols, out int depth);
         int bm = 8 * gy, bn = 8 * gx, threads = gx * gy, tid = Group.IdxY * gx + Group.IdxX;
         int sA = bm + ConvTf32Pad, sB = bn + ConvTf32Pad;
         int warpsM = bm >= 128 ? 2 : 1, warpsN = threads / 32 / warpsM, wm = bm / warpsM, wn = bn / warpsN;
@@ -51,7 +49,7 @@ internal static partial class NnKernels
         int m0 = Grid.IdxY * bm;
         int k0 = Grid.IdxZ * kSlice, k1 = Math.Min(depth, k0 + kSlice);
         var src = mode == ConvGemmMode.BackwardWeight ? dy : w;
-        int rowStride = mode == ConvGemmMode.BackwardWeight ? cols : mode == ConvGemmMode.Forward ? ohw : hw;
+        int rowStride = ConvRowStride(p, mode, cols);
         int slice = Grid.IdxZ * rows * cols;
 
         int colTiles = (cols + bn - 1) / bn;

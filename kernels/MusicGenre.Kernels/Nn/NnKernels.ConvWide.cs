@@ -97,16 +97,14 @@ internal static partial class NnKernels
         // 1. Sizes of this product and of the group's tile (gx, gy constants of TTile).
         int gx = default(TTile).GroupX, gy = default(TTile).GroupY;
         int taps = p.KH * p.KW, ohw = p.OH * p.OW, hw = p.H * p.W;
-        int rows = mode == ConvGemmMode.BackwardData ? p.C : p.OC;
-        int cols = mode == ConvGemmMode.Forward ? p.N * ohw : mode == ConvGemmMode.BackwardData ? p.N * hw : p.C * taps;
-        int depth = mode == ConvGemmMode.Forward ? p.C * taps : mode == ConvGemmMode.BackwardData ? p.OC * taps : p.N * ohw;
+        ConvProduct(p, mode, out int rows, out int cols, out int depth);
         int tx = Group.IdxX, ty = Group.IdxY;
         int bm = 8 * gy, bn = 8 * gx, threads = gx * gy, tid = ty * gx + tx;
         int m0 = Grid.IdxY * bm;
         int k0 = Grid.IdxZ * kSlice, k1 = Math.Min(depth, k0 + kSlice);
         var src = mode == ConvGemmMode.BackwardWeight ? dy : w;
 
-        int rowStride = mode == ConvGemmMode.BackwardWeight ? cols : mode == ConvGemmMode.Forward ? ohw : hw;
+        int rowStride = ConvRowStride(p, mode, cols);
         int slice = Grid.IdxZ * rows * cols;
 
         int colTiles = (cols + bn - 1) / bn;

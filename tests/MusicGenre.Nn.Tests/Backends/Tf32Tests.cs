@@ -66,22 +66,13 @@ public sealed class Tf32Tests
                 NnScalar.ConvBackward(x, w, dy, dx, unusedDw, unusedDb, p);
             }
 
-            using var tx = backend.FromHost(x, new Shape(c.N, c.C, c.H, c.W));
-            using var tw = backend.FromHost(w, new Shape(c.OC, c.C, c.KH, c.KW));
-            using var tb = backend.FromHost(b, new Shape(c.OC));
-            using var tdy = backend.FromHost(dy, new Shape(c.N, c.OC, g.OutH, g.OutW));
-            using var ty = backend.Allocate(tdy.Shape);
-            using var tdx = backend.Allocate(tx.Shape);
-            using var tdw = backend.Allocate(tw.Shape);
-            using var tdb = backend.Allocate(tb.Shape);
-            backend.Conv2dForward(tx, tw, tb, g, ty);
-            backend.Conv2dBackward(tx, tw, tdy, g, tdx, tdw, tdb);
+            var outputs = GpuBackendKernelsTests.ConvPass(backend, g, x, w, b, dy);
             Assert.Null(backend.Tf32Unavailable);
             string name = $"TF32 conv {c}";
-            Close.Assert(y, ty.ToArray(), 1e-5, 1e-5, name + " y");
-            Close.Assert(dw, tdw.ToArray(), 1e-5, 1e-5, name + " dw");
-            Close.Assert(db, tdb.ToArray(), 1e-5, 1e-5, name + " db");
-            Close.Assert(dx, tdx.ToArray(), 1e-5, 1e-5, name + " dx");
+            Close.Assert(y, outputs[0], 1e-5, 1e-5, name + " y");
+            Close.Assert(dw, outputs[2], 1e-5, 1e-5, name + " dw");
+            Close.Assert(db, outputs[3], 1e-5, 1e-5, name + " db");
+            Close.Assert(dx, outputs[1], 1e-5, 1e-5, name + " dx");
         }
     }
 

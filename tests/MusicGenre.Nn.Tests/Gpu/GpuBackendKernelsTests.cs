@@ -108,10 +108,18 @@ public class GpuBackendKernelsTests
     private static float[][] ConvOutputs(IBackend backend, Random rng, (int N, int C, int H, int W, int OC, int KH, int KW, int SH, int SW, Padding2d Pad) c)
     {
         var g = Conv2dGeometry.Create(c.N, c.C, c.H, c.W, c.OC, c.KH, c.KW, c.SH, c.SW, c.Pad);
-        using var tx = backend.FromHost(Random(rng, c.N * c.C * c.H * c.W), new Shape(c.N, c.C, c.H, c.W));
-        using var tw = backend.FromHost(Random(rng, c.OC * c.C * c.KH * c.KW), new Shape(c.OC, c.C, c.KH, c.KW));
-        using var tb = backend.FromHost(Random(rng, c.OC), new Shape(c.OC));
-        using var tdy = backend.FromHost(Random(rng, c.N * c.OC * g.OutH * g.OutW), new Shape(c.N, c.OC, g.OutH, g.OutW));
+        float[] x = Random(rng, c.N * c.C * c.H * c.W), w = Random(rng, c.OC * c.C * c.KH * c.KW), b = Random(rng, c.OC);
+        return ConvPass(backend, g, x, w, b, Random(rng, c.N * c.OC * g.OutH * g.OutW));
+    }
+
+    /// <summary>y, dx, dw and db of one forward (with bias) and backward pass of <paramref name="g"/> on
+    /// <paramref name="backend"/>.</summary>
+    internal static float[][] ConvPass(IBackend backend, Conv2dGeometry g, float[] x, float[] w, float[] b, float[] dy)
+    {
+        using var tx = backend.FromHost(x, new Shape(g.Batch, g.InChannels, g.InH, g.InW));
+        using var tw = backend.FromHost(w, new Shape(g.OutChannels, g.InChannels, g.KernelH, g.KernelW));
+        using var tb = backend.FromHost(b, new Shape(g.OutChannels));
+        using var tdy = backend.FromHost(dy, new Shape(g.Batch, g.OutChannels, g.OutH, g.OutW));
         using var ty = backend.Allocate(tdy.Shape);
         using var tdx = backend.Allocate(tx.Shape);
         using var tdw = backend.Allocate(tw.Shape);

@@ -230,9 +230,26 @@ internal sealed partial class CpuBackend
         int m = g.OutChannels, k = g.InChannels * g.KernelH * g.KernelW, pixels = g.OutH * g.OutW;
         int tile = ConvGemm.WeightGradTileFor(k), tilesPerImage = (pixels + tile - 1) / tile, tiles = g.Batch * tilesPerImage;
         int inImage = g.InChannels * g.InH * g.InW, size = m * k;
-        var (perChunk, chunks) = WeightGradChunks(tiles, size);
-        // Partial ch is partials[ch·size ..]: one pooled buffer (no per-call garbage; a 32→64 layer's partials would
-        // land on the large-object heap), each partial cleared by its own chunk before it accumulates.
+        ReduceWeightGradient(tiles, size, (t, partial) =>
+        {
+            int n = t / tilesPerImage, p0 = t % tilesPerImage * tile, count = Math.Min(tile, pixels - p0);
+            var bTile = Scratch(k * tile);
+            ConvGemm.Im2ColTile(xs.AsSpan(n * inImage, inImage), g.InChannels, g.InH, g.InW, g.KernelH, g.KernelW,
+                g.StrideH, g.StrideW, g.PadTop, g.PadLeft, g.OutW, p0, count, tile, bTile);
+            ConvGemm.WeightGradTile(dys.AsSpan(n * m * pixels + p0), pixels, m, bTile, tile, k, count, partial);
+        }, dws, useSum: null);
+    }
+
+    private delegate void WeightGradItem(int item, Span<float> partial);
+
+    // The reduction both weight gradients share: `items` work items in fixed chunks (WeightGradChunks), each chunk adding
+    // its items in order into its own partial of `size` floats — partial ch is partials[ch·size ..] of one pooled buffer
+    // (no per-call garbage; a 32→64 layer's partials would land on the large-object heap), cleared by its own chunk — then
+    // the partials added in chunk order (AddPartials) into `sum`, or, without one, into the first partial, whose buffer
+    // `useSum` gets before it goes back to the pool. Deterministic for any thread count.
+    private void ReduceWeightGradient(int items, int size, WeightGradItem accumulate, float[]? sum, Action<float[]>? useSum)
+    {
+        var (perChunk, chunks) = WeightGradChunks(items, size);
         var partials = ArrayPool<float>.Shared.Rent(chunks * size);
         try
         {
@@ -240,16 +257,10 @@ internal sealed partial class CpuBackend
             {
                 var partial = partials.AsSpan(ch * size, size);
                 partial.Clear();
-                var bTile = Scratch(k * tile);
-                for (int t = ch * perChunk; t < Math.Min(tiles, (ch + 1) * perChunk); t++)
-                {
-                    int n = t / tilesPerImage, p0 = t % tilesPerImage * tile, count = Math.Min(tile, pixels - p0);
-                    ConvGemm.Im2ColTile(xs.AsSpan(n * inImage, inImage), g.InChannels, g.InH, g.InW, g.KernelH, g.KernelW,
-                        g.StrideH, g.StrideW, g.PadTop, g.PadLeft, g.OutW, p0, count, tile, bTile);
-                    ConvGemm.WeightGradTile(dys.AsSpan(n * m * pixels + p0), pixels, m, bTile, tile, k, count, partial);
-                }
+                for (int t = ch * perChunk; t < Math.Min(items, (ch + 1) * perChunk); t++) accumulate(t, partial);
             });
-            AddPartials(partials, chunks, size, dws);
+            AddPartials(partials, chunks, size, sum ?? partials);
+            useSum?.Invoke(partials);
         }
         finally
         {
@@ -278,29 +289,13 @@ internal sealed partial class CpuBackend
         int tiles = (h + 1) / 2 * ((w + 1) / 2), cols = Winograd.ColumnsFor(c, k), items = (tiles + cols - 1) / cols;
         int total = g.Batch * items;
         int size = Winograd.Positions * k * c, scratch = Winograd.WeightScratchSize(c, k, cols);
-        var (perChunk, chunks) = WeightGradChunks(total, size);
-        // One pooled buffer of chunk partials (as in WeightGradient); their sum replaces the first, then is transformed.
-        var partials = ArrayPool<float>.Shared.Rent(chunks * size);
-        try
+        // The partials' sum replaces the first partial, then is transformed back to 3×3 filters.
+        ReduceWeightGradient(total, size, (t, partial) =>
         {
-            For(chunks, ch =>
-            {
-                var partial = partials.AsSpan(ch * size, size);
-                partial.Clear();
-                for (int t = ch * perChunk; t < Math.Min(total, (ch + 1) * perChunk); t++)
-                {
-                    int n = t / items, p0 = t % items * cols;
-                    Winograd.WeightTiles(xs.AsSpan(n * c * plane, c * plane), c, h, w, dys.AsSpan(n * k * plane, k * plane), k,
-                        p0, Math.Min(cols, tiles - p0), cols, Scratch(scratch), partial, vector: true);
-                }
-            });
-            AddPartials(partials, chunks, size, partials);
-            For(k, oc => Winograd.FilterGradient(partials.AsSpan(0, size), k, c, oc, dws));
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(partials);
-        }
+            int n = t / items, p0 = t % items * cols;
+            Winograd.WeightTiles(xs.AsSpan(n * c * plane, c * plane), c, h, w, dys.AsSpan(n * k * plane, k * plane), k,
+                p0, Math.Min(cols, tiles - p0), cols, Scratch(scratch), partial, vector: true);
+        }, sum: null, useSum: summed => For(k, oc => Winograd.FilterGradient(summed.AsSpan(0, size), k, c, oc, dws)));
     }
 
     // dx by col2im, for stride 1: dcol [K = IC·KH·KW][pixels] = Wᵀ [K][OC] · dy [OC][pixels], then each dcol row is added

@@ -55,10 +55,8 @@ internal sealed partial class GpuBackend
         ArrayView<float> bias, ArrayView<float> output, int hasBias)
     {
         bool simulator = _acc.AcceleratorType == AcceleratorType.CPU;
-        int taps = p.KH * p.KW;
-        long rows = mode == ConvGemmMode.BackwardData ? p.C : p.OC;
-        long cols = mode == ConvGemmMode.Forward ? (long)p.N * p.OH * p.OW : mode == ConvGemmMode.BackwardData ? (long)p.N * p.H * p.W : (long)p.C * taps;
-        long depth = mode == ConvGemmMode.Forward ? (long)p.C * taps : mode == ConvGemmMode.BackwardData ? (long)p.OC * taps : (long)p.N * p.OH * p.OW;
+        NnKernels.ConvProduct(p, mode, out int productRows, out int productCols, out int productDepth);
+        long rows = productRows, cols = productCols, depth = productDepth;
 
         // 1. The k slices (from the product and the device alone, not from the kernel chosen below): enough copies of the
         //    outputs to give four full groups of 4 × 4 tiles per multiprocessor.
@@ -152,12 +150,12 @@ internal sealed partial class GpuBackend
             try
             {
                 if (_acc.AcceleratorType == AcceleratorType.CPU)
-                    _convGemmTf32_8x4 = _acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int>(NnKernels.ConvGemmTf32Kernel<ConvTile8x4>);
+                    _convGemmTf32_8x4 = LoadConvGemm(NnKernels.ConvGemmTf32Kernel<ConvTile8x4>);
                 else
                 {
-                _convGemmTf32_16x16 = _acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int>(NnKernels.ConvGemmTf32Kernel<ConvTile16x16>);
-                _convGemmTf32_32x8 = _acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int>(NnKernels.ConvGemmTf32Kernel<ConvTile32x8>);
-                _convGemmTf32_64x4 = _acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int>(NnKernels.ConvGemmTf32Kernel<ConvTile64x4>);
+                _convGemmTf32_16x16 = LoadConvGemm(NnKernels.ConvGemmTf32Kernel<ConvTile16x16>);
+                _convGemmTf32_32x8 = LoadConvGemm(NnKernels.ConvGemmTf32Kernel<ConvTile32x8>);
+                _convGemmTf32_64x4 = LoadConvGemm(NnKernels.ConvGemmTf32Kernel<ConvTile64x4>);
                 }
                 _tf32Ready = true;
                 if (_acc.AcceleratorType == AcceleratorType.Cuda) Tf32Unavailable = Tf32SelfCheck();

@@ -4,6 +4,10 @@ using MusicGenre.Kernels.Nn;
 
 namespace MusicGenre.Nn.Backends.Gpu;
 
+// The launcher every convolution GEMM kernel (4 × 4, 8 × 8, TF32; each group shape) loads to: one signature.
+using ConvGemmLauncher = System.Action<ILGPU.KernelConfig, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
+    ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, MusicGenre.Kernels.Nn.ConvParams, int, int, int>;
+
 internal sealed partial class GpuBackend
 {
     // Launchers for kernels/MusicGenre.Kernels/Nn, loaded once per backend (ILGPU compiles each once per accelerator).
@@ -15,9 +19,9 @@ internal sealed partial class GpuBackend
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, float, int, int> _sgd = null!;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamParams, int, int> _adam = null!;
 
-    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int> _convGemm = null!;
-    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int> _convGemmWide16x16 = null!, _convGemmWide32x8 = null!, _convGemmWide64x4 = null!, _convGemmWide4x4 = null!;
-    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int> _convGemmTf32_16x16 = null!, _convGemmTf32_32x8 = null!, _convGemmTf32_64x4 = null!, _convGemmTf32_8x4 = null!;  // loaded by Tf32Ready
+    private ConvGemmLauncher _convGemm = null!;
+    private ConvGemmLauncher _convGemmWide16x16 = null!, _convGemmWide32x8 = null!, _convGemmWide64x4 = null!, _convGemmWide4x4 = null!;
+    private ConvGemmLauncher _convGemmTf32_16x16 = null!, _convGemmTf32_32x8 = null!, _convGemmTf32_64x4 = null!, _convGemmTf32_8x4 = null!;  // loaded by Tf32Ready
     private Action<Index1D, ArrayView<float>, ArrayView<float>, int, int, int> _sumParts = null!;
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int, int, int, int> _channelPartial = null!;
     private Action<Index1D, ArrayView<double>, ArrayView<float>, ArrayView<float>, int, int, double, int, int> _channelFinish = null!;
@@ -37,6 +41,9 @@ internal sealed partial class GpuBackend
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int, int> _softmax = null!;
     private Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, float, int> _softmaxBackward = null!;
 
+    // Loads one convolution GEMM kernel (explicitly grouped).
+    private ConvGemmLauncher LoadConvGemm(Action<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int> kernel) => _acc.LoadStreamKernel(kernel);
+
     private void LoadKernels()
     {
         var a = _acc;
@@ -51,14 +58,14 @@ internal sealed partial class GpuBackend
         _sgd = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, float, int, int>(NnKernels.SgdStep);
         _adam = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamParams, int, int>(NnKernels.AdamStep);
 
-        _convGemm = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int>(NnKernels.ConvGemmKernel);
+        _convGemm = LoadConvGemm(NnKernels.ConvGemmKernel);
         if (a.AcceleratorType == AcceleratorType.CPU)
-            _convGemmWide4x4 = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int>(NnKernels.ConvGemmWideKernel<ConvTile4x4>);
+            _convGemmWide4x4 = LoadConvGemm(NnKernels.ConvGemmWideKernel<ConvTile4x4>);
         else
         {
-            _convGemmWide16x16 = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int>(NnKernels.ConvGemmWideKernel<ConvTile16x16>);
-            _convGemmWide32x8 = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int>(NnKernels.ConvGemmWideKernel<ConvTile32x8>);
-            _convGemmWide64x4 = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int, int, int>(NnKernels.ConvGemmWideKernel<ConvTile64x4>);
+            _convGemmWide16x16 = LoadConvGemm(NnKernels.ConvGemmWideKernel<ConvTile16x16>);
+            _convGemmWide32x8 = LoadConvGemm(NnKernels.ConvGemmWideKernel<ConvTile32x8>);
+            _convGemmWide64x4 = LoadConvGemm(NnKernels.ConvGemmWideKernel<ConvTile64x4>);
         }
         _sumParts = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(NnKernels.SumParts);
         _channelPartial = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int, int, int, int>(NnKernels.ChannelPartial);
