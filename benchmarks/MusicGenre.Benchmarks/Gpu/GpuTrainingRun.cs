@@ -10,8 +10,8 @@ using MusicGenre.Nn.Tensors;
 namespace MusicGenre.Benchmarks.Gpu;
 
 /// <summary>
-/// A network, SGD (momentum 0.9), loss and a seeded input batch on one backend, for the GPU train-step suite and the
-/// per-layer profile: `reference` (Conv 1→32→64→128 3×3 pad 1 + ReLU + MaxPool 2 each, global average pool, Linear 10;
+/// A network, SGD (momentum 0.9), loss and a seeded input batch on one backend (ILGPU or CPU), for the GPU train-step suite and
+/// the per-layer profiles (GpuBench --profile; MusicGenre.Benchmarks --profile on the CPU): `reference` (Conv 1→32→64→128 3×3 pad 1 + ReLU + MaxPool 2 each, global average pool, Linear 10;
 /// 128 × 599), `default` (128 × 130) or `lachmish2016` (128 × 599).
 /// </summary>
 internal sealed class GpuTrainingRun : IDisposable
@@ -101,6 +101,13 @@ internal sealed class GpuTrainingRun : IDisposable
         foreach (var layer in Net.Layers) rows.Add((layer.Name, forward[layer.Name], backward.GetValueOrDefault(layer.Name)));
         rows.Add(("loss / sgd", forward["loss"], backward["sgd"]));
         return rows;
+    }
+
+    /// <summary>The median of <paramref name="values"/> (the profiles' per-layer figure).</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var v = values.Order().ToArray();
+        return v.Length % 2 == 1 ? v[v.Length / 2] : 0.5 * (v[v.Length / 2 - 1] + v[v.Length / 2]);
     }
 
     public void Dispose() => _backend.Dispose();

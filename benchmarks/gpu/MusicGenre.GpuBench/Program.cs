@@ -40,7 +40,7 @@ public static class Program
             double f = 0, b = 0;
             for (int i = 0; i < steps[0].Count; i++)
             {
-                double fm = Median(steps.Select(s => s[i].ForwardMs)), bm = Median(steps.Select(s => s[i].BackwardMs));
+                double fm = GpuTrainingRun.Median(steps.Select(s => s[i].ForwardMs)), bm = GpuTrainingRun.Median(steps.Select(s => s[i].BackwardMs));
                 f += fm; b += bm;
                 Console.WriteLine($"| {steps[0][i].Name} | {fm:F3} | {bm:F3} |");
             }
@@ -57,11 +57,5 @@ public static class Program
             File.WriteAllText(Path.Combine(dir, name + ".ptx"), ptx);  // NnKernels.ConvGemmKernel.ptx, …
         Console.WriteLine($"PTX for sm_90 of {MusicGenre.Kernels.Runtime.PtxCompiler.Kernels().Count} kernels written to {dir}");
         return 0;
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var v = values.Order().ToArray();
-        return v.Length % 2 == 1 ? v[v.Length / 2] : 0.5 * (v[v.Length / 2 - 1] + v[v.Length / 2]);
     }
 }
