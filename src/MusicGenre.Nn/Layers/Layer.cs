@@ -48,33 +48,13 @@ internal abstract class Layer
     /// <inheritdoc />
     public override string ToString() => $"{GetType().Name} {Name}";
 
-    /// <summary>Tensors of other shapes this layer set aside, newest last, to reuse when their shape comes back.</summary>
-    private readonly List<Tensor> _spares = [];
-
-    /// <summary>At most this many set-aside tensors per layer (two batch sizes alternating is the common case).</summary>
-    internal const int MaxSpares = 4;
-
     /// <summary>
-    /// Returns <paramref name="cached"/> if it has <paramref name="shape"/>; else stores there a tensor of that shape — one
-    /// this layer set aside earlier, or a new zeroed one — and sets the old one aside. Batches of two sizes that alternate
-    /// (a file of 10 windows in batches of 8 and 2, an epoch's last partial batch) then allocate nothing after the first
-    /// round. The contents are whatever the tensor last held: callers overwrite what they use, as for a reused one.
+    /// Returns <paramref name="cached"/> if it has <paramref name="shape"/>, else a tensor of that shape stored there: a
+    /// view of the same storage when it is large enough, or a new one (<see cref="Tensor.Fit"/>). Each slot of a layer
+    /// (output, input gradient, mask) so holds one storage of the largest batch seen, whatever crop lengths and batch
+    /// sizes come and go. The contents are whatever the storage last held: callers overwrite every element.
     /// </summary>
-    protected Tensor Ensure(ref Tensor? cached, Shape shape)
-    {
-        if (cached is not null && cached.Shape == shape) return cached;
-        int spare = _spares.FindIndex(t => t.Shape == shape);
-        Tensor next;
-        if (spare >= 0) { next = _spares[spare]; _spares.RemoveAt(spare); }
-        else next = Backend.Allocate(shape);
-        if (cached is not null)
-        {
-            _spares.Add(cached);
-            if (_spares.Count > MaxSpares) { _spares[0].Dispose(); _spares.RemoveAt(0); }
-        }
-        cached = next;
-        return cached;
-    }
+    protected Tensor Ensure(ref Tensor? cached, Shape shape) => Tensor.Fit(Backend, ref cached, shape);
 
     /// <summary>Throws a clear error when <paramref name="x"/> is not on this layer's backend.</summary>
     protected void CheckBackend(Tensor x, string what)

@@ -29,17 +29,17 @@ internal sealed class SoftmaxCrossEntropy
         for (int i = 0; i < n; i++)
             if ((uint)labels[i] >= (uint)k)
                 throw new ArgumentOutOfRangeException(nameof(labels), $"SoftmaxCrossEntropy: label {labels[i]} at {i} is outside 0..{k - 1}.");
-        if (_probs is null || _probs.Shape != logits.Shape) { _probs?.Dispose(); _probs = _backend.Allocate(logits.Shape); }
+        var probs = Tensor.Fit(_backend, ref _probs, logits.Shape);
         _labels = labels.ToArray();
-        return _backend.SoftmaxCrossEntropyForward(logits, labels, _probs);
+        return _backend.SoftmaxCrossEntropyForward(logits, labels, probs);
     }
 
     /// <summary>dLoss/dlogits = (softmax − onehot)/N for the last forward (a tensor owned by this object).</summary>
     public Tensor Backward()
     {
         var probs = Probabilities;
-        if (_dlogits is null || _dlogits.Shape != probs.Shape) { _dlogits?.Dispose(); _dlogits = _backend.Allocate(probs.Shape); }
-        _backend.SoftmaxCrossEntropyBackward(probs, _labels, _dlogits);
-        return _dlogits;
+        var dlogits = Tensor.Fit(_backend, ref _dlogits, probs.Shape);
+        _backend.SoftmaxCrossEntropyBackward(probs, _labels, dlogits);
+        return dlogits;
     }
 }

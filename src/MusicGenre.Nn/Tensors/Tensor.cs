@@ -5,15 +5,24 @@ namespace MusicGenre.Nn.Tensors;
 /// where the backend computes (host memory for the CPU backend, device memory for ILGPU), so layers never touch elements
 /// directly: they call backend operations. Create tensors with <see cref="Backends.IBackend.Allocate"/> or
 /// <see cref="Backends.IBackend.FromHost"/>; move data in and out with <see cref="CopyFrom"/> / <see cref="CopyTo"/>.
+/// A tensor is either the owner of its storage or a view of another tensor's (<see cref="Reshape"/>, <see cref="View"/>):
+/// a view holds the first <see cref="Length"/> elements of the owner's <see cref="Capacity"/>.
 /// </summary>
 internal abstract class Tensor : IDisposable
 {
-    /// <summary>Initialises the shared part of a backend tensor.</summary>
-    protected Tensor(Backends.IBackend backend, Shape shape)
+    /// <summary>Initialises the shared part of a backend tensor; <paramref name="storage"/> is the owner of a view, null for an owner.</summary>
+    protected Tensor(Backends.IBackend backend, Shape shape, Tensor? storage)
     {
         Backend = backend ?? throw new ArgumentNullException(nameof(backend));
         Shape = shape ?? throw new ArgumentNullException(nameof(shape));
+        Storage = storage?.Storage ?? this;
     }
+
+    /// <summary>The tensor that owns the storage: this one, or the owner this is a view of.</summary>
+    public Tensor Storage { get; }
+
+    /// <summary>Elements the storage holds (≥ <see cref="Length"/>; more for a view of a larger tensor).</summary>
+    public abstract int Capacity { get; }
 
     /// <summary>The backend that owns the storage; operations must use tensors of one backend only.</summary>
     public Backends.IBackend Backend { get; }
@@ -31,7 +40,47 @@ internal abstract class Tensor : IDisposable
     public abstract void CopyTo(Span<float> destination);
 
     /// <summary>A view with another shape of the same element count, sharing storage (e.g. flatten NCHW to [N, C·H·W]).</summary>
-    public abstract Tensor Reshape(Shape shape);
+    public Tensor Reshape(Shape shape)
+    {
+        CheckReshape(shape);
+        return CreateView(shape);
+    }
+
+    /// <summary>
+    /// A view of the storage's first <c>shape.Length</c> elements (at most <see cref="Capacity"/>) with
+    /// <paramref name="shape"/>: what the storage held stays there, laid out as the new shape reads it.
+    /// </summary>
+    public Tensor View(Shape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        if (shape.Length > Capacity)
+            throw new ArgumentException($"Cannot view {shape} ({shape.Length} elements) in the storage of {Shape} ({Capacity} elements).", nameof(shape));
+        return CreateView(shape);
+    }
+
+    /// <summary>A tensor of <paramref name="shape"/> (checked by the caller) over this tensor's storage.</summary>
+    protected abstract Tensor CreateView(Shape shape);
+
+    /// <summary>
+    /// Returns <paramref name="cached"/> if it has <paramref name="shape"/>; else stores there a tensor of that shape: a
+    /// view of its storage when that holds enough elements, or a new zeroed tensor of <paramref name="backend"/> (the old
+    /// storage disposed). A holder of one tensor whose shape changes from call to call (random crop lengths, an epoch's
+    /// last partial batch, validation batches) then keeps one storage of the largest shape so far, and allocates only
+    /// when a larger one comes. The contents are whatever the storage last held, in another layout when the shape
+    /// changed: callers overwrite every element they read, as for a reused tensor of the same shape.
+    /// </summary>
+    public static Tensor Fit(Backends.IBackend backend, ref Tensor? cached, Shape shape)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(shape);
+        if (cached is not null && ReferenceEquals(cached.Backend, backend))
+        {
+            if (cached.Shape == shape) return cached;
+            if (shape.Length <= cached.Capacity) return cached = cached.View(shape);
+        }
+        cached?.Storage.Dispose();
+        return cached = backend.Allocate(shape);
+    }
 
     /// <summary>The elements copied to a new host array.</summary>
     public float[] ToArray()
@@ -41,7 +90,7 @@ internal abstract class Tensor : IDisposable
         return a;
     }
 
-    /// <summary>Releases backend storage (a no-op on the CPU backend; views never free shared storage).</summary>
+    /// <summary>Releases the storage if this tensor owns it (views never free shared storage).</summary>
     public virtual void Dispose() => GC.SuppressFinalize(this);
 
     /// <summary>Describes the tensor for messages.</summary>

@@ -89,10 +89,10 @@ internal sealed class GenrePredictor : IDisposable
                     segments.Slice(((b0 + i) * rows + r) * frames + start, window).CopyTo(hostSpan.Slice((i * rows + r) * window, window));
             LevelNormalizer.Apply(Model.Level, Model.KeptBands, hostSpan, _spec.InputChannels, _spec.Mels, window);
             Model.Normalization.Apply(hostSpan, _spec.InputChannels, _spec.Mels, window);
-            var x = Reuse(ref _input, new Shape(n, _spec.InputChannels, _spec.Mels, window));
+            var x = Tensor.Fit(_backend, ref _input, new Shape(n, _spec.InputChannels, _spec.Mels, window));
             x.CopyFrom(hostSpan);
             var logits = _net.Net.Forward(x, training: false);
-            var probs = Reuse(ref _probs, logits.Shape);
+            var probs = Tensor.Fit(_backend, ref _probs, logits.Shape);
             _backend.Softmax(logits, probs);
             probs.CopyTo(result.AsSpan(b0 * k, n * k));
         }
@@ -109,16 +109,6 @@ internal sealed class GenrePredictor : IDisposable
         for (int i = 0; i < count; i++)
             for (int c = 0; c < k; c++) mean[c] += per[i * k + c];
         return mean.Select(v => (float)(v / count)).ToArray();
-    }
-
-    private Tensor Reuse(ref Tensor? cached, Shape shape)
-    {
-        if (cached is null || cached.Shape != shape)
-        {
-            cached?.Dispose();
-            cached = _backend.Allocate(shape);
-        }
-        return cached;
     }
 
     /// <inheritdoc />

@@ -21,14 +21,11 @@ internal sealed class SoftTargetCrossEntropy(IBackend backend)
     {
         int n = logits.Shape.N, k = logits.Shape[1];
         if (targets.Length != n * k) throw new ArgumentException($"SoftTargetCrossEntropy: {targets.Length} targets for logits {logits.Shape}.", nameof(targets));
-        if (_probs is null || _probs.Shape != logits.Shape)
-        {
-            _probs?.Dispose(); _dlogits?.Dispose();
-            _probs = backend.Allocate(logits.Shape); _dlogits = backend.Allocate(logits.Shape);
-            _p = new float[n * k];
-        }
-        backend.Softmax(logits, _probs);
-        _probs.CopyTo(_p);
+        var probs = Tensor.Fit(backend, ref _probs, logits.Shape);
+        var dlogits = Tensor.Fit(backend, ref _dlogits, logits.Shape);
+        if (_p.Length != n * k) _p = new float[n * k];
+        backend.Softmax(logits, probs);
+        probs.CopyTo(_p);
         // 1. Loss in double; log of a probability floored at the smallest normal float (a zero probability with a zero target adds nothing).
         double loss = 0;
         for (int i = 0; i < _p.Length; i++)
@@ -37,7 +34,7 @@ internal sealed class SoftTargetCrossEntropy(IBackend backend)
         var d = new float[_p.Length];
         float invN = 1f / n;
         for (int i = 0; i < d.Length; i++) d[i] = (_p[i] - targets[i]) * invN;
-        _dlogits!.CopyFrom(d);
+        dlogits.CopyFrom(d);
         return (float)(loss / n);
     }
 

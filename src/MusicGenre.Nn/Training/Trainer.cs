@@ -97,7 +97,7 @@ internal sealed partial class Trainer
         var batch = assembler.CreateBatch(Math.Min(o.BatchSize, Math.Max(train.Length, 1)), spec.Classes);
         var ce = new SoftmaxCrossEntropy(backend);
         var softCe = new SoftTargetCrossEntropy(backend);
-        var inputs = new Dictionary<(int Size, int Frames), Tensor>();
+        Tensor? input = null; // one storage for every batch shape (Tensor.Fit)
         int stepsPerEpoch = (train.Length + o.BatchSize - 1) / o.BatchSize;
         bool stoppedEarly = false;
         try
@@ -120,7 +120,7 @@ internal sealed partial class Trainer
                     cancellationToken.ThrowIfCancellationRequested();
                     int start = run.StepInEpoch * o.BatchSize, size = Math.Min(o.BatchSize, train.Length - start);
                     assembler.Fill(run.Order.AsSpan(start, size), batch, o.Augmentation, run.Augment);
-                    var x = Input(backend, inputs, batch, spec);
+                    var x = Input(backend, ref input, batch, spec);
                     var logits = net.Net.Forward(x, training: true);
                     float loss;
                     Tensor dlogits;
@@ -152,7 +152,7 @@ internal sealed partial class Trainer
                         CheckpointFile.Write(path, run.Capture());
                 }
                 // 7. Validation (eval mode), best-epoch bookkeeping, metrics, checkpoint.
-                var (valLoss, valAcc) = val.Length > 0 ? Evaluate(net, assembler, ce, inputs, val, o.BatchSize, spec) : (double.NaN, double.NaN);
+                var (valLoss, valAcc) = val.Length > 0 ? Evaluate(net, assembler, ce, ref input, val, o.BatchSize, spec) : (double.NaN, double.NaN);
                 double trainLoss = run.SumLoss / run.Seen, trainAcc = (double)run.SumCorrect / run.Seen;
                 bool best = run.UpdateBest(val.Length > 0 ? valLoss : trainLoss, val.Length > 0 ? valAcc : trainAcc);
                 var metrics = new EpochMetrics(run.Epoch + 1, o.Epochs, trainLoss, trainAcc, valLoss, valAcc, optimizer.LearningRate, best, clock.Elapsed);
@@ -166,7 +166,7 @@ internal sealed partial class Trainer
         }
         finally
         {
-            foreach (var t in inputs.Values) t.Dispose();
+            input?.Dispose();
         }
         return run.Result(stoppedEarly);
     }
@@ -239,16 +239,15 @@ internal sealed partial class Trainer
     };
 
     /// <summary>The input tensor for a batch (one cached tensor per batch size and frame count), filled from the host buffer.</summary>
-    private static Tensor Input(IBackend backend, Dictionary<(int Size, int Frames), Tensor> cache, Batch batch, ArchitectureSpec spec)
+    private static Tensor Input(IBackend backend, ref Tensor? cached, Batch batch, ArchitectureSpec spec)
     {
-        if (!cache.TryGetValue((batch.Size, batch.Frames), out var x))
-            cache[(batch.Size, batch.Frames)] = x = backend.Allocate(new Shape(batch.Size, spec.InputChannels, spec.Mels, batch.Frames));
+        var x = Tensor.Fit(backend, ref cached, new Shape(batch.Size, spec.InputChannels, spec.Mels, batch.Frames));
         x.CopyFrom(batch.InputSpan);
         return x;
     }
 
     private static (double Loss, double Accuracy) Evaluate(GenreNetwork net, BatchAssembler assembler, SoftmaxCrossEntropy ce,
-        Dictionary<(int Size, int Frames), Tensor> inputs, int[] indices, int batchSize, ArchitectureSpec spec)
+        ref Tensor? input, int[] indices, int batchSize, ArchitectureSpec spec)
     {
         var batch = assembler.CreateBatch(Math.Min(batchSize, indices.Length), spec.Classes);
         double sumLoss = 0;
@@ -257,7 +256,7 @@ internal sealed partial class Trainer
         {
             int size = Math.Min(batchSize, indices.Length - start);
             assembler.Fill(indices.AsSpan(start, size), batch, null, null);
-            var logits = net.Net.Forward(Input(net.Backend, inputs, batch, spec), training: false);
+            var logits = net.Net.Forward(Input(net.Backend, ref input, batch, spec), training: false);
             sumLoss += (double)ce.Forward(logits, batch.LabelSpan) * size;
             correct += CountCorrect(ce.Probabilities.ToArray(), batch.LabelSpan, spec.Classes);
         }

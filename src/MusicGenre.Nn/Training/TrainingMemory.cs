@@ -14,7 +14,9 @@ namespace MusicGenre.Nn.Training;
 /// </summary>
 /// <remarks>
 /// The tensors (<see cref="BackendTensors"/>) follow what the layers, the optimizer, the loss and the trainer allocate
-/// on the backend, shape by shape; with one batch shape at a time (no random crops) they are exact. The rest follows the
+/// on the backend: each holder of a tensor whose shape varies (random crops, an epoch's last batch, validation) keeps
+/// one storage of its largest shape, so the estimate is the peak the backend's live tensors reach once the run has seen
+/// its largest batch at full length (exact then; an upper bound before). The rest follows the
 /// convolutions' pooled buffers (<see cref="CpuBackend.ConvWorkspace"/>, kept by <see cref="System.Buffers.ArrayPool{T}.Shared"/>
 /// once rented), the data and the host copies of the weights. It is resident memory, what the machine must hold: a
 /// pooled array counts for the part of it in use (a GC heap hard limit counts its whole power-of-two length). Not
@@ -70,24 +72,21 @@ internal sealed record TrainingMemory
         foreach (int s in evalSizes)
             if (!shapes.Contains((s, frames, true))) shapes.Add((s, frames, false));
 
-        // 2. Per layer (of the network as built: BatchNorm → ReLU → 2×2 pool fused), the tensors it keeps for each shape.
-        //    A layer keeps its current tensors plus at most Layer.MaxSpares of other shapes, so with more shapes than that
-        //    (random crops) the largest that many count.
+        // 2. Per layer (of the network as built: BatchNorm → ReLU → 2×2 pool fused), the tensors it keeps: each slot
+        //    (output, input gradient, mask) holds one storage of the largest shape it has seen (Tensor.Fit).
         var layers = Fused(spec);
         long activations = 0;
         var workspace = new Dictionary<long, (int Count, long Touched)>(); // pooled bucket → most rented at once, longest use
         long unpooled = 0, scratch = 0;
         for (int i = 0; i < layers.Count; i++)
         {
-            var kept = new List<long>();
-            int slots = 0;
+            var slots = new long[3];
             foreach (var (size, f, training) in shapes)
             {
                 var shape = spec.ShapeTrace(f);
                 int[] input = shape[layers[i].First], output = shape[layers[i].Last + 1];
                 var tensors = LayerTensors(layers[i].Spec, Numel(input) * size, Numel(output) * size, training, first: i == 0);
-                slots = Math.Max(slots, tensors.Length);
-                kept.AddRange(tensors);
+                for (int slot = 0; slot < tensors.Length; slot++) slots[slot] = Math.Max(slots[slot], tensors[slot]);
                 if (layers[i].Spec is Conv2dSpec conv)
                 {
                     var g = Conv2dGeometry.Create(size, input[0], input[1], input[2], conv.OutChannels, conv.KernelH, conv.KernelW, 1, 1,
@@ -105,13 +104,14 @@ internal sealed record TrainingMemory
                     scratch = Math.Max(scratch, threadScratch);
                 }
             }
-            activations += kept.OrderDescending().Take(slots + Layer.MaxSpares).Sum();
+            activations += slots.Sum();
         }
-        // 3. The trainer's input tensor per shape, and the loss's probabilities and gradient per batch size.
-        foreach (var (size, f, _) in shapes) activations += (long)size * rows * f;
-        foreach (int s in trainSizes) activations += 2L * s * classes;            // training loss: probabilities + gradient
-        foreach (int s in evalSizes)
-            if (mixup || !trainSizes.Contains(s)) activations += (long)s * classes; // validation loss (plain cross-entropy)
+        // 3. The trainer's input tensor, and the losses' probabilities and gradient, each one storage of its largest shape.
+        //    With mixup every training batch goes through the soft-target loss (probabilities + gradient) and only
+        //    validation through the plain one (probabilities); without, the plain one serves both.
+        activations += shapes.Max(s => (long)s.Size * rows * s.Frames);
+        long trainMax = trainSizes.Max(), evalMax = evalSizes.Length > 0 ? evalSizes.Max() : 0;
+        activations += classes * (mixup ? 2 * trainMax + evalMax : Math.Max(trainMax, evalMax) + trainMax);
 
         // 4. Host: the data, the training and validation batch buffers (a mixup copy too), the best epoch's weights (two
         //    copies while it is replaced) and a checkpoint's copies of weights and optimizer state.

@@ -125,23 +125,27 @@ public sealed class LayerContractTests
     }
 
     [Fact]
-    public void OutputsOfTwoAlternatingBatchSizes_AreReused_NotReallocated()
+    public void OutputsOfChangingBatchShapes_ShareOneStorage_AllocatedOnlyToGrow()
     {
-        // A 10-window file in batches of 8 and 2, file after file: after the first round the layer hands back the same
-        // tensors (set aside, not disposed), so a long run makes no garbage.
-        using var cpu = new MusicGenre.Nn.Backends.Cpu.CpuBackend(1);
+        // A 10-window file in batches of 8 and 2, then crops of other lengths: the layer's output is always a view of
+        // one storage of the largest shape so far, so a long run makes no garbage and holds one output's memory.
+        using var cpu = new CpuBackend(1);
         var relu = new Relu(cpu, "relu");
-        Tensor Run(int n)
+        Tensor Run(int n, int w)
         {
-            using var x = cpu.FromHost(new float[n * 2 * 3 * 4], new Shape(n, 2, 3, 4));
-            return relu.Forward(x, training: false);
+            using var x = cpu.FromHost(new float[n * 2 * 3 * w], new Shape(n, 2, 3, w));
+            var y = relu.Forward(x, training: false);
+            Assert.Equal(new Shape(n, 2, 3, w), y.Shape);
+            return y;
         }
-        var y8 = Run(8); var y2 = Run(2);
-        Assert.NotSame(y8, y2);
+        var storage = Run(8, 4).Storage;
         for (int round = 0; round < 3; round++)
-        {
-            Assert.Same(y8, Run(8));
-            Assert.Same(y2, Run(2));
-        }
+            foreach (var (n, w) in new[] { (2, 4), (8, 3), (8, 4), (1, 1) })
+                Assert.Same(storage, Run(n, w).Storage);
+        Assert.Equal(8 * 24, cpu.LiveFloats);
+        var grown = Run(9, 4).Storage;
+        Assert.NotSame(storage, grown);
+        Assert.Equal(9 * 24, cpu.LiveFloats);
+        Assert.Same(grown, Run(8, 4).Storage);
     }
 }

@@ -34,16 +34,36 @@ public sealed class TrainingMemoryTests
     [MemberData(nameof(Runs))]
     public void EstimatedTensors_AreExactlyWhatTheRunAllocatesOnTheBackend(string name)
     {
-        // One shape per batch size (no random crops) and one epoch: every tensor allocated is still held at the end, so
-        // the backend's count of allocated floats is the tensors' peak.
+        // The largest batch comes first (the batch size, then the remainder or validation): every tensor is allocated
+        // once, at its largest shape, and the smaller batches run on views of it.
         var (data, options, train, validation) = Run(name);
         var backend = new CpuBackend(2);
         var trainer = new Trainer(options) { CreateBackend = () => backend };
         var result = trainer.Train(data);
         Assert.Equal((train, validation), (result.TrainSegments, result.ValidationSegments));
         var estimate = trainer.Memory!;
-        Assert.Equal(backend.AllocatedFloats * sizeof(float), estimate.BackendTensors);
+        Assert.Equal(backend.PeakLiveFloats * sizeof(float), estimate.BackendTensors);
+        Assert.Equal(backend.PeakLiveFloats, backend.AllocatedFloats);
         Assert.True(estimate.Workspace > 0 && estimate.Host >= data.Data.LongLength * sizeof(float), $"{name}: {estimate}");
+    }
+
+    [Fact]
+    public void WithRandomCropLengths_TheEstimateIsThePeakOfOneStoragePerTensor()
+    {
+        // Crops of 20..24 frames, batches of 10 and 2, two epochs, validation at full length: each tensor grows to its
+        // largest shape (reached in this seeded run) and the backend's live tensors peak at the estimate, the same as
+        // without crops; what was allocated while growing was given back.
+        var data = SyntheticData.Create();
+        var options = SyntheticData.Options(epochs: 2) with { BatchSize = 10 };
+        var cropped = options with { Augmentation = options.Augmentation with { MinCropFrames = SyntheticData.Frames - 4 } };
+        var backend = new CpuBackend(2);
+        var trainer = new Trainer(cropped) { CreateBackend = () => backend };
+        trainer.Train(data);
+        var plain = new Trainer(options) { CreateBackend = () => new CpuBackend(2) };
+        plain.Train(data);
+        Assert.Equal(plain.Memory!.BackendTensors, trainer.Memory!.BackendTensors);
+        Assert.Equal(backend.PeakLiveFloats * sizeof(float), trainer.Memory.BackendTensors);
+        Assert.True(backend.AllocatedFloats > backend.PeakLiveFloats, "the crops never made a tensor grow: the test shows nothing");
     }
 
     // The default network at width 512 on batches of 32 three-second log-mels (128 × 130): what `musicgenre train

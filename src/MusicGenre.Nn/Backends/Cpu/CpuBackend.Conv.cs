@@ -109,7 +109,7 @@ internal sealed partial class CpuBackend
     private void DirectWeightGradient(float[] xs, float[] dys, Conv2dGeometry g, float[] dws)
     {
         var width = SimdWidths.Best;
-        int size = dws.Length, inImage = g.InChannels * g.InH * g.InW, outImage = g.OutChannels * g.OutH * g.OutW;
+        int size = g.OutChannels * g.InChannels * g.KernelH * g.KernelW, inImage = g.InChannels * g.InH * g.InW, outImage = g.OutChannels * g.OutH * g.OutW;
         int scratch = DirectConv.ScratchSize(g);
         var partials = ArrayPool<float>.Shared.Rent(g.Batch * size);
         try

@@ -45,16 +45,27 @@ internal sealed partial class CpuBackend : IBackend
         return t;
     }
 
-    private long _allocatedFloats;
+    private long _allocatedFloats, _liveFloats, _peakLiveFloats;
 
-    /// <summary>Floats of every tensor this backend has allocated so far (disposing one gives nothing back: the GC frees it).</summary>
+    /// <summary>Floats of every tensor this backend has allocated so far (disposed ones included).</summary>
     internal long AllocatedFloats => Interlocked.Read(ref _allocatedFloats);
+
+    /// <summary>Floats of the tensors allocated and not yet disposed (the GC frees a disposed one's array when unreferenced).</summary>
+    internal long LiveFloats => Interlocked.Read(ref _liveFloats);
+
+    /// <summary>The most <see cref="LiveFloats"/> has been: the peak of what the backend's tensors hold.</summary>
+    internal long PeakLiveFloats => Interlocked.Read(ref _peakLiveFloats);
 
     private float[] NewStorage(Shape shape)
     {
         Interlocked.Add(ref _allocatedFloats, shape.Length);
+        long live = Interlocked.Add(ref _liveFloats, shape.Length), peak;
+        while (live > (peak = Interlocked.Read(ref _peakLiveFloats)) && Interlocked.CompareExchange(ref _peakLiveFloats, live, peak) != peak) { }
         return new float[shape.Length];
     }
+
+    /// <summary>Called by a <see cref="CpuTensor"/> that owns its storage when first disposed.</summary>
+    internal void Released(int floats) => Interlocked.Add(ref _liveFloats, -floats);
 
     /// <inheritdoc />
     public void Fill(Tensor destination, float value) => S(destination).Fill(value);
@@ -81,10 +92,13 @@ internal sealed partial class CpuBackend : IBackend
         Parallel.For(0, count, _parallel, body);
     }
 
-    /// <summary>The storage of a CPU tensor; rejects tensors of other backends with a clear message.</summary>
-    internal Span<float> S(Tensor t) => D(t);
+    /// <summary>The elements of a CPU tensor (exactly its length); rejects tensors of other backends with a clear message.</summary>
+    internal Span<float> S(Tensor t) => D(t).AsSpan(0, t.Length);
 
-    /// <summary>The storage array of a CPU tensor.</summary>
+    /// <summary>
+    /// The storage array of a CPU tensor: the tensor is its first <c>t.Length</c> elements, and a view's array may be
+    /// longer, so kernels index it by the shape (or slice it), never by the array's length.
+    /// </summary>
     internal float[] D(Tensor t)
     {
         if (t is CpuTensor c && ReferenceEquals(c.Backend, this)) return c.Data;

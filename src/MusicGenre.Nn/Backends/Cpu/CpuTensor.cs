@@ -2,20 +2,28 @@ using MusicGenre.Nn.Tensors;
 
 namespace MusicGenre.Nn.Backends.Cpu;
 
-/// <summary>A tensor in host memory: a float array of exactly <see cref="Tensor.Length"/> elements (views share it).</summary>
+/// <summary>
+/// A tensor in host memory: the first <see cref="Tensor.Length"/> elements of a float array (views share the owner's
+/// array, which may be longer: kernels must take <see cref="Span"/> or index by the shape, never by the array's length).
+/// </summary>
 internal sealed class CpuTensor : Tensor
 {
-    internal CpuTensor(CpuBackend backend, Shape shape, float[] data) : base(backend, shape)
+    private bool _disposed;
+
+    internal CpuTensor(CpuBackend backend, Shape shape, float[] data, CpuTensor? storage = null) : base(backend, shape, storage)
     {
-        if (data.Length != shape.Length) throw new ArgumentException($"CpuTensor: {data.Length} elements for shape {shape}.");
+        if (data.Length < shape.Length) throw new ArgumentException($"CpuTensor: {data.Length} elements for shape {shape}.");
         Data = data;
     }
 
-    /// <summary>The storage (row-major).</summary>
+    /// <summary>The storage (row-major): the tensor is its first <see cref="Tensor.Length"/> elements.</summary>
     public float[] Data { get; }
 
-    /// <summary>The elements as a span.</summary>
-    public Span<float> Span => Data;
+    /// <summary>The tensor's elements as a span (exactly <see cref="Tensor.Length"/>).</summary>
+    public Span<float> Span => Data.AsSpan(0, Length);
+
+    /// <inheritdoc />
+    public override int Capacity => Data.Length;
 
     /// <inheritdoc />
     public override void CopyFrom(ReadOnlySpan<float> source)
@@ -28,13 +36,20 @@ internal sealed class CpuTensor : Tensor
     public override void CopyTo(Span<float> destination)
     {
         CheckHostSpan(destination.Length, exact: false, nameof(destination));
-        Data.AsSpan().CopyTo(destination);
+        Span.CopyTo(destination);
     }
 
     /// <inheritdoc />
-    public override Tensor Reshape(Shape shape)
+    protected override Tensor CreateView(Shape shape) => new CpuTensor((CpuBackend)Backend, shape, Data, (CpuTensor)Storage);
+
+    /// <summary>The GC frees the array; an owner's first dispose takes it off the backend's count of live floats.</summary>
+    public override void Dispose()
     {
-        CheckReshape(shape);
-        return new CpuTensor((CpuBackend)Backend, shape, Data);
+        if (ReferenceEquals(Storage, this) && !_disposed)
+        {
+            _disposed = true;
+            ((CpuBackend)Backend).Released(Data.Length);
+        }
+        base.Dispose();
     }
 }

@@ -53,7 +53,7 @@ internal sealed partial class GpuBackend : IBackend
         ArgumentNullException.ThrowIfNull(shape);
         var buffer = _acc.Allocate1D<float>(Math.Max(shape.Length, 1));
         buffer.MemSetToZero();
-        return new GpuTensor(this, shape, buffer, owner: true);
+        return new GpuTensor(this, shape, buffer);
     }
 
     /// <inheritdoc />
@@ -93,7 +93,7 @@ internal sealed partial class GpuBackend : IBackend
 
     private ArrayView<float> V(Tensor t)
     {
-        if (t is GpuTensor g && ReferenceEquals(g.Backend, this)) return g.View;
+        if (t is GpuTensor g && ReferenceEquals(g.Backend, this)) return g.Elements;
         throw new ArgumentException($"{Name}: tensor {t.Shape} belongs to {t.Backend.Name}; copy it to this backend first.");
     }
 
