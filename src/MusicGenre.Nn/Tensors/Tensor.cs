@@ -78,8 +78,21 @@ internal abstract class Tensor : IDisposable
             if (cached.Shape == shape) return cached;
             if (shape.Length <= cached.Capacity) return cached = cached.View(shape);
         }
-        cached?.Storage.Dispose();
+        // The slot is emptied before the new storage is asked for: if that allocation fails (device out of memory), the
+        // holder is left with nothing rather than with a view of freed memory.
+        Release(ref cached);
         return cached = backend.Allocate(shape);
+    }
+
+    /// <summary>
+    /// Frees the storage behind <paramref name="cached"/> (a tensor <see cref="Fit"/> keeps, which may be a view of it)
+    /// and empties the slot. Disposing a view alone frees nothing.
+    /// </summary>
+    public static void Release(ref Tensor? cached)
+    {
+        var storage = cached?.Storage;
+        cached = null;
+        storage?.Dispose();
     }
 
     /// <summary>The elements copied to a new host array.</summary>

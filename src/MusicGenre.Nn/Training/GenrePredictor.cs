@@ -114,8 +114,8 @@ internal sealed class GenrePredictor : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _input?.Dispose();
-        _probs?.Dispose();
+        Tensor.Release(ref _input);
+        Tensor.Release(ref _probs);
         _backend.Dispose();
     }
 }

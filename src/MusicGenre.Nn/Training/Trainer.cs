@@ -166,7 +166,7 @@ internal sealed partial class Trainer
         }
         finally
         {
-            input?.Dispose();
+            Tensor.Release(ref input);
         }
         return run.Result(stoppedEarly);
     }

@@ -107,11 +107,14 @@ internal sealed record TrainingMemory
             activations += slots.Sum();
         }
         // 3. The trainer's input tensor, and the losses' probabilities and gradient, each one storage of its largest shape.
-        //    With mixup every training batch goes through the soft-target loss (probabilities + gradient) and only
-        //    validation through the plain one (probabilities); without, the plain one serves both.
+        //    With mixup every training batch of two or more goes through the soft-target loss (probabilities + gradient);
+        //    validation, and a training batch of one (nothing to blend it with), through the plain one (probabilities,
+        //    and a gradient for the training batch); without mixup, the plain one serves all.
         activations += shapes.Max(s => (long)s.Size * rows * s.Frames);
-        long trainMax = trainSizes.Max(), evalMax = evalSizes.Length > 0 ? evalSizes.Max() : 0;
-        activations += classes * (mixup ? 2 * trainMax + evalMax : Math.Max(trainMax, evalMax) + trainMax);
+        var plainTrain = mixup ? trainSizes.Where(s => s == 1).ToArray() : trainSizes;
+        var softTrain = mixup ? trainSizes.Where(s => s > 1).ToArray() : [];
+        long plainProbs = plainTrain.Concat(evalSizes).DefaultIfEmpty(0).Max(), plainGradient = plainTrain.DefaultIfEmpty(0).Max();
+        activations += classes * (plainProbs + plainGradient + 2L * softTrain.DefaultIfEmpty(0).Max());
 
         // 4. Host: the data, the training and validation batch buffers (a mixup copy too), the best epoch's weights (two
         //    copies while it is replaced) and a checkpoint's copies of weights and optimizer state.

@@ -1,4 +1,5 @@
 using MusicGenre.Nn.Architectures;
+using MusicGenre.Nn.Tensors;
 using MusicGenre.Nn.Tests.Layers;
 
 namespace MusicGenre.Nn.Tests.Gpu;
@@ -15,6 +16,18 @@ public sealed class GpuTensorViewTests
     {
         using var gpu = GpuTestDevices.Backend(GpuTestDevices.Preferred);
         ViewChecks.ElementwiseAndReductions(gpu);
+    }
+
+    [Fact]
+    public void AViewsKernelArgument_IsExactlyItsElements_EvenWhenEmpty()
+    {
+        using var gpu = GpuTestDevices.Backend(GpuTestDevices.Preferred);
+        using var owner = (MusicGenre.Nn.Backends.Gpu.GpuTensor)gpu.Allocate(new Shape(2, 3));
+        Assert.Equal(6, owner.Elements.Length);
+        Assert.Equal(4, ((MusicGenre.Nn.Backends.Gpu.GpuTensor)owner.View(new Shape(4))).Elements.Length);
+        // An empty view of a non-empty buffer is empty, not the whole buffer (a kernel sized by its argument would
+        // otherwise run over the storage's elements).
+        Assert.Equal(0, ((MusicGenre.Nn.Backends.Gpu.GpuTensor)owner.View(new Shape(0, 3))).Elements.Length);
     }
 
     [Fact]

@@ -51,6 +51,21 @@ public sealed class TensorViewTests
         var e = Assert.Throws<ArgumentException>(() => a.View(new Shape(5, 5)));
         Assert.Contains("Cannot view [5,5] (25 elements) in the storage of [2,3,4] (24 elements)", e.Message);
         Assert.Throws<ArgumentException>(() => a.View(new Shape(3, 5)).Reshape(new Shape(16)));
+
+        // Release frees the storage behind a view (disposing the view alone frees nothing) and empties the slot.
+        Tensor.Fit(cpu, ref held, new Shape(6));
+        var view = Tensor.Fit(cpu, ref held, new Shape(2));
+        Assert.NotSame(view, view.Storage);
+        Tensor.Release(ref held);
+        Assert.Null(held);
+        Assert.Equal(0, cpu.LiveFloats);
+
+        // A storage that cannot be allocated (more elements than an array may hold) leaves the slot empty, not holding
+        // the tensor whose storage it gave up, which a later smaller Fit would otherwise view.
+        Tensor.Fit(cpu, ref held, new Shape(4));
+        Assert.Throws<OutOfMemoryException>(() => Tensor.Fit(cpu, ref held, new Shape(int.MaxValue)));
+        Assert.Null(held);
+        Assert.Equal(0, cpu.LiveFloats);
     }
 
     [Fact]

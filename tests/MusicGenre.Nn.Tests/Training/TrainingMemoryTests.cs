@@ -8,7 +8,7 @@ namespace MusicGenre.Nn.Tests.Training;
 
 public sealed class TrainingMemoryTests
 {
-    public static TheoryData<string> Runs => ["remainder batch", "validation-only batch, mixup", "lachmish2016, remainder batch"];
+    public static TheoryData<string> Runs => ["remainder batch", "validation-only batch, mixup", "mixup, remainder batch of one", "lachmish2016, remainder batch"];
 
     private static (SegmentSet Data, TrainerOptions Options, int Train, int Validation) Run(string name) => name switch
     {
@@ -20,6 +20,13 @@ public sealed class TrainingMemoryTests
             BatchSize = 16,
             Augmentation = SyntheticData.Options().Augmentation with { MixupAlpha = 0.4f },
         }, 16, 8),
+        // 72 segments in batches of 71 and 1: mixup blends the 71 (soft-target loss); the one left has nothing to blend
+        // with and goes through the plain loss, which then needs its own probabilities and gradient.
+        "mixup, remainder batch of one" => (SyntheticData.Create(), SyntheticData.Options(epochs: 1) with
+        {
+            BatchSize = 71, ValidationFraction = 0,
+            Augmentation = SyntheticData.Options().Augmentation with { MixupAlpha = 0.4f },
+        }, 72, 0),
         // Unfused layers (conv → ReLU → ceil-mode pool → dropout), 4×4 convolutions, a dense hidden layer; SGD.
         "lachmish2016, remainder batch" => (SyntheticData.Create(), SyntheticData.Options(epochs: 1) with
         {

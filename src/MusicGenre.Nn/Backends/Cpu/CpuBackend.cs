@@ -58,10 +58,11 @@ internal sealed partial class CpuBackend : IBackend
 
     private float[] NewStorage(Shape shape)
     {
+        var storage = new float[shape.Length]; // first: an allocation that fails counts nothing
         Interlocked.Add(ref _allocatedFloats, shape.Length);
         long live = Interlocked.Add(ref _liveFloats, shape.Length), peak;
         while (live > (peak = Interlocked.Read(ref _peakLiveFloats)) && Interlocked.CompareExchange(ref _peakLiveFloats, live, peak) != peak) { }
-        return new float[shape.Length];
+        return storage;
     }
 
     /// <summary>Called by a <see cref="CpuTensor"/> that owns its storage when first disposed.</summary>

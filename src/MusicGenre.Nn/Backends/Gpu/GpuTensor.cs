@@ -20,9 +20,9 @@ internal sealed class GpuTensor : Tensor
         if (buffer.Length < shape.Length) throw new ArgumentException($"GpuTensor: {buffer.Length} elements for shape {shape}.");
         Buffer = buffer;
         _owned = storage is null ? buffer : null;
-        // The kernels' argument: exactly the tensor's elements (the whole buffer when it is that long, or empty tensors'
-        // one-element buffer).
-        Elements = shape.Length > 0 && shape.Length < buffer.Length ? buffer.View.SubView(0, shape.Length) : buffer.View;
+        // The kernels' argument: exactly the tensor's elements (the whole buffer when it is that long; an empty owner
+        // keeps its one-element buffer, since ILGPU allocates no empty buffers, and an empty view is an empty view).
+        Elements = shape.Length == buffer.Length || (storage is null && shape.Length == 0) ? buffer.View : buffer.View.SubView(0, shape.Length);
     }
 
     /// <summary>The device buffer (shared with views).</summary>
