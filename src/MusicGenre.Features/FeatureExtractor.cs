@@ -23,6 +23,7 @@ public sealed class FeatureExtractor
     private readonly float[] _frame; // [n_fft] windowed frame
     private readonly float[] _power; // [bins]
     private readonly float[] _melBatch; // [FrameBatch, n_mels] frame-major scratch
+    private readonly float[]? _spectra; // [FrameLanes, FrameStride] frame-major power spectra (the frame-batch projection)
     private readonly int _pad;
     private readonly SimdWidth _width;
 
@@ -51,6 +52,8 @@ public sealed class FeatureExtractor
         _width = fftWidth;
         _pad = _o.Center ? _o.NFft / 2 : 0;
         _melBatch = new float[FrameBatch * _o.NMels];
+        if (SparseMelBasis.FramesSupported(_width))
+            _spectra = new float[SparseMelBasis.FrameLanes * _sparse.FrameStride];
     }
 
     /// <summary>The validated options.</summary>
@@ -201,37 +204,35 @@ public sealed class FeatureExtractor
 
     /// <summary>
     /// Mel spectrogram of one block: window → |rFFT|^power → sparse filterbank, column t of [n_mels, frames].
-    /// Columns are gathered frame-major in a [FrameBatch, n_mels] scratch and written out FrameBatch frames at a
-    /// time, so each output row receives a contiguous run instead of one scattered float per frame.
+    /// With AVX, 16 frames' spectra are projected at once (<see cref="SparseMelBasis.ProjectFrames"/>: frames in the
+    /// lanes, each mel row's 16 columns written in one store). Otherwise columns are gathered frame-major in a
+    /// [FrameBatch, n_mels] scratch and written out FrameBatch frames at a time, so each output row receives a contiguous
+    /// run instead of one scattered float per frame.
     /// </summary>
     private void MelBlock(ReadOnlySpan<float> x, int frames, Span<float> dst)
     {
-        int n = _o.NFft, nMels = _o.NMels;
+        if (_spectra is not null)
+        {
+            // 16 frames' spectra, then one projection that writes them straight into 16 columns of every mel row.
+            int stride = _sparse.FrameStride;
+            for (int t0 = 0; t0 < frames; t0 += SparseMelBasis.FrameLanes)
+            {
+                int count = Math.Min(SparseMelBasis.FrameLanes, frames - t0);
+                for (int b = 0; b < count; b++)
+                    PowerSpectrum(x, t0 + b, _spectra.AsSpan(b * stride, _o.BinCount));
+                _sparse.ProjectFrames(_spectra, count, dst[t0..], frames, _width);
+            }
+            return;
+        }
+
+        int nMels = _o.NMels;
         Span<float> batch = _melBatch;
         for (int t0 = 0; t0 < frames; t0 += FrameBatch)
         {
             int count = Math.Min(FrameBatch, frames - t0);
             for (int b = 0; b < count; b++)
             {
-                // Inner frames read the signal directly (window fused into the FFT's packing pass); edge frames are
-                // assembled with their padding first.
-                int t = t0 + b, start = t * _o.HopLength - _pad;
-                if (start >= 0 && start + n <= x.Length)
-                {
-                    _fft.ForwardPower(x.Slice(start, n), _window, _power);
-                }
-                else
-                {
-                    BuildFrame(x, t);
-                    _fft.ForwardPower(_frame, _power);
-                }
-
-                if (_o.Power == 1.0)
-                {
-                    for (int k = 0; k < _o.BinCount; k++)
-                        _power[k] = MathF.Sqrt(_power[k]);
-                }
-
+                PowerSpectrum(x, t0 + b, _power);
                 _sparse.Project(_power, batch.Slice(b * nMels, nMels), 1, _width);
             }
 
@@ -242,6 +243,29 @@ public sealed class FeatureExtractor
                 for (int b = 0; b < count; b++)
                     row[b] = batch[b * nMels + m];
             }
+        }
+    }
+
+    /// <summary>|rFFT|^power of frame t into the first n_fft/2 + 1 floats of <paramref name="power"/>.</summary>
+    private void PowerSpectrum(ReadOnlySpan<float> x, int t, Span<float> power)
+    {
+        // Inner frames read the signal directly (window fused into the FFT's packing pass); edge frames are assembled
+        // with their padding first.
+        int n = _o.NFft, start = t * _o.HopLength - _pad;
+        if (start >= 0 && start + n <= x.Length)
+        {
+            _fft.ForwardPower(x.Slice(start, n), _window, power);
+        }
+        else
+        {
+            BuildFrame(x, t);
+            _fft.ForwardPower(_frame, power);
+        }
+
+        if (_o.Power == 1.0)
+        {
+            for (int k = 0; k < _o.BinCount; k++)
+                power[k] = MathF.Sqrt(power[k]);
         }
     }
 

@@ -154,4 +154,58 @@ public class VectorMathTests
             Assert.Contains("spectrum", ex.Message);
         }
     }
+
+    /// <summary>
+    /// The frame-batch projection (16 frames in the lanes, transposed in 8 × 8 blocks) against the scalar twin frame by
+    /// frame, for every preset, full and partial batches, at 256 and 512 bits: each frame's column of every mel row, and
+    /// nothing else of the destination, is written; rows past the batch's frames hold NaN, which must not reach the
+    /// frames written (lanes are independent).
+    /// </summary>
+    [Fact]
+    public void FrameBatchMelProjectionMatchesScalarPerFrame()
+    {
+        if (!SparseMelBasis.FramesSupported(SimdWidth.V256))
+        {
+            Assert.Throws<PlatformNotSupportedException>(() => new SparseMelBasis([1f], 1, 1).ProjectFrames(new float[64], 1, new float[1], 1));
+            return;
+        }
+        var rng = new Random(78);
+        foreach (FeatureOptions preset in FeaturePresets.All)
+        {
+            FeatureOptions o = preset.Validate();
+            var basis = new SparseMelBasis(MelFilterbank.Create(o), o.NMels, o.BinCount);
+            int stride = basis.FrameStride, lanes = SparseMelBasis.FrameLanes;
+            Assert.True(stride % 8 == 0 && stride >= basis.SpectrumLength);
+            foreach (int count in new[] { lanes, 1, 5, 9 })
+            foreach (SimdWidth width in new[] { SimdWidth.V256, SimdWidth.V512 })
+            {
+                var spectra = new float[lanes * stride];
+                Array.Fill(spectra, float.NaN);
+                for (int t = 0; t < count; t++)
+                {
+                    Random(rng, o.BinCount, 0, 5).CopyTo(spectra, t * stride);
+                    Array.Clear(spectra, t * stride + o.BinCount, stride - o.BinCount); // zeros past the bins, as the extractor leaves them
+                }
+                // The block's columns 3 .. 3 + count of a [n_mels, frames] output with sentinels around them.
+                int frames = count + 6;
+                var mel = new float[o.NMels * frames];
+                Array.Fill(mel, -7f);
+                basis.ProjectFrames(spectra, count, mel.AsSpan(3), frames, width);
+                var expected = new float[o.NMels];
+                for (int t = 0; t < count; t++)
+                {
+                    basis.ProjectScalar(spectra.AsSpan(t * stride, basis.SpectrumLength), expected, 1);
+                    for (int m = 0; m < o.NMels; m++)
+                    {
+                        float got = mel[m * frames + 3 + t];
+                        Assert.True(Math.Abs(got - expected[m]) <= 1e-5 * (1 + Math.Abs(expected[m])), $"{o.Name} {width} count {count} frame {t} row {m}: {got} vs scalar {expected[m]}");
+                    }
+                }
+                for (int m = 0; m < o.NMels; m++)
+                    for (int c = 0; c < frames; c++)
+                        if (c < 3 || c >= 3 + count)
+                            Assert.Equal(-7f, mel[m * frames + c]);
+            }
+        }
+    }
 }
