@@ -25,6 +25,7 @@ internal sealed class SparseMelBasis
 
     private readonly int[] _start, _count, _offset; // row m: _count[m] weights at _weights[_offset[m]], zeros to the chunk end
     private readonly float[] _weights;
+    private readonly int _blockBins; // the highest bin any row touches, exclusive, rounded up to whole 8 × 8 blocks (ProjectFrames' transpose)
 
     public SparseMelBasis(float[] dense, int nMels, int bins)
     {
@@ -50,6 +51,9 @@ internal sealed class SparseMelBasis
         }
 
         _weights = weights.ToArray();
+        for (int m = 0; m < nMels; m++)
+            _blockBins = Math.Max(_blockBins, _start[m] + _count[m]);
+        _blockBins = (_blockBins + 7) & ~7;
     }
 
     /// <summary>Floats the spectrum passed to <see cref="Project"/> must hold: the bins plus the last row's chunk padding.</summary>
@@ -140,9 +144,6 @@ internal sealed class SparseMelBasis
         if ((uint)count > FrameLanes || spectra.Length < FrameLanes * stride || mel.Length < (rows - 1) * melStride + count)
             throw new ArgumentException($"Mel projection of {count} frames: spectra ({spectra.Length} of {FrameLanes * stride}) or destination too short.");
         if (count == 0) return;
-        int bins = 0; // the highest bin any row touches, exclusive, rounded up to a whole 8 × 8 block
-        for (int m = 0; m < rows; m++) bins = Math.Max(bins, _start[m] + _count[m]);
-        bins = (bins + 7) & ~7;
         var lanes = _lanes ??= new float[stride * FrameLanes];
 
         // 1. Transpose: lanes[k·16 + t] = spectra[t·stride + k], in 8 frames × 8 bins blocks.
@@ -150,7 +151,7 @@ internal sealed class SparseMelBasis
         ref float dst = ref MemoryMarshal.GetArrayDataReference(lanes);
         for (int t0 = 0; t0 < FrameLanes; t0 += 8)
         {
-            for (int k = 0; k < bins; k += 8)
+            for (int k = 0; k < _blockBins; k += 8)
             {
                 ref float r = ref Unsafe.Add(ref src, t0 * stride + k);
                 Transpose8x8(
