@@ -95,6 +95,9 @@ public sealed record AugmentationOptions
     /// <summary>Mixup Beta(α, α) parameter (0 = off): each batch is blended with a shuffled copy of itself, targets likewise.</summary>
     public float MixupAlpha { get; init; }
 
+    /// <summary>Whether a training batch of <paramref name="size"/> is blended (mixup on, and another segment to blend with).</summary>
+    internal bool Blends(int size) => MixupAlpha > 0 && size > 1;
+
     /// <summary>True when any random transformation is switched on.</summary>
     public bool Any => RandomCrop || MinCropFrames > 0 || TimeStretch > 0 || TimeShiftFrames > 0 || GainDb > 0 || LowPassProbability > 0 || TiltDbPerOctave > 0
         || EqDb > 0 || PitchShiftBands > 0 || FrequencyMasks > 0 || TimeMasks > 0 || MixupAlpha > 0;

@@ -91,7 +91,7 @@ internal sealed class BatchAssembler
             if (augment is not null) Mask(dst, frames, augment, rng!);
         }
         // 4. Mixup across the batch.
-        if (augment is { MixupAlpha: > 0 } && indices.Length > 1) Mixup(batch, augment.MixupAlpha, rng!);
+        if (augment is not null && augment.Blends(indices.Length)) Mixup(batch, augment.MixupAlpha, rng!);
     }
 
     /// <summary>

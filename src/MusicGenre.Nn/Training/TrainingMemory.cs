@@ -111,8 +111,8 @@ internal sealed record TrainingMemory
         //    validation, and a training batch of one (nothing to blend it with), through the plain one (probabilities,
         //    and a gradient for the training batch); without mixup, the plain one serves all.
         activations += shapes.Max(s => (long)s.Size * rows * s.Frames);
-        var plainTrain = mixup ? trainSizes.Where(s => s == 1).ToArray() : trainSizes;
-        var softTrain = mixup ? trainSizes.Where(s => s > 1).ToArray() : [];
+        var plainTrain = trainSizes.Where(s => !options.Augmentation.Blends(s)).ToArray();
+        var softTrain = trainSizes.Where(options.Augmentation.Blends).ToArray();
         long plainProbs = plainTrain.Concat(evalSizes).DefaultIfEmpty(0).Max(), plainGradient = plainTrain.DefaultIfEmpty(0).Max();
         activations += classes * (plainProbs + plainGradient + 2L * softTrain.DefaultIfEmpty(0).Max());
 
