@@ -7,12 +7,21 @@ namespace MusicGenre.TestSupport;
 /// <summary>A fact that runs python3 with h5py: skipped when h5py is missing locally, never skipped under CI=true.</summary>
 public sealed class H5pyFactAttribute : FactAttribute
 {
-    private static readonly Lazy<bool> Available = new(() => Python.Run("import h5py", out _) == 0);
+    internal static readonly Lazy<bool> Available = new(() => Python.Run("import h5py", out _) == 0);
+    internal const string SkipReason = "python3 with h5py not found (apt-get install python3-h5py); under CI=true this test runs and fails instead";
 
     public H5pyFactAttribute()
     {
-        if (!SharedData.IsCi && !Available.Value)
-            Skip = "python3 with h5py not found (apt-get install python3-h5py); under CI=true this test runs and fails instead";
+        if (!SharedData.IsCi && !Available.Value) Skip = SkipReason;
+    }
+}
+
+/// <summary>A theory that runs python3 with h5py, skipped like <see cref="H5pyFactAttribute"/>.</summary>
+public sealed class H5pyTheoryAttribute : TheoryAttribute
+{
+    public H5pyTheoryAttribute()
+    {
+        if (!SharedData.IsCi && !H5pyFactAttribute.Available.Value) Skip = H5pyFactAttribute.SkipReason;
     }
 }
 

@@ -5,13 +5,24 @@ namespace MusicGenre.Benchmarks.Data;
 
 /// <summary>
 /// Feature store I/O at the real segment shape (librosa_default, 3 s: 128 × 130 floats = 66.5 kB per segment, one per
-/// chunk, shuffle + deflate): writing a store, and the random segment reads training batches make.
+/// chunk): writing a store, and the random segment reads training batches make, in stores of <see cref="Songs"/> songs.
+/// <see cref="Compressed"/> = true is the shuffle + deflate layout of builds before 2026-12-07, whose fixed-array chunk
+/// index PureHDF decodes whole on every read; false is today's unfiltered layout (implicit index).
 /// </summary>
 [MemoryDiagnoser]
 [InProcessShortRun]
 public class FeatureStoreBench
 {
-    private const int Songs = 20, SegmentsPerSong = 10, Mels = 128, Frames = 130, RandomReads = 64;
+    private const int SegmentsPerSong = 10, Mels = 128, Frames = 130, RandomReads = 64;
+
+    /// <summary>Songs in the store (10 segments each): the per-read cost of the compressed layout grows with it.</summary>
+    [Params(20, 400)]
+    public int Songs { get; set; }
+
+    /// <summary>The layout of builds before 2026-12-07 (shuffle + deflate) rather than today's.</summary>
+    [Params(false, true)]
+    public bool Compressed { get; set; }
+
     private string _dir = "", _store = "";
     private FeatureStoreHeader _header = null!;
     private StoreSong[] _songs = [];
@@ -37,7 +48,7 @@ public class FeatureStoreBench
         _dir = Path.Combine(Path.GetTempPath(), $"mg-bench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(_dir);
         _store = Path.Combine(_dir, "read.h5");
-        FeatureStoreWriter.Write(_store, _header, _songs, i => _features[i]);
+        FeatureStoreWriter.Write(_store, _header, _songs, i => _features[i], FeatureStoreWriter.DefaultChunkCacheCapacity, Compressed);
         _reader = FeatureStoreReader.Open(_store);
         _order = Enumerable.Range(0, RandomReads).Select(_ => random.Next(Songs * SegmentsPerSong)).ToArray();
     }
@@ -49,9 +60,10 @@ public class FeatureStoreBench
         Directory.Delete(_dir, recursive: true);
     }
 
-    /// <summary>Writes 200 segments (13.3 MB of float32) to a new store.</summary>
+    /// <summary>Writes the store's segments (Songs × 10 × 66.5 kB of float32) to a new store.</summary>
     [Benchmark]
-    public void Write200Segments() => FeatureStoreWriter.Write(Path.Combine(_dir, "write.h5"), _header, _songs, i => _features[i]);
+    public void WriteStore() =>
+        FeatureStoreWriter.Write(Path.Combine(_dir, "write.h5"), _header, _songs, i => _features[i], FeatureStoreWriter.DefaultChunkCacheCapacity, Compressed);
 
     /// <summary>One random segment read (as a shuffled training batch does), averaged over 64 reads.</summary>
     [Benchmark(OperationsPerInvoke = RandomReads)]

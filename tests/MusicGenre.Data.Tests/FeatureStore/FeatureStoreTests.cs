@@ -4,14 +4,17 @@ namespace MusicGenre.Data.Tests.FeatureStore;
 
 public sealed class FeatureStoreTests
 {
-    [Fact]
-    public void RoundTrip_BySegmentAndBySong()
+    /// <summary>Stores of both layouts read the same: today's unfiltered one, and the shuffle + deflate one of earlier builds.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RoundTrip_BySegmentAndBySong(bool legacyCompressed)
     {
         var header = StoreFixtures.Header();
         var (songs, features) = StoreFixtures.Songs(header, seed: 7, 3, 1, 0, 4, 2);
         string path = Path.Combine(SharedData.NewTempDir(), "f.h5");
 
-        FeatureStoreWriter.Write(path, header, songs, i => features[i]);
+        FeatureStoreWriter.Write(path, header, songs, i => features[i], FeatureStoreWriter.DefaultChunkCacheCapacity, legacyCompressed);
 
         using var store = FeatureStoreReader.Open(path);
         Assert.Equal(10, store.SegmentCount);
@@ -34,19 +37,21 @@ public sealed class FeatureStoreTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(3)]
-    public void RoundTrip_BoundedChunkCache_WritesChunksOutMidSong(int capacity)
+    [InlineData(1, false)]
+    [InlineData(3, false)]
+    [InlineData(1, true)]
+    [InlineData(3, true)]
+    public void RoundTrip_BoundedChunkCache_WritesChunksOutMidSong(int capacity, bool legacyCompressed)
     {
         var header = StoreFixtures.Header();
         var (songs, features) = StoreFixtures.Songs(header, seed: 8, 5, 1, 7);
         string path = Path.Combine(SharedData.NewTempDir(), "f.h5");
 
-        FeatureStoreWriter.Write(path, header, songs, i => features[i], capacity);
+        FeatureStoreWriter.Write(path, header, songs, i => features[i], capacity, legacyCompressed);
 
         using var store = FeatureStoreReader.Open(path);
         for (int s = 0; s < songs.Length; s++)
-            Close.Assert(features[s], store.ReadSong(s), 0, 0, $"song {s} (cache {capacity})");
+            Close.Assert(features[s], store.ReadSong(s), 0, 0, $"song {s} (cache {capacity}, compressed {legacyCompressed})");
     }
 
     [Fact]
