@@ -50,6 +50,28 @@ public sealed class TrainCommandTests
         Assert.Contains("width", err);
     }
 
+    /// <summary><c>--stream</c> reads the real store's segments batch by batch and writes the same model as loading it.</summary>
+    [SharedFact]
+    public void Stream_TrainsExactlyTheModelOfALoadedStore()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-stream"), gtzan = Path.Combine(dir, "gtzan");
+        foreach (var g in new[] { "blues", "metal" })
+        {
+            Directory.CreateDirectory(Path.Combine(gtzan, g));
+            for (int i = 0; i < 3; i++) File.Copy(SharedData.Data($"gtzan-mini/{g}/{g}.0000{i}.wav"), Path.Combine(gtzan, g, $"{g}.0000{i}.wav"));
+        }
+        string store = Path.Combine(dir, "s.h5");
+        Assert.Equal(0, CliRunner.Run("preprocess", gtzan, "--out", store, "--genres", "blues,metal").Code);
+        string[] train = ["train", store, "--epochs", "2", "--hp", "width=4", "--threads", "1", "--augment", "robust+standard", "--mixup", "0.2"];
+        var loaded = CliRunner.Run([.. train, "--out", Path.Combine(dir, "loaded.h5")]);
+        var streamed = CliRunner.Run([.. train, "--out", Path.Combine(dir, "streamed.h5"), "--stream"]);
+        Assert.True(loaded.Code == 0 && streamed.Code == 0, loaded.Err + streamed.Err);
+        var a = Nn.ModelFile.ModelFileReader.Read(Path.Combine(dir, "loaded.h5"));
+        var b = Nn.ModelFile.ModelFileReader.Read(Path.Combine(dir, "streamed.h5"));
+        foreach (var (pa, pb) in a.Parameters.Zip(b.Parameters))
+            Assert.True(pa.Data.AsSpan().SequenceEqual(pb.Data), $"{pa.Name} differs with --stream");
+    }
+
     [SharedFact]
     public void ACheckpointThatCannotBeResumed_NamesTheWayOut_AndRestartDiscardsIt()
     {

@@ -53,7 +53,12 @@ internal static class TrainCommand
             AllowMultipleArgumentsPerToken = false,
         };
 
-        public IEnumerable<Option> All => [Arch, Epochs, Batch, Lr, Device, Seed, ValSplit, SplitBy, Patience, Threads, Augment, Mixup, Level, BandLimit, HyperParameters];
+        public Option<bool> Stream { get; } = new("--stream")
+        {
+            Description = "Read segments from the feature store as each batch needs them instead of loading the store into memory (same results; chosen by itself when the store would take more than half the memory).",
+        };
+
+        public IEnumerable<Option> All => [Arch, Epochs, Batch, Lr, Device, Seed, ValSplit, SplitBy, Patience, Threads, Augment, Mixup, Level, BandLimit, HyperParameters, Stream];
 
         private static Dictionary<string, double> ParseHyperParameters(string[]? pairs)
         {
@@ -122,6 +127,7 @@ internal static class TrainCommand
                 Augmentation = AugmentationPreset(parse.GetValue(Augment)!) with { MixupAlpha = parse.GetValue(Mixup) },
                 Level = LevelMode(parse.GetValue(Level)!),
                 BandLimitHz = parse.GetValue(BandLimit),
+                StreamSegments = parse.GetValue(Stream),
             };
             var problems = options.Problems();
             if (problems.Count == 0)

@@ -21,6 +21,7 @@ internal sealed class BatchAssembler
     private readonly float[] _eqGain = new float[32];
     private readonly float[] _row;
     private readonly float[] _stretched;
+    private readonly float[] _read; // one segment, for a set whose values are read from a source
 
     /// <summary>Prepares to emit segments of at most <paramref name="inputFrames"/> frames (≤ the set's frames).</summary>
     public BatchAssembler(SegmentSet set, int inputFrames, InputNormalization normalization, LevelNormalization level = LevelNormalization.None, int keptBands = 0)
@@ -30,6 +31,7 @@ internal sealed class BatchAssembler
         _bandGain = new float[set.Mels];
         _row = new float[set.Mels];
         _stretched = new float[inputFrames];
+        _read = set.Data is null ? new float[set.SegmentLength] : [];
     }
 
     /// <summary>Values per emitted segment of full length.</summary>
@@ -54,7 +56,7 @@ internal sealed class BatchAssembler
         int len = batch.SegmentLength, rows = _set.Channels * _set.Mels;
         for (int b = 0; b < indices.Length; b++)
         {
-            var src = _set.Segment(indices[b]);
+            var src = _set.Segment(indices[b], _read);
             var dst = batch.Inputs.AsSpan(b * len, len);
             batch.Labels[b] = _set.Labels[indices[b]];
             // 1. Window: `span` source frames (the output's frames, or round(frames·r) with a time stretch), random start

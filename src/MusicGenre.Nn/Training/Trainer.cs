@@ -79,7 +79,7 @@ internal sealed partial class Trainer
         // 3. Network, optimizer, generators — after refusing a CPU run that would not fit in memory, before allocating it.
         using var backend = CreateBackend?.Invoke() ?? BackendFactory.Create(o.Device, new BackendOptions { ThreadCount = o.ThreadCount });
         if (backend is CpuBackend cpu)
-            Memory = TrainingMemory.Check(o, spec, data.Data.LongLength, train.Length, val.Length, cpu,
+            Memory = TrainingMemory.Check(o, spec, data.ResidentValues, train.Length, val.Length, cpu,
                 MemoryLimitBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
         var net = GenreNetwork.Build(spec, backend, SubSeed(o.Seed, DropoutStream));
         net.Initialize(new Rng(SubSeed(o.Seed, InitStream)));
@@ -205,9 +205,10 @@ internal sealed partial class Trainer
         var sum = new double[rows];
         var sq = new double[rows];
         var levelled = new float[data.SegmentLength];
+        var read = data.Data is null ? new float[data.SegmentLength] : null;
         foreach (int i in train)
         {
-            ReadOnlySpan<float> seg = data.Segment(i);
+            ReadOnlySpan<float> seg = data.Segment(i, read);
             if (level != LevelNormalization.None || keptBands > 0)
             {
                 seg.CopyTo(levelled);

@@ -108,6 +108,14 @@ public sealed record TrainerOptions
     /// <summary>Free text describing the data, stored in the model's metadata.</summary>
     public string DataDescription { get; init; } = "";
 
+    /// <summary>
+    /// Read training segments from the feature store as each batch needs them (about 0.1 ms per segment), instead of
+    /// loading the store into memory first. A run on a store whose segments would take more than half the memory the
+    /// process may use streams whatever this says. Either way the run computes exactly the same numbers: this option is
+    /// not part of what a checkpoint must match.
+    /// </summary>
+    public bool StreamSegments { get; init; }
+
     /// <summary>Throws <see cref="TrainerOptionsException"/> listing every invalid option.</summary>
     public void Validate() => Throw(Problems());
 

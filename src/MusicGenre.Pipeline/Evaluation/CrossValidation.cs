@@ -104,7 +104,9 @@ internal static class CrossValidation
             var test = Enumerable.Range(0, store.Songs.Count).Where(s => fold[s] == f && !Preprocess.SongCopies.IsCopy(store.Songs[s].SongId)).ToArray();
             log?.Report(string.Create(CultureInfo.InvariantCulture, $"fold {f + 1}/{folds}: training on {train.Length} songs, testing on {test.Length}"));
             var foldOptions = effective with { CheckpointPath = effective.CheckpointPath is { } cp ? $"{cp}.fold{f + 1}" : null };
-            var result = new Trainer(foldOptions).Train(StoreSegments.Load(store, splitBy, train), epochs, cancellationToken);
+            long trainSegments = train.Sum(s => (long)store.Songs[s].SegmentCount);
+            var data = StoreSegments.Load(store, splitBy, train, StoreSegments.ShouldStream(store.Header, trainSegments, foldOptions.StreamSegments));
+            var result = new Trainer(foldOptions).Train(data, epochs, cancellationToken);
             if (keepModels)
             {
                 string modelPath = FoldModelPath(reportFolder!, f);

@@ -3,30 +3,62 @@ using MusicGenre.Nn.Training;
 
 namespace MusicGenre.Pipeline.Training;
 
-/// <summary>Loads the segments of a feature store (all songs, or a chosen subset), or of several shards read as one, into a training <see cref="SegmentSet"/>.</summary>
+/// <summary>
+/// The segments of a feature store (all songs, or a chosen subset), or of several shards read as one, as a training
+/// <see cref="SegmentSet"/>: loaded into memory, or (<c>stream</c>) read from the stores as each batch needs them, for
+/// data larger than memory. The stores must stay open while a streamed set is used.
+/// </summary>
 internal static class StoreSegments
 {
     /// <summary>
     /// Segments of <paramref name="songs"/> (indices into <see cref="FeatureStoreReader.Songs"/>; all when null) as a
     /// 1-channel set. The group key of each segment is its song id, or its artist under <see cref="SplitBy.Artist"/>.
     /// </summary>
-    public static SegmentSet Load(FeatureStoreReader store, SplitBy splitBy, IReadOnlyList<int>? songs = null) =>
-        Load(store.Header, (songs ?? Enumerable.Range(0, store.Songs.Count).ToArray()).Select(s => (store, s)).ToArray(), splitBy);
+    public static SegmentSet Load(FeatureStoreReader store, SplitBy splitBy, IReadOnlyList<int>? songs = null, bool stream = false) =>
+        Load(store.Header, (songs ?? Enumerable.Range(0, store.Songs.Count).ToArray()).Select(s => (store, s)).ToArray(), splitBy, stream);
 
     /// <summary>Every segment of every store of <paramref name="set"/> (shards read as one), as a 1-channel set.</summary>
-    public static SegmentSet Load(FeatureStoreSet set, SplitBy splitBy) => Load(set.Header, set.Songs, splitBy);
+    public static SegmentSet Load(FeatureStoreSet set, SplitBy splitBy, bool stream = false) => Load(set.Header, set.Songs, splitBy, stream);
 
-    private static SegmentSet Load(FeatureStoreHeader header, IReadOnlyList<(FeatureStoreReader Store, int Song)> songs, SplitBy splitBy)
+    /// <summary>
+    /// Whether a run over <paramref name="segments"/> segments of <paramref name="header"/>'s shape reads them from the
+    /// store rather than loading them: when <paramref name="requested"/>, when the values would exceed one .NET array, or
+    /// when they would take more than half of <paramref name="availableBytes"/> (default: what the GC says this process may use).
+    /// </summary>
+    public static bool ShouldStream(FeatureStoreHeader header, long segments, bool requested, long? availableBytes = null)
     {
-        int count = songs.Sum(s => s.Store.Songs[s.Song].SegmentCount);
-        var data = new float[(long)count * header.SegmentLength];
+        long values = segments * header.SegmentLength;
+        return requested || values > Array.MaxLength
+            || values * sizeof(float) > (availableBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) / 2;
+    }
+
+    private static SegmentSet Load(FeatureStoreHeader header, IReadOnlyList<(FeatureStoreReader Store, int Song)> songs, SplitBy splitBy, bool stream)
+    {
+        // 1. Labels and group keys of every segment, in song order; for a streamed set also where each segment is
+        //    (its store and its index there), for a loaded one the values.
+        long total = songs.Sum(s => (long)s.Store.Songs[s.Song].SegmentCount);
+        if (total > Array.MaxLength)
+            throw new InvalidDataException($"{total} segments are more than one training run can index ({Array.MaxLength})");
+        int count = (int)total;
+        if (!stream && (long)count * header.SegmentLength > Array.MaxLength)
+            throw new InvalidDataException($"{count} segments of {header.SegmentLength} values do not fit in one array; stream them from the store instead");
+        var data = stream ? null : new float[(long)count * header.SegmentLength];
         var labels = new int[count];
         var groups = new string[count];
+        var stores = new Dictionary<FeatureStoreReader, int>(ReferenceEqualityComparer.Instance);
+        var storeOf = stream ? new int[count] : null;
+        var local = stream ? new int[count] : null;
         int at = 0;
         foreach (var (store, s) in songs)
         {
             var song = store.Songs[s];
-            store.ReadSegments(song.FirstSegment, song.SegmentCount, data.AsSpan(at * header.SegmentLength, song.SegmentCount * header.SegmentLength));
+            if (data is not null)
+                store.ReadSegments(song.FirstSegment, song.SegmentCount, data.AsSpan(at * header.SegmentLength, song.SegmentCount * header.SegmentLength));
+            else
+            {
+                if (!stores.TryGetValue(store, out int k)) stores[store] = k = stores.Count;
+                for (int i = 0; i < song.SegmentCount; i++) { storeOf![at + i] = k; local![at + i] = song.FirstSegment + i; }
+            }
             string key = GroupKey(song, splitBy);
             for (int i = 0; i < song.SegmentCount; i++)
             {
@@ -35,7 +67,17 @@ internal static class StoreSegments
             }
             at += song.SegmentCount;
         }
-        return new SegmentSet(data, count, 1, header.Mels, header.Frames, labels, groups) { BandFrequencies = BandFrequencies(header) };
+        // 2. The set: over the loaded values, or over a source that reads one segment from its store when asked.
+        var bands = BandFrequencies(header);
+        return data is not null
+            ? new SegmentSet(data, count, 1, header.Mels, header.Frames, labels, groups) { BandFrequencies = bands }
+            : new SegmentSet(new StoreSource([.. stores.Keys], storeOf!, local!), count, 1, header.Mels, header.Frames, labels, groups) { BandFrequencies = bands };
+    }
+
+    /// <summary>Reads segment i from store <c>storeOf[i]</c> at its index <c>local[i]</c> there (one random read: O(1) in today's store layout).</summary>
+    private sealed class StoreSource(FeatureStoreReader[] stores, int[] storeOf, int[] local) : ISegmentSource
+    {
+        public void Read(int index, Span<float> destination) => stores[storeOf[index]].ReadSegments(local[index], 1, destination);
     }
 
     /// <summary>

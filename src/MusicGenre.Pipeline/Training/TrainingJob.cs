@@ -32,20 +32,20 @@ internal static class TrainingJob
     public static TrainingResult Run(IReadOnlyList<string> storePaths, string modelPath, TrainerOptions options, SplitBy splitBy,
         IProgress<EpochMetrics>? progress = null, CancellationToken cancellationToken = default)
     {
-        TrainerOptions effective;
-        SegmentSet data;
+        TrainingResult result;
         using (var set = FeatureStoreSet.Open(storePaths))
         {
-            effective = ForData(options, set.Header, set.Name, set.Songs.Count, set.SegmentCount);
+            var effective = ForData(options, set.Header, set.Name, set.Songs.Count, set.SegmentCount);
             effective.Validate();
-            data = StoreSegments.Load(set, splitBy);
+            // In memory when it fits comfortably; else (or when asked) read from the open stores as batches need them.
+            var data = StoreSegments.Load(set, splitBy, StoreSegments.ShouldStream(set.Header, set.SegmentCount, options.StreamSegments));
             RequireTwoGenres(set.Name, data.Labels, set.Header.GenreNames);
+            result = new Trainer(effective).Train(data, progress, cancellationToken);
         }
-        var result = new Trainer(effective).Train(data, progress, cancellationToken);
         ModelFileWriter.Write(modelPath, result.Model);
         // The run is complete and its model written: its checkpoint is no longer needed, and a later run to the same
         // output with other options or data must not trip over it.
-        if (effective.CheckpointPath is { } checkpoint && File.Exists(checkpoint)) File.Delete(checkpoint);
+        if (options.CheckpointPath is { } checkpoint && File.Exists(checkpoint)) File.Delete(checkpoint);
         return result;
     }
 

@@ -51,7 +51,7 @@ public sealed class TrainingMemoryTests
         var estimate = trainer.Memory!;
         Assert.Equal(backend.PeakLiveFloats * sizeof(float), estimate.BackendTensors);
         Assert.Equal(backend.PeakLiveFloats, backend.AllocatedFloats);
-        Assert.True(estimate.Workspace > 0 && estimate.Host >= data.Data.LongLength * sizeof(float), $"{name}: {estimate}");
+        Assert.True(estimate.Workspace > 0 && estimate.Host >= data.ResidentValues * sizeof(float), $"{name}: {estimate}");
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class TrainingMemoryTests
         {
             ["channels"] = 1, ["mels"] = 128, ["frames"] = 130, ["classes"] = 4, ["width"] = 512,
         });
-        long Total(TrainerOptions o, ArchitectureSpec s) => TrainingMemory.Estimate(o, s, Wide.Data.LongLength, Wide.Count, 0, backend).Total;
+        long Total(TrainerOptions o, ArchitectureSpec s) => TrainingMemory.Estimate(o, s, Wide.ResidentValues, Wide.Count, 0, backend).Total;
         Assert.Equal(TrainingMemory.Size(Total(WideOptions, spec)), m.Groups[1].Value + " GB");
         int batch = int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), width = int.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture);
         Assert.True(Total(WideOptions with { BatchSize = batch }, spec) <= limit && Total(WideOptions with { BatchSize = batch + 1 }, spec) > limit, $"batch {batch}");
@@ -111,7 +111,7 @@ public sealed class TrainingMemoryTests
 
         // At the limit the run is allowed (this check only: the run itself would train a 100-million-parameter network).
         long estimate = Total(WideOptions, spec);
-        Assert.Equal(estimate, TrainingMemory.Check(WideOptions, spec, Wide.Data.LongLength, Wide.Count, 0, backend, estimate).Total);
-        Assert.Throws<TrainerOptionsException>(() => TrainingMemory.Check(WideOptions, spec, Wide.Data.LongLength, Wide.Count, 0, backend, estimate - 1));
+        Assert.Equal(estimate, TrainingMemory.Check(WideOptions, spec, Wide.ResidentValues, Wide.Count, 0, backend, estimate).Total);
+        Assert.Throws<TrainerOptionsException>(() => TrainingMemory.Check(WideOptions, spec, Wide.ResidentValues, Wide.Count, 0, backend, estimate - 1));
     }
 }

@@ -23,14 +23,7 @@ public class GenreTrainerTests
         foreach (var genre in new[] { "blues", "classical", "jazz", "metal" })
             for (int i = 0; i < 3; i++)
                 TestAudio.WriteWav(Path.Combine(root, "songs", genre, $"{genre}.{i:00000}.wav"), 4.0, 8000, seed++);
-        var options = new PreprocessOptions
-        {
-            Input = Path.Combine(root, "songs"),
-            Output = Path.Combine(root, "features.h5"),
-            Features = FeaturePresets.LibrosaDefault with { Name = "test8k", SampleRate = 8000, NFft = 512, HopLength = 128, NMels = 32 },
-            SegmentSeconds = 1.0,
-            ThreadCount = 2,
-        };
+        var options = PreprocessOptionsFor(Path.Combine(root, "features.h5"));
         var summary = await Preprocessor.RunAsync(options);
         Assert.Equal(48, summary.Segments);
         return options.Output;
@@ -93,6 +86,68 @@ public class GenreTrainerTests
         Assert.Equal(a.Parameters.Select(p => p.Name), b.Parameters.Select(p => p.Name));
         foreach (var (pa, pb) in a.Parameters.Zip(b.Parameters))
             Assert.True(pa.Data.AsSpan().SequenceEqual(pb.Data), $"{pa.Name} differs after resuming");
+    }
+
+    /// <summary>
+    /// Streaming (segments read from the store as batches need them) computes exactly what loading the store does —
+    /// with random crops, gain, masks and mixup drawing from the same generator — over one store and over two shards
+    /// read as one; and a checkpoint written by a streamed run resumes in memory to the same weights (the data
+    /// fingerprint is the same in both modes).
+    /// </summary>
+    [Fact]
+    public async Task StreamedTrainingEqualsInMemoryTraining_AndACheckpointResumesAcrossModes()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-trainer-stream");
+        var augmented = Options() with
+        {
+            Augmentation = new AugmentationOptions { TimeShiftFrames = 4, GainDb = 6, FrequencyMasks = 1, FrequencyMaskWidth = 4, MixupAlpha = 0.4f, MinCropFrames = 20 },
+        };
+        // 1. One store, loaded and streamed.
+        string loaded = Path.Combine(dir, "loaded.h5"), streamed = Path.Combine(dir, "streamed.h5");
+        var a = GenreTrainer.Train(Store.Value, loaded, augmented);
+        var b = GenreTrainer.Train(Store.Value, streamed, augmented with { StreamSegments = true });
+        Assert.Equal(a.History.Select(h => (h.TrainLoss, h.ValidationLoss)), b.History.Select(h => (h.TrainLoss, h.ValidationLoss)));
+        AssertSameWeights(loaded, streamed);
+
+        // 2. Two shards of the same songs read as one: streamed equals loaded (segments come from both files).
+        string[] shards = await Task.WhenAll(Enumerable.Range(0, 2).Select(async k =>
+        {
+            var options = PreprocessOptionsFor(Store.Value) with { Output = Path.Combine(dir, $"part-{k}.h5"), Shard = new ShardSpec(k, 2) };
+            await Preprocessor.RunAsync(options);
+            return options.Output;
+        }));
+        string loadedShards = Path.Combine(dir, "loaded-shards.h5"), streamedShards = Path.Combine(dir, "streamed-shards.h5");
+        GenreTrainer.Train(shards, loadedShards, augmented);
+        GenreTrainer.Train(shards, streamedShards, augmented with { StreamSegments = true });
+        AssertSameWeights(loadedShards, streamedShards);
+
+        // 3. A streamed run cancelled after epoch 1 resumes in memory to the uninterrupted weights.
+        string resumed = Path.Combine(dir, "resumed.h5"), checkpoint = resumed + ".checkpoint";
+        using var cts = new CancellationTokenSource();
+        Assert.ThrowsAny<OperationCanceledException>(() => GenreTrainer.Train(Store.Value, resumed, augmented with { StreamSegments = true, CheckpointPath = checkpoint },
+            progress: new SyncProgress<EpochMetrics>(e => { if (e.Epoch == 1) cts.Cancel(); }), cancellationToken: cts.Token));
+        Assert.True(File.Exists(checkpoint));
+        GenreTrainer.Train(Store.Value, resumed, augmented with { CheckpointPath = checkpoint });
+        AssertSameWeights(loaded, resumed);
+    }
+
+    /// <summary>The preprocessing options that made <see cref="Store"/> (its songs folder is beside it).</summary>
+    private static PreprocessOptions PreprocessOptionsFor(string store) => new()
+    {
+        Input = Path.Combine(Path.GetDirectoryName(store)!, "songs"),
+        Output = store,
+        Features = FeaturePresets.LibrosaDefault with { Name = "test8k", SampleRate = 8000, NFft = 512, HopLength = 128, NMels = 32 },
+        SegmentSeconds = 1.0,
+        ThreadCount = 2,
+    };
+
+    private static void AssertSameWeights(string expectedModel, string actualModel)
+    {
+        var a = ModelFileReader.Read(expectedModel);
+        var b = ModelFileReader.Read(actualModel);
+        Assert.Equal(a.Parameters.Select(p => p.Name), b.Parameters.Select(p => p.Name));
+        foreach (var (pa, pb) in a.Parameters.Zip(b.Parameters).Concat(a.Buffers.Zip(b.Buffers)))
+            Assert.True(pa.Data.AsSpan().SequenceEqual(pb.Data), $"{pa.Name} of {Path.GetFileName(actualModel)} differs from {Path.GetFileName(expectedModel)}");
     }
 
     [Fact]
