@@ -12,7 +12,7 @@ namespace MusicGenre.Data.FeatureStore;
 internal sealed class FeatureStoreReader : IDisposable
 {
     private readonly NativeFile _file;
-    private readonly IH5Dataset _features;
+    private readonly NativeDataset _features;
     private readonly Lock _gate = new();
 
     private FeatureStoreReader(string path, NativeFile file)
@@ -20,7 +20,8 @@ internal sealed class FeatureStoreReader : IDisposable
         Path = path;
         _file = file;
         Header = ReadHeader();
-        _features = Dataset(FeatureStoreLayout.Features);
+        _features = Dataset(FeatureStoreLayout.Features) as NativeDataset
+            ?? throw new FeatureStoreException(path, $"dataset '/{FeatureStoreLayout.Features}' is not a native HDF5 dataset");
         Labels = Dataset(FeatureStoreLayout.Labels).Read<int[]>();
         SegmentSong = Dataset(FeatureStoreLayout.SegmentSong).Read<int[]>();
         Songs = ReadSongs();
@@ -82,7 +83,7 @@ internal sealed class FeatureStoreReader : IDisposable
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <see cref="FeatureStoreHeader.SegmentLength"/>.</exception>
     public void ReadSegment(int segment, Span<float> destination) => ReadSegments(segment, 1, destination);
 
-    /// <summary>Reads <paramref name="count"/> consecutive segments into <paramref name="destination"/> (<c>[count, Mels, Frames]</c>).</summary>
+    /// <summary>Reads <paramref name="count"/> consecutive segments into <paramref name="destination"/> (<c>[count, Mels, Frames]</c>; after an exception its contents are unspecified).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The range is outside the store.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short.</exception>
     public void ReadSegments(int first, int count, Span<float> destination)
@@ -99,10 +100,11 @@ internal sealed class FeatureStoreReader : IDisposable
         var selection = new HyperslabSelection(3,
             starts: [(ulong)first, 0, 0],
             blocks: [(ulong)count, (ulong)Header.Mels, (ulong)Header.Frames]);
-        float[] buffer;
+        // Straight into the destination: no intermediate array (a training run reads every segment of every epoch).
+        var values = destination[..(int)needed];
         try
         {
-            lock (_gate) buffer = _features.Read<float[]>(fileSelection: selection, memoryDims: [(ulong)needed]);
+            lock (_gate) _features.Read(values, fileSelection: selection, memoryDims: [(ulong)needed]);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -111,14 +113,12 @@ internal sealed class FeatureStoreReader : IDisposable
         }
         // 3. Stored features are finite log-mels; anything else is damage (or a store written from bad audio by an old
         //    build) and would turn training and scores into NaN without saying where.
-        var values = buffer.AsSpan(0, (int)needed);
         if (MusicGenre.Simd.SampleScan.IndexOfNonFinite(values) is var bad and >= 0)
         {
             int segment = first + bad / Header.SegmentLength;
             string song = Songs[SegmentSong[segment]].SongId;
             throw new FeatureStoreException(Path, $"segment {segment} (song '{song}') holds a non-finite value ({values[bad]}): the store is damaged or was made from bad audio");
         }
-        values.CopyTo(destination);
     }
 
     /// <summary>All segments of song <paramref name="song"/>, flat <c>[SegmentCount, Mels, Frames]</c>.</summary>
