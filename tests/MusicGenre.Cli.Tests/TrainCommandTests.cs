@@ -54,14 +54,7 @@ public sealed class TrainCommandTests
     [SharedFact]
     public void Stream_TrainsExactlyTheModelOfALoadedStore()
     {
-        string dir = SharedData.NewTempDir("musicgenre-stream"), gtzan = Path.Combine(dir, "gtzan");
-        foreach (var g in new[] { "blues", "metal" })
-        {
-            Directory.CreateDirectory(Path.Combine(gtzan, g));
-            for (int i = 0; i < 3; i++) File.Copy(SharedData.Data($"gtzan-mini/{g}/{g}.0000{i}.wav"), Path.Combine(gtzan, g, $"{g}.0000{i}.wav"));
-        }
-        string store = Path.Combine(dir, "s.h5");
-        Assert.Equal(0, CliRunner.Run("preprocess", gtzan, "--out", store, "--genres", "blues,metal").Code);
+        string dir = SharedData.NewTempDir("musicgenre-stream"), store = BluesAndMetalStore(dir, songsPerGenre: 3);
         string[] train = ["train", store, "--epochs", "2", "--hp", "width=4", "--threads", "1", "--augment", "robust+standard", "--mixup", "0.2"];
         var loaded = CliRunner.Run([.. train, "--out", Path.Combine(dir, "loaded.h5")]);
         var streamed = CliRunner.Run([.. train, "--out", Path.Combine(dir, "streamed.h5"), "--stream"]);
@@ -76,14 +69,7 @@ public sealed class TrainCommandTests
     public void ACheckpointThatCannotBeResumed_NamesTheWayOut_AndRestartDiscardsIt()
     {
         // A store of 2 songs × 2 genres, and a damaged checkpoint where train would resume from.
-        string dir = SharedData.NewTempDir("musicgenre-restart"), gtzan = Path.Combine(dir, "gtzan");
-        foreach (var g in new[] { "blues", "metal" })
-        {
-            Directory.CreateDirectory(Path.Combine(gtzan, g));
-            for (int i = 0; i < 2; i++) File.Copy(SharedData.Data($"gtzan-mini/{g}/{g}.0000{i}.wav"), Path.Combine(gtzan, g, $"{g}.0000{i}.wav"));
-        }
-        string store = Path.Combine(dir, "s.h5"), model = Path.Combine(dir, "m.h5");
-        Assert.Equal(0, CliRunner.Run("preprocess", gtzan, "--out", store, "--genres", "blues,metal").Code);
+        string dir = SharedData.NewTempDir("musicgenre-restart"), store = BluesAndMetalStore(dir, songsPerGenre: 2), model = Path.Combine(dir, "m.h5");
         File.WriteAllText(model + ".checkpoint", "not a checkpoint");
         string[] train = ["train", store, "--out", model, "--epochs", "1", "--hp", "width=4", "--val-split", "0", "--threads", "1"];
 
@@ -98,5 +84,18 @@ public sealed class TrainCommandTests
         Assert.Contains("removed the checkpoint", restarted.Err);
         Assert.True(File.Exists(model));
         Assert.False(File.Exists(model + ".checkpoint"));
+    }
+
+    /// <summary>A store in <paramref name="dir"/> of the first <paramref name="songsPerGenre"/> blues and metal songs of gtzan-mini, made by the CLI.</summary>
+    private static string BluesAndMetalStore(string dir, int songsPerGenre)
+    {
+        string gtzan = Path.Combine(dir, "gtzan"), store = Path.Combine(dir, "s.h5");
+        foreach (var g in new[] { "blues", "metal" })
+        {
+            Directory.CreateDirectory(Path.Combine(gtzan, g));
+            for (int i = 0; i < songsPerGenre; i++) File.Copy(SharedData.Data($"gtzan-mini/{g}/{g}.0000{i}.wav"), Path.Combine(gtzan, g, $"{g}.0000{i}.wav"));
+        }
+        Assert.Equal(0, CliRunner.Run("preprocess", gtzan, "--out", store, "--genres", "blues,metal").Code);
+        return store;
     }
 }

@@ -6,7 +6,7 @@ namespace MusicGenre.Benchmarks.Data;
 /// <summary>
 /// Feature store I/O at the real segment shape (librosa_default, 3 s: 128 × 130 floats = 66.5 kB per segment, one per
 /// chunk): writing a store, and the random segment reads training batches make, in stores of <see cref="Songs"/> songs.
-/// <see cref="Compressed"/> = true is the shuffle + deflate layout of builds before 2026-12-07, whose fixed-array chunk
+/// <see cref="Compressed"/> = true is the shuffle + deflate layout of builds up to c27513a (2026-12-06), whose fixed-array chunk
 /// index PureHDF decodes whole on every read; false is today's unfiltered layout (implicit index).
 /// </summary>
 [MemoryDiagnoser]
@@ -19,7 +19,7 @@ public class FeatureStoreBench
     [Params(20, 400)]
     public int Songs { get; set; }
 
-    /// <summary>The layout of builds before 2026-12-07 (shuffle + deflate) rather than today's.</summary>
+    /// <summary>The layout of builds up to c27513a, 2026-12-06 (shuffle + deflate), rather than today's.</summary>
     [Params(false, true)]
     public bool Compressed { get; set; }
 

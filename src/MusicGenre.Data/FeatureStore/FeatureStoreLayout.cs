@@ -4,8 +4,8 @@ namespace MusicGenre.Data.FeatureStore;
 /// Names inside a feature store file (HDF5, readable with h5py):
 /// <code>
 /// /features       float32 [n_segments, n_mels, frames]  chunked one segment per chunk, unfiltered (implicit chunk
-///                                                       index: O(1) random reads); stores written before 2026-12-07
-///                                                       have shuffle + deflate and read the same, slower
+///                                                       index: O(1) random reads); stores of builds up to
+///                                                       c27513a (2026-12-06) have shuffle + deflate and read the same, slower
 /// /labels         int32   [n_segments]                  genre index of each segment
 /// /segment_song   int32   [n_segments]                  song index of each segment
 /// /genres         string  [n_genres]

@@ -28,7 +28,7 @@ internal static class FeatureStoreWriter
 
     /// <summary>
     /// As the public overload, with the number of chunks kept in memory before they are written out, and (tests and
-    /// benchmarks only) the compressed layout that builds before 2026-12-07 wrote.
+    /// benchmarks only) the compressed layout that builds up to c27513a (2026-12-06) wrote.
     /// </summary>
     internal static void Write(string path, FeatureStoreHeader header, IReadOnlyList<StoreSong> songs,
         Func<int, ReadOnlyMemory<float>> songFeatures, int chunkCacheCapacity, bool legacyCompressed = false, CancellationToken cancellationToken = default)

@@ -164,9 +164,14 @@ internal sealed record TrainingMemory
                 hints.Add(Inv($"width {width} needs about {Size(narrow.Total)} (--hp width={width})"));
                 break;
             }
+        // Not holding the segments at all (read from the store per batch) changes nothing in the model: say so first when it fits.
+        long streamed = dataFloats > 0 ? Estimate(options, spec, 0, trainCount, validationCount, backend).Total : long.MaxValue;
+        string stream = streamed <= limitBytes
+            ? Inv($"read the segments from the store instead of holding them (--stream, the same model): about {Size(streamed)}; or ")
+            : "";
         TrainerOptions.Throw([Inv(
             $"training would need about {Size(estimate.Total)} of memory at its peak ({estimate.Describe()}), more than the {Size(limitBytes)} this process may use; ") +
-            (hints.Count > 0 ? $"lower the batch size or the network's width: {string.Join(", or ", hints)}" : "lower the batch size or the network's width")]);
+            stream + (hints.Count > 0 ? $"lower the batch size or the network's width: {string.Join(", or ", hints)}" : "lower the batch size or the network's width")]);
         return estimate;
     }
 

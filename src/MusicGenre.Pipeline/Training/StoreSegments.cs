@@ -45,7 +45,8 @@ internal static class StoreSegments
         var data = stream ? null : new float[(long)count * header.SegmentLength];
         var labels = new int[count];
         var groups = new string[count];
-        var stores = new Dictionary<FeatureStoreReader, int>(ReferenceEqualityComparer.Instance);
+        var stores = new List<FeatureStoreReader>();
+        var storeIndex = new Dictionary<FeatureStoreReader, int>(ReferenceEqualityComparer.Instance);
         var storeOf = stream ? new int[count] : null;
         var local = stream ? new int[count] : null;
         int at = 0;
@@ -56,7 +57,7 @@ internal static class StoreSegments
                 store.ReadSegments(song.FirstSegment, song.SegmentCount, data.AsSpan(at * header.SegmentLength, song.SegmentCount * header.SegmentLength));
             else
             {
-                if (!stores.TryGetValue(store, out int k)) stores[store] = k = stores.Count;
+                if (!storeIndex.TryGetValue(store, out int k)) { storeIndex[store] = k = stores.Count; stores.Add(store); }
                 for (int i = 0; i < song.SegmentCount; i++) { storeOf![at + i] = k; local![at + i] = song.FirstSegment + i; }
             }
             string key = GroupKey(song, splitBy);
@@ -71,7 +72,7 @@ internal static class StoreSegments
         var bands = BandFrequencies(header);
         return data is not null
             ? new SegmentSet(data, count, 1, header.Mels, header.Frames, labels, groups) { BandFrequencies = bands }
-            : new SegmentSet(new StoreSource([.. stores.Keys], storeOf!, local!), count, 1, header.Mels, header.Frames, labels, groups) { BandFrequencies = bands };
+            : new SegmentSet(new StoreSource([.. stores], storeOf!, local!), count, 1, header.Mels, header.Frames, labels, groups) { BandFrequencies = bands };
     }
 
     /// <summary>Reads segment i from store <c>storeOf[i]</c> at its index <c>local[i]</c> there (one random read: O(1) in today's store layout).</summary>

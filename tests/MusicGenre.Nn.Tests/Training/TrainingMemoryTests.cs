@@ -114,4 +114,26 @@ public sealed class TrainingMemoryTests
         Assert.Equal(estimate, TrainingMemory.Check(WideOptions, spec, Wide.ResidentValues, Wide.Count, 0, backend, estimate).Total);
         Assert.Throws<TrainerOptionsException>(() => TrainingMemory.Check(WideOptions, spec, Wide.ResidentValues, Wide.Count, 0, backend, estimate - 1));
     }
+
+    /// <summary>When the segments held in memory are what tips a run over the limit, the refusal names --stream and what the run needs without them.</summary>
+    [Fact]
+    public void Refusal_NamesStreaming_WhenTheRunFitsWithoutHoldingTheSegments()
+    {
+        using var backend = new CpuBackend(1);
+        var data = SyntheticData.Create(songsPerGenre: 40, segmentsPerSong: 10);
+        var options = new TrainerOptions { Labels = SyntheticData.Labels, BatchSize = 8, ValidationFraction = 0 };
+        var spec = ArchitectureCatalog.Create(ArchitectureCatalog.Default, new Dictionary<string, double>
+        {
+            ["channels"] = 1, ["mels"] = SyntheticData.Mels, ["frames"] = SyntheticData.Frames, ["classes"] = 4, ["width"] = 2, ["min_frames"] = 16,
+        });
+        long held = TrainingMemory.Estimate(options, spec, data.ResidentValues, data.Count, 0, backend).Total;
+        long streamed = TrainingMemory.Estimate(options, spec, 0, data.Count, 0, backend).Total;
+        Assert.True(held - streamed >= data.ResidentValues * sizeof(float), $"{held} vs {streamed}");
+
+        var e = Assert.Throws<TrainerOptionsException>(() => TrainingMemory.Check(options, spec, data.ResidentValues, data.Count, 0, backend, streamed));
+        Assert.Contains($"read the segments from the store instead of holding them (--stream, the same model): about {TrainingMemory.Size(streamed)}; or lower the batch size", e.Message);
+        // Too little even without the segments: no such hint.
+        var tight = Assert.Throws<TrainerOptionsException>(() => TrainingMemory.Check(options, spec, data.ResidentValues, data.Count, 0, backend, streamed - 1));
+        Assert.DoesNotContain("--stream", tight.Message);
+    }
 }
