@@ -153,7 +153,8 @@ internal static unsafe class Winograd
 
     /// <summary>
     /// Vector path of <see cref="InputRun"/>: 8 tiles per step (lanes = consecutive tiles of the run); the split rows
-    /// come from <see cref="SplitVector"/>; a tail of fewer than 8 tiles runs the scalar twin's per-tile code.
+    /// come from <see cref="SplitVector"/>; a tail of fewer than 8 tiles is one more 8-tile step, overlapping the previous one
+    /// or (a run shorter than 8) with AVX masked stores; without AVX it runs the scalar twin's per-tile code.
     /// </summary>
     private static void InputRunVector(float* plane, int h, int w, int ti, int tj, int len, float* rows, int rl,
         float* v, int stride, int q0)
@@ -183,26 +184,49 @@ internal static unsafe class Winograd
             }
         }
 
-        for (; i + 8 <= len; i += 8)
-        {
-            // Per patch row r (d B): h0 = d0 − d2, h1 = d1 + d2, h2 = d2 − d1, h3 = d1 − d3 with d0..d3 = odd[i], even[i],
-            // odd[i+1], even[i+1]; then per column b the same down the rows (Bᵀ ·): position 4a + b.
-            RowVector(rows, rl, 0, i, out var t00, out var t01, out var t02, out var t03);
-            RowVector(rows, rl, 1, i, out var t10, out var t11, out var t12, out var t13);
-            RowVector(rows, rl, 2, i, out var t20, out var t21, out var t22, out var t23);
-            RowVector(rows, rl, 3, i, out var t30, out var t31, out var t32, out var t33);
-            float* dst = v + q0 + i;
-            ColumnVector(t00, t10, t20, t30, dst, stride);
-            ColumnVector(t01, t11, t21, t31, dst + stride, stride);
-            ColumnVector(t02, t12, t22, t32, dst + 2 * stride, stride);
-            ColumnVector(t03, t13, t23, t33, dst + 3 * stride, stride);
-        }
-        if (i < len)
+        for (; i + 8 <= len; i += 8) InputStep(rows, rl, i, v + q0 + i, stride, 8);
+        if (i == len) return;
+        // The tail of fewer than 8 tiles. In a run of at least 8, one more 8-tile step ending at the run's end: the tiles
+        // it repeats get the same operations, so the same values. In a shorter run, an 8-tile step whose stores keep only
+        // the run's lanes (the others read split-row entries past the run and would write other runs' columns).
+        if (len >= 8) InputStep(rows, rl, len - 8, v + q0 + len - 8, stride, 8);
+        else if (Avx.IsSupported) InputStep(rows, rl, 0, v + q0, stride, len);
+        else
         {
             var rowSpan = new Span<float>(rows, 8 * rl);
             var vSpan = new Span<float>(v, 15 * stride + q0 + len);
             for (; i < len; i++) InputScalar(rowSpan, rl, i, vSpan, stride, q0 + i);
         }
+    }
+
+    /// <summary>
+    /// The input transform of 8 consecutive tiles from split-row entry <paramref name="i"/>, of which the first
+    /// <paramref name="n"/> are written at <paramref name="dst"/> (position ξ at <c>ξ·stride</c>): all 8, or fewer by AVX
+    /// masked stores (only called so where AVX is supported).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InputStep(float* rows, int rl, int i, float* dst, int stride, int n)
+    {
+        // Per patch row r (d B): h0 = d0 − d2, h1 = d1 + d2, h2 = d2 − d1, h3 = d1 − d3 with d0..d3 = odd[i], even[i],
+        // odd[i+1], even[i+1]; then per column b the same down the rows (Bᵀ ·): position 4a + b.
+        RowVector(rows, rl, 0, i, out var t00, out var t01, out var t02, out var t03);
+        RowVector(rows, rl, 1, i, out var t10, out var t11, out var t12, out var t13);
+        RowVector(rows, rl, 2, i, out var t20, out var t21, out var t22, out var t23);
+        RowVector(rows, rl, 3, i, out var t30, out var t31, out var t32, out var t33);
+        if (n == 8)
+        {
+            ColumnVector(t00, t10, t20, t30, dst, stride);
+            ColumnVector(t01, t11, t21, t31, dst + stride, stride);
+            ColumnVector(t02, t12, t22, t32, dst + 2 * stride, stride);
+            ColumnVector(t03, t13, t23, t33, dst + 3 * stride, stride);
+            return;
+        }
+        // Lane j is stored where j < n: its mask element has the sign bit set.
+        var lanes = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(n)).AsSingle();
+        ColumnVectorMasked(t00, t10, t20, t30, dst, stride, lanes);
+        ColumnVectorMasked(t01, t11, t21, t31, dst + stride, stride, lanes);
+        ColumnVectorMasked(t02, t12, t22, t32, dst + 2 * stride, stride, lanes);
+        ColumnVectorMasked(t03, t13, t23, t33, dst + 3 * stride, stride, lanes);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -244,6 +268,17 @@ internal static unsafe class Winograd
         (t1 + t2).Store(v + 4 * stride);
         (t2 - t1).Store(v + 8 * stride);
         (t1 - t3).Store(v + 12 * stride);
+    }
+
+    /// <summary><see cref="ColumnVector"/> storing only the lanes of <paramref name="lanes"/> (AVX masked stores).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ColumnVectorMasked(Vector256<float> t0, Vector256<float> t1, Vector256<float> t2, Vector256<float> t3, float* v, int stride,
+        Vector256<float> lanes)
+    {
+        Avx.MaskStore(v, lanes, t0 - t2);
+        Avx.MaskStore(v + 4 * stride, lanes, t1 + t2);
+        Avx.MaskStore(v + 8 * stride, lanes, t2 - t1);
+        Avx.MaskStore(v + 12 * stride, lanes, t1 - t3);
     }
 
     /// <summary>
@@ -288,13 +323,13 @@ internal static unsafe class Winograd
     /// <summary>
     /// Vector path of <see cref="OutputRun"/>: 8 tiles per step; where the 16 pixels lie inside the row, y00/y01 (and
     /// y10/y11) are interleaved in registers: join the lower (upper) halves, then permute (a0 a1 a2 a3 b0 b1 b2 b3) to
-    /// (a0 b0 a1 b1 a2 b2 a3 b3). Edges and the tail go through the scalar twin's stores.
+    /// (a0 b0 a1 b1 a2 b2 a3 b3). Right edges go through the scalar twin's stores; a tail of fewer than 8 tiles is one more
+    /// 8-tile step (overlapping, or storing only the run's tiles).
     /// </summary>
     private static void OutputRunVector(float* m, int stride, int q0, int len, float bias, float* plane, int h, int w, int ti, int tj)
     {
         int row = 2 * ti, i = 0;
         bool second = row + 1 < h;
-        var zip = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
         var vb = Vector256.Create(bias);
         Span<float> y = stackalloc float[32];
         var planeSpan = new Span<float>(plane, h * w);
@@ -337,42 +372,50 @@ internal static unsafe class Winograd
             }
         }
 
-        for (; i + 8 <= len; i += 8)
+        for (; i + 8 <= len; i += 8) OutputStep(m, stride, q0, i, 8, vb, plane, planeSpan, y, h, w, ti, tj);
+        if (i == len) return;
+        // The tail of fewer than 8 tiles: in a run of at least 8, one more 8-tile step ending at the run's end (the tiles it
+        // repeats get the same operations and stores, so the same pixels); in a shorter run, an 8-tile step of which only
+        // the run's tiles are stored (its other lanes read M columns past the run, inside the scratch).
+        if (len >= 8) OutputStep(m, stride, q0, len - 8, 8, vb, plane, planeSpan, y, h, w, ti, tj);
+        else OutputStep(m, stride, q0, 0, len, vb, plane, planeSpan, y, h, w, ti, tj);
+    }
+
+    /// <summary>
+    /// The output transform of 8 consecutive tiles from run tile <paramref name="i"/>, of which the first
+    /// <paramref name="n"/> are stored: interleaved in registers where all 8 tiles' 16 pixels lie inside the row, else by
+    /// the scalar twin's stores.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OutputStep(float* m, int stride, int q0, int i, int n, Vector256<float> vb, float* plane, Span<float> planeSpan,
+        Span<float> y, int h, int w, int ti, int tj)
+    {
+        int row = 2 * ti;
+        float* src = m + q0 + i;
+        // Per row a of M (· A): s0 = m0 + m1 + m2, s1 = m1 − m2 − m3; then down the columns (Aᵀ ·), plus the bias.
+        RowSums(src, stride, 0, out var s00, out var s01);
+        RowSums(src, stride, 1, out var s10, out var s11);
+        RowSums(src, stride, 2, out var s20, out var s21);
+        RowSums(src, stride, 3, out var s30, out var s31);
+        var y00 = s00 + s10 + s20 + vb; var y01 = s01 + s11 + s21 + vb;
+        var y10 = s10 - s20 - s30 + vb; var y11 = s11 - s21 - s31 + vb;
+        int col = 2 * (tj + i);
+        if (n == 8 && col + 16 <= w)
         {
-            float* src = m + q0 + i;
-            // Per row a of M (· A): s0 = m0 + m1 + m2, s1 = m1 − m2 − m3; then down the columns (Aᵀ ·), plus the bias.
-            RowSums(src, stride, 0, out var s00, out var s01);
-            RowSums(src, stride, 1, out var s10, out var s11);
-            RowSums(src, stride, 2, out var s20, out var s21);
-            RowSums(src, stride, 3, out var s30, out var s31);
-            var y00 = s00 + s10 + s20 + vb; var y01 = s01 + s11 + s21 + vb;
-            var y10 = s10 - s20 - s30 + vb; var y11 = s11 - s21 - s31 + vb;
-            int col = 2 * (tj + i);
-            if (col + 16 <= w)
+            var zip = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
+            float* dst = plane + row * w + col;
+            Vector256.Shuffle(Vector256.Create(y00.GetLower(), y01.GetLower()), zip).Store(dst);
+            Vector256.Shuffle(Vector256.Create(y00.GetUpper(), y01.GetUpper()), zip).Store(dst + 8);
+            if (row + 1 < h)
             {
-                float* dst = plane + row * w + col;
-                Vector256.Shuffle(Vector256.Create(y00.GetLower(), y01.GetLower()), zip).Store(dst);
-                Vector256.Shuffle(Vector256.Create(y00.GetUpper(), y01.GetUpper()), zip).Store(dst + 8);
-                if (second)
-                {
-                    Vector256.Shuffle(Vector256.Create(y10.GetLower(), y11.GetLower()), zip).Store(dst + w);
-                    Vector256.Shuffle(Vector256.Create(y10.GetUpper(), y11.GetUpper()), zip).Store(dst + w + 8);
-                }
-            }
-            else
-            {
-                y00.CopyTo(y); y01.CopyTo(y[8..]); y10.CopyTo(y[16..]); y11.CopyTo(y[24..]);
-                Store(y, 8, planeSpan, h, w, ti, tj + i);
+                Vector256.Shuffle(Vector256.Create(y10.GetLower(), y11.GetLower()), zip).Store(dst + w);
+                Vector256.Shuffle(Vector256.Create(y10.GetUpper(), y11.GetUpper()), zip).Store(dst + w + 8);
             }
         }
-        if (i < len)
+        else
         {
-            var mSpan = new Span<float>(m, 15 * stride + q0 + len);
-            for (; i < len; i++)
-            {
-                OutputScalar(mSpan, stride, q0 + i, bias, y);
-                Store(y, 1, planeSpan, h, w, ti, tj + i);
-            }
+            y00.CopyTo(y); y01.CopyTo(y[8..]); y10.CopyTo(y[16..]); y11.CopyTo(y[24..]);
+            Store(y, n, planeSpan, h, w, ti, tj + i);
         }
     }
 
