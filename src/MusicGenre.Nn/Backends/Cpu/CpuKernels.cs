@@ -112,23 +112,26 @@ internal static class CpuKernels
     /// </summary>
     public static void MaxPool2x2Row(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, Span<float> y)
     {
-        int i = 0;
-        if (UseVector && row0.Length >= 2 * y.Length && row1.Length >= 2 * y.Length)
+        int i = 0, n = y.Length;
+        if (UseVector && n >= 8 && row0.Length >= 2 * n && row1.Length >= 2 * n)
         {
             ref float r0 = ref MemoryMarshal.GetReference(row0); ref float r1 = ref MemoryMarshal.GetReference(row1);
             ref float yr = ref MemoryMarshal.GetReference(y);
             // 8 windows per step: 16 input floats of each row, split into their even lanes (left column of each window)
             // and odd lanes (right column), then folded in scan order: top-left, top-right, bottom-left, bottom-right.
-            for (; i <= y.Length - 8; i += 8)
+            // A last step that would pass the end starts at n − 8: it repeats windows already done, writing the same values.
+            for (int step = 0; step < n; step += 8)
             {
+                i = Math.Min(step, n - 8);
                 var a0 = Vector256.LoadUnsafe(ref r0, (nuint)(2 * i)); var a1 = Vector256.LoadUnsafe(ref r0, (nuint)(2 * i + 8));
                 var b0 = Vector256.LoadUnsafe(ref r1, (nuint)(2 * i)); var b1 = Vector256.LoadUnsafe(ref r1, (nuint)(2 * i + 8));
                 var best = Pick(Even(a0, a1), Odd(a0, a1));
                 best = Pick(best, Even(b0, b1));
                 Pick(best, Odd(b0, b1)).StoreUnsafe(ref yr, (nuint)i);
             }
+            return;
         }
-        MaxPool2x2RowScalar(row0[(2 * i)..], row1[(2 * i)..], y[i..]);
+        MaxPool2x2RowScalar(row0, row1, y);
     }
 
     /// <summary>Scalar twin of <see cref="MaxPool2x2Row"/>.</summary>
@@ -249,8 +252,8 @@ internal static class CpuKernels
     public static void PoolBackwardRow(ReadOnlySpan<float> z0, ReadOnlySpan<float> z1, ReadOnlySpan<float> x0, ReadOnlySpan<float> x1,
         ReadOnlySpan<float> dy, Span<float> dx0, Span<float> dx1, Span<float> gm, Span<float> xm)
     {
-        int q = 0, n = dy.Length;
-        if (UseVector && z0.Length >= 2 * n && z1.Length >= 2 * n && x0.Length >= 2 * n && x1.Length >= 2 * n
+        int n = dy.Length;
+        if (UseVector && n >= 8 && z0.Length >= 2 * n && z1.Length >= 2 * n && x0.Length >= 2 * n && x1.Length >= 2 * n
             && dx0.Length >= 2 * n && dx1.Length >= 2 * n && gm.Length >= n && xm.Length >= n)
         {
             ref float rz0 = ref MemoryMarshal.GetReference(z0); ref float rz1 = ref MemoryMarshal.GetReference(z1);
@@ -260,9 +263,11 @@ internal static class CpuKernels
             ref float rgm = ref MemoryMarshal.GetReference(gm); ref float rxm = ref MemoryMarshal.GetReference(xm);
             var zero = Vector256<float>.Zero;
             // Lanes: 8 windows per step. Each row's 16 floats split into even lanes (left column of each window) and odd
-            // lanes (right column); the scan keeps, per lane, which of the four candidates replaced the best last.
-            for (; q <= n - 8; q += 8)
+            // lanes (right column); the scan keeps, per lane, which of the four candidates replaced the best last. A last
+            // step that would pass the end starts at n − 8: it repeats windows already done, writing the same values.
+            for (int step = 0; step < n; step += 8)
             {
+                int q = Math.Min(step, n - 8);
                 nuint at = (nuint)(2 * q);
                 var za0 = Vector256.LoadUnsafe(ref rz0, at); var za1 = Vector256.LoadUnsafe(ref rz0, at + 8);
                 var zb0 = Vector256.LoadUnsafe(ref rz1, at); var zb1 = Vector256.LoadUnsafe(ref rz1, at + 8);
@@ -280,8 +285,9 @@ internal static class CpuKernels
                 StoreInterleaved2(g & isA, g & isB, ref rd0, at);
                 StoreInterleaved2(g & isC, g & isD, ref rd1, at);
             }
+            return;
         }
-        PoolBackwardRowScalar(z0[(2 * q)..], z1[(2 * q)..], x0[(2 * q)..], x1[(2 * q)..], dy[q..], dx0[(2 * q)..], dx1[(2 * q)..], gm[q..], xm[q..]);
+        PoolBackwardRowScalar(z0, z1, x0, x1, dy, dx0, dx1, gm, xm);
     }
 
     /// <summary>Scalar twin of <see cref="PoolBackwardRow"/>: one window at a time.</summary>
@@ -322,16 +328,17 @@ internal static class CpuKernels
     /// </summary>
     public static void MaxPool2x2RowBackward(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, ReadOnlySpan<float> dy, Span<float> dx0, Span<float> dx1)
     {
-        int q = 0, n = dy.Length;
-        if (UseVector && row0.Length >= 2 * n && row1.Length >= 2 * n && dx0.Length >= 2 * n && dx1.Length >= 2 * n)
+        int n = dy.Length;
+        if (UseVector && n >= 8 && row0.Length >= 2 * n && row1.Length >= 2 * n && dx0.Length >= 2 * n && dx1.Length >= 2 * n)
         {
             ref float r0 = ref MemoryMarshal.GetReference(row0); ref float r1 = ref MemoryMarshal.GetReference(row1);
             ref float gr = ref MemoryMarshal.GetReference(dy);
             ref float d0 = ref MemoryMarshal.GetReference(dx0); ref float d1 = ref MemoryMarshal.GetReference(dx1);
-            // Lanes: 8 windows per step, as in MaxPool2x2Row; the winner masks route 0 + g (−0 becomes +0, as adding
-            // onto a cleared dx does) back to the rows' order.
-            for (; q <= n - 8; q += 8)
+            // Lanes: 8 windows per step, as in MaxPool2x2Row (a last step that would pass the end starts at n − 8); the
+            // winner masks route 0 + g (−0 becomes +0, as adding onto a cleared dx does) back to the rows' order.
+            for (int step = 0; step < n; step += 8)
             {
+                int q = Math.Min(step, n - 8);
                 nuint at = (nuint)(2 * q);
                 var a0 = Vector256.LoadUnsafe(ref r0, at); var a1 = Vector256.LoadUnsafe(ref r0, at + 8);
                 var b0 = Vector256.LoadUnsafe(ref r1, at); var b1 = Vector256.LoadUnsafe(ref r1, at + 8);
@@ -340,8 +347,9 @@ internal static class CpuKernels
                 StoreInterleaved2(g & isA, g & isB, ref d0, at);
                 StoreInterleaved2(g & isC, g & isD, ref d1, at);
             }
+            return;
         }
-        MaxPool2x2RowBackwardScalar(row0, row1, q, dy, dx0, dx1);
+        MaxPool2x2RowBackwardScalar(row0, row1, 0, dy, dx0, dx1);
     }
 
     /// <summary>Scalar twin of <see cref="MaxPool2x2RowBackward"/> from window <paramref name="q0"/> on.</summary>
