@@ -59,6 +59,8 @@ public sealed class TrainCommandTests
         var loaded = CliRunner.Run([.. train, "--out", Path.Combine(dir, "loaded.h5")]);
         var streamed = CliRunner.Run([.. train, "--out", Path.Combine(dir, "streamed.h5"), "--stream"]);
         Assert.True(loaded.Code == 0 && streamed.Code == 0, loaded.Err + streamed.Err);
+        Assert.Contains("read from the store batch by batch", streamed.Out);
+        Assert.DoesNotContain("read from the store", loaded.Out);
         var a = Nn.ModelFile.ModelFileReader.Read(Path.Combine(dir, "loaded.h5"));
         var b = Nn.ModelFile.ModelFileReader.Read(Path.Combine(dir, "streamed.h5"));
         foreach (var (pa, pb) in a.Parameters.Zip(b.Parameters))

@@ -187,7 +187,7 @@ internal static class TrainCommand
                 throw new Nn.ModelFile.ModelFileException(checkpoint, e.Message[(checkpoint.Length + 2)..] + $"{Environment.NewLine}  To discard it and start over, run again with --restart.", e);
             }
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"best epoch {result.BestEpoch}{(result.StoppedEarly ? " (stopped early)" : "")}; {result.TrainSegments} training and {result.ValidationSegments} validation segments"));
+                $"best epoch {result.BestEpoch}{(result.StoppedEarly ? " (stopped early)" : "")}; {result.TrainSegments} training and {result.ValidationSegments} validation segments{(result.StreamedSegments ? ", read from the store batch by batch" : "")}"));
             ctx.Out.WriteLine($"wrote {model}");
             return CliApp.Ok;
         });

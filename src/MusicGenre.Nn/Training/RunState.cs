@@ -120,7 +120,8 @@ internal sealed class RunState(TrainerOptions options, SegmentSet data, Architec
     {
         var parameters = _bestParameters.Count > 0 ? _bestParameters : net.ExportParameters();
         var buffers = _bestParameters.Count > 0 ? _bestBuffers : net.ExportBuffers();
-        return new TrainingResult(Model(parameters, buffers), History.ToList(), BestEpoch, stoppedEarly, train.Length, validation.Length);
+        return new TrainingResult(Model(parameters, buffers), History.ToList(), BestEpoch, stoppedEarly, train.Length, validation.Length,
+            streamedSegments: data.Data is null);
     }
 
     private TrainingMetadata Metadata()

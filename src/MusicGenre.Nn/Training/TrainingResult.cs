@@ -6,10 +6,10 @@ namespace MusicGenre.Nn.Training;
 public sealed class TrainingResult
 {
     internal TrainingResult(GenreModel model, IReadOnlyList<EpochMetrics> history, int bestEpoch, bool stoppedEarly,
-        int trainSegments, int validationSegments)
+        int trainSegments, int validationSegments, bool streamedSegments = false)
     {
         Model = model; History = history; BestEpoch = bestEpoch; StoppedEarly = stoppedEarly;
-        TrainSegments = trainSegments; ValidationSegments = validationSegments;
+        TrainSegments = trainSegments; ValidationSegments = validationSegments; StreamedSegments = streamedSegments;
     }
 
     /// <summary>The best model (weights of <see cref="BestEpoch"/>), ready for <see cref="ModelFileWriter.Write"/>.</summary>
@@ -26,6 +26,12 @@ public sealed class TrainingResult
 
     /// <summary>Segments in the training split.</summary>
     public int TrainSegments { get; }
+
+    /// <summary>
+    /// True when the segments were read from the feature store as batches needed them rather than held in memory (asked
+    /// for, or chosen because they would not fit comfortably); the weights are the same either way.
+    /// </summary>
+    public bool StreamedSegments { get; }
 
     /// <summary>Segments in the validation split.</summary>
     public int ValidationSegments { get; }

@@ -27,10 +27,12 @@ internal static class TrainingJob
 
     /// <summary>
     /// Trains on every song of <paramref name="storePaths"/> (one store, or the shards of one dataset read as one without
-    /// a merge) and writes the best model to <paramref name="modelPath"/> (atomically).
+    /// a merge) and writes the best model to <paramref name="modelPath"/> (atomically). The segments are streamed from the
+    /// stores when asked or when they would take more than half of <paramref name="availableBytes"/> (default: what the GC
+    /// says this process may use; tests pass less).
     /// </summary>
     public static TrainingResult Run(IReadOnlyList<string> storePaths, string modelPath, TrainerOptions options, SplitBy splitBy,
-        IProgress<EpochMetrics>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<EpochMetrics>? progress = null, CancellationToken cancellationToken = default, long? availableBytes = null)
     {
         TrainingResult result;
         using (var set = FeatureStoreSet.Open(storePaths))
@@ -38,7 +40,7 @@ internal static class TrainingJob
             var effective = ForData(options, set.Header, set.Name, set.Songs.Count, set.SegmentCount);
             effective.Validate();
             // In memory when it fits comfortably; else (or when asked) read from the open stores as batches need them.
-            var data = StoreSegments.Load(set, splitBy, StoreSegments.ShouldStream(set.Header, set.SegmentCount, options.StreamSegments));
+            var data = StoreSegments.Load(set, splitBy, StoreSegments.ShouldStream(set.Header, set.SegmentCount, options.StreamSegments, availableBytes));
             RequireTwoGenres(set.Name, data.Labels, set.Header.GenreNames);
             result = new Trainer(effective).Train(data, progress, cancellationToken);
         }
