@@ -31,7 +31,7 @@ internal sealed class BatchAssembler
         _bandGain = new float[set.Mels];
         _row = new float[set.Mels];
         _stretched = new float[inputFrames];
-        _read = set.Data is null ? new float[set.SegmentLength] : [];
+        _read = set.ReadBuffer();
     }
 
     /// <summary>Values per emitted segment of full length.</summary>

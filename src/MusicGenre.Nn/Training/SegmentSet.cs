@@ -89,6 +89,9 @@ internal sealed class SegmentSet
         return values;
     }
 
+    /// <summary>A buffer for <see cref="Segment(int, Span{float})"/>: one segment long when values are read from a source, else empty (not needed).</summary>
+    public float[] ReadBuffer() => Data is null ? new float[SegmentLength] : [];
+
     /// <summary>
     /// A 64-bit fingerprint of shape, labels, song ids and every value (FNV-1a over 64-bit words of the values in segment
     /// order), used to refuse resuming a checkpoint on other data. The same for a set in memory and one read from a source;
@@ -108,7 +111,7 @@ internal sealed class SegmentSet
         // float alone. Read segment by segment, a word whose halves lie in two segments is carried across the boundary.
         bool carry = false;
         uint low = 0;
-        var buffer = Data is null ? new float[SegmentLength] : null;
+        var buffer = ReadBuffer();
         for (int i = 0; i < Count; i++)
         {
             var values = Segment(i, buffer);

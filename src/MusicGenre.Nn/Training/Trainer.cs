@@ -205,7 +205,7 @@ internal sealed partial class Trainer
         var sum = new double[rows];
         var sq = new double[rows];
         var levelled = new float[data.SegmentLength];
-        var read = data.Data is null ? new float[data.SegmentLength] : null;
+        var read = data.ReadBuffer();
         foreach (int i in train)
         {
             ReadOnlySpan<float> seg = data.Segment(i, read);

@@ -112,7 +112,7 @@ internal static class CpuKernels
     /// </summary>
     public static void MaxPool2x2Row(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, Span<float> y)
     {
-        int i = 0, n = y.Length;
+        int n = y.Length;
         if (UseVector && n >= 8 && row0.Length >= 2 * n && row1.Length >= 2 * n)
         {
             ref float r0 = ref MemoryMarshal.GetReference(row0); ref float r1 = ref MemoryMarshal.GetReference(row1);
@@ -122,7 +122,7 @@ internal static class CpuKernels
             // A last step that would pass the end starts at n − 8: it repeats windows already done, writing the same values.
             for (int step = 0; step < n; step += 8)
             {
-                i = Math.Min(step, n - 8);
+                int i = Math.Min(step, n - 8);
                 var a0 = Vector256.LoadUnsafe(ref r0, (nuint)(2 * i)); var a1 = Vector256.LoadUnsafe(ref r0, (nuint)(2 * i + 8));
                 var b0 = Vector256.LoadUnsafe(ref r1, (nuint)(2 * i)); var b1 = Vector256.LoadUnsafe(ref r1, (nuint)(2 * i + 8));
                 var best = Pick(Even(a0, a1), Odd(a0, a1));
