@@ -44,6 +44,7 @@ public sealed class GpuPayloadRehearsalTests
             .Any(l => l.Contains("with Cuda", StringComparison.Ordinal) && !l.Contains(" 0 with Cuda", StringComparison.Ordinal));
         if (!ranOnCuda)
             Assert.True(cudaCode == 1 && cudaOutput.Contains("no test ran on CUDA", StringComparison.Ordinal), $"cuda mode without CUDA exited {cudaCode}:\n{cudaOutput}");
+        SharedData.DeleteTempDir(dir); // 50 MB payload
     }
 
     private static (int Code, string Output) Bash(string cwd, string script, string[] args, Dictionary<string, string> env)

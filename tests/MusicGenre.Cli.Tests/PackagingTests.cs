@@ -59,6 +59,7 @@ public class PackagingTests
         string tool = Path.Combine(tools, OperatingSystem.IsWindows() ? "musicgenre.exe" : "musicgenre");
         string predicted = Run(tool, work, "predict", example, "--top", "1");
         Assert.Contains("classical", predicted);
+        SharedData.DeleteTempDir(work); // 40 MB of packages
     }
 
     private static string Dotnet(string workingDirectory, params string[] args) => Run("dotnet", workingDirectory, args);

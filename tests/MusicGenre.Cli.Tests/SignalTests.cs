@@ -41,6 +41,7 @@ public sealed class SignalTests
         Assert.True(File.Exists(model + ".checkpoint"));
         Assert.False(File.Exists(model));
         Assert.Empty(Directory.GetFiles(dir, "*.tmp*"));
+        SharedData.DeleteTempDir(dir);
     }
 
     [SharedFact]
@@ -75,5 +76,6 @@ public sealed class SignalTests
         Assert.False(File.Exists(stale), "the killed run's temp was left behind");
         Assert.Empty(Temps());
         Assert.True(File.Exists(store));
+        SharedData.DeleteTempDir(dir); // 64 MB
     }
 }

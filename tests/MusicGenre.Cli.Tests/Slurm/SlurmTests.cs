@@ -78,6 +78,7 @@ public sealed class SlurmTests(SlurmFixture fixture) : IClassFixture<SlurmFixtur
         Assert.Equal(Enumerable.Range(0, Tasks).Select(k => $"part-{k}.h5"), Directory.GetFiles(parts, "*.h5").Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
         MergeAndCompare(parts, Path.Combine(dir, "merged.h5"));
+        SharedData.DeleteTempDir(dir); // 250 MB
     }
 
     [SlurmFact]
@@ -115,6 +116,7 @@ public sealed class SlurmTests(SlurmFixture fixture) : IClassFixture<SlurmFixtur
 
         // 4. Every song exactly once, bit for bit as on one machine (merge refuses a song present twice).
         MergeAndCompare(parts, Path.Combine(dir, "merged.h5"));
+        SharedData.DeleteTempDir(dir); // 250 MB
     }
 
     [SlurmFact]
@@ -135,6 +137,7 @@ public sealed class SlurmTests(SlurmFixture fixture) : IClassFixture<SlurmFixtur
         Assert.Equal(100, expected.Length);
         Assert.Equal(expected, union);
         Assert.All(union, l => Assert.True(JsonDocument.Parse(l).RootElement.TryGetProperty("genre", out _), l));
+        SharedData.DeleteTempDir(dir);
     }
 
     /// <summary>Submits a job script with this build's CLI; task logs go to <c>logs/&lt;tag&gt;-&lt;job&gt;_&lt;task&gt;.out</c>.</summary>
