@@ -36,6 +36,8 @@ internal static class ArgParsing
     public static string ExistingPath(string path, string what)
     {
         if (string.IsNullOrEmpty(path)) throw new UsageException($"{what}: an empty path");
+        if (path == "-" && !File.Exists(path))
+            throw new UsageException($"{what} '-': reading standard input is not supported; save the audio to a file and give its path");
         if (MusicGenre.IO.InputFile.Check(path) is { Kind: MusicGenre.IO.InputFile.Kind.BrokenLink } link)
             throw new UsageException($"{what} '{path}' is {link.Text}");
         if (File.Exists(path) || Directory.Exists(path)) return Path.GetFullPath(path);
@@ -56,7 +58,7 @@ internal static class ArgParsing
     /// feature store by preprocess and merge, a model by train, a feature file by features, a PNG for a plot) or with
     /// <c>--force</c>, so a stray name cannot destroy a model, a store, notes or audio.
     /// </summary>
-    private static void CheckReplaceable(string full, string what, OutputKind kind, bool force)
+    internal static void CheckReplaceable(string full, string what, OutputKind kind, bool force)
     {
         if (force || !File.Exists(full)) return;
         // An empty file, or a pipe or device (which reading would block on), is not a file this command wrote.
@@ -87,10 +89,10 @@ internal static class ArgParsing
         bool isHdf5 = got == 8 && head.SequenceEqual(hdf5), isPng = got == 8 && head.SequenceEqual(png);
         if (kind == OutputKind.Png)
         {
-            if (!isPng) throw new UsageException(Refuse(isHdf5 ? "an HDF5 file" : "not a PNG image"));
+            if (!isPng) throw new UsageException(Refuse(isHdf5 ? "an HDF5 file" : "another kind of file"));
             return;
         }
-        if (!isHdf5) throw new UsageException(Refuse(isPng ? "a PNG image" : "not an HDF5 file"));
+        if (!isHdf5) throw new UsageException(Refuse(isPng ? "a PNG image" : "another kind of file"));
         // 2. Which MusicGenre file it is (an unreadable one, e.g. truncated, is not replaced silently either).
         string? format;
         try { format = MusicGenre.Data.Hdf5RootFormat.Read(full); }
@@ -111,6 +113,30 @@ internal static class ArgParsing
         MusicGenre.Pipeline.Features.ClipFeatures.Format => "a 'musicgenre features' file",
         _ => $"an HDF5 file of format '{format}'",
     };
+
+    /// <summary>
+    /// An existing text output (a CSV or Markdown file this tool writes) may be replaced only when its first lines are
+    /// what this tool writes there (<paramref name="isOurs"/> gets up to its first three lines), or with <c>--force</c>:
+    /// a user's own <c>songs.csv</c> or notes beside a plot or in a report folder are never overwritten by accident.
+    /// </summary>
+    public static void CheckReplaceableText(string full, string what, Func<IReadOnlyList<string>, bool> isOurs, string expected, bool force)
+    {
+        if (force || !File.Exists(full)) return;
+        if (MusicGenre.IO.InputFile.Check(full) is { Kind: MusicGenre.IO.InputFile.Kind.Empty })
+            throw new UsageException($"{what} '{full}' exists and is empty, or a pipe or device; refusing to overwrite it (use --force to replace it)");
+        var lines = new List<string>(3);
+        try
+        {
+            using var reader = new StreamReader(full);
+            for (string? line; lines.Count < 3 && (line = reader.ReadLine()) != null;) lines.Add(line);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{what} '{full}' exists and cannot be read ({e.Message}); remove it or use --force");
+        }
+        if (!isOurs(lines))
+            throw new UsageException($"{what} '{full}' exists and is not {expected}; refusing to overwrite it (use --force to replace it)");
+    }
 
     /// <summary>
     /// The folder of an output file must exist or be creatable; the output must not be one of the command's

@@ -27,9 +27,18 @@ internal static class CliApp
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
+            // An unknown word in the command's place also counts as "no command": say only the first, which names it.
+            bool unrecognised = parse.Errors.Any(e => e.Message.StartsWith("Unrecognized command or argument", StringComparison.Ordinal));
             foreach (var error in parse.Errors)
-                stderr.WriteLine($"musicgenre: {error.Message}");
+                if (!(unrecognised && error.Message == "Required command was not provided."))
+                    stderr.WriteLine($"musicgenre: {error.Message}");
             stderr.WriteLine("Run 'musicgenre --help' (or 'musicgenre <command> --help') for usage.");
+            return Usage;
+        }
+        // A misspelt switch must not silently mean the default decoder.
+        if (Environment.GetEnvironmentVariable("MUSICGENRE_MP3_DECODER") is { Length: > 0 } decoder && !decoder.Equals("nlayer", StringComparison.OrdinalIgnoreCase))
+        {
+            stderr.WriteLine($"musicgenre: the environment variable MUSICGENRE_MP3_DECODER is '{decoder}': set it to nlayer (the reference decoder) or leave it unset (the built-in decoder)");
             return Usage;
         }
         using var cancel = new CancellationTokenSource();

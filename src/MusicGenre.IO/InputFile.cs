@@ -23,6 +23,11 @@ internal static class InputFile
             var info = new FileInfo(path);
             if (info.LinkTarget is { } target)
             {
+                // /dev/stdin → /proc/self/fd/0 → "pipe:[1234]": not a path but a pipe (or socket), which is never read.
+                if (target.StartsWith("pipe:[", StringComparison.Ordinal) || target.StartsWith("socket:[", StringComparison.Ordinal)
+                    || info.ResolveLinkTarget(returnFinalTarget: true) is { } last && Path.GetFileName(last.FullName) is var name
+                       && (name.StartsWith("pipe:[", StringComparison.Ordinal) || name.StartsWith("socket:[", StringComparison.Ordinal)))
+                    return new(Kind.Empty, "a pipe or socket, which is not read (audio is read from files: save the stream to a file first)");
                 var end = info.ResolveLinkTarget(returnFinalTarget: true);
                 if (end is null || !Path.Exists(end.FullName))
                     return new(Kind.BrokenLink, $"a broken symbolic link (its target '{target}' does not exist, or the links form a loop)");

@@ -89,7 +89,7 @@ public sealed class TrainCommandTests
     }
 
     /// <summary>A store in <paramref name="dir"/> of the first <paramref name="songsPerGenre"/> blues and metal songs of gtzan-mini, made by the CLI.</summary>
-    private static string BluesAndMetalStore(string dir, int songsPerGenre)
+    internal static string BluesAndMetalStore(string dir, int songsPerGenre)
     {
         string gtzan = Path.Combine(dir, "gtzan"), store = Path.Combine(dir, "s.h5");
         foreach (var g in new[] { "blues", "metal" })

@@ -68,7 +68,7 @@ internal sealed class GpuDevice : IDisposable
                 if (kind == DeviceKind.Auto) { context.Dispose(); return null; }
                 string found = string.Join(", ", context.Devices.Select(d => $"{d.AcceleratorType} '{d.Name}'"));
                 throw new DeviceUnavailableException(kind,
-                    $"device '{kind.ToString().ToLowerInvariant()}' #{index} requested but none is available (ILGPU found: {(found.Length > 0 ? found : "nothing")}); use 'auto' or 'cpu'.");
+                    $"device '{kind.ToString().ToLowerInvariant()}' #{index} requested but none is available (ILGPU found: {(found.Length > 0 ? found : "nothing")})");
             }
 
             // 3. Create the accelerator.

@@ -11,11 +11,11 @@ internal static class DownloadCommand
     {
         var msd = new Option<string>("--msd") { Description = "Folder of Million Song Dataset track files (.h5), searched at any depth.", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "Folder for the previews and manifest.csv.", Required = true };
-        var template = new Option<string>("--url-template") { Description = "Preview URL with {7digitalid} and/or {track_id} (default: 7digital, OAuth-signed).", DefaultValueFactory = _ => PreviewDownloadOptions.SevenDigitalTemplate };
+        var template = new Option<string>("--url-template") { Description = "Preview URL with {7digitalid}, {track_id} and/or {song_id} (default: 7digital, OAuth-signed).", DefaultValueFactory = _ => PreviewDownloadOptions.SevenDigitalTemplate };
         var key = new Option<string?>("--key") { Description = $"OAuth consumer key (or ${PreviewDownloadOptions.KeyVariable})." };
         var secret = new Option<string?>("--secret") { Description = $"OAuth consumer secret (or ${PreviewDownloadOptions.SecretVariable}); never logged." };
         var concurrency = new Option<int>("--concurrency", "-c") { Description = "Parallel downloads.", DefaultValueFactory = _ => 4 };
-        var retries = new Option<int>("--retries") { Description = "Attempts per track on 5xx and timeouts.", DefaultValueFactory = _ => 4 };
+        var retries = new Option<int>("--retries") { Description = "Retries per track after a failed first attempt, on 5xx, 429 and timeouts, with backoff (as curl --retry; 0 = one attempt).", DefaultValueFactory = _ => 3 };
         var command = new Command("download", "Fetch 30 s preview MP3s for MSD tracks (resumable, retries 5xx with backoff, writes manifest.csv).")
         {
             msd, output, template, key, secret, concurrency, retries,
@@ -34,12 +34,13 @@ internal static class DownloadCommand
                 ConsumerKey = parse.GetValue(key),
                 ConsumerSecret = parse.GetValue(secret),
                 Concurrency = parse.GetValue(concurrency),
-                MaxAttempts = parse.GetValue(retries),
+                MaxAttempts = parse.GetValue(retries) + 1,
             };
+            if (parse.GetValue(retries) is < 0 or > 19) throw new UsageException($"--retries {parse.GetValue(retries)} must be 0 to 19");
             try { options.Validate(); }
-            catch (ArgumentException ex) { throw new UsageException(ex.Message); }
+            catch (ArgumentException ex) { throw new UsageException(ex.Message.Replace("UrlTemplate", "--url-template", StringComparison.Ordinal)); }
             var scan = ProgressReporter.Run(ctx, "scan MSD files", p =>
-                MsdFolderScanner.Scan(root, new Progress<int>(n => p.Report(new(n, 0, $"{n} files"))), ctx.Cancellation));
+                MsdFolderScanner.Scan(root, new Progress<int>(n => p.Report(new(n, n, $"{n} files"))), ctx.Cancellation));
             if (scan.Tracks.Count == 0 && scan.Failures.Count == 0)
                 throw new InvalidDataException($"{root}: no MSD track files (*.h5) found; nothing to download");
             using var downloader = new PreviewDownloader();

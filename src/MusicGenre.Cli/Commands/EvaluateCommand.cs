@@ -29,10 +29,11 @@ internal static class EvaluateCommand
         var perSong = new Option<int>("--per-song") { Description = "Excerpts per song (with --excerpts).", DefaultValueFactory = _ => 5 };
         var normalize = new Option<string>("--normalize") { Description = "Level of each excerpt (with --excerpts): peak (0 dBFS peak, default) or none (the recording's own).", DefaultValueFactory = _ => "peak" };
         var gain = new Option<double>("--gain") { Description = "Gain in dB applied to each excerpt after --normalize, clipped to ±1 (with --excerpts; e.g. -20).", DefaultValueFactory = _ => 0 };
+        var force = new Option<bool>("--force") { Description = "Replace files in the --report folder even when they are not files an evaluation wrote (e.g. your own summary.md)." };
         var args = new TrainCommand.TrainingArgs();
         var command = new Command("evaluate", "Score a model on labelled data (segment and song accuracy, per-genre P/R/F1, confusion matrix), or cross-validate with --folds.")
         {
-            inputs, report, folds, keepModels, excerpts, perSong, normalize, gain,
+            inputs, report, folds, keepModels, excerpts, perSong, normalize, gain, force,
         };
         foreach (var o in args.All) command.Add(o);
         command.SetAction(parse =>
@@ -46,10 +47,20 @@ internal static class EvaluateCommand
             if (k >= 2 && given.Length != 1) throw new UsageException("with --folds give only the data (a model is trained per fold)");
             if (k == 0 && given.Length != 2) throw new UsageException("give a model file and the data: musicgenre evaluate <model> <data>");
             if (k == 0 && parse.GetValue(keepModels)) throw new UsageException("--keep-models needs --folds (it keeps the models cross-validation trains)");
+            // An option that would change nothing is refused rather than silently ignored.
+            if (parse.GetValue(excerpts) is null)
+                RefuseGiven(parse, "applies only with --excerpts (the robustness protocol)", perSong, normalize, gain);
+            if (k == 0)
+            {
+                RefuseGiven(parse, "is a training option: it applies only with --folds (evaluate <model> <data> scores the model as it is)",
+                    args.All.Where(o => o != args.Seed).ToArray());
+                if (parse.GetValue(excerpts) is null) RefuseGiven(parse, "applies only with --folds or --excerpts", args.Seed);
+            }
             string dataPath = ArgParsing.ExistingPath(given[^1], "data");
             var protocol = Protocol(parse.GetValue(excerpts), parse.GetValue(perSong), parse.GetValue(normalize)!, parse.GetValue(gain), parse.GetValue(args.Seed));
             // The report folder is created only once there is something to write, so a refused run leaves nothing behind.
             if (File.Exists(reportDir)) throw new UsageException($"--report '{reportDir}' is a file; give a folder for the report");
+            CheckReportFolder(reportDir, parse.GetValue(force));
             if (k >= 2)
             {
                 var options = args.Build(parse, checkpoint: null);
@@ -57,7 +68,7 @@ internal static class EvaluateCommand
                     EvaluationJob.EnsureStore(dataPath, reportDir, PreprocessCommand.Preset(options.FeaturePreset),
                         new Progress<PreprocessProgress>(r => p.Report(new(r.Done, r.Total, r.Stage))), line => ctx.Error.WriteLine($"skipped {line}"), ctx.Cancellation));
                 var cv = ProgressReporter.Run(ctx, "cross-validation", p =>
-                    CrossValidation.Run(store, k, options, parse.GetValue(args.SplitBy), reportDir,
+                    CrossValidation.Run(store, k, options, args.SplitByValue(parse), reportDir,
                         new SyncProgress<string>(line => ctx.Out.WriteLine(line)),
                         new SyncProgress<Nn.Training.EpochMetrics>(m => p.Report(new(m.Epoch, m.Epochs, $"epoch {m.Epoch}"))),
                         ctx.Cancellation, protocol, parse.GetValue(keepModels)));
@@ -67,15 +78,47 @@ internal static class EvaluateCommand
             }
 
             string modelPath = ArgParsing.ExistingPath(given[0], "model");
-            var (result, unit) = ProgressReporter.Run(ctx, "evaluate", p =>
+            var (result, unit, unreadable) = ProgressReporter.Run(ctx, "evaluate", p =>
                 EvaluationJob.Run(modelPath, dataPath, protocol, reportDir, new Progress<(int Done, int Total)>(d => p.Report(new(d.Done, d.Total))),
                     line => ctx.Error.WriteLine($"skipped {line}"), ctx.Cancellation));
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{unit} accuracy {result.SegmentAccuracy:P2} ({result.Segments} {unit}s); song accuracy {result.SongAccuracy:P2} ({result.Songs} songs); macro F1 {result.MacroF1:F3}"));
             ctx.Out.WriteLine($"report: {reportDir}");
-            return CliApp.Ok;
+            // As predict: a file that could not be read fails the command, after the others were scored and reported.
+            if (unreadable.Count == 0) return CliApp.Ok;
+            ctx.Error.WriteLine($"musicgenre: {unreadable.Count} audio file{(unreadable.Count == 1 ? "" : "s")} could not be read and {(unreadable.Count == 1 ? "is" : "are")} not in the scores (listed in {Path.Combine(reportDir, "summary.md")})");
+            return CliApp.Failure;
         });
         return command;
+    }
+
+    /// <summary>Refuses (usage error) the first of <paramref name="options"/> given on the command line, saying why it does not apply.</summary>
+    private static void RefuseGiven(ParseResult parse, string why, params Option[] options)
+    {
+        foreach (var option in options)
+            if (parse.GetResult(option) is { Implicit: false })
+                throw new UsageException($"{option.Name} {why}");
+    }
+
+    /// <summary>
+    /// The files an evaluation writes in <paramref name="reportDir"/> (and in its <c>fold&lt;k&gt;</c> folders) may
+    /// replace only files an evaluation wrote before, unless <paramref name="force"/>: the default folder is <c>report</c>,
+    /// a name a user may well have used for their own notes.
+    /// </summary>
+    internal static void CheckReportFolder(string reportDir, bool force)
+    {
+        if (force || !Directory.Exists(reportDir)) return;
+        const string what = "--report file";
+        var folders = new[] { reportDir }.Concat(Directory.GetDirectories(reportDir, "fold*")
+            .Where(d => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(d), @"^fold[0-9]+$")).Order(StringComparer.Ordinal));
+        foreach (string folder in folders)
+        {
+            foreach (var (name, isOurs, kind) in ReportWriter.TextFiles)
+                ArgParsing.CheckReplaceableText(Path.Combine(folder, name), what, isOurs, kind, force);
+            ArgParsing.CheckReplaceable(Path.Combine(folder, "confusion.png"), what, ArgParsing.OutputKind.Png, force);
+            ArgParsing.CheckReplaceable(Path.Combine(folder, folder == reportDir ? "features.h5" : "model.h5"), what,
+                folder == reportDir ? ArgParsing.OutputKind.FeatureStore : ArgParsing.OutputKind.Model, force);
+        }
     }
 
     /// <summary>The robustness protocol of --excerpts MIN-MAX (null without it); its other options are checked either way.</summary>

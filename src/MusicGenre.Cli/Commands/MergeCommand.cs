@@ -33,7 +33,7 @@ internal static class MergeCommand
                 return 0;
             });
             using var merged = FeatureStoreReader.Open(outPath);
-            ctx.Out.WriteLine($"merged {files.Count} stores: {merged.Songs.Count} songs, {merged.SegmentCount} segments -> {outPath}");
+            ctx.Out.WriteLine($"merged {files.Count} store{(files.Count == 1 ? "" : "s")}: {merged.Songs.Count} songs, {merged.SegmentCount} segments -> {outPath}");
             return CliApp.Ok;
         });
         return command;

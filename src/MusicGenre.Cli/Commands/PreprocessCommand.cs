@@ -20,7 +20,7 @@ internal static class PreprocessCommand
         var threads = new Option<int>("--threads", "-j") { Description = "Parallel decoders (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var shard = new Option<string?>("--shard") { Description = "Process only shard k of N (k/N, k 0-based), e.g. --shard $SLURM_ARRAY_TASK_ID/100 (give N itself, so that a task resubmitted alone keeps its shard)." };
         var cls = new Option<string?>("--cls") { Description = "tagtraum .cls label file (track_id TAB genre) for MSD-named audio." };
-        var genres = new Option<string?>("--genres") { Description = "Comma-separated genre list (default: the 10 GTZAN genres)." };
+        var genres = new Option<string?>("--genres") { Description = "Comma-separated genre list, or gtzan or tagtraum (default: the 10 GTZAN genres; with --cls, every majority genre of the label file)." };
         var copies = new Option<string?>("--copies")
         {
             Description = "Also store altered copies of every song, for training (comma-separated): clip = 6–12 dB louder and hard-clipped to ±1. A copy is song '<id>#clip', kept with its original in splits and folds.",
@@ -43,9 +43,12 @@ internal static class PreprocessCommand
                 ThreadCount = Positive(parse.GetValue(threads), "--threads"),
                 Shard = ArgParsing.Shard(parse.GetValue(shard)),
                 ClsPath = clsPath,
-                Genres = parse.GetValue(genres) is { } g ? GenreList.Parse(g) : GenreList.Gtzan,
+                Genres = DefaultGenres(parse.GetValue(genres), clsPath),
                 Copies = Copies(parse.GetValue(copies)),
             };
+            // A bad value given on the command line (--segment 0.5s, a windowed preset) is a usage error (exit 2).
+            try { options.Validate(); }
+            catch (PreprocessException e) { throw new UsageException(e.Message); }
             var summary = ProgressReporter.Run(ctx, "preprocess", p =>
                 Preprocessor.RunAsync(options, new Progress<PreprocessProgress>(r => p.Report(new(r.Done, r.Total, r.Stage))), ctx.Cancellation)
                     .GetAwaiter().GetResult());
@@ -56,6 +59,21 @@ internal static class PreprocessCommand
             return summary.StorePath is null ? CliApp.Failure : CliApp.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// <c>--genres</c> when given; else, with a tagtraum label file, every majority genre it names (ordinal order, as
+    /// the file's labels are spelt: the same list for every shard of a job, since each reads the whole file), so that
+    /// its Pop_Rock, Rap or Electronic tracks are not dropped for not being GTZAN genres; else the 10 GTZAN genres.
+    /// </summary>
+    private static GenreList DefaultGenres(string? given, string? clsPath)
+    {
+        try
+        {
+            if (given is not null) return GenreList.Parse(given);
+            return clsPath is null ? GenreList.Gtzan : new GenreList(TagtraumLabels.Read(clsPath).MajorityGenres());
+        }
+        catch (ArgumentException e) { throw new UsageException($"--genres: {e.Message}"); }
     }
 
     private static SongCopy[] Copies(string? list) =>
@@ -80,7 +98,7 @@ internal static class PreprocessCommand
         console.Write(table);
         ctx.Out.WriteLine(string.Create(inv,
             $"songs in dataset {s.DatasetEntries}, in this shard {s.ShardEntries}{(copies > 0 ? $" (with {copies} altered cop{(copies == 1 ? "y" : "ies")} of each)" : "")}, resumed {s.Resumed}, analysed {s.Processed}, padded {s.PaddedSongs}, bad {s.BadFiles.Count}; {s.Elapsed.TotalSeconds:0.0} s, {s.ClipsPerSecond:0.0} clips/s"));
-        foreach (var bad in s.BadFiles) ctx.Error.WriteLine($"skipped {bad.Path}: {bad.Reason}");
+        foreach (var bad in s.BadFiles) ctx.Error.WriteLine($"skipped {Pipeline.FileProblem.Line(bad.Path, bad.Reason)}");
         foreach (var skipped in s.DatasetSkipped.Take(20)) ctx.Error.WriteLine($"not in dataset: {skipped}");
         if (s.DatasetSkipped.Count > 20) ctx.Error.WriteLine($"... and {s.DatasetSkipped.Count - 20} more items not in the dataset");
         ctx.Out.WriteLine(s.StorePath is { } path ? $"wrote {path}"

@@ -20,7 +20,7 @@ internal static class TrainCommand
         public Option<string> Device { get; } = new("--device") { Description = "auto, cpu, cuda or opencl.", DefaultValueFactory = _ => "cpu" };
         public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed for initialisation, shuffling, dropout and augmentation.", DefaultValueFactory = _ => 1234UL };
         public Option<double> ValSplit { get; } = new("--val-split") { Description = "Share of songs held out for early stopping.", DefaultValueFactory = _ => 0.2 };
-        public Option<SplitBy> SplitBy { get; } = new("--split-by") { Description = "Keep segments of one song or one artist together.", DefaultValueFactory = _ => Pipeline.Training.SplitBy.Song };
+        public Option<string> SplitBy { get; } = new("--split-by") { Description = "Keep segments of one song or one artist together in the validation split and folds: song or artist (artists come from a CSV manifest's artist column).", DefaultValueFactory = _ => "song" };
         public Option<int> Patience { get; } = new("--patience") { Description = "Epochs without improvement before stopping early.", DefaultValueFactory = _ => 8 };
         public Option<int> Threads { get; } = new("--threads", "-j") { Description = "CPU threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         public Option<string> Augment { get; } = new("--augment")
@@ -58,6 +58,33 @@ internal static class TrainCommand
             Description = "Read segments from the feature store as each batch needs them instead of loading the store into memory (same results; chosen by itself when the store would take more than half the memory).",
         };
 
+        /// <summary>The value of <c>--split-by</c>: song or artist (case-insensitive).</summary>
+        public SplitBy SplitByValue(ParseResult parse) => parse.GetValue(SplitBy)!.ToLowerInvariant() switch
+        {
+            "song" => Pipeline.Training.SplitBy.Song,
+            "artist" => Pipeline.Training.SplitBy.Artist,
+            var other => throw new UsageException($"--split-by '{other}' is not one of song, artist"),
+        };
+
+        /// <summary>
+        /// The command-line option behind each <see cref="TrainerOptions"/> property that <see cref="TrainerOptions.Problems"/>
+        /// names, so that a refusal names what the user typed (<c>--val-split 1 must be in [0, 1)</c>, not ValidationFraction).
+        /// </summary>
+        private static readonly (string Property, string Option)[] OptionNames =
+        [
+            ("ValidationFraction", "--val-split"), ("BatchSize", "--batch"), ("LearningRate", "--lr"), ("Epochs", "--epochs"),
+            ("Patience", "--patience"), ("ThreadCount", "--threads"), ("BandLimitHz", "--band-limit"), ("HyperParameters", "--hp"),
+            ("Architecture", "--arch"), ("Augmentation.MixupAlpha", "--mixup"),
+        ];
+
+        internal static string InOptionNames(string problem)
+        {
+            foreach (var (property, option) in OptionNames)
+                if (problem.Length > property.Length && problem.StartsWith(property, StringComparison.Ordinal) && problem[property.Length] is ' ' or ':')
+                    return option + problem[property.Length..];
+            return problem;
+        }
+
         public IEnumerable<Option> All => [Arch, Epochs, Batch, Lr, Device, Seed, ValSplit, SplitBy, Patience, Threads, Augment, Mixup, Level, BandLimit, HyperParameters, Stream];
 
         private static Dictionary<string, double> ParseHyperParameters(string[]? pairs)
@@ -85,6 +112,7 @@ internal static class TrainCommand
             foreach (string part in name.ToLowerInvariant().Split('+'))
             {
                 if (!seen.Add(part)) throw new UsageException($"--augment '{name}' names '{part}' twice");
+                if (part == "none") throw new UsageException($"--augment '{name}': 'none' cannot be joined with other sets; give none alone");
                 options = part switch
                 {
                     "standard" => options with { TimeShiftFrames = 30, GainDb = 6, FrequencyMasks = 2, FrequencyMaskWidth = 16, TimeMasks = 2, TimeMaskWidth = 20 },
@@ -137,7 +165,7 @@ internal static class TrainCommand
                 try { Nn.Architectures.ArchitectureCatalog.Create(options.Architecture, options.HyperParameters); }
                 catch (ArgumentException e) { problems.Add(e.Message); }
             }
-            if (problems.Count > 0) throw new UsageException("invalid training options: " + string.Join("; ", problems));
+            if (problems.Count > 0) throw new UsageException("invalid training options: " + string.Join("; ", problems.Select(InOptionNames)));
             return options;
         }
     }
@@ -175,7 +203,7 @@ internal static class TrainCommand
             try
             {
                 result = ProgressReporter.Run(ctx, "train", p =>
-                    GenreTrainer.Train(stores, model, options, parse.GetValue(args.SplitBy), new SyncProgress<EpochMetrics>(m =>
+                    GenreTrainer.Train(stores, model, options, args.SplitByValue(parse), new SyncProgress<EpochMetrics>(m =>
                     {
                         p.Report(new(m.Epoch, m.Epochs, $"epoch {m.Epoch}"));
                         ctx.Out.WriteLine(Describe(m));
@@ -196,7 +224,7 @@ internal static class TrainCommand
 
     /// <summary>One epoch's line; without a validation split (--val-split 0) the validation columns show "–".</summary>
     internal static string Describe(EpochMetrics m) => string.Create(CultureInfo.InvariantCulture,
-        $"epoch {m.Epoch,3}/{m.Epochs}: loss {m.TrainLoss:F4} acc {m.TrainAccuracy:P1} | val loss {Value(m.ValidationLoss, "F4")} val acc {Value(m.ValidationAccuracy, "P1")} | lr {m.LearningRate:G3} | {m.Elapsed.TotalSeconds:F1}s{(m.IsBest ? " *" : "")}");
+        $"epoch {m.Epoch,3}/{m.Epochs}: loss {m.TrainLoss:F4} acc {m.TrainAccuracy:P1} | val loss {Value(m.ValidationLoss, "F4")} val acc {Value(m.ValidationAccuracy, "P1")} | lr {m.LearningRate.ToString("G3", CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal)} | {m.Elapsed.TotalSeconds:F1}s{(m.IsBest ? " *" : "")}");
 
     private static string Value(double v, string format) => double.IsNaN(v) ? "–" : v.ToString(format, CultureInfo.InvariantCulture);
 }

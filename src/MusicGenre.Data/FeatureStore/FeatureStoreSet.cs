@@ -52,8 +52,8 @@ internal sealed class FeatureStoreSet : IDisposable
             foreach (string path in paths) stores.Add(FeatureStoreReader.Open(path));
             var first = stores[0];
             foreach (var s in stores.Skip(1))
-                if (Describe(s.Header) != Describe(first.Header))
-                    throw new FeatureStoreException(s.Path, $"was made with other settings than {first.Path}: {Describe(s.Header)} vs {Describe(first.Header)}");
+                if (MusicGenre.IO.SettingsDiff.Describe(Settings(s.Header), Settings(first.Header)) is { Length: > 0 } diff)
+                    throw new FeatureStoreException(s.Path, $"was made with other settings than {first.Path}: {diff} (this store vs that one)");
 
             // 2. One song table, each song id once across all stores.
             var songs = new List<(FeatureStoreReader, int)>();
@@ -80,13 +80,18 @@ internal sealed class FeatureStoreSet : IDisposable
         foreach (var s in _stores) s.Dispose();
     }
 
-    /// <summary>Every setting that must agree between stores read as one (all but the copies they hold).</summary>
-    private static string Describe(FeatureStoreHeader h) =>
-        $"genres [{string.Join(",", h.GenreNames)}], {h.Mels}×{h.Frames}, {h.SampleRate} Hz, {h.SegmentSeconds} s, preset {h.PresetName} " +
-        "(" + string.Join(", ", h.PresetParameters
-            .Where(p => p.Key != FeatureStoreLayout.CopiesParameter)
-            .OrderBy(p => p.Key, StringComparer.Ordinal)
-            .Select(p => $"{p.Key}={Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture)}")) + ")";
+    /// <summary>Every setting that must agree between stores read as one (all but the copies they hold), by name.</summary>
+    private static IEnumerable<KeyValuePair<string, string>> Settings(FeatureStoreHeader h)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        yield return new("genres", $"[{string.Join(",", h.GenreNames)}]");
+        yield return new("shape", $"{h.Mels}×{h.Frames}");
+        yield return new("sample rate", $"{h.SampleRate} Hz");
+        yield return new("segment", string.Create(inv, $"{h.SegmentSeconds} s"));
+        yield return new("preset", h.PresetName);
+        foreach (var p in h.PresetParameters.Where(p => p.Key != FeatureStoreLayout.CopiesParameter).OrderBy(p => p.Key, StringComparer.Ordinal))
+            yield return new(p.Key, Convert.ToString(p.Value, inv) ?? "");
+    }
 
     /// <summary>The first header, its copies replaced by the union of every store's copies.</summary>
     private static FeatureStoreHeader SharedHeader(IReadOnlyList<FeatureStoreHeader> headers)

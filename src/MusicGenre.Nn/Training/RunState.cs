@@ -86,7 +86,7 @@ internal sealed class RunState(TrainerOptions options, SegmentSet data, Architec
     {
         // 1. Same run? Options, data and architecture must match exactly, or the resumed numbers would be meaningless.
         if (s.OptionsFingerprint != options.Fingerprint())
-            throw new ModelFileException(path, $"checkpoint was written with other training options; delete it or use the same options.{Environment.NewLine}  checkpoint: {s.OptionsFingerprint}{Environment.NewLine}  now:        {options.Fingerprint()}");
+            throw new ModelFileException(path, $"checkpoint was written with other training options ({MusicGenre.IO.SettingsDiff.Describe(MusicGenre.IO.SettingsDiff.Pairs(s.OptionsFingerprint), MusicGenre.IO.SettingsDiff.Pairs(options.Fingerprint()))}: checkpoint vs now); delete it or use the same options.");
         if (s.DataFingerprint != data.Fingerprint())
             throw new ModelFileException(path, "checkpoint was written for other training data (segments, labels or song ids differ); delete it or use the same data.");
         if (s.OptimizerName != optimizer.GetType().Name || s.DropoutCalls.Length != net.Dropouts.Count || s.BatchNormBatches.Length != net.BatchNorms.Count)

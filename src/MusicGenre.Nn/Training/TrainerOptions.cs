@@ -177,7 +177,7 @@ public sealed record TrainerOptions
 
     /// <summary>A one-line summary for the model's metadata.</summary>
     internal string Describe() =>
-        Inv($"arch={Architecture} optimizer={Optimizer} lr={LearningRate} wd={WeightDecay} schedule={Schedule} batch={BatchSize} epochs={Epochs} ") +
+        Inv($"arch={Architecture}{(HyperParameters.Count == 0 ? "" : " hp=" + string.Join(",", HyperParameters.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Inv($"{kv.Key}={kv.Value}"))))} optimizer={Optimizer} lr={LearningRate} wd={WeightDecay} schedule={Schedule} batch={BatchSize} epochs={Epochs} ") +
         Inv($"clip={GradientClipNorm} seed={Seed} threads={ThreadCount} val={ValidationFraction} patience={Patience} monitor={Monitor} ") +
         Inv($"norm={Normalization} level={Level} band_limit={BandLimitHz}Hz aug=[{Augmentation}]");
 

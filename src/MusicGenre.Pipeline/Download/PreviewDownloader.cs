@@ -13,7 +13,7 @@ namespace MusicGenre.Pipeline.Download;
 /// using var downloader = new PreviewDownloader();
 /// var summary = await downloader.RunAsync(MsdFolderScanner.Scan(msdDir), new PreviewDownloadOptions { OutputDirectory = outDir }, progress, ct);
 /// </code></example>
-internal sealed class PreviewDownloader : IDisposable
+internal sealed partial class PreviewDownloader : IDisposable
 {
     private const int CopyBufferSize = 81920;
     private readonly HttpClient _client;
@@ -269,7 +269,7 @@ internal sealed class PreviewDownloader : IDisposable
     }
 
     /// <summary>Per-run request settings: URL building, signing, and scrubbing secrets out of messages.</summary>
-    private sealed class RequestContext(PreviewDownloadOptions options, string? key, string? secret)
+    internal sealed partial class RequestContext(PreviewDownloadOptions options, string? key, string? secret)
     {
         public PreviewDownloadOptions Options { get; } = options;
 
@@ -283,12 +283,24 @@ internal sealed class PreviewDownloader : IDisposable
             return key is null || secret is null ? uri : OAuth1Signer.SignQuery(uri, key, secret, OAuth1Signer.NewNonce(), unixTime);
         }
 
-        /// <summary>Removes the key and secret from any text that may reach the manifest or a log.</summary>
+        /// <summary>
+        /// Removes the credentials from any text that may reach the manifest or a log: the values of every
+        /// <c>oauth_…=</c> query parameter (the key travels in signed URLs), and the key and secret themselves wherever
+        /// they appear — when they are at least <see cref="MinScrubbedLength"/> characters, since masking a one-letter
+        /// "secret" everywhere would mask that letter in every message ("f***iled").
+        /// </summary>
         public string Scrub(string text)
         {
-            if (key is { Length: > 0 }) text = text.Replace(key, "***", StringComparison.Ordinal);
-            if (secret is { Length: > 0 }) text = text.Replace(secret, "***", StringComparison.Ordinal);
+            text = OAuthParameter().Replace(text, "$1***");
+            if (key is { Length: >= MinScrubbedLength }) text = text.Replace(key, "***", StringComparison.Ordinal);
+            if (secret is { Length: >= MinScrubbedLength }) text = text.Replace(secret, "***", StringComparison.Ordinal);
             return text;
         }
+
+        /// <summary>Shorter credentials are masked only as OAuth parameter values (7digital keys are far longer).</summary>
+        public const int MinScrubbedLength = 6;
+
+        [System.Text.RegularExpressions.GeneratedRegex(@"(oauth_[a-z_]+=)[^&\s""'<>]+")]
+        private static partial System.Text.RegularExpressions.Regex OAuthParameter();
     }
 }

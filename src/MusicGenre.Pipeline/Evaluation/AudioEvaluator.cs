@@ -91,8 +91,8 @@ internal static class AudioEvaluator
                     {
                         // A song that fails is left out of every report (a later protocol never scores it alone).
                         for (int j = 0; j < m; j++) { outcomes[j, i] = null; hits[j, i] = 0; units[j, i] = 0; }
-                        Interlocked.CompareExchange(ref firstError, $"{song.Path}: {e.Message}", null);
-                        skipped?.Invoke($"{song.Path}: {e.Message}");
+                        Interlocked.CompareExchange(ref firstError, FileProblem.Line(song.Path, e.Message), null);
+                        skipped?.Invoke(FileProblem.Line(song.Path, e.Message));
                     }
                     progress?.Report((Interlocked.Increment(ref done), songs.Count));
                 }

@@ -90,6 +90,7 @@ internal static class CrossValidation
         if (reportFolder != null)
             for (int f = 0; Directory.Exists(Path.GetDirectoryName(FoldModelPath(reportFolder, f))); f++)
                 File.Delete(FoldModelPath(reportFolder, f));
+        StoreSegments.RequireArtists(storePath, store.Songs, splitBy);
         int[] fold = AssignFolds(store, folds, splitBy, options.Seed);
         if (reportFolder != null) WriteFolds(Path.Combine(reportFolder, "folds.csv"), store, fold, effective.Labels);
         var reports = new List<EvaluationReport>();
@@ -152,11 +153,14 @@ internal static class CrossValidation
     internal static void WriteFolds(string path, FeatureStoreReader store, int[] fold, IReadOnlyList<string> labels)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var sb = new System.Text.StringBuilder("song_id,genre,fold\n");
+        var sb = new System.Text.StringBuilder(FoldsHeader + "\n");
         for (int s = 0; s < store.Songs.Count; s++)
             sb.Append(CultureInfo.InvariantCulture, $"{MusicGenre.IO.Csv.Field(store.Songs[s].SongId)},{MusicGenre.IO.Csv.Field(labels[store.Songs[s].Label])},{fold[s] + 1}\n");
         MusicGenre.IO.SafeFile.WriteAllText(path, sb.ToString());
     }
+
+    /// <summary>The header line of <c>folds.csv</c>.</summary>
+    internal const string FoldsHeader = "song_id,genre,fold";
 
     /// <summary>What a scored unit is: a stored segment, or a protocol excerpt.</summary>
     internal static string Unit(ExcerptProtocol? protocol) => protocol is null ? "segment" : "excerpt";

@@ -12,8 +12,11 @@ namespace MusicGenre.Pipeline.Evaluation;
 /// </summary>
 internal static class EvaluationJob
 {
-    /// <summary>What was scored: the report, and the unit its first accuracy counts ("segment", "window" or "excerpt").</summary>
-    public sealed record Outcome(EvaluationReport Report, string Unit);
+    /// <summary>
+    /// What was scored: the report, the unit its first accuracy counts ("segment", "window" or "excerpt"), and the audio
+    /// files that could not be read (left out of every score; <c>summary.md</c> lists them).
+    /// </summary>
+    public sealed record Outcome(EvaluationReport Report, string Unit, IReadOnlyList<string> Unreadable);
 
     /// <summary>True when <paramref name="dataPath"/> is a feature store (an existing .h5 file) rather than audio.</summary>
     public static bool IsStore(string dataPath) =>
@@ -31,6 +34,8 @@ internal static class EvaluationJob
     {
         var model = ModelFileReader.Read(modelPath);
         bool isStore = IsStore(dataPath);
+        var notInData = new List<string>();
+        var unreadable = new System.Collections.Concurrent.ConcurrentQueue<string>();
         EvaluationReport result;
         if (isStore && protocol is null)
         {
@@ -50,16 +55,25 @@ internal static class EvaluationJob
             else
             {
                 var dataset = DatasetLoader.Load(dataPath, genres: new GenreList(model.Labels.ToArray()));
-                foreach (var item in dataset.Skipped) skipped?.Invoke(item.ToString()!);
+                foreach (var item in dataset.Skipped) { notInData.Add(item.ToString()!); skipped?.Invoke(item.ToString()!); }
                 songs = dataset.Entries;
             }
             if (songs.Count == 0) throw new InvalidDataException($"{dataPath}: no labelled audio files");
-            result = AudioEvaluator.Evaluate(model, songs, protocol, progress: progress, skipped: skipped, cancellationToken: cancellationToken);
+            result = AudioEvaluator.Evaluate(model, songs, protocol, progress: progress,
+                skipped: line => { unreadable.Enqueue(line); skipped?.Invoke(line); }, cancellationToken: cancellationToken);
         }
         string unit = protocol is not null ? "excerpt" : isStore ? "segment" : "window";
+        var failed = unreadable.Order(StringComparer.Ordinal).ToArray(); // workers finish in any order
+        var notes = new List<string>();
+        if (protocol is not null) notes.Add($"Robustness protocol: {protocol}.");
+        if (failed.Length > 0)
+            notes.Add($"**Not scored: {failed.Length} audio file{(failed.Length == 1 ? "" : "s")} could not be read** (left out of every figure above):\n\n"
+                + string.Join("\n", failed.Select(line => $"- {line}")));
+        if (notInData.Count > 0)
+            notes.Add($"Not part of the data ({notInData.Count}):\n\n" + string.Join("\n", notInData.Select(line => $"- {line}")));
         ReportWriter.Write(reportDir, result, $"Evaluation of {Path.GetFileName(modelPath)} on {Path.GetFileName(dataPath)}",
-            protocol is null ? null : $"Robustness protocol: {protocol}.", unit);
-        return new Outcome(result, unit);
+            notes.Count == 0 ? null : string.Join("\n\n", notes), unit);
+        return new Outcome(result, unit, failed);
     }
 
     /// <summary>
@@ -77,7 +91,7 @@ internal static class EvaluationJob
             Input = dataPath, Output = Path.Combine(reportDir, "features.h5"), Features = preset, SegmentSeconds = segmentSeconds,
         };
         var summary = Preprocessor.RunAsync(options, progress, cancellationToken).GetAwaiter().GetResult();
-        foreach (var bad in summary.BadFiles) skipped?.Invoke($"{bad.Path}: {bad.Reason}");
+        foreach (var bad in summary.BadFiles) skipped?.Invoke(FileProblem.Line(bad.Path, bad.Reason));
         return summary.StorePath ?? throw new InvalidDataException($"{dataPath}: no song produced a segment");
     }
 }

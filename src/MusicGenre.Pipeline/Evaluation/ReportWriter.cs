@@ -15,6 +15,23 @@ internal static class ReportWriter
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    private const string SummaryTableHeader = "| level | items | accuracy |", PerGenreHeader = "genre,songs,precision,recall,f1",
+        ConfusionHeaderStart = "true\\predicted,", SongsHeaderStart = "song_id,path,true,predicted,";
+
+    /// <summary>
+    /// The text files an evaluation writes in a report folder (these and <c>confusion.png</c>; cross-validation adds
+    /// <c>folds.csv</c>), each with how its first lines (up to three) are recognised and what it is, in words: an existing
+    /// file of that name is replaced only when it is one of these (<c>evaluate --force</c> otherwise).
+    /// </summary>
+    internal static readonly (string Name, Func<IReadOnlyList<string>, bool> IsOurs, string What)[] TextFiles =
+    [
+        ("summary.md", l => l.Count >= 3 && l[0].StartsWith("# ", StringComparison.Ordinal) && l[2] == SummaryTableHeader, "an evaluation summary"),
+        ("confusion.csv", l => l.Count > 0 && l[0].StartsWith(ConfusionHeaderStart, StringComparison.Ordinal), "a confusion-matrix CSV"),
+        ("per_genre.csv", l => l.Count > 0 && l[0] == PerGenreHeader, "a per-genre scores CSV"),
+        ("songs.csv", l => l.Count > 0 && l[0].StartsWith(SongsHeaderStart, StringComparison.Ordinal), "a per-song scores CSV"),
+        ("folds.csv", l => l.Count > 0 && l[0] == CrossValidation.FoldsHeader, "a cross-validation folds CSV"),
+    ];
+
     /// <summary>Writes the report; <paramref name="unit"/> names what a "segment" is (segment, window, excerpt).</summary>
     public static void Write(string folder, EvaluationReport report, string title, string? extraMarkdown = null, string unit = "segment")
     {
@@ -30,7 +47,7 @@ internal static class ReportWriter
     {
         var sb = new StringBuilder();
         sb.AppendLine(Inv, $"# {title}").AppendLine();
-        sb.AppendLine("| level | items | accuracy |").AppendLine("|---|---:|---:|");
+        sb.AppendLine(SummaryTableHeader).AppendLine("|---|---:|---:|");
         sb.AppendLine(Inv, $"| {unit} | {r.Segments} | {r.SegmentAccuracy:P2} |");
         sb.AppendLine(Inv, $"| song (mean of {unit} probabilities) | {r.Songs} | {r.SongAccuracy:P2} |").AppendLine();
         sb.AppendLine(Inv, $"Macro F1 (song level): {r.MacroF1:F3}").AppendLine();
@@ -52,7 +69,7 @@ internal static class ReportWriter
 
     private static string ConfusionCsv(EvaluationReport r)
     {
-        var sb = new StringBuilder("true\\predicted,").AppendJoin(",", r.Genres).AppendLine();
+        var sb = new StringBuilder(ConfusionHeaderStart).AppendJoin(",", r.Genres).AppendLine();
         for (int i = 0; i < r.Genres.Count; i++)
         {
             sb.Append(r.Genres[i]);
@@ -64,7 +81,7 @@ internal static class ReportWriter
 
     private static string PerGenreCsv(EvaluationReport r)
     {
-        var sb = new StringBuilder("genre,songs,precision,recall,f1\n");
+        var sb = new StringBuilder(PerGenreHeader + "\n");
         foreach (var g in r.PerGenre)
             sb.AppendLine(Inv, $"{g.Genre},{g.Support},{g.Precision:F4},{g.Recall:F4},{g.F1:F4}");
         return sb.ToString();
@@ -72,7 +89,7 @@ internal static class ReportWriter
 
     private static string SongsCsv(EvaluationReport r)
     {
-        var sb = new StringBuilder("song_id,path,true,predicted,").AppendJoin(",", r.Genres.Select(g => "p_" + g)).AppendLine();
+        var sb = new StringBuilder(SongsHeaderStart).AppendJoin(",", r.Genres.Select(g => "p_" + g)).AppendLine();
         foreach (var o in r.Outcomes)
             sb.Append(Csv.Field(o.SongId)).Append(',').Append(Csv.Field(o.Path)).Append(',').Append(r.Genres[o.Label]).Append(',').Append(r.Genres[o.Predicted])
               .AppendJoin("", o.Probabilities.Select(p => "," + p.ToString("F5", Inv))).AppendLine();

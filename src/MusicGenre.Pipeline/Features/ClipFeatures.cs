@@ -25,7 +25,10 @@ internal static class ClipFeatures
         }
         catch (ArgumentException ex) when (ex.ParamName == "audio")
         {
-            throw new InvalidDataException($"{audioPath}: {ex.Message}", ex);
+            string why = clip.Samples.Length == 0 && offset > 0
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"nothing is left after skipping {offset} s (the file is shorter)")
+                : ex.Message.Replace(" (Parameter 'audio')", "", StringComparison.Ordinal);
+            throw new InvalidDataException($"{audioPath}: {why}", ex);
         }
     }
 

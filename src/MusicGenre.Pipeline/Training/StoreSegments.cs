@@ -88,6 +88,18 @@ internal static class StoreSegments
     internal static string GroupKey(StoreSong song, SplitBy splitBy) =>
         splitBy == SplitBy.Artist && !string.IsNullOrWhiteSpace(song.Artist) ? "artist:" + song.Artist : Preprocess.SongCopies.BaseId(song.SongId);
 
+    /// <summary>
+    /// Refuses <see cref="SplitBy.Artist"/> when none of <paramref name="songs"/> has an artist: the split would silently be
+    /// by song. (Songs of unknown artist among known ones are kept together by song, as documented.)
+    /// </summary>
+    /// <exception cref="ArgumentException">Artist split asked for, no artist known.</exception>
+    internal static void RequireArtists(string data, IEnumerable<StoreSong> songs, SplitBy splitBy)
+    {
+        if (splitBy == SplitBy.Artist && !songs.Any(s => !string.IsNullOrWhiteSpace(s.Artist)))
+            throw new ArgumentException($"{data}: --split-by artist, but no song has an artist (a GTZAN-style folder names none; "
+                + "preprocess a CSV manifest with an artist column, or use --split-by song)", nameof(splitBy));
+    }
+
     /// <summary>Centre frequency of each mel band of the store's preset; null for a preset this build does not know.</summary>
     internal static double[]? BandFrequencies(FeatureStoreHeader header)
     {

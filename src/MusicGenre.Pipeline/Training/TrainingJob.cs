@@ -39,6 +39,7 @@ internal static class TrainingJob
         {
             var effective = ForData(options, set.Header, set.Name, set.Songs.Count, set.SegmentCount);
             effective.Validate();
+            StoreSegments.RequireArtists(set.Name, set.Songs.Select(s => s.Store.Songs[s.Song]), splitBy);
             // In memory when it fits comfortably; else (or when asked) read from the open stores as batches need them.
             var data = StoreSegments.Load(set, splitBy, StoreSegments.ShouldStream(set.Header, set.SegmentCount, options.StreamSegments, availableBytes));
             RequireTwoGenres(set.Name, data.Labels, set.Header.GenreNames);

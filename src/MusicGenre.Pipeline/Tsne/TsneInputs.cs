@@ -3,9 +3,16 @@ using MusicGenre.Nn.ModelFile;
 
 namespace MusicGenre.Pipeline.Tsne;
 
-/// <summary>The points <c>musicgenre tsne</c> embeds, read from a feature store: one per song or one per segment.</summary>
+/// <summary>
+/// The points <c>musicgenre tsne</c> embeds, read from a feature store: one per song or one per segment. Altered copies
+/// that <c>preprocess --copies</c> stored for training (<c>&lt;id&gt;#clip</c>) are not songs of the set and are left out.
+/// </summary>
 internal static class TsneInputs
 {
+    /// <summary>The songs of <paramref name="store"/> that are not altered copies, in store order.</summary>
+    public static int[] OriginalSongs(FeatureStoreReader store) =>
+        Enumerable.Range(0, store.Songs.Count).Where(s => !Preprocess.SongCopies.IsCopy(store.Songs[s].SongId)).ToArray();
+
     /// <summary>
     /// One point per song: per mel band, the mean of its log-mel over all segments and frames, then each band's standard
     /// deviation (2 × mels values). Each segment is level-normalised with <paramref name="level"/> first.
@@ -13,9 +20,11 @@ internal static class TsneInputs
     public static (float[][] Points, int[] Labels, string[] Ids) Songs(FeatureStoreReader store, LevelNormalization level)
     {
         int mels = store.Header.Mels, frames = store.Header.Frames;
-        var points = new float[store.Songs.Count][];
-        for (int s = 0; s < store.Songs.Count; s++)
+        int[] songs = OriginalSongs(store);
+        var points = new float[songs.Length][];
+        for (int i = 0; i < songs.Length; i++)
         {
+            int s = songs[i];
             float[] x = store.ReadSong(s);
             LevelNormalizer.Apply(level, 0, x, 1, mels, frames);
             // Rows are (segment, mel) pairs of `frames` values: row r belongs to band r % mels.
@@ -25,30 +34,32 @@ internal static class TsneInputs
             for (int r = 0; r < rows; r++)
                 foreach (float v in x.AsSpan(r * frames, frames)) { sum[r % mels] += v; sumSquares[r % mels] += (double)v * v; }
             double n = (double)store.Songs[s].SegmentCount * frames;
-            points[s] = new float[2 * mels];
+            points[i] = new float[2 * mels];
             for (int m = 0; m < mels; m++)
             {
                 double mean = sum[m] / n;
-                points[s][m] = (float)mean;
-                points[s][mels + m] = (float)Math.Sqrt(Math.Max(0, sumSquares[m] / n - mean * mean));
+                points[i][m] = (float)mean;
+                points[i][mels + m] = (float)Math.Sqrt(Math.Max(0, sumSquares[m] / n - mean * mean));
             }
         }
-        return (points, store.Songs.Select(s => s.Label).ToArray(), store.Songs.Select(s => s.SongId).ToArray());
+        return (points, songs.Select(s => store.Songs[s].Label).ToArray(), songs.Select(s => store.Songs[s].SongId).ToArray());
     }
 
     /// <summary>One point per segment: its whole flattened log-mel, level-normalised with <paramref name="level"/>; ids are <c>song#k</c>.</summary>
     public static (float[][] Points, int[] Labels, string[] Ids) Segments(FeatureStoreReader store, LevelNormalization level)
     {
-        var points = new float[store.SegmentCount][];
+        int[] segments = OriginalSongs(store).SelectMany(s => Enumerable.Range(store.Songs[s].FirstSegment, store.Songs[s].SegmentCount)).ToArray();
+        var points = new float[segments.Length][];
         var ids = new string[points.Length];
         for (int i = 0; i < points.Length; i++)
         {
+            int segment = segments[i];
             points[i] = new float[store.Header.SegmentLength];
-            store.ReadSegment(i, points[i]);
+            store.ReadSegment(segment, points[i]);
             LevelNormalizer.Apply(level, 0, points[i], 1, store.Header.Mels, store.Header.Frames);
-            var song = store.Songs[store.SegmentSong[i]];
-            ids[i] = $"{song.SongId}#{i - song.FirstSegment}";
+            var song = store.Songs[store.SegmentSong[segment]];
+            ids[i] = $"{song.SongId}#{segment - song.FirstSegment}";
         }
-        return (points, store.Labels.ToArray(), ids);
+        return (points, segments.Select(segment => store.Labels[segment]).ToArray(), ids);
     }
 }

@@ -94,7 +94,7 @@ public sealed class TrainerTests
         var options = SyntheticData.Options(epochs: 1) with { CheckpointPath = Path.Combine(dir, "run.ckpt.h5") };
         new Trainer(options).Train(data);
         var e = Assert.Throws<ModelFileException>(() => new Trainer(options with { LearningRate = 0.1f }).Train(data));
-        Assert.Contains("other training options", e.Message);
+        Assert.Contains("other training options (lr 0.01 vs 0.1: checkpoint vs now)", e.Message); // only what differs
         e = Assert.Throws<ModelFileException>(() => new Trainer(options).Train(SyntheticData.Create(seed: 8)));
         Assert.Contains("other training data", e.Message);
         File.WriteAllBytes(options.CheckpointPath!, new byte[300]);

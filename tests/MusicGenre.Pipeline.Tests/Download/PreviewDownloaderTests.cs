@@ -282,6 +282,21 @@ public sealed class PreviewDownloaderTests
         Assert.Equal(OAuth1Signer.Signature(OAuth1Signer.BaseString("GET", unsigned, []), Secret, ""), signature);
     }
 
+    [Fact]
+    public void Scrub_MasksOAuthParametersAndLongCredentials_ButNotTheLettersOfAShortOne()
+    {
+        var options = new PreviewDownloadOptions { OutputDirectory = "out" };
+        // A one-letter "key" must not turn every 'a' of a message into *** ("tr***nsfer f***iled").
+        var shortKeys = new PreviewDownloader.RequestContext(options, "a", "b");
+        const string failure = "transfer failed: Name or service not known (previews.7digital.com:80)";
+        Assert.Equal(failure, shortKeys.Scrub(failure));
+        // ... while the key still never reaches the manifest: in a signed URL it is an OAuth parameter.
+        Assert.Equal("GET http://h/x?oauth_consumer_key=***&oauth_nonce=***&oauth_signature=***&country=US failed",
+            shortKeys.Scrub("GET http://h/x?oauth_consumer_key=a&oauth_nonce=n1&oauth_signature=s%3D&country=US failed"));
+        var real = new PreviewDownloader.RequestContext(options, Key, Secret);
+        Assert.Equal("key *** and secret *** in free text", real.Scrub($"key {Key} and secret {Secret} in free text"));
+    }
+
     private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);

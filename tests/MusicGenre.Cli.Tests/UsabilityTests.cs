@@ -1,0 +1,198 @@
+namespace MusicGenre.Cli.Tests;
+
+/// <summary>
+/// What a new user ran into (an audit of every command, 2026-12-06): files next to an output overwritten, options that
+/// silently did nothing, usage mistakes reported as failures (exit 1 instead of 2), and messages that named code instead
+/// of the option typed. Each case here is one of those, checked on the real CLI.
+/// </summary>
+public sealed class UsabilityTests
+{
+    private static string BundledModel => Path.Combine(SharedData.RepoRoot, "models", "default.h5");
+
+    [SharedFact]
+    public void Tsne_KeepsAForeignCsvBesideItsPlot_ReplacesItsOwn_AndLeavesCopiesOut()
+    {
+        // A store of 3 blues and 3 metal songs, each with its clipped copy (12 songs in the store).
+        string dir = SharedData.NewTempDir("musicgenre-tsne-guard"), gtzan = Path.Combine(dir, "gtzan"), store = Path.Combine(dir, "s.h5");
+        foreach (var g in new[] { "blues", "metal" })
+        {
+            Directory.CreateDirectory(Path.Combine(gtzan, g));
+            for (int i = 0; i < 3; i++) File.Copy(SharedData.Data($"gtzan-mini/{g}/{g}.0000{i}.wav"), Path.Combine(gtzan, g, $"{g}.0000{i}.wav"));
+        }
+        var pre = CliRunner.Run("preprocess", gtzan, "--out", store, "--genres", "blues,metal", "--copies", "clip");
+        Assert.True(pre.Code == 0, pre.Err);
+
+        // 1. songs.csv is the user's manifest; the plot songs.png would put its coordinates there: refused, kept.
+        string manifest = Path.Combine(dir, "songs.csv"), png = Path.Combine(dir, "songs.png");
+        File.WriteAllText(manifest, "path,genre\na.wav,blues\n");
+        var refused = CliRunner.Run("tsne", store, "--out", png, "--perplexity", "1");
+        Assert.True(refused.Code == 2, $"exit {refused.Code}: {refused.Err}");
+        Assert.Contains("the coordinates file beside --out", refused.Err);
+        Assert.Contains("--force", refused.Err);
+        Assert.Equal("path,genre\na.wav,blues\n", File.ReadAllText(manifest));
+        Assert.False(File.Exists(png));
+
+        // 2. Another name: written; one point per song, the 6 copies left out and said so.
+        string plot = Path.Combine(dir, "tsne.png"), csv = Path.Combine(dir, "tsne.csv");
+        var run = CliRunner.Run("tsne", store, "--out", plot, "--perplexity", "1");
+        Assert.True(run.Code == 0, run.Err);
+        Assert.Contains("left out 6 altered copies", run.Out);
+        var rows = File.ReadAllLines(csv).Skip(1).ToArray();
+        Assert.Equal(6, rows.Length);
+        Assert.DoesNotContain(rows, r => r.Contains('#'));
+
+        // 3. Its own CSV is replaced on a re-run; --force replaces the foreign one.
+        Assert.Equal(0, CliRunner.Run("tsne", store, "--out", plot, "--perplexity", "1", "--seed", "7").Code);
+        var forced = CliRunner.Run("tsne", store, "--out", png, "--perplexity", "1", "--force");
+        Assert.True(forced.Code == 0, forced.Err);
+        Assert.StartsWith("index,id,label,genre,x,y", File.ReadAllText(manifest));
+
+        // 4. A plot name that is not .png, and a perplexity the songs cannot carry: usage errors.
+        var svg = CliRunner.Run("tsne", store, "--out", Path.Combine(dir, "t.svg"));
+        Assert.True(svg.Code == 2 && svg.Err.Contains("must end in .png", StringComparison.Ordinal), svg.Err);
+        var perplexity = CliRunner.Run("tsne", store, "--out", plot, "--perplexity", "30");
+        Assert.True(perplexity.Code == 2 && perplexity.Err.Contains("--perplexity 30 is too large for 6 points", StringComparison.Ordinal), perplexity.Err);
+    }
+
+    [SharedFact]
+    public void Evaluate_KeepsTheUsersFilesInTheReportFolder_AndRefusesOptionsThatChangeNothing()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-eval-guard"), data = Path.Combine(dir, "data"), report = Path.Combine(dir, "report");
+        Directory.CreateDirectory(Path.Combine(data, "blues"));
+        File.Copy(SharedData.Data("gtzan-mini/blues/blues.00000.wav"), Path.Combine(data, "blues", "blues.00000.wav"));
+        Directory.CreateDirectory(report);
+        string notes = Path.Combine(report, "summary.md");
+        File.WriteAllText(notes, "# My notes\n\nnothing to do with evaluate\n");
+
+        var refused = CliRunner.Run("evaluate", BundledModel, data, "--report", report);
+        Assert.True(refused.Code == 2, $"exit {refused.Code}: {refused.Err}");
+        Assert.Contains("summary.md", refused.Err);
+        Assert.Contains("--force", refused.Err);
+        Assert.Equal("# My notes\n\nnothing to do with evaluate\n", File.ReadAllText(notes));
+        Assert.Single(Directory.GetFiles(report)); // nothing else written either
+
+        // Options that would change nothing: refused, naming why.
+        foreach (var (args, why) in new[]
+        {
+            (new[] { "--gain", "-20" }, "--gain applies only with --excerpts"),
+            (new[] { "--per-song", "3" }, "--per-song applies only with --excerpts"),
+            (new[] { "--epochs", "3" }, "--epochs is a training option: it applies only with --folds"),
+            (new[] { "--hp", "width=99" }, "--hp is a training option"),
+            (new[] { "--seed", "5" }, "--seed applies only with --folds or --excerpts"),
+        })
+        {
+            var r = CliRunner.Run(["evaluate", BundledModel, data, "--report", Path.Combine(dir, "other"), .. args]);
+            Assert.True(r.Code == 2 && r.Err.Contains(why, StringComparison.Ordinal), $"{string.Join(' ', args)}: exit {r.Code}: {r.Err}");
+        }
+        Assert.False(Directory.Exists(Path.Combine(dir, "other")));
+
+        // --force replaces the notes with the report; a second run replaces the report's own files without it.
+        var forced = CliRunner.Run("evaluate", BundledModel, data, "--report", report, "--force");
+        Assert.True(forced.Code == 0, forced.Err);
+        Assert.Contains("| level | items | accuracy |", File.ReadAllText(notes));
+        var again = CliRunner.Run("evaluate", BundledModel, data, "--report", report);
+        Assert.True(again.Code == 0, again.Err);
+    }
+
+    [SharedFact]
+    public void Evaluate_AnUnreadableSong_FailsTheCommand_AfterScoringTheOthers_AndTheReportNamesIt()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-eval-bad"), data = Path.Combine(dir, "data"), report = Path.Combine(dir, "report");
+        Directory.CreateDirectory(Path.Combine(data, "blues"));
+        File.Copy(SharedData.Data("gtzan-mini/blues/blues.00000.wav"), Path.Combine(data, "blues", "blues.00000.wav"));
+        string bad = Path.Combine(data, "blues", "bad.wav");
+        File.WriteAllText(bad, "RIFF not really");
+
+        var run = CliRunner.Run("evaluate", BundledModel, data, "--report", report);
+        Assert.True(run.Code == 1, $"exit {run.Code}: {run.Err}");
+        Assert.Contains("(1 songs)", run.Out); // the readable song was scored
+        Assert.Contains("1 audio file could not be read", run.Err);
+        string summary = File.ReadAllText(Path.Combine(report, "summary.md"));
+        Assert.Contains("Not scored: 1 audio file could not be read", summary);
+        Assert.Contains(bad, summary);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(run.Err, System.Text.RegularExpressions.Regex.Escape(bad))); // the skip line names it once
+    }
+
+    [SharedFact]
+    public void UsageMistakes_AreExitCode2_NamingTheOptionTyped()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-usage"), store = TrainCommandTests.BluesAndMetalStore(dir, songsPerGenre: 2);
+        string gtzan = Path.Combine(dir, "gtzan"), model = Path.Combine(dir, "m.h5");
+        foreach (var (args, message) in new[]
+        {
+            (new[] { "preprocess", gtzan, "--out", Path.Combine(dir, "x.h5"), "--segment", "0.5s" }, "--segment 0.5 s must be between 1 and 60 s"),
+            (new[] { "preprocess", gtzan, "--out", Path.Combine(dir, "x.h5"), "--preset", "seed_exact" }, "cuts its own windows"),
+            (new[] { "train", store, "--out", model, "--val-split", "1" }, "--val-split must be in [0, 1) (got 1)"),
+            (new[] { "train", store, "--out", model, "--batch", "0" }, "--batch must be in [1, 65536]"),
+            (new[] { "train", store, "--out", model, "--split-by", "foo" }, "--split-by 'foo' is not one of song, artist"),
+            (new[] { "train", store, "--out", model, "--augment", "none+robust" }, "'none' cannot be joined with other sets"),
+            (new[] { "tsne", store, "--out", Path.Combine(dir, "t.png"), "--perplexity", "0" }, "--perplexity is 0; it must be positive"),
+        })
+        {
+            var r = CliRunner.Run(args);
+            Assert.True(r.Code == 2 && r.Err.Contains(message, StringComparison.Ordinal), $"{string.Join(' ', args)}: exit {r.Code}: {r.Err}");
+        }
+        Assert.False(File.Exists(model) || File.Exists(Path.Combine(dir, "x.h5")));
+
+        // An unknown command is said once, not also as "Required command was not provided".
+        var unknown = CliRunner.Run("foo");
+        Assert.Equal(2, unknown.Code);
+        Assert.Contains("Unrecognized command or argument 'foo'", unknown.Err);
+        Assert.DoesNotContain("Required command was not provided", unknown.Err);
+    }
+
+    [SharedFact]
+    public void SplitByArtist_OnAStoreWithoutArtists_IsRefused_NotSilentlyASongSplit()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-artist"), store = TrainCommandTests.BluesAndMetalStore(dir, songsPerGenre: 2);
+        var r = CliRunner.Run("train", store, "--out", Path.Combine(dir, "m.h5"), "--split-by", "artist", "--epochs", "1", "--hp", "width=4", "--threads", "1");
+        Assert.True(r.Code == 1, $"exit {r.Code}: {r.Err}");
+        Assert.Contains("--split-by artist, but no song has an artist", r.Err);
+        Assert.False(File.Exists(Path.Combine(dir, "m.h5")));
+        var cv = CliRunner.Run("evaluate", "--folds", "2", store, "--split-by", "artist", "--report", Path.Combine(dir, "cv"), "--epochs", "1", "--hp", "width=4");
+        Assert.True(cv.Code == 1 && cv.Err.Contains("no song has an artist", StringComparison.Ordinal), cv.Err);
+    }
+
+    [SharedFact]
+    public void PreprocessWithTagtraumLabels_KeepsTheLabelFilesGenres_NotOnlyTheGtzanOnes()
+    {
+        // Two MSD-named previews (real MP3s), labelled Pop_Rock and Rap: neither is a GTZAN genre.
+        string dir = SharedData.NewTempDir("musicgenre-cls"), previews = Path.Combine(dir, "previews");
+        Directory.CreateDirectory(previews);
+        File.Copy(SharedData.Data("mp3/TRWJAZW128F42760DD_test.mp3"), Path.Combine(previews, "TRWJAZW128F42760DD.mp3"));
+        File.Copy(SharedData.Data("mp3/joram-moments_of_clarity-08-solipsism-59-88.mp3"), Path.Combine(previews, "TRAAAAW128F429D538.mp3"));
+        string cls = Path.Combine(dir, "labels.cls");
+        File.WriteAllText(cls, "TRWJAZW128F42760DD\tPop_Rock\nTRAAAAW128F429D538\tRap\nTRAAABD128F429CF47\tBlues\n");
+
+        string store = Path.Combine(dir, "msd.h5");
+        var run = CliRunner.Run("preprocess", previews, "--cls", cls, "--out", store);
+        Assert.True(run.Code == 0, run.Err + run.Out);
+        using (var reader = Data.FeatureStore.FeatureStoreReader.Open(store))
+        {
+            Assert.Equal(new[] { "Blues", "Pop_Rock", "Rap" }, reader.Header.GenreNames);
+            Assert.Equal(2, reader.Songs.Count);
+        }
+
+        // --genres still chooses: the GTZAN list keeps neither song.
+        var gtzan = CliRunner.Run("preprocess", previews, "--cls", cls, "--genres", "gtzan", "--out", Path.Combine(dir, "gtzan.h5"));
+        Assert.True(gtzan.Code == 1 && gtzan.Err.Contains("no audio file could be labelled", StringComparison.Ordinal), gtzan.Err);
+    }
+
+    [Fact]
+    public async Task AMisspeltMp3DecoderSwitch_IsAUsageError_NotTheDefaultDecoderInSilence()
+    {
+        // In a child process: the variable is read process-wide, so setting it here would reach other tests.
+        string cli = Path.Combine(AppContext.BaseDirectory, "musicgenre.dll");
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { cli, "predict", Path.Combine(SharedData.RepoRoot, "examples", "audio", "metal-riff.wav") }) psi.ArgumentList.Add(a);
+        psi.Environment["MUSICGENRE_MP3_DECODER"] = "nlayr";
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var errTask = p.StandardError.ReadToEndAsync();
+        string output = await p.StandardOutput.ReadToEndAsync();
+        string err = await errTask;
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(2)));
+        Assert.True(p.ExitCode == 2, $"exit {p.ExitCode}: {output}{err}");
+        Assert.Contains("MUSICGENRE_MP3_DECODER is 'nlayr'", err);
+        Assert.Equal("", output);
+    }
+}
