@@ -16,7 +16,7 @@ internal static class EvaluateCommand
     {
         var inputs = new Argument<string[]>("model-and-data")
         {
-            Description = "<model> <data>: a model file and a feature store or audio folder/manifest (preprocessed into the report folder first). With --folds: only <data>.",
+            Description = "<model> <data>: a model file and a feature store or audio folder/manifest. With --folds: only <data> (an audio folder or manifest is then preprocessed into <report>/features.h5 first).",
             Arity = new ArgumentArity(1, 2),
         };
         var report = new Option<string>("--report", "-r") { Description = "Report folder (summary.md, confusion.png/.csv, per_genre.csv, songs.csv).", DefaultValueFactory = _ => "report" };
