@@ -55,7 +55,7 @@ internal static partial class BackendFactory
         string? reason = null;
         TryCreateGpu(kind, options, ref backend, ref reason);
         return backend ?? throw new DeviceUnavailableException(kind,
-            $"No {kind.ToString().ToUpperInvariant()} device available: {(reason ?? "this build has no GPU backend").TrimEnd('.')}. Use --device cpu (or auto to fall back).");
+            $"No {kind.ToString().ToUpperInvariant()} device available: {(reason ?? "this build has no GPU backend").TrimEnd('.')}. Use the CPU (--device cpu, DeviceKind.Cpu), or auto to fall back to it.");
     }
 
     /// <summary>

@@ -21,10 +21,10 @@ public sealed record TrainerOptions
     /// <summary>Hyper-parameter overrides (e.g. <c>dense = 1024</c>, <c>width = 32</c>); channels, mels, frames and classes come from the data.</summary>
     public IReadOnlyDictionary<string, double> HyperParameters { get; init; } = new Dictionary<string, double>();
 
-    /// <summary>Genre labels in output order (label i of the data is genre i).</summary>
+    /// <summary>Genre labels in output order (label i of the data is genre i). <c>GenreTrainer</c> and <c>musicgenre train</c> take them from the feature store and replace this value.</summary>
     public IReadOnlyList<string> Labels { get; init; } = GtzanGenres;
 
-    /// <summary>Feature preset the segments came from (stored in the model).</summary>
+    /// <summary>Feature preset the segments came from (stored in the model). <c>GenreTrainer</c> takes it from the feature store and replaces this value.</summary>
     public string FeaturePreset { get; init; } = "librosa_default";
 
     /// <summary>Frames fed to the network (0 = all of each segment for <c>default</c>, the preset's frames for <c>lachmish2016</c>); shorter than the segments means cropping.</summary>

@@ -3,7 +3,7 @@ using MusicGenre.Nn.Backends;
 namespace MusicGenre.Api;
 
 /// <summary>
-/// How a <see cref="GenreClassifier"/> computes. The defaults (CPU, batches of 16 segments, all cores for
+/// How a <see cref="GenreClassifier"/> computes. The defaults (CPU, batches of 8 segments, all cores for
 /// <see cref="GenreClassifier.PredictMany"/>) suit most programs; every setting is checked when the classifier is loaded,
 /// and all problems are reported together in one <see cref="ClassifierOptionsException"/>.
 /// </summary>

@@ -26,7 +26,7 @@ public sealed class GenreClassifier : IDisposable
     private const string DefaultModelResource = "MusicGenre.Models.default.h5";
     private readonly GenreModel _model;
     private readonly ConcurrentBag<SongClassifier> _pool = [];
-    private bool _disposed;
+    private int _disposed; // 1 once Dispose has begun (Interlocked: a worker coming back must see it, see Return)
 
     private GenreClassifier(GenreModel model, string source, ClassifierOptions options)
     {
@@ -92,10 +92,16 @@ public sealed class GenreClassifier : IDisposable
         });
     }
 
-    /// <summary>Classifies audio read from <paramref name="stream"/> (WAV, MP3, AU; format detected from the content).</summary>
+    /// <summary>
+    /// Classifies audio read from <paramref name="stream"/> (WAV, MP3, AU; format detected from the content), from its
+    /// current position to its end; the stream is left open. A non-seekable stream works.
+    /// </summary>
+    /// <exception cref="AudioFormatException">The content is not readable audio (the message names <paramref name="sourceName"/> and the problem; a stream already at its end reads as empty).</exception>
+    /// <exception cref="ArgumentException">The audio is shorter than 2 seconds.</exception>
     public GenrePrediction Predict(Stream stream, string sourceName = "stream")
     {
         ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(sourceName);
         return Run(worker =>
         {
             using var reader = AudioStreamReader.Open(stream, sourceName, new AudioLoadOptions { TargetSampleRate = worker.SampleRate }, leaveOpen: true);
@@ -103,15 +109,22 @@ public sealed class GenreClassifier : IDisposable
         });
     }
 
-    /// <summary>Classifies mono samples in [-1, 1] at <paramref name="sampleRate"/> Hz (resampled when it differs from the model's).</summary>
+    /// <summary>
+    /// Classifies mono samples at <paramref name="sampleRate"/> Hz (resampled when it differs from the model's). Full
+    /// scale is ±1; louder samples are used as they are (the model normalises each window's level).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sampleRate"/> is outside what the audio decoders accept (1,000 Hz to 1,536,000 Hz).</exception>
     /// <exception cref="ArgumentException">The audio is shorter than 2 seconds, or a sample is NaN, ±∞ or beyond ±1e6 (the message names its index, time and value).</exception>
     public GenrePrediction Predict(ReadOnlySpan<float> samples, int sampleRate, string sourceName = "samples")
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(sampleRate, 1);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (sampleRate is < AudioLoadOptions.MinNativeSampleRate or > AudioLoadOptions.MaxSampleRate)
+            throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate,
+                $"a sample rate of {sampleRate} Hz is implausible for audio; give {AudioLoadOptions.MinNativeSampleRate} to {AudioLoadOptions.MaxSampleRate} Hz");
+        ArgumentNullException.ThrowIfNull(sourceName);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var worker = Rent();
         try { return worker.Classify(samples, sampleRate, sourceName); }
-        finally { _pool.Add(worker); }
+        finally { Return(worker); }
     }
 
     /// <summary>
@@ -120,44 +133,80 @@ public sealed class GenreClassifier : IDisposable
     /// </summary>
     /// <param name="paths">Audio files (WAV, MP3, AU).</param>
     /// <param name="progress">Receives a report after each file.</param>
-    /// <param name="cancellationToken">Stops the batch (files already started finish).</param>
+    /// <param name="cancellationToken">Stops the batch (files already started finish; the results of finished files are not returned).</param>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The classifier was disposed.</exception>
+    /// <remarks>Any other exception (e.g. thrown by <paramref name="progress"/>) stops the batch and is rethrown as itself, not wrapped.</remarks>
     public IReadOnlyList<BatchResult> PredictMany(IEnumerable<string> paths, IProgress<BatchProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var list = paths.ToArray();
         var results = new BatchResult[list.Length];
         int done = 0;
-        Parallel.For(0, list.Length, new ParallelOptions
+        try
         {
-            CancellationToken = cancellationToken,
-            MaxDegreeOfParallelism = Options.ThreadCount > 0 ? Options.ThreadCount : Environment.ProcessorCount,
-        }, i =>
-        {
-            try { results[i] = new BatchResult(list[i], Predict(list[i]), null); }
-            catch (Exception ex) when (ex is IOException or ArgumentException or InvalidDataException or UnauthorizedAccessException)
+            Parallel.For(0, list.Length, new ParallelOptions
             {
-                results[i] = new BatchResult(list[i], null, ex.Message);
-            }
-            progress?.Report(new BatchProgress(Interlocked.Increment(ref done), list.Length, list[i]));
-        });
+                CancellationToken = cancellationToken,
+                MaxDegreeOfParallelism = Options.ThreadCount > 0 ? Options.ThreadCount : Environment.ProcessorCount,
+            }, i =>
+            {
+                if (string.IsNullOrWhiteSpace(list[i]))
+                    results[i] = new BatchResult(list[i], null, $"entry {i} of the batch: the path is {(list[i] is null ? "null" : "empty")}");
+                else
+                {
+                    try { results[i] = new BatchResult(list[i], Predict(list[i]), null); }
+                    catch (Exception ex) when (ex is IOException or ArgumentException or InvalidDataException or UnauthorizedAccessException)
+                    {
+                        results[i] = new BatchResult(list[i], null, ex.Message);
+                    }
+                }
+                progress?.Report(new BatchProgress(Interlocked.Increment(ref done), list.Length, list[i]));
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // Parallel.For wraps what a body threw; rethrow the first as itself (as await would), stack trace kept.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
         return results;
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        _disposed = true;
-        while (_pool.TryTake(out var worker)) worker.Dispose();
+        Interlocked.Exchange(ref _disposed, 1);
+        DisposePooled();
     }
+
+    /// <summary>How many idle workers the pool holds (tests: none may be left after <see cref="Dispose"/>).</summary>
+    internal int PooledWorkers => _pool.Count;
 
     private GenrePrediction Run(Func<SongClassifier, GenrePrediction> work)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var worker = Rent();
         try { return work(worker); }
-        finally { _pool.Add(worker); }
+        finally { Return(worker); }
+    }
+
+    /// <summary>
+    /// Puts a worker back after a call. A call that was running when <see cref="Dispose"/> emptied the pool brings its
+    /// worker back afterwards: then it is disposed here, not pooled (it owns a backend, on a GPU device memory). The
+    /// full fence between adding and reading the flag pairs with Dispose's exchange, so one of the two always sees the other.
+    /// </summary>
+    private void Return(SongClassifier worker)
+    {
+        _pool.Add(worker);
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _disposed) != 0) DisposePooled();
+    }
+
+    private void DisposePooled()
+    {
+        while (_pool.TryTake(out var worker)) worker.Dispose();
     }
 
     private SongClassifier Rent() => _pool.TryTake(out var worker) ? worker : NewWorker();

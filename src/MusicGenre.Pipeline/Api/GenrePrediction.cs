@@ -62,4 +62,8 @@ public sealed class GenrePrediction
 
     internal static GenrePrediction Create(string source, IReadOnlyList<string> genres, float[] segments, int count, double segmentSeconds, string? warning) =>
         new(source, genres, segments, count, segmentSeconds, warning);
+
+    /// <summary>The top genre, its probability and the source, e.g. <c>blues 84.2 % (song.wav)</c>.</summary>
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Top.Genre} {Top.Probability * 100:F1} % ({Source})");
 }

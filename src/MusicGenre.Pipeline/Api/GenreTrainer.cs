@@ -19,7 +19,7 @@ public static class GenreTrainer
 {
     /// <summary>
     /// Trains on every song of <paramref name="featureStorePath"/> (a validation split by song or artist drives early
-    /// stopping) and writes the best model to <paramref name="modelPath"/> atomically. With
+    /// stopping) and writes the best model to <paramref name="modelPath"/> atomically (its folder is created when missing). With
     /// <see cref="TrainerOptions.CheckpointPath"/> set, a cancelled or killed run resumes from its last checkpoint and
     /// ends with exactly the weights of an uninterrupted run.
     /// </summary>

@@ -17,9 +17,11 @@ public readonly record struct ShardSpec(int Index, int Count)
     public static ShardSpec All { get; } = new(0, 1);
 
     /// <summary>Parses <c>k/N</c>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
     /// <exception cref="FormatException">Not two integers separated by '/', N &lt; 1, or k outside 0..N−1.</exception>
     public static ShardSpec Parse(string text)
     {
+        ArgumentNullException.ThrowIfNull(text);
         string[] parts = text.Split('/');
         if (parts.Length != 2
             || !int.TryParse(parts[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int k)

@@ -194,4 +194,72 @@ public class GenreClassifierTests
         cts.Cancel();
         Assert.ThrowsAny<OperationCanceledException>(() => classifier.PredictMany(Examples, cancellationToken: cts.Token));
     }
+
+    /// <summary>A stream that blocks its first read until released: a prediction held in flight while the test disposes.</summary>
+    private sealed class GatedStream(byte[] data) : MemoryStream(data)
+    {
+        public readonly ManualResetEventSlim Entered = new(), Release = new();
+
+        public override int Read(byte[] buffer, int offset, int count) { Gate(); return base.Read(buffer, offset, count); }
+
+        public override int Read(Span<byte> buffer) { Gate(); return base.Read(buffer); }
+
+        private void Gate()
+        {
+            if (Entered.IsSet) return;
+            Entered.Set();
+            Assert.True(Release.Wait(TimeSpan.FromMinutes(1)), "never released");
+        }
+    }
+
+    [Fact]
+    public async Task AWorkerInUseWhenTheClassifierIsDisposed_IsDisposedWhenItComesBack_NotPooled()
+    {
+        var classifier = GenreClassifier.Load(TinyModel.File);
+        var gated = new GatedStream(File.ReadAllBytes(Example("metal-riff.wav")));
+        var inFlight = Task.Run(() => classifier.Predict(gated, "metal-riff.wav"));
+        Assert.True(gated.Entered.Wait(TimeSpan.FromMinutes(1)), "the prediction did not start");
+        classifier.Dispose(); // the pool is emptied while the prediction holds its worker
+        Assert.Equal(0, classifier.PooledWorkers);
+        gated.Release.Set();
+        Assert.Equal("metal-riff.wav", (await inFlight).Source); // the call in flight finishes
+        Assert.Equal(0, classifier.PooledWorkers); // and its worker is disposed, not put back
+        Assert.Throws<ObjectDisposedException>(() => classifier.Predict(Example("metal-riff.wav")));
+    }
+
+    [Fact]
+    public void BatchErrors_AreThemselves_NotWrappedInAggregateException()
+    {
+        var classifier = GenreClassifier.Load(TinyModel.File);
+        var boom = new InvalidOperationException("boom");
+        Assert.Same(boom, Assert.Throws<InvalidOperationException>(() =>
+            classifier.PredictMany([Example("metal-riff.wav")], new SyncProgress<BatchProgress>(_ => throw boom))));
+        // A null or empty entry is reported in its result, naming which entry it was.
+        var results = classifier.PredictMany([Example("metal-riff.wav"), null!, ""]);
+        Assert.NotNull(results[0].Prediction);
+        Assert.Equal("entry 1 of the batch: the path is null", results[1].Error);
+        Assert.Equal("entry 2 of the batch: the path is empty", results[2].Error);
+        classifier.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => classifier.PredictMany([Example("metal-riff.wav")]));
+    }
+
+    [Fact]
+    public void SamplesAtAnImplausibleRate_AreRefusedNamingTheArgument()
+    {
+        using var classifier = GenreClassifier.Load(TinyModel.File);
+        var samples = new float[220_500];
+        foreach (int rate in new[] { 1, 999, 1_536_001, int.MaxValue })
+        {
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => classifier.Predict(samples, rate));
+            Assert.Equal("sampleRate", e.ParamName);
+        }
+        var prediction = classifier.Predict(new float[2 * 1000 + 100], 1000); // the lowest rate the decoders accept still works
+        Assert.Equal("samples", prediction.Source);
+        Assert.Matches(@"^[a-z]+ \d+\.\d % \(samples\)$", prediction.ToString());
+    }
+
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
 }

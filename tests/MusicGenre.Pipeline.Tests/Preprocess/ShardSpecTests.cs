@@ -27,6 +27,9 @@ public sealed class ShardSpecTests
     public void Parse_Invalid_SaysWhy(string text, string hint) => Assert.Contains(hint, Assert.Throws<FormatException>(() => ShardSpec.Parse(text)).Message);
 
     [Fact]
+    public void Parse_Null_IsAnArgumentNullException() => Assert.Equal("text", Assert.Throws<ArgumentNullException>(() => ShardSpec.Parse(null!)).ParamName);
+
+    [Fact]
     public void Contains_EverySongInExactlyOneShard()
     {
         var random = new Random(5);
