@@ -79,16 +79,19 @@ public sealed class GenreClassifier : IDisposable
     }
 
     /// <summary>Classifies an audio file (WAV, MP3, AU; format detected from the content).</summary>
+    /// <param name="path">The audio file.</param>
+    /// <param name="cancellationToken">Stops the prediction between two segments (a long file need not be classified to its end).</param>
     /// <exception cref="AudioFormatException">The file is not readable audio (the message names the file and the problem).</exception>
     /// <exception cref="ArgumentException">The audio is shorter than 2 seconds.</exception>
-    public GenrePrediction Predict(string path)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public GenrePrediction Predict(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         // Streamed: decoded, featurised and classified window by window, so memory does not grow with the file's length.
         return Run(worker =>
         {
             using var reader = AudioStreamReader.Open(path, new AudioLoadOptions { TargetSampleRate = worker.SampleRate });
-            return worker.Classify(reader, path);
+            return worker.Classify(reader, path, cancellationToken);
         });
     }
 
@@ -98,14 +101,15 @@ public sealed class GenreClassifier : IDisposable
     /// </summary>
     /// <exception cref="AudioFormatException">The content is not readable audio (the message names <paramref name="sourceName"/> and the problem; a stream already at its end reads as empty).</exception>
     /// <exception cref="ArgumentException">The audio is shorter than 2 seconds.</exception>
-    public GenrePrediction Predict(Stream stream, string sourceName = "stream")
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked between segments).</exception>
+    public GenrePrediction Predict(Stream stream, string sourceName = "stream", CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
         return Run(worker =>
         {
             using var reader = AudioStreamReader.Open(stream, sourceName, new AudioLoadOptions { TargetSampleRate = worker.SampleRate }, leaveOpen: true);
-            return worker.Classify(reader, sourceName);
+            return worker.Classify(reader, sourceName, cancellationToken);
         });
     }
 
@@ -133,7 +137,7 @@ public sealed class GenreClassifier : IDisposable
     /// </summary>
     /// <param name="paths">Audio files (WAV, MP3, AU).</param>
     /// <param name="progress">Receives a report after each file.</param>
-    /// <param name="cancellationToken">Stops the batch (files already started finish; the results of finished files are not returned).</param>
+    /// <param name="cancellationToken">Stops the batch, files in progress included (the results of finished files are not returned).</param>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ObjectDisposedException">The classifier was disposed.</exception>
     /// <remarks>Any other exception (e.g. thrown by <paramref name="progress"/>) stops the batch and is rethrown as itself, not wrapped.</remarks>
@@ -157,7 +161,7 @@ public sealed class GenreClassifier : IDisposable
                     results[i] = new BatchResult(list[i], null, $"entry {i} of the batch: the path is {(list[i] is null ? "null" : "empty")}");
                 else
                 {
-                    try { results[i] = new BatchResult(list[i], Predict(list[i]), null); }
+                    try { results[i] = new BatchResult(list[i], Predict(list[i], cancellationToken), null); }
                     catch (Exception ex) when (ex is IOException or ArgumentException or InvalidDataException or UnauthorizedAccessException)
                     {
                         results[i] = new BatchResult(list[i], null, ex.Message);

@@ -128,7 +128,8 @@ internal sealed class SongClassifier : IDisposable
     /// are exactly those of <see cref="Classify(ReadOnlySpan{float}, int, string, string?)"/> on the whole decoded clip.
     /// </summary>
     /// <exception cref="ArgumentException">The reader's rate is not <see cref="SampleRate"/>, the clip is shorter than <see cref="MinSeconds"/>, or it holds a sample that is not finite or beyond ±1e6.</exception>
-    public Api.GenrePrediction Classify(Audio.AudioStreamReader reader, string source)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked before every window).</exception>
+    public Api.GenrePrediction Classify(Audio.AudioStreamReader reader, string source, CancellationToken cancellationToken = default)
     {
         if (reader.SampleRate != SampleRate) throw new ArgumentException($"{source}: the reader gives {reader.SampleRate} Hz, the model needs {SampleRate} Hz", nameof(reader));
         int S = Segmentation.SegmentSamples, block = Preset.NMels * Frames, batch = _predictor.BatchSize, classes = Model.Labels.Count;
@@ -158,6 +159,7 @@ internal sealed class SongClassifier : IDisposable
         while (true)
         {
             // 1. Fill the current window from the stream.
+            cancellationToken.ThrowIfCancellationRequested();
             int filled = 0, got;
             while (filled < S && (got = reader.Read(current.AsSpan(filled))) > 0) filled += got;
             check.Add(current.AsSpan(0, filled));

@@ -244,6 +244,25 @@ public class GenreClassifierTests
     }
 
     [Fact]
+    public async Task APredictionStopsWhenCancelled_BetweenSegments_AndItsWorkerGoesBack()
+    {
+        using var classifier = GenreClassifier.Load(TinyModel.File);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.Throws<OperationCanceledException>(() => classifier.Predict(Example("metal-riff.wav"), cancelled.Token));
+        // Cancelled while it reads: the stream blocks until the token is cancelled, then the next window is not started.
+        using var later = new CancellationTokenSource();
+        var gated = new GatedStream(File.ReadAllBytes(Example("metal-riff.wav")));
+        var inFlight = Task.Run(() => classifier.Predict(gated, "metal-riff.wav", later.Token));
+        Assert.True(gated.Entered.Wait(TimeSpan.FromMinutes(1)), "the prediction did not start");
+        later.Cancel();
+        gated.Release.Set();
+        await Assert.ThrowsAsync<OperationCanceledException>(() => inFlight);
+        Assert.Equal(1, classifier.PooledWorkers); // returned to the pool, usable again
+        Assert.Equal(classifier.Predict(Example("metal-riff.wav")).Scores, classifier.Predict(Example("metal-riff.wav"), CancellationToken.None).Scores);
+    }
+
+    [Fact]
     public void SamplesAtAnImplausibleRate_AreRefusedNamingTheArgument()
     {
         using var classifier = GenreClassifier.Load(TinyModel.File);
