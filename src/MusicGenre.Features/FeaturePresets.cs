@@ -35,8 +35,12 @@ public static class FeaturePresets
     public static IReadOnlyList<FeatureOptions> All { get; } = [LibrosaDefault, Readme100ms, Htk40, SeedExact];
 
     /// <summary>The preset called <paramref name="name"/> (e.g. "librosa_default").</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
     /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
-    public static FeatureOptions Get(string name) =>
-        All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"Unknown feature preset '{name}'; known presets: {string.Join(", ", All.Select(p => p.Name))}.", nameof(name));
+    public static FeatureOptions Get(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"Unknown feature preset '{name}'; known presets: {string.Join(", ", All.Select(p => p.Name))}.", nameof(name));
+    }
 }

@@ -17,6 +17,7 @@ public class FeatureOptionsTests
     [Fact]
     public void UnknownPresetNamesTheKnownOnes()
     {
+        Assert.Equal("name", Assert.Throws<ArgumentNullException>(() => FeaturePresets.Get(null!)).ParamName);
         var ex = Assert.Throws<ArgumentException>(() => FeaturePresets.Get("mfcc_fast"));
         Assert.Contains("mfcc_fast", ex.Message);
         Assert.Contains("librosa_default", ex.Message);
