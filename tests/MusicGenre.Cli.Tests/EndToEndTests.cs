@@ -39,7 +39,7 @@ public class EndToEndTests
 
         // 1b. t-SNE of the 90 segments: a PNG and one CSV row per segment.
         string png = Path.Combine(dir, "tsne.png");
-        var tsne = CliRunner.Run("tsne", store, "--out", png, "--level", "segment", "--perplexity", "10");
+        var tsne = CliRunner.Run("tsne", store, "--out", png, "--points", "segment", "--perplexity", "10");
         Assert.True(tsne.Code == 0, tsne.Err + tsne.Out);
         Assert.True(new FileInfo(png).Length > 1000);
         Assert.Equal(1 + 90, File.ReadAllLines(Path.ChangeExtension(png, ".csv")).Length);

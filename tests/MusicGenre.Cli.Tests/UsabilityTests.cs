@@ -47,7 +47,17 @@ public sealed class UsabilityTests
         Assert.True(forced.Code == 0, forced.Err);
         Assert.StartsWith("index,id,label,genre,x,y", File.ReadAllText(manifest));
 
-        // 4. A plot name that is not .png, and a perplexity the songs cannot carry: usage errors.
+        // 4. --level means what it means in train (max|none); the former --level song|segment still works, with a note.
+        var legacy = CliRunner.Run("tsne", store, "--out", plot, "--perplexity", "1", "--level", "segment");
+        Assert.True(legacy.Code == 0, legacy.Err);
+        Assert.Contains("--level segment is now --points segment", legacy.Err);
+        Assert.Equal(6 * 10, File.ReadAllLines(csv).Length - 1); // 6 songs × 10 segments of 3 s
+        var current = CliRunner.Run("tsne", store, "--out", plot, "--perplexity", "1", "--points", "segment", "--level", "max");
+        Assert.True(current.Code == 0 && !current.Err.Contains("note:", StringComparison.Ordinal), current.Err);
+        var clash = CliRunner.Run("tsne", store, "--out", plot, "--points", "song", "--level", "segment");
+        Assert.True(clash.Code == 2 && clash.Err.Contains("give max or none", StringComparison.Ordinal), clash.Err);
+
+        // 5. A plot name that is not .png, and a perplexity the songs cannot carry: usage errors.
         var svg = CliRunner.Run("tsne", store, "--out", Path.Combine(dir, "t.svg"));
         Assert.True(svg.Code == 2 && svg.Err.Contains("must end in .png", StringComparison.Ordinal), svg.Err);
         var perplexity = CliRunner.Run("tsne", store, "--out", plot, "--perplexity", "30");

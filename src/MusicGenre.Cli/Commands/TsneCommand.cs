@@ -13,16 +13,18 @@ internal static class TsneCommand
         var output = new Option<string>("--out", "-o") { Description = "PNG scatter plot to write (the coordinates go to the same name with .csv).", DefaultValueFactory = _ => "tsne.png" };
         var force = ArgParsing.ForceOption();
         var perplexity = new Option<double>("--perplexity") { Description = "t-SNE perplexity (the original used 30).", DefaultValueFactory = _ => 30 };
-        var level = new Option<string>("--level") { Description = "Embed one point per 'song' (mean log-mel over its segments) or per 'segment'.", DefaultValueFactory = _ => "song" };
-        var normalize = new Option<string>("--normalize")
+        var points = new Option<string>("--points") { Description = "Embed one point per 'song' (mean log-mel over its segments) or per 'segment'.", DefaultValueFactory = _ => "song" };
+        // --level as in train (max|none); --normalize is its former name here. Until 0.2 --level chose song|segment,
+        // which --points does now: those two values are still understood, with a note.
+        var level = new Option<string>("--level", "--normalize")
         {
-            Description = "Level of each segment before embedding: none (default: absolute dB) or max (its maximum dB subtracted, as the models see it). On gtzan-mini max lowers the link between position and loudness (R 0.96 → 0.82) but also genre neighbourhoods (5-NN 60 % → 38 %): see README.",
+            Description = "Level normalisation of each segment before embedding, as train's --level: none (default here: absolute dB) or max (its maximum dB subtracted, as the models see it). On gtzan-mini max lowers the link between position and loudness (R 0.96 → 0.82) but also genre neighbourhoods (5-NN 60 % → 38 %): see README.",
             DefaultValueFactory = _ => "none",
         };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 42 };
         var command = new Command("tsne", "Embed the songs of a feature store in 2-D with Barnes-Hut t-SNE and plot them coloured by genre (PNG + CSV).")
         {
-            features, output, perplexity, level, normalize, seed, force,
+            features, output, perplexity, points, level, seed, force,
         };
         command.SetAction(parse =>
         {
@@ -36,22 +38,28 @@ internal static class TsneCommand
             string csv = ArgParsing.OutputFile(Path.ChangeExtension(png, ".csv"), "the coordinates file beside --out", null, replace, storePath);
             ArgParsing.CheckReplaceableText(csv, "the coordinates file beside --out", l => l.Count > 0 && l[0] == TsneCsv.Header,
                 $"a t-SNE coordinates file (first line '{TsneCsv.Header}')", replace);
-            string lvl = parse.GetValue(level)!.ToLowerInvariant();
-            if (lvl is not ("song" or "segment")) throw new UsageException($"--level '{lvl}' must be song or segment");
-            var levelMode = TrainCommand.TrainingArgs.LevelMode(parse.GetValue(normalize)!, "--normalize");
+            string lvl = parse.GetValue(points)!.ToLowerInvariant(), levelName = parse.GetValue(level)!.ToLowerInvariant();
+            if (levelName is "song" or "segment")
+            {
+                if (parse.GetResult(points) is { Implicit: false }) throw new UsageException($"--level '{levelName}': give max or none (one point per {levelName} is --points {levelName})");
+                ctx.Error.WriteLine($"note: --level {levelName} is now --points {levelName}; --level takes max or none, as in train");
+                (lvl, levelName) = (levelName, "none");
+            }
+            if (lvl is not ("song" or "segment")) throw new UsageException($"--points '{lvl}' must be song or segment");
+            var levelMode = TrainCommand.TrainingArgs.LevelMode(levelName, "--level");
             using var store = FeatureStoreReader.Open(storePath);
-            var (points, labels, ids) = lvl == "song" ? TsneInputs.Songs(store, levelMode) : TsneInputs.Segments(store, levelMode);
+            var (embedded, labels, ids) = lvl == "song" ? TsneInputs.Songs(store, levelMode) : TsneInputs.Segments(store, levelMode);
             var options = new TsneOptions { Perplexity = parse.GetValue(perplexity), Seed = parse.GetValue(seed) };
             // A perplexity the songs cannot support is the command line's mistake (exit 2); fewer than 4 songs is the data's.
-            if (points.Length >= 4)
+            if (embedded.Length >= 4)
             {
-                try { options.Validate(points.Length); }
+                try { options.Validate(embedded.Length); }
                 catch (ArgumentException e) { throw new UsageException(e.Message.Replace("Perplexity", "--perplexity", StringComparison.Ordinal).Replace("Invalid t-SNE", "invalid t-SNE", StringComparison.Ordinal)); }
             }
-            var result = ProgressReporter.Run(ctx, "t-SNE", p => TsneEmbedder.Embed(points, options,
+            var result = ProgressReporter.Run(ctx, "t-SNE", p => TsneEmbedder.Embed(embedded, options,
                 new Progress<TsneProgress>(t => p.Report(new(t.Iteration, t.Iterations, $"KL {t.KlDivergence:F3}"))), ctx.Cancellation));
             int copies = store.Songs.Count - TsneInputs.OriginalSongs(store).Length;
-            TsnePlot.SavePng(png, result, labels, store.Header.GenreNames, $"t-SNE of {Path.GetFileName(storePath)} ({points.Length} {lvl}s, perplexity {options.Perplexity})");
+            TsnePlot.SavePng(png, result, labels, store.Header.GenreNames, $"t-SNE of {Path.GetFileName(storePath)} ({embedded.Length} {lvl}s, perplexity {options.Perplexity})");
             TsneCsv.Write(csv, result, labels, store.Header.GenreNames, ids);
             if (copies > 0) ctx.Out.WriteLine($"left out {copies} altered cop{(copies == 1 ? "y" : "ies")} stored for training (preprocess --copies)");
             ctx.Out.WriteLine($"wrote {png} and {csv}");
