@@ -18,7 +18,10 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # The networks are the CPU peer's (benchmarks/MusicGenre.Benchmarks/Training/torch_peer.py, carried beside this file).
-from torch_peer import Default, Lachmish2016, Reference
+import os
+# Beside this file in the payload; in the repository it is in the CPU suites' Training folder.
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "MusicGenre.Benchmarks", "Training"))
+from torch_peer import Default, Lachmish2016, Reference  # noqa: E402
 
 DRY = "--dry" in sys.argv
 DEV = torch.device("cuda" if torch.cuda.is_available() else "cpu")

@@ -13,12 +13,12 @@ internal sealed class AudioBenchConfig : ManualConfig
 {
     public AudioBenchConfig()
     {
-        AddJob(Job.Default
+        AddJob(BenchJobs.Apply(Job.Default
             .WithWarmupCount(2)
             .WithIterationCount(5)
             .WithLaunchCount(1)
             .WithToolchain(InProcessEmitToolchain.Instance)
-            .WithId("AudioInProcess"));
+            .WithId("AudioInProcess")));
         AddDiagnoser(MemoryDiagnoser.Default);
     }
 }

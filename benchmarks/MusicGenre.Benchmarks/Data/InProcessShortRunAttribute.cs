@@ -13,8 +13,8 @@ public sealed class InProcessShortRunAttribute : Attribute, IConfigSource
 {
     /// <summary>Creates the job with the given warm-up and measured iteration counts.</summary>
     public InProcessShortRunAttribute(int warmupCount = 3, int iterationCount = 3) =>
-        Config = ManualConfig.CreateEmpty().AddJob(Job.ShortRun.WithWarmupCount(warmupCount).WithIterationCount(iterationCount)
-            .WithToolchain(InProcessEmitToolchain.Instance).WithId("InProcessShort"));
+        Config = ManualConfig.CreateEmpty().AddJob(BenchJobs.Apply(Job.ShortRun.WithWarmupCount(warmupCount).WithIterationCount(iterationCount)
+            .WithToolchain(InProcessEmitToolchain.Instance).WithId("InProcessShort")));
 
     /// <summary>The configuration BenchmarkDotNet applies to the benchmark class.</summary>
     public IConfig Config { get; }

@@ -16,12 +16,12 @@ internal sealed class FeaturesBenchConfig : ManualConfig
 {
     public FeaturesBenchConfig()
     {
-        AddJob(Job.ShortRun
+        AddJob(BenchJobs.Apply(Job.ShortRun
             .WithToolchain(InProcessEmitToolchain.Instance)
             .WithWarmupCount(5)
             .WithIterationCount(60)
             .WithIterationTime(TimeInterval.FromMilliseconds(10))
-            .WithId("ShortInProcess"));
+            .WithId("ShortInProcess")));
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(StatisticColumn.Min, StatisticColumn.Median);
     }

@@ -50,11 +50,15 @@ def parse_ms(text):
 
 
 def ours(csv_path):
+    # One 'Simd' row per job in the report: a BenchmarkDotNet --job dry run adds a Dry job beside the suite's own,
+    # whose single cold invocation is no measurement. Take the suite's own job; refuse to guess between several.
     with open(csv_path, newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            if row["Method"] == "Simd":
-                return parse_ms(row["Min"]), parse_ms(row["Median"])
-    raise SystemExit(f"{csv_path}: no 'Simd' row")
+        rows = [r for r in csv.DictReader(f) if r["Method"] == "Simd" and r.get("Job", "") != "Dry"]
+    if not rows:
+        raise SystemExit(f"{csv_path}: no 'Simd' row (other than a Dry job's)")
+    if len(rows) > 1:
+        raise SystemExit(f"{csv_path}: {len(rows)} 'Simd' rows (jobs {', '.join(r.get('Job', '?') for r in rows)}); run the suite with its own job only")
+    return parse_ms(rows[0]["Min"]), parse_ms(rows[0]["Median"])
 
 
 def main():

@@ -15,6 +15,6 @@ internal sealed class GpuBenchConfig : ManualConfig
         var job = Job.ShortRun.WithWarmupCount(2).WithIterationCount(5);
         if (Environment.GetEnvironmentVariable("MUSICGENRE_BDN_INPROCESS") == "1")
             job = job.WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(5), logOutput: true));
-        AddJob(job);
+        AddJob(BenchJobs.Apply(job));
     }
 }

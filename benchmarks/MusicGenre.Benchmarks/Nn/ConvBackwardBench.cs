@@ -67,7 +67,7 @@ public class ConvBackwardBench
     {
         public ShortConfig()
         {
-            AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(2).WithIterationCount(7).WithId("InProcessShort"));
+            AddJob(BenchJobs.Apply(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(2).WithIterationCount(7).WithId("InProcessShort")));
             AddColumn(StatisticColumn.Min, StatisticColumn.Median);
         }
     }

@@ -76,7 +76,7 @@ public class ConvForwardBench
     {
         public ShortConfig()
         {
-            AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(2).WithIterationCount(7).WithId("InProcessShort"));
+            AddJob(BenchJobs.Apply(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(2).WithIterationCount(7).WithId("InProcessShort")));
             AddColumn(StatisticColumn.Min, StatisticColumn.Median);
         }
     }

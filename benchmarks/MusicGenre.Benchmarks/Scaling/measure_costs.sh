@@ -9,7 +9,7 @@
 #   - N copies of the real 7digital preview in ../shared/data/mp3 (30 s, 22.05 kHz stereo, 64 kbit/s: what MSD previews are);
 #   - N 44.1 kHz stereo 128 kbit/s MP3s encoded by lame from gtzan-mini songs (the other common preview format);
 #   - the 100 gtzan-mini WAV clips.
-# Needs Debian's mpg123 (peer decoder), lame, sox and GNU time.
+# Needs Debian's mpg123 (peer decoder), lame, sox, bc and GNU time (apt-get install mpg123 lame sox bc time).
 # IDLE=1 waits before each measured step until the 1-minute load average is below 0.3 and prints `uptime` before and
 # after the step (each step then starts on a quiet machine and its own load is what "after" shows).
 set -euo pipefail

@@ -11,7 +11,7 @@ internal sealed class InferenceBenchConfig : ManualConfig
 {
     public InferenceBenchConfig()
     {
-        AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(7).WithId("ShortInProcess"));
+        AddJob(BenchJobs.Apply(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(7).WithId("ShortInProcess")));
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(StatisticColumn.Min, StatisticColumn.Median);
     }

@@ -17,8 +17,8 @@ internal sealed class TrainingBenchConfig : ManualConfig
     public TrainingBenchConfig()
     {
         // A 20-minute in-process limit: one lachmish2016 step of 32 samples takes over a minute on this backend today.
-        AddJob(Job.Dry.WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(20), logOutput: true)).WithWarmupCount(1).WithIterationCount(Steps)
-            .WithInvocationCount(1).WithUnrollFactor(1).WithId("InProcessSteps"));
+        AddJob(BenchJobs.Apply(Job.Dry.WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(20), logOutput: true)).WithWarmupCount(1).WithIterationCount(Steps)
+            .WithInvocationCount(1).WithUnrollFactor(1).WithId("InProcessSteps")));
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(StatisticColumn.Min, StatisticColumn.Median);
     }

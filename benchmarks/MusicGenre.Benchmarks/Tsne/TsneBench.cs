@@ -21,7 +21,7 @@ public class TsneBench
     /// </summary>
     public sealed class InProcessShortConfig : ManualConfig
     {
-        public InProcessShortConfig() => AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
+        public InProcessShortConfig() => AddJob(BenchJobs.Apply(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance)));
     }
 
     private const int Dims = 128, Clusters = 10;
