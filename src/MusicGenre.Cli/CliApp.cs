@@ -20,8 +20,8 @@ internal static class CliApp
         return root;
     }
 
-    /// <summary>Runs the CLI in-process with the given writers (tests call this directly).</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>Runs the CLI in-process with the given writers and, optionally, standard input (tests call this directly).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<Stream>? stdin = null)
     {
         var root = BuildRoot();
         var parse = root.Parse(args);
@@ -48,7 +48,7 @@ internal static class CliApp
         // are written, temporary files are removed, and the process exits on its own.
         using var onTerm = OperatingSystem.IsWindows() ? null
             : System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
-        var context = new CliContext(stdout, stderr, cancel.Token);
+        var context = new CliContext(stdout, stderr, cancel.Token, stdin);
         CliContext.Current = context;
         try
         {

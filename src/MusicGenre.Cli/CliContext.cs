@@ -1,7 +1,7 @@
 namespace MusicGenre.Cli;
 
 /// <summary>Writers and cancellation for the command being run (set by <see cref="CliApp.Run"/>).</summary>
-internal sealed class CliContext(TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
+internal sealed class CliContext(TextWriter stdout, TextWriter stderr, CancellationToken cancellation, Func<Stream>? stdin = null)
 {
     [ThreadStatic] private static CliContext? _current;
 
@@ -12,6 +12,9 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, Cancellat
     public TextWriter Error { get; } = stderr;
 
     public CancellationToken Cancellation { get; } = cancellation;
+
+    /// <summary>Opens standard input (tests give their own bytes).</summary>
+    public Func<Stream> OpenStdin { get; } = stdin ?? Console.OpenStandardInput;
 
     /// <summary>The context of the running command; commands are only invoked through <see cref="CliApp.Run"/>.</summary>
     public static CliContext Get() => Current ?? new CliContext(Console.Out, Console.Error, CancellationToken.None);

@@ -205,4 +205,20 @@ public sealed class UsabilityTests
         Assert.Contains("MUSICGENRE_MP3_DECODER is 'nlayr'", err);
         Assert.Equal("", output);
     }
+
+    [Fact]
+    public void Predict_ReadsAudioFromStandardInput_AsFromTheFile()
+    {
+        string wav = Path.Combine(SharedData.RepoRoot, "examples", "audio", "metal-riff.wav");
+        var fromFile = CliRunner.Run("predict", wav, "--json");
+        var fromStdin = CliRunner.RunWithStdin(File.ReadAllBytes(wav), "predict", "-", "--json");
+        Assert.True(fromFile.Code == 0 && fromStdin.Code == 0, fromFile.Err + fromStdin.Err);
+        // The same probabilities; only the path differs ("stdin").
+        Assert.Equal(fromFile.Out.Replace(System.Text.Json.JsonEncodedText.Encode(wav).ToString(), "stdin", StringComparison.Ordinal), fromStdin.Out);
+
+        var mixed = CliRunner.RunWithStdin(File.ReadAllBytes(wav), "predict", "-", wav);
+        Assert.True(mixed.Code == 2 && mixed.Err.Contains("must be the only input", StringComparison.Ordinal), mixed.Err);
+        var garbage = CliRunner.RunWithStdin("not audio at all, just text"u8.ToArray(), "predict", "-");
+        Assert.True(garbage.Code == 1 && garbage.Err.Contains("stdin", StringComparison.Ordinal), garbage.Err);
+    }
 }

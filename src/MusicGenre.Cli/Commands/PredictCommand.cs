@@ -11,7 +11,7 @@ internal static class PredictCommand
 {
     public static Command Create()
     {
-        var inputs = new Argument<string[]>("inputs") { Description = "Audio files or folders (searched recursively for .wav .mp3 .au .snd).", Arity = ArgumentArity.OneOrMore };
+        var inputs = new Argument<string[]>("inputs") { Description = "Audio files or folders (searched recursively for .wav .mp3 .au .snd), or - for audio on standard input (WAV, MP3 or AU).", Arity = ArgumentArity.OneOrMore };
         var model = new Option<string?>("--model", "-m") { Description = "Model file (default: the bundled model)." };
         var top = new Option<int>("--top", "-k") { Description = "How many genres to print per song.", DefaultValueFactory = _ => 3 };
         var json = new Option<bool>("--json") { Description = "One JSON object per line (path, genres with probabilities, segments)." };
@@ -28,7 +28,11 @@ internal static class PredictCommand
             int k = parse.GetValue(top);
             if (k < 1) throw new UsageException($"--top {k} must be at least 1");
             var spec = ArgParsing.Shard(parse.GetValue(shard));
-            var all = Expand(parse.GetValue(inputs)!).ToArray();
+            string[] given = parse.GetValue(inputs)!;
+            bool fromStdin = given.Contains("-") && !File.Exists("-");
+            if (fromStdin && given.Length > 1) throw new UsageException("- (standard input) must be the only input");
+            if (fromStdin && spec.Count > 1) throw new UsageException("--shard does not apply to standard input");
+            var all = fromStdin ? ["-"] : Expand(given).ToArray();
             if (all.Length == 0) throw new UsageException("no audio files to classify (looked for .wav .mp3 .au .snd)");
             var files = all.Where(f => spec.Contains(f)).ToArray();
             if (files.Length == 0)
@@ -42,8 +46,10 @@ internal static class PredictCommand
             if (parallel < 1) throw new UsageException($"--threads {parallel} must be at least 1");
             var options = new ClassifierOptions { Device = ArgParsing.Device(parse.GetValue(device)!), ThreadCount = parallel };
             using var classifier = modelPath is null ? GenreClassifier.LoadDefault(options) : GenreClassifier.Load(modelPath, options);
-            var results = files.Length == 1
-                ? [Single(classifier, files[0])]
+            var results = fromStdin
+                ? [Single(() => classifier.Predict(ctx.OpenStdin(), "stdin", ctx.Cancellation), "stdin")]
+                : files.Length == 1
+                ? [Single(() => classifier.Predict(files[0], ctx.Cancellation), files[0])]
                 : ProgressReporter.Run(ctx, "predict", p => classifier.PredictMany(files,
                     new Progress<BatchProgress>(b => p.Report(new(b.Done, b.Total, Path.GetFileName(b.LastPath)))),
                     ctx.Cancellation));
@@ -66,9 +72,9 @@ internal static class PredictCommand
         return command;
     }
 
-    private static BatchResult Single(GenreClassifier classifier, string file)
+    private static BatchResult Single(Func<GenrePrediction> predict, string file)
     {
-        try { return new BatchResult(file, classifier.Predict(file), null); }
+        try { return new BatchResult(file, predict(), null); }
         catch (Exception ex) when (ex is IOException or ArgumentException or InvalidDataException or UnauthorizedAccessException)
         {
             return new BatchResult(file, null, ex.Message);
