@@ -13,11 +13,13 @@ internal static class ProgressReporter
     /// <summary>Progress of one step: done out of total, with a short status (e.g. the current file).</summary>
     public readonly record struct Step(double Done, double Total, string? Status = null);
 
+    /// <summary>True when <see cref="Run"/> draws a live progress bar (the error stream is this process's interactive terminal).</summary>
+    public static bool DrawsLiveBar(CliContext ctx) => ReferenceEquals(ctx.Error, Console.Error) && !Console.IsErrorRedirected
+        && AnsiConsole.Profile.Capabilities.Interactive;
+
     public static T Run<T>(CliContext ctx, string description, Func<IProgress<Step>, T> work)
     {
-        bool interactive = ReferenceEquals(ctx.Error, Console.Error) && !Console.IsErrorRedirected
-            && AnsiConsole.Profile.Capabilities.Interactive;
-        if (!interactive)
+        if (!DrawsLiveBar(ctx))
             return work(new LineProgress(ctx.Error, description));
 
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });

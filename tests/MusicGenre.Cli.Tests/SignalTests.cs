@@ -78,4 +78,33 @@ public sealed class SignalTests
         Assert.True(File.Exists(store));
         SharedData.DeleteTempDir(dir); // 64 MB
     }
+
+    [SharedFact]
+    public void SigtermDuringABatchPrediction_KeepsTheLinesAlreadyPrinted_InInputOrder()
+    {
+        if (OperatingSystem.IsWindows()) return; // SIGTERM is a POSIX signal
+        // 40 songs, one thread, JSON lines to a pipe: each line is printed when its song and all before it are done.
+        string dir = SharedData.NewTempDir("musicgenre-sigterm-predict");
+        var songs = Directory.GetFiles(Path.Combine(SharedData.DataDir, "gtzan-mini"), "*.wav", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(40).ToArray();
+        for (int i = 0; i < songs.Length; i++) File.Copy(songs[i], Path.Combine(dir, $"{i:D2}-{Path.GetFileName(songs[i])}"));
+        string cli = Path.Combine(AppContext.BaseDirectory, "musicgenre.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { cli, "predict", dir, "--json", "--threads", "1" }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync();
+        var lines = new List<string>();
+        string? line = p.StandardOutput.ReadLine(); // the first song's line arrives while the others are still running
+        Assert.NotNull(line);
+        lines.Add(line);
+        using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        while ((line = p.StandardOutput.ReadLine()) is not null) lines.Add(line);
+        Assert.True(p.WaitForExit(TimeSpan.FromSeconds(60)), "the process did not stop after SIGTERM");
+
+        Assert.Equal(1, p.ExitCode);
+        Assert.Contains("cancelled", err.Result);
+        Assert.InRange(lines.Count, 1, songs.Length - 1); // stopped early, what was printed is kept
+        var paths = lines.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("path").GetString()!).ToArray();
+        Assert.Equal(Directory.GetFiles(dir).Order(StringComparer.Ordinal).Take(lines.Count), paths); // a prefix, in input order
+        SharedData.DeleteTempDir(dir);
+    }
 }

@@ -46,30 +46,63 @@ internal static class PredictCommand
             if (parallel < 1) throw new UsageException($"--threads {parallel} must be at least 1");
             var options = new ClassifierOptions { Device = ArgParsing.Device(parse.GetValue(device)!), ThreadCount = parallel };
             using var classifier = modelPath is null ? GenreClassifier.LoadDefault(options) : GenreClassifier.Load(modelPath, options);
-            var results = fromStdin
-                ? [Single(() => classifier.Predict(ctx.OpenStdin(), "stdin", ctx.Cancellation), "stdin")]
-                : files.Length == 1
-                ? [Single(() => classifier.Predict(files[0], ctx.Cancellation), files[0])]
-                : ProgressReporter.Run(ctx, "predict", p => classifier.PredictMany(files,
-                    new Progress<BatchProgress>(b => p.Report(new(b.Done, b.Total, Path.GetFileName(b.LastPath)))),
-                    ctx.Cancellation));
             bool asJson = parse.GetValue(json);
             int failed = 0;
-            foreach (var r in results)
+            void Print(BatchResult r)
             {
                 if (r.Prediction is null)
                 {
                     failed++;
                     ctx.Error.WriteLine($"musicgenre: error: {r.Error}");
                     if (asJson) ctx.Out.WriteLine(JsonSerializer.Serialize(new { path = r.Path, error = r.Error }));
-                    continue;
+                    return;
                 }
                 if (r.Prediction.Warning is { } w) ctx.Error.WriteLine($"warning: {w}");
                 ctx.Out.WriteLine(asJson ? Json(r.Prediction, k) : Text(r.Prediction, k));
             }
+            if (fromStdin || files.Length == 1)
+            {
+                Print(fromStdin
+                    ? Single(() => classifier.Predict(ctx.OpenStdin(), "stdin", ctx.Cancellation), "stdin")
+                    : Single(() => classifier.Predict(files[0], ctx.Cancellation), files[0]));
+                return failed == 0 ? CliApp.Ok : CliApp.Failure;
+            }
+            // A batch is printed in input order as it completes — each line as soon as every file before it is done —
+            // so a cancelled or killed run of thousands of files keeps what it printed. Only on a terminal that also
+            // shows the live progress bar are the lines held until the end (printing under the bar would garble it).
+            bool streamed = !ReferenceEquals(ctx.Out, Console.Out) || Console.IsOutputRedirected || !ProgressReporter.DrawsLiveBar(ctx);
+            var ordered = new OrderedLines(files.Length, Print);
+            var results = ProgressReporter.Run(ctx, "predict", p => classifier.PredictMany(files,
+                new SyncProgress<BatchProgress>(b =>
+                {
+                    p.Report(new(b.Done, b.Total, Path.GetFileName(b.LastPath)));
+                    if (streamed) ordered.Add(b.Index, b.Result!);
+                }),
+                ctx.Cancellation));
+            if (!streamed) foreach (var r in results) Print(r);
             return failed == 0 ? CliApp.Ok : CliApp.Failure;
         });
         return command;
+    }
+
+    /// <summary>Hands results to <c>print</c> in input order: each as soon as every result before it has arrived (thread-safe).</summary>
+    private sealed class OrderedLines(int count, Action<BatchResult> print)
+    {
+        private readonly BatchResult?[] _waiting = new BatchResult?[count];
+        private int _next;
+
+        public void Add(int index, BatchResult result)
+        {
+            lock (_waiting)
+            {
+                _waiting[index] = result;
+                for (; _next < _waiting.Length && _waiting[_next] is { } ready; _next++)
+                {
+                    _waiting[_next] = null;
+                    print(ready);
+                }
+            }
+        }
     }
 
     private static BatchResult Single(Func<GenrePrediction> predict, string file)

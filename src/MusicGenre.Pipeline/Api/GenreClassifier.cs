@@ -136,7 +136,7 @@ public sealed class GenreClassifier : IDisposable
     /// that fails is reported in its <see cref="BatchResult.Error"/> and does not stop the others. Results are in input order.
     /// </summary>
     /// <param name="paths">Audio files (WAV, MP3, AU).</param>
-    /// <param name="progress">Receives a report after each file.</param>
+    /// <param name="progress">Receives a report after each file, with its index and result (reports arrive on worker threads, in completion order).</param>
     /// <param name="cancellationToken">Stops the batch, files in progress included (the results of finished files are not returned).</param>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ObjectDisposedException">The classifier was disposed.</exception>
@@ -167,7 +167,7 @@ public sealed class GenreClassifier : IDisposable
                         results[i] = new BatchResult(list[i], null, ex.Message);
                     }
                 }
-                progress?.Report(new BatchProgress(Interlocked.Increment(ref done), list.Length, list[i]));
+                progress?.Report(new BatchProgress(Interlocked.Increment(ref done), list.Length, list[i]) { Index = i, Result = results[i] });
             });
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)

@@ -195,6 +195,30 @@ public class GenreClassifierTests
         Assert.ThrowsAny<OperationCanceledException>(() => classifier.PredictMany(Examples, cancellationToken: cts.Token));
     }
 
+    [Fact]
+    public void EachBatchReport_CarriesItsInputsIndexAndResult_SoACancelledBatchKeepsWhatFinished()
+    {
+        using var classifier = GenreClassifier.Load(TinyModel.File, new ClassifierOptions { ThreadCount = 2 });
+        var inputs = Examples.Append("/no/such/file.wav").ToArray();
+        var reports = new System.Collections.Concurrent.ConcurrentBag<BatchProgress>();
+        var results = classifier.PredictMany(inputs, new SyncProgress<BatchProgress>(reports.Add));
+        Assert.Equal(inputs.Length, reports.Count);
+        Assert.Equal(Enumerable.Range(0, inputs.Length), reports.Select(r => r.Index).Order());
+        foreach (var r in reports)
+        {
+            Assert.Same(results[r.Index], r.Result);
+            Assert.Equal(inputs[r.Index], r.LastPath);
+        }
+        Assert.NotNull(results[^1].Error);
+
+        // Cancelled after the first file: the batch throws, and the report kept that file's result.
+        using var cancel = new CancellationTokenSource();
+        BatchResult? kept = null;
+        Assert.ThrowsAny<OperationCanceledException>(() => classifier.PredictMany(inputs,
+            new SyncProgress<BatchProgress>(r => { kept ??= r.Result; cancel.Cancel(); }), cancel.Token));
+        Assert.NotNull(kept?.Prediction);
+    }
+
     /// <summary>A stream that blocks its first read until released: a prediction held in flight while the test disposes.</summary>
     private sealed class GatedStream(byte[] data) : MemoryStream(data)
     {
