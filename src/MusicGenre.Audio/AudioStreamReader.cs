@@ -190,21 +190,7 @@ internal sealed class AudioStreamReader : IDisposable
             if (frames == 0) { _decoderDone = true; break; }
 
             // 2. Mono.
-            var mono = _mono.AsSpan(0, frames);
-            if (ch == 1)
-            {
-                _interleaved.AsSpan(0, frames).CopyTo(mono);
-            }
-            else
-            {
-                float inv = ch;
-                for (int i = 0; i < frames; i++)
-                {
-                    float s = 0;
-                    for (int c = 0; c < ch; c++) s += _interleaved[i * ch + c];
-                    mono[i] = s / inv;
-                }
-            }
+            Downmix.ToMono(_interleaved.AsSpan(0, frames * ch), ch, _mono.AsSpan(0, frames));
 
             // 3. Offset and duration.
             int skip = (int)Math.Min(_toSkip, frames);

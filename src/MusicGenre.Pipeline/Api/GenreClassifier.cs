@@ -114,6 +114,24 @@ public sealed class GenreClassifier : IDisposable
     }
 
     /// <summary>
+    /// Classifies interleaved samples of <paramref name="channels"/> channels (e.g. L R L R … for stereo, as NAudio and
+    /// most audio APIs hand them out): mixed to mono by the mean of the channels exactly as the file decoders do, then
+    /// as <see cref="Predict(ReadOnlySpan{float}, int, string)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="channels"/> is below 1, or <paramref name="sampleRate"/> is implausible.</exception>
+    /// <exception cref="ArgumentException">The sample count is not a multiple of <paramref name="channels"/>, or as the mono overload.</exception>
+    public GenrePrediction Predict(ReadOnlySpan<float> interleaved, int sampleRate, int channels, string sourceName = "samples")
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
+        if (interleaved.Length % channels != 0)
+            throw new ArgumentException($"{interleaved.Length} samples are not whole frames of {channels} channels", nameof(interleaved));
+        if (channels == 1) return Predict(interleaved, sampleRate, sourceName);
+        var mono = new float[interleaved.Length / channels];
+        Downmix.ToMono(interleaved, channels, mono);
+        return Predict(mono, sampleRate, sourceName);
+    }
+
+    /// <summary>
     /// Classifies mono samples at <paramref name="sampleRate"/> Hz (resampled when it differs from the model's). Full
     /// scale is ±1; louder samples are used as they are (the model normalises each window's level).
     /// </summary>

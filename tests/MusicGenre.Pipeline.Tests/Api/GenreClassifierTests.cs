@@ -287,6 +287,40 @@ public class GenreClassifierTests
     }
 
     [Fact]
+    public void InterleavedSamples_AreMixedToMonoExactlyAsTheDecoderMixesAStereoFile()
+    {
+        using var classifier = GenreClassifier.Load(TinyModel.File);
+        var options = new AudioLoadOptions { TargetSampleRate = null };
+        var left = AudioFile.Load(Example("disco-strut.wav"), options);
+        var right = AudioFile.Load(Example("metal-riff.wav"), options);
+        Assert.Equal(left.SampleRate, right.SampleRate);
+        int frames = Math.Min(left.Samples.Length, right.Samples.Length);
+        var interleaved = new float[2 * frames];
+        for (int i = 0; i < frames; i++) { interleaved[2 * i] = left.Samples[i]; interleaved[2 * i + 1] = right.Samples[i]; }
+
+        // The same samples as a 32-bit float stereo WAV, decoded by the file path.
+        string wav = Path.Combine(SharedData.NewTempDir("musicgenre-stereo"), "stereo.wav");
+        using (var w = new BinaryWriter(File.Create(wav)))
+        {
+            int data = interleaved.Length * 4;
+            w.Write("RIFF"u8); w.Write(36 + data); w.Write("WAVE"u8);
+            w.Write("fmt "u8); w.Write(16); w.Write((short)3); w.Write((short)2); w.Write(left.SampleRate);
+            w.Write(left.SampleRate * 8); w.Write((short)8); w.Write((short)32);
+            w.Write("data"u8); w.Write(data);
+            foreach (float v in interleaved) w.Write(v);
+        }
+        var fromFile = classifier.Predict(wav);
+        var fromInterleaved = classifier.Predict(interleaved, left.SampleRate, channels: 2);
+        Assert.Equal(fromFile.Scores, fromInterleaved.Scores);
+        Assert.NotEqual(classifier.Predict(left.Samples.AsSpan(0, frames), left.SampleRate).Scores, fromInterleaved.Scores); // both channels count
+
+        // One channel is the mono overload; a sample count that is not whole frames is refused.
+        Assert.Equal(classifier.Predict(left.Samples, left.SampleRate).Scores, classifier.Predict(left.Samples, left.SampleRate, channels: 1).Scores);
+        Assert.Equal("interleaved", Assert.Throws<ArgumentException>(() => classifier.Predict(interleaved.AsSpan(1), left.SampleRate, 2)).ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => classifier.Predict(interleaved, left.SampleRate, 0));
+    }
+
+    [Fact]
     public void SamplesAtAnImplausibleRate_AreRefusedNamingTheArgument()
     {
         using var classifier = GenreClassifier.Load(TinyModel.File);
