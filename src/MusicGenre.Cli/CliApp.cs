@@ -48,7 +48,11 @@ internal static class CliApp
         // are written, temporary files are removed, and the process exits on its own.
         using var onTerm = OperatingSystem.IsWindows() ? null
             : System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
-        var context = new CliContext(stdout, stderr, cancel.Token, stdin);
+        // Worker threads write results and progress lines at once: a writer that is not Console's (tests pass
+        // StringWriters) is made thread-safe; Console's already are, and stay the same objects (their identity tells
+        // whether output goes to the terminal).
+        static TextWriter Safe(TextWriter w) => ReferenceEquals(w, Console.Out) || ReferenceEquals(w, Console.Error) ? w : TextWriter.Synchronized(w);
+        var context = new CliContext(Safe(stdout), Safe(stderr), cancel.Token, stdin);
         CliContext.Current = context;
         try
         {

@@ -60,7 +60,7 @@ internal static class EvaluateCommand
             var protocol = Protocol(parse.GetValue(excerpts), parse.GetValue(perSong), parse.GetValue(normalize)!, parse.GetValue(gain), parse.GetValue(args.Seed));
             // The report folder is created only once there is something to write, so a refused run leaves nothing behind.
             if (File.Exists(reportDir)) throw new UsageException($"--report '{reportDir}' is a file; give a folder for the report");
-            CheckReportFolder(reportDir, parse.GetValue(force));
+            CheckReportFolder(reportDir, parse.GetValue(force), crossValidation: k >= 2);
             if (k >= 2)
             {
                 var options = args.Build(parse, checkpoint: null);
@@ -105,19 +105,21 @@ internal static class EvaluateCommand
     /// replace only files an evaluation wrote before, unless <paramref name="force"/>: the default folder is <c>report</c>,
     /// a name a user may well have used for their own notes.
     /// </summary>
-    internal static void CheckReportFolder(string reportDir, bool force)
+    internal static void CheckReportFolder(string reportDir, bool force, bool crossValidation)
     {
         if (force || !Directory.Exists(reportDir)) return;
         const string what = "--report file";
-        var folders = new[] { reportDir }.Concat(Directory.GetDirectories(reportDir, "fold*")
-            .Where(d => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(d), @"^fold[0-9]+$")).Order(StringComparer.Ordinal));
+        var folders = !crossValidation ? [reportDir] : new[] { reportDir }.Concat(Directory.GetDirectories(reportDir, "fold*")
+            .Where(d => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(d), @"^fold[0-9]+$")).Order(StringComparer.Ordinal)).ToArray();
         foreach (string folder in folders)
         {
-            foreach (var (name, isOurs, kind) in ReportWriter.TextFiles)
+            // Only cross-validation writes folds.csv, features.h5 (from audio) and fold models.
+            foreach (var (name, isOurs, kind) in ReportWriter.TextFiles.Where(f => crossValidation || f.Name != "folds.csv"))
                 ArgParsing.CheckReplaceableText(Path.Combine(folder, name), what, isOurs, kind, force);
             ArgParsing.CheckReplaceable(Path.Combine(folder, "confusion.png"), what, ArgParsing.OutputKind.Png, force);
-            ArgParsing.CheckReplaceable(Path.Combine(folder, folder == reportDir ? "features.h5" : "model.h5"), what,
-                folder == reportDir ? ArgParsing.OutputKind.FeatureStore : ArgParsing.OutputKind.Model, force);
+            if (crossValidation)
+                ArgParsing.CheckReplaceable(Path.Combine(folder, folder == reportDir ? "features.h5" : "model.h5"), what,
+                    folder == reportDir ? ArgParsing.OutputKind.FeatureStore : ArgParsing.OutputKind.Model, force);
         }
     }
 

@@ -48,23 +48,32 @@ internal static class PredictCommand
             using var classifier = modelPath is null ? GenreClassifier.LoadDefault(options) : GenreClassifier.Load(modelPath, options);
             bool asJson = parse.GetValue(json);
             int failed = 0;
+            // Errors and warnings go to the error stream — which, while a live progress bar is drawn there, would garble
+            // it: then they wait for the end (the results themselves still stream to a redirected output).
+            var heldMessages = new List<string>();
+            bool holdMessages = ProgressReporter.DrawsLiveBar(ctx);
+            void Message(string line) { if (holdMessages) heldMessages.Add(line); else ctx.Error.WriteLine(line); }
             void Print(BatchResult r)
             {
                 if (r.Prediction is null)
                 {
                     failed++;
-                    ctx.Error.WriteLine($"musicgenre: error: {r.Error}");
+                    Message($"musicgenre: error: {r.Error}");
                     if (asJson) ctx.Out.WriteLine(JsonSerializer.Serialize(new { path = r.Path, error = r.Error }));
                     return;
                 }
-                if (r.Prediction.Warning is { } w) ctx.Error.WriteLine($"warning: {w}");
+                if (r.Prediction.Warning is { } w) Message($"warning: {w}");
                 ctx.Out.WriteLine(asJson ? Json(r.Prediction, k) : Text(r.Prediction, k));
             }
             if (fromStdin || files.Length == 1)
             {
-                Print(fromStdin
-                    ? Single(() => classifier.Predict(ctx.OpenStdin(), "stdin", ctx.Cancellation), "stdin")
-                    : Single(() => classifier.Predict(files[0], ctx.Cancellation), files[0]));
+                holdMessages = false; // no progress bar for one song
+                if (fromStdin)
+                {
+                    using var stdin = ctx.OpenStdin();
+                    Print(Single(() => classifier.Predict(stdin, "stdin", ctx.Cancellation), "stdin"));
+                }
+                else Print(Single(() => classifier.Predict(files[0], ctx.Cancellation), files[0]));
                 return failed == 0 ? CliApp.Ok : CliApp.Failure;
             }
             // A batch is printed in input order as it completes — each line as soon as every file before it is done —
@@ -80,6 +89,7 @@ internal static class PredictCommand
                 }),
                 ctx.Cancellation));
             if (!streamed) foreach (var r in results) Print(r);
+            foreach (var line in heldMessages) ctx.Error.WriteLine(line);
             return failed == 0 ? CliApp.Ok : CliApp.Failure;
         });
         return command;

@@ -158,7 +158,7 @@ public sealed class GenreClassifier : IDisposable
     /// <param name="cancellationToken">Stops the batch, files in progress included (the results of finished files are not returned).</param>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ObjectDisposedException">The classifier was disposed.</exception>
-    /// <remarks>Any other exception (e.g. thrown by <paramref name="progress"/>) stops the batch and is rethrown as itself, not wrapped.</remarks>
+    /// <remarks>Any other exception (e.g. thrown by <paramref name="progress"/>) stops the batch and is rethrown as itself, not wrapped; when several are thrown at once, the first is rethrown and the others are lost.</remarks>
     public IReadOnlyList<BatchResult> PredictMany(IEnumerable<string> paths, IProgress<BatchProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
@@ -188,7 +188,7 @@ public sealed class GenreClassifier : IDisposable
                 progress?.Report(new BatchProgress(Interlocked.Increment(ref done), list.Length, list[i]) { Index = i, Result = results[i] });
             });
         }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        catch (AggregateException e)
         {
             // Parallel.For wraps what a body threw; rethrow the first as itself (as await would), stack trace kept.
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
