@@ -46,7 +46,7 @@ public sealed class FeatureExtractor
         _window = Array.ConvertAll(_window64, w => (float)w);
         _melBasis = MelFilterbank.Create(_o);
         _sparse = new SparseMelBasis(_melBasis, _o.NMels, _o.BinCount);
-        _dct = DctMatrix(_o.NMfcc, _o.NMels);
+        _dct = MelCepstrum.Basis(_o.NMfcc, _o.NMels);
         _frame = new float[_o.NFft];
         _power = new float[_sparse.SpectrumLength]; // the bins, then zeros the padded projection reads
         _width = fftWidth;
@@ -316,30 +316,7 @@ public sealed class FeatureExtractor
             VectorMath.ClampBelow(s, max - (float)top);
     }
 
-    /// <summary>dst[k, t] = Σ_m dct[k, m]·logmel[m, t]: each output row accumulates scaled log-mel rows (lanes along t).</summary>
-    private void Dct(ReadOnlySpan<float> logmel, int frames, Span<float> dst)
-    {
-        int nMels = _o.NMels;
-        for (int k = 0; k < _o.NMfcc; k++)
-        {
-            Span<float> row = dst.Slice(k * frames, frames);
-            row.Clear();
-            for (int m = 0; m < nMels; m++)
-                VectorMath.AddScaled(logmel.Slice(m * frames, frames), _dct[k * nMels + m], row);
-        }
-    }
-
-    /// <summary>Orthonormal DCT-II rows: sqrt(1/N) for k = 0, else sqrt(2/N), times cos(πk(2m + 1)/(2N)) (scipy norm='ortho').</summary>
-    internal static float[] DctMatrix(int nOut, int n)
-    {
-        var d = new float[nOut * n];
-        for (int k = 0; k < nOut; k++)
-        {
-            double scale = Math.Sqrt((k == 0 ? 1.0 : 2.0) / n);
-            for (int m = 0; m < n; m++)
-                d[k * n + m] = (float)(scale * Math.Cos(Math.PI * k * (2 * m + 1) / (2.0 * n)));
-        }
-
-        return d;
-    }
+    /// <summary>dst[k, t] = Σ_m dct[k, m]·logmel[m, t] (<see cref="MelCepstrum.Apply"/>: lanes along t, at this plan's width).</summary>
+    private void Dct(ReadOnlySpan<float> logmel, int frames, Span<float> dst) =>
+        MelCepstrum.Apply(_dct, _o.NMfcc, logmel, frames, dst, _width);
 }

@@ -50,6 +50,41 @@ public sealed class TrainCommandTests
         Assert.Contains("width", err);
     }
 
+    [Fact]
+    public void MfccCountsTheNetworkCannotTake_AreUsageErrors_NamingTheOption()
+    {
+        string store = Path.Combine(SharedData.NewTempDir(), "missing-is-fine-for-this.h5");
+        File.WriteAllText(store, "not read: the options are refused first");
+        var (code, _, err) = CliRunner.Run("train", store, "--out", Path.ChangeExtension(store, ".model.h5"), "--mfcc", "13");
+        Assert.Equal(2, code);
+        Assert.Contains("--mfcc 13: Architecture 'default': mels = 13 is too small for 4 pooling blocks", err);
+        (code, _, err) = CliRunner.Run("train", store, "--out", Path.ChangeExtension(store, ".model.h5"), "--mfcc", "-2");
+        Assert.Equal(2, code);
+        Assert.Contains("--mfcc must be in [0, 1024]", err);
+    }
+
+    /// <summary>
+    /// <c>train --mfcc 20</c> on a real store writes an MFCC model that predict and evaluate (audio and store) use with no
+    /// further option: the model says what it takes.
+    /// </summary>
+    [SharedFact]
+    public void AnMfccModel_IsTrainedFromALogMelStore_AndPredictsAndEvaluatesWithoutOptions()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-mfcc"), store = BluesAndMetalStore(dir, songsPerGenre: 2), model = Path.Combine(dir, "mfcc.h5");
+        var train = CliRunner.Run("train", store, "--out", model, "--mfcc", "20", "--epochs", "1", "--hp", "width=4", "--val-split", "0", "--threads", "1");
+        Assert.True(train.Code == 0, train.Err);
+        var read = Nn.ModelFile.ModelFileReader.Read(model);
+        Assert.Equal((20, 128), (read.Mfcc, read.MelBands));
+        Assert.Contains("mfcc=20", read.Training.Options);
+        var predict = CliRunner.Run("predict", "--model", model, "--json", SharedData.Data("gtzan-mini/metal/metal.00000.wav"));
+        Assert.True(predict.Code == 0, predict.Err);
+        Assert.Contains("\"genre\"", predict.Out);
+        var evaluate = CliRunner.Run("evaluate", model, store, "--report", Path.Combine(dir, "report"));
+        Assert.True(evaluate.Code == 0, evaluate.Err);
+        Assert.Contains("song accuracy", evaluate.Out);
+        SharedData.DeleteTempDir(dir);
+    }
+
     /// <summary><c>--stream</c> reads the real store's segments batch by batch and writes the same model as loading it.</summary>
     [SharedFact]
     public void Stream_TrainsExactlyTheModelOfALoadedStore()

@@ -140,7 +140,7 @@ public class FeatureExtractorTests
     [Fact]
     public void MfccIsOrthonormalDctOfLogMel()
     {
-        float[] d = FeatureExtractor.DctMatrix(128, 128);
+        float[] d = MusicGenre.Simd.MelCepstrum.Basis(128, 128);
         for (int a = 0; a < 128; a += 17)
         {
             for (int b = 0; b < 128; b += 13)

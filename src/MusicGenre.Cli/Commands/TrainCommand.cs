@@ -47,6 +47,12 @@ internal static class TrainCommand
             DefaultValueFactory = _ => 7600,
         };
 
+        public Option<int> Mfcc { get; } = new("--mfcc")
+        {
+            Description = "Train on the first N mel-frequency cepstral coefficients of each window instead of its log-mel (the 2016 project's other input; librosa's default is 20): the DCT of the log-mel after --level and --band-limit, as 'musicgenre features' writes /mfcc. 0 (default) = log-mel. Below 16, the default architecture needs fewer pooling blocks (--hp blocks=3).",
+            DefaultValueFactory = _ => 0,
+        };
+
         public Option<string[]> HyperParameters { get; } = new("--hp")
         {
             Description = "Architecture hyper-parameter as key=value, repeatable (e.g. --hp width=16 for the default architecture).",
@@ -74,7 +80,7 @@ internal static class TrainCommand
         [
             ("ValidationFraction", "--val-split"), ("BatchSize", "--batch"), ("LearningRate", "--lr"), ("Epochs", "--epochs"),
             ("Patience", "--patience"), ("ThreadCount", "--threads"), ("BandLimitHz", "--band-limit"), ("HyperParameters", "--hp"),
-            ("Architecture", "--arch"), ("Augmentation.MixupAlpha", "--mixup"),
+            ("Architecture", "--arch"), ("Augmentation.MixupAlpha", "--mixup"), ("Mfcc", "--mfcc"),
         ];
 
         internal static string InOptionNames(string problem)
@@ -85,7 +91,7 @@ internal static class TrainCommand
             return problem;
         }
 
-        public IEnumerable<Option> All => [Arch, Epochs, Batch, Lr, Device, Seed, ValSplit, SplitBy, Patience, Threads, Augment, Mixup, Level, BandLimit, HyperParameters, Stream];
+        public IEnumerable<Option> All => [Arch, Epochs, Batch, Lr, Device, Seed, ValSplit, SplitBy, Patience, Threads, Augment, Mixup, Level, BandLimit, Mfcc, HyperParameters, Stream];
 
         private static Dictionary<string, double> ParseHyperParameters(string[]? pairs)
         {
@@ -155,6 +161,7 @@ internal static class TrainCommand
                 Augmentation = AugmentationPreset(parse.GetValue(Augment)!) with { MixupAlpha = parse.GetValue(Mixup) },
                 Level = LevelMode(parse.GetValue(Level)!),
                 BandLimitHz = parse.GetValue(BandLimit),
+                Mfcc = parse.GetValue(Mfcc),
                 StreamSegments = parse.GetValue(Stream),
             };
             var problems = options.Problems();
@@ -162,8 +169,11 @@ internal static class TrainCommand
             {
                 // Hyper-parameter values (e.g. width=0) are checked by building the architecture with the store's
                 // shape still unknown (the catalog's defaults for it): a bad value is a usage error, not a failed run.
-                try { Nn.Architectures.ArchitectureCatalog.Create(options.Architecture, options.HyperParameters); }
-                catch (ArgumentException e) { problems.Add(e.Message); }
+                // With --mfcc the network's rows are the coefficients, so they are checked as its mels.
+                var hp = new Dictionary<string, double>(options.HyperParameters);
+                if (options.Mfcc > 0) hp["mels"] = options.Mfcc;
+                try { Nn.Architectures.ArchitectureCatalog.Create(options.Architecture, hp); }
+                catch (ArgumentException e) { problems.Add(options.Mfcc > 0 ? $"--mfcc {options.Mfcc}: {e.Message}" : e.Message); }
             }
             if (problems.Count > 0) throw new UsageException("invalid training options: " + string.Join("; ", problems.Select(InOptionNames)));
             return options;

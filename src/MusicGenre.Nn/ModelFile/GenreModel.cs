@@ -41,6 +41,18 @@ internal sealed record GenreModel
     /// <summary>The band limit in Hz that <see cref="KeptBands"/> came from (0 = none); for reports.</summary>
     public double BandLimitHz { get; init; }
 
+    /// <summary>
+    /// MFCC coefficients the network takes (<see cref="MfccInput"/>: the first rows of the DCT-II of each levelled
+    /// log-mel window, then standardised), or 0 when it takes the log-mel itself.
+    /// </summary>
+    public int Mfcc { get; init; }
+
+    /// <summary>Mel bands of the log-mel windows the model is given (its feature preset's n_mels); needed with <see cref="Mfcc"/>, else 0 (= the architecture's mels).</summary>
+    public int MelBands { get; init; }
+
+    /// <summary>Rows of each input window as given (before the MFCC step): <see cref="MelBands"/> for an MFCC model, else the architecture's mels.</summary>
+    internal int InputBands(ArchitectureSpec spec) => Mfcc > 0 ? MelBands : spec.Mels;
+
     /// <summary>Input standardisation computed on the training split.</summary>
     public required InputNormalization Normalization { get; init; }
 
@@ -72,7 +84,12 @@ internal sealed record GenreModel
         else if (Normalization.Mean.Any(v => !float.IsFinite(v)) || Normalization.Std.Any(v => !(v > 0) || !float.IsFinite(v)))
             problems.Add("normalisation statistics must be finite with std > 0");
         if (!Enum.IsDefined(Level)) problems.Add($"level normalisation {(int)Level} is unknown");
-        if (KeptBands < 0 || KeptBands > spec.Mels) problems.Add($"kept bands {KeptBands} must be in [0, {spec.Mels}]");
+        if (Mfcc < 0) problems.Add($"MFCC count {Mfcc} must be ≥ 0");
+        else if (Mfcc > 0 && Mfcc != spec.Mels) problems.Add($"an MFCC model's architecture takes {spec.Mels} rows, not its {Mfcc} coefficients");
+        else if (Mfcc > 0 && (MelBands < Mfcc || MelBands > 1024)) problems.Add($"mel bands {MelBands} must be in [{Mfcc}, 1024] for {Mfcc} MFCCs");
+        else if (Mfcc == 0 && MelBands != 0 && MelBands != spec.Mels) problems.Add($"mel bands {MelBands} differ from the architecture's {spec.Mels} mels");
+        int bands = Mfcc > 0 ? MelBands : spec.Mels;
+        if (KeptBands < 0 || KeptBands > bands) problems.Add($"kept bands {KeptBands} must be in [0, {bands}]");
         if (!(BandLimitHz >= 0) || !double.IsFinite(BandLimitHz)) problems.Add($"band limit {BandLimitHz} Hz must be ≥ 0");
         if (string.IsNullOrWhiteSpace(FeaturePreset)) problems.Add("feature preset name is empty");
         if (!(SegmentSeconds > 0) || !double.IsFinite(SegmentSeconds)) problems.Add($"segment length {SegmentSeconds} s must be a positive number");

@@ -10,10 +10,19 @@ namespace MusicGenre.Nn.ModelFile;
 /// <c>metrics</c> with one float64 attribute per metric; <c>history/&lt;metric&gt;</c> float64 datasets per epoch),
 /// <c>/checksums</c> (one int64 attribute per tensor, <c>params:&lt;name&gt;</c>, <c>buffers:&lt;name&gt;</c>,
 /// <c>normalization:mean|std</c>: the CRC-32 of its float32 bytes; absent in older files).
+/// An MFCC model (one trained with <c>--mfcc N</c>) also has <c>/normalization</c> attributes <c>mfcc</c> (N) and
+/// <c>mel_bands</c> (the log-mel bands it is given) and is written as <see cref="MfccVersion"/>, so that builds which
+/// cannot compute its input refuse it by version rather than misread it; every other file stays <see cref="Version"/>.
 /// </summary>
 internal static class ModelFileFormat
 {
     public const string ModelFormat = "musicgenre-model";
     public const string CheckpointFormat = "musicgenre-checkpoint";
     public const long Version = 1;
+
+    /// <summary>The format version of an MFCC model (version 1's layout plus <c>/normalization@mfcc</c> and <c>@mel_bands</c>).</summary>
+    public const long MfccVersion = 2;
+
+    /// <summary>The version a file holding <paramref name="model"/> is written as: the oldest that can describe it.</summary>
+    public static long VersionOf(GenreModel model) => model.Mfcc > 0 ? MfccVersion : Version;
 }

@@ -49,7 +49,8 @@ internal static class ModelFileReader
             string actual = r.String(file, "format", "/");
             if (actual != format) throw r.Fail($"is a '{actual}' file, expected '{format}'");
             long version = r.Integer(file, "format_version", "/");
-            if (version != ModelFileFormat.Version) throw r.Fail($"format version {version} is not supported (this build reads {ModelFileFormat.Version})");
+            if (version is not (ModelFileFormat.Version or ModelFileFormat.MfccVersion))
+                throw r.Fail($"format version {version} is not supported (this build reads {ModelFileFormat.Version} and {ModelFileFormat.MfccVersion})");
             return read(file, r);
         }
         catch (ModelFileException) { throw; }
@@ -96,6 +97,11 @@ internal static class ModelFileReader
         // Its range is checked with the whole model below (GenreModel.Problems).
         long keptBands = normGroup.AttributeExists("kept_bands") ? r.Integer(normGroup, "kept_bands", "/normalization") : 0;
         double bandLimit = normGroup.AttributeExists("band_limit_hz") ? r.Number(normGroup, "band_limit_hz", "/normalization") : 0;
+        // MFCC models (format version 2) record their coefficient count and the log-mel bands they are given.
+        long mfcc = normGroup.AttributeExists("mfcc") ? r.Integer(normGroup, "mfcc", "/normalization") : 0;
+        long melBands = normGroup.AttributeExists("mel_bands") ? r.Integer(normGroup, "mel_bands", "/normalization") : 0;
+        if (mfcc > 0 && r.Integer(file, "format_version", "/") != ModelFileFormat.MfccVersion)
+            throw r.Fail($"an MFCC model must be format version {ModelFileFormat.MfccVersion}");
         var model = new GenreModel
         {
             Architecture = arch,
@@ -107,6 +113,8 @@ internal static class ModelFileReader
             Buffers = buffers,
             Level = level,
             KeptBands = (int)Math.Clamp(keptBands, -1, int.MaxValue),
+            Mfcc = (int)Math.Clamp(mfcc, -1, int.MaxValue),
+            MelBands = (int)Math.Clamp(melBands, -1, int.MaxValue),
             BandLimitHz = bandLimit,
             Normalization = norm,
             Training = ReadTraining(r, r.Group(file, "training")),

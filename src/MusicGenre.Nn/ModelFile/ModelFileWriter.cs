@@ -29,7 +29,7 @@ internal static class ModelFileWriter
             throw new ArgumentException($"Model does not match architecture '{model.Architecture}': {string.Join("; ", problems)}.", nameof(model));
         // 2. Identity and order attributes at the root.
         root.Attributes["format"] = format;
-        root.Attributes["format_version"] = ModelFileFormat.Version;
+        root.Attributes["format_version"] = ModelFileFormat.VersionOf(model);
         root.Attributes["architecture"] = model.Architecture;
         root.Attributes["feature_preset"] = model.FeaturePreset;
         root.Attributes["segment_seconds"] = model.SegmentSeconds;
@@ -51,6 +51,11 @@ internal static class ModelFileWriter
         norm.Attributes["level"] = LevelNormalizer.FileName(model.Level);
         norm.Attributes["kept_bands"] = (long)model.KeptBands;
         norm.Attributes["band_limit_hz"] = model.BandLimitHz;
+        if (model.Mfcc > 0)
+        {
+            norm.Attributes["mfcc"] = (long)model.Mfcc;
+            norm.Attributes["mel_bands"] = (long)model.MelBands;
+        }
         root["normalization"] = norm;
         // 4. A checksum of every tensor, verified on load.
         var sums = new H5Group();

@@ -6,8 +6,8 @@ namespace MusicGenre.Nn.Training;
 
 /// <summary>
 /// Builds network inputs from segments: crop to the network's frame count (or, in training, to a random length per
-/// batch), optional augmentation (see <see cref="AugmentationOptions"/> for the order), level normalisation and input
-/// normalisation. All randomness comes from one <see cref="Rng"/> drawn in a fixed order, so a batch is a pure function
+/// batch), optional augmentation (see <see cref="AugmentationOptions"/> for the order), level normalisation, the MFCC
+/// step of an MFCC run (<see cref="MfccInput"/>) and input normalisation. All randomness comes from one <see cref="Rng"/> drawn in a fixed order, so a batch is a pure function
 /// of (indices, rng state).
 /// </summary>
 internal sealed class BatchAssembler
@@ -17,6 +17,9 @@ internal sealed class BatchAssembler
     private readonly InputNormalization _norm;
     private readonly LevelNormalization _level;
     private readonly int _keptBands;
+    private readonly MfccInput? _mfcc;
+    private readonly int _rows;     // rows per channel the network sees: the set's mel bands, or the MFCC count
+    private readonly float[] _work; // one log-mel segment before its MFCC step (MFCC runs only)
     private readonly float[] _bandGain;
     private readonly float[] _eqGain = new float[32];
     private readonly float[] _row;
@@ -24,10 +27,13 @@ internal sealed class BatchAssembler
     private readonly float[] _read; // one segment, for a set whose values are read from a source
 
     /// <summary>Prepares to emit segments of at most <paramref name="inputFrames"/> frames (≤ the set's frames).</summary>
-    public BatchAssembler(SegmentSet set, int inputFrames, InputNormalization normalization, LevelNormalization level = LevelNormalization.None, int keptBands = 0)
+    public BatchAssembler(SegmentSet set, int inputFrames, InputNormalization normalization, LevelNormalization level = LevelNormalization.None, int keptBands = 0, MfccInput? mfcc = null)
     {
         Debug.Assert(inputFrames >= 1 && inputFrames <= set.Frames);
-        _set = set; _frames = inputFrames; _norm = normalization; _level = level; _keptBands = keptBands;
+        Debug.Assert(mfcc is null || mfcc.Bands == set.Mels);
+        _set = set; _frames = inputFrames; _norm = normalization; _level = level; _keptBands = keptBands; _mfcc = mfcc;
+        _rows = mfcc?.Coefficients ?? set.Mels;
+        _work = mfcc is null ? [] : new float[set.Channels * set.Mels * inputFrames];
         _bandGain = new float[set.Mels];
         _row = new float[set.Mels];
         _stretched = new float[inputFrames];
@@ -35,10 +41,10 @@ internal sealed class BatchAssembler
     }
 
     /// <summary>Values per emitted segment of full length.</summary>
-    public int SegmentLength => _set.Channels * _set.Mels * _frames;
+    public int SegmentLength => _set.Channels * _rows * _frames;
 
     /// <summary>A batch whose buffers fit <paramref name="capacity"/> full-length segments.</summary>
-    public Batch CreateBatch(int capacity, int classes) => new(capacity, _set.Channels * _set.Mels, _frames, classes);
+    public Batch CreateBatch(int capacity, int classes) => new(capacity, _set.Channels * _rows, _frames, classes);
 
     /// <summary>
     /// Fills <paramref name="batch"/> with the segments <paramref name="indices"/>. With <paramref name="augment"/> null
@@ -58,6 +64,8 @@ internal sealed class BatchAssembler
         {
             var src = _set.Segment(indices[b], _read);
             var dst = batch.Inputs.AsSpan(b * len, len);
+            // Steps 1–3 work on the log-mel: in the batch slot itself, or for an MFCC run in _work until its MFCC step.
+            var logMel = _mfcc is null ? dst : _work.AsSpan(0, rows * frames);
             batch.Labels[b] = _set.Labels[indices[b]];
             // 1. Window: `span` source frames (the output's frames, or round(frames·r) with a time stretch), random start
             //    (train, RandomCrop or a shortened crop) or centre.
@@ -78,7 +86,7 @@ internal sealed class BatchAssembler
             {
                 var window = src.Slice(r * _set.Frames + start, span);
                 if (span != frames) window = Stretch(window, _stretched.AsSpan(0, frames));
-                var outRow = dst.Slice(r * frames, frames);
+                var outRow = logMel.Slice(r * frames, frames);
                 // outRow[(t + shift) mod frames] = window[t]: two block copies instead of a modulo per element.
                 window[..(frames - shift)].CopyTo(outRow[shift..]);
                 window[(frames - shift)..].CopyTo(outRow[..shift]);
@@ -86,10 +94,11 @@ internal sealed class BatchAssembler
             }
             // 3. Pitch shift along the mel axis, spectral colour (low-pass, tilt, equaliser), then level and input
             //    normalisation, then masks (0 = the training mean).
-            if (augment is { PitchShiftBands: > 0 }) ShiftBands(dst, frames, rng!.NextInt(-augment.PitchShiftBands, augment.PitchShiftBands));
-            if (augment is { NeedsBandFrequencies: true }) Colour(dst, frames, augment, rng!);
-            LevelNormalizer.Apply(_level, _keptBands, dst, _set.Channels, _set.Mels, frames);
-            _norm.Apply(dst, _set.Channels, _set.Mels, frames);
+            if (augment is { PitchShiftBands: > 0 }) ShiftBands(logMel, frames, rng!.NextInt(-augment.PitchShiftBands, augment.PitchShiftBands));
+            if (augment is { NeedsBandFrequencies: true }) Colour(logMel, frames, augment, rng!);
+            LevelNormalizer.Apply(_level, _keptBands, logMel, _set.Channels, _set.Mels, frames);
+            _mfcc?.Apply(logMel, _set.Channels, frames, dst);
+            _norm.Apply(dst, _set.Channels, _rows, frames);
             if (augment is not null) Mask(dst, frames, augment, rng!);
         }
         // 4. Mixup across the batch.
@@ -185,7 +194,7 @@ internal sealed class BatchAssembler
 
     private void Mask(Span<float> segment, int frames, AugmentationOptions a, Rng rng)
     {
-        int mels = _set.Mels;
+        int mels = _rows; // frequency masks cover mel bands, or MFCC coefficients in an MFCC run
         for (int m = 0; m < a.FrequencyMasks; m++)
         {
             int width = rng.NextInt(0, Math.Min(a.FrequencyMaskWidth, mels));

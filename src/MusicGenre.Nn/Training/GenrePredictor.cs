@@ -7,8 +7,9 @@ namespace MusicGenre.Nn.Training;
 
 /// <summary>
 /// Runs a trained model in eval mode (BatchNorm running statistics, no dropout): genre probabilities per segment and
-/// per song (mean of its segments' probabilities). Inputs are raw segments <c>[count, channels, mels, frames]</c>; the
-/// model's input normalisation is applied here. Not thread-safe (one predictor per thread).
+/// per song (mean of its segments' probabilities). Inputs are raw log-mel segments <c>[count, channels, mels, frames]</c>
+/// (<see cref="Mels"/> rows); the model's level normalisation, MFCC step (an MFCC model) and input normalisation are
+/// applied here. Not thread-safe (one predictor per thread).
 /// </summary>
 /// <example><code>
 /// using var predictor = new GenrePredictor(ModelFileReader.Read("model.h5"), threadCount: 1);
@@ -21,7 +22,9 @@ internal sealed class GenrePredictor : IDisposable
     private readonly ArchitectureSpec _spec;
     private readonly int _batchSize;
     // Reused between calls while the batch shape repeats (a long file is many batches of one shape): no garbage per batch.
-    private float[] _host = [];
+    private float[] _host = [], _cepstra = [];
+    private readonly MfccInput? _mfcc;
+    private readonly int _bands; // rows per channel of the log-mel given (the network's rows, or an MFCC model's mel bands)
     private Tensor? _input, _probs;
 
     /// <summary>Builds the network of <paramref name="model"/> on <paramref name="device"/>.</summary>
@@ -34,6 +37,8 @@ internal sealed class GenrePredictor : IDisposable
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batch size must be ≥ 1");
         Model = model;
         _spec = model.CreateSpec();
+        _bands = model.InputBands(_spec);
+        _mfcc = MfccInput.For(model.Mfcc, _bands);
         _batchSize = batchSize;
         _backend = BackendFactory.Create(device, new BackendOptions { ThreadCount = threadCount });
         _net = GenreNetwork.Build(_spec, _backend, 0);
@@ -52,8 +57,8 @@ internal sealed class GenrePredictor : IDisposable
     /// <summary>Input channels the model expects.</summary>
     public int Channels => _spec.InputChannels;
 
-    /// <summary>Mel bands the model expects.</summary>
-    public int Mels => _spec.Mels;
+    /// <summary>Mel bands of the log-mel segments the model is given (an MFCC model turns them into its coefficients itself).</summary>
+    public int Mels => _bands;
 
     /// <summary>Frames per segment the model was trained on.</summary>
     public int Frames => _spec.Frames;
@@ -69,17 +74,18 @@ internal sealed class GenrePredictor : IDisposable
     public float[] PredictSegments(ReadOnlySpan<float> segments, int count, int frames)
     {
         // 1. Check sizes; choose the window the network sees.
-        int rows = _spec.InputChannels * _spec.Mels;
+        int rows = _spec.InputChannels * _bands, netRows = _spec.InputChannels * _spec.Mels;
         if (count < 0 || frames < 1 || segments.Length != (long)count * rows * frames)
-            throw new ArgumentException($"segments: {segments.Length} values, expected [{count}, {_spec.InputChannels}, {_spec.Mels}, {frames}].", nameof(segments));
+            throw new ArgumentException($"segments: {segments.Length} values, expected [{count}, {_spec.InputChannels}, {_bands}, {frames}].", nameof(segments));
         int window = _spec.AcceptsAnyLength ? frames : Math.Min(frames, _spec.Frames);
         _spec.CheckFrames(window);
         int start = (frames - window) / 2, k = _spec.Classes;
         var result = new float[count * k];
         int hostLength = Math.Min(_batchSize, Math.Max(count, 1)) * rows * window;
         if (_host.Length < hostLength) _host = new float[hostLength];
+        if (_mfcc is not null && _cepstra.Length < hostLength / rows * netRows) _cepstra = new float[hostLength / rows * netRows];
         var host = _host;
-        // 2. Batches: crop + level + normalise on the host, forward in eval mode, softmax on the backend.
+        // 2. Batches: crop + level (+ MFCC) + normalise on the host, forward in eval mode, softmax on the backend.
         for (int b0 = 0; b0 < count; b0 += _batchSize)
         {
             int n = Math.Min(_batchSize, count - b0);
@@ -87,10 +93,16 @@ internal sealed class GenrePredictor : IDisposable
             for (int i = 0; i < n; i++)
                 for (int r = 0; r < rows; r++)
                     segments.Slice(((b0 + i) * rows + r) * frames + start, window).CopyTo(hostSpan.Slice((i * rows + r) * window, window));
-            LevelNormalizer.Apply(Model.Level, Model.KeptBands, hostSpan, _spec.InputChannels, _spec.Mels, window);
-            Model.Normalization.Apply(hostSpan, _spec.InputChannels, _spec.Mels, window);
+            LevelNormalizer.Apply(Model.Level, Model.KeptBands, hostSpan, _spec.InputChannels, _bands, window);
+            Span<float> input = hostSpan;
+            if (_mfcc is not null)
+            {
+                input = _cepstra.AsSpan(0, n * netRows * window);
+                _mfcc.Apply(hostSpan, _spec.InputChannels, window, input);
+            }
+            Model.Normalization.Apply(input, _spec.InputChannels, _spec.Mels, window);
             var x = Tensor.Fit(_backend, ref _input, new Shape(n, _spec.InputChannels, _spec.Mels, window));
-            x.CopyFrom(hostSpan);
+            x.CopyFrom(input);
             var logits = _net.Net.Forward(x, training: false);
             var probs = Tensor.Fit(_backend, ref _probs, logits.Shape);
             _backend.Softmax(logits, probs);

@@ -54,6 +54,8 @@ internal sealed class RunState(TrainerOptions options, SegmentSet data, Architec
         SegmentSeconds = options.SegmentSeconds,
         Level = options.Level,
         KeptBands = keptBands,
+        Mfcc = options.Mfcc,
+        MelBands = options.Mfcc > 0 ? data.Mels : 0,
         BandLimitHz = options.BandLimitHz,
         Parameters = parameters,
         Buffers = buffers,

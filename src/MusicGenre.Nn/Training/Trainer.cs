@@ -75,7 +75,8 @@ internal sealed partial class Trainer
         if ((o.Augmentation.NeedsBandFrequencies || o.BandLimitHz > 0) && data.BandFrequencies?.Length != data.Mels)
             TrainerOptions.Throw(["low-pass/tilt augmentation and a band limit need the mel bands' frequencies (SegmentSet.BandFrequencies); the feature store sets them"]);
         int keptBands = KeptBands(o, data);
-        var norm = ComputeNormalization(o.Normalization, o.Level, keptBands, data, train);
+        var mfcc = MfccInput.For(o.Mfcc, data.Mels);
+        var norm = ComputeNormalization(o.Normalization, o.Level, keptBands, mfcc, data, train);
         // 3. Network, optimizer, generators — after refusing a CPU run that would not fit in memory, before allocating it.
         using var backend = CreateBackend?.Invoke() ?? BackendFactory.Create(o.Device, new BackendOptions { ThreadCount = o.ThreadCount });
         if (backend is CpuBackend cpu)
@@ -93,7 +94,7 @@ internal sealed partial class Trainer
         // 4. Resume when a checkpoint exists.
         if (o.CheckpointPath is { } cp && File.Exists(cp)) run.Restore(CheckpointFile.Read(cp), cp);
 
-        var assembler = new BatchAssembler(data, frames, norm, o.Level, keptBands);
+        var assembler = new BatchAssembler(data, frames, norm, o.Level, keptBands, mfcc);
         var batch = assembler.CreateBatch(Math.Min(o.BatchSize, Math.Max(train.Length, 1)), spec.Classes);
         var ce = new SoftmaxCrossEntropy(backend);
         var softCe = new SoftTargetCrossEntropy(backend);
@@ -179,8 +180,9 @@ internal sealed partial class Trainer
         if (bad >= 0) problems.Add($"segment {bad} has label {data.Labels[bad]}, but only {o.Labels.Count} genres are configured ({string.Join(", ", o.Labels)})");
         var hp = new Dictionary<string, double>(o.HyperParameters)
         {
-            ["channels"] = data.Channels, ["mels"] = data.Mels, ["classes"] = o.Labels.Count,
+            ["channels"] = data.Channels, ["mels"] = o.Mfcc > 0 ? o.Mfcc : data.Mels, ["classes"] = o.Labels.Count,
         };
+        if (o.Mfcc > data.Mels) problems.Add($"Mfcc: {o.Mfcc} coefficients need at least as many mel bands; the segments have {data.Mels}");
         int frames = o.InputFrames > 0 ? o.InputFrames
             : o.Architecture == ArchitectureCatalog.Default ? data.Frames
             : (int)(o.HyperParameters.TryGetValue("frames", out double f) ? f : ArchitectureCatalog.Defaults(o.Architecture)["frames"]);
@@ -198,13 +200,14 @@ internal sealed partial class Trainer
         return spec!;
     }
 
-    /// <summary>Input statistics of the training segments after level normalisation (whole segments, as evaluation sees them).</summary>
-    private static InputNormalization ComputeNormalization(NormalizationMode mode, LevelNormalization level, int keptBands, SegmentSet data, int[] train)
+    /// <summary>Input statistics of the training segments after level normalisation and the MFCC step (whole segments, as evaluation sees them).</summary>
+    private static InputNormalization ComputeNormalization(NormalizationMode mode, LevelNormalization level, int keptBands, MfccInput? mfcc, SegmentSet data, int[] train)
     {
-        int rows = data.Channels * data.Mels;
+        int rows = data.Channels * (mfcc?.Coefficients ?? data.Mels);
         var sum = new double[rows];
         var sq = new double[rows];
         var levelled = new float[data.SegmentLength];
+        var cepstra = mfcc is null ? [] : new float[rows * data.Frames];
         var read = data.ReadBuffer();
         foreach (int i in train)
         {
@@ -214,6 +217,11 @@ internal sealed partial class Trainer
                 seg.CopyTo(levelled);
                 LevelNormalizer.Apply(level, keptBands, levelled, data.Channels, data.Mels, data.Frames);
                 seg = levelled;
+            }
+            if (mfcc is not null)
+            {
+                mfcc.Apply(seg, data.Channels, data.Frames, cepstra);
+                seg = cepstra;
             }
             for (int r = 0; r < rows; r++)
             {

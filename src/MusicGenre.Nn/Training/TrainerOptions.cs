@@ -93,6 +93,15 @@ public sealed record TrainerOptions
     /// </summary>
     public double BandLimitHz { get; init; }
 
+    /// <summary>
+    /// Input features: 0 (the default) feeds the network the log-mel segments as stored; N &gt; 0 feeds it their first N
+    /// mel-frequency cepstral coefficients instead — the orthonormal DCT-II of each window's log-mel along the mel axis
+    /// (librosa.feature.mfcc), taken after level normalisation and the band limit and before input standardisation, in
+    /// training and prediction alike. Augmentations act on the log-mel; SpecAugment's frequency masks then cover
+    /// coefficients. Must not exceed the store's mel bands; <c>default</c> needs N ≥ 2^blocks (16 with 4 blocks).
+    /// </summary>
+    public int Mfcc { get; init; }
+
     /// <summary>Length in seconds of the audio segments the data was cut into; stored in the model (the pipeline sets it from the feature store).</summary>
     public double SegmentSeconds { get; init; } = 3.0;
 
@@ -147,6 +156,7 @@ public sealed record TrainerOptions
         if (!Enum.IsDefined(Normalization)) p.Add($"Normalization {Normalization} is unknown");
         if (!Enum.IsDefined(Level)) p.Add($"Level {Level} is unknown");
         if (!(BandLimitHz >= 0 && BandLimitHz <= 1e6)) p.Add(Inv($"BandLimitHz must be in [0, 1e6] (got {BandLimitHz})"));
+        if (Mfcc is < 0 or > 1024) p.Add($"Mfcc must be in [0, 1024] (0 = log-mel input; got {Mfcc})");
         if (!(SegmentSeconds > 0 && SegmentSeconds <= 3600)) p.Add(Inv($"SegmentSeconds must be in (0, 3600] (got {SegmentSeconds})"));
         if (WarmupEpochs < 0 || WarmupEpochs >= Epochs && Schedule == ScheduleKind.Cosine && WarmupEpochs > 0)
             p.Add($"WarmupEpochs must be ≥ 0 and below Epochs (got {WarmupEpochs})");
@@ -173,13 +183,14 @@ public sealed record TrainerOptions
         Inv($"arch={Architecture};hp={string.Join(",", HyperParameters.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Inv($"{kv.Key}={kv.Value:R}")))};") +
         Inv($"labels={string.Join(",", Labels)};frames={InputFrames};epochs={Epochs};batch={BatchSize};lr={LearningRate:R};opt={Optimizer};") +
         Inv($"mom={Momentum:R};wd={WeightDecay:R};sched={Schedule};warm={WarmupEpochs};step={StepEpochs};gamma={StepGamma:R};clip={GradientClipNorm:R};") +
-        Inv($"seed={Seed};val={ValidationFraction:R};patience={Patience};monitor={Monitor};norm={Normalization};level={Level};band={BandLimitHz:R};aug={Augmentation}");
+        Inv($"seed={Seed};val={ValidationFraction:R};patience={Patience};monitor={Monitor};norm={Normalization};level={Level};band={BandLimitHz:R};aug={Augmentation}") +
+        (Mfcc > 0 ? Inv($";mfcc={Mfcc}") : "");
 
     /// <summary>A one-line summary for the model's metadata.</summary>
     internal string Describe() =>
         Inv($"arch={Architecture}{(HyperParameters.Count == 0 ? "" : " hp=" + string.Join(",", HyperParameters.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Inv($"{kv.Key}={kv.Value}"))))} optimizer={Optimizer} lr={LearningRate} wd={WeightDecay} schedule={Schedule} batch={BatchSize} epochs={Epochs} ") +
         Inv($"clip={GradientClipNorm} seed={Seed} threads={ThreadCount} val={ValidationFraction} patience={Patience} monitor={Monitor} ") +
-        Inv($"norm={Normalization} level={Level} band_limit={BandLimitHz}Hz aug=[{Augmentation}]");
+        Inv($"norm={Normalization} level={Level} band_limit={BandLimitHz}Hz aug=[{Augmentation}]") + (Mfcc > 0 ? Inv($" mfcc={Mfcc}") : "");
 
     internal static void Throw(List<string> problems)
     {

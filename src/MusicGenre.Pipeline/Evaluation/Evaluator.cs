@@ -85,7 +85,7 @@ internal static class Evaluator
         if (!string.Equals(model.FeaturePreset, store.Header.PresetName, StringComparison.OrdinalIgnoreCase))
             problems.Add($"feature preset differs (model: {model.FeaturePreset}; store: {store.Header.PresetName})");
         var spec = model.CreateSpec();
-        if (spec.Mels != store.Header.Mels) problems.Add($"mel bands differ (model: {spec.Mels}; store: {store.Header.Mels})");
+        if (model.InputBands(spec) != store.Header.Mels) problems.Add($"mel bands differ (model: {model.InputBands(spec)}; store: {store.Header.Mels})");
         if (!spec.AcceptsAnyLength && store.Header.Frames < spec.Frames)
             problems.Add($"segments have {store.Header.Frames} frames; the model needs {spec.Frames}");
         if (problems.Count > 0)

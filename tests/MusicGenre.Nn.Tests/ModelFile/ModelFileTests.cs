@@ -136,6 +136,34 @@ public sealed class ModelFileTests
     }
 
     [Fact]
+    public void AnMfccModel_IsVersion2_AndKeepsItsCoefficientsAndBands_WhileLogMelModelsStayVersion1()
+    {
+        string dir = SharedData.NewTempDir();
+        var logMel = ModelFixtures.Small(4);
+        var mfcc = logMel with { Mfcc = 16, MelBands = 40, KeptBands = 30 }; // the fixture's network takes 16 rows
+        Assert.Empty(mfcc.Problems());
+        string a = Path.Combine(dir, "logmel.h5"), b = Path.Combine(dir, "mfcc.h5");
+        ModelFileWriter.Write(a, logMel);
+        ModelFileWriter.Write(b, mfcc);
+        using (var fa = H5File.OpenRead(a)) Assert.Equal(1L, fa.Attribute("format_version").Read<long>());
+        using (var fb = H5File.OpenRead(b)) Assert.Equal(2L, fb.Attribute("format_version").Read<long>());
+        var back = ModelFileReader.Read(b);
+        Assert.Equal((16, 40, 30), (back.Mfcc, back.MelBands, back.KeptBands));
+        Assert.Equal((0, 0), (ModelFileReader.Read(a).Mfcc, ModelFileReader.Read(a).MelBands));
+
+        // Inconsistent MFCC settings are refused when written and when read; a version-1 file cannot claim MFCC input.
+        Assert.Contains("takes 16 rows, not its 12 coefficients", Assert.Throws<ArgumentException>(() => ModelFileWriter.Write(Path.Combine(dir, "x.h5"), mfcc with { Mfcc = 12 })).Message);
+        Assert.Contains("mel bands 8 must be in [16, 1024]", string.Join("; ", (mfcc with { MelBands = 8 }).Problems()));
+        Assert.Contains("kept bands 41 must be in [0, 40]", string.Join("; ", (mfcc with { KeptBands = 41 }).Problems()));
+        string claims = Path.Combine(dir, "claims.h5");
+        WriteTampered(claims, mfcc, f => f.Attributes["format_version"] = 1L);
+        Assert.Contains("must be format version 2", Assert.Throws<ModelFileException>(() => ModelFileReader.Read(claims)).Message);
+        string future = Path.Combine(dir, "future.h5");
+        WriteTampered(future, logMel, f => f.Attributes["format_version"] = 3L);
+        Assert.Contains("format version 3 is not supported", Assert.Throws<ModelFileException>(() => ModelFileReader.Read(future)).Message);
+    }
+
+    [Fact]
     public void MismatchedShapes_UnknownArchitectureAndForeignFiles_AreRejected()
     {
         string dir = SharedData.NewTempDir();

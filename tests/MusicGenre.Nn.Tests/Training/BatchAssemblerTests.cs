@@ -199,6 +199,33 @@ public sealed class BatchAssemblerTests
     }
 
     [Fact]
+    public void Mfcc_IsTakenAfterLevelAndBeforeInputNormalisation_AndMasksCoverCoefficients()
+    {
+        var set = Ramp();
+        var mfcc = new MfccInput(M, 3);
+        var norm = new InputNormalization(NormalizationMode.PerMel, [1f, 2f, 3f, 4f, 5f, 6f], [2f, 2f, 2f, 4f, 4f, 4f]);
+        var asm = new BatchAssembler(set, F, norm, LevelNormalization.WindowMax, keptBands: 4, mfcc);
+        Assert.Equal(C * 3 * F, asm.SegmentLength);
+        var batch = asm.CreateBatch(4, 3);
+        asm.Fill([1, 2], batch, null, null);
+        for (int i = 0; i < 2; i++)
+        {
+            var levelled = set.Segment(1 + i).ToArray();
+            LevelNormalizer.Apply(LevelNormalization.WindowMax, 4, levelled, C, M, F);
+            var expected = new float[C * 3 * F];
+            mfcc.Apply(levelled, C, F, expected);
+            norm.Apply(expected, C, 3, F);
+            Assert.Equal(expected, batch.Inputs.AsSpan(i * asm.SegmentLength, asm.SegmentLength).ToArray());
+        }
+
+        // Training masks work on the network's rows: with 3 coefficients a frequency mask never passes row 3.
+        var masked = new BatchAssembler(set, F, InputNormalization.None, mfcc: mfcc);
+        var mb = masked.CreateBatch(4, 3);
+        masked.Fill([0, 1, 2, 3], mb, new AugmentationOptions { FrequencyMasks = 2, FrequencyMaskWidth = 3 }, new Rng(3));
+        Assert.Equal(C * 3 * F, mb.SegmentLength);
+    }
+
+    [Fact]
     public void PitchShift_MovesWholeBandsAndRepeatsTheEdgeBand()
     {
         // Ramp values are 1000·segment + 100·channel + 10·mel + frame: after a shift of s bands, mel m holds mel m − s

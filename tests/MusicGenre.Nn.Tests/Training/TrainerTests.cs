@@ -161,6 +161,40 @@ public sealed class TrainerTests
         Assert.Throws<ArgumentException>(() => predictor.PredictSegments(new float[16 * 7], 1, 7));
     }
 
+    [Fact]
+    public void MfccRun_LearnsFromCoefficients_AndThePredictorFeedsTheNetworkWhatTrainingFed()
+    {
+        // Synthetic log-mel of 16 bands; the network sees their first 8 MFCCs (2 pooling blocks need ≥ 4 rows).
+        var data = SyntheticData.Create();
+        var options = SyntheticData.Options(epochs: 8) with { Mfcc = 8, BandLimitHz = 0 };
+        var result = new Trainer(options).Train(data);
+        var model = result.Model;
+        Assert.Equal(8, model.Mfcc);
+        Assert.Equal(SyntheticData.Mels, model.MelBands);
+        Assert.Equal(8, model.CreateSpec().Mels);
+        Assert.Equal(8, model.Normalization.Mean.Length); // per-coefficient statistics
+        Assert.Empty(model.Problems());
+        Assert.True(result.History.Max(h => h.ValidationAccuracy) >= 0.9, $"val accuracy {string.Join(", ", result.History.Select(h => h.ValidationAccuracy))}");
+
+        // The predictor takes log-mel (16 rows) and must give exactly what a log-mel model of the same weights gives on
+        // inputs levelled and turned into MFCCs by hand: level → MFCC → standardisation, nothing else.
+        using var predictor = new GenrePredictor(model, threadCount: 1, batchSize: 5);
+        Assert.Equal(SyntheticData.Mels, predictor.Mels);
+        var probs = predictor.PredictSegments(data.Data, data.Count, data.Frames);
+        var levelled = data.Data!.ToArray();
+        LevelNormalizer.Apply(model.Level, model.KeptBands, levelled, 1, SyntheticData.Mels, data.Frames);
+        var cepstra = new float[data.Count * 8 * data.Frames];
+        new MfccInput(SyntheticData.Mels, 8).Apply(levelled, 1, data.Frames, cepstra);
+        var byHand = model with { Mfcc = 0, MelBands = 0, Level = LevelNormalization.None, KeptBands = 0 };
+        using var plain = new GenrePredictor(byHand, threadCount: 1, batchSize: 5);
+        Assert.Equal(plain.PredictSegments(cepstra, data.Count, data.Frames), probs);
+
+        // More coefficients than bands is refused with the data.
+        var e = Assert.Throws<TrainerOptionsException>(() => new Trainer(options with { Mfcc = 17 }).Train(data));
+        Assert.Contains("Mfcc: 17 coefficients", e.Message);
+        Assert.Contains("Mfcc must be in [0, 1024]", Assert.Throws<TrainerOptionsException>(() => new Trainer(options with { Mfcc = -1 }).Train(data)).Message);
+    }
+
     internal static void AssertSameWeights(GenreModel expected, GenreModel actual)
     {
         Assert.Equal(expected.Parameters.Select(p => p.Name), actual.Parameters.Select(p => p.Name));
