@@ -50,6 +50,22 @@ public sealed class TrainCommandTests
         Assert.Contains("width", err);
     }
 
+    [Theory]
+    [InlineData(new[] { "--hp", "mels=64" }, "'mels' is not set by hand: it comes from the data")]
+    [InlineData(new[] { "--hp", "classes=5" }, "'classes' is not set by hand")]
+    [InlineData(new[] { "--hp", "frames=100" }, "'frames' is not set by hand")]
+    [InlineData(new[] { "--arch", "lachmish2016" }, "--augment robust+standard crops each batch to a random 2–3 s, which --arch lachmish2016 (fixed-length windows) cannot take; use --augment standard")]
+    [InlineData(new[] { "--hp", "width=0" }, "'width' = 0 must be an integer in [1, 512].")]
+    public void OptionsThatWouldBeIgnoredOrFailLater_AreUsageErrors(string[] options, string expected)
+    {
+        string store = Path.Combine(SharedData.NewTempDir(), "missing-is-fine-for-this.h5");
+        File.WriteAllText(store, "not read: the options are refused first");
+        var (code, _, err) = CliRunner.Run(["train", store, "--out", Path.ChangeExtension(store, ".model.h5"), .. options]);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, err);
+        Assert.DoesNotContain("(Parameter", err);
+    }
+
     [Fact]
     public void MfccCountsTheNetworkCannotTake_AreUsageErrors_NamingTheOption()
     {
@@ -76,6 +92,7 @@ public sealed class TrainCommandTests
         var read = Nn.ModelFile.ModelFileReader.Read(model);
         Assert.Equal((20, 128), (read.Mfcc, read.MelBands));
         Assert.Contains("mfcc=20", read.Training.Options);
+        Assert.StartsWith("0.", read.Training.Build); // the build that trained it (informational version)
         var predict = CliRunner.Run("predict", "--model", model, "--json", SharedData.Data("gtzan-mini/metal/metal.00000.wav"));
         Assert.True(predict.Code == 0, predict.Err);
         Assert.Contains("\"genre\"", predict.Out);

@@ -19,7 +19,7 @@ internal static class TrainCommand
         public Option<float> Lr { get; } = new("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => 1e-3f };
         public Option<string> Device { get; } = new("--device") { Description = "auto, cpu, cuda or opencl.", DefaultValueFactory = _ => "cpu" };
         public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed for initialisation, shuffling, dropout and augmentation.", DefaultValueFactory = _ => 1234UL };
-        public Option<double> ValSplit { get; } = new("--val-split") { Description = "Share of songs held out for early stopping.", DefaultValueFactory = _ => 0.2 };
+        public Option<double> ValSplit { get; } = new("--val-split") { Description = "Share of songs held out for early stopping, taken per genre (rounded, at least one song of each genre that has two), so small stores hold out more; 0 = none, and the epoch with the lowest training loss is kept.", DefaultValueFactory = _ => 0.2 };
         public Option<string> SplitBy { get; } = new("--split-by") { Description = "Keep segments of one song or one artist together in the validation split and folds: song or artist (artists come from a CSV manifest's artist column).", DefaultValueFactory = _ => "song" };
         public Option<int> Patience { get; } = new("--patience") { Description = "Epochs without improvement before stopping early.", DefaultValueFactory = _ => 8 };
         public Option<int> Threads { get; } = new("--threads", "-j") { Description = "CPU threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -55,7 +55,7 @@ internal static class TrainCommand
 
         public Option<string[]> HyperParameters { get; } = new("--hp")
         {
-            Description = "Architecture hyper-parameter as key=value, repeatable (e.g. --hp width=16 for the default architecture).",
+            Description = "Architecture hyper-parameter as key=value, repeatable (e.g. --hp width=16). default: width (8; channels of the first block, doubled each block), blocks (4), dropout (0.3), min_frames (86; shortest input in frames). lachmish2016: dense (8192), keep_prob (0.75), frames (599). The input shape and the genre count come from the store.",
             AllowMultipleArgumentsPerToken = false,
         };
 
@@ -172,8 +172,17 @@ internal static class TrainCommand
                 // With --mfcc the network's rows are the coefficients, so they are checked as its mels.
                 var hp = new Dictionary<string, double>(options.HyperParameters);
                 if (options.Mfcc > 0) hp["mels"] = options.Mfcc;
-                try { Nn.Architectures.ArchitectureCatalog.Create(options.Architecture, hp); }
-                catch (ArgumentException e) { problems.Add(options.Mfcc > 0 ? $"--mfcc {options.Mfcc}: {e.Message}" : e.Message); }
+                try
+                {
+                    var spec = Nn.Architectures.ArchitectureCatalog.Create(options.Architecture, hp);
+                    if (!spec.AcceptsAnyLength && options.Augmentation.MinCropFrames > 0)
+                        problems.Add($"--augment {parse.GetValue(Augment)} crops each batch to a random 2–3 s, which --arch {options.Architecture} (fixed-length windows) cannot take; use --augment standard (or none)");
+                }
+                catch (ArgumentException e)
+                {
+                    string message = e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+                    problems.Add(options.Mfcc > 0 ? $"--mfcc {options.Mfcc}: {message}" : message);
+                }
             }
             if (problems.Count > 0) throw new UsageException("invalid training options: " + string.Join("; ", problems.Select(InOptionNames)));
             return options;

@@ -3,8 +3,8 @@ namespace MusicGenre.Data.FeatureStore;
 /// <summary>
 /// Several feature stores read as one: the shards that <c>preprocess --shard k/N</c> wrote on different machines, before
 /// or instead of a <c>merge</c>; or stores of different song collections made with the same settings. Opening checks that
-/// they were made with the same settings (genres, shape, sample rate, segment length, preset) and that no song id is in two
-/// of them. Which altered copies a store holds (<see cref="FeatureStoreLayout.CopiesParameter"/>) may differ: it describes
+/// they were made with the same settings (genres, shape, sample rate, segment length, preset) and that no song id, and no
+/// audio file, is in two of them. Which altered copies a store holds (<see cref="FeatureStoreLayout.CopiesParameter"/>) may differ: it describes
 /// the songs, not the features. Songs are in the order of the stores, then their order within each store.
 /// </summary>
 internal sealed class FeatureStoreSet : IDisposable
@@ -40,7 +40,7 @@ internal sealed class FeatureStoreSet : IDisposable
 
     /// <summary>Opens <paramref name="paths"/> and checks that they can be read as one.</summary>
     /// <exception cref="ArgumentException">No paths.</exception>
-    /// <exception cref="FeatureStoreException">A store cannot be read, was made with other settings than the first, or shares a song id with another.</exception>
+    /// <exception cref="FeatureStoreException">A store cannot be read, was made with other settings than the first, or shares a song id or an audio file with another.</exception>
     public static FeatureStoreSet Open(IReadOnlyList<string> paths)
     {
         ArgumentNullException.ThrowIfNull(paths);
@@ -55,16 +55,27 @@ internal sealed class FeatureStoreSet : IDisposable
                 if (MusicGenre.IO.SettingsDiff.Describe(Settings(s.Header), Settings(first.Header)) is { Length: > 0 } diff)
                     throw new FeatureStoreException(s.Path, $"was made with other settings than {first.Path}: {diff} (this store vs that one)");
 
-            // 2. One song table, each song id once across all stores.
+            // 2. One song table, each song id once across all stores, and each audio file in one store only: a folder and a
+            //    manifest give the same file different ids (blues/blues.00000 vs blues.00000), and a song in two stores
+            //    could sit on both sides of a validation split. (Within a store an altered copy shares its original's file.)
             var songs = new List<(FeatureStoreReader, int)>();
             var owner = new Dictionary<string, string>(StringComparer.Ordinal);
+            var fileOwner = new Dictionary<string, (string Store, string SongId)>(StringComparer.Ordinal);
             foreach (var s in stores)
+            {
+                var files = new Dictionary<string, string>(StringComparer.Ordinal);
                 for (int i = 0; i < s.Songs.Count; i++)
                 {
-                    if (!owner.TryAdd(s.Songs[i].SongId, s.Path))
-                        throw new FeatureStoreException(s.Path, $"song '{s.Songs[i].SongId}' is also in {owner[s.Songs[i].SongId]}; were the shards made with the same k/N?");
+                    var song = s.Songs[i];
+                    if (!owner.TryAdd(song.SongId, s.Path))
+                        throw new FeatureStoreException(s.Path, $"song '{song.SongId}' is also in {owner[song.SongId]}; were the shards made with the same k/N?");
+                    if (song.Path.Length > 0 && fileOwner.TryGetValue(song.Path, out var other))
+                        throw new FeatureStoreException(s.Path, $"song '{song.SongId}' comes from {song.Path}, which {other.Store} also holds as song '{other.SongId}'; give each audio file to one store only");
+                    if (song.Path.Length > 0) files.TryAdd(song.Path, song.SongId);
                     songs.Add((s, i));
                 }
+                foreach (var (file, id) in files) fileOwner[file] = (s.Path, id);
+            }
             return new FeatureStoreSet(stores, songs);
         }
         catch

@@ -6,7 +6,7 @@ namespace MusicGenre.Nn.ModelFile;
 /// <c>parameter_names</c> and <c>buffer_names</c> (network order). Groups: <c>/architecture</c> (one float64 attribute
 /// per hyper-parameter), <c>/params/&lt;name&gt;</c> and <c>/buffers/&lt;name&gt;</c> (float32 datasets, PyTorch
 /// state-dict names and shapes), <c>/normalization</c> (attributes <c>mode</c> and <c>level</c> — <c>none</c> or <c>window_max</c>, absent = none —, <c>kept_bands</c> and <c>band_limit_hz</c> — absent = 0, all bands —, datasets <c>mean</c>, <c>std</c>),
-/// <c>/training</c> (attributes <c>date</c>, <c>epochs</c>, <c>best_epoch</c>, <c>data</c>, <c>options</c>; subgroup
+/// <c>/training</c> (attributes <c>date</c>, <c>epochs</c>, <c>best_epoch</c>, <c>data</c>, <c>options</c>, <c>build</c> — absent in older files —; subgroup
 /// <c>metrics</c> with one float64 attribute per metric; <c>history/&lt;metric&gt;</c> float64 datasets per epoch),
 /// <c>/checksums</c> (one int64 attribute per tensor, <c>params:&lt;name&gt;</c>, <c>buffers:&lt;name&gt;</c>,
 /// <c>normalization:mean|std</c>: the CRC-32 of its float32 bytes; absent in older files).

@@ -178,6 +178,7 @@ internal static class ModelFileReader
             BestEpoch = (int)r.Integer(g, "best_epoch", "/training"),
             Data = r.String(g, "data", "/training"),
             Options = r.String(g, "options", "/training"),
+            Build = g.AttributeExists("build") ? r.String(g, "build", "/training") : "",
             Metrics = metrics,
             History = history,
         };

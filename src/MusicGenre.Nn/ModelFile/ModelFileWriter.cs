@@ -89,6 +89,7 @@ internal static class ModelFileWriter
         g.Attributes["best_epoch"] = (long)t.BestEpoch;
         g.Attributes["data"] = t.Data;
         g.Attributes["options"] = t.Options;
+        g.Attributes["build"] = t.Build;
         return g;
     }
 }

@@ -18,6 +18,9 @@ internal sealed record TrainingMetadata
     /// <summary>Free text describing the options (optimizer, lr, batch, seed, augmentations).</summary>
     public string Options { get; init; } = "";
 
+    /// <summary>The MusicGenre build that trained it (its informational version, e.g. <c>0.1.0+&lt;commit&gt;</c>); empty in older files. Training is bit-exact within a build, not across builds.</summary>
+    public string Build { get; init; } = "";
+
     /// <summary>Final metrics (e.g. <c>val_loss</c>, <c>val_accuracy</c>, <c>train_loss</c>).</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
 

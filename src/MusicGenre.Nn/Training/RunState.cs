@@ -126,6 +126,11 @@ internal sealed class RunState(TrainerOptions options, SegmentSet data, Architec
             streamedSegments: data.Data is null);
     }
 
+    /// <summary>This build's informational version (with the commit when the build knew it).</summary>
+    internal static string BuildVersion { get; } =
+        typeof(RunState).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "";
+
     private TrainingMetadata Metadata()
     {
         var best = History.FirstOrDefault(h => h.Epoch == BestEpoch);
@@ -142,6 +147,7 @@ internal sealed class RunState(TrainerOptions options, SegmentSet data, Architec
             BestEpoch = BestEpoch,
             Data = $"{options.DataDescription} segments={data.Count} songs={data.SongIds.Distinct().Count()} train={train.Length} val={validation.Length} shape=[{data.Channels},{data.Mels},{data.Frames}]".Trim(),
             Options = options.Describe(),
+            Build = BuildVersion,
             Metrics = metrics,
             History = new SortedDictionary<string, double[]>(StringComparer.Ordinal)
             {

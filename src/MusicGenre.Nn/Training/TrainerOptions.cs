@@ -137,8 +137,12 @@ public sealed record TrainerOptions
         else
         {
             var known = ArchitectureCatalog.Defaults(Architecture).Keys.ToHashSet();
+            // The input shape and the genre count come from the data; a value given here would be recorded but not used.
+            string[] fromData = Architecture == ArchitectureCatalog.Default ? ["channels", "mels", "frames", "classes"] : ["channels", "mels", "classes"];
             foreach (var key in HyperParameters.Keys.Where(k => !known.Contains(k)))
-                p.Add($"HyperParameters: '{key}' is not a hyper-parameter of '{Architecture}' (known: {string.Join(", ", known)})");
+                p.Add($"HyperParameters: '{key}' is not a hyper-parameter of '{Architecture}' (known: {string.Join(", ", known.Except(fromData))})");
+            foreach (var key in HyperParameters.Keys.Where(fromData.Contains))
+                p.Add($"HyperParameters: '{key}' is not set by hand: it comes from the data ({(key == "mels" ? "the store's mel bands, or the MFCC count when training on MFCCs" : key == "classes" ? "the store's genres" : "the store's segment shape")})");
         }
         if (Labels.Count < 2) p.Add($"Labels: need at least 2 genres (got {Labels.Count})");
         if (Labels.Distinct(StringComparer.Ordinal).Count() != Labels.Count || Labels.Any(string.IsNullOrWhiteSpace))

@@ -21,6 +21,11 @@ public sealed record EvaluationReport(
     IReadOnlyList<GenreScores> PerGenre,
     IReadOnlyList<SongOutcome> Outcomes)
 {
-    /// <summary>Macro-averaged F1 over genres that have songs or predictions.</summary>
-    public double MacroF1 => PerGenre.Where(g => g.Support > 0).Select(g => g.F1).DefaultIfEmpty(0).Average();
+    /// <summary>
+    /// Macro-averaged F1 over genres that have songs or predictions (scikit-learn's default label set, the union of true
+    /// and predicted genres): a genre predicted for songs of others but absent from the data counts with F1 = 0.
+    /// </summary>
+    public double MacroF1 => Enumerable.Range(0, PerGenre.Count)
+        .Where(g => PerGenre[g].Support > 0 || Enumerable.Range(0, Confusion.GetLength(0)).Any(t => Confusion[t, g] > 0))
+        .Select(g => PerGenre[g].F1).DefaultIfEmpty(0).Average();
 }

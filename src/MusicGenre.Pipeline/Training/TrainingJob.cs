@@ -38,6 +38,7 @@ internal static class TrainingJob
         using (var set = FeatureStoreSet.Open(storePaths))
         {
             var effective = ForData(options, set.Header, set.Name, set.Songs.Count, set.SegmentCount);
+            if (splitBy == SplitBy.Artist) effective = effective with { DataDescription = effective.DataDescription + "; validation split by artist (songs= counts artists)" };
             effective.Validate();
             StoreSegments.RequireArtists(set.Name, set.Songs.Select(s => s.Store.Songs[s.Song]), splitBy);
             // In memory when it fits comfortably; else (or when asked) read from the open stores as batches need them.

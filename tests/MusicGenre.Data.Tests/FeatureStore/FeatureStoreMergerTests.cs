@@ -43,6 +43,12 @@ public sealed class FeatureStoreMergerTests
         Assert.Contains($"segment 2 s vs {header.SegmentSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s", mismatch);
         Assert.DoesNotContain("genres", mismatch);
         Assert.Contains("song 'song-0' is also in", Assert.Throws<FeatureStoreException>(() => FeatureStoreMerger.Merge([a, c], Path.Combine(dir, "m.h5"))).Message);
+        // The same audio files under other song ids (a folder's genre/name vs a manifest's name): refused too, naming both ids.
+        string d = Path.Combine(dir, "d.h5");
+        FeatureStoreWriter.Write(d, header, songs.Select(x => x with { SongId = "other/" + x.SongId }).ToArray(), i => features[i]);
+        string sameFile = Assert.Throws<FeatureStoreException>(() => FeatureStoreMerger.Merge([a, d], Path.Combine(dir, "m.h5"))).Message;
+        Assert.Contains("song 'other/song-0' comes from /audio/é0.wav, which", sameFile);
+        Assert.Contains("also holds as song 'song-0'", sameFile);
         Assert.Throws<ArgumentException>(() => FeatureStoreMerger.Merge([a], a));
         Assert.False(File.Exists(Path.Combine(dir, "m.h5")));
     }
