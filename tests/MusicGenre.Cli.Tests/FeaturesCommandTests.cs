@@ -64,6 +64,11 @@ public class FeaturesCommandTests
         var preset = CliRunner.Run("features", wav, "--preset", "bogus", "--out", Path.Combine(dir, "x.h5"));
         Assert.Equal(2, preset.Code);
         Assert.Contains("unknown preset 'bogus'", preset.Err);
+        // preprocess lists only the presets it takes (seed_exact cuts its own windows).
+        var pre = CliRunner.Run("preprocess", dir, "--preset", "bogus", "--out", Path.Combine(dir, "s.h5"));
+        Assert.Equal(2, pre.Code);
+        Assert.Contains("presets preprocess takes: librosa_default, readme_100ms, htk_40", pre.Err);
+        Assert.DoesNotContain("seed_exact", pre.Err);
 
         var noOut = CliRunner.Run("features", wav);
         Assert.Equal(2, noOut.Code);

@@ -131,6 +131,7 @@ public sealed class TrainCommandTests
         Assert.Equal(1, refused.Code);
         Assert.Contains("m.h5.checkpoint", refused.Err);
         Assert.Contains("--restart", refused.Err);
+        Assert.Contains("resuming from the checkpoint", refused.Err); // said before it is read
         Assert.False(File.Exists(model));
 
         var restarted = CliRunner.Run([.. train, "--restart"]);

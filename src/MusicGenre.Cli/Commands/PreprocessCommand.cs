@@ -86,7 +86,7 @@ internal static class PreprocessCommand
 
     internal static FeatureOptions Preset(string name) =>
         FeaturePresets.All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new UsageException($"unknown preset '{name}'; known presets: {string.Join(", ", FeaturePresets.All.Select(p => p.Name))}");
+        ?? throw new UsageException($"unknown preset '{name}'; presets preprocess takes: {string.Join(", ", FeaturePresets.All.Where(p => !p.IsSegmented).Select(p => p.Name))}");
 
     private static void PrintSummary(CliContext ctx, PreprocessSummary s, int copies)
     {

@@ -218,6 +218,8 @@ internal static class TrainCommand
                 File.Delete(checkpoint);
                 ctx.Error.WriteLine($"--restart: removed the checkpoint {checkpoint}; training starts over");
             }
+            else if (File.Exists(checkpoint))
+                ctx.Error.WriteLine($"resuming from the checkpoint {checkpoint} (an earlier run to this --out that did not finish; --restart starts over)");
             Nn.Training.TrainingResult result;
             try
             {
