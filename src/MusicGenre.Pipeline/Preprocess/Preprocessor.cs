@@ -61,7 +61,7 @@ public static class Preprocessor
         // 2. The spool folder: settings must match those of any earlier run; stale temp files go.
         int segmentSamples = options.SegmentSamples;
         var probe = featurizerFactory(options, segmentSamples);
-        var spool = new SpoolFolder(options.EffectiveSpoolDirectory);
+        using var spool = new SpoolFolder(options.EffectiveSpoolDirectory);
         spool.Prepare(Settings(options, dataset.Genres, probe));
 
         // 3. Songs already finished (valid part for the same song id) are not redone; damaged parts are.
@@ -99,11 +99,21 @@ public static class Preprocessor
             workers[w] = Task.Run(async () =>
             {
                 var worker = new SongWorker(options, featurizer, openAudio);
-                await foreach (var entry in queue.Reader.ReadAllAsync(linked.Token).ConfigureAwait(false))
+                try
                 {
-                    bool ok = worker.Process(entry, spool.PartPath(entry.SongId), linked.Token);
-                    int f = ok ? Volatile.Read(ref failed) : Interlocked.Increment(ref failed);
-                    progress?.Report(new PreprocessProgress("features", Interlocked.Increment(ref done), entries.Count, f, entry.Path));
+                    await foreach (var entry in queue.Reader.ReadAllAsync(linked.Token).ConfigureAwait(false))
+                    {
+                        bool ok = worker.Process(entry, spool.PartPath(entry.SongId), linked.Token);
+                        int f = ok ? Volatile.Read(ref failed) : Interlocked.Increment(ref failed);
+                        progress?.Report(new PreprocessProgress("features", Interlocked.Increment(ref done), entries.Count, f, entry.Path));
+                    }
+                }
+                catch
+                {
+                    // A failing worker (a full disk, a featurizer bug) stops the run at once: the producer may be waiting
+                    // for room in the queue that no worker would ever make.
+                    linked.Cancel();
+                    throw;
                 }
             }, linked.Token);
         }

@@ -7,10 +7,14 @@ namespace MusicGenre.Pipeline.Preprocess;
 /// The folder of finished per-song parts that makes preprocessing resumable: <c>&lt;spool&gt;/&lt;xx&gt;/&lt;hash&gt;.part</c>,
 /// named by the stable hash of the song id (256 sub-folders keep directories small for large datasets), plus
 /// <c>settings.txt</c>, the settings the parts were made with; a run with other settings refuses to mix them in.
+/// A run holds <c>.lock</c> (an exclusive <c>flock</c>) from <see cref="Prepare"/> until it is disposed or the folder
+/// deleted, so a second run on the same output — two pods of one Kubernetes index, a task resubmitted while the first
+/// still runs — is refused instead of deleting the first one's files in progress.
 /// </summary>
-internal sealed class SpoolFolder
+internal sealed class SpoolFolder : IDisposable
 {
-    private const string SettingsFile = "settings.txt";
+    private const string SettingsFile = "settings.txt", LockFile = ".lock";
+    private FileStream? _lock;
 
     public SpoolFolder(string directory) => Directory = directory;
 
@@ -38,8 +42,14 @@ internal sealed class SpoolFolder
         foreach (var (key, value) in settings.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             text.Append(key).Append('=').Append(value).Append('\n');
 
-        // 2. Record them, or compare with what is recorded.
+        // 2. Take the folder (one run at a time), then record the settings or compare with what is recorded.
         System.IO.Directory.CreateDirectory(Directory);
+        try { _lock ??= new FileStream(Path.Combine(Directory, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+        catch (IOException e)
+        {
+            throw new PreprocessException($"the spool folder {Directory} is in use by another preprocess writing the same --out; " +
+                "wait for it to finish (a re-run then resumes), or give another --out", e);
+        }
         string path = Path.Combine(Directory, SettingsFile);
         if (File.Exists(path))
         {
@@ -61,9 +71,17 @@ internal sealed class SpoolFolder
         MusicGenre.IO.SafeFile.RemoveAllTemps(Directory);
     }
 
-    /// <summary>Deletes the whole folder.</summary>
+    /// <summary>Deletes the whole folder (and lets it go).</summary>
     public void Delete()
     {
         if (System.IO.Directory.Exists(Directory)) System.IO.Directory.Delete(Directory, recursive: true);
+        Dispose();
+    }
+
+    /// <summary>Lets the folder go (releases <c>.lock</c>); the parts stay for the next run.</summary>
+    public void Dispose()
+    {
+        _lock?.Dispose();
+        _lock = null;
     }
 }

@@ -87,7 +87,8 @@ internal sealed record SpoolPart(string SongId, string Source, bool Ok, int Mels
     }
 
     /// <summary>Writes a bad-song part atomically.</summary>
-    public static void WriteBad(string path, string songId, string source, string reason)
+    /// <exception cref="PreprocessException">The part cannot be written (disk full, folder gone, …).</exception>
+    public static void WriteBad(string path, string songId, string source, string reason) => Writing(path, () =>
     {
         using var pending = MusicGenre.IO.SafeFile.Begin(path, removeStaleTemps: false); // SpoolFolder sweeps its temps at start
         using (var writer = new BinaryWriter(File.Create(pending.TempPath)))
@@ -96,6 +97,20 @@ internal sealed record SpoolPart(string SongId, string Source, bool Ok, int Mels
             writer.Write(reason);
         }
         pending.Commit();
+    });
+
+    /// <summary>
+    /// Runs a write of the part at <paramref name="path"/>. A failure to write the spool is this run's failure, not the
+    /// song's (a full disk, a folder removed by another process): it becomes a <see cref="PreprocessException"/> that
+    /// stops the run, instead of an I/O error the worker would record as a bad song and a re-run would then trust.
+    /// </summary>
+    internal static void Writing(string path, Action write)
+    {
+        try { write(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PreprocessException($"cannot write the spool part {path}: {e.Message}", e);
+        }
     }
 
     /// <summary>Starts an ok part: segments are appended as they are computed, then <see cref="SpoolPartWriter.Commit"/> renames it into place.</summary>

@@ -11,18 +11,35 @@ internal sealed class SpoolPartWriter : IDisposable
     private readonly long _countPosition;
     private int _segments;
 
+    /// <exception cref="PreprocessException">The part cannot be written (here and in <see cref="Append"/> and <see cref="Commit"/>).</exception>
     public SpoolPartWriter(string path, string songId, string source, int mels, int frames)
     {
-        _file = MusicGenre.IO.SafeFile.Begin(path, removeStaleTemps: false); // SpoolFolder sweeps its temps at start
+        _path = path;
         _segmentLength = mels * frames;
-        _writer = new BinaryWriter(new FileStream(_file.TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16));
-        SpoolPart.WritePreamble(_writer, songId, source, status: 0);
-        _writer.Write(mels);
-        _writer.Write(frames);
-        _countPosition = _writer.BaseStream.Position;
-        _writer.Write(0);
-        _writer.Write(false);
+        MusicGenre.IO.PendingFile? file = null;
+        BinaryWriter? writer = null;
+        try
+        {
+            file = MusicGenre.IO.SafeFile.Begin(path, removeStaleTemps: false); // SpoolFolder sweeps its temps at start
+            writer = new BinaryWriter(new FileStream(file.TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16));
+            SpoolPart.WritePreamble(writer, songId, source, status: 0);
+            writer.Write(mels);
+            writer.Write(frames);
+            _countPosition = writer.BaseStream.Position;
+            writer.Write(0);
+            writer.Write(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            writer?.Dispose();
+            file?.Dispose();
+            throw new PreprocessException($"cannot write the spool part {path}: {e.Message}", e);
+        }
+        _file = file;
+        _writer = writer;
     }
+
+    private readonly string _path;
 
     /// <summary>Segments appended so far.</summary>
     public int Segments => _segments;
@@ -31,12 +48,16 @@ internal sealed class SpoolPartWriter : IDisposable
     public void Append(ReadOnlySpan<float> features)
     {
         if (features.Length != _segmentLength) throw new ArgumentException($"a segment has {features.Length} features, expected {_segmentLength}", nameof(features));
-        _writer.Write(MemoryMarshal.AsBytes(features));
+        try { _writer.Write(MemoryMarshal.AsBytes(features)); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PreprocessException($"cannot write the spool part {_path}: {e.Message}", e);
+        }
         _segments++;
     }
 
     /// <summary>Fills in the segment count and padding flag, flushes, and renames the temp file into place.</summary>
-    public void Commit(bool padded)
+    public void Commit(bool padded) => SpoolPart.Writing(_path, () =>
     {
         _writer.Seek((int)_countPosition, SeekOrigin.Begin);
         _writer.Write(_segments);
@@ -45,7 +66,7 @@ internal sealed class SpoolPartWriter : IDisposable
         ((FileStream)_writer.BaseStream).Flush(flushToDisk: true);
         _writer.Dispose();
         _file.Commit();
-    }
+    });
 
     /// <inheritdoc />
     public void Dispose()

@@ -229,6 +229,75 @@ public sealed class PreprocessorTests
     }
 
     [Fact]
+    public async Task Run_AWorkerThatFails_StopsTheRun_EvenWhenTheQueueIsFull()
+    {
+        // One worker, a queue of one: the producer waits for room the failed worker will never make (it hung here).
+        var fx = new PreprocessFixture(Enumerable.Range(0, 8).Select(i => ("rock", $"r{i}", 1.0)).ToArray());
+        var run = Preprocessor.RunAsync(fx.Options() with { ThreadCount = 1, QueueCapacity = 1 }, (_, _) => new ThrowingFeaturizer(), openAudio: null);
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => run.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal("featurizer bug", e.Message);
+    }
+
+    [Fact]
+    public async Task Run_ASpoolPartThatCannotBeWritten_StopsTheRun_AndIsNotRecordedAsABadSong()
+    {
+        var fx = new PreprocessFixture(("rock", "a", 1.5), ("rock", "b", 1.5), ("jazz", "c", 1.5));
+        var options = fx.Options() with { ThreadCount = 1 };
+        // A folder where song b's part must go: the rename into place fails as on a full disk or a vanished folder.
+        string blocked;
+        using (var spool = new SpoolFolder(options.EffectiveSpoolDirectory)) blocked = spool.PartPath("rock/b");
+        Directory.CreateDirectory(blocked);
+
+        var e = await Assert.ThrowsAsync<PreprocessException>(() => fx.Run(options));
+        Assert.Contains($"cannot write the spool part {blocked}", e.Message);
+        Assert.False(File.Exists(options.Output));
+
+        // Once the spool can be written, a re-run computes b (it was not marked bad) and keeps what was done.
+        Directory.Delete(blocked);
+        var summary = await fx.Run(options);
+        Assert.Empty(summary.BadFiles);
+        using var store = FeatureStoreReader.Open(summary.StorePath!);
+        Assert.Equal(["jazz/c", "rock/a", "rock/b"], store.Songs.Select(x => x.SongId).Order());
+    }
+
+    [Fact]
+    public async Task Run_OnAnOutputAnotherRunIsWriting_IsRefused_AndTheFirstRunFinishesWhole()
+    {
+        var fx = new PreprocessFixture(Enumerable.Range(0, 4).Select(i => ("rock", $"r{i}", 1.0)).ToArray());
+        var options = fx.Options() with { ThreadCount = 1, KeepSpool = true };
+        using var gate = new SemaphoreSlim(0);
+        var first = Task.Run(() => Preprocessor.RunAsync(options, (_, _) => new GatedFeaturizer(gate), openAudio: null));
+        // Wait until the first run holds the spool (its worker is blocked on the gate), then start a second on the same --out.
+        var spoolLock = Path.Combine(options.EffectiveSpoolDirectory, ".lock");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(spoolLock) && clock.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(10);
+        var e = await Assert.ThrowsAsync<PreprocessException>(() => fx.Run(options));
+        Assert.Contains("is in use by another preprocess writing the same --out", e.Message);
+
+        gate.Release(1000);
+        var summary = await first.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(4, summary.Segments);
+        Assert.Empty(summary.BadFiles);
+        // The finished run let its (kept) spool go: the same command again resumes every song from it.
+        Assert.Equal(4, (await fx.Run(options)).Resumed);
+    }
+
+    private sealed class GatedFeaturizer(SemaphoreSlim gate) : ISegmentFeaturizer
+    {
+        private readonly FakeFeaturizer _inner = new();
+
+        public int Mels => _inner.Mels;
+
+        public int Frames => _inner.Frames;
+
+        public void Compute(ReadOnlySpan<float> segment, Span<float> destination)
+        {
+            gate.Wait();
+            _inner.Compute(segment, destination);
+        }
+    }
+
+    [Fact]
     public async Task Run_NeverHasMoreSongsOpenThanWorkers()
     {
         var fx = new PreprocessFixture(Enumerable.Range(0, 10).Select(i => ("rock", $"r{i}", 2.0)).ToArray());
