@@ -11,6 +11,9 @@ internal static class CliApp
 {
     public const int Ok = 0, Failure = 1, Usage = 2;
 
+    /// <summary>Exit codes of a run cancelled by Ctrl+C (SIGINT) or SIGTERM: 128 + the signal number, as shells report them.</summary>
+    public const int Interrupted = 130, Terminated = 143;
+
     public static RootCommand BuildRoot()
     {
         var root = new RootCommand("MusicGenre: tell the genre of a song from its audio (blues, classical, country, disco, "
@@ -42,12 +45,15 @@ internal static class CliApp
             return Usage;
         }
         using var cancel = new CancellationTokenSource();
+        // A cancelled run exits 128 + the signal's number, as a shell reports a process that signal ended (130 Ctrl+C,
+        // 143 SIGTERM): scripts tell "stopped early" from 1 ("finished, some inputs failed") even though we exit cleanly.
+        int cancelCode = Interrupted;
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
         Console.CancelKeyPress += onCancel;
         // SIGTERM (how Slurm, Kubernetes and systemd stop a job) cancels like Ctrl+C: finished work is kept, checkpoints
         // are written, temporary files are removed, and the process exits on its own.
         using var onTerm = OperatingSystem.IsWindows() ? null
-            : System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
+            : System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cancelCode = Terminated; cancel.Cancel(); });
         // Worker threads write results and progress lines at once: a writer that is not Console's (tests pass
         // StringWriters) is made thread-safe; Console's already are, and stay the same objects (their identity tells
         // whether output goes to the terminal).
@@ -60,7 +66,7 @@ internal static class CliApp
         }
         catch (Exception ex)
         {
-            return ReportFailure(ex, stderr);
+            return ReportFailure(ex, stderr, cancelCode);
         }
         finally
         {
@@ -70,7 +76,7 @@ internal static class CliApp
     }
 
     /// <summary>One line per failure: the message names the file and the problem; the exception type stays out of it.</summary>
-    internal static int ReportFailure(Exception ex, TextWriter stderr)
+    internal static int ReportFailure(Exception ex, TextWriter stderr, int cancelCode = Interrupted)
     {
         switch (ex)
         {
@@ -78,10 +84,10 @@ internal static class CliApp
                 stderr.WriteLine($"musicgenre: {u.Message}");
                 return Usage;
             case OperationCanceledException:
-                stderr.WriteLine("musicgenre: cancelled; finished work is kept and a re-run resumes.");
-                return Failure;
+                stderr.WriteLine(CliContext.Current?.CancelNote is { } note ? $"musicgenre: cancelled; {note}." : "musicgenre: cancelled.");
+                return cancelCode;
             case AggregateException { InnerExceptions.Count: 1 } agg:
-                return ReportFailure(agg.InnerException!, stderr);
+                return ReportFailure(agg.InnerException!, stderr, cancelCode);
             case AggregateException agg:
             {
                 // Parallel workers that failed alike (e.g. every thread on one damaged file): one line, not a list of repeats.
@@ -89,7 +95,7 @@ internal static class CliApp
                 var inner = agg.Flatten().InnerExceptions;
                 if (inner.Count == 0) { stderr.WriteLine($"musicgenre: error: {agg.Message}"); return Failure; }
                 var lead = inner.FirstOrDefault(e => e is not OperationCanceledException) ?? inner[0];
-                int code = ReportFailure(lead, stderr);
+                int code = ReportFailure(lead, stderr, cancelCode);
                 int others = inner.Count(e => e != lead && e is not OperationCanceledException && e.Message != lead.Message);
                 if (others > 0) stderr.WriteLine($"musicgenre: ({others} other error{(others == 1 ? "" : "s")} at the same time; MUSICGENRE_DEBUG=1 shows them)");
                 if (Environment.GetEnvironmentVariable("MUSICGENRE_DEBUG") == "1") stderr.WriteLine(agg);

@@ -13,6 +13,12 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, Cancellat
 
     public CancellationToken Cancellation { get; } = cancellation;
 
+    /// <summary>
+    /// What a cancelled run leaves, said after "cancelled; " (e.g. "finished work is kept and a re-run resumes"): set by
+    /// commands that resume; null says nothing more.
+    /// </summary>
+    public string? CancelNote { get; set; }
+
     /// <summary>Opens standard input (tests give their own bytes).</summary>
     public Func<Stream> OpenStdin { get; } = stdin ?? Console.OpenStandardInput;
 

@@ -35,9 +35,10 @@ public sealed class SignalTests
         Assert.True(p.WaitForExit(TimeSpan.FromSeconds(60)), "the process did not stop after SIGTERM");
         p.StandardOutput.ReadToEnd();
 
-        // 3. A clean cancellation: exit 1 with the cancel message (not 143), a checkpoint, no model, no temp files.
-        Assert.Equal(1, p.ExitCode);
-        Assert.Contains("cancelled", err.Result);
+        // 3. A clean cancellation: exit 143 (128 + SIGTERM, as a shell reports it; 1 would read "finished, some inputs
+        //    failed") with the cancel message saying how it resumes, a checkpoint, no model, no temp files.
+        Assert.Equal(CliApp.Terminated, p.ExitCode);
+        Assert.Contains("cancelled; a checkpoint was written and a re-run resumes from it.", err.Result);
         Assert.True(File.Exists(model + ".checkpoint"));
         Assert.False(File.Exists(model));
         Assert.Empty(Directory.GetFiles(dir, "*.tmp*"));
@@ -101,8 +102,9 @@ public sealed class SignalTests
         while ((line = p.StandardOutput.ReadLine()) is not null) lines.Add(line);
         Assert.True(p.WaitForExit(TimeSpan.FromSeconds(60)), "the process did not stop after SIGTERM");
 
-        Assert.Equal(1, p.ExitCode);
-        Assert.Contains("cancelled", err.Result);
+        Assert.Equal(CliApp.Terminated, p.ExitCode);
+        Assert.Contains("cancelled; the lines printed so far are complete results; predict does not resume", err.Result);
+        Assert.DoesNotContain("re-run resumes", err.Result);
         Assert.InRange(lines.Count, 1, songs.Length - 1); // stopped early, what was printed is kept
         var paths = lines.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("path").GetString()!).ToArray();
         Assert.Equal(Directory.GetFiles(dir).Order(StringComparer.Ordinal).Take(lines.Count), paths); // a prefix, in input order

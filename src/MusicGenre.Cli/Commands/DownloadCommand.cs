@@ -23,6 +23,7 @@ internal static class DownloadCommand
         command.SetAction(parse =>
         {
             var ctx = CliContext.Get();
+            ctx.CancelNote = "finished previews are kept and a re-run skips them";
             string root = ArgParsing.ExistingPath(parse.GetValue(msd)!, "--msd");
             string outDir = Path.GetFullPath(parse.GetValue(output)!);
             if (File.Exists(outDir))

@@ -25,6 +25,7 @@ internal static class PredictCommand
         command.SetAction(parse =>
         {
             var ctx = CliContext.Get();
+            ctx.CancelNote = "the lines printed so far are complete results; predict does not resume (a re-run classifies every file again)";
             int k = parse.GetValue(top);
             if (k < 1) throw new UsageException($"--top {k} must be at least 1");
             var spec = ArgParsing.Shard(parse.GetValue(shard));

@@ -32,6 +32,7 @@ internal static class PreprocessCommand
         command.SetAction(parse =>
         {
             var ctx = CliContext.Get();
+            ctx.CancelNote = "finished songs are kept in the spool and a re-run resumes";
             string inputPath = ArgParsing.ExistingPath(parse.GetValue(input)!, "input");
             string? clsPath = parse.GetValue(cls) is { } c ? ArgParsing.ExistingPath(c, "--cls") : null;
             var options = new PreprocessOptions

@@ -208,6 +208,7 @@ internal static class TrainCommand
         command.SetAction(parse =>
         {
             var ctx = CliContext.Get();
+            ctx.CancelNote = "a checkpoint was written and a re-run resumes from it";
             string model = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.Model, parse.GetValue(force),
                 [.. parse.GetValue(features)!.Select(f => ArgParsing.ExistingPath(f, "feature store"))]);
             var stores = ArgParsing.FeatureStores(parse.GetValue(features)!, model, "train on");
