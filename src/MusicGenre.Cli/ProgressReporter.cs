@@ -6,7 +6,8 @@ namespace MusicGenre.Cli;
 
 /// <summary>
 /// Progress for long steps: a Spectre.Console progress bar on an interactive terminal; otherwise (redirected output,
-/// CI, tests) one plain line on the error stream at most every two seconds and at the end.
+/// CI, tests) one plain line on the error stream at most every two seconds and at the end. A step whose total is not
+/// known (0, e.g. while scanning folders) shows only the count, and has no "end" line of its own.
 /// </summary>
 internal static class ProgressReporter
 {
@@ -56,9 +57,11 @@ internal static class ProgressReporter
                 bool last = value.Total > 0 && value.Done >= value.Total;
                 if (!last && now - _lastPrinted < 2) return;
                 _lastPrinted = now;
-                string pct = value.Total > 0 ? (value.Done / value.Total).ToString("P0", CultureInfo.InvariantCulture) : "";
+                string count = value.Total > 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"{value.Done:0}/{value.Total:0} {(value.Done / value.Total).ToString("P0", CultureInfo.InvariantCulture)}")
+                    : string.Create(CultureInfo.InvariantCulture, $"{value.Done:0}");
                 writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{description}: {value.Done:0}/{value.Total:0} {pct} {now:0.0}s{(value.Status is { } s ? " " + s : "")}"));
+                    $"{description}: {count} {now:0.0}s{(value.Status is { } s ? " " + s : "")}"));
             }
         }
     }
