@@ -14,7 +14,27 @@ public sealed class PredictInputsTests
         Directory.CreateSymbolicLink(Path.Combine(songs, "loop"), songs);          // songs/loop → songs
         File.CreateSymbolicLink(Path.Combine(dir, "alias.wav"), song);             // a second name for a.wav
         var files = MusicGenre.Cli.Commands.PredictCommand.Expand([songs, dir, song]).ToArray();
-        Assert.Equal([song, Path.Combine(songs, "b.mp3")], files);
+        Assert.Equal([song, Path.Combine(songs, "b.mp3")], files.Select(f => f.Path));
+        Assert.Equal(["a", "b"], files.Select(f => f.ShardKey));
+    }
+
+    /// <summary>
+    /// --shard hashes a file's path below the folder given (without extension: a GTZAN folder's song ids), so the same
+    /// data under another mount point or through a symlinked folder is split the same way, and shard k of predict holds
+    /// the songs of shard k of preprocess.
+    /// </summary>
+    [Fact]
+    public void ShardKeys_DoNotDependOnWhereTheDataIsMounted()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-shardkey"), data = Path.Combine(dir, "data");
+        Directory.CreateDirectory(Path.Combine(data, "blues"));
+        for (int i = 0; i < 6; i++) File.WriteAllBytes(Path.Combine(data, "blues", $"blues.0000{i}.wav"), [1]);
+        Directory.CreateSymbolicLink(Path.Combine(dir, "mounted-elsewhere"), data);
+        var direct = MusicGenre.Cli.Commands.PredictCommand.Expand([data]).Select(f => f.ShardKey).ToArray();
+        var linked = MusicGenre.Cli.Commands.PredictCommand.Expand([Path.Combine(dir, "mounted-elsewhere")]).Select(f => f.ShardKey).ToArray();
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => $"blues/blues.0000{i}"), direct);
+        Assert.Equal(direct, linked);
+        Assert.Equal("blues.00003", MusicGenre.Cli.Commands.PredictCommand.ShardKey(Path.Combine(data, "blues", "blues.00003.wav"), null));
     }
 
     [SharedFact]

@@ -33,9 +33,9 @@ internal static class PredictCommand
             bool fromStdin = given.Contains("-") && !File.Exists("-");
             if (fromStdin && given.Length > 1) throw new UsageException("- (standard input) must be the only input");
             if (fromStdin && spec.Count > 1) throw new UsageException("--shard does not apply to standard input");
-            var all = fromStdin ? ["-"] : Expand(given).ToArray();
+            var all = fromStdin ? [("-", "-")] : Expand(given).ToArray();
             if (all.Length == 0) throw new UsageException("no audio files to classify (looked for .wav .mp3 .au .snd)");
-            var files = all.Where(f => spec.Contains(f)).ToArray();
+            var files = all.Where(f => spec.Contains(f.ShardKey)).Select(f => f.Path).ToArray();
             if (files.Length == 0)
             {
                 // With N shards and few files some shards are empty: a finished task with nothing to print, not an error.
@@ -125,12 +125,12 @@ internal static class PredictCommand
         }
     }
 
-    /// <summary>Files as given, and folders expanded recursively to their supported audio files (sorted).</summary>
     /// <summary>
-    /// The audio files named or found (recursively, in ordinal order) under <paramref name="inputs"/>. Each real file is
-    /// given once however many links or arguments lead to it, and a folder is walked once (a symlink loop ends there).
+    /// The audio files named or found (recursively, in ordinal order) under <paramref name="inputs"/>, each with the key
+    /// <c>--shard</c> hashes. Each real file is given once however many links or arguments lead to it, and a folder is
+    /// walked once (a symlink loop ends there).
     /// </summary>
-    internal static IEnumerable<string> Expand(IEnumerable<string> inputs)
+    internal static IEnumerable<(string Path, string ShardKey)> Expand(IEnumerable<string> inputs)
     {
         var seenFiles = new HashSet<string>(StringComparer.Ordinal);
         var seenFolders = new HashSet<string>(StringComparer.Ordinal);
@@ -139,12 +139,23 @@ internal static class PredictCommand
             string path = ArgParsing.ExistingPath(input, "input");
             if (File.Exists(path))
             {
-                if (seenFiles.Add(ArgParsing.RealPath(path))) yield return path;
+                if (seenFiles.Add(ArgParsing.RealPath(path))) yield return (path, ShardKey(path, null));
                 continue;
             }
             foreach (var f in Walk(path, seenFolders).Where(AudioFile.HasSupportedExtension).Order(StringComparer.Ordinal))
-                if (seenFiles.Add(ArgParsing.RealPath(f))) yield return f;
+                if (seenFiles.Add(ArgParsing.RealPath(f))) yield return (f, ShardKey(f, path));
         }
+    }
+
+    /// <summary>
+    /// What <c>--shard</c> hashes for a file: its path below the folder given, '/'-separated and without the extension
+    /// (for a GTZAN-style folder, the song id <c>preprocess</c> gives it), or its name without the extension when the file
+    /// was given itself. Never where the data is mounted: tasks that see it under other paths split it alike.
+    /// </summary>
+    internal static string ShardKey(string file, string? folder)
+    {
+        string relative = folder is null ? Path.GetFileName(file) : Path.GetRelativePath(folder, file);
+        return Path.ChangeExtension(relative, null).Replace(Path.DirectorySeparatorChar, '/');
     }
 
     /// <summary>Files under <paramref name="folder"/>, entering each real folder once.</summary>

@@ -5,7 +5,7 @@ namespace MusicGenre.Pipeline.Preprocess;
 
 /// <summary>
 /// <c>--shard k/N</c>: keep only songs whose stable hash (64-bit FNV-1a of the UTF-8 song id) modulo N equals k, with k
-/// 0-based (0 ≤ k &lt; N), so N machines — Slurm array tasks (<c>$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT</c>) or
+/// 0-based (0 ≤ k &lt; N), so N machines — Slurm array tasks (<c>$SLURM_ARRAY_TASK_ID/N</c>, N written out: a task resubmitted alone sees a task count of 1) or
 /// Kubernetes indexed jobs (<c>$JOB_COMPLETION_INDEX</c>) — split a dataset with no coordination: every song lands in
 /// exactly one shard, on every machine and .NET version.
 /// </summary>
