@@ -68,7 +68,7 @@ internal sealed class FeatureStoreSet : IDisposable
                 {
                     var song = s.Songs[i];
                     if (!owner.TryAdd(song.SongId, s.Path))
-                        throw new FeatureStoreException(s.Path, $"song '{song.SongId}' is also in {owner[song.SongId]}; were the shards made with the same k/N?");
+                        throw new FeatureStoreException(s.Path, $"song '{song.SongId}' is also in {owner[song.SongId]}; were the shards made with the same N, and is no merged store among its own parts?");
                     if (song.Path.Length > 0 && fileOwner.TryGetValue(song.Path, out var other))
                         throw new FeatureStoreException(s.Path, $"song '{song.SongId}' comes from {song.Path}, which {other.Store} also holds as song '{other.SongId}'; give each audio file to one store only");
                     if (song.Path.Length > 0) files.TryAdd(song.Path, song.SongId);
