@@ -1,0 +1,169 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using MusicGenre.Data.FeatureStore;
+using MusicGenre.Nn.ModelFile;
+using MusicGenre.Nn.Training;
+
+namespace MusicGenre.Cli.Commands;
+
+/// <summary>
+/// <c>musicgenre info &lt;file.h5&gt; [--json]</c>: what a model, training checkpoint or feature store holds — how it was
+/// made (architecture, input, recipe, data, build), its metrics and per-epoch history, or a store's songs per genre — without
+/// h5py. The file is read and validated as the other commands read it.
+/// </summary>
+internal static class InfoCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("file") { Description = "A model (train --out), a training checkpoint (<model>.checkpoint) or a feature store (preprocess --out)." };
+        var json = new Option<bool>("--json") { Description = "One JSON object instead of text (history as a list of epochs)." };
+        var command = new Command("info", "Show what a model, checkpoint or feature store holds: how it was made, metrics, training history, songs per genre.")
+        {
+            file, json,
+        };
+        command.SetAction(parse =>
+        {
+            var ctx = CliContext.Get();
+            string path = ArgParsing.ExistingPath(parse.GetValue(file)!, "file");
+            if (Directory.Exists(path)) throw new UsageException($"'{path}' is a folder; give a model, checkpoint or feature store file");
+            string? format;
+            try { format = Data.Hdf5RootFormat.Read(path); }
+            catch (IOException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
+            var info = format switch
+            {
+                ModelFileFormat.ModelFormat => ModelInfo(ModelFileReader.Read(path), "model"),
+                ModelFileFormat.CheckpointFormat => CheckpointInfo(CheckpointFile.Read(path)),
+                FeatureStoreLayout.Format => StoreInfo(path),
+                _ => throw new InvalidDataException($"{path}: not a MusicGenre model, checkpoint or feature store ({(format is null ? "no format attribute" : $"format '{format}'")})"),
+            };
+            info["file"] = Path.GetFullPath(path);
+            info["bytes"] = new FileInfo(path).Length;
+            ctx.Out.Write(parse.GetValue(json) ? JsonSerializer.Serialize(info) + Environment.NewLine : Text(info));
+            return CliApp.Ok;
+        });
+        return command;
+    }
+
+    private static Dictionary<string, object?> ModelInfo(GenreModel m, string kind)
+    {
+        var spec = m.CreateSpec();
+        var history = m.Training.History;
+        int epochs = history.Values.Select(v => v.Length).DefaultIfEmpty(0).Max();
+        return new Dictionary<string, object?>
+        {
+            ["kind"] = kind,
+            ["format_version"] = ModelFileFormat.VersionOf(m),
+            ["architecture"] = m.Architecture,
+            ["hyper_parameters"] = m.HyperParameters,
+            ["parameters"] = m.Parameters.Sum(p => (long)p.Data.Length),
+            ["input"] = m.Mfcc > 0
+                ? $"first {m.Mfcc} MFCCs of {m.MelBands} log-mel bands"
+                : $"log-mel, {spec.Mels} bands",
+            ["input_shape"] = new[] { spec.InputChannels, spec.Mels, spec.Frames },
+            ["feature_preset"] = m.FeaturePreset,
+            ["segment_seconds"] = m.SegmentSeconds,
+            ["level"] = LevelNormalizer.FileName(m.Level),
+            ["band_limit_hz"] = m.BandLimitHz,
+            ["kept_bands"] = m.KeptBands,
+            ["standardisation"] = m.Normalization.Mode.ToString(),
+            ["genres"] = m.Labels,
+            ["trained"] = m.Training.Date.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
+            ["build"] = m.Training.Build.Length > 0 ? m.Training.Build : null,
+            ["epochs"] = m.Training.Epochs,
+            ["best_epoch"] = m.Training.BestEpoch,
+            ["data"] = m.Training.Data,
+            ["options"] = m.Training.Options,
+            ["metrics"] = m.Training.Metrics,
+            ["history"] = Enumerable.Range(0, epochs).Select(e =>
+            {
+                var row = new Dictionary<string, double?> { ["epoch"] = e + 1 };
+                foreach (var (name, values) in history.OrderBy(h => h.Key, StringComparer.Ordinal))
+                    row[name] = e < values.Length && double.IsFinite(values[e]) ? values[e] : null;
+                return row;
+            }).ToList(),
+        };
+    }
+
+    private static Dictionary<string, object?> CheckpointInfo(TrainingState s)
+    {
+        var info = ModelInfo(s.Current with { Training = s.Current.Training with { Epochs = s.History.Count } }, "checkpoint");
+        info["next_epoch"] = s.Epoch + 1;
+        info["step_in_epoch"] = s.StepInEpoch;
+        info["best_epoch"] = s.BestEpoch;
+        info["history"] = s.History.Select(h => new Dictionary<string, double?>
+        {
+            ["epoch"] = h.Epoch, ["learning_rate"] = h.LearningRate, ["train_accuracy"] = h.TrainAccuracy, ["train_loss"] = h.TrainLoss,
+            ["val_accuracy"] = double.IsFinite(h.ValidationAccuracy) ? h.ValidationAccuracy : null,
+            ["val_loss"] = double.IsFinite(h.ValidationLoss) ? h.ValidationLoss : null,
+        }).ToList();
+        info.Remove("metrics");
+        return info;
+    }
+
+    private static Dictionary<string, object?> StoreInfo(string path)
+    {
+        using var store = FeatureStoreReader.Open(path);
+        var h = store.Header;
+        var genres = h.GenreNames.Select((g, i) => new Dictionary<string, object>
+        {
+            ["genre"] = g,
+            ["songs"] = store.Songs.Count(s => s.Label == i && !Pipeline.Preprocess.SongCopies.IsCopy(s.SongId)),
+            ["copies"] = store.Songs.Count(s => s.Label == i && Pipeline.Preprocess.SongCopies.IsCopy(s.SongId)),
+            ["segments"] = store.Labels.Count(l => l == i),
+        }).ToList();
+        return new Dictionary<string, object?>
+        {
+            ["kind"] = "feature store",
+            ["format_version"] = FeatureStoreLayout.Version,
+            ["feature_preset"] = h.PresetName,
+            ["preset_parameters"] = h.PresetParameters.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => Convert.ToString(p.Value, CultureInfo.InvariantCulture)),
+            ["sample_rate"] = h.SampleRate,
+            ["segment_seconds"] = h.SegmentSeconds,
+            ["segment_shape"] = new[] { h.Mels, h.Frames },
+            ["songs"] = store.Songs.Count,
+            ["segments"] = store.SegmentCount,
+            ["songs_with_artist"] = store.Songs.Count(s => s.Artist.Length > 0),
+            ["genres"] = genres,
+        };
+    }
+
+    /// <summary>The same facts as aligned "name  value" lines, the history as a table.</summary>
+    private static string Text(Dictionary<string, object?> info)
+    {
+        var sb = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        foreach (var (key, value) in info)
+        {
+            if (value is null || key == "history") continue;
+            string text = value switch
+            {
+                string s => s,
+                double d => d.ToString("0.######", inv),
+                IReadOnlyDictionary<string, double> hp => string.Join(", ", hp.Select(kv => $"{kv.Key}={kv.Value.ToString("0.######", inv)}")),
+                Dictionary<string, string?> parameters => string.Join(", ", parameters.Select(kv => $"{kv.Key}={kv.Value}")),
+                int[] shape => string.Join(" × ", shape),
+                IReadOnlyList<string> names => string.Join(", ", names),
+                List<Dictionary<string, object>> rows => string.Join(Environment.NewLine + new string(' ', 18), rows.Select(r =>
+                    $"{r["genre"]} {r["songs"]} songs{((int)r["copies"] > 0 ? $" (+{r["copies"]} copies)" : "")}, {r["segments"]} segments")),
+                IFormattable f => f.ToString(null, inv),
+                _ => value.ToString() ?? "",
+            };
+            sb.Append(inv, $"{key.Replace('_', ' '),-18}{text}").AppendLine();
+        }
+        if (info.TryGetValue("history", out var hist) && hist is System.Collections.IEnumerable rowsObj)
+        {
+            var rows = rowsObj.Cast<Dictionary<string, double?>>().ToList();
+            if (rows.Count > 0)
+            {
+                var columns = rows[0].Keys.ToList();
+                sb.AppendLine("history").AppendLine(string.Join("  ", columns.Select(c => c.PadLeft(Math.Max(c.Length, 8)))));
+                foreach (var row in rows)
+                    sb.AppendLine(string.Join("  ", columns.Select(c =>
+                        (c == "epoch" ? row[c]?.ToString("0", inv) : row[c]?.ToString(c == "learning_rate" ? "0.######" : "0.0000", inv) ?? "–")!.PadLeft(Math.Max(c.Length, 8)))));
+            }
+        }
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text.Json;
+
+namespace MusicGenre.Cli.Tests;
+
+public sealed class InfoCommandTests
+{
+    /// <summary><c>info</c> tells the bundled model's recipe, input and history as text and JSON, from the file alone.</summary>
+    [Fact]
+    public void TheBundledModel_IsDescribed_AsTextAndJson()
+    {
+        string model = Path.Combine(SharedData.RepoRoot, "models", "default.h5");
+        var text = CliRunner.Run("info", model);
+        Assert.True(text.Code == 0, text.Err);
+        Assert.Contains("kind              model", text.Out);
+        Assert.Contains("input             log-mel, 128 bands", text.Out);
+        Assert.Contains("band limit hz     7600", text.Out);
+        Assert.Contains("genres            blues, classical, country, disco, hiphop, jazz, metal, pop, reggae, rock", text.Out);
+        Assert.Matches(@"\n\s+20\s+0\.0000\d+\s+0\.\d{4}", text.Out); // the 20th epoch's row of the history table
+
+        var json = CliRunner.Run("info", model, "--json");
+        Assert.True(json.Code == 0, json.Err);
+        using var doc = JsonDocument.Parse(json.Out);
+        var root = doc.RootElement;
+        Assert.Equal("default", root.GetProperty("architecture").GetString());
+        Assert.Equal(16, root.GetProperty("hyper_parameters").GetProperty("width").GetDouble());
+        Assert.Equal(20, root.GetProperty("history").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("history")[0].GetProperty("val_loss").ValueKind); // trained without validation
+        var parameters = Nn.ModelFile.ModelFileReader.Read(model).Parameters.Sum(p => (long)p.Data.Length);
+        Assert.Equal(parameters, root.GetProperty("parameters").GetInt64());
+    }
+
+    [Fact]
+    public void OtherFiles_AreRefusedNamingTheFile()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-info");
+        string text = Path.Combine(dir, "notes.h5");
+        File.WriteAllText(text, "not hdf5");
+        var r = CliRunner.Run("info", text);
+        Assert.Equal(1, r.Code);
+        Assert.Contains("notes.h5: not a readable HDF5 file", r.Err);
+        Assert.Equal(2, CliRunner.Run("info", Path.Combine(dir, "missing.h5")).Code);
+        Assert.Equal(2, CliRunner.Run("info", dir).Code);
+    }
+
+    /// <summary>A store made by preprocess: songs, copies and segments per genre, and its preset.</summary>
+    [SharedFact]
+    public void AFeatureStore_IsDescribedPerGenre()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-info-store"), store = TrainCommandTests.BluesAndMetalStore(dir, songsPerGenre: 2);
+        var r = CliRunner.Run("info", store, "--json");
+        Assert.True(r.Code == 0, r.Err);
+        using var doc = JsonDocument.Parse(r.Out);
+        var root = doc.RootElement;
+        Assert.Equal("feature store", root.GetProperty("kind").GetString());
+        Assert.Equal(4, root.GetProperty("songs").GetInt32());
+        Assert.Equal("librosa_default", root.GetProperty("feature_preset").GetString());
+        var blues = root.GetProperty("genres")[0];
+        Assert.Equal(("blues", 2, 20), (blues.GetProperty("genre").GetString(), blues.GetProperty("songs").GetInt32(), blues.GetProperty("segments").GetInt32()));
+    }
+}
