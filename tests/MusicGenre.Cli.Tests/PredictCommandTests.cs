@@ -65,3 +65,46 @@ public sealed class PredictInputsTests
         Assert.Equal(2, CliRunner.Run("predict", Path.Combine(dir, "missing-nothing-here"), "--shard", "0/4").Code);
     }
 }
+
+public sealed class PredictWindowsTests
+{
+    /// <summary>
+    /// <c>--windows</c> gives each window's genres and place in the clip: back to back from 0, the last ending at the clip's
+    /// end; the song's probabilities are the mean of the windows' (so the timeline and the verdict agree).
+    /// </summary>
+    [Fact]
+    public void Windows_AreAGenreTimeline_ThatAveragesToTheSongsProbabilities()
+    {
+        string song = Path.Combine(SharedData.RepoRoot, "examples", "audio", "metal-riff.wav"); // 24.03 s: 8 whole windows + 1
+        var json = CliRunner.Run("predict", song, "--json", "--windows");
+        Assert.True(json.Code == 0, json.Err);
+        using var doc = System.Text.Json.JsonDocument.Parse(json.Out);
+        var root = doc.RootElement;
+        int segments = root.GetProperty("segments").GetInt32();
+        double seconds = root.GetProperty("seconds").GetDouble();
+        var windows = root.GetProperty("windows").EnumerateArray().ToArray();
+        Assert.Equal(9, segments);
+        Assert.Equal(segments, windows.Length);
+        Assert.InRange(seconds, 24.0, 24.1);
+        for (int w = 0; w < segments - 1; w++)
+        {
+            Assert.Equal(3.0 * w, windows[w].GetProperty("start").GetDouble(), 6);
+            Assert.Equal(3.0 * w + 3, windows[w].GetProperty("end").GetDouble(), 6);
+        }
+        Assert.Equal(seconds - 3, windows[^1].GetProperty("start").GetDouble(), 5);
+        Assert.Equal(seconds, windows[^1].GetProperty("end").GetDouble(), 5);
+        foreach (var genre in root.GetProperty("probabilities").EnumerateObject())
+        {
+            double mean = windows.Average(w => w.GetProperty("probabilities").GetProperty(genre.Name).GetDouble());
+            Assert.True(Math.Abs(genre.Value.GetDouble() - mean) <= 1e-6, $"{genre.Name}: song {genre.Value.GetDouble()} vs mean of windows {mean}"); // both printed to 6 decimals
+        }
+
+        // Text: the song's line, then one line per window with its time span; without --windows, no "windows" key.
+        var text = CliRunner.Run("predict", song, "--windows", "--top", "1");
+        var lines = text.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(1 + segments, lines.Length);
+        Assert.StartsWith("  0:00.0–0:03.0  ", lines[1]);
+        Assert.StartsWith("  0:21.0–0:24.0  ", lines[^1]);
+        Assert.DoesNotContain("windows", CliRunner.Run("predict", song, "--json").Out);
+    }
+}

@@ -15,12 +15,13 @@ internal static class PredictCommand
         var model = new Option<string?>("--model", "-m") { Description = "Model file (default: the bundled model)." };
         var top = new Option<int>("--top", "-k") { Description = "How many genres to print per song.", DefaultValueFactory = _ => 3 };
         var json = new Option<bool>("--json") { Description = "One JSON object per line (path, genres with probabilities, segments)." };
+        var perWindow = new Option<bool>("--windows") { Description = "Also give each window's genres and time in the clip (a genre timeline of a long recording): indented lines, or a \"windows\" list in --json." };
         var shard = new Option<string?>("--shard") { Description = "Only inputs of shard k of N (k/N, k 0-based), for batch schedulers." };
         var threads = new Option<int>("--threads", "-j") { Description = "Files classified in parallel (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or opencl.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("predict", "Tell the genre of songs: top genres with probabilities, or JSON lines for scripts.")
         {
-            inputs, model, top, json, shard, threads, device,
+            inputs, model, top, json, perWindow, shard, threads, device,
         };
         command.SetAction(parse =>
         {
@@ -47,7 +48,7 @@ internal static class PredictCommand
             if (parallel < 1) throw new UsageException($"--threads {parallel} must be at least 1");
             var options = new ClassifierOptions { Device = ArgParsing.Device(parse.GetValue(device)!), ThreadCount = parallel };
             using var classifier = modelPath is null ? GenreClassifier.LoadDefault(options) : GenreClassifier.Load(modelPath, options);
-            bool asJson = parse.GetValue(json);
+            bool asJson = parse.GetValue(json), windows = parse.GetValue(perWindow);
             int failed = 0;
             // Errors and warnings go to the error stream — which, while a live progress bar is drawn there, would garble
             // it: then they wait for the end (the results themselves still stream to a redirected output).
@@ -64,7 +65,7 @@ internal static class PredictCommand
                     return;
                 }
                 if (r.Prediction.Warning is { } w) Message($"warning: {w}");
-                ctx.Out.WriteLine(asJson ? Json(r.Prediction, k) : Text(r.Prediction, k));
+                ctx.Out.WriteLine(asJson ? Json(r.Prediction, k, windows) : Text(r.Prediction, k, windows));
             }
             if (fromStdin || files.Length == 1)
             {
@@ -171,18 +172,55 @@ internal static class PredictCommand
         }
     }
 
-    private static string Text(GenrePrediction p, int k) =>
-        $"{p.Source}: " + string.Join(", ", p.TopK(k).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Genre} {s.Probability:P1}")))
-        + string.Create(CultureInfo.InvariantCulture, $" ({p.SegmentCount} segment{(p.SegmentCount == 1 ? "" : "s")})");
-
-    private static string Json(GenrePrediction p, int k) => JsonSerializer.Serialize(new
+    private static string Text(GenrePrediction p, int k, bool windows)
     {
-        path = p.Source,
-        genre = p.Top.Genre,
-        top = p.TopK(k).Select(s => new { genre = s.Genre, probability = Math.Round(s.Probability, 6) }),
-        probabilities = p.Scores.ToDictionary(s => s.Genre, s => Math.Round(s.Probability, 6)),
-        segments = p.SegmentCount,
-        segment_seconds = p.SegmentSeconds,
-        warning = p.Warning,
-    });
+        string line = $"{p.Source}: " + Top(p.Scores, k)
+            + string.Create(CultureInfo.InvariantCulture, $" ({p.SegmentCount} segment{(p.SegmentCount == 1 ? "" : "s")})");
+        if (!windows) return line;
+        var sb = new System.Text.StringBuilder(line);
+        for (int w = 0; w < p.SegmentCount; w++)
+        {
+            double start = p.SegmentStart(w);
+            sb.AppendLine().Append(CultureInfo.InvariantCulture, $"  {Clock(start)}–{Clock(start + p.SegmentSeconds)}  {Top(WindowScores(p, w), k)}");
+        }
+        return sb.ToString();
+    }
+
+    private static string Top(IEnumerable<GenreScore> scores, int k) => string.Join(", ", scores
+        .OrderByDescending(s => s.Probability).ThenBy(s => s.Genre, StringComparer.Ordinal).Take(k)
+        .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Genre} {s.Probability:P1}")));
+
+    private static IEnumerable<GenreScore> WindowScores(GenrePrediction p, int window)
+    {
+        var probabilities = p.SegmentProbabilities(window).ToArray();
+        return p.Genres.Select((g, i) => new GenreScore(g, probabilities[i]));
+    }
+
+    /// <summary>m:ss.s</summary>
+    private static string Clock(double seconds) =>
+        string.Create(CultureInfo.InvariantCulture, $"{(int)(seconds / 60)}:{seconds % 60:00.0}");
+
+    private static string Json(GenrePrediction p, int k, bool windows)
+    {
+        var line = new Dictionary<string, object?>
+        {
+            ["path"] = p.Source,
+            ["genre"] = p.Top.Genre,
+            ["top"] = p.TopK(k).Select(s => new { genre = s.Genre, probability = Math.Round(s.Probability, 6) }),
+            ["probabilities"] = p.Scores.ToDictionary(s => s.Genre, s => Math.Round(s.Probability, 6)),
+            ["segments"] = p.SegmentCount,
+            ["segment_seconds"] = p.SegmentSeconds,
+            ["seconds"] = Math.Round(p.Seconds, 6),
+            ["warning"] = p.Warning,
+        };
+        if (windows)
+            line["windows"] = Enumerable.Range(0, p.SegmentCount).Select(w => new
+            {
+                start = Math.Round(p.SegmentStart(w), 6),
+                end = Math.Round(p.SegmentStart(w) + p.SegmentSeconds, 6),
+                genre = WindowScores(p, w).MaxBy(s => s.Probability)!.Genre,
+                probabilities = WindowScores(p, w).ToDictionary(s => s.Genre, s => Math.Round(s.Probability, 6)),
+            }).ToArray();
+        return JsonSerializer.Serialize(line);
+    }
 }

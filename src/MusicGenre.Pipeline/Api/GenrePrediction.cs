@@ -8,9 +8,10 @@ public sealed class GenrePrediction
 {
     private readonly float[] _segments;
 
-    private GenrePrediction(string source, IReadOnlyList<string> genres, float[] segments, int segmentCount, double segmentSeconds, string? warning)
+    private GenrePrediction(string source, IReadOnlyList<string> genres, float[] segments, int segmentCount, double segmentSeconds, double seconds, string? warning)
     {
         Source = source;
+        Seconds = seconds;
         Genres = genres;
         _segments = segments;
         SegmentCount = segmentCount;
@@ -41,6 +42,21 @@ public sealed class GenrePrediction
     /// <summary>Length of one segment in seconds.</summary>
     public double SegmentSeconds { get; }
 
+    /// <summary>Length of the clip that was classified, in seconds.</summary>
+    public double Seconds { get; }
+
+    /// <summary>
+    /// Where segment <paramref name="segment"/> starts in the clip, in seconds: segments lie back to back from 0, except
+    /// that the last one of a clip longer than one segment ends at the clip's end (overlapping its neighbour).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="segment"/> is not below <see cref="SegmentCount"/>.</exception>
+    public double SegmentStart(int segment)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(segment);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(segment, SegmentCount);
+        return segment < SegmentCount - 1 ? segment * SegmentSeconds : Math.Max(0, Seconds - SegmentSeconds);
+    }
+
     /// <summary>A non-fatal remark (e.g. a clip shorter than one segment was padded), or null.</summary>
     public string? Warning { get; }
 
@@ -60,8 +76,8 @@ public sealed class GenrePrediction
         return _segments.AsSpan(segment * Genres.Count, Genres.Count);
     }
 
-    internal static GenrePrediction Create(string source, IReadOnlyList<string> genres, float[] segments, int count, double segmentSeconds, string? warning) =>
-        new(source, genres, segments, count, segmentSeconds, warning);
+    internal static GenrePrediction Create(string source, IReadOnlyList<string> genres, float[] segments, int count, double segmentSeconds, double seconds, string? warning) =>
+        new(source, genres, segments, count, segmentSeconds, seconds, warning);
 
     /// <summary>The top genre, its probability and the source, e.g. <c>blues 84.2 % (song.wav)</c>.</summary>
     public override string ToString() =>

@@ -71,7 +71,7 @@ internal sealed class SongClassifier : IDisposable
             _extractor.Compute(FeatureKind.LogMel, samples.Slice((int)windows[s].Start, windows[s].Length), features.AsSpan(s * block, block));
         // 3. Probabilities per window and their mean.
         float[] per = _predictor.PredictSegments(features, n, frames);
-        return Api.GenrePrediction.Create(source, Model.Labels, per, n, (double)windows[0].Length / SampleRate, warning);
+        return Api.GenrePrediction.Create(source, Model.Labels, per, n, (double)windows[0].Length / SampleRate, (double)samples.Length / SampleRate, warning);
     }
 
     /// <summary>Level below which a clip counts as silent: −80 dBFS RMS after removing any DC offset.</summary>
@@ -195,7 +195,7 @@ internal sealed class SongClassifier : IDisposable
         string? warning = reader.Warning;
         if (check.Warning() is { } silent) warning = warning is null ? silent : warning + "; " + silent;
         return Api.GenrePrediction.Create(source, Model.Labels, probabilities.ToArray(), windows,
-            (double)Math.Min(total, S) / SampleRate, warning);
+            (double)Math.Min(total, S) / SampleRate, (double)total / SampleRate, warning);
     }
 
     internal static float[] Resample(ReadOnlySpan<float> input, int from, int to)

@@ -95,6 +95,13 @@ public class GenreClassifierTests
         Assert.Equal(fromPath.TopK(3).Select(s => s.Probability), fromPath.Scores.Select(s => s.Probability).OrderDescending().Take(3));
         // A clip is covered by whole 3 s segments, the last one ending at the clip's end.
         Assert.Equal((clip.Samples.Length + 3 * 22050 - 1) / (3 * 22050), fromPath.SegmentCount);
+        // Where each segment lies, the same whether the file was streamed or given as samples.
+        Assert.Equal((double)clip.Samples.Length / 22050, fromPath.Seconds, 9);
+        Assert.Equal(fromSamples.Seconds, fromPath.Seconds, 9);
+        Assert.Equal(0, fromPath.SegmentStart(0));
+        Assert.Equal(3.0, fromPath.SegmentStart(1), 9);
+        Assert.Equal(fromPath.Seconds - 3, fromPath.SegmentStart(fromPath.SegmentCount - 1), 9);
+        Assert.Throws<ArgumentOutOfRangeException>(() => fromPath.SegmentStart(fromPath.SegmentCount));
     }
 
     [Fact]
@@ -112,6 +119,7 @@ public class GenreClassifierTests
         var twoAndAHalf = classifier.Predict(clip.Samples.AsSpan(0, 22050 * 5 / 2), 22050, "short");
         Assert.Equal(1, twoAndAHalf.SegmentCount);
         Assert.Equal(2.5, twoAndAHalf.SegmentSeconds, 6); // one window of the clip's own length: no silence padding
+        Assert.Equal((2.5, 0.0), (twoAndAHalf.Seconds, twoAndAHalf.SegmentStart(0)));
         Assert.Null(twoAndAHalf.Warning);
         var ex = Assert.Throws<ArgumentException>(() => classifier.Predict(clip.Samples.AsSpan(0, 22050), 22050, "one-second"));
         Assert.Contains("one-second", ex.Message);
