@@ -5,6 +5,14 @@ namespace MusicGenre.Cli;
 /// <summary>Parsers for the value syntaxes the commands share (<c>k/N</c> shards, durations such as <c>3s</c>).</summary>
 internal static class ArgParsing
 {
+    /// <summary>Refuses (usage error) the first of <paramref name="options"/> given on the command line, saying why it does not apply.</summary>
+    public static void RefuseGiven(System.CommandLine.ParseResult parse, string why, params System.CommandLine.Option[] options)
+    {
+        foreach (var option in options)
+            if (parse.GetResult(option) is { Implicit: false })
+                throw new UsageException($"{option.Name} {why}");
+    }
+
     /// <summary>Parses <c>k/N</c> (0-based k) for <c>--shard</c>; a malformed value is a usage error.</summary>
     public static Pipeline.Preprocess.ShardSpec Shard(string? text)
     {

@@ -66,6 +66,34 @@ public sealed class TrainCommandTests
         Assert.DoesNotContain("(Parameter", err);
     }
 
+    /// <summary>
+    /// <c>--init</c> fine-tunes the bundled model on a store of two of its genres: every weight but the output layer is
+    /// loaded (a learning rate of 1e-9 keeps them where they start), the output layer is new for blues and metal, and
+    /// options that would change the network are refused.
+    /// </summary>
+    [SharedFact]
+    public void Init_FineTunesTheBundledModel_OnOtherGenres()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-init"), store = BluesAndMetalStore(dir, songsPerGenre: 2), model = Path.Combine(dir, "tuned.h5");
+        string bundled = Path.Combine(SharedData.RepoRoot, "models", "default.h5");
+        var run = CliRunner.Run("train", store, "--out", model, "--init", bundled, "--epochs", "1", "--lr", "1e-9", "--val-split", "0", "--threads", "1");
+        Assert.True(run.Code == 0, run.Err);
+        Assert.Contains("every weight but the output layer loaded; the output layer started fresh for the store's genres (blues, metal instead of blues, classical", run.Out);
+        var start = Nn.ModelFile.ModelFileReader.Read(bundled);
+        var tuned = Nn.ModelFile.ModelFileReader.Read(model);
+        Assert.Equal(["blues", "metal"], tuned.Labels);
+        Assert.Equal(start.HyperParameters["width"], tuned.HyperParameters["width"]);
+        Assert.Equal(start.Normalization.Mean, tuned.Normalization.Mean);
+        foreach (var (s, t) in start.Parameters.Zip(tuned.Parameters).Where(p => !p.First.Name.StartsWith("fc.", StringComparison.Ordinal)))
+            Close.Assert(s.Data, t.Data, 1e-5, 0, s.Name);
+        Assert.Contains("init=default.h5", tuned.Training.Options);
+
+        var refused = CliRunner.Run("train", store, "--out", model, "--init", bundled, "--hp", "width=8", "--force");
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("--hp is taken from the --init model", refused.Err);
+        SharedData.DeleteTempDir(dir);
+    }
+
     [Fact]
     public void MfccCountsTheNetworkCannotTake_AreUsageErrors_NamingTheOption()
     {

@@ -49,12 +49,12 @@ internal static class EvaluateCommand
             if (k == 0 && parse.GetValue(keepModels)) throw new UsageException("--keep-models needs --folds (it keeps the models cross-validation trains)");
             // An option that would change nothing is refused rather than silently ignored.
             if (parse.GetValue(excerpts) is null)
-                RefuseGiven(parse, "applies only with --excerpts (the robustness protocol)", perSong, normalize, gain);
+                ArgParsing.RefuseGiven(parse, "applies only with --excerpts (the robustness protocol)", perSong, normalize, gain);
             if (k == 0)
             {
-                RefuseGiven(parse, "is a training option: it applies only with --folds (evaluate <model> <data> scores the model as it is)",
+                ArgParsing.RefuseGiven(parse, "is a training option: it applies only with --folds (evaluate <model> <data> scores the model as it is)",
                     args.All.Where(o => o != args.Seed).ToArray());
-                if (parse.GetValue(excerpts) is null) RefuseGiven(parse, "applies only with --folds or --excerpts", args.Seed);
+                if (parse.GetValue(excerpts) is null) ArgParsing.RefuseGiven(parse, "applies only with --folds or --excerpts", args.Seed);
             }
             string dataPath = ArgParsing.ExistingPath(given[^1], "data");
             var protocol = Protocol(parse.GetValue(excerpts), parse.GetValue(perSong), parse.GetValue(normalize)!, parse.GetValue(gain), parse.GetValue(args.Seed));
@@ -92,13 +92,6 @@ internal static class EvaluateCommand
         return command;
     }
 
-    /// <summary>Refuses (usage error) the first of <paramref name="options"/> given on the command line, saying why it does not apply.</summary>
-    private static void RefuseGiven(ParseResult parse, string why, params Option[] options)
-    {
-        foreach (var option in options)
-            if (parse.GetResult(option) is { Implicit: false })
-                throw new UsageException($"{option.Name} {why}");
-    }
 
     /// <summary>
     /// The files an evaluation writes in <paramref name="reportDir"/> (and in its <c>fold&lt;k&gt;</c> folders) may

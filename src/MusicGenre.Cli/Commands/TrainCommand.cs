@@ -59,6 +59,11 @@ internal static class TrainCommand
             AllowMultipleArgumentsPerToken = false,
         };
 
+        public Option<string?> Init { get; } = new("--init")
+        {
+            Description = "Fine-tune: start from this model's weights (e.g. models/default.h5) instead of random ones. The model's architecture, hyper-parameters and input settings are used, so --arch, --hp, --mfcc, --level and --band-limit are not given with it; the store needs the model's feature preset and segment length. With the model's genres every weight is loaded; with other genres all but the output layer. A lower --lr (e.g. 1e-4) keeps more of what the model knew.",
+        };
+
         public Option<bool> Stream { get; } = new("--stream")
         {
             Description = "Read segments from the feature store as each batch needs them instead of loading the store into memory (same results; chosen by itself when the store would take more than half the memory).",
@@ -91,7 +96,7 @@ internal static class TrainCommand
             return problem;
         }
 
-        public IEnumerable<Option> All => [Arch, Epochs, Batch, Lr, Device, Seed, ValSplit, SplitBy, Patience, Threads, Augment, Mixup, Level, BandLimit, Mfcc, HyperParameters, Stream];
+        public IEnumerable<Option> All => [Arch, Epochs, Batch, Lr, Device, Seed, ValSplit, SplitBy, Patience, Threads, Augment, Mixup, Level, BandLimit, Mfcc, HyperParameters, Init, Stream];
 
         private static Dictionary<string, double> ParseHyperParameters(string[]? pairs)
         {
@@ -145,6 +150,8 @@ internal static class TrainCommand
         public TrainerOptions Build(ParseResult parse, string? checkpoint)
         {
             var kind = ArgParsing.Device(parse.GetValue(Device)!);
+            string? init = parse.GetValue(Init) is { } i ? ArgParsing.ExistingPath(i, "--init") : null;
+            if (init is not null) ArgParsing.RefuseGiven(parse, "is taken from the --init model (fine-tuning continues its network)", Arch, HyperParameters, Mfcc, Level, BandLimit);
             var options = new TrainerOptions
             {
                 Architecture = parse.GetValue(Arch)!,
@@ -162,8 +169,11 @@ internal static class TrainCommand
                 Level = LevelMode(parse.GetValue(Level)!),
                 BandLimitHz = parse.GetValue(BandLimit),
                 Mfcc = parse.GetValue(Mfcc),
+                InitialModelPath = init,
                 StreamSegments = parse.GetValue(Stream),
             };
+            // Fine-tuning: the model's architecture and input settings, checked below like given ones.
+            options = Pipeline.Training.TrainingJob.FromInitialModel(options);
             var problems = options.Problems();
             if (problems.Count == 0)
             {
@@ -238,6 +248,13 @@ internal static class TrainCommand
             }
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"best epoch {result.BestEpoch}{(result.StoppedEarly ? " (stopped early)" : "")}; {result.TrainSegments} training and {result.ValidationSegments} validation segments{(result.StreamedSegments ? ", read from the store batch by batch" : "")}"));
+            if (options.InitialModelPath is { } init)
+            {
+                var start = Nn.ModelFile.ModelFileReader.Read(init).Labels;
+                ctx.Out.WriteLine(start.SequenceEqual(result.Model.Labels, StringComparer.Ordinal)
+                    ? $"fine-tuned from {init}: every weight loaded"
+                    : $"fine-tuned from {init}: every weight but the output layer loaded; the output layer started fresh for the store's genres ({string.Join(", ", result.Model.Labels)} instead of {string.Join(", ", start)})");
+            }
             ctx.Out.WriteLine($"wrote {model}");
             return CliApp.Ok;
         });

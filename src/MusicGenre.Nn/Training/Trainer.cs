@@ -48,6 +48,9 @@ internal sealed partial class Trainer
     /// <summary>Creates the backend instead of <see cref="BackendFactory"/> (tests, to count its allocations).</summary>
     internal Func<IBackend>? CreateBackend { get; init; }
 
+    /// <summary>After a fine-tuning run: whether the initial model's output layer was loaded (same genres) or started fresh (other genres); null without an initial model.</summary>
+    public bool? InitialOutputLoaded { get; private set; }
+
     /// <summary>The memory estimate of the last CPU run (null before one, or for a GPU run).</summary>
     internal TrainingMemory? Memory { get; private set; }
 
@@ -76,7 +79,9 @@ internal sealed partial class Trainer
             TrainerOptions.Throw(["low-pass/tilt augmentation and a band limit need the mel bands' frequencies (SegmentSet.BandFrequencies); the feature store sets them"]);
         int keptBands = KeptBands(o, data);
         var mfcc = MfccInput.For(o.Mfcc, data.Mels);
-        var norm = ComputeNormalization(o.Normalization, o.Level, keptBands, mfcc, data, train);
+        // Fine-tuning keeps the model's standardisation: its weights expect inputs scaled that way.
+        var initial = InitialModel(o, spec);
+        var norm = initial?.Normalization ?? ComputeNormalization(o.Normalization, o.Level, keptBands, mfcc, data, train);
         // 3. Network, optimizer, generators — after refusing a CPU run that would not fit in memory, before allocating it.
         using var backend = CreateBackend?.Invoke() ?? BackendFactory.Create(o.Device, new BackendOptions { ThreadCount = o.ThreadCount });
         if (backend is CpuBackend cpu)
@@ -84,6 +89,7 @@ internal sealed partial class Trainer
                 MemoryLimitBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
         var net = GenreNetwork.Build(spec, backend, SubSeed(o.Seed, DropoutStream));
         net.Initialize(new Rng(SubSeed(o.Seed, InitStream)));
+        if (initial is not null) InitialOutputLoaded = LoadInitial(net, initial, o.Labels);
         var optimizer = CreateOptimizer(o, backend, net.Net.Parameters);
         var schedule = CreateSchedule(o);
         var run = new RunState(o, data, spec, net, optimizer, norm, keptBands, train, val)

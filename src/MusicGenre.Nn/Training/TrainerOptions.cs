@@ -108,6 +108,15 @@ public sealed record TrainerOptions
     /// <summary>Training augmentations.</summary>
     public AugmentationOptions Augmentation { get; init; } = new();
 
+    /// <summary>
+    /// Fine-tuning: start from the weights of this model file instead of random ones. The model must have the same
+    /// architecture, hyper-parameters, input (MFCC count, level, band limit) and feature preset and segment length as this
+    /// run; its input standardisation is kept (the weights expect it). With the same genres every weight is loaded; with
+    /// other genres (transfer to a new label set) all but the output layer are, and the output layer starts fresh.
+    /// <c>musicgenre train --init</c> and <c>GenreTrainer</c> take the architecture and input settings from the model.
+    /// </summary>
+    public string? InitialModelPath { get; init; }
+
     /// <summary>Checkpoint file: written at every epoch end (and every <see cref="CheckpointEverySteps"/> steps and on cancellation); if it exists when training starts, training resumes from it. Null = no checkpoints.</summary>
     public string? CheckpointPath { get; init; }
 
@@ -138,10 +147,9 @@ public sealed record TrainerOptions
         {
             var known = ArchitectureCatalog.Defaults(Architecture).Keys.ToHashSet();
             // The input shape and the genre count come from the data; a value given here would be recorded but not used.
-            string[] fromData = Architecture == ArchitectureCatalog.Default ? ["channels", "mels", "frames", "classes"] : ["channels", "mels", "classes"];
             foreach (var key in HyperParameters.Keys.Where(k => !known.Contains(k)))
-                p.Add($"HyperParameters: '{key}' is not a hyper-parameter of '{Architecture}' (known: {string.Join(", ", known.Except(fromData))})");
-            foreach (var key in HyperParameters.Keys.Where(fromData.Contains))
+                p.Add($"HyperParameters: '{key}' is not a hyper-parameter of '{Architecture}' (known: {string.Join(", ", known.Except(DataKeys(Architecture)))})");
+            foreach (var key in HyperParameters.Keys.Where(k => DataKeys(Architecture).Contains(k)))
                 p.Add($"HyperParameters: '{key}' is not set by hand: it comes from the data ({(key == "mels" ? "the store's mel bands, or the MFCC count when training on MFCCs" : key == "classes" ? "the store's genres" : "the store's segment shape")})");
         }
         if (Labels.Count < 2) p.Add($"Labels: need at least 2 genres (got {Labels.Count})");
@@ -170,6 +178,7 @@ public sealed record TrainerOptions
         if (ThreadCount < 1) p.Add($"ThreadCount must be ≥ 1 (got {ThreadCount})");
         if (!(ValidationFraction >= 0 && ValidationFraction < 1)) p.Add(Inv($"ValidationFraction must be in [0, 1) (got {ValidationFraction})"));
         if (Patience < 0) p.Add($"Patience must be ≥ 0 (got {Patience})");
+        if (InitialModelPath is { } init && !File.Exists(init)) p.Add($"InitialModelPath '{init}': file not found");
         if (CheckpointEverySteps < 0) p.Add($"CheckpointEverySteps must be ≥ 0 (got {CheckpointEverySteps})");
         if (CheckpointPath is { } cp)
         {
@@ -188,13 +197,18 @@ public sealed record TrainerOptions
         Inv($"labels={string.Join(",", Labels)};frames={InputFrames};epochs={Epochs};batch={BatchSize};lr={LearningRate:R};opt={Optimizer};") +
         Inv($"mom={Momentum:R};wd={WeightDecay:R};sched={Schedule};warm={WarmupEpochs};step={StepEpochs};gamma={StepGamma:R};clip={GradientClipNorm:R};") +
         Inv($"seed={Seed};val={ValidationFraction:R};patience={Patience};monitor={Monitor};norm={Normalization};level={Level};band={BandLimitHz:R};aug={Augmentation}") +
-        (Mfcc > 0 ? Inv($";mfcc={Mfcc}") : "");
+        (Mfcc > 0 ? Inv($";mfcc={Mfcc}") : "") + (InitialModelPath is { } init ? $";init={Path.GetFullPath(init)}" : "");
 
     /// <summary>A one-line summary for the model's metadata.</summary>
     internal string Describe() =>
         Inv($"arch={Architecture}{(HyperParameters.Count == 0 ? "" : " hp=" + string.Join(",", HyperParameters.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Inv($"{kv.Key}={kv.Value}"))))} optimizer={Optimizer} lr={LearningRate} wd={WeightDecay} schedule={Schedule} batch={BatchSize} epochs={Epochs} ") +
         Inv($"clip={GradientClipNorm} seed={Seed} threads={ThreadCount} val={ValidationFraction} patience={Patience} monitor={Monitor} ") +
-        Inv($"norm={Normalization} level={Level} band_limit={BandLimitHz}Hz aug=[{Augmentation}]") + (Mfcc > 0 ? Inv($" mfcc={Mfcc}") : "");
+        Inv($"norm={Normalization} level={Level} band_limit={BandLimitHz}Hz aug=[{Augmentation}]") + (Mfcc > 0 ? Inv($" mfcc={Mfcc}") : "") +
+        (InitialModelPath is { } init ? $" init={Path.GetFileName(init)}" : "");
+
+    /// <summary>Hyper-parameters of <paramref name="architecture"/> that come from the data (input shape, genre count), never from the options.</summary>
+    internal static IReadOnlyList<string> DataKeys(string architecture) =>
+        architecture == ArchitectureCatalog.Default ? ["channels", "mels", "frames", "classes"] : ["channels", "mels", "classes"];
 
     internal static void Throw(List<string> problems)
     {

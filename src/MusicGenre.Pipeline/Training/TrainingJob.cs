@@ -14,7 +14,7 @@ internal static class TrainingJob
     public static TrainerOptions ForStore(TrainerOptions options, FeatureStoreReader store) =>
         ForData(options, store.Header, Path.GetFileName(store.Path), store.Songs.Count, store.SegmentCount);
 
-    private static TrainerOptions ForData(TrainerOptions options, FeatureStoreHeader header, string name, int songs, int segments) => options with
+    private static TrainerOptions ForData(TrainerOptions options, FeatureStoreHeader header, string name, int songs, int segments) => FromInitialModel(options) with
     {
         Labels = header.GenreNames.ToArray(),
         FeaturePreset = header.PresetName,
@@ -24,6 +24,27 @@ internal static class TrainingJob
             ? $"{name}: {songs} songs, {segments} segments of {header.SegmentSeconds:0.###} s ({header.PresetName})"
             : options.DataDescription,
     };
+
+    /// <summary>
+    /// With <see cref="TrainerOptions.InitialModelPath"/>: the architecture, hyper-parameters and input settings (MFCC
+    /// count, level, band limit, standardisation) of that model, so that fine-tuning continues the network it holds.
+    /// </summary>
+    /// <exception cref="ModelFileException">The initial model cannot be read.</exception>
+    internal static TrainerOptions FromInitialModel(TrainerOptions options)
+    {
+        if (options.InitialModelPath is not { } path) return options;
+        var m = ModelFileReader.Read(path);
+        var dataKeys = TrainerOptions.DataKeys(m.Architecture);
+        return options with
+        {
+            Architecture = m.Architecture,
+            HyperParameters = m.HyperParameters.Where(kv => !dataKeys.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value),
+            Mfcc = m.Mfcc,
+            Level = m.Level,
+            BandLimitHz = m.BandLimitHz,
+            Normalization = m.Normalization.Mode,
+        };
+    }
 
     /// <summary>
     /// Trains on every song of <paramref name="storePaths"/> (one store, or the shards of one dataset read as one without

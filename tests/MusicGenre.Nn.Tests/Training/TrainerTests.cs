@@ -195,6 +195,43 @@ public sealed class TrainerTests
         Assert.Contains("Mfcc must be in [0, 1024]", Assert.Throws<TrainerOptionsException>(() => new Trainer(options with { Mfcc = -1 }).Train(data)).Message);
     }
 
+    [Fact]
+    public void FineTuning_StartsFromTheModel_KeepsItsStandardisation_AndReplacesTheOutputLayerForOtherGenres()
+    {
+        var data = SyntheticData.Create();
+        string dir = SharedData.NewTempDir();
+        var baseModel = new Trainer(SyntheticData.Options(epochs: 3)).Train(data).Model;
+        string basePath = Path.Combine(dir, "base.h5");
+        ModelFileWriter.Write(basePath, baseModel);
+
+        // A learning rate of 1e-12 leaves the weights where they start: the loaded ones (BatchNorm statistics do move).
+        var tune = SyntheticData.Options(epochs: 1) with { InitialModelPath = basePath, LearningRate = 1e-12f, Augmentation = AugmentationOptions.None, Seed = 5 };
+        var sameGenres = new Trainer(tune);
+        var tuned = sameGenres.Train(data).Model;
+        Assert.True(sameGenres.InitialOutputLoaded);
+        Assert.Equal(baseModel.Normalization.Mean, tuned.Normalization.Mean); // kept, not recomputed
+        foreach (var (b, t) in baseModel.Parameters.Zip(tuned.Parameters))
+            Close.Assert(b.Data, t.Data, 1e-6, 0, b.Name);
+
+        // Other genres: every weight but the output layer's is loaded; the output layer starts fresh.
+        var otherGenres = new Trainer(tune with { Labels = ["p", "q", "r", "s"] });
+        var transferred = otherGenres.Train(data).Model;
+        Assert.False(otherGenres.InitialOutputLoaded);
+        Assert.Equal(["p", "q", "r", "s"], transferred.Labels);
+        foreach (var (b, t) in baseModel.Parameters.Zip(transferred.Parameters))
+        {
+            bool output = b.Name.StartsWith("fc.", StringComparison.Ordinal);
+            double worst = b.Data.Zip(t.Data).Max(x => Math.Abs(x.First - x.Second));
+            Assert.True(output ? worst > 1e-3 : worst <= 1e-6, $"{b.Name}: worst difference {worst}");
+        }
+
+        // A model of another shape is refused naming what differs; so is a missing file.
+        var wider = tune with { HyperParameters = new Dictionary<string, double>(tune.HyperParameters) { ["width"] = 8 } };
+        var e = Assert.Throws<TrainerOptionsException>(() => new Trainer(wider).Train(data));
+        Assert.Contains("does not fit this run: width 4 (the model) vs 8 (this run)", e.Message);
+        Assert.Contains("file not found", Assert.Throws<TrainerOptionsException>(() => new Trainer(tune with { InitialModelPath = Path.Combine(dir, "none.h5") }).Train(data)).Message);
+    }
+
     internal static void AssertSameWeights(GenreModel expected, GenreModel actual)
     {
         Assert.Equal(expected.Parameters.Select(p => p.Name), actual.Parameters.Select(p => p.Name));
