@@ -12,14 +12,14 @@ internal static class PreprocessCommand
 {
     public static Command Create()
     {
-        var input = new Argument<string>("input") { Description = "A GTZAN-style folder (<root>/<genre>/<file>), a CSV manifest (path,genre[,song_id][,artist]), or a folder of MSD-named audio with --cls." };
+        var input = new Argument<string>("input") { Description = "A GTZAN-style folder (<root>/<genre>/<file>), a CSV manifest (path,genre[,song_id][,artist]), or MSD previews with --cls: a folder of MSD-named audio, or the manifest.csv 'download' wrote (which also gives each track's artist)." };
         var output = new Option<string>("--out", "-o") { Description = "Feature store to write (HDF5).", Required = true };
         var force = ArgParsing.ForceOption();
         var preset = new Option<string>("--preset", "-p") { Description = "Feature preset (whole-segment presets only).", DefaultValueFactory = _ => FeaturePresets.LibrosaDefault.Name };
         var segment = new Option<string>("--segment") { Description = "Segment length (e.g. 3s).", DefaultValueFactory = _ => "3s" };
         var threads = new Option<int>("--threads", "-j") { Description = "Parallel decoders (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var shard = new Option<string?>("--shard") { Description = "Process only shard k of N (k/N, k 0-based), e.g. --shard $SLURM_ARRAY_TASK_ID/100 (give N itself, so that a task resubmitted alone keeps its shard)." };
-        var cls = new Option<string?>("--cls") { Description = "tagtraum .cls label file (track_id TAB genre) for MSD-named audio." };
+        var cls = new Option<string?>("--cls") { Description = "tagtraum .cls label file (track_id TAB genre) for MSD-named audio or a download manifest." };
         var genres = new Option<string?>("--genres") { Description = "Comma-separated genre list, or gtzan or tagtraum (default: the 10 GTZAN genres; with --cls, every majority genre of the label file)." };
         var copies = new Option<string?>("--copies")
         {

@@ -16,7 +16,7 @@ public sealed record PreprocessOptions
     /// <summary>The feature store to write.</summary>
     public required string Output { get; init; }
 
-    /// <summary>tagtraum .cls labels for an MSD audio folder; null for GTZAN folders and manifests.</summary>
+    /// <summary>tagtraum .cls labels for an MSD audio folder or a download manifest; null for GTZAN folders and preprocess manifests.</summary>
     public string? ClsPath { get; init; }
 
     /// <summary>Genres and their order (default: the 10 GTZAN genres).</summary>
