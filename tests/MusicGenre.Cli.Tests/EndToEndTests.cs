@@ -135,6 +135,15 @@ public class EndToEndTests
         string summary = File.ReadAllText(Path.Combine(dir, "excerpts", "summary.md"));
         Assert.Contains("2 excerpts of 2–3 s per song, peak-normalised to 0 dBFS, then -20 dB (clipped to ±1), seed 1234", summary);
         Assert.Equal(1 + songs, File.ReadAllLines(Path.Combine(dir, "excerpts", "songs.csv")).Length);
+        // Every excerpt scored, with where it lies in its song; their accuracy is the printed excerpt accuracy.
+        var rows = File.ReadAllLines(Path.Combine(dir, "excerpts", "excerpts.csv"));
+        Assert.StartsWith("song_id,excerpt,start_s,seconds,true,predicted,p_blues,", rows[0]);
+        Assert.Equal(1 + 2 * songs, rows.Length);
+        var cells = rows.Skip(1).Select(r => r.Split(',')).ToArray();
+        Assert.All(cells, c => Assert.InRange(double.Parse(c[3], System.Globalization.CultureInfo.InvariantCulture), 2.0, 3.0));
+        double accuracy = 100.0 * cells.Count(c => c[4] == c[5]) / cells.Length;
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"excerpt accuracy {accuracy:0.00} %"), excerpts.Out);
+        Assert.False(File.Exists(Path.Combine(dir, "whole", "excerpts.csv")), "whole clips have no excerpts");
 
         var bad = CliRunner.Run("evaluate", model, val, "--excerpts", "1-3s", "--report", Path.Combine(dir, "bad"));
         Assert.Equal(2, bad.Code);

@@ -45,6 +45,7 @@ internal static class AudioEvaluator
 
         // 1. Songs in parallel, one classifier per worker (classifiers are not thread-safe); [protocol, song] results.
         var outcomes = new SongOutcome?[m, songs.Count];
+        var excerpts = new ExcerptOutcome[m, songs.Count][];
         var hits = new int[m, songs.Count];
         var units = new int[m, songs.Count];
         int done = 0;
@@ -63,9 +64,16 @@ internal static class AudioEvaluator
                         {
                             var protocol = protocols[j];
                             // 2. The units scored: the whole clip's windows, or the protocol's excerpts.
+                            var cut = protocol is null ? [] : Excerpts(clip.Samples, clip.SampleRate, song.SongId, protocol);
                             var predictions = protocol is null
                                 ? [classifier.Classify(clip.Samples, clip.SampleRate, song.Path)]
-                                : Excerpts(clip.Samples, clip.SampleRate, song.SongId, protocol).Select(e => classifier.Classify(e, clip.SampleRate, song.Path)).ToList();
+                                : cut.Select(e => classifier.Classify(e.Samples, clip.SampleRate, song.Path)).ToList();
+                            excerpts[j, i] = cut.Select((e, n) =>
+                            {
+                                var p = predictions[n].Scores.Select(g => g.Probability).ToArray();
+                                return new ExcerptOutcome(song.SongId, n, (double)e.Start / clip.SampleRate, (double)e.Samples.Length / clip.SampleRate,
+                                    song.GenreIndex, Evaluator.ArgMax(p), p);
+                            }).ToArray();
                             // 3. Units (windows or excerpts) and the song's mean over its units' mean probabilities.
                             var mean = new double[k];
                             foreach (var p in predictions)
@@ -90,7 +98,7 @@ internal static class AudioEvaluator
                     catch (Exception e) when (e is AudioFormatException or IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or InvalidDataException)
                     {
                         // A song that fails is left out of every report (a later protocol never scores it alone).
-                        for (int j = 0; j < m; j++) { outcomes[j, i] = null; hits[j, i] = 0; units[j, i] = 0; }
+                        for (int j = 0; j < m; j++) { outcomes[j, i] = null; excerpts[j, i] = []; hits[j, i] = 0; units[j, i] = 0; }
                         Interlocked.CompareExchange(ref firstError, FileProblem.Line(song.Path, e.Message), null);
                         skipped?.Invoke(FileProblem.Line(song.Path, e.Message));
                     }
@@ -106,7 +114,8 @@ internal static class AudioEvaluator
             var scored = Enumerable.Range(0, songs.Count).Select(i => outcomes[j, i]).OfType<SongOutcome>().ToList();
             if (scored.Count == 0 && songs.Count > 0)
                 throw new InvalidDataException($"none of the {songs.Count} songs could be classified; the first: {firstError}");
-            reports[j] = Evaluator.Score(model.Labels, scored, Enumerable.Range(0, songs.Count).Sum(i => hits[j, i]), Enumerable.Range(0, songs.Count).Sum(i => units[j, i]));
+            reports[j] = Evaluator.Score(model.Labels, scored, Enumerable.Range(0, songs.Count).Sum(i => hits[j, i]), Enumerable.Range(0, songs.Count).Sum(i => units[j, i]))
+                with { Excerpts = Enumerable.Range(0, songs.Count).SelectMany(i => excerpts[j, i] ?? []).ToArray() };
         }
         return reports;
     }
@@ -116,14 +125,14 @@ internal static class AudioEvaluator
     /// than the drawn length is taken whole. Each excerpt is levelled, gained and clipped to ±1.
     /// </summary>
     /// <exception cref="ArgumentException">The clip is shorter than the protocol's shortest excerpt (it cannot be scored by it).</exception>
-    internal static List<float[]> Excerpts(ReadOnlySpan<float> samples, int sampleRate, string songId, ExcerptProtocol protocol)
+    internal static List<(float[] Samples, int Start)> Excerpts(ReadOnlySpan<float> samples, int sampleRate, string songId, ExcerptProtocol protocol)
     {
         if (samples.Length < Math.Ceiling(protocol.MinSeconds * sampleRate - 1e-6))
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"{(double)samples.Length / sampleRate:0.###} s long, shorter than the protocol's {protocol.MinSeconds:0.###} s shortest excerpt; not scored by it"));
         var rng = new Rng(Trainer.SubSeed(protocol.Seed, Preprocess.ShardSpec.StableHash(songId)));
         float gain = (float)Math.Pow(10, protocol.GainDb / 20);
-        var list = new List<float[]>(protocol.PerSong);
+        var list = new List<(float[], int)>(protocol.PerSong);
         for (int e = 0; e < protocol.PerSong; e++)
         {
             // 1. Length and start (two draws per excerpt, always).
@@ -131,7 +140,8 @@ internal static class AudioEvaluator
             int length = (int)Math.Min(samples.Length, Math.Round(seconds * sampleRate));
             double u = rng.NextDouble();
             int start = (int)Math.Floor(u * (samples.Length - length + 1));
-            var x = samples.Slice(Math.Min(start, samples.Length - length), length).ToArray();
+            start = Math.Min(start, samples.Length - length);
+            var x = samples.Slice(start, length).ToArray();
             // 2. Level: peak to ±1 (silence stays silence), then the gain, then clip to ±1 as a converter would.
             float scale = gain;
             if (protocol.Level == ExcerptLevel.Peak)
@@ -141,7 +151,7 @@ internal static class AudioEvaluator
                 if (peak > 0) scale /= peak;
             }
             for (int i = 0; i < x.Length; i++) x[i] = Math.Clamp(x[i] * scale, -1f, 1f);
-            list.Add(x);
+            list.Add((x, start));
         }
         return list;
     }

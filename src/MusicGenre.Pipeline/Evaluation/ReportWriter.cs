@@ -8,7 +8,8 @@ namespace MusicGenre.Pipeline.Evaluation;
 
 /// <summary>
 /// Writes an evaluation report folder: <c>summary.md</c> (Markdown), <c>confusion.csv</c> and <c>confusion.png</c>
-/// (song level; rows true, columns predicted), <c>per_genre.csv</c> and <c>songs.csv</c> (every song's probabilities).
+/// (song level; rows true, columns predicted), <c>per_genre.csv</c>, <c>songs.csv</c> (every song's probabilities) and,
+/// for the robustness protocol, <c>excerpts.csv</c> (every excerpt: where it lies in its song, its length and probabilities).
 /// Each file is written atomically.
 /// </summary>
 internal static class ReportWriter
@@ -16,7 +17,8 @@ internal static class ReportWriter
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     private const string SummaryTableHeader = "| level | items | accuracy |", PerGenreHeader = "genre,songs,precision,recall,f1",
-        ConfusionHeaderStart = "true\\predicted,", SongsHeaderStart = "song_id,path,true,predicted,";
+        ConfusionHeaderStart = "true\\predicted,", SongsHeaderStart = "song_id,path,true,predicted,",
+        ExcerptsHeaderStart = "song_id,excerpt,start_s,seconds,true,predicted,";
 
     /// <summary>
     /// The text files an evaluation writes in a report folder (these and <c>confusion.png</c>; cross-validation adds
@@ -30,6 +32,7 @@ internal static class ReportWriter
         ("per_genre.csv", l => l.Count > 0 && l[0] == PerGenreHeader, "a per-genre scores CSV"),
         ("songs.csv", l => l.Count > 0 && l[0].StartsWith(SongsHeaderStart, StringComparison.Ordinal), "a per-song scores CSV"),
         ("folds.csv", l => l.Count > 0 && l[0] == CrossValidation.FoldsHeader, "a cross-validation folds CSV"),
+        ("excerpts.csv", l => l.Count > 0 && l[0].StartsWith(ExcerptsHeaderStart, StringComparison.Ordinal), "a per-excerpt scores CSV"),
     ];
 
     /// <summary>Writes the report; <paramref name="unit"/> names what a "segment" is (segment, window, excerpt).</summary>
@@ -39,6 +42,7 @@ internal static class ReportWriter
         SafeFile.WriteAllText(Path.Combine(folder, "confusion.csv"), ConfusionCsv(report));
         SafeFile.WriteAllText(Path.Combine(folder, "per_genre.csv"), PerGenreCsv(report));
         SafeFile.WriteAllText(Path.Combine(folder, "songs.csv"), SongsCsv(report));
+        if (report.Excerpts.Count > 0) SafeFile.WriteAllText(Path.Combine(folder, "excerpts.csv"), ExcerptsCsv(report));
         SafeFile.Write(Path.Combine(folder, "confusion.png"), tmp => ConfusionPlot(report, title).SavePng(tmp, 900, 800));
         SafeFile.WriteAllText(Path.Combine(folder, "summary.md"), Markdown(report, title, extraMarkdown, unit));
     }
@@ -93,6 +97,15 @@ internal static class ReportWriter
         foreach (var o in r.Outcomes)
             sb.Append(Csv.Field(o.SongId)).Append(',').Append(Csv.Field(o.Path)).Append(',').Append(r.Genres[o.Label]).Append(',').Append(r.Genres[o.Predicted])
               .AppendJoin("", o.Probabilities.Select(p => "," + p.ToString("F5", Inv))).AppendLine();
+        return sb.ToString();
+    }
+
+    private static string ExcerptsCsv(EvaluationReport r)
+    {
+        var sb = new StringBuilder(ExcerptsHeaderStart).AppendJoin(",", r.Genres.Select(g => "p_" + g)).AppendLine();
+        foreach (var e in r.Excerpts)
+            sb.Append(Csv.Field(e.SongId)).Append(Inv, $",{e.Excerpt},{e.StartSeconds:F3},{e.Seconds:F3},{r.Genres[e.Label]},{r.Genres[e.Predicted]}")
+              .AppendJoin("", e.Probabilities.Select(p => "," + p.ToString("F5", Inv))).AppendLine();
         return sb.ToString();
     }
 

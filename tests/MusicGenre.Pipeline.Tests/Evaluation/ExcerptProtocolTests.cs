@@ -13,14 +13,29 @@ public sealed class ExcerptProtocolTests
         return x;
     }
 
+    private static List<float[]> Cut(float[] audio, int rate, string id, ExcerptProtocol protocol) =>
+        AudioEvaluator.Excerpts(audio, rate, id, protocol).Select(e => e.Samples).ToList();
+
+    /// <summary>Each excerpt says where it lies: at the recording's own level its samples are the clip's from its start.</summary>
+    [Fact]
+    public void Excerpts_SayWhereTheyStart()
+    {
+        var audio = Tone(22050 * 12, 0.3f);
+        foreach (var (samples, start) in AudioEvaluator.Excerpts(audio, 22050, "s", new ExcerptProtocol { Level = ExcerptLevel.Original, PerSong = 6 }))
+        {
+            Assert.InRange(start, 0, audio.Length - samples.Length);
+            Assert.Equal(audio.AsSpan(start, samples.Length).ToArray(), samples);
+        }
+    }
+
     [Fact]
     public void Excerpts_AreSeededBySongId_InRange_AndPeakNormalised()
     {
         var audio = Tone(22050 * 30, 0.2f);
         var protocol = new ExcerptProtocol { PerSong = 8 };
-        var a = AudioEvaluator.Excerpts(audio, 22050, "blues.00001", protocol);
-        var again = AudioEvaluator.Excerpts(audio, 22050, "blues.00001", protocol);
-        var other = AudioEvaluator.Excerpts(audio, 22050, "blues.00002", protocol);
+        var a = Cut(audio, 22050, "blues.00001", protocol);
+        var again = Cut(audio, 22050, "blues.00001", protocol);
+        var other = Cut(audio, 22050, "blues.00002", protocol);
         Assert.Equal(8, a.Count);
         for (int i = 0; i < a.Count; i++) Assert.Equal(a[i], again[i]);
         Assert.NotEqual(a.Select(x => x.Length), other.Select(x => x.Length));
@@ -36,12 +51,12 @@ public sealed class ExcerptProtocolTests
     public void GainIsAppliedAfterTheLevel_AndClippedToFullScale()
     {
         var audio = Tone(22050 * 10, 0.3f);
-        var quiet = AudioEvaluator.Excerpts(audio, 22050, "s", new ExcerptProtocol { GainDb = -20 });
+        var quiet = Cut(audio, 22050, "s", new ExcerptProtocol { GainDb = -20 });
         Assert.All(quiet, x => Assert.Equal(0.1f, x.Max(Math.Abs), 5));
-        var loud = AudioEvaluator.Excerpts(audio, 22050, "s", new ExcerptProtocol { GainDb = 10 });
+        var loud = Cut(audio, 22050, "s", new ExcerptProtocol { GainDb = 10 });
         Assert.All(loud, x => Assert.Equal(1f, x.Max(Math.Abs)));
         Assert.True(loud[0].Count(v => Math.Abs(v) == 1f) > 100, "+10 dB over a full-scale peak clips");
-        var original = AudioEvaluator.Excerpts(audio, 22050, "s", new ExcerptProtocol { Level = ExcerptLevel.Original });
+        var original = Cut(audio, 22050, "s", new ExcerptProtocol { Level = ExcerptLevel.Original });
         Assert.InRange(original[0].Max(Math.Abs), 0.3f, audio.Max(Math.Abs)); // the recording's own level (peak 0.45)
     }
 
@@ -49,10 +64,10 @@ public sealed class ExcerptProtocolTests
     public void AClipShorterThanTheDrawnLength_IsTakenWhole_ButNotOneShorterThanTheShortestExcerpt()
     {
         var audio = Tone(22050 * 5 / 2, 0.5f);
-        var x = AudioEvaluator.Excerpts(audio, 22050, "short", new ExcerptProtocol { MinSeconds = 2.5, MaxSeconds = 4, PerSong = 2 });
+        var x = Cut(audio, 22050, "short", new ExcerptProtocol { MinSeconds = 2.5, MaxSeconds = 4, PerSong = 2 });
         Assert.All(x, e => Assert.Equal(audio.Length, e.Length));
         // Excerpts of 3–4 s cannot be cut from 2.5 s: scoring the whole clip under that name would be a silent substitute.
-        var e = Assert.Throws<ArgumentException>(() => AudioEvaluator.Excerpts(audio, 22050, "short", new ExcerptProtocol { MinSeconds = 3, MaxSeconds = 4, PerSong = 2 }));
+        var e = Assert.Throws<ArgumentException>(() => Cut(audio, 22050, "short", new ExcerptProtocol { MinSeconds = 3, MaxSeconds = 4, PerSong = 2 }));
         Assert.Equal("2.5 s long, shorter than the protocol's 3 s shortest excerpt; not scored by it", e.Message);
     }
 
