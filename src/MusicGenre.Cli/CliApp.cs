@@ -83,7 +83,7 @@ internal static class CliApp
             case UsageException u:
                 stderr.WriteLine($"musicgenre: {u.Message}");
                 return Usage;
-            case OperationCanceledException:
+            case OperationCanceledException when CliContext.Current is not { Cancellation.IsCancellationRequested: false }:
                 stderr.WriteLine(CliContext.Current?.CancelNote is { } note ? $"musicgenre: cancelled; {note}." : "musicgenre: cancelled.");
                 return cancelCode;
             case AggregateException { InnerExceptions.Count: 1 } agg:

@@ -35,6 +35,10 @@ public sealed class PredictInputsTests
         Assert.Equal(Enumerable.Range(0, 6).Select(i => $"blues/blues.0000{i}"), direct);
         Assert.Equal(direct, linked);
         Assert.Equal("blues.00003", MusicGenre.Cli.Commands.PredictCommand.ShardKey(Path.Combine(data, "blues", "blues.00003.wav"), null));
+        // The keys are the song ids preprocess gives the same folder, so shard k of predict holds shard k of preprocess.
+        Assert.Equal(Data.Datasets.GtzanFolder.Load(data).Entries.Select(e => e.SongId), direct);
+        Assert.Equal("1:00.0", MusicGenre.Cli.Commands.PredictCommand.Clock(59.97));
+        Assert.Equal("0:59.9", MusicGenre.Cli.Commands.PredictCommand.Clock(59.94));
     }
 
     [SharedFact]

@@ -38,7 +38,7 @@ public sealed class SignalTests
         // 3. A clean cancellation: exit 143 (128 + SIGTERM, as a shell reports it; 1 would read "finished, some inputs
         //    failed") with the cancel message saying how it resumes, a checkpoint, no model, no temp files.
         Assert.Equal(CliApp.Terminated, p.ExitCode);
-        Assert.Contains("cancelled; a checkpoint was written and a re-run resumes from it.", err.Result);
+        Assert.Contains("cancelled; a re-run resumes from the checkpoint of the last step, when training had begun.", err.Result);
         Assert.True(File.Exists(model + ".checkpoint"));
         Assert.False(File.Exists(model));
         Assert.Empty(Directory.GetFiles(dir, "*.tmp*"));

@@ -54,7 +54,7 @@ public sealed class TrainCommandTests
     [InlineData(new[] { "--hp", "mels=64" }, "'mels' is not set by hand: it comes from the data")]
     [InlineData(new[] { "--hp", "classes=5" }, "'classes' is not set by hand")]
     [InlineData(new[] { "--hp", "frames=100" }, "'frames' is not set by hand")]
-    [InlineData(new[] { "--arch", "lachmish2016" }, "--augment robust+standard crops each batch to a random 2–3 s, which --arch lachmish2016 (fixed-length windows) cannot take; use --augment standard")]
+    [InlineData(new[] { "--arch", "lachmish2016" }, "--augment robust+standard crops each batch to a random 2–3 s, which --arch lachmish2016 (fixed-length windows), cannot take; use --augment standard")]
     [InlineData(new[] { "--hp", "width=0" }, "'width' = 0 must be an integer in [1, 512].")]
     public void OptionsThatWouldBeIgnoredOrFailLater_AreUsageErrors(string[] options, string expected)
     {
@@ -78,7 +78,7 @@ public sealed class TrainCommandTests
         string bundled = Path.Combine(SharedData.RepoRoot, "models", "default.h5");
         var run = CliRunner.Run("train", store, "--out", model, "--init", bundled, "--epochs", "1", "--lr", "1e-9", "--val-split", "0", "--threads", "1");
         Assert.True(run.Code == 0, run.Err);
-        Assert.Contains("every weight but the output layer loaded; the output layer started fresh for the store's genres (blues, metal instead of blues, classical", run.Out);
+        Assert.Contains($"fine-tuned from {bundled}: every weight loaded", run.Out); // blues and metal are among its genres
         var start = Nn.ModelFile.ModelFileReader.Read(bundled);
         var tuned = Nn.ModelFile.ModelFileReader.Read(model);
         Assert.Equal(["blues", "metal"], tuned.Labels);
@@ -86,7 +86,20 @@ public sealed class TrainCommandTests
         Assert.Equal(start.Normalization.Mean, tuned.Normalization.Mean);
         foreach (var (s, t) in start.Parameters.Zip(tuned.Parameters).Where(p => !p.First.Name.StartsWith("fc.", StringComparison.Ordinal)))
             Close.Assert(s.Data, t.Data, 1e-5, 0, s.Name);
+        // The output layer keeps the bundled model's rows of blues (0) and metal (6), by genre name.
+        var fc = start.Parameters.Single(p => p.Name == "fc.weight").Data;
+        var tunedFc = tuned.Parameters.Single(p => p.Name == "fc.weight").Data;
+        int features = fc.Length / 10;
+        Close.Assert(fc.AsSpan(0, features), tunedFc.AsSpan(0, features), 1e-5, 0, "blues row");
+        Close.Assert(fc.AsSpan(6 * features, features), tunedFc.AsSpan(features, features), 1e-5, 0, "metal row");
         Assert.Contains("init=default.h5", tuned.Training.Options);
+
+        // --init is an input: writing the model over it is refused.
+        string copy = Path.Combine(dir, "copy.h5");
+        File.Copy(bundled, copy);
+        var overwrite = CliRunner.Run("train", store, "--out", copy, "--init", copy, "--epochs", "1");
+        Assert.Equal(2, overwrite.Code);
+        Assert.Equal(File.ReadAllBytes(bundled), File.ReadAllBytes(copy));
 
         var refused = CliRunner.Run("train", store, "--out", model, "--init", bundled, "--hp", "width=8", "--force");
         Assert.Equal(2, refused.Code);

@@ -41,7 +41,7 @@ internal static class DownloadCommand
             try { options.Validate(); }
             catch (ArgumentException ex) { throw new UsageException(ex.Message.Replace("UrlTemplate", "--url-template", StringComparison.Ordinal)); }
             var scan = ProgressReporter.Run(ctx, "scan MSD files", p =>
-                MsdFolderScanner.Scan(root, new Progress<int>(n => p.Report(new(n, 0, "files read"))), ctx.Cancellation)); // total unknown while scanning
+                MsdFolderScanner.Scan(root, new Progress<int>(n => p.Report(new(n, 0, $"{n} files read"))), ctx.Cancellation)); // total unknown while scanning
             ctx.Error.WriteLine($"scan MSD files: {scan.Tracks.Count} tracks{(scan.Failures.Count > 0 ? $", {scan.Failures.Count} unreadable files" : "")}");
             if (scan.Tracks.Count == 0 && scan.Failures.Count == 0)
                 throw new InvalidDataException($"{root}: no MSD track files (*.h5) found; nothing to download");

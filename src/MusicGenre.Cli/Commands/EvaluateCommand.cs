@@ -64,6 +64,8 @@ internal static class EvaluateCommand
             if (k >= 2)
             {
                 var options = args.Build(parse, checkpoint: null);
+                if (options.InitialModelPath is { } init)
+                    ctx.Error.WriteLine($"warning: every fold starts from {init}; if that model was trained on any of these songs, the held-out scores are optimistic");
                 string store = ProgressReporter.Run(ctx, "preprocess", p =>
                     EvaluationJob.EnsureStore(dataPath, reportDir, PreprocessCommand.Preset(options.FeaturePreset),
                         new Progress<PreprocessProgress>(r => p.Report(new(r.Done, r.Total, r.Stage))), line => ctx.Error.WriteLine($"skipped {line}"), ctx.Cancellation));

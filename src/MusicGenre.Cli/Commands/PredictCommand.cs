@@ -153,11 +153,8 @@ internal static class PredictCommand
     /// (for a GTZAN-style folder, the song id <c>preprocess</c> gives it), or its name without the extension when the file
     /// was given itself. Never where the data is mounted: tasks that see it under other paths split it alike.
     /// </summary>
-    internal static string ShardKey(string file, string? folder)
-    {
-        string relative = folder is null ? Path.GetFileName(file) : Path.GetRelativePath(folder, file);
-        return Path.ChangeExtension(relative, null).Replace(Path.DirectorySeparatorChar, '/');
-    }
+    internal static string ShardKey(string file, string? folder) =>
+        Data.Datasets.GtzanFolder.SongId(folder ?? Path.GetDirectoryName(Path.GetFullPath(file))!, folder is null ? Path.GetFullPath(file) : file);
 
     /// <summary>Files under <paramref name="folder"/>, entering each real folder once.</summary>
     private static IEnumerable<string> Walk(string folder, HashSet<string> seen)
@@ -186,8 +183,7 @@ internal static class PredictCommand
         return sb.ToString();
     }
 
-    private static string Top(IEnumerable<GenreScore> scores, int k) => string.Join(", ", scores
-        .OrderByDescending(s => s.Probability).ThenBy(s => s.Genre, StringComparer.Ordinal).Take(k)
+    private static string Top(IEnumerable<GenreScore> scores, int k) => string.Join(", ", GenrePrediction.Ranked(scores).Take(k)
         .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Genre} {s.Probability:P1}")));
 
     private static IEnumerable<GenreScore> WindowScores(GenrePrediction p, int window)
@@ -196,9 +192,12 @@ internal static class PredictCommand
         return p.Genres.Select((g, i) => new GenreScore(g, probabilities[i]));
     }
 
-    /// <summary>m:ss.s</summary>
-    private static string Clock(double seconds) =>
-        string.Create(CultureInfo.InvariantCulture, $"{(int)(seconds / 60)}:{seconds % 60:00.0}");
+    /// <summary>m:ss.s, rounded to the tenth first (59.97 s is 1:00.0, not 0:60.0).</summary>
+    internal static string Clock(double seconds)
+    {
+        double t = Math.Round(seconds, 1);
+        return string.Create(CultureInfo.InvariantCulture, $"{(int)(t / 60)}:{t % 60:00.0}");
+    }
 
     private static string Json(GenrePrediction p, int k, bool windows)
     {
@@ -218,7 +217,7 @@ internal static class PredictCommand
             {
                 start = Math.Round(p.SegmentStart(w), 6),
                 end = Math.Round(p.SegmentStart(w) + p.SegmentSeconds, 6),
-                genre = WindowScores(p, w).MaxBy(s => s.Probability)!.Genre,
+                genre = GenrePrediction.Ranked(WindowScores(p, w)).First().Genre,
                 probabilities = WindowScores(p, w).ToDictionary(s => s.Genre, s => Math.Round(s.Probability, 6)),
             }).ToArray();
         return JsonSerializer.Serialize(line);

@@ -186,7 +186,7 @@ internal static class TrainCommand
                 {
                     var spec = Nn.Architectures.ArchitectureCatalog.Create(options.Architecture, hp);
                     if (!spec.AcceptsAnyLength && options.Augmentation.MinCropFrames > 0)
-                        problems.Add($"--augment {parse.GetValue(Augment)} crops each batch to a random 2–3 s, which --arch {options.Architecture} (fixed-length windows) cannot take; use --augment standard (or none)");
+                        problems.Add($"--augment {parse.GetValue(Augment)} crops each batch to a random 2–3 s, which {(init is null ? "--arch " : "the --init model's network, ")}{options.Architecture} (fixed-length windows), cannot take; use --augment standard (or none)");
                 }
                 catch (ArgumentException e)
                 {
@@ -218,9 +218,9 @@ internal static class TrainCommand
         command.SetAction(parse =>
         {
             var ctx = CliContext.Get();
-            ctx.CancelNote = "a checkpoint was written and a re-run resumes from it";
+            ctx.CancelNote = "a re-run resumes from the checkpoint of the last step, when training had begun";
             string model = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.Model, parse.GetValue(force),
-                [.. parse.GetValue(features)!.Select(f => ArgParsing.ExistingPath(f, "feature store"))]);
+                [.. parse.GetValue(features)!.Select(f => ArgParsing.ExistingPath(f, "feature store")), parse.GetValue(args.Init)]);
             var stores = ArgParsing.FeatureStores(parse.GetValue(features)!, model, "train on");
             string checkpoint = model + ".checkpoint";
             var options = args.Build(parse, checkpoint);
@@ -248,12 +248,14 @@ internal static class TrainCommand
             }
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"best epoch {result.BestEpoch}{(result.StoppedEarly ? " (stopped early)" : "")}; {result.TrainSegments} training and {result.ValidationSegments} validation segments{(result.StreamedSegments ? ", read from the store batch by batch" : "")}"));
-            if (options.InitialModelPath is { } init)
+            if (options.InitialModelPath is { } init && result.GenresFromInitialModel is { } carried)
             {
-                var start = Nn.ModelFile.ModelFileReader.Read(init).Labels;
-                ctx.Out.WriteLine(start.SequenceEqual(result.Model.Labels, StringComparer.Ordinal)
+                var fresh = result.Model.Labels.Except(carried, StringComparer.Ordinal).ToList();
+                ctx.Out.WriteLine(fresh.Count == 0
                     ? $"fine-tuned from {init}: every weight loaded"
-                    : $"fine-tuned from {init}: every weight but the output layer loaded; the output layer started fresh for the store's genres ({string.Join(", ", result.Model.Labels)} instead of {string.Join(", ", start)})");
+                    : carried.Count == 0
+                        ? $"fine-tuned from {init}: every weight but the output layer loaded; it has none of the store's genres, so the output layer started fresh"
+                        : $"fine-tuned from {init}: every weight loaded but the output rows of {string.Join(", ", fresh)}, genres it did not have, which started fresh");
             }
             ctx.Out.WriteLine($"wrote {model}");
             return CliApp.Ok;

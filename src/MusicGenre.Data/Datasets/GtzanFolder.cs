@@ -48,9 +48,7 @@ internal static class GtzanFolder
                     skipped.Add(new SkippedItem(folder, 0, Path.GetFileName(file), $"not an audio file (supported: {string.Join(' ', AudioFiles.Extensions)})"));
                     continue;
                 }
-                string relative = Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/');
-                string songId = relative[..^Path.GetExtension(relative).Length];
-                entries.Add(new DatasetEntry(file, genre, songId, null));
+                entries.Add(new DatasetEntry(file, genre, SongId(root, file), null));
             }
         }
 
@@ -58,5 +56,15 @@ internal static class GtzanFolder
             throw new DatasetFormatException(root, 0, $"no audio files in genre folders; expected <root>/<genre>/<file> with genres {genres}" +
                 (skipped.Count > 0 ? $" (skipped: {string.Join("; ", skipped.Take(5))})" : ""));
         return new Dataset(genres, entries, skipped);
+    }
+
+    /// <summary>
+    /// The song id of <paramref name="file"/> below <paramref name="root"/>: its relative path, '/'-separated, without the
+    /// extension (<c>blues/blues.00000</c>). <c>predict --shard</c> hashes the same key, so its shards hold the same songs.
+    /// </summary>
+    public static string SongId(string root, string file)
+    {
+        string relative = Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/');
+        return relative[..^Path.GetExtension(relative).Length];
     }
 }

@@ -40,17 +40,39 @@ internal sealed partial class Trainer
         return m;
     }
 
-    /// <summary>
-    /// Loads <paramref name="initial"/>'s weights and running statistics into <paramref name="net"/> (already initialised):
-    /// every tensor, or with other genres every tensor but the output layer's, which keeps its fresh initialisation.
-    /// Returns whether the output layer was loaded.
-    /// </summary>
-    private static bool LoadInitial(GenreNetwork net, GenreModel initial, IReadOnlyList<string> labels)
+    /// <summary>One number for a model's tensors (the CRC-32 of their CRC-32s, in file order), as hex.</summary>
+    private static string InitialChecksum(GenreModel model)
     {
-        bool sameGenres = initial.Labels.SequenceEqual(labels, StringComparer.Ordinal);
-        var output = net.Net.Layers.OfType<Dense>().Last().Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        GenreNetwork.Restore(net.Net.Parameters.Where(p => sameGenres || !output.Contains(p.Name)).Select(p => (p.Name, p.Value)), initial.Parameters, "initial model parameters");
+        var crcs = TensorChecksum.Tensors(model).Select(t => TensorChecksum.Of(t.Data)).ToArray();
+        return System.IO.Hashing.Crc32.HashToUInt32(System.Runtime.InteropServices.MemoryMarshal.AsBytes(crcs.AsSpan())).ToString("x8", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Loads <paramref name="initial"/>'s weights and running statistics into <paramref name="net"/> (already initialised).
+    /// Every tensor but the output layer's is copied; the output layer's rows (weight <c>[genres, features]</c>, bias
+    /// <c>[genres]</c>) are copied genre by genre, matched by name, so genres in another order, a subset or a superset keep
+    /// what the model learnt about them and only new genres start fresh. Returns the genres carried over.
+    /// </summary>
+    private static IReadOnlyList<string> LoadInitial(GenreNetwork net, GenreModel initial, IReadOnlyList<string> labels)
+    {
+        // 1. The body: every parameter outside the output layer, and every running statistic.
+        var output = net.Net.Layers.OfType<Dense>().Last().Parameters;
+        var outputNames = output.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        GenreNetwork.Restore(net.Net.Parameters.Where(p => !outputNames.Contains(p.Name)).Select(p => (p.Name, p.Value)), initial.Parameters, "initial model parameters");
         GenreNetwork.Restore(net.Net.Buffers.Select(b => (b.Name, b.Value)), initial.Buffers, "initial model buffers");
-        return sameGenres;
+        // 2. The output layer, row by genre: row r of this run ← the initial model's row of the same genre name.
+        var from = initial.Labels.Select((g, i) => (g, i)).ToDictionary(x => x.g, x => x.i, StringComparer.Ordinal);
+        var carried = labels.Where(from.ContainsKey).ToList();
+        foreach (var p in output)
+        {
+            var source = initial.Parameters.Single(t => t.Name == p.Name).Data;
+            var target = p.Value.ToArray();
+            int width = target.Length / labels.Count; // features per genre row (1 for the bias)
+            for (int r = 0; r < labels.Count; r++)
+                if (from.TryGetValue(labels[r], out int s))
+                    source.AsSpan(s * width, width).CopyTo(target.AsSpan(r * width, width));
+            p.Value.CopyFrom(target);
+        }
+        return carried;
     }
 }

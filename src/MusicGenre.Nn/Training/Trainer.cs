@@ -48,8 +48,7 @@ internal sealed partial class Trainer
     /// <summary>Creates the backend instead of <see cref="BackendFactory"/> (tests, to count its allocations).</summary>
     internal Func<IBackend>? CreateBackend { get; init; }
 
-    /// <summary>After a fine-tuning run: whether the initial model's output layer was loaded (same genres) or started fresh (other genres); null without an initial model.</summary>
-    public bool? InitialOutputLoaded { get; private set; }
+
 
     /// <summary>The memory estimate of the last CPU run (null before one, or for a GPU run).</summary>
     internal TrainingMemory? Memory { get; private set; }
@@ -81,6 +80,7 @@ internal sealed partial class Trainer
         var mfcc = MfccInput.For(o.Mfcc, data.Mels);
         // Fine-tuning keeps the model's standardisation: its weights expect inputs scaled that way.
         var initial = InitialModel(o, spec);
+        if (initial is not null) o = o with { InitialModelChecksum = InitialChecksum(initial) };
         var norm = initial?.Normalization ?? ComputeNormalization(o.Normalization, o.Level, keptBands, mfcc, data, train);
         // 3. Network, optimizer, generators — after refusing a CPU run that would not fit in memory, before allocating it.
         using var backend = CreateBackend?.Invoke() ?? BackendFactory.Create(o.Device, new BackendOptions { ThreadCount = o.ThreadCount });
@@ -89,7 +89,7 @@ internal sealed partial class Trainer
                 MemoryLimitBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
         var net = GenreNetwork.Build(spec, backend, SubSeed(o.Seed, DropoutStream));
         net.Initialize(new Rng(SubSeed(o.Seed, InitStream)));
-        if (initial is not null) InitialOutputLoaded = LoadInitial(net, initial, o.Labels);
+        IReadOnlyList<string>? carried = initial is null ? null : LoadInitial(net, initial, o.Labels);
         var optimizer = CreateOptimizer(o, backend, net.Net.Parameters);
         var schedule = CreateSchedule(o);
         var run = new RunState(o, data, spec, net, optimizer, norm, keptBands, train, val)
@@ -175,7 +175,9 @@ internal sealed partial class Trainer
         {
             Tensor.Release(ref input);
         }
-        return run.Result(stoppedEarly);
+        var result = run.Result(stoppedEarly);
+        result.GenresFromInitialModel = carried;
+        return result;
     }
 
     private static ArchitectureSpec CreateSpec(TrainerOptions o, SegmentSet data)

@@ -117,6 +117,9 @@ public sealed record TrainerOptions
     /// </summary>
     public string? InitialModelPath { get; init; }
 
+    /// <summary>The initial model's content (its tensors' checksums), set by the trainer once it has read the file: part of the fingerprint, so a checkpoint of a run from another initial model is not resumed.</summary>
+    internal string InitialModelChecksum { get; init; } = "";
+
     /// <summary>Checkpoint file: written at every epoch end (and every <see cref="CheckpointEverySteps"/> steps and on cancellation); if it exists when training starts, training resumes from it. Null = no checkpoints.</summary>
     public string? CheckpointPath { get; init; }
 
@@ -197,7 +200,7 @@ public sealed record TrainerOptions
         Inv($"labels={string.Join(",", Labels)};frames={InputFrames};epochs={Epochs};batch={BatchSize};lr={LearningRate:R};opt={Optimizer};") +
         Inv($"mom={Momentum:R};wd={WeightDecay:R};sched={Schedule};warm={WarmupEpochs};step={StepEpochs};gamma={StepGamma:R};clip={GradientClipNorm:R};") +
         Inv($"seed={Seed};val={ValidationFraction:R};patience={Patience};monitor={Monitor};norm={Normalization};level={Level};band={BandLimitHz:R};aug={Augmentation}") +
-        (Mfcc > 0 ? Inv($";mfcc={Mfcc}") : "") + (InitialModelPath is { } init ? $";init={Path.GetFullPath(init)}" : "");
+        (Mfcc > 0 ? Inv($";mfcc={Mfcc}") : "") + (InitialModelPath is { } init ? $";init={Path.GetFullPath(init)};init_content={InitialModelChecksum}" : "");
 
     /// <summary>A one-line summary for the model's metadata.</summary>
     internal string Describe() =>

@@ -35,4 +35,11 @@ public sealed class TrainingResult
 
     /// <summary>Segments in the validation split.</summary>
     public int ValidationSegments { get; }
+
+    /// <summary>
+    /// Fine-tuning (<see cref="TrainerOptions.InitialModelPath"/>): the genres whose output weights came from the initial
+    /// model — all of them when it had the same genres, the shared ones otherwise (matched by name), none when it had no
+    /// genre in common. Null when training started from random weights.
+    /// </summary>
+    public IReadOnlyList<string>? GenresFromInitialModel { get; internal set; }
 }

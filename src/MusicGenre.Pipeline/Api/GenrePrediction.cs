@@ -21,7 +21,7 @@ public sealed class GenrePrediction
         for (int s = 0; s < segmentCount; s++)
             for (int g = 0; g < genres.Count; g++) mean[g] += segments[s * genres.Count + g];
         Scores = genres.Select((name, g) => new GenreScore(name, (float)(mean[g] / segmentCount))).ToArray();
-        Top = Scores.MaxBy(s => s.Probability);
+        Top = Ranked(Scores).First();
     }
 
     /// <summary>What was classified (a file path, or the name given with a stream or samples).</summary>
@@ -65,8 +65,12 @@ public sealed class GenrePrediction
     public IReadOnlyList<GenreScore> TopK(int k)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        return Scores.OrderByDescending(s => s.Probability).ThenBy(s => s.Genre, StringComparer.Ordinal).Take(k).ToArray();
+        return Ranked(Scores).Take(k).ToArray();
     }
+
+    /// <summary>The one ranking of genres: most probable first, ties by name.</summary>
+    internal static IEnumerable<GenreScore> Ranked(IEnumerable<GenreScore> scores) =>
+        scores.OrderByDescending(s => s.Probability).ThenBy(s => s.Genre, StringComparer.Ordinal);
 
     /// <summary>Probabilities of segment <paramref name="segment"/> (0-based, in time order), in <see cref="Genres"/> order.</summary>
     public ReadOnlySpan<float> SegmentProbabilities(int segment)

@@ -45,7 +45,7 @@ internal sealed class SpoolFolder : IDisposable
         // 2. Take the folder (one run at a time), then record the settings or compare with what is recorded.
         System.IO.Directory.CreateDirectory(Directory);
         try { _lock ??= new FileStream(Path.Combine(Directory, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
-        catch (IOException e)
+        catch (IOException e) when (IsHeldElsewhere(e))
         {
             throw new PreprocessException($"the spool folder {Directory} is in use by another preprocess writing the same --out; " +
                 "wait for it to finish (a re-run then resumes), or give another --out", e);
@@ -71,12 +71,24 @@ internal sealed class SpoolFolder : IDisposable
         MusicGenre.IO.SafeFile.RemoveAllTemps(Directory);
     }
 
-    /// <summary>Deletes the whole folder (and lets it go).</summary>
+    /// <summary>
+    /// Deletes the whole folder: its parts while still holding it, then — released, because an open file cannot be
+    /// deleted on Windows and leaves a <c>.nfsXXXX</c> stand-in on NFS — the lock file and the folder itself.
+    /// </summary>
     public void Delete()
     {
-        if (System.IO.Directory.Exists(Directory)) System.IO.Directory.Delete(Directory, recursive: true);
+        if (System.IO.Directory.Exists(Directory))
+        {
+            foreach (string sub in System.IO.Directory.EnumerateDirectories(Directory)) System.IO.Directory.Delete(sub, recursive: true);
+            foreach (string file in System.IO.Directory.EnumerateFiles(Directory).Where(f => Path.GetFileName(f) != LockFile)) File.Delete(file);
+        }
         Dispose();
+        try { if (System.IO.Directory.Exists(Directory)) System.IO.Directory.Delete(Directory, recursive: true); }
+        catch (IOException) { } // another run took the folder in the instant between: it is its spool now
     }
+
+    /// <summary>Whether opening the lock failed because another process holds it (EWOULDBLOCK on Linux/macOS, a sharing violation on Windows), not for another I/O error such as a full disk.</summary>
+    private static bool IsHeldElsewhere(IOException e) => e.HResult is 11 or 35 or unchecked((int)0x80070020);
 
     /// <summary>Lets the folder go (releases <c>.lock</c>); the parts stay for the next run.</summary>
     public void Dispose()

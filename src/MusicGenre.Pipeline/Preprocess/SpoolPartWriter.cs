@@ -71,7 +71,9 @@ internal sealed class SpoolPartWriter : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _writer.Dispose();
+        // An uncommitted part is thrown away: a failure to flush it (a full disk) must not become the song's failure.
+        try { _writer.Dispose(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         _file.Dispose();
     }
 }

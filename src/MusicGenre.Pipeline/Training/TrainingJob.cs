@@ -43,6 +43,7 @@ internal static class TrainingJob
             Level = m.Level,
             BandLimitHz = m.BandLimitHz,
             Normalization = m.Normalization.Mode,
+            FeaturePreset = m.FeaturePreset,
         };
     }
 

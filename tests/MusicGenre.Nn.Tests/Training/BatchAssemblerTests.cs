@@ -218,11 +218,23 @@ public sealed class BatchAssemblerTests
             Assert.Equal(expected, batch.Inputs.AsSpan(i * asm.SegmentLength, asm.SegmentLength).ToArray());
         }
 
-        // Training masks work on the network's rows: with 3 coefficients a frequency mask never passes row 3.
+        // Training masks work on the network's rows: a frequency mask zeroes the same coefficient rows of both channels
+        // (striding by the 5 mel bands instead would zero rows of the other channel or of the next segment).
         var masked = new BatchAssembler(set, F, InputNormalization.None, mfcc: mfcc);
         var mb = masked.CreateBatch(4, 3);
         masked.Fill([0, 1, 2, 3], mb, new AugmentationOptions { FrequencyMasks = 2, FrequencyMaskWidth = 3 }, new Rng(3));
-        Assert.Equal(C * 3 * F, mb.SegmentLength);
+        int zeroed = 0;
+        for (int n = 0; n < 4; n++)
+        {
+            int at = n * mb.SegmentLength;
+            bool Zero(int c, int k) => !mb.Inputs.AsSpan(at + (c * 3 + k) * F, F).ContainsAnyExcept(0f);
+            for (int k = 0; k < 3; k++)
+            {
+                Assert.Equal(Zero(0, k), Zero(1, k));
+                if (Zero(0, k)) zeroed++;
+            }
+        }
+        Assert.True(zeroed > 0, "no mask drawn: the test would prove nothing");
     }
 
     [Fact]

@@ -196,6 +196,24 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void MfccRun_StandardisesTheCoefficientsOfLevelledSegments()
+    {
+        // Statistics of an MFCC run are those of what the network is fed before standardisation: level, then MFCC.
+        var data = SyntheticData.Create();
+        var model = new Trainer(SyntheticData.Options(epochs: 1) with { Mfcc = 8, ValidationFraction = 0 }).Train(data).Model;
+        var raw = new BatchAssembler(data, data.Frames, InputNormalization.None, model.Level, model.KeptBands, new MfccInput(SyntheticData.Mels, 8));
+        var batch = raw.CreateBatch(data.Count, 4);
+        raw.Fill(Enumerable.Range(0, data.Count).ToArray(), batch, null, null);
+        for (int k = 0; k < 8; k++)
+        {
+            double sum = 0;
+            for (int n = 0; n < data.Count; n++)
+                foreach (float v in batch.Inputs.AsSpan(n * batch.SegmentLength + k * data.Frames, data.Frames)) sum += v;
+            Assert.Equal(sum / (data.Count * data.Frames), model.Normalization.Mean[k], 3);
+        }
+    }
+
+    [Fact]
     public void FineTuning_StartsFromTheModel_KeepsItsStandardisation_AndReplacesTheOutputLayerForOtherGenres()
     {
         var data = SyntheticData.Create();
@@ -206,17 +224,17 @@ public sealed class TrainerTests
 
         // A learning rate of 1e-12 leaves the weights where they start: the loaded ones (BatchNorm statistics do move).
         var tune = SyntheticData.Options(epochs: 1) with { InitialModelPath = basePath, LearningRate = 1e-12f, Augmentation = AugmentationOptions.None, Seed = 5 };
-        var sameGenres = new Trainer(tune);
-        var tuned = sameGenres.Train(data).Model;
-        Assert.True(sameGenres.InitialOutputLoaded);
+        var sameGenres = new Trainer(tune).Train(data);
+        var tuned = sameGenres.Model;
+        Assert.Equal(SyntheticData.Labels, sameGenres.GenresFromInitialModel);
         Assert.Equal(baseModel.Normalization.Mean, tuned.Normalization.Mean); // kept, not recomputed
         foreach (var (b, t) in baseModel.Parameters.Zip(tuned.Parameters))
             Close.Assert(b.Data, t.Data, 1e-6, 0, b.Name);
 
         // Other genres: every weight but the output layer's is loaded; the output layer starts fresh.
-        var otherGenres = new Trainer(tune with { Labels = ["p", "q", "r", "s"] });
-        var transferred = otherGenres.Train(data).Model;
-        Assert.False(otherGenres.InitialOutputLoaded);
+        var otherGenres = new Trainer(tune with { Labels = ["p", "q", "r", "s"] }).Train(data);
+        var transferred = otherGenres.Model;
+        Assert.Empty(otherGenres.GenresFromInitialModel!);
         Assert.Equal(["p", "q", "r", "s"], transferred.Labels);
         foreach (var (b, t) in baseModel.Parameters.Zip(transferred.Parameters))
         {
@@ -224,6 +242,30 @@ public sealed class TrainerTests
             double worst = b.Data.Zip(t.Data).Max(x => Math.Abs(x.First - x.Second));
             Assert.True(output ? worst > 1e-3 : worst <= 1e-6, $"{b.Name}: worst difference {worst}");
         }
+
+        // The same genres in another order, one new: each known genre's output row follows its name; the new one starts fresh.
+        var reordered = new Trainer(tune with { Labels = ["c", "a", "new", "b"] }).Train(data);
+        Assert.Equal(["c", "a", "b"], reordered.GenresFromInitialModel);
+        var baseFc = baseModel.Parameters.Single(p => p.Name == "fc.weight").Data;
+        var newFc = reordered.Model.Parameters.Single(p => p.Name == "fc.weight").Data;
+        int features = baseFc.Length / 4;
+        foreach (var (row, from) in new[] { (0, 2), (1, 0), (3, 1) })
+            Close.Assert(baseFc.AsSpan(from * features, features), newFc.AsSpan(row * features, features), 1e-6, 0, $"row {row}");
+        Assert.True(baseFc.AsSpan(3 * features, features).SequenceCompareTo(newFc.AsSpan(2 * features, features)) != 0, "the new genre's row is fresh");
+
+        // A checkpoint of a run from one initial model is not resumed once the file holds another model.
+        string checkpoint = Path.Combine(dir, "tune.ckpt.h5");
+        using (var cts = new CancellationTokenSource())
+        {
+            var first = new Trainer(tune with { CheckpointPath = checkpoint, Epochs = 2 });
+            first.StepCompleted += (step, _) => { if (step == 2) cts.Cancel(); };
+            Assert.ThrowsAny<OperationCanceledException>(() => first.Train(data, cancellationToken: cts.Token));
+        }
+        Assert.True(File.Exists(checkpoint));
+        ModelFileWriter.Write(basePath, baseModel with { Normalization = baseModel.Normalization with { Mean = baseModel.Normalization.Mean.Select(v => v + 1).ToArray() } });
+        var resumed = Assert.Throws<ModelFileException>(() => new Trainer(tune with { CheckpointPath = checkpoint, Epochs = 2 }).Train(data));
+        Assert.Contains("init_content", resumed.Message);
+        ModelFileWriter.Write(basePath, baseModel);
 
         // A model of another shape is refused naming what differs; so is a missing file.
         var wider = tune with { HyperParameters = new Dictionary<string, double>(tune.HyperParameters) { ["width"] = 8 } };
