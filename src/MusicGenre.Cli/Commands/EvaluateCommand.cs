@@ -69,6 +69,9 @@ internal static class EvaluateCommand
                 string store = ProgressReporter.Run(ctx, "preprocess", p =>
                     EvaluationJob.EnsureStore(dataPath, reportDir, PreprocessCommand.Preset(options.FeaturePreset),
                         new Progress<PreprocessProgress>(r => p.Report(new(r.Done, r.Total, r.Stage))), line => ctx.Error.WriteLine($"skipped {line}"), ctx.Cancellation));
+                using (var reader = Data.FeatureStore.FeatureStoreReader.Open(store))
+                    foreach (var note in Pipeline.Training.StoreSegments.ArtistSplitNotes(reader.Songs, reader.Header.GenreNames, args.SplitByValue(parse), k))
+                        ctx.Error.WriteLine($"note: {note}");
                 var cv = ProgressReporter.Run(ctx, "cross-validation", p =>
                     CrossValidation.Run(store, k, options, args.SplitByValue(parse), reportDir,
                         new SyncProgress<string>(line => ctx.Out.WriteLine(line)),

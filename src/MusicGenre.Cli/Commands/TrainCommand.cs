@@ -231,6 +231,10 @@ internal static class TrainCommand
             }
             else if (File.Exists(checkpoint))
                 ctx.Error.WriteLine($"resuming from the checkpoint {checkpoint} (an earlier run to this --out that did not finish; --restart starts over)");
+            if (options.ValidationFraction > 0 && args.SplitByValue(parse) == SplitBy.Artist)
+                using (var set = Data.FeatureStore.FeatureStoreSet.Open(stores))
+                    foreach (var note in StoreSegments.ArtistSplitNotes(set.Songs.Select(s => s.Store.Songs[s.Song]), set.Header.GenreNames, SplitBy.Artist))
+                        ctx.Error.WriteLine($"note: {note}");
             Nn.Training.TrainingResult result;
             try
             {

@@ -100,6 +100,30 @@ internal static class StoreSegments
                 + "preprocess a CSV manifest with an artist column, or use --split-by song)", nameof(splitBy));
     }
 
+    /// <summary>
+    /// What an artist split cannot do with these songs, one line per genre (empty under <see cref="SplitBy.Song"/>): a genre
+    /// of one artist has no song in a validation split (<paramref name="folds"/> 0), and with k folds a genre of fewer than
+    /// k artists is absent from some folds — a fold holding its only artist trains without the genre at all, so that
+    /// genre's held-out score measures nothing. gtzan-mini is like this (blues is John Lee Hooker only).
+    /// </summary>
+    internal static IReadOnlyList<string> ArtistSplitNotes(IEnumerable<StoreSong> songs, IReadOnlyList<string> genres, SplitBy splitBy, int folds = 0)
+    {
+        if (splitBy != SplitBy.Artist) return [];
+        var notes = new List<string>();
+        foreach (var genre in songs.GroupBy(s => s.Label).OrderBy(g => g.Key))
+        {
+            var artists = genre.Select(s => GroupKey(s, splitBy)).Distinct(StringComparer.Ordinal).ToList();
+            string name = genres[genre.Key], who = artists.Count == 1 && artists[0].StartsWith("artist:", StringComparison.Ordinal) ? $" ({artists[0][7..]})" : "";
+            if (folds == 0 && artists.Count == 1)
+                notes.Add($"genre {name} has one artist{who}: none of its songs is held out for validation");
+            else if (folds > 0 && artists.Count < folds)
+                notes.Add(artists.Count == 1
+                    ? $"genre {name} has one artist{who}: all its songs sit in one fold, whose model trains without {name}"
+                    : $"genre {name} has {artists.Count} artists for {folds} folds: {folds - artists.Count} fold(s) hold none of its songs");
+        }
+        return notes;
+    }
+
     /// <summary>Centre frequency of each mel band of the store's preset; null for a preset this build does not know.</summary>
     internal static double[]? BandFrequencies(FeatureStoreHeader header)
     {
