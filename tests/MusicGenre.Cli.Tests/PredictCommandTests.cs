@@ -65,6 +65,15 @@ public sealed class PredictInputsTests
             else Assert.Contains("this shard holds none of the dataset's songs", pre.Out);
         }
         Assert.Equal((1, 1), (predicted, stores));
+        // An empty shard's --out holding an earlier run's store is removed: a merge of the parts must not pick it up.
+        string full = Enumerable.Range(0, 4).Select(k => Path.Combine(dir, $"part-{k}.h5")).Single(File.Exists);
+        int empty = Enumerable.Range(0, 4).First(k => !File.Exists(Path.Combine(dir, $"part-{k}.h5")));
+        string stale = Path.Combine(dir, $"part-{empty}.h5");
+        File.Copy(full, stale);
+        var again = CliRunner.Run("preprocess", Path.GetDirectoryName(data)!, "--out", stale, "--shard", $"{empty}/4");
+        Assert.True(again.Code == 0, again.Err);
+        Assert.Contains($"removed {stale}: it held an earlier run's songs, and this shard has none", again.Out);
+        Assert.False(File.Exists(stale));
         // No audio at all is still a usage error.
         Assert.Equal(2, CliRunner.Run("predict", Path.Combine(dir, "missing-nothing-here"), "--shard", "0/4").Code);
     }

@@ -56,7 +56,17 @@ internal static class PreprocessCommand
             PrintSummary(ctx, summary, options.Copies.Count);
             // A shard that holds none of the dataset's songs is a finished task, not a failure: with N shards and few
             // songs some come out empty, and a batch scheduler must not mark that task as failed.
-            if (summary.StorePath is null && summary.ShardEntries == 0 && summary.DatasetEntries > 0 && options.Shard.Count > 1) return CliApp.Ok;
+            if (summary.StorePath is null && summary.ShardEntries == 0 && summary.DatasetEntries > 0 && options.Shard.Count > 1)
+            {
+                // A store already at --out (checked above to be a feature store, or --force) is an earlier run's: this
+                // shard's content is "no songs", and a merge of the parts folder must not pick the old songs up.
+                if (File.Exists(options.Output))
+                {
+                    File.Delete(options.Output);
+                    ctx.Out.WriteLine($"removed {options.Output}: it held an earlier run's songs, and this shard has none");
+                }
+                return CliApp.Ok;
+            }
             return summary.StorePath is null ? CliApp.Failure : CliApp.Ok;
         });
         return command;
