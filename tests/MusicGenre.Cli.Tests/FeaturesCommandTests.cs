@@ -26,6 +26,11 @@ public class FeaturesCommandTests
         }
         Assert.Equal("librosa_default", written.StringAttr("/", "preset"));
         Assert.Equal(2048, written.NumberAttr("/", "n_fft"));
+        // Provenance: where the audio came from, at what rate, and which part of it was analysed.
+        Assert.Equal(SharedData.Data("gtzan-mini/blues/blues.00000.wav"), written.StringAttr("/", "source_path"));
+        Assert.Equal(22050, written.NumberAttr("/", "source_sample_rate"));
+        Assert.Equal(1, written.NumberAttr("/", "source_channels"));
+        Assert.Equal(10.0, written.NumberAttr("/", "analysed_seconds"), 6);
     }
 
     [SharedFact]

@@ -10,9 +10,12 @@ namespace MusicGenre.Pipeline.Features;
 /// </summary>
 internal static class ClipFeatures
 {
-    public static IReadOnlyList<FeatureFileWriter.Dataset> Compute(string audioPath, FeatureOptions options, double offset = 0, double? duration = null)
+    public static IReadOnlyList<FeatureFileWriter.Dataset> Compute(string audioPath, FeatureOptions options, double offset = 0, double? duration = null) =>
+        Compute(audioPath, options, offset, duration, out _);
+
+    private static IReadOnlyList<FeatureFileWriter.Dataset> Compute(string audioPath, FeatureOptions options, double offset, double? duration, out AudioClip loaded)
     {
-        var clip = AudioFile.Load(audioPath, new AudioLoadOptions { TargetSampleRate = options.SampleRate, Offset = offset, Duration = duration });
+        var clip = loaded = AudioFile.Load(audioPath, new AudioLoadOptions { TargetSampleRate = options.SampleRate, Offset = offset, Duration = duration });
         var extractor = new FeatureExtractor(options);
         try
         {
@@ -38,9 +41,15 @@ internal static class ClipFeatures
     /// <summary>Computes the features of <paramref name="audioPath"/> and writes them atomically to <paramref name="outPath"/>.</summary>
     public static IReadOnlyList<FeatureFileWriter.Dataset> WriteFile(string audioPath, FeatureOptions options, string outPath, double offset = 0, double? duration = null)
     {
-        var datasets = Compute(audioPath, options, offset, duration);
+        var datasets = Compute(audioPath, options, offset, duration, out var clip);
         var attrs = Attributes(options);
         attrs["source"] = Path.GetFileName(audioPath);
+        // Provenance: librosa-exact holds for audio at the preset's rate; a file of another rate was resampled first.
+        attrs["source_path"] = Path.GetFullPath(audioPath);
+        attrs["source_sample_rate"] = (long)clip.NativeSampleRate;
+        attrs["source_channels"] = (long)clip.NativeChannels;
+        attrs["offset_seconds"] = offset;
+        attrs["analysed_seconds"] = clip.DurationSeconds;
         attrs["format"] = Format;
         FeatureFileWriter.Write(outPath, datasets, attrs);
         return datasets;
