@@ -56,6 +56,10 @@ public sealed class TrainCommandTests
     [InlineData(new[] { "--hp", "frames=100" }, "'frames' is not set by hand")]
     [InlineData(new[] { "--arch", "lachmish2016" }, "--augment robust+standard crops each batch to a random 2–3 s, which --arch lachmish2016 (fixed-length windows), cannot take; use --augment standard")]
     [InlineData(new[] { "--hp", "width=0" }, "'width' = 0 must be an integer in [1, 512].")]
+    [InlineData(new[] { "--optimizer", "rmsprop" }, "--optimizer 'rmsprop' is not one of adamw, adam, sgd")]
+    [InlineData(new[] { "--schedule", "step", "--warmup", "2" }, "--warmup applies to the cosine schedule only (--schedule step)")]
+    [InlineData(new[] { "--weight-decay", "2" }, "--weight-decay must be in [0, 1) (got 2)")]
+    [InlineData(new[] { "--clip", "-1" }, "--clip must be finite and ≥ 0 (got -1)")]
     public void OptionsThatWouldBeIgnoredOrFailLater_AreUsageErrors(string[] options, string expected)
     {
         string store = Path.Combine(SharedData.NewTempDir(), "missing-is-fine-for-this.h5");
@@ -105,6 +109,19 @@ public sealed class TrainCommandTests
         Assert.Equal(2, refused.Code);
         Assert.Contains("--hp is taken from the --init model", refused.Err);
         SharedData.DeleteTempDir(dir);
+    }
+
+    [Fact]
+    public void OptimizerAndScheduleOptions_ReachTheTrainer()
+    {
+        var args = new TrainCommand.TrainingArgs();
+        var command = new System.CommandLine.Command("t");
+        foreach (var o in args.All) command.Add(o);
+        var options = args.Build(command.Parse(["--optimizer", "sgd", "--weight-decay", "0.001", "--schedule", "step", "--clip", "2.5"]), null);
+        Assert.Equal((OptimizerKind.Sgd, 0.001f, ScheduleKind.Step, 2.5f), (options.Optimizer, options.WeightDecay, options.Schedule, options.GradientClipNorm));
+        var defaults = args.Build(command.Parse([]), null);
+        Assert.Equal((OptimizerKind.AdamW, 0.01f, ScheduleKind.Cosine, 0, 0f), (defaults.Optimizer, defaults.WeightDecay, defaults.Schedule, defaults.WarmupEpochs, defaults.GradientClipNorm));
+        Assert.Equal(3, args.Build(command.Parse(["--warmup", "3", "--epochs", "10"]), null).WarmupEpochs);
     }
 
     [Fact]

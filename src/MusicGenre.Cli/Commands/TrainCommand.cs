@@ -17,6 +17,11 @@ internal static class TrainCommand
         public Option<int> Epochs { get; } = new("--epochs") { Description = "Maximum epochs.", DefaultValueFactory = _ => 30 };
         public Option<int> Batch { get; } = new("--batch") { Description = "Mini-batch size.", DefaultValueFactory = _ => 32 };
         public Option<float> Lr { get; } = new("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => 1e-3f };
+        public Option<string> Optimizer { get; } = new("--optimizer") { Description = "adamw (decoupled weight decay), adam or sgd (momentum 0.9).", DefaultValueFactory = _ => "adamw" };
+        public Option<float> WeightDecay { get; } = new("--weight-decay") { Description = "Weight decay (decoupled for adamw, L2 otherwise).", DefaultValueFactory = _ => 1e-2f };
+        public Option<string> Schedule { get; } = new("--schedule") { Description = "Learning-rate schedule over the epochs: cosine (to 0), step (×0.1 every 10 epochs) or constant.", DefaultValueFactory = _ => "cosine" };
+        public Option<int> Warmup { get; } = new("--warmup") { Description = "Epochs of linear learning-rate warm-up before the cosine schedule.", DefaultValueFactory = _ => 0 };
+        public Option<float> Clip { get; } = new("--clip") { Description = "Clip gradients to this global L2 norm (0 = off).", DefaultValueFactory = _ => 0f };
         public Option<string> Device { get; } = new("--device") { Description = "auto, cpu, cuda or opencl.", DefaultValueFactory = _ => "cpu" };
         public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed for initialisation, shuffling, dropout and augmentation.", DefaultValueFactory = _ => 1234UL };
         public Option<double> ValSplit { get; } = new("--val-split") { Description = "Share of songs held out for early stopping, taken per genre (rounded, at least one song of each genre that has two), so small stores hold out more; 0 = none, and the epoch with the lowest training loss is kept.", DefaultValueFactory = _ => 0.2 };
@@ -85,7 +90,8 @@ internal static class TrainCommand
         [
             ("ValidationFraction", "--val-split"), ("BatchSize", "--batch"), ("LearningRate", "--lr"), ("Epochs", "--epochs"),
             ("Patience", "--patience"), ("ThreadCount", "--threads"), ("BandLimitHz", "--band-limit"), ("HyperParameters", "--hp"),
-            ("Architecture", "--arch"), ("Augmentation.MixupAlpha", "--mixup"), ("Mfcc", "--mfcc"),
+            ("Architecture", "--arch"), ("Augmentation.MixupAlpha", "--mixup"), ("Mfcc", "--mfcc"), ("WeightDecay", "--weight-decay"),
+            ("WarmupEpochs", "--warmup"), ("GradientClipNorm", "--clip"),
         ];
 
         internal static string InOptionNames(string problem)
@@ -96,7 +102,7 @@ internal static class TrainCommand
             return problem;
         }
 
-        public IEnumerable<Option> All => [Arch, Epochs, Batch, Lr, Device, Seed, ValSplit, SplitBy, Patience, Threads, Augment, Mixup, Level, BandLimit, Mfcc, HyperParameters, Init, Stream];
+        public IEnumerable<Option> All => [Arch, Epochs, Batch, Lr, Optimizer, WeightDecay, Schedule, Warmup, Clip, Device, Seed, ValSplit, SplitBy, Patience, Threads, Augment, Mixup, Level, BandLimit, Mfcc, HyperParameters, Init, Stream];
 
         private static Dictionary<string, double> ParseHyperParameters(string[]? pairs)
         {
@@ -139,6 +145,14 @@ internal static class TrainCommand
             return options;
         }
 
+        /// <summary>The one of <paramref name="choices"/> whose name (lower case) is <paramref name="text"/>; another word is a usage error listing them.</summary>
+        private static T Choice<T>(string text, string option, params T[] choices) where T : struct, Enum
+        {
+            foreach (var choice in choices)
+                if (choice.ToString().Equals(text, StringComparison.OrdinalIgnoreCase)) return choice;
+            throw new UsageException($"{option} '{text}' is not one of {string.Join(", ", choices.Select(c => c.ToString().ToLowerInvariant()))}");
+        }
+
         /// <summary>The level normalisation named <c>max</c> or <c>none</c> on the command line (<c>--level</c>, <c>tsne --normalize</c>).</summary>
         internal static Nn.ModelFile.LevelNormalization LevelMode(string name, string option = "--level") => name.ToLowerInvariant() switch
         {
@@ -159,6 +173,11 @@ internal static class TrainCommand
                 Epochs = parse.GetValue(Epochs),
                 BatchSize = parse.GetValue(Batch),
                 LearningRate = parse.GetValue(Lr),
+                Optimizer = Choice(parse.GetValue(Optimizer)!, "--optimizer", OptimizerKind.AdamW, OptimizerKind.Adam, OptimizerKind.Sgd),
+                WeightDecay = parse.GetValue(WeightDecay),
+                Schedule = Choice(parse.GetValue(Schedule)!, "--schedule", ScheduleKind.Cosine, ScheduleKind.Step, ScheduleKind.Constant),
+                WarmupEpochs = parse.GetValue(Warmup),
+                GradientClipNorm = parse.GetValue(Clip),
                 Device = kind,
                 Seed = parse.GetValue(Seed),
                 ValidationFraction = parse.GetValue(ValSplit),
@@ -175,6 +194,8 @@ internal static class TrainCommand
             // Fine-tuning: the model's architecture and input settings, checked below like given ones.
             options = Pipeline.Training.TrainingJob.FromInitialModel(options);
             var problems = options.Problems();
+            if (options.WarmupEpochs > 0 && options.Schedule != ScheduleKind.Cosine)
+                problems.Add($"--warmup applies to the cosine schedule only (--schedule {options.Schedule.ToString().ToLowerInvariant()})");
             if (problems.Count == 0)
             {
                 // Hyper-parameter values (e.g. width=0) are checked by building the architecture with the store's
