@@ -52,6 +52,16 @@ public class EndToEndTests
         Assert.True(losses[^1] < losses[0], $"training loss did not fall: {string.Join(", ", losses)}");
         Assert.True(File.Exists(model));
 
+        // 2b. t-SNE of what the model learnt: one point per song, and per segment; --level does not apply then.
+        string learnt = Path.Combine(dir, "learnt.png");
+        var byModel = CliRunner.Run("tsne", store, "--model", model, "--out", learnt, "--perplexity", "2");
+        Assert.True(byModel.Code == 0, byModel.Err + byModel.Out);
+        Assert.Equal(1 + 9, File.ReadAllLines(Path.ChangeExtension(learnt, ".csv")).Length);
+        var bySegment = CliRunner.Run("tsne", store, "--model", model, "--out", learnt, "--points", "segment", "--perplexity", "10");
+        Assert.True(bySegment.Code == 0, bySegment.Err + bySegment.Out);
+        Assert.Equal(1 + 90, File.ReadAllLines(Path.ChangeExtension(learnt, ".csv")).Length);
+        Assert.Equal(2, CliRunner.Run("tsne", store, "--model", model, "--out", learnt, "--level", "max").Code);
+
         // 3. Evaluate: the report folder has every file and the numbers are consistent.
         var eval = CliRunner.Run("evaluate", model, store, "--report", report);
         Assert.True(eval.Code == 0, eval.Err + eval.Out);

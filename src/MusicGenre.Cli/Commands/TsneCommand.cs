@@ -21,10 +21,14 @@ internal static class TsneCommand
             Description = "Level normalisation of each segment before embedding, as train's --level: none (default here: absolute dB) or max (its maximum dB subtracted, as the models see it). On gtzan-mini max lowers the link between position and loudness (R 0.96 → 0.82) but also genre neighbourhoods (5-NN 60 % → 38 %): see README.",
             DefaultValueFactory = _ => "none",
         };
+        var model = new Option<string?>("--model", "-m")
+        {
+            Description = "Embed what this model has learnt instead of the log-mel: each segment becomes the input of the model's output layer (for a song, the mean over its segments). The model applies its own level normalisation, so --level does not apply.",
+        };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 42 };
         var command = new Command("tsne", "Embed the songs of a feature store in 2-D with Barnes-Hut t-SNE and plot them coloured by genre (PNG + CSV).")
         {
-            features, output, perplexity, points, level, seed, force,
+            features, output, perplexity, points, level, model, seed, force,
         };
         command.SetAction(parse =>
         {
@@ -47,8 +51,12 @@ internal static class TsneCommand
             }
             if (lvl is not ("song" or "segment")) throw new UsageException($"--points '{lvl}' must be song or segment");
             var levelMode = TrainCommand.TrainingArgs.LevelMode(levelName, "--level");
+            string? modelPath = parse.GetValue(model) is { } m ? ArgParsing.ExistingPath(m, "--model") : null;
+            if (modelPath is not null) ArgParsing.RefuseGiven(parse, "does not apply with --model (the model applies its own level normalisation)", level);
             using var store = FeatureStoreReader.Open(storePath);
-            var (embedded, labels, ids) = lvl == "song" ? TsneInputs.Songs(store, levelMode) : TsneInputs.Segments(store, levelMode);
+            var (embedded, labels, ids) = modelPath is not null
+                ? ProgressReporter.Run(ctx, "embed", _ => TsneInputs.Learnt(store, Nn.ModelFile.ModelFileReader.Read(modelPath), lvl == "segment", Environment.ProcessorCount))
+                : lvl == "song" ? TsneInputs.Songs(store, levelMode) : TsneInputs.Segments(store, levelMode);
             var options = new TsneOptions { Perplexity = parse.GetValue(perplexity), Seed = parse.GetValue(seed) };
             // A perplexity the songs cannot support is the command line's mistake (exit 2); fewer than 4 songs is the data's.
             if (embedded.Length >= 4)
@@ -59,7 +67,7 @@ internal static class TsneCommand
             var result = ProgressReporter.Run(ctx, "t-SNE", p => TsneEmbedder.Embed(embedded, options,
                 new Progress<TsneProgress>(t => p.Report(new(t.Iteration, t.Iterations, $"KL {t.KlDivergence:F3}"))), ctx.Cancellation));
             int copies = store.Songs.Count - TsneInputs.OriginalSongs(store).Length;
-            TsnePlot.SavePng(png, result, labels, store.Header.GenreNames, $"t-SNE of {Path.GetFileName(storePath)} ({embedded.Length} {lvl}s, perplexity {options.Perplexity})");
+            TsnePlot.SavePng(png, result, labels, store.Header.GenreNames, $"t-SNE of {(modelPath is null ? "" : $"{Path.GetFileName(modelPath)}'s view of ")}{Path.GetFileName(storePath)} ({embedded.Length} {lvl}s, perplexity {options.Perplexity})");
             TsneCsv.Write(csv, result, labels, store.Header.GenreNames, ids);
             if (copies > 0) ctx.Out.WriteLine($"left out {copies} altered cop{(copies == 1 ? "y" : "ies")} stored for training (preprocess --copies)");
             ctx.Out.WriteLine($"wrote {png} and {csv}");

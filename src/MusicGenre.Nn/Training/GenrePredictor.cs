@@ -73,19 +73,61 @@ internal sealed class GenrePredictor : IDisposable
     /// <exception cref="ArgumentException">Wrong sizes, or segments shorter than the model accepts.</exception>
     public float[] PredictSegments(ReadOnlySpan<float> segments, int count, int frames)
     {
+        int k = _spec.Classes;
+        var result = new float[count * k];
+        Run(segments, count, frames, (x, b0, n) =>
+        {
+            var logits = _net.Net.Forward(x, training: false);
+            var probs = Tensor.Fit(_backend, ref _probs, logits.Shape);
+            _backend.Softmax(logits, probs);
+            probs.CopyTo(result.AsSpan(b0 * k, n * k));
+        });
+        return result;
+    }
+
+    /// <summary>Values per segment of <see cref="EmbedSegments"/>: the inputs of the output layer.</summary>
+    public int EmbeddingSize => (int)(_net.Net.Layers.OfType<Layers.Dense>().Last().Parameters[0].Shape.Length / _spec.Classes);
+
+    /// <summary>
+    /// What the network has made of each segment, <c>[count, <see cref="EmbeddingSize"/>]</c>: the input of its output
+    /// layer in eval mode (for <c>default</c>, the time-averaged activations of every channel and frequency band), whose
+    /// linear map plus bias and a softmax are <see cref="PredictSegments"/>. For maps of learnt features (t-SNE), nearest
+    /// neighbours, or a new classifier on top.
+    /// </summary>
+    /// <exception cref="ArgumentException">Wrong sizes, or segments shorter than the model accepts.</exception>
+    public float[] EmbedSegments(ReadOnlySpan<float> segments, int count, int frames)
+    {
+        int d = EmbeddingSize;
+        var result = new float[count * d];
+        var output = _net.Net.Layers.OfType<Layers.Dense>().Last();
+        Layers.Layer? previous = null;
+        foreach (var layer in _net.Net.Layers) { if (ReferenceEquals(layer, output)) break; previous = layer; }
+        Run(segments, count, frames, (x, b0, n) =>
+            _net.Net.Forward(x, training: false, (layer, y) =>
+            {
+                if (ReferenceEquals(layer, previous)) y.CopyTo(result.AsSpan(b0 * d, n * d));
+            }));
+        return result;
+    }
+
+    /// <summary>
+    /// Prepares the network input of <paramref name="segments"/> batch by batch (crop, level, MFCC, standardisation on the
+    /// host, then to the backend) and calls <paramref name="forward"/> with each batch's tensor, first index and size.
+    /// </summary>
+    private void Run(ReadOnlySpan<float> segments, int count, int frames, Action<Tensor, int, int> forward)
+    {
         // 1. Check sizes; choose the window the network sees.
         int rows = _spec.InputChannels * _bands, netRows = _spec.InputChannels * _spec.Mels;
         if (count < 0 || frames < 1 || segments.Length != (long)count * rows * frames)
             throw new ArgumentException($"segments: {segments.Length} values, expected [{count}, {_spec.InputChannels}, {_bands}, {frames}].", nameof(segments));
         int window = _spec.AcceptsAnyLength ? frames : Math.Min(frames, _spec.Frames);
         _spec.CheckFrames(window);
-        int start = (frames - window) / 2, k = _spec.Classes;
-        var result = new float[count * k];
+        int start = (frames - window) / 2;
         int hostLength = Math.Min(_batchSize, Math.Max(count, 1)) * rows * window;
         if (_host.Length < hostLength) _host = new float[hostLength];
         if (_mfcc is not null && _cepstra.Length < hostLength / rows * netRows) _cepstra = new float[hostLength / rows * netRows];
         var host = _host;
-        // 2. Batches: crop + level (+ MFCC) + normalise on the host, forward in eval mode, softmax on the backend.
+        // 2. Batches: crop + level (+ MFCC) + normalise on the host, then the caller's forward pass in eval mode.
         for (int b0 = 0; b0 < count; b0 += _batchSize)
         {
             int n = Math.Min(_batchSize, count - b0);
@@ -103,12 +145,8 @@ internal sealed class GenrePredictor : IDisposable
             Model.Normalization.Apply(input, _spec.InputChannels, _spec.Mels, window);
             var x = Tensor.Fit(_backend, ref _input, new Shape(n, _spec.InputChannels, _spec.Mels, window));
             x.CopyFrom(input);
-            var logits = _net.Net.Forward(x, training: false);
-            var probs = Tensor.Fit(_backend, ref _probs, logits.Shape);
-            _backend.Softmax(logits, probs);
-            probs.CopyTo(result.AsSpan(b0 * k, n * k));
+            forward(x, b0, n);
         }
-        return result;
     }
 
     /// <summary>Song-level probabilities <c>[classes]</c>: the mean of its segments' probabilities.</summary>

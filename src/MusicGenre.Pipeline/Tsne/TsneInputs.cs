@@ -45,6 +45,44 @@ internal static class TsneInputs
         return (points, songs.Select(s => store.Songs[s].Label).ToArray(), songs.Select(s => store.Songs[s].SongId).ToArray());
     }
 
+    /// <summary>
+    /// What <paramref name="model"/> has learnt to see, as points: each segment's embedding
+    /// (<see cref="Nn.Training.GenrePredictor.EmbedSegments"/>, the input of its output layer), one point per segment or
+    /// per song (the mean of its segments'). The model applies its own level normalisation, band limit and MFCC step.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The store does not match the model (genres, preset, bands).</exception>
+    public static (float[][] Points, int[] Labels, string[] Ids) Learnt(FeatureStoreReader store, GenreModel model, bool perSegment, int threads)
+    {
+        Evaluation.Evaluator.CheckCompatible(model, store);
+        using var predictor = new Nn.Training.GenrePredictor(model, threadCount: threads);
+        int d = predictor.EmbeddingSize;
+        var points = new List<float[]>();
+        var labels = new List<int>();
+        var ids = new List<string>();
+        foreach (int s in OriginalSongs(store))
+        {
+            var song = store.Songs[s];
+            float[] e = predictor.EmbedSegments(store.ReadSong(s), song.SegmentCount, store.Header.Frames);
+            if (perSegment)
+                for (int k = 0; k < song.SegmentCount; k++)
+                {
+                    points.Add(e.AsSpan(k * d, d).ToArray());
+                    labels.Add(song.Label);
+                    ids.Add($"{song.SongId}#{k}");
+                }
+            else
+            {
+                var mean = new float[d];
+                for (int k = 0; k < song.SegmentCount; k++)
+                    for (int j = 0; j < d; j++) mean[j] += e[k * d + j] / song.SegmentCount;
+                points.Add(mean);
+                labels.Add(song.Label);
+                ids.Add(song.SongId);
+            }
+        }
+        return ([.. points], [.. labels], [.. ids]);
+    }
+
     /// <summary>One point per segment: its whole flattened log-mel, level-normalised with <paramref name="level"/>; ids are <c>song#k</c>.</summary>
     public static (float[][] Points, int[] Labels, string[] Ids) Segments(FeatureStoreReader store, LevelNormalization level)
     {

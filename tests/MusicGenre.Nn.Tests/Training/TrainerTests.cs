@@ -274,6 +274,33 @@ public sealed class TrainerTests
         Assert.Contains("file not found", Assert.Throws<TrainerOptionsException>(() => new Trainer(tune with { InitialModelPath = Path.Combine(dir, "none.h5") }).Train(data)).Message);
     }
 
+    [Theory]
+    [InlineData("default")]
+    [InlineData("lachmish2016")]
+    public void Embeddings_AreWhatTheOutputLayerMapsToTheProbabilities(string arch)
+    {
+        // softmax(E·Wᵀ + b) of the output layer's weights must give back PredictSegments: the embedding is its input.
+        var model = Tests.ModelFile.ModelFixtures.Small(7, arch);
+        var spec = model.CreateSpec();
+        using var predictor = new GenrePredictor(model, threadCount: 1, batchSize: 3);
+        int count = 5, frames = spec.Frames, rows = spec.InputChannels * spec.Mels, k = spec.Classes;
+        var rng = new Initialization.Rng(3);
+        var x = Enumerable.Range(0, count * rows * frames).Select(_ => (float)(-40 + 10 * rng.NextGaussian())).ToArray();
+        var probs = predictor.PredictSegments(x, count, frames);
+        var e = predictor.EmbedSegments(x, count, frames);
+        int d = predictor.EmbeddingSize;
+        Assert.Equal(count * d, e.Length);
+        var output = model.Parameters.Where(p => p.Name.EndsWith(".weight", StringComparison.Ordinal)).Last();
+        var bias = model.Parameters.Single(p => p.Name == output.Name.Replace(".weight", ".bias", StringComparison.Ordinal));
+        Assert.Equal([k, d], output.Shape);
+        for (int n = 0; n < count; n++)
+        {
+            var logits = Enumerable.Range(0, k).Select(c => bias.Data[c] + Enumerable.Range(0, d).Sum(j => (double)output.Data[c * d + j] * e[n * d + j])).ToArray();
+            double max = logits.Max(), z = logits.Sum(l => Math.Exp(l - max));
+            Close.Assert(logits.Select(l => (float)(Math.Exp(l - max) / z)).ToArray(), probs.AsSpan(n * k, k), 1e-5, 1e-4, $"segment {n}");
+        }
+    }
+
     internal static void AssertSameWeights(GenreModel expected, GenreModel actual)
     {
         Assert.Equal(expected.Parameters.Select(p => p.Name), actual.Parameters.Select(p => p.Name));
