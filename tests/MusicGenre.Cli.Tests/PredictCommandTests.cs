@@ -119,5 +119,13 @@ public sealed class PredictWindowsTests
         Assert.StartsWith("  0:00.0–0:03.0  ", lines[1]);
         Assert.StartsWith("  0:21.0–0:24.0  ", lines[^1]);
         Assert.DoesNotContain("windows", CliRunner.Run("predict", song, "--json").Out);
+
+        // --embedding: the song's embedding in the JSON line (1,024 numbers for the bundled model); text output refuses it.
+        var embedded = CliRunner.Run("predict", song, "--json", "--embedding");
+        Assert.True(embedded.Code == 0, embedded.Err);
+        using (var e = System.Text.Json.JsonDocument.Parse(embedded.Out))
+            Assert.Equal(1024, e.RootElement.GetProperty("embedding").GetArrayLength());
+        Assert.DoesNotContain("embedding", json.Out);
+        Assert.Equal(2, CliRunner.Run("predict", song, "--embedding").Code);
     }
 }

@@ -16,12 +16,13 @@ internal static class PredictCommand
         var top = new Option<int>("--top", "-k") { Description = "How many genres to print per song.", DefaultValueFactory = _ => 3 };
         var json = new Option<bool>("--json") { Description = "One JSON object per line (path, genres with probabilities, segments)." };
         var perWindow = new Option<bool>("--windows") { Description = "Also give each window's genres and time in the clip (a genre timeline of a long recording): indented lines, or a \"windows\" list in --json." };
+        var embedding = new Option<bool>("--embedding") { Description = "With --json: also each song's embedding, what the network made of it (the mean of its windows' output-layer inputs; 1,024 numbers for the bundled model), to compare songs by." };
         var shard = new Option<string?>("--shard") { Description = "Only inputs of shard k of N (k/N, k 0-based), for batch schedulers." };
         var threads = new Option<int>("--threads", "-j") { Description = "Files classified in parallel (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or opencl.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("predict", "Tell the genre of songs: top genres with probabilities, or JSON lines for scripts.")
         {
-            inputs, model, top, json, perWindow, shard, threads, device,
+            inputs, model, top, json, perWindow, embedding, shard, threads, device,
         };
         command.SetAction(parse =>
         {
@@ -46,7 +47,9 @@ internal static class PredictCommand
             string? modelPath = parse.GetValue(model) is { } m ? ArgParsing.ExistingPath(m, "--model") : null;
             int parallel = parse.GetValue(threads);
             if (parallel < 1) throw new UsageException($"--threads {parallel} must be at least 1");
-            var options = new ClassifierOptions { Device = ArgParsing.Device(parse.GetValue(device)!), ThreadCount = parallel };
+            bool embed = parse.GetValue(embedding);
+            if (embed && !parse.GetValue(json)) throw new UsageException("--embedding needs --json (an embedding is a list of numbers for programs)");
+            var options = new ClassifierOptions { Device = ArgParsing.Device(parse.GetValue(device)!), ThreadCount = parallel, Embeddings = embed };
             using var classifier = modelPath is null ? GenreClassifier.LoadDefault(options) : GenreClassifier.Load(modelPath, options);
             bool asJson = parse.GetValue(json), windows = parse.GetValue(perWindow);
             int failed = 0;
@@ -212,6 +215,7 @@ internal static class PredictCommand
             ["seconds"] = Math.Round(p.Seconds, 6),
             ["warning"] = p.Warning,
         };
+        if (p.Embedding is { } e) line["embedding"] = e;
         if (windows)
             line["windows"] = Enumerable.Range(0, p.SegmentCount).Select(w => new
             {

@@ -45,7 +45,7 @@ internal sealed class GenrePredictor : IDisposable
         _net.Load(model);
     }
 
-    /// <summary>Segments per forward pass (<see cref="PredictSegments"/> runs its input in batches of this size, from the first).</summary>
+    /// <summary>Segments per forward pass (<see cref="PredictSegments(ReadOnlySpan{float}, int, int)"/> runs its input in batches of this size, from the first).</summary>
     public int BatchSize => _batchSize;
 
     /// <summary>The model being run.</summary>
@@ -71,13 +71,26 @@ internal sealed class GenrePredictor : IDisposable
     /// A fixed-length architecture takes the centre window when segments are longer than it needs.
     /// </summary>
     /// <exception cref="ArgumentException">Wrong sizes, or segments shorter than the model accepts.</exception>
-    public float[] PredictSegments(ReadOnlySpan<float> segments, int count, int frames)
+    public float[] PredictSegments(ReadOnlySpan<float> segments, int count, int frames) => PredictSegments(segments, count, frames, null);
+
+    /// <summary>
+    /// <see cref="PredictSegments(ReadOnlySpan{float}, int, int)"/>, also writing each segment's embedding
+    /// (<see cref="EmbedSegments"/>) into <paramref name="embeddings"/> <c>[count, EmbeddingSize]</c> when it is given:
+    /// one forward pass for both.
+    /// </summary>
+    public float[] PredictSegments(ReadOnlySpan<float> segments, int count, int frames, float[]? embeddings)
     {
-        int k = _spec.Classes;
+        int k = _spec.Classes, d = embeddings is null ? 0 : EmbeddingSize;
+        if (embeddings is not null && embeddings.Length != (long)count * d)
+            throw new ArgumentException($"embeddings: {embeddings.Length} values, expected [{count}, {d}].", nameof(embeddings));
+        var penultimate = embeddings is null ? null : Penultimate();
         var result = new float[count * k];
         Run(segments, count, frames, (x, b0, n) =>
         {
-            var logits = _net.Net.Forward(x, training: false);
+            var logits = _net.Net.Forward(x, training: false, penultimate is null ? null : (layer, y) =>
+            {
+                if (ReferenceEquals(layer, penultimate)) y.CopyTo(embeddings.AsSpan(b0 * d, n * d));
+            });
             var probs = Tensor.Fit(_backend, ref _probs, logits.Shape);
             _backend.Softmax(logits, probs);
             probs.CopyTo(result.AsSpan(b0 * k, n * k));
@@ -91,7 +104,7 @@ internal sealed class GenrePredictor : IDisposable
     /// <summary>
     /// What the network has made of each segment, <c>[count, <see cref="EmbeddingSize"/>]</c>: the input of its output
     /// layer in eval mode (for <c>default</c>, the time-averaged activations of every channel and frequency band), whose
-    /// linear map plus bias and a softmax are <see cref="PredictSegments"/>. For maps of learnt features (t-SNE), nearest
+    /// linear map plus bias and a softmax are <see cref="PredictSegments(ReadOnlySpan{float}, int, int)"/>. For maps of learnt features (t-SNE), nearest
     /// neighbours, or a new classifier on top.
     /// </summary>
     /// <exception cref="ArgumentException">Wrong sizes, or segments shorter than the model accepts.</exception>
@@ -99,15 +112,22 @@ internal sealed class GenrePredictor : IDisposable
     {
         int d = EmbeddingSize;
         var result = new float[count * d];
-        var output = _net.Net.Layers.OfType<Layers.Dense>().Last();
-        Layers.Layer? previous = null;
-        foreach (var layer in _net.Net.Layers) { if (ReferenceEquals(layer, output)) break; previous = layer; }
+        var penultimate = Penultimate();
         Run(segments, count, frames, (x, b0, n) =>
             _net.Net.Forward(x, training: false, (layer, y) =>
             {
-                if (ReferenceEquals(layer, previous)) y.CopyTo(result.AsSpan(b0 * d, n * d));
+                if (ReferenceEquals(layer, penultimate)) y.CopyTo(result.AsSpan(b0 * d, n * d));
             }));
         return result;
+    }
+
+    /// <summary>The layer whose output is the output layer's input (in eval mode the dropout before it, which passes it through).</summary>
+    private Layers.Layer Penultimate()
+    {
+        var output = _net.Net.Layers.OfType<Layers.Dense>().Last();
+        Layers.Layer? previous = null;
+        foreach (var layer in _net.Net.Layers) { if (ReferenceEquals(layer, output)) break; previous = layer; }
+        return previous ?? throw new InvalidOperationException("the network has no layer before its output layer");
     }
 
     /// <summary>

@@ -27,6 +27,11 @@ public sealed record ClassifierOptions
     /// </summary>
     public int BatchSize { get; init; } = 8;
 
+    /// <summary>
+    /// Also compute each song's <see cref="GenrePrediction.Embedding"/> (in the same forward pass; default false).
+    /// </summary>
+    public bool Embeddings { get; init; }
+
     /// <summary>Files <see cref="GenreClassifier.PredictMany"/> classifies at once (0 = one per core; default 0).</summary>
     public int ThreadCount { get; init; }
 

@@ -233,5 +233,5 @@ public sealed class GenreClassifier : IDisposable
 
     private SongClassifier Rent() => _pool.TryTake(out var worker) ? worker : NewWorker();
 
-    private SongClassifier NewWorker() => new(_model, threadCount: 1, Options.Device, Options.BatchSize);
+    private SongClassifier NewWorker() => new(_model, threadCount: 1, Options.Device, Options.BatchSize, Options.Embeddings);
 }

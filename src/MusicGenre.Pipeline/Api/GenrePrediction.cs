@@ -8,9 +8,10 @@ public sealed class GenrePrediction
 {
     private readonly float[] _segments;
 
-    private GenrePrediction(string source, IReadOnlyList<string> genres, float[] segments, int segmentCount, double segmentSeconds, double seconds, string? warning)
+    private GenrePrediction(string source, IReadOnlyList<string> genres, float[] segments, int segmentCount, double segmentSeconds, double seconds, string? warning, float[]? embedding)
     {
         Source = source;
+        Embedding = embedding;
         Seconds = seconds;
         Genres = genres;
         _segments = segments;
@@ -57,6 +58,13 @@ public sealed class GenrePrediction
         return segment < SegmentCount - 1 ? segment * SegmentSeconds : Math.Max(0, Seconds - SegmentSeconds);
     }
 
+    /// <summary>
+    /// What the network made of the song, when <see cref="ClassifierOptions.Embeddings"/> asked for it (else null): the
+    /// mean over its windows of the output layer's input — a fixed-length vector (1,024 values for the bundled model) to
+    /// compare songs by (nearest neighbours, clustering, a classifier of your own).
+    /// </summary>
+    public IReadOnlyList<float>? Embedding { get; }
+
     /// <summary>A non-fatal remark (e.g. a clip shorter than one segment was padded), or null.</summary>
     public string? Warning { get; }
 
@@ -80,8 +88,8 @@ public sealed class GenrePrediction
         return _segments.AsSpan(segment * Genres.Count, Genres.Count);
     }
 
-    internal static GenrePrediction Create(string source, IReadOnlyList<string> genres, float[] segments, int count, double segmentSeconds, double seconds, string? warning) =>
-        new(source, genres, segments, count, segmentSeconds, seconds, warning);
+    internal static GenrePrediction Create(string source, IReadOnlyList<string> genres, float[] segments, int count, double segmentSeconds, double seconds, string? warning, float[]? embedding = null) =>
+        new(source, genres, segments, count, segmentSeconds, seconds, warning, embedding);
 
     /// <summary>The top genre, its probability and the source, e.g. <c>blues 84.2 % (song.wav)</c>.</summary>
     public override string ToString() =>

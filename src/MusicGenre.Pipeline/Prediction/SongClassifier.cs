@@ -21,10 +21,12 @@ internal sealed class SongClassifier : IDisposable
 
     private readonly GenrePredictor _predictor;
     private readonly FeatureExtractor _extractor;
+    private readonly bool _embeddings; // also give each song's mean embedding (GenrePrediction.Embedding)
 
-    public SongClassifier(GenreModel model, int threadCount = 1, DeviceKind device = DeviceKind.Cpu, int batchSize = 8)
+    public SongClassifier(GenreModel model, int threadCount = 1, DeviceKind device = DeviceKind.Cpu, int batchSize = 8, bool embeddings = false)
     {
         Model = model;
+        _embeddings = embeddings;
         Preset = FeaturePresets.Get(model.FeaturePreset);
         if (Preset.IsSegmented)
             throw new ArgumentException($"model feature preset '{model.FeaturePreset}' is segmented; classification needs a whole-segment preset");
@@ -69,9 +71,11 @@ internal sealed class SongClassifier : IDisposable
         // 2. Log-mel of each window, exactly as preprocess computes it.
         for (int s = 0; s < n; s++)
             _extractor.Compute(FeatureKind.LogMel, samples.Slice((int)windows[s].Start, windows[s].Length), features.AsSpan(s * block, block));
-        // 3. Probabilities per window and their mean.
-        float[] per = _predictor.PredictSegments(features, n, frames);
-        return Api.GenrePrediction.Create(source, Model.Labels, per, n, (double)windows[0].Length / SampleRate, (double)samples.Length / SampleRate, warning);
+        // 3. Probabilities per window and their mean (and, when asked, the windows' mean embedding).
+        var embedding = new EmbeddingSum(_embeddings ? _predictor.EmbeddingSize : 0);
+        float[] per = _predictor.PredictSegments(features, n, frames, embedding.Buffer(n));
+        embedding.Add(n);
+        return Api.GenrePrediction.Create(source, Model.Labels, per, n, (double)windows[0].Length / SampleRate, (double)samples.Length / SampleRate, warning, embedding.Mean());
     }
 
     /// <summary>Level below which a clip counts as silent: −80 dBFS RMS after removing any DC offset.</summary>
@@ -138,6 +142,7 @@ internal sealed class SongClassifier : IDisposable
         var previous = new float[S];
         var features = new float[batch * block];
         var probabilities = new List<float>();
+        var embedding = new EmbeddingSum(_embeddings ? _predictor.EmbeddingSize : 0);
         int pending = 0, windows = 0;
 
         // Whole windows back to back, as PredictionWindows cuts them: each full window becomes features at once, and every
@@ -145,7 +150,8 @@ internal sealed class SongClassifier : IDisposable
         void Flush()
         {
             if (pending == 0) return;
-            probabilities.AddRange(_predictor.PredictSegments(features.AsSpan(0, pending * block), pending, Frames));
+            probabilities.AddRange(_predictor.PredictSegments(features.AsSpan(0, pending * block), pending, Frames, embedding.Buffer(pending)));
+            embedding.Add(pending);
             pending = 0;
         }
         void Enqueue(ReadOnlySpan<float> window)
@@ -180,7 +186,8 @@ internal sealed class SongClassifier : IDisposable
                 int frames = _extractor.FrameCount(filled);
                 var own = new float[Preset.NMels * frames];
                 _extractor.Compute(FeatureKind.LogMel, current.AsSpan(0, filled), own);
-                probabilities.AddRange(_predictor.PredictSegments(own, 1, frames));
+                probabilities.AddRange(_predictor.PredictSegments(own, 1, frames, embedding.Buffer(1)));
+                embedding.Add(1);
                 windows = 1;
             }
             else if (filled > 0)
@@ -195,7 +202,38 @@ internal sealed class SongClassifier : IDisposable
         string? warning = reader.Warning;
         if (check.Warning() is { } silent) warning = warning is null ? silent : warning + "; " + silent;
         return Api.GenrePrediction.Create(source, Model.Labels, probabilities.ToArray(), windows,
-            (double)Math.Min(total, S) / SampleRate, (double)total / SampleRate, warning);
+            (double)Math.Min(total, S) / SampleRate, (double)total / SampleRate, warning, embedding.Mean());
+    }
+
+    /// <summary>
+    /// The sum of windows' embeddings, batch by batch (in double, in window order, so the in-memory and streamed paths
+    /// give the same mean); size 0 when embeddings were not asked for.
+    /// </summary>
+    private sealed class EmbeddingSum(int size)
+    {
+        private readonly double[] _sum = new double[size];
+        private float[] _batch = [];
+        private int _windows;
+
+        /// <summary>A buffer for <paramref name="count"/> windows' embeddings, or null when not asked for.</summary>
+        public float[]? Buffer(int count)
+        {
+            if (size == 0) return null;
+            if (_batch.Length != count * size) _batch = new float[count * size];
+            return _batch;
+        }
+
+        /// <summary>Adds the <paramref name="count"/> embeddings last written to <see cref="Buffer"/>.</summary>
+        public void Add(int count)
+        {
+            if (size == 0) return;
+            for (int w = 0; w < count; w++)
+                for (int j = 0; j < size; j++) _sum[j] += _batch[w * size + j];
+            _windows += count;
+        }
+
+        /// <summary>The mean embedding, or null when not asked for.</summary>
+        public float[]? Mean() => size == 0 ? null : _sum.Select(v => (float)(v / _windows)).ToArray();
     }
 
     internal static float[] Resample(ReadOnlySpan<float> input, int from, int to)

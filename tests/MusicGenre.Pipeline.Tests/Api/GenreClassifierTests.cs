@@ -347,3 +347,38 @@ public class GenreClassifierTests
         public void Report(T value) => report(value);
     }
 }
+
+public sealed class GenreClassifierEmbeddingTests
+{
+    private static string Example(string name) => Path.Combine(SharedData.RepoRoot, "examples", "audio", name);
+
+    /// <summary>
+    /// With <see cref="ClassifierOptions.Embeddings"/> a prediction carries the song's embedding: for a clip of one window,
+    /// exactly the predictor's embedding of its log-mel; the same whether the file is streamed or given as samples; none
+    /// without the option; and the probabilities are unchanged by asking for it.
+    /// </summary>
+    [Fact]
+    public void Embeddings_AreTheWindowsMeanOutputLayerInput_OnEveryPath()
+    {
+        using var plain = GenreClassifier.Load(TinyModel.File);
+        using var embedding = GenreClassifier.Load(TinyModel.File, new ClassifierOptions { Embeddings = true });
+        string file = Example("disco-strut.wav");
+        var clip = AudioFile.Load(file);
+        var streamed = embedding.Predict(file);
+        var fromSamples = embedding.Predict(clip.Samples, clip.SampleRate);
+        Assert.Null(plain.Predict(file).Embedding);
+        Assert.Equal(plain.Predict(file).Scores, streamed.Scores);
+        Assert.Equal(streamed.Embedding, fromSamples.Embedding);
+
+        // One window of 2.5 s: the embedding is the predictor's for that window's log-mel.
+        var model = MusicGenre.Nn.ModelFile.ModelFileReader.Read(TinyModel.File);
+        var window = clip.Samples.AsSpan(0, 22050 * 5 / 2).ToArray();
+        var extractor = new MusicGenre.Features.FeatureExtractor(MusicGenre.Features.FeaturePresets.Get(model.FeaturePreset));
+        var logMel = extractor.Compute(MusicGenre.Features.FeatureKind.LogMel, window);
+        using var predictor = new MusicGenre.Nn.Training.GenrePredictor(model);
+        var expected = predictor.EmbedSegments(logMel, 1, logMel.Length / 128);
+        var short_ = embedding.Predict(window, 22050);
+        Assert.Equal(predictor.EmbeddingSize, short_.Embedding!.Count);
+        Assert.Equal(expected, short_.Embedding);
+    }
+}
