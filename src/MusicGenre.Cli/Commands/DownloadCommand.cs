@@ -16,9 +16,10 @@ internal static class DownloadCommand
         var secret = new Option<string?>("--secret") { Description = $"OAuth consumer secret (or ${PreviewDownloadOptions.SecretVariable}); never logged." };
         var concurrency = new Option<int>("--concurrency", "-c") { Description = "Parallel downloads.", DefaultValueFactory = _ => 4 };
         var retries = new Option<int>("--retries") { Description = "Retries per track after a failed first attempt, on 5xx, 429 and timeouts, with backoff (as curl --retry; 0 = one attempt).", DefaultValueFactory = _ => 3 };
+        var shard = new Option<string?>("--shard") { Description = "Only the tracks of shard k of N (k/N, k 0-based, by track id as preprocess --shard), for several machines sharing the work; the manifest is then manifest-<k>-of-<N>.csv." };
         var command = new Command("download", "Fetch 30 s preview MP3s for MSD tracks (resumable, retries 5xx with backoff, writes manifest.csv).")
         {
-            msd, output, template, key, secret, concurrency, retries,
+            msd, output, template, key, secret, concurrency, retries, shard,
         };
         command.SetAction(parse =>
         {
@@ -28,9 +29,11 @@ internal static class DownloadCommand
             string outDir = Path.GetFullPath(parse.GetValue(output)!);
             if (File.Exists(outDir))
                 throw new UsageException($"--out '{outDir}' is a file; download writes a folder of previews and manifest.csv");
+            var spec = ArgParsing.Shard(parse.GetValue(shard));
             var options = new PreviewDownloadOptions
             {
                 OutputDirectory = outDir,
+                ManifestPath = spec.Count > 1 ? Path.Combine(outDir, $"manifest-{spec.Index}-of-{spec.Count}.csv") : null,
                 UrlTemplate = parse.GetValue(template)!,
                 ConsumerKey = parse.GetValue(key),
                 ConsumerSecret = parse.GetValue(secret),
@@ -42,7 +45,19 @@ internal static class DownloadCommand
             catch (ArgumentException ex) { throw new UsageException(ex.Message.Replace("UrlTemplate", "--url-template", StringComparison.Ordinal)); }
             var scan = ProgressReporter.Run(ctx, "scan MSD files", p =>
                 MsdFolderScanner.Scan(root, new Progress<int>(n => p.Report(new(n, 0, $"{n} files read"))), ctx.Cancellation)); // total unknown while scanning
+            if (spec.Count > 1)
+            {
+                // Tracks by their id (the ids preprocess --shard hashes); an unreadable file by its path, so one shard reports it.
+                int all = scan.Tracks.Count;
+                scan = new MsdScanResult(scan.Tracks.Where(t => spec.Contains(t.TrackId)).ToArray(), scan.Failures.Where(f => spec.Contains(f.Path)).ToArray());
+                ctx.Error.WriteLine($"shard {spec}: {scan.Tracks.Count} of {all} tracks");
+            }
             ctx.Error.WriteLine($"scan MSD files: {scan.Tracks.Count} tracks{(scan.Failures.Count > 0 ? $", {scan.Failures.Count} unreadable files" : "")}");
+            if (spec.Count > 1 && scan.Tracks.Count == 0 && scan.Failures.Count == 0)
+            {
+                ctx.Error.WriteLine($"shard {spec} holds none of the tracks; nothing to download");
+                return CliApp.Ok;
+            }
             if (scan.Tracks.Count == 0 && scan.Failures.Count == 0)
                 throw new InvalidDataException($"{root}: no MSD track files (*.h5) found; nothing to download");
             using var downloader = new PreviewDownloader();
