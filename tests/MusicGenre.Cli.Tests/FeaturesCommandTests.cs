@@ -31,6 +31,16 @@ public class FeaturesCommandTests
         Assert.Equal(22050, written.NumberAttr("/", "source_sample_rate"));
         Assert.Equal(1, written.NumberAttr("/", "source_channels"));
         Assert.Equal(10.0, written.NumberAttr("/", "analysed_seconds"), 6);
+        Assert.Equal(0.0, written.NumberAttr("/", "offset_seconds"));
+
+        // A 16 kHz file is resampled to the preset's 22,050 Hz: the file says so, with the part analysed.
+        string val = Path.Combine(dir, "val.h5"), source = Directory.GetFiles(Path.Combine(SharedData.DataDir, "gtzan-val", "blues")).Order().First();
+        var resampled = CliRunner.Run("features", source, "--offset", "1.5", "--duration", "4", "--out", val);
+        Assert.True(resampled.Code == 0, resampled.Err);
+        using var v = new H5Golden(val);
+        Assert.Equal(16000, v.NumberAttr("/", "source_sample_rate"));
+        Assert.Equal(22050, v.NumberAttr("/", "sr"));
+        Assert.Equal((1.5, 4.0), (v.NumberAttr("/", "offset_seconds"), Math.Round(v.NumberAttr("/", "analysed_seconds"), 6)));
     }
 
     [SharedFact]

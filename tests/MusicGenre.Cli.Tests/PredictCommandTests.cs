@@ -74,6 +74,12 @@ public sealed class PredictInputsTests
         Assert.True(again.Code == 0, again.Err);
         Assert.Contains($"removed {stale}: it held an earlier run's songs, and this shard has none", again.Out);
         Assert.False(File.Exists(stale));
+        // Another kind of file there (allowed by --force) is not an earlier run's store: it is left alone.
+        File.WriteAllText(stale, "my notes");
+        var notes = CliRunner.Run("preprocess", Path.GetDirectoryName(data)!, "--out", stale, "--shard", $"{empty}/4", "--force");
+        Assert.True(notes.Code == 0, notes.Err);
+        Assert.Contains("is not a feature store; left as it is", notes.Err);
+        Assert.Equal("my notes", File.ReadAllText(stale));
         // No audio at all is still a usage error.
         Assert.Equal(2, CliRunner.Run("predict", Path.Combine(dir, "missing-nothing-here"), "--shard", "0/4").Code);
     }

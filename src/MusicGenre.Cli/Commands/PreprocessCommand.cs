@@ -58,12 +58,18 @@ internal static class PreprocessCommand
             // songs some come out empty, and a batch scheduler must not mark that task as failed.
             if (summary.StorePath is null && summary.ShardEntries == 0 && summary.DatasetEntries > 0 && options.Shard.Count > 1)
             {
-                // A store already at --out (checked above to be a feature store, or --force) is an earlier run's: this
-                // shard's content is "no songs", and a merge of the parts folder must not pick the old songs up.
+                // A feature store already at --out is an earlier run's: this shard's content is "no songs", and a merge of
+                // the parts folder must not pick the old songs up. Any other file (allowed by --force) is left alone.
                 if (File.Exists(options.Output))
                 {
-                    File.Delete(options.Output);
-                    ctx.Out.WriteLine($"removed {options.Output}: it held an earlier run's songs, and this shard has none");
+                    string? format = null;
+                    try { format = Data.Hdf5RootFormat.Read(options.Output); } catch (IOException) { }
+                    if (format == Data.FeatureStore.FeatureStoreLayout.Format)
+                    {
+                        File.Delete(options.Output);
+                        ctx.Out.WriteLine($"removed {options.Output}: it held an earlier run's songs, and this shard has none");
+                    }
+                    else ctx.Error.WriteLine($"note: {options.Output} is not a feature store; left as it is");
                 }
                 return CliApp.Ok;
             }

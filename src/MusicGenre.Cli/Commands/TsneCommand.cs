@@ -43,6 +43,11 @@ internal static class TsneCommand
             ArgParsing.CheckReplaceableText(csv, "the coordinates file beside --out", l => l.Count > 0 && l[0] == TsneCsv.Header,
                 $"a t-SNE coordinates file (first line '{TsneCsv.Header}')", replace);
             string lvl = parse.GetValue(points)!.ToLowerInvariant(), levelName = parse.GetValue(level)!.ToLowerInvariant();
+            string? modelPath = parse.GetValue(model) is { } m ? ArgParsing.ExistingPath(m, "--model") : null;
+            if (modelPath is not null && parse.GetResult(level) is { Implicit: false })
+                throw new UsageException(levelName is "song" or "segment"
+                    ? $"--level {levelName} is --points {levelName} now; --level (max or none) does not apply with --model"
+                    : "--level does not apply with --model (the model applies its own level normalisation)");
             if (levelName is "song" or "segment")
             {
                 if (parse.GetResult(points) is { Implicit: false }) throw new UsageException($"--level '{levelName}': give max or none (one point per {levelName} is --points {levelName})");
@@ -51,8 +56,6 @@ internal static class TsneCommand
             }
             if (lvl is not ("song" or "segment")) throw new UsageException($"--points '{lvl}' must be song or segment");
             var levelMode = TrainCommand.TrainingArgs.LevelMode(levelName, "--level");
-            string? modelPath = parse.GetValue(model) is { } m ? ArgParsing.ExistingPath(m, "--model") : null;
-            if (modelPath is not null) ArgParsing.RefuseGiven(parse, "does not apply with --model (the model applies its own level normalisation)", level);
             using var store = FeatureStoreReader.Open(storePath);
             var (embedded, labels, ids) = modelPath is not null
                 ? ProgressReporter.Run(ctx, "embed", _ => TsneInputs.Learnt(store, Nn.ModelFile.ModelFileReader.Read(modelPath), lvl == "segment", Environment.ProcessorCount))

@@ -26,6 +26,12 @@ internal sealed class GenrePredictor : IDisposable
     private readonly MfccInput? _mfcc;
     private readonly int _bands; // rows per channel of the log-mel given (the network's rows, or an MFCC model's mel bands)
     private Tensor? _input, _probs;
+    // Embeddings: the layer whose output is the output layer's input (in eval mode the dropout before it, which passes it
+    // through), one observer delegate for the predictor's life, and where the current batch's embeddings go.
+    private readonly Layers.Layer _penultimate;
+    private readonly Action<Layers.Layer, Tensor> _observe;
+    private float[]? _embedTarget;
+    private int _embedOffset;
 
     /// <summary>Builds the network of <paramref name="model"/> on <paramref name="device"/>.</summary>
     /// <exception cref="ArgumentException">The model is inconsistent (all problems listed) or an option is out of range.</exception>
@@ -43,6 +49,11 @@ internal sealed class GenrePredictor : IDisposable
         _backend = BackendFactory.Create(device, new BackendOptions { ThreadCount = threadCount });
         _net = GenreNetwork.Build(_spec, _backend, 0);
         _net.Load(model);
+        var output = _net.Net.Layers.OfType<Layers.Dense>().Last();
+        _penultimate = _net.Net.Layers.TakeWhile(l => !ReferenceEquals(l, output)).LastOrDefault()
+            ?? throw new ArgumentException("the network has no layer before its output layer", nameof(model));
+        EmbeddingSize = (int)(output.Parameters[0].Shape.Length / _spec.Classes);
+        _observe = Observe;
     }
 
     /// <summary>Segments per forward pass (<see cref="PredictSegments(ReadOnlySpan{float}, int, int)"/> runs its input in batches of this size, from the first).</summary>
@@ -80,93 +91,87 @@ internal sealed class GenrePredictor : IDisposable
     /// </summary>
     public float[] PredictSegments(ReadOnlySpan<float> segments, int count, int frames, float[]? embeddings)
     {
-        int k = _spec.Classes, d = embeddings is null ? 0 : EmbeddingSize;
-        if (embeddings is not null && embeddings.Length != (long)count * d)
-            throw new ArgumentException($"embeddings: {embeddings.Length} values, expected [{count}, {d}].", nameof(embeddings));
-        var penultimate = embeddings is null ? null : Penultimate();
+        int k = _spec.Classes;
+        if (embeddings is not null && embeddings.Length != (long)count * EmbeddingSize)
+            throw new ArgumentException($"embeddings: {embeddings.Length} values, expected [{count}, {EmbeddingSize}].", nameof(embeddings));
+        var (window, start) = Check(segments, count, frames);
         var result = new float[count * k];
-        Run(segments, count, frames, (x, b0, n) =>
+        for (int b0 = 0; b0 < count; b0 += _batchSize)
         {
-            var logits = _net.Net.Forward(x, training: false, penultimate is null ? null : (layer, y) =>
-            {
-                if (ReferenceEquals(layer, penultimate)) y.CopyTo(embeddings.AsSpan(b0 * d, n * d));
-            });
+            int n = Math.Min(_batchSize, count - b0);
+            var logits = Forward(segments, frames, window, start, b0, n, embeddings);
             var probs = Tensor.Fit(_backend, ref _probs, logits.Shape);
             _backend.Softmax(logits, probs);
             probs.CopyTo(result.AsSpan(b0 * k, n * k));
-        });
+        }
         return result;
     }
 
     /// <summary>Values per segment of <see cref="EmbedSegments"/>: the inputs of the output layer.</summary>
-    public int EmbeddingSize => (int)(_net.Net.Layers.OfType<Layers.Dense>().Last().Parameters[0].Shape.Length / _spec.Classes);
+    public int EmbeddingSize { get; }
 
     /// <summary>
     /// What the network has made of each segment, <c>[count, <see cref="EmbeddingSize"/>]</c>: the input of its output
     /// layer in eval mode (for <c>default</c>, the time-averaged activations of every channel and frequency band), whose
-    /// linear map plus bias and a softmax are <see cref="PredictSegments(ReadOnlySpan{float}, int, int)"/>. For maps of learnt features (t-SNE), nearest
-    /// neighbours, or a new classifier on top.
+    /// linear map plus bias and a softmax are <see cref="PredictSegments(ReadOnlySpan{float}, int, int)"/>. For maps of
+    /// learnt features (t-SNE), nearest neighbours, or a new classifier on top.
     /// </summary>
     /// <exception cref="ArgumentException">Wrong sizes, or segments shorter than the model accepts.</exception>
     public float[] EmbedSegments(ReadOnlySpan<float> segments, int count, int frames)
     {
-        int d = EmbeddingSize;
-        var result = new float[count * d];
-        var penultimate = Penultimate();
-        Run(segments, count, frames, (x, b0, n) =>
-            _net.Net.Forward(x, training: false, (layer, y) =>
-            {
-                if (ReferenceEquals(layer, penultimate)) y.CopyTo(result.AsSpan(b0 * d, n * d));
-            }));
+        var (window, start) = Check(segments, count, frames);
+        var result = new float[count * EmbeddingSize];
+        for (int b0 = 0; b0 < count; b0 += _batchSize)
+            Forward(segments, frames, window, start, b0, Math.Min(_batchSize, count - b0), result);
         return result;
     }
 
-    /// <summary>The layer whose output is the output layer's input (in eval mode the dropout before it, which passes it through).</summary>
-    private Layers.Layer Penultimate()
+    /// <summary>Checks the sizes of a call; returns the window the network sees and where it starts in each segment.</summary>
+    private (int Window, int Start) Check(ReadOnlySpan<float> segments, int count, int frames)
     {
-        var output = _net.Net.Layers.OfType<Layers.Dense>().Last();
-        Layers.Layer? previous = null;
-        foreach (var layer in _net.Net.Layers) { if (ReferenceEquals(layer, output)) break; previous = layer; }
-        return previous ?? throw new InvalidOperationException("the network has no layer before its output layer");
-    }
-
-    /// <summary>
-    /// Prepares the network input of <paramref name="segments"/> batch by batch (crop, level, MFCC, standardisation on the
-    /// host, then to the backend) and calls <paramref name="forward"/> with each batch's tensor, first index and size.
-    /// </summary>
-    private void Run(ReadOnlySpan<float> segments, int count, int frames, Action<Tensor, int, int> forward)
-    {
-        // 1. Check sizes; choose the window the network sees.
-        int rows = _spec.InputChannels * _bands, netRows = _spec.InputChannels * _spec.Mels;
+        int rows = _spec.InputChannels * _bands;
         if (count < 0 || frames < 1 || segments.Length != (long)count * rows * frames)
             throw new ArgumentException($"segments: {segments.Length} values, expected [{count}, {_spec.InputChannels}, {_bands}, {frames}].", nameof(segments));
         int window = _spec.AcceptsAnyLength ? frames : Math.Min(frames, _spec.Frames);
         _spec.CheckFrames(window);
-        int start = (frames - window) / 2;
-        int hostLength = Math.Min(_batchSize, Math.Max(count, 1)) * rows * window;
-        if (_host.Length < hostLength) _host = new float[hostLength];
-        if (_mfcc is not null && _cepstra.Length < hostLength / rows * netRows) _cepstra = new float[hostLength / rows * netRows];
-        var host = _host;
-        // 2. Batches: crop + level (+ MFCC) + normalise on the host, then the caller's forward pass in eval mode.
-        for (int b0 = 0; b0 < count; b0 += _batchSize)
+        return (window, (frames - window) / 2);
+    }
+
+    /// <summary>
+    /// One batch, segments <paramref name="b0"/> .. <paramref name="b0"/> + <paramref name="n"/>: crop + level (+ MFCC) +
+    /// standardisation on the host, then the forward pass in eval mode, writing the batch's embeddings into
+    /// <paramref name="embeddings"/> when given (through the cached observer: nothing is allocated per batch here).
+    /// </summary>
+    private Tensor Forward(ReadOnlySpan<float> segments, int frames, int window, int start, int b0, int n, float[]? embeddings)
+    {
+        int rows = _spec.InputChannels * _bands, netRows = _spec.InputChannels * _spec.Mels;
+        int hostLength = n * rows * window;
+        if (_host.Length < hostLength) _host = new float[Math.Max(hostLength, _batchSize * rows * window)];
+        if (_mfcc is not null && _cepstra.Length < n * netRows * window) _cepstra = new float[Math.Max(n, _batchSize) * netRows * window];
+        var hostSpan = _host.AsSpan(0, hostLength);
+        for (int i = 0; i < n; i++)
+            for (int r = 0; r < rows; r++)
+                segments.Slice(((b0 + i) * rows + r) * frames + start, window).CopyTo(hostSpan.Slice((i * rows + r) * window, window));
+        LevelNormalizer.Apply(Model.Level, Model.KeptBands, hostSpan, _spec.InputChannels, _bands, window);
+        Span<float> input = hostSpan;
+        if (_mfcc is not null)
         {
-            int n = Math.Min(_batchSize, count - b0);
-            var hostSpan = host.AsSpan(0, n * rows * window);
-            for (int i = 0; i < n; i++)
-                for (int r = 0; r < rows; r++)
-                    segments.Slice(((b0 + i) * rows + r) * frames + start, window).CopyTo(hostSpan.Slice((i * rows + r) * window, window));
-            LevelNormalizer.Apply(Model.Level, Model.KeptBands, hostSpan, _spec.InputChannels, _bands, window);
-            Span<float> input = hostSpan;
-            if (_mfcc is not null)
-            {
-                input = _cepstra.AsSpan(0, n * netRows * window);
-                _mfcc.Apply(hostSpan, _spec.InputChannels, window, input);
-            }
-            Model.Normalization.Apply(input, _spec.InputChannels, _spec.Mels, window);
-            var x = Tensor.Fit(_backend, ref _input, new Shape(n, _spec.InputChannels, _spec.Mels, window));
-            x.CopyFrom(input);
-            forward(x, b0, n);
+            input = _cepstra.AsSpan(0, n * netRows * window);
+            _mfcc.Apply(hostSpan, _spec.InputChannels, window, input);
         }
+        Model.Normalization.Apply(input, _spec.InputChannels, _spec.Mels, window);
+        var x = Tensor.Fit(_backend, ref _input, new Shape(n, _spec.InputChannels, _spec.Mels, window));
+        x.CopyFrom(input);
+        _embedTarget = embeddings;
+        _embedOffset = b0 * EmbeddingSize;
+        try { return _net.Net.Forward(x, training: false, embeddings is null ? null : _observe); }
+        finally { _embedTarget = null; }
+    }
+
+    /// <summary>Copies the penultimate layer's output (the output layer's input) of the batch into <see cref="_embedTarget"/>.</summary>
+    private void Observe(Layers.Layer layer, Tensor y)
+    {
+        if (ReferenceEquals(layer, _penultimate) && _embedTarget is { } target) y.CopyTo(target.AsSpan(_embedOffset, y.Length));
     }
 
     /// <summary>Song-level probabilities <c>[classes]</c>: the mean of its segments' probabilities.</summary>

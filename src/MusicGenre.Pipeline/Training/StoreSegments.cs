@@ -108,18 +108,22 @@ internal static class StoreSegments
     /// </summary>
     internal static IReadOnlyList<string> ArtistSplitNotes(IEnumerable<StoreSong> songs, IReadOnlyList<string> genres, SplitBy splitBy, int folds = 0)
     {
-        if (splitBy != SplitBy.Artist) return [];
+        var list = songs.ToList();
+        // No artist at all: the split is refused (RequireArtists), so there is nothing to note.
+        if (splitBy != SplitBy.Artist || !list.Any(s => !string.IsNullOrWhiteSpace(s.Artist))) return [];
         var notes = new List<string>();
-        foreach (var genre in songs.GroupBy(s => s.Label).OrderBy(g => g.Key))
+        foreach (var genre in list.GroupBy(s => s.Label).OrderBy(g => g.Key))
         {
-            var artists = genre.Select(s => GroupKey(s, splitBy)).Distinct(StringComparer.Ordinal).ToList();
-            string name = genres[genre.Key], who = artists.Count == 1 && artists[0].StartsWith("artist:", StringComparison.Ordinal) ? $" ({artists[0][7..]})" : "";
-            if (folds == 0 && artists.Count == 1)
-                notes.Add($"genre {name} has one artist{who}: none of its songs is held out for validation");
-            else if (folds > 0 && artists.Count < folds)
-                notes.Add(artists.Count == 1
-                    ? $"genre {name} has one artist{who}: all its songs sit in one fold, whose model trains without {name}"
-                    : $"genre {name} has {artists.Count} artists for {folds} folds: {folds - artists.Count} fold(s) hold none of its songs");
+            // Groups: an artist, or a song whose artist is unknown (kept together by song).
+            var groups = genre.Select(s => GroupKey(s, splitBy)).Distinct(StringComparer.Ordinal).ToList();
+            string name = genres[genre.Key];
+            string one = groups[0].StartsWith("artist:", StringComparison.Ordinal) ? $"one artist ({groups[0][7..]})" : "one song of unknown artist";
+            if (folds == 0 && groups.Count == 1)
+                notes.Add($"genre {name} has {one}: none of its songs is held out for validation");
+            else if (folds > 0 && groups.Count < folds)
+                notes.Add(groups.Count == 1
+                    ? $"genre {name} has {one}: all its songs sit in one fold, whose model trains without {name}"
+                    : $"genre {name} has {groups.Count} artists for {folds} folds: {folds - groups.Count} fold(s) hold none of its songs");
         }
         return notes;
     }

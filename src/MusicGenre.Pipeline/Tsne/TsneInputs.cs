@@ -72,10 +72,10 @@ internal static class TsneInputs
                 }
             else
             {
-                var mean = new float[d];
+                var sum = new double[d];
                 for (int k = 0; k < song.SegmentCount; k++)
-                    for (int j = 0; j < d; j++) mean[j] += e[k * d + j] / song.SegmentCount;
-                points.Add(mean);
+                    for (int j = 0; j < d; j++) sum[j] += e[k * d + j];
+                points.Add(sum.Select(v => (float)(v / song.SegmentCount)).ToArray());
                 labels.Add(song.Label);
                 ids.Add(song.SongId);
             }

@@ -30,5 +30,10 @@ public sealed class ArtistSplitNotesTests
             "genre jazz has 2 artists for 3 folds: 1 fold(s) hold none of its songs",
         ], StoreSegments.ArtistSplitNotes(songs, genres, SplitBy.Artist, folds: 3));
         Assert.Empty(StoreSegments.ArtistSplitNotes(songs, genres, SplitBy.Song, folds: 3));
+        // A genre of one song whose artist is unknown is named as such; with no artist at all the split is refused
+        // elsewhere (RequireArtists), so there is nothing to note.
+        var unknown = new[] { Song("b1", "John Lee Hooker", 0), Song("j1", "", 1), Song("r1", "A", 2), Song("r2", "B", 2) };
+        Assert.Contains("genre jazz has one song of unknown artist: none of its songs is held out for validation", StoreSegments.ArtistSplitNotes(unknown, genres, SplitBy.Artist));
+        Assert.Empty(StoreSegments.ArtistSplitNotes(songs.Select(s => s with { Artist = "" }), genres, SplitBy.Artist));
     }
 }
