@@ -6,6 +6,36 @@ namespace MusicGenre.Cli.Tests;
 [Collection(TimingSensitive.Name)]
 public sealed class SignalTests
 {
+    /// <summary>
+    /// <c>--checkpoint-every N</c>: a run killed outright (SIGKILL: no handler runs) mid-epoch leaves a checkpoint of its
+    /// last N-step mark, not only of the last epoch end. One step per segment and a checkpoint per step make the first
+    /// epoch last far longer than the time the kill takes.
+    /// </summary>
+    [SharedFact]
+    public void SigkillMidEpoch_WithCheckpointEvery_LeavesAMidEpochCheckpoint()
+    {
+        if (OperatingSystem.IsWindows()) return; // SIGKILL is a POSIX signal
+        string dir = SharedData.NewTempDir("musicgenre-sigkill"), store = TrainCommandTests.BluesAndMetalStore(dir, songsPerGenre: 2), model = Path.Combine(dir, "m.h5");
+        string cli = Path.Combine(AppContext.BaseDirectory, "musicgenre.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { cli, "train", store, "--out", model, "--epochs", "50", "--batch", "1", "--val-split", "0", "--threads", "1", "--hp", "width=4", "--checkpoint-every", "1" })
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(model + ".checkpoint") && clock.Elapsed < TimeSpan.FromSeconds(120)) Thread.Sleep(5);
+        p.Kill(); // SIGKILL
+        p.WaitForExit();
+        Assert.True(File.Exists(model + ".checkpoint"), "no checkpoint within 120 s");
+        Assert.DoesNotContain("epoch   1/50", output.Result); // killed before the first epoch ended
+        var info = CliRunner.Run("info", model + ".checkpoint", "--json");
+        Assert.True(info.Code == 0, info.Err);
+        using var doc = System.Text.Json.JsonDocument.Parse(info.Out);
+        Assert.Equal(1, doc.RootElement.GetProperty("next_epoch").GetInt32());
+        Assert.True(doc.RootElement.GetProperty("step_in_epoch").GetInt32() >= 1);
+        SharedData.DeleteTempDir(dir);
+    }
+
     [SharedFact]
     public void SigtermDuringTraining_CancelsLikeCtrlC_LeavingACheckpoint()
     {

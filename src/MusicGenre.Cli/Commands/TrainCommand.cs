@@ -229,11 +229,16 @@ internal static class TrainCommand
         };
         var output = new Option<string>("--out", "-o") { Description = "Model file to write.", Required = true };
         var force = ArgParsing.ForceOption();
+        var checkpointEvery = new Option<int>("--checkpoint-every")
+        {
+            Description = "Also checkpoint every N optimizer steps, not only at epoch ends (a kill -9 then loses at most N steps; Ctrl+C and SIGTERM always checkpoint where they stop). 0 = epoch ends only.",
+            DefaultValueFactory = _ => 0,
+        };
         var restart = new Option<bool>("--restart") { Description = "Discard the checkpoint of an earlier, unfinished run to the same --out and start over (by default a run resumes from it)." };
         var args = new TrainingArgs();
         var command = new Command("train", "Train a genre CNN on a feature store, or on the shards of one (early stopping on validation, checkpoint and resume).")
         {
-            features, output, force, restart,
+            features, output, force, restart, checkpointEvery,
         };
         foreach (var o in args.All) command.Add(o);
         command.SetAction(parse =>
@@ -244,7 +249,9 @@ internal static class TrainCommand
                 [.. parse.GetValue(features)!.Select(f => ArgParsing.ExistingPath(f, "feature store")), parse.GetValue(args.Init)]);
             var stores = ArgParsing.FeatureStores(parse.GetValue(features)!, model, "train on");
             string checkpoint = model + ".checkpoint";
-            var options = args.Build(parse, checkpoint);
+            int every = parse.GetValue(checkpointEvery);
+            if (every < 0) throw new UsageException($"--checkpoint-every {every} must be 0 (epoch ends only) or more steps");
+            var options = args.Build(parse, checkpoint) with { CheckpointEverySteps = every };
             if (parse.GetValue(restart) && File.Exists(checkpoint))
             {
                 File.Delete(checkpoint);
