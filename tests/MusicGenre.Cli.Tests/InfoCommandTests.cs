@@ -29,6 +29,24 @@ public sealed class InfoCommandTests
         Assert.Equal(parameters, root.GetProperty("parameters").GetInt64());
     }
 
+    /// <summary>A <c>features</c> file: its datasets' shapes and its attributes (preset and provenance).</summary>
+    [Fact]
+    public void AFeaturesFile_IsDescribed()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-info-features"), file = Path.Combine(dir, "f.h5");
+        string song = Path.Combine(SharedData.RepoRoot, "examples", "audio", "metal-riff.wav");
+        Assert.Equal(0, CliRunner.Run("features", song, "--duration", "5", "--out", file).Code);
+        var r = CliRunner.Run("info", file, "--json");
+        Assert.True(r.Code == 0, r.Err);
+        using var doc = JsonDocument.Parse(r.Out);
+        var root = doc.RootElement;
+        Assert.Equal("features of one file", root.GetProperty("kind").GetString());
+        Assert.Equal([128, 216], root.GetProperty("logmel").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(1e-10, root.GetProperty("amin").GetDouble(), 15);
+        Assert.Equal(song, root.GetProperty("source_path").GetString());
+        Assert.Contains("amin                1E-10", CliRunner.Run("info", file).Out); // text: one column of names, values after
+    }
+
     [Fact]
     public void OtherFiles_AreRefusedNamingTheFile()
     {

@@ -1,3 +1,4 @@
+using PureHDF;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -17,7 +18,7 @@ internal static class InfoCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("file") { Description = "A model (train --out), a training checkpoint (<model>.checkpoint) or a feature store (preprocess --out)." };
+        var file = new Argument<string>("file") { Description = "A model (train --out), a training checkpoint (<model>.checkpoint), a feature store (preprocess --out) or a features file (features --out)." };
         var json = new Option<bool>("--json") { Description = "One JSON object instead of text (history as a list of epochs)." };
         var command = new Command("info", "Show what a model, checkpoint or feature store holds: how it was made, metrics, training history, songs per genre.")
         {
@@ -36,6 +37,7 @@ internal static class InfoCommand
                 ModelFileFormat.ModelFormat => ModelInfo(ModelFileReader.Read(path), "model"),
                 ModelFileFormat.CheckpointFormat => CheckpointInfo(CheckpointFile.Read(path)),
                 FeatureStoreLayout.Format => StoreInfo(path),
+                Pipeline.Features.ClipFeatures.Format => ClipFeaturesInfo(path),
                 _ => throw new InvalidDataException($"{path}: not a MusicGenre model, checkpoint or feature store ({(format is null ? "no format attribute" : $"format '{format}'")})"),
             };
             info["file"] = Path.GetFullPath(path);
@@ -129,28 +131,53 @@ internal static class InfoCommand
         };
     }
 
+    /// <summary>A <c>features</c> file: its datasets' shapes and every root attribute (preset parameters, provenance).</summary>
+    private static Dictionary<string, object?> ClipFeaturesInfo(string path)
+    {
+        using var file = PureHDF.H5File.OpenRead(path);
+        var info = new Dictionary<string, object?> { ["kind"] = "features of one file" };
+        foreach (var name in new[] { "melspec", "logmel", "mfcc" }.Where(file.LinkExists))
+            info[name] = file.Dataset(name).Space.Dimensions.Select(d => (int)d).ToArray();
+        foreach (var a in file.Attributes().OrderBy(a => a.Name, StringComparer.Ordinal))
+        {
+            if (a.Name == "format") continue;
+            object? value = (a.Type.Class, a.Type.Size) switch
+            {
+                (H5DataTypeClass.String or H5DataTypeClass.VariableLength, _) => a.Read<string>(),
+                (H5DataTypeClass.FloatingPoint, 4) => (double)a.Read<float>(),
+                (H5DataTypeClass.FloatingPoint, _) => a.Read<double>(),
+                (H5DataTypeClass.FixedPoint, 4) => (long)a.Read<int>(),
+                (H5DataTypeClass.FixedPoint, 8) => a.Read<long>(),
+                _ => $"({a.Type.Class})",
+            };
+            info[a.Name] = value;
+        }
+        return info;
+    }
+
     /// <summary>The same facts as aligned "name  value" lines, the history as a table.</summary>
     private static string Text(Dictionary<string, object?> info)
     {
         var sb = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
+        int width = Math.Max(18, info.Keys.Max(k => k.Length) + 2); // names in one column, values in the next
         foreach (var (key, value) in info)
         {
             if (value is null || key == "history") continue;
             string text = value switch
             {
                 string s => s,
-                double d => d.ToString("0.######", inv),
+                double d => d.ToString("G7", inv),
                 IReadOnlyDictionary<string, double> hp => string.Join(", ", hp.Select(kv => $"{kv.Key}={kv.Value.ToString("0.######", inv)}")),
                 Dictionary<string, string?> parameters => string.Join(", ", parameters.Select(kv => $"{kv.Key}={kv.Value}")),
                 int[] shape => string.Join(" × ", shape),
                 IReadOnlyList<string> names => string.Join(", ", names),
-                List<Dictionary<string, object>> rows => string.Join(Environment.NewLine + new string(' ', 18), rows.Select(r =>
+                List<Dictionary<string, object>> rows => string.Join(Environment.NewLine + new string(' ', width), rows.Select(r =>
                     $"{r["genre"]} {r["songs"]} songs{((int)r["copies"] > 0 ? $" (+{r["copies"]} copies)" : "")}, {r["segments"]} segments")),
                 IFormattable f => f.ToString(null, inv),
                 _ => value.ToString() ?? "",
             };
-            sb.Append(inv, $"{key.Replace('_', ' '),-18}{text}").AppendLine();
+            sb.Append(key.Replace('_', ' ').PadRight(width)).Append(text).AppendLine();
         }
         if (info.TryGetValue("history", out var hist) && hist is System.Collections.IEnumerable rowsObj)
         {
