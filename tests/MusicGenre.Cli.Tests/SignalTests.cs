@@ -36,6 +36,42 @@ public sealed class SignalTests
         SharedData.DeleteTempDir(dir);
     }
 
+    /// <summary>
+    /// <c>train --history</c> across a stop and a resume: SIGTERM after the first epoch's line (during the second), then
+    /// the same command again; the CSV lists epochs 1–3, the first from the checkpoint, the others as the resumed run ends them.
+    /// </summary>
+    [SharedFact]
+    public void HistoryCsv_ListsTheEpochsOfBothRuns_AfterAResume()
+    {
+        if (OperatingSystem.IsWindows()) return; // SIGTERM is a POSIX signal
+        string dir = SharedData.NewTempDir("musicgenre-history-resume"), store = TrainCommandTests.BluesAndMetalStore(dir, songsPerGenre: 2);
+        string model = Path.Combine(dir, "m.h5"), csv = Path.Combine(dir, "h.csv");
+        // One step per segment and a checkpoint per step: an epoch lasts long enough for the signal to land inside the next.
+        string[] args = ["train", store, "--out", model, "--epochs", "3", "--batch", "1", "--val-split", "0", "--threads", "1", "--hp", "width=4", "--checkpoint-every", "1", "--history", csv];
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "musicgenre.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using (var p = Process.Start(psi)!)
+        {
+            var err = p.StandardError.ReadToEndAsync();
+            string? line;
+            while ((line = p.StandardOutput.ReadLine()) is not null && !line.StartsWith("epoch", StringComparison.Ordinal)) { }
+            Assert.NotNull(line);
+            using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+            p.StandardOutput.ReadToEnd();
+            Assert.True(p.WaitForExit(TimeSpan.FromSeconds(60)), "the process did not stop after SIGTERM");
+            Assert.True(p.ExitCode == CliApp.Terminated, $"exit {p.ExitCode}: {err.Result}");
+        }
+        Assert.Equal(["1"], File.ReadAllLines(csv).Skip(1).Select(r => r.Split(',')[0]));
+
+        var resumed = CliRunner.Run(args);
+        Assert.True(resumed.Code == 0, resumed.Err);
+        Assert.Contains("resuming from the checkpoint", resumed.Err);
+        Assert.DoesNotContain("epoch   1/3", resumed.Out); // epoch 1 was not run again...
+        Assert.Equal(["1", "2", "3"], File.ReadAllLines(csv).Skip(1).Select(r => r.Split(',')[0])); // ...but is listed
+        SharedData.DeleteTempDir(dir);
+    }
+
     [SharedFact]
     public void SigtermDuringTraining_CancelsLikeCtrlC_LeavingACheckpoint()
     {

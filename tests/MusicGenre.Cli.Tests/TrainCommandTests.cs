@@ -160,6 +160,28 @@ public sealed class TrainCommandTests
         SharedData.DeleteTempDir(dir);
     }
 
+    /// <summary>
+    /// <c>--history</c> rewrites a CSV of every epoch so far after each epoch: after a run of 3 it has 3 rows matching the
+    /// printed epoch lines (a resumed run: <c>SignalTests</c>).
+    /// </summary>
+    [SharedFact]
+    public void History_IsACsvOfEveryEpoch()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-history"), store = BluesAndMetalStore(dir, songsPerGenre: 2);
+        string model = Path.Combine(dir, "m.h5"), csv = Path.Combine(dir, "history.csv");
+        string[] train = ["train", store, "--out", model, "--hp", "width=4", "--val-split", "0", "--threads", "1", "--history", csv];
+        var first = CliRunner.Run([.. train, "--epochs", "3"]);
+        Assert.True(first.Code == 0, first.Err);
+        var rows = File.ReadAllLines(csv);
+        Assert.Equal(TrainCommand.HistoryHeader, rows[0]);
+        Assert.Equal(["1", "2", "3"], rows.Skip(1).Select(r => r.Split(',')[0]));
+        Assert.All(rows.Skip(1), r => Assert.Equal("", r.Split(',')[3])); // no validation: an empty val_loss
+        var printed = System.Text.RegularExpressions.Regex.Matches(first.Out, @"epoch +\d+/3: loss ([0-9.]+)").Select(m => m.Groups[1].Value).ToArray();
+        Assert.Equal(printed, rows.Skip(1).Select(r => double.Parse(r.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture).ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture)));
+
+        SharedData.DeleteTempDir(dir);
+    }
+
     /// <summary><c>--stream</c> reads the real store's segments batch by batch and writes the same model as loading it.</summary>
     [SharedFact]
     public void Stream_TrainsExactlyTheModelOfALoadedStore()

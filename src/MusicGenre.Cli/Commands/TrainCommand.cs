@@ -220,6 +220,20 @@ internal static class TrainCommand
         }
     }
 
+    /// <summary>First line of the <c>--history</c> CSV.</summary>
+    internal const string HistoryHeader = "epoch,train_loss,train_accuracy,val_loss,val_accuracy,learning_rate,seconds,best";
+
+    /// <summary>The <c>--history</c> CSV of <paramref name="epochs"/> (an empty field where there was no validation).</summary>
+    internal static string HistoryCsv(IEnumerable<EpochMetrics> epochs)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        static string Num(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
+        var sb = new System.Text.StringBuilder(HistoryHeader).Append('\n');
+        foreach (var e in epochs)
+            sb.Append(inv, $"{e.Epoch},{Num(e.TrainLoss)},{Num(e.TrainAccuracy)},{Num(e.ValidationLoss)},{Num(e.ValidationAccuracy)},{Num(e.LearningRate)},{e.Elapsed.TotalSeconds:0.###},{(e.IsBest ? 1 : 0)}\n");
+        return sb.ToString();
+    }
+
     public static Command Create()
     {
         var features = new Argument<string[]>("features")
@@ -234,11 +248,15 @@ internal static class TrainCommand
             Description = "Also checkpoint every N optimizer steps, not only at epoch ends (a kill -9 then loses at most N steps; Ctrl+C and SIGTERM always checkpoint where they stop). 0 = epoch ends only.",
             DefaultValueFactory = _ => 0,
         };
+        var history = new Option<string?>("--history")
+        {
+            Description = "Write the per-epoch history (epoch, train/validation loss and accuracy, learning rate, seconds, best) to this CSV after every epoch, rewritten whole each time (a resumed run includes the epochs before it) — for a live plot or 'tail' of a long run. musicgenre info model.h5 shows it afterwards.",
+        };
         var restart = new Option<bool>("--restart") { Description = "Discard the checkpoint of an earlier, unfinished run to the same --out and start over (by default a run resumes from it)." };
         var args = new TrainingArgs();
         var command = new Command("train", "Train a genre CNN on a feature store, or on the shards of one (early stopping on validation, checkpoint and resume).")
         {
-            features, output, force, restart, checkpointEvery,
+            features, output, force, restart, checkpointEvery, history,
         };
         foreach (var o in args.All) command.Add(o);
         command.SetAction(parse =>
@@ -247,6 +265,11 @@ internal static class TrainCommand
             ctx.CancelNote = "a re-run resumes from the checkpoint of the last step, when training had begun";
             string model = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.Model, parse.GetValue(force),
                 [.. parse.GetValue(features)!.Select(f => ArgParsing.ExistingPath(f, "feature store")), parse.GetValue(args.Init)]);
+            string? historyCsv = parse.GetValue(history) is { } h
+                ? ArgParsing.OutputFile(h, "--history", null, parse.GetValue(force), [.. parse.GetValue(features)!, model, parse.GetValue(args.Init)])
+                : null;
+            if (historyCsv is not null)
+                ArgParsing.CheckReplaceableText(historyCsv, "--history", l => l.Count > 0 && l[0] == HistoryHeader, $"a training history CSV (first line '{HistoryHeader}')", parse.GetValue(force));
             var stores = ArgParsing.FeatureStores(parse.GetValue(features)!, model, "train on");
             string checkpoint = model + ".checkpoint";
             int every = parse.GetValue(checkpointEvery);
@@ -263,6 +286,11 @@ internal static class TrainCommand
                 using (var set = Data.FeatureStore.FeatureStoreSet.Open(stores))
                     foreach (var note in StoreSegments.ArtistSplitNotes(set.Songs.Select(s => s.Store.Songs[s.Song]), set.Header.GenreNames, SplitBy.Artist))
                         ctx.Error.WriteLine($"note: {note}");
+            // The epochs of a run being resumed are in its checkpoint; new ones are reported as they end.
+            var epochs = new List<EpochMetrics>();
+            if (historyCsv is not null && File.Exists(checkpoint))
+                try { epochs.AddRange(Nn.Training.CheckpointFile.Read(checkpoint).History); }
+                catch (Nn.ModelFile.ModelFileException) { } // the run itself reports an unusable checkpoint
             Nn.Training.TrainingResult result;
             try
             {
@@ -271,6 +299,12 @@ internal static class TrainCommand
                     {
                         p.Report(new(m.Epoch, m.Epochs, $"epoch {m.Epoch}"));
                         ctx.Out.WriteLine(Describe(m));
+                        if (historyCsv is not null)
+                        {
+                            epochs.RemoveAll(e => e.Epoch >= m.Epoch);
+                            epochs.Add(m);
+                            MusicGenre.IO.SafeFile.WriteAllText(historyCsv, HistoryCsv(epochs));
+                        }
                     }), ctx.Cancellation));
             }
             catch (Nn.ModelFile.ModelFileException e) when (e.Path == checkpoint)
