@@ -1,4 +1,3 @@
-using PureHDF;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -6,6 +5,7 @@ using System.Text.Json;
 using MusicGenre.Data.FeatureStore;
 using MusicGenre.Nn.ModelFile;
 using MusicGenre.Nn.Training;
+using PureHDF;
 
 namespace MusicGenre.Cli.Commands;
 
@@ -20,7 +20,7 @@ internal static class InfoCommand
     {
         var file = new Argument<string>("file") { Description = "A model (train --out), a training checkpoint (<model>.checkpoint), a feature store (preprocess --out) or a features file (features --out)." };
         var json = new Option<bool>("--json") { Description = "One JSON object instead of text (history as a list of epochs)." };
-        var command = new Command("info", "Show what a model, checkpoint or feature store holds: how it was made, metrics, training history, songs per genre.")
+        var command = new Command("info", "Show what a model, checkpoint, feature store or features file holds: how it was made, metrics, training history, songs per genre.")
         {
             file, json,
         };
@@ -38,7 +38,7 @@ internal static class InfoCommand
                 ModelFileFormat.CheckpointFormat => CheckpointInfo(CheckpointFile.Read(path)),
                 FeatureStoreLayout.Format => StoreInfo(path),
                 Pipeline.Features.ClipFeatures.Format => ClipFeaturesInfo(path),
-                _ => throw new InvalidDataException($"{path}: not a MusicGenre model, checkpoint or feature store ({(format is null ? "no format attribute" : $"format '{format}'")})"),
+                _ => throw new InvalidDataException($"{path}: not a MusicGenre model, checkpoint, feature store or features file ({(format is null ? "no format attribute" : $"format '{format}'")})"),
             };
             info["file"] = Path.GetFullPath(path);
             info["bytes"] = new FileInfo(path).Length;
@@ -134,7 +134,7 @@ internal static class InfoCommand
     /// <summary>A <c>features</c> file: its datasets' shapes and every root attribute (preset parameters, provenance).</summary>
     private static Dictionary<string, object?> ClipFeaturesInfo(string path)
     {
-        using var file = PureHDF.H5File.OpenRead(path);
+        using var file = H5File.OpenRead(path);
         var info = new Dictionary<string, object?> { ["kind"] = "features of one file" };
         foreach (var name in new[] { "melspec", "logmel", "mfcc" }.Where(file.LinkExists))
             info[name] = file.Dataset(name).Space.Dimensions.Select(d => (int)d).ToArray();
