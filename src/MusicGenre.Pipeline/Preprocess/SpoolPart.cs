@@ -107,11 +107,14 @@ internal sealed record SpoolPart(string SongId, string Source, bool Ok, int Mels
     internal static void Writing(string path, Action write)
     {
         try { write(); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new PreprocessException($"cannot write the spool part {path}: {e.Message}", e);
-        }
+        catch (Exception e) when (IsWriteError(e)) { throw WriteFailed(path, e); }
     }
+
+    /// <summary>Whether <paramref name="e"/> is a failure to write a file (disk full, folder gone, no permission).</summary>
+    internal static bool IsWriteError(Exception e) => e is IOException or UnauthorizedAccessException;
+
+    /// <summary>The run's failure for a part that could not be written (the one message for it).</summary>
+    internal static PreprocessException WriteFailed(string path, Exception e) => new($"cannot write the spool part {path}: {e.Message}", e);
 
     /// <summary>Starts an ok part: segments are appended as they are computed, then <see cref="SpoolPartWriter.Commit"/> renames it into place.</summary>
     public static SpoolPartWriter Begin(string path, string songId, string source, int mels, int frames) => new(path, songId, source, mels, frames);

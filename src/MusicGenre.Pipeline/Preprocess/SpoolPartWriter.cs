@@ -29,11 +29,11 @@ internal sealed class SpoolPartWriter : IDisposable
             writer.Write(0);
             writer.Write(false);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (SpoolPart.IsWriteError(e))
         {
             writer?.Dispose();
             file?.Dispose();
-            throw new PreprocessException($"cannot write the spool part {path}: {e.Message}", e);
+            throw SpoolPart.WriteFailed(path, e);
         }
         _file = file;
         _writer = writer;
@@ -49,10 +49,7 @@ internal sealed class SpoolPartWriter : IDisposable
     {
         if (features.Length != _segmentLength) throw new ArgumentException($"a segment has {features.Length} features, expected {_segmentLength}", nameof(features));
         try { _writer.Write(MemoryMarshal.AsBytes(features)); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new PreprocessException($"cannot write the spool part {_path}: {e.Message}", e);
-        }
+        catch (Exception e) when (SpoolPart.IsWriteError(e)) { throw SpoolPart.WriteFailed(_path, e); }
         _segments++;
     }
 
@@ -73,7 +70,7 @@ internal sealed class SpoolPartWriter : IDisposable
     {
         // An uncommitted part is thrown away: a failure to flush it (a full disk) must not become the song's failure.
         try { _writer.Dispose(); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        catch (Exception e) when (SpoolPart.IsWriteError(e)) { }
         _file.Dispose();
     }
 }
