@@ -11,7 +11,7 @@ internal static class PredictCommand
 {
     public static Command Create()
     {
-        var inputs = new Argument<string[]>("inputs") { Description = "Audio files or folders (searched recursively for .wav .mp3 .au .snd), or - for audio on standard input (WAV, MP3 or AU).", Arity = ArgumentArity.OneOrMore };
+        var inputs = new Argument<string[]>("inputs") { Description = $"Audio files or folders (searched recursively for {string.Join(' ', AudioFile.SupportedExtensions)}), or - for audio on standard input (WAV, MP3 or AU).", Arity = ArgumentArity.OneOrMore };
         var model = new Option<string?>("--model", "-m") { Description = "Model file (default: the bundled model)." };
         var top = new Option<int>("--top", "-k") { Description = "How many genres to print per song.", DefaultValueFactory = _ => 3 };
         var json = new Option<bool>("--json") { Description = "One JSON object per line (path, genres with probabilities, segments)." };
@@ -36,7 +36,7 @@ internal static class PredictCommand
             if (fromStdin && given.Length > 1) throw new UsageException("- (standard input) must be the only input");
             if (fromStdin && spec.Count > 1) throw new UsageException("--shard does not apply to standard input");
             var all = fromStdin ? [("-", "-")] : Expand(given).ToArray();
-            if (all.Length == 0) throw new UsageException("no audio files to classify (looked for .wav .mp3 .au .snd)");
+            if (all.Length == 0) throw new UsageException($"no audio files to classify (looked for {string.Join(' ', AudioFile.SupportedExtensions)})");
             var files = all.Where(f => spec.Contains(f.ShardKey)).Select(f => f.Path).ToArray();
             if (files.Length == 0)
             {

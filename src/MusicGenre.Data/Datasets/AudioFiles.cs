@@ -1,13 +1,15 @@
+using MusicGenre.Audio;
+
 namespace MusicGenre.Data.Datasets;
 
 /// <summary>Which files the dataset loaders treat as audio (the formats MusicGenre.Audio decodes).</summary>
 internal static class AudioFiles
 {
-    /// <summary>Recognised audio extensions, lower case with the dot.</summary>
-    public static IReadOnlySet<string> Extensions { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".wav", ".au", ".snd", ".mp3" };
+    /// <summary>Recognised audio extensions, lower case with the dot: the decoders' own list.</summary>
+    public static IReadOnlyList<string> Extensions => AudioFile.SupportedExtensions;
 
-    /// <summary>True when <paramref name="path"/> has a recognised audio extension.</summary>
-    public static bool IsAudio(string path) => Extensions.Contains(Path.GetExtension(path));
+    /// <summary>True when <paramref name="path"/> has a recognised audio extension (case-insensitive).</summary>
+    public static bool IsAudio(string path) => AudioFile.HasSupportedExtension(path);
 
     /// <summary>True for dot-files (".DS_Store", "._x.wav") that folder walks ignore silently.</summary>
     internal static bool IsHidden(string path) => Path.GetFileName(path).StartsWith('.');
