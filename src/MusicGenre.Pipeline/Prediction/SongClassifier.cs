@@ -205,37 +205,6 @@ internal sealed class SongClassifier : IDisposable
             (double)Math.Min(total, S) / SampleRate, (double)total / SampleRate, warning, embedding.Mean());
     }
 
-    /// <summary>
-    /// The sum of windows' embeddings, batch by batch (in double, in window order, so the in-memory and streamed paths
-    /// give the same mean); size 0 when embeddings were not asked for.
-    /// </summary>
-    private sealed class EmbeddingSum(int size)
-    {
-        private readonly double[] _sum = new double[size];
-        private float[] _batch = [];
-        private int _windows;
-
-        /// <summary>A buffer for <paramref name="count"/> windows' embeddings, or null when not asked for.</summary>
-        public float[]? Buffer(int count)
-        {
-            if (size == 0) return null;
-            if (_batch.Length != count * size) _batch = new float[count * size];
-            return _batch;
-        }
-
-        /// <summary>Adds the <paramref name="count"/> embeddings last written to <see cref="Buffer"/>.</summary>
-        public void Add(int count)
-        {
-            if (size == 0) return;
-            for (int w = 0; w < count; w++)
-                for (int j = 0; j < size; j++) _sum[j] += _batch[w * size + j];
-            _windows += count;
-        }
-
-        /// <summary>The mean embedding, or null when not asked for.</summary>
-        public float[]? Mean() => size == 0 ? null : _sum.Select(v => (float)(v / _windows)).ToArray();
-    }
-
     internal static float[] Resample(ReadOnlySpan<float> input, int from, int to)
     {
         if (from <= 0) throw new ArgumentOutOfRangeException(nameof(from), from, "sample rate must be positive");

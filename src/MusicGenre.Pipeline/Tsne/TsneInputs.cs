@@ -72,10 +72,9 @@ internal static class TsneInputs
                 }
             else
             {
-                var sum = new double[d];
-                for (int k = 0; k < song.SegmentCount; k++)
-                    for (int j = 0; j < d; j++) sum[j] += e[k * d + j];
-                points.Add(sum.Select(v => (float)(v / song.SegmentCount)).ToArray());
+                var mean = new Prediction.EmbeddingSum(d); // the same mean as predict --embedding
+                mean.Add(e);
+                points.Add(mean.Mean()!);
                 labels.Add(song.Label);
                 ids.Add(song.SongId);
             }
