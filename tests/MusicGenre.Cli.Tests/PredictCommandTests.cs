@@ -19,6 +19,24 @@ public sealed class PredictInputsTests
     }
 
     /// <summary>
+    /// A folder walk skips dot-files and dot-folders silently, as preprocess does: macOS's AppleDouble <c>._a.wav</c>
+    /// beside <c>a.wav</c> (not audio; it used to be decoded and reported as a bad file) and a <c>.Trash</c> folder.
+    /// A dot-file named on the command line is still classified: the user asked for it.
+    /// </summary>
+    [Fact]
+    public void FolderWalk_SkipsDotFilesAndDotFolders_LikePreprocess()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-dotfiles");
+        string song = Path.Combine(dir, "a.wav"), appleDouble = Path.Combine(dir, "._a.wav");
+        File.WriteAllBytes(song, [1, 2, 3]);
+        File.WriteAllBytes(appleDouble, [0, 5, 22, 7]);
+        Directory.CreateDirectory(Path.Combine(dir, ".Trash"));
+        File.WriteAllBytes(Path.Combine(dir, ".Trash", "old.wav"), [1, 2, 3]);
+        Assert.Equal([song], MusicGenre.Cli.Commands.PredictCommand.Expand([dir]).Select(f => f.Path));
+        Assert.Equal([appleDouble], MusicGenre.Cli.Commands.PredictCommand.Expand([appleDouble]).Select(f => f.Path));
+    }
+
+    /// <summary>
     /// --shard hashes a file's path below the folder given (without extension: a GTZAN folder's song ids), so the same
     /// data under another mount point or through a symlinked folder is split the same way, and shard k of predict holds
     /// the songs of shard k of preprocess.

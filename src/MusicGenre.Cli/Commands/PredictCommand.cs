@@ -146,7 +146,7 @@ internal static class PredictCommand
                 if (seenFiles.Add(ArgParsing.RealPath(path))) yield return (path, ShardKey(path, null));
                 continue;
             }
-            foreach (var f in Walk(path, seenFolders).Where(AudioFile.HasSupportedExtension).Order(StringComparer.Ordinal))
+            foreach (var f in Walk(path, seenFolders).Where(Data.Datasets.AudioFiles.IsAudio).Order(StringComparer.Ordinal))
                 if (seenFiles.Add(ArgParsing.RealPath(f))) yield return (f, ShardKey(f, path));
         }
     }
@@ -159,7 +159,10 @@ internal static class PredictCommand
     internal static string ShardKey(string file, string? folder) =>
         Data.Datasets.GtzanFolder.SongId(folder ?? Path.GetDirectoryName(Path.GetFullPath(file))!, folder is null ? Path.GetFullPath(file) : file);
 
-    /// <summary>Files under <paramref name="folder"/>, entering each real folder once.</summary>
+    /// <summary>
+    /// Files under <paramref name="folder"/>, entering each real folder once; dot-files and dot-folders (macOS's
+    /// <c>._song.wav</c>, <c>.Trash</c>, <c>.git</c>) are skipped silently, as the dataset walks of <c>preprocess</c> do.
+    /// </summary>
     private static IEnumerable<string> Walk(string folder, HashSet<string> seen)
     {
         var pending = new Stack<string>([folder]);
@@ -167,8 +170,8 @@ internal static class PredictCommand
         {
             string dir = pending.Pop();
             if (!seen.Add(ArgParsing.RealPath(dir))) continue;
-            foreach (var f in Directory.EnumerateFiles(dir)) yield return f;
-            foreach (var d in Directory.EnumerateDirectories(dir)) pending.Push(d);
+            foreach (var f in Directory.EnumerateFiles(dir).Where(f => !Data.Datasets.AudioFiles.IsHidden(f))) yield return f;
+            foreach (var d in Directory.EnumerateDirectories(dir).Where(d => !Data.Datasets.AudioFiles.IsHidden(d))) pending.Push(d);
         }
     }
 
