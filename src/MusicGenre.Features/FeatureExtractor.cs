@@ -278,7 +278,7 @@ public sealed class FeatureExtractor
         int n = _o.NFft, start = t * _o.HopLength - _pad;
         if (start >= 0 && start + n <= x.Length)
         {
-            VectorMath.Multiply(_window, x.Slice(start, n), _frame);
+            VectorMath.Multiply(_window, x.Slice(start, n), _frame, _width);
             return;
         }
 
@@ -311,9 +311,9 @@ public sealed class FeatureExtractor
         float amin = (float)_o.Amin;
         float reference = _o.DbReference == DbReference.Max ? VectorMath.Max(s) : (float)_o.RefValue;
         float offset = 10f * MathF.Log10(MathF.Max(amin, reference));
-        float max = VectorMath.ToDecibels(s, amin, offset);
+        float max = VectorMath.ToDecibels(s, amin, offset, _width);
         if (_o.TopDb is { } top)
-            VectorMath.ClampBelow(s, max - (float)top);
+            VectorMath.ClampBelow(s, max - (float)top, _width);
     }
 
     /// <summary>dst[k, t] = Σ_m dct[k, m]·logmel[m, t] (<see cref="MelCepstrum.Apply"/>: lanes along t, at this plan's width).</summary>

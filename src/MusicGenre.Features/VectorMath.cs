@@ -5,178 +5,44 @@ using System.Runtime.Intrinsics;
 namespace MusicGenre.Features;
 
 /// <summary>
-/// The small fused loops of the feature path. Each has a vector path (Vector512 → 256 → 128, chosen by hardware)
-/// and a scalar twin (<c>…Scalar</c>) that the tests compare against. Lanes always hold consecutive elements;
-/// tails shorter than the vector run on the scalar code.
+/// The small element-wise loops of the feature path, each written once against <see cref="ISimdOps{TV}"/> and run at
+/// the widest path the <c>width</c> argument allows (<see cref="SimdWidths.Clamp"/>): 16, 8 or 4 float lanes, or the
+/// scalar twin (<see cref="ScalarOps"/>, one lane) for <see cref="SimdWidth.Scalar"/>. Lanes always hold consecutive
+/// elements (lane l of the register at i holds element i + l); the tail shorter than a register runs the same step on
+/// <see cref="ScalarOps"/>. <see cref="ToDecibelsScalar"/> is an independent twin (log₁₀ rather than log₂) for the tests.
 /// </summary>
 internal static class VectorMath
 {
-    /// <summary>dst[i] = a[i]·b[i].</summary>
-    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst)
+    /// <summary>dst[i] = a[i]·b[i] for i &lt; dst.Length; every width gives the same bits (one rounding per element).</summary>
+    /// <exception cref="ArgumentException">An input is shorter than <paramref name="dst"/>.</exception>
+    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, SimdWidth width = SimdWidth.V512)
     {
-        int n = dst.Length, i = 0;
-        ref float ra = ref MemoryMarshal.GetReference(a);
-        ref float rb = ref MemoryMarshal.GetReference(b);
-        ref float rd = ref MemoryMarshal.GetReference(dst);
-        if (a.Length < n || b.Length < n)
-            throw new ArgumentException("Multiply: inputs shorter than destination.");
-        if (Vector512.IsHardwareAccelerated)
+        if (a.Length < dst.Length || b.Length < dst.Length)
+            throw new ArgumentException($"Multiply: inputs of {a.Length} and {b.Length} values, destination {dst.Length}.");
+        switch (SimdWidths.Clamp(width))
         {
-            for (; i + 16 <= n; i += 16)
-                (Vector512.LoadUnsafe(ref ra, (nuint)i) * Vector512.LoadUnsafe(ref rb, (nuint)i)).StoreUnsafe(ref rd, (nuint)i);
+            case SimdWidth.V512: Multiply<Vec512Ops, Vector512<float>>(a, b, dst); break;
+            case SimdWidth.V256: Multiply<Vec256Ops, Vector256<float>>(a, b, dst); break;
+            case SimdWidth.V128: Multiply<Vec128Ops, Vector128<float>>(a, b, dst); break;
+            default: Multiply<ScalarOps, float>(a, b, dst); break;
         }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + 8 <= n; i += 8)
-                (Vector256.LoadUnsafe(ref ra, (nuint)i) * Vector256.LoadUnsafe(ref rb, (nuint)i)).StoreUnsafe(ref rd, (nuint)i);
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            for (; i + 4 <= n; i += 4)
-                (Vector128.LoadUnsafe(ref ra, (nuint)i) * Vector128.LoadUnsafe(ref rb, (nuint)i)).StoreUnsafe(ref rd, (nuint)i);
-        }
-
-        MultiplyScalar(a[i..n], b[i..n], dst[i..n]);
-    }
-
-    /// <summary>Scalar twin of <see cref="Multiply"/>.</summary>
-    public static void MultiplyScalar(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst)
-    {
-        for (int i = 0; i < dst.Length; i++)
-            dst[i] = a[i] * b[i];
-    }
-
-    /// <summary>Σ a[i]·b[i] over the length of <paramref name="a"/>; lanes accumulate partial sums, reduced at the end.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        int n = a.Length, i = 0;
-        if (b.Length < n)
-            throw new ArgumentException("Dot: second input shorter than first.");
-        ref float ra = ref MemoryMarshal.GetReference(a);
-        ref float rb = ref MemoryMarshal.GetReference(b);
-        float sum = 0;
-        if (Vector512.IsHardwareAccelerated && n >= 16)
-        {
-            Vector512<float> acc = Vector512<float>.Zero;
-            for (; i + 16 <= n; i += 16)
-                acc += Vector512.LoadUnsafe(ref ra, (nuint)i) * Vector512.LoadUnsafe(ref rb, (nuint)i);
-            sum = Vector512.Sum(acc);
-        }
-        else if (Vector256.IsHardwareAccelerated && n >= 8)
-        {
-            Vector256<float> acc = Vector256<float>.Zero;
-            for (; i + 8 <= n; i += 8)
-                acc += Vector256.LoadUnsafe(ref ra, (nuint)i) * Vector256.LoadUnsafe(ref rb, (nuint)i);
-            sum = Vector256.Sum(acc);
-        }
-        else if (Vector128.IsHardwareAccelerated && n >= 4)
-        {
-            Vector128<float> acc = Vector128<float>.Zero;
-            for (; i + 4 <= n; i += 4)
-                acc += Vector128.LoadUnsafe(ref ra, (nuint)i) * Vector128.LoadUnsafe(ref rb, (nuint)i);
-            sum = Vector128.Sum(acc);
-        }
-
-        for (; i < n; i++)
-            sum += Unsafe.Add(ref ra, i) * Unsafe.Add(ref rb, i);
-        return sum;
-    }
-
-    /// <summary>Scalar twin of <see cref="Dot"/>.</summary>
-    public static float DotScalar(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        float sum = 0;
-        for (int i = 0; i < a.Length; i++)
-            sum += a[i] * b[i];
-        return sum;
-    }
-
-    /// <summary>dst[i] += s·x[i] (the MFCC DCT accumulates rows this way).</summary>
-    public static void AddScaled(ReadOnlySpan<float> x, float s, Span<float> dst)
-    {
-        int n = dst.Length, i = 0;
-        if (x.Length < n)
-            throw new ArgumentException("AddScaled: input shorter than destination.");
-        ref float rx = ref MemoryMarshal.GetReference(x);
-        ref float rd = ref MemoryMarshal.GetReference(dst);
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var vs = Vector512.Create(s);
-            for (; i + 16 <= n; i += 16)
-                (Vector512.LoadUnsafe(ref rd, (nuint)i) + vs * Vector512.LoadUnsafe(ref rx, (nuint)i)).StoreUnsafe(ref rd, (nuint)i);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            var vs = Vector256.Create(s);
-            for (; i + 8 <= n; i += 8)
-                (Vector256.LoadUnsafe(ref rd, (nuint)i) + vs * Vector256.LoadUnsafe(ref rx, (nuint)i)).StoreUnsafe(ref rd, (nuint)i);
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            var vs = Vector128.Create(s);
-            for (; i + 4 <= n; i += 4)
-                (Vector128.LoadUnsafe(ref rd, (nuint)i) + vs * Vector128.LoadUnsafe(ref rx, (nuint)i)).StoreUnsafe(ref rd, (nuint)i);
-        }
-
-        AddScaledScalar(x[i..n], s, dst[i..n]);
-    }
-
-    /// <summary>Scalar twin of <see cref="AddScaled"/>.</summary>
-    public static void AddScaledScalar(ReadOnlySpan<float> x, float s, Span<float> dst)
-    {
-        for (int i = 0; i < dst.Length; i++)
-            dst[i] += s * x[i];
     }
 
     /// <summary>
-    /// In place: x[i] = 10·log10(max(x[i], amin)) − offset, returning the maximum result. The log runs as
-    /// VectorNNN.Log2 scaled by 10·log10(2) (≈1 ulp accurate, so ≪ 1e-5 dB).
+    /// In place: x[i] = 10·log10(max(x[i], amin)) − offset, returning the largest result (−∞ for an empty span). The log
+    /// runs as log₂ scaled by 10·log10(2) (≈ 1 ulp, so ≪ 1e-5 dB from <see cref="ToDecibelsScalar"/>); each lane keeps a
+    /// running maximum of its own elements, folded into one value after the last full register.
     /// </summary>
-    public static float ToDecibels(Span<float> x, float amin, float offset)
-    {
-        const float TenLog10Of2 = 3.0102999566398120f;
-        int n = x.Length, i = 0;
-        ref float r = ref MemoryMarshal.GetReference(x);
-        float max = float.NegativeInfinity;
-        if (Vector512.IsHardwareAccelerated && n >= 16)
+    public static float ToDecibels(Span<float> x, float amin, float offset, SimdWidth width = SimdWidth.V512) =>
+        SimdWidths.Clamp(width) switch
         {
-            Vector512<float> vmin = Vector512.Create(amin), scale = Vector512.Create(TenLog10Of2), off = Vector512.Create(offset);
-            Vector512<float> vmax = Vector512.Create(float.NegativeInfinity);
-            for (; i + 16 <= n; i += 16)
-            {
-                Vector512<float> v = Vector512.Log2(Vector512.Max(Vector512.LoadUnsafe(ref r, (nuint)i), vmin)) * scale - off;
-                vmax = Vector512.Max(vmax, v);
-                v.StoreUnsafe(ref r, (nuint)i);
-            }
+            SimdWidth.V512 => ToDecibels<Vec512Ops, Vector512<float>>(x, amin, offset),
+            SimdWidth.V256 => ToDecibels<Vec256Ops, Vector256<float>>(x, amin, offset),
+            SimdWidth.V128 => ToDecibels<Vec128Ops, Vector128<float>>(x, amin, offset),
+            _ => ToDecibels<ScalarOps, float>(x, amin, offset),
+        };
 
-            max = Max(Vector256.Max(vmax.GetLower(), vmax.GetUpper()));
-        }
-        else if (Vector256.IsHardwareAccelerated && n >= 8)
-        {
-            Vector256<float> vmin = Vector256.Create(amin), scale = Vector256.Create(TenLog10Of2), off = Vector256.Create(offset);
-            Vector256<float> vmax = Vector256.Create(float.NegativeInfinity);
-            for (; i + 8 <= n; i += 8)
-            {
-                Vector256<float> v = Vector256.Log2(Vector256.Max(Vector256.LoadUnsafe(ref r, (nuint)i), vmin)) * scale - off;
-                vmax = Vector256.Max(vmax, v);
-                v.StoreUnsafe(ref r, (nuint)i);
-            }
-
-            max = Max(vmax);
-        }
-
-        for (; i < n; i++)
-        {
-            float v = MathF.Log2(MathF.Max(Unsafe.Add(ref r, i), amin)) * TenLog10Of2 - offset;
-            Unsafe.Add(ref r, i) = v;
-            max = MathF.Max(max, v);
-        }
-
-        return max;
-    }
-
-    /// <summary>Scalar twin of <see cref="ToDecibels"/> (MathF.Log10).</summary>
+    /// <summary>Independent scalar twin of <see cref="ToDecibels"/> (<see cref="MathF.Log10"/>), for the equivalence tests.</summary>
     public static float ToDecibelsScalar(Span<float> x, float amin, float offset)
     {
         float max = float.NegativeInfinity;
@@ -189,20 +55,16 @@ internal static class VectorMath
         return max;
     }
 
-    /// <summary>x[i] = max(x[i], floor).</summary>
-    public static void ClampBelow(Span<float> x, float floor)
+    /// <summary>In place: x[i] = max(x[i], floor) (librosa's top_db floor); every width gives the same bits.</summary>
+    public static void ClampBelow(Span<float> x, float floor, SimdWidth width = SimdWidth.V512)
     {
-        int n = x.Length, i = 0;
-        ref float r = ref MemoryMarshal.GetReference(x);
-        if (Vector512.IsHardwareAccelerated)
+        switch (SimdWidths.Clamp(width))
         {
-            var f = Vector512.Create(floor);
-            for (; i + 16 <= n; i += 16)
-                Vector512.Max(Vector512.LoadUnsafe(ref r, (nuint)i), f).StoreUnsafe(ref r, (nuint)i);
+            case SimdWidth.V512: ClampBelow<Vec512Ops, Vector512<float>>(x, floor); break;
+            case SimdWidth.V256: ClampBelow<Vec256Ops, Vector256<float>>(x, floor); break;
+            case SimdWidth.V128: ClampBelow<Vec128Ops, Vector128<float>>(x, floor); break;
+            default: ClampBelow<ScalarOps, float>(x, floor); break;
         }
-
-        for (; i < n; i++)
-            Unsafe.Add(ref r, i) = MathF.Max(Unsafe.Add(ref r, i), floor);
     }
 
     /// <summary>Largest element (NaN-free input assumed); −∞ for an empty span.</summary>
@@ -214,11 +76,62 @@ internal static class VectorMath
         return m;
     }
 
-    private static float Max(Vector256<float> v)
+    private static void Multiply<TOps, TV>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst)
+        where TOps : struct, ISimdOps<TV> where TV : struct
     {
-        float m = float.NegativeInfinity;
-        for (int i = 0; i < Vector256<float>.Count; i++)
-            m = MathF.Max(m, v[i]);
-        return m;
+        int n = dst.Length, i = 0;
+        ref float ra = ref MemoryMarshal.GetReference(a);
+        ref float rb = ref MemoryMarshal.GetReference(b);
+        ref float rd = ref MemoryMarshal.GetReference(dst);
+        for (; i + TOps.Count <= n; i += TOps.Count)
+            TOps.Store(TOps.Mul(TOps.Load(ref ra, (nuint)i), TOps.Load(ref rb, (nuint)i)), ref rd, (nuint)i);
+        for (; i < n; i++) // tail: the same product, one element at a time
+            Unsafe.Add(ref rd, i) = ScalarOps.Mul(Unsafe.Add(ref ra, i), Unsafe.Add(ref rb, i));
+    }
+
+    private static float ToDecibels<TOps, TV>(Span<float> x, float amin, float offset)
+        where TOps : struct, ISimdOps<TV> where TV : struct
+    {
+        const float TenLog10Of2 = 3.0102999566398120f;
+        int n = x.Length, i = 0;
+        ref float r = ref MemoryMarshal.GetReference(x);
+        float max = float.NegativeInfinity;
+        if (n >= TOps.Count)
+        {
+            // 1. Full registers: clamp at amin, log₂, scale, subtract the reference; lane l keeps the maximum of its
+            //    elements i + l.
+            TV vmin = TOps.Broadcast(amin), scale = TOps.Broadcast(TenLog10Of2), off = TOps.Broadcast(offset);
+            TV vmax = TOps.Broadcast(float.NegativeInfinity);
+            for (; i + TOps.Count <= n; i += TOps.Count)
+            {
+                TV v = TOps.Sub(TOps.Mul(TOps.Log2(TOps.Max(TOps.Load(ref r, (nuint)i), vmin)), scale), off);
+                vmax = TOps.Max(vmax, v);
+                TOps.Store(v, ref r, (nuint)i);
+            }
+
+            // 2. One maximum from the lanes' maxima.
+            max = TOps.MaxAcross(vmax);
+        }
+
+        // 3. Tail: the same steps one element at a time.
+        for (; i < n; i++)
+        {
+            float v = ScalarOps.Log2(MathF.Max(Unsafe.Add(ref r, i), amin)) * TenLog10Of2 - offset;
+            Unsafe.Add(ref r, i) = v;
+            max = MathF.Max(max, v);
+        }
+
+        return max;
+    }
+
+    private static void ClampBelow<TOps, TV>(Span<float> x, float floor) where TOps : struct, ISimdOps<TV> where TV : struct
+    {
+        int n = x.Length, i = 0;
+        ref float r = ref MemoryMarshal.GetReference(x);
+        TV f = TOps.Broadcast(floor);
+        for (; i + TOps.Count <= n; i += TOps.Count)
+            TOps.Store(TOps.Max(TOps.Load(ref r, (nuint)i), f), ref r, (nuint)i);
+        for (; i < n; i++) // tail
+            Unsafe.Add(ref r, i) = MathF.Max(Unsafe.Add(ref r, i), floor);
     }
 }

@@ -29,6 +29,21 @@ internal interface ISimdOps<TV> where TV : struct
     /// <summary>a·b + c (fused where the hardware has it).</summary>
     static abstract TV MulAdd(TV a, TV b, TV c);
 
+    /// <summary>Lane-wise maximum with <see cref="MathF.Max(float, float)"/>'s rules (NaN wins; +0 above −0).</summary>
+    static abstract TV Max(TV a, TV b);
+
+    /// <summary>The largest lane (<see cref="MathF.Max(float, float)"/>'s rules); the value itself for the scalar twin.</summary>
+    static abstract float MaxAcross(TV v);
+
+    /// <summary>Lane-wise |v|.</summary>
+    static abstract TV Abs(TV v);
+
+    /// <summary>Lane-wise log₂ (the runtime's vector Log2; <see cref="MathF.Log2"/> for the scalar twin; both ≈ 1 ulp).</summary>
+    static abstract TV Log2(TV v);
+
+    /// <summary>True when a[l] ≤ b[l] in every lane (false where either is NaN).</summary>
+    static abstract bool AllLessOrEqual(TV a, TV b);
+
     /// <summary>The lanes in reverse order (lane i takes lane Count − 1 − i); identity for the scalar twin.</summary>
     static abstract TV Reverse(TV v);
 

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace MusicGenre.Simd;
 
@@ -26,31 +25,34 @@ internal static class SampleScan
     public static int IndexOfBadSample(ReadOnlySpan<float> x) => IndexOfOutside(x, MaxSample);
 
     /// <summary>
-    /// Index of the first x[i] with !(|x[i]| ≤ <paramref name="bound"/>) — NaN and ±∞ always qualify — or −1.
-    /// Vector lanes (16 or 8 floats) compare |x| ≤ bound, which is false for NaN; a block that fails anywhere is left to
-    /// the scalar loop, which finds the exact index. <paramref name="vector"/> false runs only that loop (the scalar twin).
+    /// Index of the first x[i] with !(|x[i]| ≤ <paramref name="bound"/>) — NaN and ±∞ always qualify — or −1, at the
+    /// widest path <paramref name="width"/> allows (<see cref="SimdWidth.Scalar"/>: the scalar twin). Each register
+    /// holds consecutive samples and tests |x| ≤ bound in every lane (false for NaN); the first register that fails
+    /// anywhere, and the tail shorter than a register, are left to the scalar loop, which finds the exact index.
     /// </summary>
-    public static int IndexOfOutside(ReadOnlySpan<float> x, float bound, bool vector = true)
+    public static int IndexOfOutside(ReadOnlySpan<float> x, float bound, SimdWidth width = SimdWidth.V512) =>
+        SimdWidths.Clamp(width) switch
+        {
+            SimdWidth.V512 => IndexOfOutside<Vec512Ops, System.Runtime.Intrinsics.Vector512<float>>(x, bound),
+            SimdWidth.V256 => IndexOfOutside<Vec256Ops, System.Runtime.Intrinsics.Vector256<float>>(x, bound),
+            SimdWidth.V128 => IndexOfOutside<Vec128Ops, System.Runtime.Intrinsics.Vector128<float>>(x, bound),
+            _ => IndexOfOutside<ScalarOps, float>(x, bound),
+        };
+
+    /// <summary>Index of the first NaN or ±∞, or −1 (<see cref="IndexOfOutside(ReadOnlySpan{float}, float, SimdWidth)"/> with the largest finite bound).</summary>
+    public static int IndexOfNonFinite(ReadOnlySpan<float> x, SimdWidth width = SimdWidth.V512) => IndexOfOutside(x, float.MaxValue, width);
+
+    private static int IndexOfOutside<TOps, TV>(ReadOnlySpan<float> x, float bound) where TOps : struct, ISimdOps<TV> where TV : struct
     {
         int n = x.Length, i = 0;
         ref float r = ref MemoryMarshal.GetReference(x);
-        if (vector && Vector512.IsHardwareAccelerated)
-        {
-            var limit = Vector512.Create(bound);
-            for (; i + 16 <= n; i += 16)
-                if (!Vector512.LessThanOrEqualAll(Vector512.Abs(Vector512.LoadUnsafe(ref r, (nuint)i)), limit)) break;
-        }
-        else if (vector && Vector256.IsHardwareAccelerated)
-        {
-            var limit = Vector256.Create(bound);
-            for (; i + 8 <= n; i += 8)
-                if (!Vector256.LessThanOrEqualAll(Vector256.Abs(Vector256.LoadUnsafe(ref r, (nuint)i)), limit)) break;
-        }
+        // 1. Whole registers while every lane is within the bound.
+        TV limit = TOps.Broadcast(bound);
+        for (; i + TOps.Count <= n; i += TOps.Count)
+            if (!TOps.AllLessOrEqual(TOps.Abs(TOps.Load(ref r, (nuint)i)), limit)) break;
+        // 2. From the failing register (or the tail) on, one sample at a time.
         for (; i < n; i++)
             if (!(MathF.Abs(Unsafe.Add(ref r, i)) <= bound)) return i;
         return -1;
     }
-
-    /// <summary>Index of the first NaN or ±∞, or −1 (<see cref="IndexOfOutside"/> with the largest finite bound).</summary>
-    public static int IndexOfNonFinite(ReadOnlySpan<float> x, bool vector = true) => IndexOfOutside(x, float.MaxValue, vector);
 }

@@ -29,6 +29,21 @@ internal readonly struct ScalarOps : ISimdOps<float>
     public static float MulAdd(float a, float b, float c) => a * b + c;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Max(float a, float b) => MathF.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MaxAcross(float v) => v;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Abs(float v) => MathF.Abs(v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Log2(float v) => MathF.Log2(v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AllLessOrEqual(float a, float b) => a <= b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Reverse(float v) => v;
 
     public static void StoreBlocks4(float b0, float b1, float b2, float b3, ref float dst, nuint index) =>

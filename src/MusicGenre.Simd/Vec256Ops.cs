@@ -31,6 +31,22 @@ internal readonly struct Vec256Ops : ISimdOps<Vector256<float>>
     public static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.MultiplyAddEstimate(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
+
+    /// <summary>The halves folded together with a lane-wise maximum until one lane is left.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MaxAcross(Vector256<float> v) => Vec128Ops.MaxAcross(Vector128.Max(v.GetLower(), v.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Abs(Vector256<float> v) => Vector256.Abs(v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Log2(Vector256<float> v) => Vector256.Log2(v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AllLessOrEqual(Vector256<float> a, Vector256<float> b) => Vector256.LessThanOrEqualAll(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Reverse(Vector256<float> v) => Vector256.Shuffle(v, Vector256.Create(7, 6, 5, 4, 3, 2, 1, 0));
 
     /// <summary>Two blocks per register: the low halves of the four side by side, then the high halves.</summary>

@@ -31,6 +31,22 @@ internal readonly struct Vec512Ops : ISimdOps<Vector512<float>>
     public static Vector512<float> MulAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.MultiplyAddEstimate(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
+
+    /// <summary>The halves folded together with a lane-wise maximum until one lane is left.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MaxAcross(Vector512<float> v) => Vec256Ops.MaxAcross(Vector256.Max(v.GetLower(), v.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Abs(Vector512<float> v) => Vector512.Abs(v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Log2(Vector512<float> v) => Vector512.Log2(v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AllLessOrEqual(Vector512<float> a, Vector512<float> b) => Vector512.LessThanOrEqualAll(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Reverse(Vector512<float> v) => Vector512.Shuffle(v, Vector512.Create(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0));
 
     /// <summary>

@@ -15,31 +15,37 @@ public class VectorMathTests
         return x;
     }
 
+    /// <summary>Every width's path (the machine's widest first, then narrower ones, then the scalar twin).</summary>
+    private static readonly SimdWidth[] Widths = [SimdWidth.V512, SimdWidth.V256, SimdWidth.V128, SimdWidth.Scalar];
+
     [Fact]
-    public void MultiplyDotAddScaledMatchScalar()
+    public void Multiply_EveryWidth_IsTheElementwiseProduct_BitForBit()
     {
         var rng = new Random(1234);
         foreach (int n in Lengths)
         {
-            float[] a = Random(rng, n, -2, 2), b = Random(rng, n, -2, 2);
-            var v = new float[n];
-            var s = new float[n];
-            VectorMath.Multiply(a, b, v);
-            VectorMath.MultiplyScalar(a, b, s);
-            Assert.Equal(s, v);
-
-            float dv = VectorMath.Dot(a, b), ds = VectorMath.DotScalar(a, b);
-            Assert.True(Math.Abs(dv - ds) <= 1e-5 * (1 + n), $"Dot n={n}: {dv} vs {ds}");
-
-            float[] acc1 = Random(rng, n, -1, 1), acc2 = (float[])acc1.Clone();
-            VectorMath.AddScaled(a, 0.37f, acc1);
-            VectorMath.AddScaledScalar(a, 0.37f, acc2);
-            Assert.Equal(acc2, acc1);
+            // Inputs longer than the destination: only dst.Length elements are written.
+            float[] a = Random(rng, n + 3, -2, 2), b = Random(rng, n + 5, -2, 2);
+            var expected = new float[n];
+            for (int i = 0; i < n; i++) expected[i] = a[i] * b[i];
+            foreach (var width in Widths)
+            {
+                var v = Enumerable.Repeat(float.NaN, n + 2).ToArray();
+                VectorMath.Multiply(a, b, v.AsSpan(0, n), width);
+                Assert.True(expected.AsSpan().SequenceEqual(v.AsSpan(0, n)), $"Multiply {width} n={n}");
+                Assert.True(float.IsNaN(v[n]) && float.IsNaN(v[n + 1]), $"Multiply {width} n={n} wrote past its destination");
+            }
         }
+
+        // In place (dst is one of the inputs) and too-short inputs.
+        float[] x = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
+        VectorMath.Multiply(x, x, x);
+        Assert.Equal(Enumerable.Range(1, 17).Select(i => (float)(i * i)), x);
+        Assert.Throws<ArgumentException>(() => VectorMath.Multiply(new float[3], new float[4], new float[4]));
     }
 
     [Fact]
-    public void DecibelsMatchScalarAndClampAtAmin()
+    public void ToDecibels_EveryWidth_MatchesTheLog10Twin_AndClampsAtAmin()
     {
         var rng = new Random(99);
         foreach (int n in Lengths)
@@ -51,58 +57,38 @@ public class VectorMathTests
                 x[2] = 1e-30f;
             }
 
-            float[] v = (float[])x.Clone(), s = (float[])x.Clone();
-            float mv = VectorMath.ToDecibels(v, 1e-10f, 3f);
+            float[] s = (float[])x.Clone();
             float ms = VectorMath.ToDecibelsScalar(s, 1e-10f, 3f);
-            Close.Assert(s, v, 1e-5, 1e-6, $"dB n={n}");
-            Assert.True(ms == mv || Math.Abs(ms - mv) <= 1e-4, $"max n={n}: {mv} vs {ms}");
-            if (n > 3)
-                Assert.True(Math.Abs(v[1] + 103f) <= 1e-4, $"amin clamp: {v[1]}");
+            foreach (var width in Widths)
+            {
+                float[] v = (float[])x.Clone();
+                float mv = VectorMath.ToDecibels(v, 1e-10f, 3f, width);
+                Close.Assert(s, v, 1e-5, 1e-6, $"dB {width} n={n}");
+                // The returned maximum is the largest value written, exactly.
+                Assert.Equal(n == 0 ? float.NegativeInfinity : v.Max(), mv);
+                Assert.True(Math.Abs(ms - mv) <= 1e-4 || ms == mv, $"max {width} n={n}: {mv} vs {ms}");
+                if (n > 3)
+                    Assert.True(Math.Abs(v[1] + 103f) <= 1e-4 && v[2] == v[1], $"amin clamp {width}: {v[1]}, {v[2]}");
+            }
         }
     }
 
     [Fact]
-    public void NonFiniteIsFoundAnywhere()
+    public void ClampBelow_EveryWidth_IsMaxWithTheFloor_BitForBit()
     {
-        foreach (int n in new[] { 1, 15, 16, 17, 100 })
+        var rng = new Random(7);
+        foreach (int n in Lengths)
         {
-            foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+            float[] x = Random(rng, n, -100, 0);
+            if (n > 2) { x[0] = -80f; x[1] = float.NegativeInfinity; }
+            var expected = x.Select(v => MathF.Max(v, -80f)).ToArray();
+            foreach (var width in Widths)
             {
-                for (int at = 0; at < n; at += 7)
-                {
-                    var x = new float[n];
-                    x[at] = bad;
-                    Assert.Equal(at, MusicGenre.Simd.SampleScan.IndexOfNonFinite(x));
-                }
+                float[] v = (float[])x.Clone();
+                VectorMath.ClampBelow(v, -80f, width);
+                Assert.True(expected.AsSpan().SequenceEqual(v), $"ClampBelow {width} n={n}");
+                Assert.True(v.All(e => e >= -80f), $"ClampBelow {width} n={n}: a value below the floor");
             }
-
-            Assert.Equal(-1, MusicGenre.Simd.SampleScan.IndexOfNonFinite(new float[n]));
-        }
-    }
-
-    [Fact]
-    public void SampleScan_MatchesItsScalarTwin_ForEveryBadValueAndPlace()
-    {
-        // A bound of 1e6 (the decoder's float-sample limit): NaN, ±∞ and |x| > bound are found at every position, in
-        // the vector body and the scalar tail; values exactly at the bound are not.
-        var rng = new Random(9);
-        foreach (int n in new[] { 1, 7, 8, 9, 16, 17, 40, 100 })
-        {
-            foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity, 1.0000001e6f, -2e6f, 1e30f })
-            {
-                for (int at = 0; at < n; at += 3)
-                {
-                    var x = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2e6 - 1e6)).ToArray();
-                    x[at] = bad;
-                    if (at + 1 < n) x[at + 1] = bad; // only the first is reported
-                    Assert.Equal(at, MusicGenre.Simd.SampleScan.IndexOfOutside(x, 1e6f));
-                    Assert.Equal(at, MusicGenre.Simd.SampleScan.IndexOfOutside(x, 1e6f, vector: false));
-                }
-            }
-            var edge = Enumerable.Repeat(1e6f, n).ToArray();
-            edge[n / 2] = -1e6f;
-            Assert.Equal(-1, MusicGenre.Simd.SampleScan.IndexOfOutside(edge, 1e6f));
-            Assert.Equal(-1, MusicGenre.Simd.SampleScan.IndexOfOutside(edge, 1e6f, vector: false));
         }
     }
 

@@ -106,7 +106,7 @@ internal sealed class RealFftPlan
         }
         else
         {
-            VectorMath.Multiply(input, window, _zRe);
+            VectorMath.Multiply(input, window, _zRe, _width);
             Array.Clear(_zIm);
             _complex.Forward(_zRe, _zIm, _zRe, _zIm);
             for (int k = 0; k < BinCount; k++)
