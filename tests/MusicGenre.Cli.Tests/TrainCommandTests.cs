@@ -179,6 +179,23 @@ public sealed class TrainCommandTests
         var printed = System.Text.RegularExpressions.Regex.Matches(first.Out, @"epoch +\d+/3: loss ([0-9.]+)").Select(m => m.Groups[1].Value).ToArray();
         Assert.Equal(printed, rows.Skip(1).Select(r => double.Parse(r.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture).ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture)));
 
+        // The model file keeps the same columns (one table, EpochColumns), so `info --json` lists the CSV's rows: the
+        // same names in the same order, seconds and best included, and the same values.
+        var info = CliRunner.Run("info", model, "--json");
+        Assert.True(info.Code == 0, info.Err);
+        using var doc = System.Text.Json.JsonDocument.Parse(info.Out);
+        var history = doc.RootElement.GetProperty("history").EnumerateArray().ToList();
+        Assert.Equal(3, history.Count);
+        Assert.Equal(TrainCommand.HistoryHeader.Split(','), history[0].EnumerateObject().Select(p => p.Name));
+        for (int e = 0; e < 3; e++)
+        {
+            var fields = rows[e + 1].Split(',');
+            var values = history[e].EnumerateObject().Select(p => p.Value).ToList();
+            for (int c = 0; c < fields.Length; c++)
+                if (fields[c] == "") Assert.Equal(System.Text.Json.JsonValueKind.Null, values[c].ValueKind);
+                else Assert.Equal(double.Parse(fields[c], System.Globalization.CultureInfo.InvariantCulture), values[c].GetDouble(), 3);
+        }
+
         SharedData.DeleteTempDir(dir);
     }
 

@@ -78,10 +78,12 @@ internal static class InfoCommand
             ["data"] = m.Training.Data,
             ["options"] = m.Training.Options,
             ["metrics"] = m.Training.Metrics,
+            // The history's columns in their usual order (EpochColumns; a model of an earlier build has fewer), then any other.
             ["history"] = Enumerable.Range(0, epochs).Select(e =>
             {
                 var row = new Dictionary<string, double?> { ["epoch"] = e + 1 };
-                foreach (var (name, values) in history.OrderBy(h => h.Key, StringComparer.Ordinal))
+                foreach (var (name, values) in history.OrderBy(h => EpochColumns.Names.ToList().IndexOf(h.Key) is var i and >= 0 ? i : int.MaxValue)
+                             .ThenBy(h => h.Key, StringComparer.Ordinal))
                     row[name] = e < values.Length && double.IsFinite(values[e]) ? values[e] : null;
                 return row;
             }).ToList(),
@@ -94,12 +96,7 @@ internal static class InfoCommand
         info["next_epoch"] = s.Epoch + 1;
         info["step_in_epoch"] = s.StepInEpoch;
         info["best_epoch"] = s.BestEpoch;
-        info["history"] = s.History.Select(h => new Dictionary<string, double?>
-        {
-            ["epoch"] = h.Epoch, ["learning_rate"] = h.LearningRate, ["train_accuracy"] = h.TrainAccuracy, ["train_loss"] = h.TrainLoss,
-            ["val_accuracy"] = double.IsFinite(h.ValidationAccuracy) ? h.ValidationAccuracy : null,
-            ["val_loss"] = double.IsFinite(h.ValidationLoss) ? h.ValidationLoss : null,
-        }).ToList();
+        info["history"] = EpochColumns.Rows(s.History);
         info.Remove("metrics");
         return info;
     }
@@ -188,7 +185,7 @@ internal static class InfoCommand
                 sb.AppendLine("history").AppendLine(string.Join("  ", columns.Select(c => c.PadLeft(Math.Max(c.Length, 8)))));
                 foreach (var row in rows)
                     sb.AppendLine(string.Join("  ", columns.Select(c =>
-                        (c == "epoch" ? row[c]?.ToString("0", inv) : row[c]?.ToString(c == "learning_rate" ? "0.######" : "0.0000", inv) ?? "–")!.PadLeft(Math.Max(c.Length, 8)))));
+                        (row[c]?.ToString(c switch { "epoch" or "best" => "0", "seconds" => "0.0", "learning_rate" => "0.######", _ => "0.0000" }, inv) ?? "–")!.PadLeft(Math.Max(c.Length, 8)))));
             }
         }
         return sb.ToString();

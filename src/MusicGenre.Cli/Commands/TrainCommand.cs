@@ -220,17 +220,17 @@ internal static class TrainCommand
         }
     }
 
-    /// <summary>First line of the <c>--history</c> CSV.</summary>
-    internal const string HistoryHeader = "epoch,train_loss,train_accuracy,val_loss,val_accuracy,learning_rate,seconds,best";
+    /// <summary>First line of the <c>--history</c> CSV: the history's columns (<see cref="EpochColumns"/>).</summary>
+    internal static string HistoryHeader { get; } = string.Join(',', EpochColumns.Names);
 
     /// <summary>The <c>--history</c> CSV of <paramref name="epochs"/> (an empty field where there was no validation).</summary>
     internal static string HistoryCsv(IEnumerable<EpochMetrics> epochs)
     {
         var inv = CultureInfo.InvariantCulture;
-        static string Num(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
         var sb = new System.Text.StringBuilder(HistoryHeader).Append('\n');
-        foreach (var e in epochs)
-            sb.Append(inv, $"{e.Epoch},{Num(e.TrainLoss)},{Num(e.TrainAccuracy)},{Num(e.ValidationLoss)},{Num(e.ValidationAccuracy)},{Num(e.LearningRate)},{e.Elapsed.TotalSeconds:0.###},{(e.IsBest ? 1 : 0)}\n");
+        foreach (var row in EpochColumns.Rows(epochs))
+            sb.AppendJoin(',', EpochColumns.All.Select(c => row[c.Name] is not double v ? ""
+                : c.IsInteger ? v.ToString("0", inv) : c.Name == "seconds" ? v.ToString("0.###", inv) : v.ToString("R", inv))).Append('\n');
         return sb.ToString();
     }
 

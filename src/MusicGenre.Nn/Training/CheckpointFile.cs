@@ -14,7 +14,8 @@ namespace MusicGenre.Nn.Training;
 /// </summary>
 internal static class CheckpointFile
 {
-    private static readonly string[] HistoryColumns = ["epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "is_best", "seconds"];
+    /// <summary>Names of <see cref="EpochColumns"/> in checkpoints of earlier builds, still read.</summary>
+    private static readonly Dictionary<string, string> EarlierNames = new(StringComparer.Ordinal) { ["learning_rate"] = "lr", ["best"] = "is_best" };
 
     /// <summary>Writes <paramref name="s"/> to <paramref name="path"/> atomically.</summary>
     public static void Write(string path, TrainingState s)
@@ -34,10 +35,10 @@ internal static class CheckpointFile
             ["bn_batches"] = new H5Dataset(s.BatchNormBatches, fileDims: [(ulong)s.BatchNormBatches.Length]),
         };
         var history = new H5Group();
-        for (int c = 0; c < HistoryColumns.Length; c++)
+        foreach (var column in EpochColumns.All)
         {
-            var col = s.History.Select(h => HistoryValue(h, c)).ToArray();
-            history[HistoryColumns[c]] = new H5Dataset(col, fileDims: [(ulong)col.Length]);
+            var col = s.History.Select(column.Value).ToArray();
+            history[column.Name] = new H5Dataset(col, fileDims: [(ulong)col.Length]);
         }
         var progress = new H5Group
         {
@@ -116,27 +117,22 @@ internal static class CheckpointFile
         };
     });
 
-    private static double HistoryValue(EpochMetrics m, int column) => column switch
-    {
-        0 => m.Epoch, 1 => m.TrainLoss, 2 => m.TrainAccuracy, 3 => m.ValidationLoss, 4 => m.ValidationAccuracy,
-        5 => m.LearningRate, 6 => m.IsBest ? 1 : 0, _ => m.Elapsed.TotalSeconds,
-    };
-
     private static List<EpochMetrics> ReadHistory(H5Read r, IH5Group g)
     {
-        var cols = new double[HistoryColumns.Length][];
-        for (int c = 0; c < cols.Length; c++)
+        var cols = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        int epochs = -1;
+        foreach (string column in EpochColumns.Names)
         {
-            if (!g.LinkExists(HistoryColumns[c])) throw r.Fail($"missing /progress/history/{HistoryColumns[c]}");
-            var ds = g.Dataset(HistoryColumns[c]);
-            var shape = r.Shape(ds, $"/progress/history/{HistoryColumns[c]}", H5DataTypeClass.FloatingPoint, 8);
-            if (shape.Length != 1 || shape[0] > 1_000_000 || c > 0 && shape[0] != cols[0].Length)
-                throw r.Fail($"/progress/history/{HistoryColumns[c]} has an inconsistent length");
-            cols[c] = shape[0] == 0 ? [] : ds.Read<double[]>();
+            string name = g.LinkExists(column) || !EarlierNames.TryGetValue(column, out var earlier) || !g.LinkExists(earlier) ? column : earlier;
+            if (!g.LinkExists(name)) throw r.Fail($"missing /progress/history/{column}");
+            var ds = g.Dataset(name);
+            var shape = r.Shape(ds, $"/progress/history/{name}", H5DataTypeClass.FloatingPoint, 8);
+            if (shape.Length != 1 || shape[0] > 1_000_000 || epochs >= 0 && (int)shape[0] != epochs)
+                throw r.Fail($"/progress/history/{name} has an inconsistent length");
+            epochs = (int)shape[0];
+            cols[column] = shape[0] == 0 ? [] : ds.Read<double[]>();
         }
-        int epochs = cols[0].Length;
-        return Enumerable.Range(0, epochs).Select(i => new EpochMetrics((int)cols[0][i], 0, cols[1][i], cols[2][i], cols[3][i], cols[4][i],
-            (float)cols[5][i], cols[6][i] != 0, TimeSpan.FromSeconds(cols[7][i]))).ToList();
+        return Enumerable.Range(0, epochs).Select(i => EpochColumns.FromValues(name => cols[name][i])).ToList();
     }
 
     private static T[] Words<T>(H5Read r, IH5Group g, string name, int min, int max) where T : unmanaged

@@ -149,14 +149,10 @@ internal sealed class RunState(TrainerOptions options, SegmentSet data, Architec
             Options = options.Describe(),
             Build = BuildVersion,
             Metrics = metrics,
-            History = new SortedDictionary<string, double[]>(StringComparer.Ordinal)
-            {
-                ["train_loss"] = History.Select(h => h.TrainLoss).ToArray(),
-                ["train_accuracy"] = History.Select(h => h.TrainAccuracy).ToArray(),
-                ["val_loss"] = History.Select(h => h.ValidationLoss).ToArray(),
-                ["val_accuracy"] = History.Select(h => h.ValidationAccuracy).ToArray(),
-                ["learning_rate"] = History.Select(h => (double)h.LearningRate).ToArray(),
-            },
+            // Every history column but the epoch, which is the index of a value.
+            History = new SortedDictionary<string, double[]>(
+                EpochColumns.All.Where(c => c.Name != "epoch").ToDictionary(c => c.Name, c => History.Select(c.Value).ToArray()),
+                StringComparer.Ordinal),
         };
     }
 }

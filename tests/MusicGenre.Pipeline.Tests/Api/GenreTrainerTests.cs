@@ -89,6 +89,40 @@ public class GenreTrainerTests
     }
 
     /// <summary>
+    /// A checkpoint of an earlier build, whose history columns were named <c>lr</c> and <c>is_best</c> (now
+    /// <c>learning_rate</c> and <c>best</c>, the names every other history output uses), still resumes: its first
+    /// epoch's learning rate and best flag come back in the finished model's history, equal to an uninterrupted run's.
+    /// </summary>
+    [H5pyFact]
+    public void ACheckpointWithTheEarlierHistoryNames_StillResumes()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-trainer-oldckpt");
+        string whole = Path.Combine(dir, "whole.h5"), resumed = Path.Combine(dir, "resumed.h5"), checkpoint = resumed + ".checkpoint";
+        GenreTrainer.Train(Store.Value, whole, Options());
+        using var cts = new CancellationTokenSource();
+        Assert.ThrowsAny<OperationCanceledException>(() => GenreTrainer.Train(Store.Value, resumed, Options(checkpoint),
+            progress: new SyncProgress<EpochMetrics>(e => { if (e.Epoch == 1) cts.Cancel(); }), cancellationToken: cts.Token));
+        int rc = Python.Run("""
+            import sys, h5py
+            with h5py.File(sys.argv[1], "r+") as f:
+                h = f["progress/history"]
+                h.move("learning_rate", "lr"); h.move("best", "is_best")
+                print(sorted(h.keys()))
+            """, out string output, checkpoint);
+        Assert.True(rc == 0, output);
+        Assert.Contains("'is_best'", output);
+
+        var later = new List<int>();
+        GenreTrainer.Train(Store.Value, resumed, Options(checkpoint), progress: new SyncProgress<EpochMetrics>(e => later.Add(e.Epoch)));
+        Assert.Equal([2, 3], later);
+        var a = ModelFileReader.Read(whole).Training.History;
+        var b = ModelFileReader.Read(resumed).Training.History;
+        Assert.Equal(a["learning_rate"], b["learning_rate"]);
+        Assert.Equal(a["best"], b["best"]);
+        Assert.Equal(a["train_loss"], b["train_loss"]);
+    }
+
+    /// <summary>
     /// Streaming (segments read from the store as batches need them) computes exactly what loading the store does —
     /// with random crops, gain, masks and mixup drawing from the same generator — over one store and over two shards
     /// read as one; and a checkpoint written by a streamed run resumes in memory to the same weights (the data
