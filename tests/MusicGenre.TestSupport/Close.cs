@@ -11,6 +11,19 @@ public static class Close
 {
     public static void Assert(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, double atol, double rtol, string name)
     {
+        var e = new double[expected.Length];
+        var a = new double[actual.Length];
+        for (int i = 0; i < e.Length; i++) e[i] = expected[i]; // float → double is exact
+        for (int i = 0; i < a.Length; i++) a[i] = actual[i];
+        Check(e, a, atol, rtol, name, singlePrecision: true);
+    }
+
+    /// <summary>The same check in double precision throughout (a double oracle is not rounded to float first).</summary>
+    public static void Assert(ReadOnlySpan<double> expected, ReadOnlySpan<double> actual, double atol, double rtol, string name) =>
+        Check(expected, actual, atol, rtol, name, singlePrecision: false);
+
+    private static void Check(ReadOnlySpan<double> expected, ReadOnlySpan<double> actual, double atol, double rtol, string name, bool singlePrecision)
+    {
         if (expected.Length != actual.Length)
             throw new XunitException($"{name}: length {actual.Length}, expected {expected.Length}");
         int worst = -1; double worstExcess = double.NegativeInfinity, maxAbs = 0;
@@ -23,16 +36,11 @@ public static class Close
             if (excess > worstExcess) { worstExcess = excess; worst = i; }
         }
         if (worst >= 0 && worstExcess > 0)
+        {
+            string Show(double v) => singlePrecision ? ((float)v).ToString("R", CultureInfo.InvariantCulture) : v.ToString("R", CultureInfo.InvariantCulture);
             throw new XunitException(string.Create(CultureInfo.InvariantCulture,
-                $"{name}: worst index {worst}: actual {actual[worst]:R} expected {expected[worst]:R} (|diff| {Math.Abs(actual[worst] - expected[worst]):G3} > {atol:G3} + {rtol:G3}·|e|); max |diff| {maxAbs:G3} over {expected.Length} elements"));
-    }
-
-    public static void Assert(ReadOnlySpan<double> expected, ReadOnlySpan<double> actual, double atol, double rtol, string name)
-    {
-        var e = new float[expected.Length]; var a = new float[actual.Length];
-        for (int i = 0; i < e.Length; i++) e[i] = (float)expected[i];
-        for (int i = 0; i < a.Length; i++) a[i] = (float)actual[i];
-        Assert(e, a, atol, rtol, name);
+                $"{name}: worst index {worst}: actual {Show(actual[worst])} expected {Show(expected[worst])} (|diff| {Math.Abs(actual[worst] - expected[worst]):G3} > {atol:G3} + {rtol:G3}·|e|); max |diff| {maxAbs:G3} over {expected.Length} elements"));
+        }
     }
 
     /// <summary>Max |expected| of a dataset, for the goldens' "× max" tolerances.</summary>
