@@ -43,20 +43,15 @@ internal static partial class NnKernels
     }
 
     /// <summary>
-    /// Inverted dropout: mask[i] = scale when the SplitMix64 draw of (seed, i) is below keep, else 0; y = x·mask. The draw
-    /// is the backend-independent rule: z = seed + (i + 1)·φ, three SplitMix64 mixing rounds, top 24 bits / 2²⁴.
+    /// Inverted dropout: mask[i] = scale when the draw of (seed, i) (<see cref="DropoutDraw.Uniform"/>, the
+    /// backend-independent rule) is below keep, else 0; y = x·mask.
     /// </summary>
     internal static void Dropout(Index1D index, ArrayView<float> x, ArrayView<float> mask, ArrayView<float> y,
         ulong seed, float keep, float scale, int length, int stride)
     {
         for (int i = index.X; i < length; i += stride)
         {
-            ulong z = seed + (ulong)(i + 1L) * 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            z ^= z >> 31;
-            float u = (z >> 40) * (1.0f / 16777216f);
-            float m = u < keep ? scale : 0f;
+            float m = DropoutDraw.Uniform(seed, i) < keep ? scale : 0f;
             mask[i] = m;
             y[i] = x[i] * m;
         }

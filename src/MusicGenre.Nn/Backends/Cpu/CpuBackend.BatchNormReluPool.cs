@@ -53,7 +53,7 @@ internal sealed partial class CpuBackend : IBatchNormReluPoolBackend
                     for (int q = 0; q < ow; q++)
                     {
                         int p = i0 + 2 * r * w + 2 * q;
-                        float best = Pick(Pick(Pick(xs[p] * scale + shift, xs[p + 1] * scale + shift), xs[p + w] * scale + shift), xs[p + w + 1] * scale + shift);
+                        float best = CpuKernels.Pick(CpuKernels.Pick(CpuKernels.Pick(xs[p] * scale + shift, xs[p + 1] * scale + shift), xs[p + w] * scale + shift), xs[p + w + 1] * scale + shift);
                         ys[o0 + r * ow + q] = best > 0f || float.IsNaN(best) ? best : 0f;
                     }
             }
@@ -156,7 +156,6 @@ internal sealed partial class CpuBackend : IBatchNormReluPoolBackend
         });
     }
 
-    private static float Pick(float best, float v) => v > best || float.IsNaN(v) && !float.IsNaN(best) ? v : best;
 
     private static (int N, int C, int H, int W) FusedDims(Tensor x, Tensor pooled, string op, params Tensor[] perChannel)
     {

@@ -128,7 +128,7 @@ internal sealed partial class CpuBackend
             for (int w = w0; w < w1; w++)
             {
                 float v = xs[inBase + h * g.InW + w];
-                if (v > bestV || float.IsNaN(v) && !float.IsNaN(bestV)) { bestV = v; best = h * g.InW + w; }
+                if (CpuKernels.Takes(v, bestV)) { bestV = v; best = h * g.InW + w; }
             }
         return best;
     }

@@ -363,7 +363,15 @@ internal static class CpuKernels
         }
     }
 
-    private static bool Takes(float v, float best) => v > best || float.IsNaN(v) && !float.IsNaN(best);
+    /// <summary>
+    /// The max-pool rule, in one place for every CPU pooling path (the GPU kernels' is <c>NnKernels.PoolTakes</c>): a value
+    /// takes over from the best so far when it is strictly greater (so the first of equal maxima wins), or when it is
+    /// NaN and the best is not (NaN wins, as in PyTorch).
+    /// </summary>
+    internal static bool Takes(float v, float best) => v > best || float.IsNaN(v) && !float.IsNaN(best);
+
+    /// <summary>The running maximum after <paramref name="v"/> under <see cref="Takes(float, float)"/>.</summary>
+    internal static float Pick(float best, float v) => Takes(v, best) ? v : best;
 
     /// <summary>Scalar twin of <see cref="Scan2x2"/>: the winning position (0–3) in scan order a, b, c, d, and its value.</summary>
     private static int Winner2x2(float a, float b, float c, float d, out float best)
@@ -383,6 +391,7 @@ internal static class CpuKernels
         at = Vector256.ConditionalSelect(take, Vector256.Create(position), at);
     }
 
+    /// <summary><see cref="Takes(float, float)"/> per lane: v &gt; best, or v is NaN (v ≠ v) and best is not.</summary>
     private static Vector256<float> Takes(Vector256<float> v, Vector256<float> best) =>
         Vector256.GreaterThan(v, best) | Vector256.AndNot(~Vector256.Equals(v, v), ~Vector256.Equals(best, best));
 
@@ -395,14 +404,8 @@ internal static class CpuKernels
 
     private static readonly Vector256<int> Interleave = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
 
-    private static float Pick(float best, float v) => v > best || float.IsNaN(v) && !float.IsNaN(best) ? v : best;
-
-    private static Vector256<float> Pick(Vector256<float> best, Vector256<float> v)
-    {
-        // Lanes where v is strictly greater, or v is NaN (v != v) and best is not, take v.
-        var take = Vector256.GreaterThan(v, best) | Vector256.AndNot(~Vector256.Equals(v, v), ~Vector256.Equals(best, best));
-        return Vector256.ConditionalSelect(take, v, best);
-    }
+    /// <summary><see cref="Pick(float, float)"/> per lane.</summary>
+    private static Vector256<float> Pick(Vector256<float> best, Vector256<float> v) => Vector256.ConditionalSelect(Takes(v, best), v, best);
 
     private static readonly Vector256<int> EvenLanes = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
     private static readonly Vector256<int> OddLanes = Vector256.Create(1, 3, 5, 7, 1, 3, 5, 7);
