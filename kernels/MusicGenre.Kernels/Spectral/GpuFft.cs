@@ -20,9 +20,18 @@ internal sealed class GpuFft : IDisposable
     {
         _accelerator = accelerator;
         Plan = new StockhamPlan(n);
-        _twRe = accelerator.Allocate1D(Plan.TwiddleRe);
-        _twIm = accelerator.Allocate1D(Plan.TwiddleIm);
-        _pass = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, StockhamParams, int>(SpectralKernels.StockhamPass);
+        // A failure part-way (device memory, kernel compilation) releases what was already allocated.
+        try
+        {
+            _twRe = accelerator.Allocate1D(Plan.TwiddleRe);
+            _twIm = accelerator.Allocate1D(Plan.TwiddleIm);
+            _pass = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, StockhamParams, int>(SpectralKernels.StockhamPass);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     /// <summary>The radices and twiddles.</summary>
@@ -52,7 +61,7 @@ internal sealed class GpuFft : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _twRe.Dispose();
-        _twIm.Dispose();
+        _twRe?.Dispose(); // null only when the constructor failed before allocating it
+        _twIm?.Dispose();
     }
 }

@@ -47,24 +47,33 @@ internal sealed class GpuSpectrogram : IDisposable
         settings.Validate();
         _accelerator = accelerator;
         _settings = settings;
-        _fft = new GpuFft(accelerator, settings.NFft);
+        // A failure part-way (device memory, kernel compilation) releases what was already allocated.
+        try
+        {
+            _fft = new GpuFft(accelerator, settings.NFft);
 
-        // 1. Constant device data.
-        var (start, end) = SpectralScalar.NonZeroBands(settings.MelBasis, settings.NMels, settings.NFreq);
-        _window = accelerator.Allocate1D(settings.Window);
-        _basis = accelerator.Allocate1D(settings.MelBasis);
-        _bandStart = accelerator.Allocate1D(start);
-        _bandEnd = accelerator.Allocate1D(end);
-        _dctBasis = settings.Dct is null ? null : accelerator.Allocate1D(settings.Dct);
-        _scratch = new DeviceScratch(accelerator);
+            // 1. Constant device data.
+            var (start, end) = SpectralScalar.NonZeroBands(settings.MelBasis, settings.NMels, settings.NFreq);
+            _window = accelerator.Allocate1D(settings.Window);
+            _basis = accelerator.Allocate1D(settings.MelBasis);
+            _bandStart = accelerator.Allocate1D(start);
+            _bandEnd = accelerator.Allocate1D(end);
+            _dctBasis = settings.Dct is null ? null : accelerator.Allocate1D(settings.Dct);
+            _scratch = new DeviceScratch(accelerator);
 
-        // 2. Kernels (compiled once per accelerator by ILGPU's cache).
-        _frame = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, FrameParams, int>(SpectralKernels.FrameWindow);
-        _power = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int>(SpectralKernels.Power);
-        _mel = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, MelParams, int>(SpectralKernels.MelProject);
-        _rowMax = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(SpectralKernels.RowMax);
-        _db = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MelParams, int>(SpectralKernels.PowerToDb);
-        _dct = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MelParams, int, int>(SpectralKernels.Dct);
+            // 2. Kernels (compiled once per accelerator by ILGPU's cache).
+            _frame = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, FrameParams, int>(SpectralKernels.FrameWindow);
+            _power = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int>(SpectralKernels.Power);
+            _mel = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, MelParams, int>(SpectralKernels.MelProject);
+            _rowMax = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(SpectralKernels.RowMax);
+            _db = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MelParams, int>(SpectralKernels.PowerToDb);
+            _dct = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MelParams, int, int>(SpectralKernels.Dct);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     /// <summary>The settings this instance was built with.</summary>
@@ -311,12 +320,13 @@ internal sealed class GpuSpectrogram : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _window.Dispose();
-        _fft.Dispose();
-        _basis.Dispose();
-        _bandStart.Dispose();
-        _bandEnd.Dispose();
+        // Each may be null only when the constructor failed before creating it.
+        _window?.Dispose();
+        _fft?.Dispose();
+        _basis?.Dispose();
+        _bandStart?.Dispose();
+        _bandEnd?.Dispose();
         _dctBasis?.Dispose();
-        _scratch.Dispose();
+        _scratch?.Dispose();
     }
 }

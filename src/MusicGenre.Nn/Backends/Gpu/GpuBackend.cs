@@ -27,7 +27,17 @@ internal sealed partial class GpuBackend : IBackend
         _ownsDevice = ownsDevice;
         _acc = device.Accelerator;
         _scratch = new DeviceScratch(_acc);
-        LoadKernels();
+        try
+        {
+            LoadKernels();
+        }
+        catch
+        {
+            // A kernel that does not compile for this device: release the scratch, and the device when it is ours.
+            _scratch.Dispose();
+            if (ownsDevice) device.Dispose();
+            throw;
+        }
     }
 
     /// <inheritdoc />
