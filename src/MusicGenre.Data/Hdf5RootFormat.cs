@@ -28,6 +28,7 @@ internal static class Hdf5RootFormat
     // Opens the file for one question; PureHDF's own failures become IOExceptions that say the file is not readable HDF5.
     private static T WithFile<T>(string path, Func<NativeFile, T> ask)
     {
+        MusicGenre.IO.InputFile.Require(path, "HDF5 file"); // a pipe would block the open
         try
         {
             using var file = H5File.OpenRead(path);

@@ -41,4 +41,21 @@ internal static class InputFile
         catch (IOException) { return new(Kind.BrokenLink, "a broken symbolic link (the links form a loop)"); }
         catch (UnauthorizedAccessException e) { return new(Kind.Inaccessible, $"not accessible ({e.Message})"); }
     }
+
+    /// <summary>
+    /// Returns when <paramref name="path"/> can be read as a file; else throws, naming the path and what it was wanted
+    /// as (<paramref name="what"/>, e.g. "CSV manifest"), before anything opens it (opening a pipe would block).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">Missing, or a broken link.</exception>
+    /// <exception cref="IOException">A folder, an empty file, a pipe, socket or device, or not accessible.</exception>
+    public static void Require(string path, string what)
+    {
+        switch (Check(path))
+        {
+            case null: return;
+            case { Kind: Kind.Missing }: throw new FileNotFoundException($"{what} not found: {path}", path);
+            case { Kind: Kind.BrokenLink } p: throw new FileNotFoundException($"{path}: {what} is {p.Text}", path);
+            case { } p: throw new IOException($"{path}: {what} is {p.Text}");
+        }
+    }
 }

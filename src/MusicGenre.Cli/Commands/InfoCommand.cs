@@ -31,7 +31,7 @@ internal static class InfoCommand
             if (Directory.Exists(path)) throw new UsageException($"'{path}' is a folder; give a model, checkpoint or feature store file");
             string? format;
             try { format = Data.Hdf5RootFormat.Read(path); }
-            catch (IOException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
+            catch (IOException e) { throw new InvalidDataException(e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Message}", e); }
             var info = format switch
             {
                 ModelFileFormat.ModelFormat => ModelInfo(ModelFileReader.Read(path), "model"),

@@ -18,7 +18,10 @@ internal static class CsvManifest
     {
         genres ??= GenreList.Gtzan;
         manifestPath = Path.GetFullPath(manifestPath);
-        if (!File.Exists(manifestPath)) throw new FileNotFoundException($"CSV manifest not found: {manifestPath}", manifestPath);
+        // Never opened unless a regular, non-empty file (a pipe would block the open); an empty one is a malformed manifest.
+        if (MusicGenre.IO.InputFile.Check(manifestPath) is { Kind: MusicGenre.IO.InputFile.Kind.Empty } empty)
+            throw new DatasetFormatException(manifestPath, 0, $"the manifest is {empty.Text}; expected a header 'path,genre[,song_id][,artist]'");
+        MusicGenre.IO.InputFile.Require(manifestPath, "CSV manifest");
         string baseDir = Path.GetDirectoryName(manifestPath)!;
 
         using var reader = new StreamReader(manifestPath, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);

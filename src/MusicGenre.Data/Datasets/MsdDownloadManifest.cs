@@ -17,6 +17,7 @@ internal static class MsdDownloadManifest
     /// <summary>Whether the CSV file at <paramref name="path"/> starts with a download manifest's header.</summary>
     public static bool Is(string path)
     {
+        if (MusicGenre.IO.InputFile.Check(path) is not null) return false; // never open a pipe: it would block
         try
         {
             using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
@@ -35,6 +36,7 @@ internal static class MsdDownloadManifest
         manifestPath = Path.GetFullPath(manifestPath);
         string folder = Path.GetDirectoryName(manifestPath)!;
         var labels = TagtraumLabels.Read(clsPath);
+        MusicGenre.IO.InputFile.Require(manifestPath, "download manifest");
         using var reader = new StreamReader(manifestPath, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         var rows = CsvManifest.ReadRecords(reader, manifestPath).GetEnumerator();
         if (!rows.MoveNext()) throw new DatasetFormatException(manifestPath, 0, "the manifest is empty");

@@ -28,7 +28,7 @@ internal sealed class TagtraumLabels
     public static TagtraumLabels Read(string clsPath)
     {
         clsPath = Path.GetFullPath(clsPath);
-        if (!File.Exists(clsPath)) throw new FileNotFoundException($"tagtraum label file not found: {clsPath}", clsPath);
+        MusicGenre.IO.InputFile.Require(clsPath, "tagtraum label file");
         var labels = new Dictionary<string, TagtraumLabel>(StringComparer.Ordinal);
         using var reader = new StreamReader(clsPath);
         int lineNumber = 0;

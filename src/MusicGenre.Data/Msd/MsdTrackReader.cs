@@ -19,8 +19,14 @@ internal static class MsdTrackReader
     public static MsdTrack Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"{path}: MSD track file not found", path);
+        // 0. Only a regular, non-empty file is opened (a pipe would block the open); a folder walk lists the others as unreadable.
+        switch (MusicGenre.IO.InputFile.Check(path))
+        {
+            case null: break;
+            case { Kind: MusicGenre.IO.InputFile.Kind.Missing or MusicGenre.IO.InputFile.Kind.BrokenLink }:
+                throw new FileNotFoundException($"{path}: MSD track file not found", path);
+            case { } problem: throw new MsdFormatException(path, $"the file is {problem.Text}");
+        }
 
         // 1. Cheap signature check first so a non-HDF5 file gets a precise reason instead of a parser error.
         CheckSignature(path);

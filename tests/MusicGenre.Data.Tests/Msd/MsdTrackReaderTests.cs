@@ -34,7 +34,7 @@ public sealed class MsdTrackReaderTests
     }
 
     [Theory]
-    [InlineData(0, "too short")]
+    [InlineData(0, "the file is empty (0 bytes")]
     [InlineData(5, "too short")]
     public void TooShortFileNamesTheFile(int length, string reason)
     {
