@@ -217,6 +217,28 @@ public class EndToEndTests
         Assert.False(File.Exists(Path.Combine(dir, "dup.h5")));
         Assert.Equal(2, CliRunner.Run("merge", whole, "--out", whole).Code);
         Assert.Equal(2, CliRunner.Run("merge", Path.Combine(dir, "missing.h5"), "--out", Path.Combine(dir, "x.h5")).Code);
+
+        // A folder's store as --out would be replaced by the others' songs: refused, and the shard is left as it was
+        // (a model or other non-store in the folder, e.g. train's own --out of an earlier run, is simply not an input).
+        string part0 = Path.Combine(parts, "part-0.h5");
+        byte[] before = File.ReadAllBytes(part0);
+        var intoFolder = CliRunner.Run("merge", parts, "--out", part0);
+        Assert.Equal(2, intoFolder.Code);
+        Assert.Contains("is a feature store in the input folder", intoFolder.Err);
+        Assert.Equal(before, File.ReadAllBytes(part0));
+        File.Copy(fromParts, Path.Combine(parts, "model.h5"));
+        var modelInFolder = CliRunner.Run(["train", parts, "--out", Path.Combine(parts, "model.h5"), "--force", .. trainArgs]);
+        Assert.True(modelInFolder.Code == 0, modelInFolder.Err + modelInFolder.Out);
+
+        // A folder argument without stores is an error naming it, even beside other inputs (a shard folder not yet written).
+        string empty = Path.Combine(dir, "no-shards-yet");
+        Directory.CreateDirectory(empty);
+        foreach (var args in new[] { new[] { "merge", whole, empty, "--out", Path.Combine(dir, "y.h5") }, ["train", whole, empty, "--out", Path.Combine(dir, "y-model.h5"), .. trainArgs] })
+        {
+            var r = CliRunner.Run(args);
+            Assert.Equal(2, r.Code);
+            Assert.Contains($"feature store folder '{empty}' holds no *.h5 files", r.Err);
+        }
     }
 
     [Fact]
