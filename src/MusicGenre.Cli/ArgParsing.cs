@@ -197,8 +197,10 @@ internal static class ArgParsing
         if (parent is null) return full;
         try
         {
-            // Resolve the folder first, then this entry in it; a link's target is resolved the same way.
+            // Resolve the folder first, then this entry in it; a link's target is resolved the same way. An entry that
+            // does not exist (yet) is not a link: its folder's real path is the answer.
             string here = Path.Combine(RealPath(parent), Path.GetFileName(full));
+            if (!Path.Exists(here) && new FileInfo(here).LinkTarget is null) return here;
             var target = new FileInfo(here).ResolveLinkTarget(returnFinalTarget: true);
             return target is null ? here : RealPath(target.FullName);
         }

@@ -176,6 +176,17 @@ public sealed class TrainCommandTests
         Assert.Equal(TrainCommand.HistoryHeader, rows[0]);
         Assert.Equal(["1", "2", "3"], rows.Skip(1).Select(r => r.Split(',')[0]));
         Assert.All(rows.Skip(1), r => Assert.Equal("", r.Split(',')[3])); // no validation: an empty val_loss
+        // The history may not share a name with the model or its checkpoint (they would overwrite each other mid-run),
+        // also before they exist and through a link to the folder.
+        string link = Path.Combine(dir, "same-folder");
+        Directory.CreateSymbolicLink(link, dir);
+        foreach (string clash in new[] { Path.Combine(dir, "new.h5"), Path.Combine(dir, "new.h5.checkpoint"), Path.Combine(link, "new.h5") })
+        {
+            var r = CliRunner.Run("train", store, "--out", Path.Combine(dir, "new.h5"), "--history", clash, "--epochs", "1");
+            Assert.Equal(2, r.Code);
+            Assert.Contains("give the history CSV its own name", r.Err);
+        }
+        Assert.False(File.Exists(Path.Combine(dir, "new.h5")));
         var printed = System.Text.RegularExpressions.Regex.Matches(first.Out, @"epoch +\d+/3: loss ([0-9.]+)").Select(m => m.Groups[1].Value).ToArray();
         Assert.Equal(printed, rows.Skip(1).Select(r => double.Parse(r.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture).ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture)));
 

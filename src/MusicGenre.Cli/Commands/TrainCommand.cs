@@ -268,6 +268,11 @@ internal static class TrainCommand
             string? historyCsv = parse.GetValue(history) is { } h
                 ? ArgParsing.OutputFile(h, "--history", null, parse.GetValue(force), [.. parse.GetValue(features)!, model, parse.GetValue(args.Init)])
                 : null;
+            // The model and its checkpoint are written (and the checkpoint deleted) during the run: a --history of the same
+            // name would be overwritten by them, or overwrite them (also when they do not exist yet).
+            if (historyCsv is not null && ArgParsing.RealPath(historyCsv) is var realHistory
+                && (realHistory == ArgParsing.RealPath(model) || realHistory == ArgParsing.RealPath(model + ".checkpoint")))
+                throw new UsageException($"--history '{historyCsv}' is the {(realHistory == ArgParsing.RealPath(model) ? "--out model" : "checkpoint of --out")}; give the history CSV its own name (e.g. '{Path.ChangeExtension(model, ".history.csv")}')");
             if (historyCsv is not null)
                 ArgParsing.CheckReplaceableText(historyCsv, "--history", l => l.Count > 0 && l[0] == HistoryHeader, $"a training history CSV (first line '{HistoryHeader}')", parse.GetValue(force));
             var stores = ArgParsing.FeatureStores(parse.GetValue(features)!, model, "train on");
