@@ -9,7 +9,8 @@ namespace MusicGenre.Nn.Training;
 /// <c>/optimizer</c> (attributes <c>name</c>, <c>steps</c>; <c>state/&lt;param&gt;.&lt;slot&gt;</c> datasets),
 /// <c>/rng</c> (<c>shuffle</c>, <c>augment</c> uint64[4] xoshiro states; <c>dropout_calls</c>, <c>bn_batches</c> int64),
 /// <c>/progress</c> (epoch position, partial sums, best-so-far bookkeeping, fingerprints; <c>order</c> int32;
-/// <c>history/*</c> per-epoch float64) and <c>/best</c> (<c>params</c>, <c>buffers</c> of the best epoch).
+/// <c>history/*</c> per-epoch float64; <c>state_checksum</c>, a CRC-32 of all of these and of <c>/best</c>) and
+/// <c>/best</c> (<c>params</c>, <c>buffers</c> of the best epoch).
 /// Written atomically, so a run killed while writing leaves the previous checkpoint intact.
 /// </summary>
 internal static class CheckpointFile
@@ -35,11 +36,9 @@ internal static class CheckpointFile
             ["bn_batches"] = new H5Dataset(s.BatchNormBatches, fileDims: [(ulong)s.BatchNormBatches.Length]),
         };
         var history = new H5Group();
-        foreach (var column in EpochColumns.All)
-        {
-            var col = s.History.Select(column.Value).ToArray();
-            history[column.Name] = new H5Dataset(col, fileDims: [(ulong)col.Length]);
-        }
+        var columns = EpochColumns.All.Select(c => s.History.Select(c.Value).ToArray()).ToArray();
+        for (int c = 0; c < columns.Length; c++)
+            history[EpochColumns.All[c].Name] = new H5Dataset(columns[c], fileDims: [(ulong)columns[c].Length]);
         var progress = new H5Group
         {
             ["order"] = new H5Dataset(s.Order, fileDims: [(ulong)s.Order.Length]),
@@ -57,6 +56,7 @@ internal static class CheckpointFile
         progress.Attributes["bad_epochs"] = (long)s.BadEpochs;
         progress.Attributes["options_fingerprint"] = s.OptionsFingerprint;
         progress.Attributes["data_fingerprint"] = s.DataFingerprint.ToString("X16");
+        progress.Attributes["state_checksum"] = (long)StateChecksum(s, columns);
         file["progress"] = progress;
         var best = new H5Group { ["params"] = ModelFileWriter.TensorGroup(s.BestParameters), ["buffers"] = ModelFileWriter.TensorGroup(s.BestBuffers) };
         best.Attributes["parameter_names"] = s.BestParameters.Select(t => t.Name).ToArray();
@@ -86,8 +86,8 @@ internal static class CheckpointFile
         var rng = r.Group(file, "rng");
         var progress = r.Group(file, "progress");
         var bestGroup = r.Group(file, "best");
-        var history = ReadHistory(r, r.Group(progress, "history"));
-        return new TrainingState
+        var (history, columns) = ReadHistory(r, r.Group(progress, "history"));
+        var state = new TrainingState
         {
             Current = current,
             OptimizerName = r.String(opt, "name", "/optimizer"),
@@ -115,9 +115,64 @@ internal static class CheckpointFile
             DataFingerprint = ulong.TryParse(r.String(progress, "data_fingerprint", "/progress"), System.Globalization.NumberStyles.HexNumber, null, out ulong fp)
                 ? fp : throw r.Fail("/progress@data_fingerprint is not a hex number"),
         };
+        Verify(r, state, columns, progress);
+        return state;
     });
 
-    private static List<EpochMetrics> ReadHistory(H5Read r, IH5Group g)
+    /// <summary>
+    /// 3. Whatever the model part's <c>/checksums</c> do not cover — optimizer state, random-number states, the epoch's
+    /// position and order, partial sums, history and the best epoch's weights — must match <c>/progress@state_checksum</c>
+    /// (absent in checkpoints of earlier builds) and be consistent: a damaged value would resume quietly into a wrong model.
+    /// </summary>
+    private static void Verify(H5Read r, TrainingState s, double[][] columns, IH5Group progress)
+    {
+        const string Hint = "; the file is damaged (--restart discards it and starts over)";
+        if (progress.AttributeExists("state_checksum")
+            && (uint)r.Integer(progress, "state_checksum", "/progress") != StateChecksum(s, columns))
+            throw r.Fail("the optimizer state, progress or best-epoch weights do not match /progress@state_checksum" + Hint);
+        string? problem =
+            s.Epoch < 0 || s.Epoch != s.History.Count ? $"/progress@epoch {s.Epoch} does not follow its history of {s.History.Count} epochs"
+            : s.StepInEpoch < 0 || s.GlobalStep < 0 || s.OptimizerSteps < 0 ? "a negative step count in /progress or /optimizer"
+            : s.Seen < 0 || s.SumCorrect < 0 || s.SumCorrect > s.Seen ? $"/progress counts {s.SumCorrect} correct of {s.Seen} seen"
+            : s.BestEpoch < 0 || s.BestEpoch > s.History.Count ? $"/progress@best_epoch {s.BestEpoch} is not one of the {s.History.Count} epochs run"
+            : s.BadEpochs < 0 || s.BadEpochs > s.History.Count ? $"/progress@bad_epochs {s.BadEpochs} is more than the {s.History.Count} epochs run"
+            : s.OptimizerState.FirstOrDefault(t => !t.Data.All(float.IsFinite)) is { } bad
+                ? $"optimizer state '{bad.Name}' holds a value that is not finite"
+            : null;
+        if (problem is not null) throw r.Fail(problem + Hint);
+    }
+
+    /// <summary>
+    /// CRC-32 over everything in a checkpoint outside the model part, in a fixed order: the optimizer's name, steps and
+    /// state tensors (names and values), the four random-number arrays, every /progress number, the epoch's order, the
+    /// history columns as stored, the best epoch's tensors and the fingerprints.
+    /// </summary>
+    internal static uint StateChecksum(TrainingState s, double[][] historyColumns)
+    {
+        var crc = new System.IO.Hashing.Crc32();
+        void Text(string t) { crc.Append(System.Text.Encoding.UTF8.GetBytes(t)); crc.Append([0]); }
+        void Span<T>(ReadOnlySpan<T> values) where T : unmanaged => crc.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
+        void Numbers(params double[] values) => Span<double>(values);
+        void Tensors(IEnumerable<ModelTensor> tensors)
+        {
+            foreach (var t in tensors) { Text(t.Name); Span<float>(t.Data); }
+        }
+
+        Text(s.OptimizerName);
+        Numbers(s.OptimizerSteps);
+        Tensors(s.OptimizerState);
+        Span<ulong>(s.ShuffleRng); Span<ulong>(s.AugmentRng); Span<long>(s.DropoutCalls); Span<long>(s.BatchNormBatches);
+        Numbers(s.Epoch, s.StepInEpoch, s.GlobalStep, s.SumLoss, s.SumCorrect, s.Seen, s.BestLoss, s.BestAccuracy, s.BestEpoch, s.BadEpochs);
+        Span<int>(s.Order);
+        foreach (var column in historyColumns) Span<double>(column);
+        Tensors(s.BestParameters);
+        Tensors(s.BestBuffers);
+        Text(s.OptionsFingerprint);
+        Text(s.DataFingerprint.ToString("X16"));
+        return crc.GetCurrentHashAsUInt32();
+    }
+
+    private static (List<EpochMetrics> Epochs, double[][] Columns) ReadHistory(H5Read r, IH5Group g)
     {
         var cols = new Dictionary<string, double[]>(StringComparer.Ordinal);
         int epochs = -1;
@@ -132,7 +187,8 @@ internal static class CheckpointFile
             epochs = (int)shape[0];
             cols[column] = shape[0] == 0 ? [] : ds.Read<double[]>();
         }
-        return Enumerable.Range(0, epochs).Select(i => EpochColumns.FromValues(name => cols[name][i])).ToList();
+        return (Enumerable.Range(0, epochs).Select(i => EpochColumns.FromValues(name => cols[name][i])).ToList(),
+            EpochColumns.Names.Select(n => cols[n]).ToArray());
     }
 
     private static T[] Words<T>(H5Read r, IH5Group g, string name, int min, int max) where T : unmanaged

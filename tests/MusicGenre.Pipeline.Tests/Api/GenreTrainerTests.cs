@@ -123,6 +123,48 @@ public class GenreTrainerTests
     }
 
     /// <summary>
+    /// A checkpoint whose optimizer state, progress or best-epoch weights were damaged is refused before resuming (it
+    /// resumed quietly into a wrong model): a changed value fails <c>/progress@state_checksum</c>, and without the checksum
+    /// (a checkpoint of an earlier build) impossible progress values and a non-finite optimizer state still fail; each
+    /// message names the file and the --restart way out. The undamaged checkpoint still resumes.
+    /// </summary>
+    [H5pyFact]
+    public void ADamagedCheckpoint_IsRefused_NotResumedIntoAWrongModel()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-trainer-badckpt");
+        string model = Path.Combine(dir, "m.h5"), checkpoint = model + ".checkpoint", good = Path.Combine(dir, "good.checkpoint");
+        using (var cts = new CancellationTokenSource())
+            Assert.ThrowsAny<OperationCanceledException>(() => GenreTrainer.Train(Store.Value, model, Options(checkpoint),
+                progress: new SyncProgress<EpochMetrics>(e => { if (e.Epoch == 1) cts.Cancel(); }), cancellationToken: cts.Token));
+        File.Copy(checkpoint, good);
+
+        foreach (var (damage, expected) in new[]
+        {
+            ("k = sorted(f['optimizer/state'].keys())[0]; d = f['optimizer/state'][k]; v = d[...]; v.flat[0] += 1.0; d[...] = v", "do not match /progress@state_checksum"),
+            ("d = f['best/params']; k = sorted(d.keys())[0]; v = d[k][...]; v.flat[0] = -v.flat[0] + 1.0; d[k][...] = v", "do not match /progress@state_checksum"),
+            ("del f['progress'].attrs['state_checksum']; f['progress'].attrs['epoch'] = 5000", "does not follow its history"),
+            ("del f['progress'].attrs['state_checksum']; f['progress'].attrs['best_epoch'] = 99", "is not one of the 1 epochs run"),
+            ("del f['progress'].attrs['state_checksum']; f['progress'].attrs['seen'] = -7", "correct of -7 seen"),
+            ("del f['progress'].attrs['state_checksum']; k = sorted(f['optimizer/state'].keys())[0]; d = f['optimizer/state'][k]; v = d[...]; v.flat[0] = float('nan'); d[...] = v", "holds a value that is not finite"),
+        })
+        {
+            File.Copy(good, checkpoint, overwrite: true);
+            int rc = Python.Run("import sys, h5py\nwith h5py.File(sys.argv[1], 'r+') as f:\n    " + damage, out string output, checkpoint);
+            Assert.True(rc == 0, output);
+            var e = Assert.ThrowsAny<Exception>(() => GenreTrainer.Train(Store.Value, model, Options(checkpoint)));
+            Assert.Contains(expected, e.Message);
+            Assert.Contains(checkpoint, e.Message);
+            Assert.Contains("--restart", e.Message);
+            Assert.False(File.Exists(model));
+        }
+
+        File.Copy(good, checkpoint, overwrite: true);
+        var later = new List<int>();
+        GenreTrainer.Train(Store.Value, model, Options(checkpoint), progress: new SyncProgress<EpochMetrics>(e => later.Add(e.Epoch)));
+        Assert.Equal([2, 3], later);
+    }
+
+    /// <summary>
     /// Streaming (segments read from the store as batches need them) computes exactly what loading the store does —
     /// with random crops, gain, masks and mixup drawing from the same generator — over one store and over two shards
     /// read as one; and a checkpoint written by a streamed run resumes in memory to the same weights (the data
