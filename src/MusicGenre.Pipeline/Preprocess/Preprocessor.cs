@@ -50,6 +50,11 @@ public static class Preprocessor
         string output = Path.GetFullPath(options.Output);
         if (Directory.Exists(output)) throw new PreprocessException($"--out {output} is a folder; give the path of the .h5 file to write");
         Dataset dataset = DatasetLoader.Load(options.Input, options.ClsPath, options.Genres);
+        // An id that reads as a copy's (<id>#clip) would be taken for one: by splits, folds, t-SNE and counts, and by the
+        // copies of another song (with or without --copies in this run, since stores may be merged).
+        if (dataset.Entries.FirstOrDefault(e => SongCopies.IsCopy(e.SongId)) is { } clash)
+            throw new PreprocessException($"{options.Input}: song id '{clash.SongId}' ({clash.Path}) ends like the id of a --copies copy " +
+                $"('{SongCopies.Marker}{clash.SongId[(clash.SongId.LastIndexOf(SongCopies.Marker) + 1)..]}'); give the song another id (a song_id column in a CSV manifest, or rename the file)");
         // A song's copies follow it into its shard and sit right after it in the store.
         var entries = new List<DatasetEntry>();
         foreach (var e in dataset.Entries.Where(e => options.Shard.Contains(e.SongId)))

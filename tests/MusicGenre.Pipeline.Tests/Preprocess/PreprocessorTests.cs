@@ -73,6 +73,28 @@ public sealed class PreprocessorTests
         Assert.All(summary.BadFiles, b => Assert.Contains("(almost) no signal", b.Reason));
     }
 
+    /// <summary>
+    /// A song whose own id reads as a copy's (a file or song_id ending in <c>#clip</c>) is refused before any work, with
+    /// or without --copies: it would be counted, split and folded as a copy of another song. Other uses of '#' are fine.
+    /// </summary>
+    [Fact]
+    public async Task Run_ASongIdThatReadsAsACopy_IsRefused()
+    {
+        foreach (var copies in new[] { Array.Empty<SongCopy>(), [SongCopy.Clip] })
+        {
+            var fx = new PreprocessFixture(("rock", "a", 2.0), ("rock", "a#clip", 2.0));
+            var options = fx.Options() with { Copies = copies };
+            var e = await Assert.ThrowsAsync<PreprocessException>(() => fx.Run(options));
+            Assert.Contains("song id 'rock/a#clip'", e.Message);
+            Assert.Contains("ends like the id of a --copies copy ('#clip')", e.Message);
+            Assert.False(File.Exists(options.Output));
+        }
+        var ok = new PreprocessFixture(("rock", "a#2", 2.0));
+        await ok.Run(ok.Options() with { Copies = [SongCopy.Clip] });
+        using var store = FeatureStoreReader.Open(ok.Options().Output);
+        Assert.Equal(["rock/a#2", "rock/a#2#clip"], store.Songs.Select(s => s.SongId));
+    }
+
     [Fact]
     public async Task Run_ANamedPipeInTheFolder_IsSkipped_NotWaitedOn()
     {
