@@ -187,6 +187,36 @@ internal static class ArgParsing
     }
 
     /// <summary>
+    /// An output folder that may not exist yet (it is made only once there is something to write): finds out before the
+    /// work whether it can be made and take files, by making and removing a probe in it or in its nearest existing folder.
+    /// </summary>
+    /// <exception cref="UsageException">An empty path, a file in its place, or a folder that cannot be made or written.</exception>
+    public static string OutputFolder(string? path, string what)
+    {
+        if (string.IsNullOrEmpty(path)) throw new UsageException($"{what}: an empty path");
+        string full = Path.GetFullPath(path);
+        if (File.Exists(full)) throw new UsageException($"{what} '{path}' is a file; give a folder");
+        string existing = full;
+        while (!Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent)
+        {
+            if (File.Exists(existing)) throw new UsageException($"{what} '{path}': '{existing}' is a file, so no folder can be made there");
+            existing = parent;
+        }
+        string probe = Path.Combine(existing, $".{Path.GetFileName(full)}.probe.{Guid.NewGuid():N}");
+        try
+        {
+            // Where the folder exists a file is written; above it a folder is made, as the run will.
+            if (existing == full) new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose).Dispose();
+            else Directory.Delete(Directory.CreateDirectory(probe).FullName);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{what} '{path}': cannot {(existing == full ? "write files in" : "make folders in")} '{existing}' ({ex.Message})");
+        }
+        return full;
+    }
+
+    /// <summary>
     /// The full path with every symbolic link resolved, in the last component and in every folder above it (the path as
     /// given when a link cannot be resolved, e.g. a loop).
     /// </summary>

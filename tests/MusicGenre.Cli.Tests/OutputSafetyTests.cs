@@ -31,6 +31,32 @@ public sealed class OutputSafetyTests
         foreach (var (file, bytes) in before) Assert.Equal(bytes, File.ReadAllBytes(file));
     }
 
+    /// <summary>
+    /// A --report folder that cannot be made or written is a usage error naming --report before any scoring (it was found
+    /// only when the report was written, after all the work); an empty path too; an existing file in its place as before.
+    /// </summary>
+    [Fact]
+    public void AnUnwritableReportFolder_IsFoundBeforeTheWork()
+    {
+        string model = Path.Combine(SharedData.RepoRoot, "models", "default.h5");
+        string examples = Path.Combine(SharedData.RepoRoot, "examples", "audio");
+        string dir = SharedData.NewTempDir("musicgenre-report-probe"), file = Path.Combine(dir, "file");
+        File.WriteAllText(file, "x");
+        foreach (var (report, expected) in new[]
+        {
+            ("/proc/musicgenre-report", "--report '/proc/musicgenre-report': cannot make folders in '/proc'"),
+            ("", "--report: an empty path"),
+            (file, $"--report '{file}' is a file"),
+            (Path.Combine(file, "sub"), $"'{file}' is a file, so no folder can be made there"),
+        })
+        {
+            var (code, _, err) = CliRunner.Run("evaluate", model, examples, "--report", report);
+            Assert.True(code == 2, $"--report '{report}': exit {code}: {err}");
+            Assert.Contains(expected, err);
+        }
+        Assert.Equal(["file"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
     [Fact]
     public void DownloadIntoAnExistingFile_IsAUsageError_AndTheFileIsKept()
     {

@@ -39,7 +39,7 @@ internal static class EvaluateCommand
         command.SetAction(parse =>
         {
             var ctx = CliContext.Get();
-            string reportDir = Path.GetFullPath(parse.GetValue(report)!);
+            string reportDir = ArgParsing.OutputFolder(parse.GetValue(report), "--report");
             string[] given = parse.GetValue(inputs)!;
             int? foldsGiven = parse.GetValue(folds);
             if (foldsGiven is < 2) throw new UsageException($"--folds {foldsGiven} must be at least 2 (or omitted)");
@@ -58,8 +58,8 @@ internal static class EvaluateCommand
             }
             string dataPath = ArgParsing.ExistingPath(given[^1], "data");
             var protocol = Protocol(parse.GetValue(excerpts), parse.GetValue(perSong), parse.GetValue(normalize)!, parse.GetValue(gain), parse.GetValue(args.Seed));
-            // The report folder is created only once there is something to write, so a refused run leaves nothing behind.
-            if (File.Exists(reportDir)) throw new UsageException($"--report '{reportDir}' is a file; give a folder for the report");
+            // The report folder is created only once there is something to write, so a refused run leaves nothing behind
+            // (OutputFolder has made sure it can be).
             CheckReportFolder(reportDir, parse.GetValue(force), crossValidation: k >= 2);
             if (k >= 2)
             {
