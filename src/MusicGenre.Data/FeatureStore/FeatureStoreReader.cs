@@ -144,6 +144,11 @@ internal sealed class FeatureStoreReader : IDisposable
         string format = _file.AttributeExists("format") ? ReadAttribute(_file.Attribute("format")) as string ?? "" : "";
         if (format != FeatureStoreLayout.Format)
             throw new FeatureStoreException(Path, $"root attribute 'format' is '{format}', expected '{FeatureStoreLayout.Format}'");
+        // A layout of a later build is refused rather than misread (every store so far is version 1; none lacks it but
+        // the very first builds', read as 1).
+        if (_file.AttributeExists("format_version")
+            && (ReadAttribute(_file.Attribute("format_version")) is not (int or long) || Convert.ToInt64(Attr("format_version")) is < 1 or > FeatureStoreLayout.Version))
+            throw new FeatureStoreException(Path, $"root attribute 'format_version' is {Attr("format_version")}: this build reads feature stores of version 1 to {FeatureStoreLayout.Version} (a newer MusicGenre wrote it, or it is damaged)");
 
         // 2. Fixed attributes, then every preset_* attribute.
         var parameters = new Dictionary<string, object>(StringComparer.Ordinal);
@@ -195,6 +200,7 @@ internal sealed class FeatureStoreReader : IDisposable
         var dims = _features.Space.Dimensions;
         if (dims.Length != 3 || (int)dims[1] != Header.Mels || (int)dims[2] != Header.Frames || (long)dims[0] != Labels.Count || SegmentSong.Count != Labels.Count)
             throw new FeatureStoreException(Path, $"/features has shape [{string.Join(", ", dims)}], expected [{Labels.Count}, {Header.Mels}, {Header.Frames}] with {SegmentSong.Count} song indices");
+        if (Songs.Count == 0) throw new FeatureStoreException(Path, "the store holds no songs (MusicGenre never writes an empty store: it is damaged or was not written by MusicGenre)");
         int next = 0;
         for (int s = 0; s < Songs.Count; s++)
         {

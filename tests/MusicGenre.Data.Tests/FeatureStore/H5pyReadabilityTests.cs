@@ -63,4 +63,44 @@ public sealed class H5pyReadabilityTests
         Assert.Equal("hann", r.GetProperty("window").GetString());
         Assert.Equal("test_preset", r.GetProperty("preset").GetString());
     }
+
+    /// <summary>
+    /// A store emptied of songs (by another program; MusicGenre never writes one) and a store whose format_version is not
+    /// one this build reads are refused on open, naming the file, instead of failing later with an internal error or
+    /// being misread. An integer version this build writes is fine.
+    /// </summary>
+    [H5pyFact]
+    public void AnEmptyStore_AndAnUnknownFormatVersion_AreRefusedOnOpen()
+    {
+        var header = StoreFixtures.Header(mels: 8, frames: 7);
+        var (songs, features) = StoreFixtures.Songs(header, seed: 12, 2, 3);
+        string dir = SharedData.NewTempDir(), good = Path.Combine(dir, "good.h5");
+        FeatureStoreWriter.Write(good, header, songs, i => features[i]);
+        foreach (var (name, edit, expected) in new[]
+        {
+            ("empty", """
+                n = f["features"].shape
+                for k in ["features", "labels", "segment_song"]:
+                    d = f[k]; shape = (0,) + d.shape[1:]; dt = d.dtype; del f[k]; f.create_dataset(k, shape=shape, dtype=dt)
+                for k in list(f["songs"].keys()):
+                    d = f["songs"][k]; dt = d.dtype; del f["songs"][k]; f["songs"].create_dataset(k, shape=(0,), dtype=dt)
+                """, "the store holds no songs"),
+            ("newer", "f.attrs['format_version'] = 99", "'format_version' is 99"),
+            ("text", "f.attrs['format_version'] = 'x'", "'format_version' is x"),
+            ("zero", "f.attrs['format_version'] = 0", "'format_version' is 0"),
+        })
+        {
+            string path = Path.Combine(dir, name + ".h5");
+            File.Copy(good, path);
+            string script = "import sys, h5py\nwith h5py.File(sys.argv[1], 'r+') as f:\n" +
+                string.Join("\n", edit.Split('\n').Select(l => "    " + l));
+            int rc = Python.Run(script, out string output, path);
+            Assert.True(rc == 0, $"h5py edit '{name}' failed:\n{output}");
+            var e = Assert.Throws<FeatureStoreException>(() => FeatureStoreReader.Open(path));
+            Assert.Contains(expected, e.Message);
+            Assert.Contains(path, e.Message);
+        }
+        using var store = FeatureStoreReader.Open(good);
+        Assert.Equal(2, store.Songs.Count);
+    }
 }
