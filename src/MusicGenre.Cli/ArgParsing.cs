@@ -13,10 +13,15 @@ internal static class ArgParsing
                 throw new UsageException($"{option.Name} {why}");
     }
 
-    /// <summary>Parses <c>k/N</c> (0-based k) for <c>--shard</c>; a malformed value is a usage error.</summary>
+    /// <summary>
+    /// Parses <c>k/N</c> (0-based k) for <c>--shard</c>; absent means every item. A malformed value is a usage error, an
+    /// empty one too: in a job array an unset <c>$SHARD</c> would otherwise make every task do all the work.
+    /// </summary>
     public static Pipeline.Preprocess.ShardSpec Shard(string? text)
     {
-        if (string.IsNullOrWhiteSpace(text)) return Pipeline.Preprocess.ShardSpec.All;
+        if (text is null) return Pipeline.Preprocess.ShardSpec.All;
+        if (string.IsNullOrWhiteSpace(text))
+            throw new UsageException("--shard '': empty; give k/N (e.g. 0/4), or leave --shard out to take everything (an unset variable in a job script?)");
         try { return Pipeline.Preprocess.ShardSpec.Parse(text); }
         catch (FormatException ex) { throw new UsageException(ex.Message); }
     }
@@ -154,6 +159,7 @@ internal static class ArgParsing
     /// </summary>
     public static string OutputFile(string path, string what, OutputKind? kind, bool force, params string?[] inputs)
     {
+        if (string.IsNullOrEmpty(path)) throw new UsageException($"{what}: an empty path");
         string full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new UsageException($"{what} '{path}' is a folder, not a file");
         string real = RealPath(full);

@@ -132,8 +132,12 @@ internal static class EvaluateCommand
         };
         if (excerpts is null) return null;
         int dash = excerpts.IndexOf('-', 1);
-        double min = ArgParsing.Seconds(dash < 0 ? excerpts : excerpts[..dash], "--excerpts");
-        double max = dash < 0 ? min : ArgParsing.Seconds(excerpts[(dash + 1)..], "--excerpts");
+        string low = dash < 0 ? excerpts : excerpts[..dash], high = dash < 0 ? "" : excerpts[(dash + 1)..];
+        // One unit after a range names both ends (2000-3000ms, 2-3s), as it reads; a bare lower end takes it.
+        string unit = high.Trim().ToLowerInvariant() is var h && h.EndsWith("ms", StringComparison.Ordinal) ? "ms" : h.EndsWith('s') ? "s" : "";
+        if (double.TryParse(low.Trim(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)) low += unit;
+        double min = ArgParsing.Seconds(low, "--excerpts");
+        double max = dash < 0 ? min : ArgParsing.Seconds(high, "--excerpts");
         var protocol = new ExcerptProtocol { MinSeconds = min, MaxSeconds = max, PerSong = perSong, Level = level, GainDb = gainDb, Seed = seed };
         if (protocol.Problems() is { Count: > 0 } problems) throw new UsageException("invalid --excerpts protocol: " + string.Join("; ", problems));
         return protocol;

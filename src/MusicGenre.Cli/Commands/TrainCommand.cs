@@ -112,7 +112,8 @@ internal static class TrainCommand
                 int eq = pair.IndexOf('=');
                 if (eq <= 0 || !double.TryParse(pair[(eq + 1)..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v))
                     throw new UsageException($"--hp '{pair}' is not key=number (e.g. --hp width=16)");
-                hp[pair[..eq].Trim()] = v;
+                if (!hp.TryAdd(pair[..eq].Trim(), v))
+                    throw new UsageException($"--hp {pair[..eq].Trim()} is given twice ({hp[pair[..eq].Trim()].ToString(System.Globalization.CultureInfo.InvariantCulture)} and {pair[(eq + 1)..]}); give it once");
             }
             return hp;
         }

@@ -24,12 +24,13 @@ public readonly record struct ShardSpec(int Index, int Count)
         ArgumentNullException.ThrowIfNull(text);
         string[] parts = text.Split('/');
         if (parts.Length != 2
-            || !int.TryParse(parts[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int k)
-            || !int.TryParse(parts[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n))
+            || !long.TryParse(parts[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long k)
+            || !long.TryParse(parts[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long n))
             throw new FormatException($"--shard '{text}' must look like k/N, e.g. 0/4 (k is 0-based)");
+        if (n > int.MaxValue) throw new FormatException($"--shard '{text}': N must be at most {int.MaxValue}");
         if (n < 1) throw new FormatException($"--shard '{text}': N must be ≥ 1");
         if (k >= n) throw new FormatException($"--shard '{text}': k must be in 0..{n - 1} (k is 0-based)");
-        return new ShardSpec(k, n);
+        return new ShardSpec((int)k, (int)n);
     }
 
     /// <summary>True when <paramref name="songId"/> belongs to this shard.</summary>
