@@ -33,6 +33,7 @@ public sealed class GenreClassifier : IDisposable
         _model = model;
         ModelSource = source;
         Options = options;
+        SongClassifier.PresetOf(model, source);
         _pool.Add(NewWorker()); // validates preset, architecture, segment length and device now, not at first use
     }
 

@@ -33,6 +33,7 @@ internal static class EvaluationJob
         IProgress<(int Done, int Total)>? progress, Action<string>? skipped, CancellationToken cancellationToken)
     {
         var model = ModelFileReader.Read(modelPath);
+        Prediction.SongClassifier.PresetOf(model, modelPath);
         bool isStore = IsStore(dataPath);
         var notInData = new List<string>();
         var unreadable = new System.Collections.Concurrent.ConcurrentQueue<string>();

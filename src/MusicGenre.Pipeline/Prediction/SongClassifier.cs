@@ -38,6 +38,14 @@ internal sealed class SongClassifier : IDisposable
 
     public GenreModel Model { get; }
 
+    /// <summary>
+    /// The model's feature preset, or a <see cref="ModelFileException"/> naming <paramref name="source"/> when this build
+    /// does not know it (a model of another build, or a damaged attribute) — checked where a model file is loaded.
+    /// </summary>
+    internal static FeatureOptions PresetOf(GenreModel model, string source) =>
+        FeaturePresets.All.FirstOrDefault(p => string.Equals(p.Name, model.FeaturePreset, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ModelFileException(source, $"feature preset '{model.FeaturePreset}' is not one this build knows ({string.Join(", ", FeaturePresets.All.Select(p => p.Name))}): the model comes from another build, or its attribute is damaged");
+
     public FeatureOptions Preset { get; }
 
     /// <summary>How clips are cut into windows.</summary>

@@ -383,3 +383,27 @@ public sealed class GenreClassifierEmbeddingTests
         Assert.Equal(expected, short_.Embedding);
     }
 }
+
+public sealed class GenreClassifierModelFileTests
+{
+    /// <summary>
+    /// A model whose feature preset this build does not know (another build's, or a damaged attribute: the tensor
+    /// checksums do not cover it) is refused at load, by the library and by evaluate, naming the file — it said "Unknown
+    /// feature preset 'nope'" with no file.
+    /// </summary>
+    [H5pyFact]
+    public void AModelOfAnUnknownPreset_IsRefusedAtLoad_NamingTheFile()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-unknown-preset"), model = Path.Combine(dir, "m.h5");
+        File.Copy(TinyModel.File, model);
+        int rc = Python.Run("import sys, h5py\nwith h5py.File(sys.argv[1], 'r+') as f:\n    f.attrs['feature_preset'] = 'nope'", out string output, model);
+        Assert.True(rc == 0, output);
+        var e = Assert.Throws<MusicGenre.Nn.ModelFile.ModelFileException>(() => GenreClassifier.Load(model));
+        Assert.Contains($"{model}: feature preset 'nope' is not one this build knows (librosa_default", e.Message);
+        var store = Path.Combine(dir, "none");
+        Directory.CreateDirectory(store);
+        var fromEvaluate = Assert.Throws<MusicGenre.Nn.ModelFile.ModelFileException>(() =>
+            MusicGenre.Pipeline.Evaluation.EvaluationJob.Run(model, store, null, Path.Combine(dir, "report"), null, null, CancellationToken.None));
+        Assert.Contains(model, fromEvaluate.Message);
+    }
+}
