@@ -38,9 +38,6 @@ internal interface ISimdOps<TV> where TV : struct
     /// <summary>Lane-wise |v|.</summary>
     static abstract TV Abs(TV v);
 
-    /// <summary>Lane-wise log₂ (the runtime's vector Log2; <see cref="MathF.Log2"/> for the scalar twin; both ≈ 1 ulp).</summary>
-    static abstract TV Log2(TV v);
-
     /// <summary>True when a[l] ≤ b[l] in every lane (false where either is NaN).</summary>
     static abstract bool AllLessOrEqual(TV a, TV b);
 

@@ -38,9 +38,6 @@ internal readonly struct ScalarOps : ISimdOps<float>
     public static float Abs(float v) => MathF.Abs(v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Log2(float v) => MathF.Log2(v);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AllLessOrEqual(float a, float b) => a <= b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

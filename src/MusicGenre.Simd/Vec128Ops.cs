@@ -41,9 +41,6 @@ internal readonly struct Vec128Ops : ISimdOps<Vector128<float>>
     public static Vector128<float> Abs(Vector128<float> v) => Vector128.Abs(v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Log2(Vector128<float> v) => Vector128.Log2(v);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AllLessOrEqual(Vector128<float> a, Vector128<float> b) => Vector128.LessThanOrEqualAll(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -41,9 +41,6 @@ internal readonly struct Vec256Ops : ISimdOps<Vector256<float>>
     public static Vector256<float> Abs(Vector256<float> v) => Vector256.Abs(v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Log2(Vector256<float> v) => Vector256.Log2(v);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AllLessOrEqual(Vector256<float> a, Vector256<float> b) => Vector256.LessThanOrEqualAll(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -41,9 +41,6 @@ internal readonly struct Vec512Ops : ISimdOps<Vector512<float>>
     public static Vector512<float> Abs(Vector512<float> v) => Vector512.Abs(v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Log2(Vector512<float> v) => Vector512.Log2(v);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AllLessOrEqual(Vector512<float> a, Vector512<float> b) => Vector512.LessThanOrEqualAll(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
