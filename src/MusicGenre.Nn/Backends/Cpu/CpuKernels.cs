@@ -53,6 +53,8 @@ internal static class CpuKernels
             ref float xr = ref MemoryMarshal.GetReference(x); ref float yr = ref MemoryMarshal.GetReference(y);
             ref float zr = ref MemoryMarshal.GetReference(z);
             var va = Vector256.Create(a); var vb = Vector256.Create(b); var vc = Vector256.Create(c);
+            // Lanes: 8 consecutive elements of x, y and z; a·x, then + b·y, then + c, each rounded (no fused multiply-add),
+            // the scalar twin's order. The tail (fewer than 8) runs on the twin.
             for (; i <= x.Length - 8; i += 8)
                 (va * Vector256.LoadUnsafe(ref xr, (nuint)i) + vb * Vector256.LoadUnsafe(ref yr, (nuint)i) + vc).StoreUnsafe(ref zr, (nuint)i);
         }
@@ -88,6 +90,8 @@ internal static class CpuKernels
         {
             ref float yr = ref MemoryMarshal.GetReference(y); ref float dyr = ref MemoryMarshal.GetReference(dy);
             ref float dxr = ref MemoryMarshal.GetReference(dx);
+            // Lanes: 8 consecutive elements; the compare gives all-ones where y > 0 (false for NaN and ±0), so the AND keeps
+            // dy there and writes +0 elsewhere, as the twin does. The tail (fewer than 8) runs on the twin.
             for (; i <= y.Length - 8; i += 8)
             {
                 var mask = Vector256.GreaterThan(Vector256.LoadUnsafe(ref yr, (nuint)i), Vector256<float>.Zero);
