@@ -45,14 +45,16 @@ public sealed class SimdOpsTests
             Lanes(TOps.Abs(va), (x, _) => MathF.Abs(x));
             Lanes(TOps.Reverse(va), (_, _) => float.NaN, reverse: true);
 
-            // MulAdd: fused or not, within one rounding of the exact a·b + c (checked on finite lanes).
+            // MulAdd: fused (one rounding of the exact a·b + c) or not (a·b rounded, then the sum): within half an ulp of
+            // a·b plus half an ulp of the result (checked on finite lanes).
             TV fma = TOps.MulAdd(va, vb, va);
             TOps.Store(fma, ref lanes[0], 0);
             for (int l = 0; l < c; l++)
             {
                 double exact = (double)a[c + l] * b[c + l] + a[c + l];
-                if (double.IsFinite(exact) && Math.Abs(exact) < 1e30)
-                    Assert.True(Math.Abs(lanes[l] - exact) <= 2 * Math.Abs(exact) * 6e-8 + 1e-44, $"{name} MulAdd lane {l}: {lanes[l]} vs {exact}");
+                double product = (double)a[c + l] * b[c + l];
+                if (double.IsFinite(exact) && Math.Abs(exact) < 1e30 && Math.Abs(product) < 1e30)
+                    Assert.True(Math.Abs(lanes[l] - exact) <= 6e-8 * (Math.Abs(product) + Math.Abs(exact)) + 1e-44, $"{name} MulAdd lane {l}: {lanes[l]} vs {exact}");
             }
 
             // MaxAcross: the MathF.Max fold of every lane (NaN wins).
