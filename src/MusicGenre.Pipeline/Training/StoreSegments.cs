@@ -112,6 +112,10 @@ internal static class StoreSegments
         // No artist at all: the split is refused (RequireArtists), so there is nothing to note.
         if (splitBy != SplitBy.Artist || !list.Any(s => !string.IsNullOrWhiteSpace(s.Artist))) return [];
         var notes = new List<string>();
+        // Songs of unknown artist among known ones (e.g. a store with artists beside one without) are split by song.
+        var originals = list.Where(s => !Preprocess.SongCopies.IsCopy(s.SongId)).ToList();
+        if (originals.Count(s => string.IsNullOrWhiteSpace(s.Artist)) is var unknown and > 0)
+            notes.Add($"{unknown} of {originals.Count} songs have no artist: each of them is kept together as a group of its own (split by song)");
         foreach (var genre in list.GroupBy(s => s.Label).OrderBy(g => g.Key))
         {
             // Groups: an artist, or a song whose artist is unknown (kept together by song).
