@@ -39,6 +39,7 @@ internal static class CsvManifest
         var entries = new List<DatasetEntry>();
         var skipped = new List<SkippedItem>();
         var idLines = new Dictionary<string, int>(StringComparer.Ordinal);
+        var pathLines = new Dictionary<string, int>(StringComparer.Ordinal);
         while (rows.MoveNext())
         {
             var (line, fields) = rows.Current;
@@ -59,6 +60,9 @@ internal static class CsvManifest
             }
             if (!idLines.TryAdd(songId, line))
                 throw new DatasetFormatException(manifestPath, line, $"song id '{songId}' already used on line {idLines[songId]} (song ids must be unique; add a song_id column)");
+            // One recording under two ids (perhaps two genres) would sit on both sides of a split as two songs.
+            if (!pathLines.TryAdd(fullPath, line))
+                throw new DatasetFormatException(manifestPath, line, $"'{path}' is already listed on line {pathLines[fullPath]} (each audio file once)");
             entries.Add(new DatasetEntry(fullPath, genre, songId, artist));
         }
         return new Dataset(genres, entries, skipped);

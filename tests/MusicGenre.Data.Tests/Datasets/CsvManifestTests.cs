@@ -38,6 +38,7 @@ public sealed class CsvManifestTests
     [InlineData("path,genre\n,rock\n", 2, "empty 'path'")]
     [InlineData("path,genre\na.wav,\n", 2, "empty 'genre'")]
     [InlineData("path,genre\nx/a.wav,rock\ny/a.wav,jazz\n", 3, "song id 'a' already used on line 2")]
+    [InlineData("path,genre,song_id\na.wav,rock,r1\n./a.wav,jazz,j1\n", 3, "'./a.wav' is already listed on line 2 (each audio file once)")]
     [InlineData("", 0, "empty")]
     public void Load_Malformed_NamesFileAndLine(string content, int line, string problem)
     {
