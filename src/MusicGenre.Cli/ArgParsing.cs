@@ -244,14 +244,16 @@ internal static class ArgParsing
     }
 
     /// <summary>
-    /// The feature stores named on the command line: files, or folders whose <c>*.h5</c> files are taken in name order,
-    /// each once and none equal to the output. An output inside such a folder is left out of the inputs when it is not a
-    /// feature store (e.g. the model of an earlier run), and refused when it is one: writing it would replace a store
-    /// that is also an input (e.g. <c>merge shards --out shards/part-0.h5</c>).
+    /// The feature stores named on the command line: files, or folders whose <c>*.h5</c> files (dot-files skipped, as
+    /// every folder walk does) are taken in name order, each once and none equal to the output — compared by real path,
+    /// so a link to the folder or to the output changes nothing. An output inside such a folder is left out of the
+    /// inputs when it is not a feature store (e.g. the model of an earlier run), and refused when it is one: writing it
+    /// would replace a store that is also an input (e.g. <c>merge shards --out shards/part-0.h5</c>).
     /// </summary>
     /// <exception cref="UsageException">A path does not exist, a folder holds no store, a store is named twice, or the output is one of them.</exception>
     internal static List<string> FeatureStores(IEnumerable<string> inputs, string output, string what)
     {
+        string realOutput = RealPath(output);
         var files = new List<string>();
         foreach (string input in inputs)
         {
@@ -261,20 +263,21 @@ internal static class ArgParsing
                 files.Add(full);
                 continue;
             }
-            var found = Directory.GetFiles(full, "*.h5").Select(Path.GetFullPath).Order(StringComparer.Ordinal).ToList();
-            if (found.Contains(output, StringComparer.Ordinal))
+            var found = Directory.GetFiles(full, "*.h5").Where(f => !Data.Datasets.AudioFiles.IsHidden(f))
+                .Select(Path.GetFullPath).Order(StringComparer.Ordinal).ToList();
+            if (found.FirstOrDefault(f => RealPath(f) == realOutput) is { } outputHere)
             {
-                if (IsFeatureStore(output))
+                if (IsFeatureStore(outputHere))
                     throw new UsageException($"--out '{output}' is a feature store in the input folder '{input}', so it is also an input; write to a file outside that folder");
-                found.Remove(output);
+                found.Remove(outputHere);
             }
             // A folder with nothing to read is an error, not a silent skip (e.g. a shard folder still being written).
             if (found.Count == 0) throw new UsageException($"feature store folder '{input}' holds no *.h5 files to {what}");
             files.AddRange(found);
         }
         if (files.Count == 0) throw new UsageException($"no feature stores (*.h5) to {what}");
-        if (files.Distinct(StringComparer.Ordinal).Count() != files.Count) throw new UsageException("a feature store is named twice");
-        if (files.Contains(output, StringComparer.Ordinal)) throw new UsageException($"--out '{output}' is also an input; write to a new file");
+        if (files.Select(RealPath).Distinct(StringComparer.Ordinal).Count() != files.Count) throw new UsageException("a feature store is named twice");
+        if (files.Any(f => RealPath(f) == realOutput)) throw new UsageException($"--out '{output}' is also an input; write to a new file");
         return files;
     }
 

@@ -222,10 +222,25 @@ public class EndToEndTests
         // (a model or other non-store in the folder, e.g. train's own --out of an earlier run, is simply not an input).
         string part0 = Path.Combine(parts, "part-0.h5");
         byte[] before = File.ReadAllBytes(part0);
-        var intoFolder = CliRunner.Run("merge", parts, "--out", part0);
-        Assert.Equal(2, intoFolder.Code);
-        Assert.Contains("is a feature store in the input folder", intoFolder.Err);
+        string partsLink = Path.Combine(dir, "parts-link");
+        Directory.CreateSymbolicLink(partsLink, parts);
+        // Directly, through a link to the folder, or through a link to the output (compared by real path).
+        foreach (var (input, output) in new[] { (parts, part0), (partsLink, part0), (parts, Path.Combine(partsLink, "part-0.h5")) })
+        {
+            var intoFolder = CliRunner.Run("merge", input, "--out", output);
+            Assert.Equal(2, intoFolder.Code);
+            Assert.Contains("is a feature store in the input folder", intoFolder.Err);
+        }
+        // Nor may train's --history replace a store inside a folder argument, even with --force.
+        var historyOverStore = CliRunner.Run(["train", parts, "--out", Path.Combine(dir, "h-model.h5"), "--history", part0, "--force", .. trainArgs]);
+        Assert.Equal(2, historyOverStore.Code);
+        Assert.Contains("is also an input of this command", historyOverStore.Err);
         Assert.Equal(before, File.ReadAllBytes(part0));
+        // A dot-file in a shard folder (macOS's ._part-0.h5) is not an input.
+        File.WriteAllBytes(Path.Combine(parts, "._part-0.h5"), [0, 5, 22, 7]);
+        var withDotFile = CliRunner.Run("merge", parts, "--out", Path.Combine(dir, "merged-again.h5"));
+        Assert.True(withDotFile.Code == 0, withDotFile.Err);
+        File.Delete(Path.Combine(parts, "._part-0.h5"));
         File.Copy(fromParts, Path.Combine(parts, "model.h5"));
         var modelInFolder = CliRunner.Run(["train", parts, "--out", Path.Combine(parts, "model.h5"), "--force", .. trainArgs]);
         Assert.True(modelInFolder.Code == 0, modelInFolder.Err + modelInFolder.Out);

@@ -266,18 +266,19 @@ internal static class TrainCommand
             ctx.CancelNote = "a re-run resumes from the checkpoint of the last step, when training had begun";
             string model = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.Model, parse.GetValue(force),
                 [.. parse.GetValue(features)!.Select(f => ArgParsing.ExistingPath(f, "feature store")), parse.GetValue(args.Init)]);
+            var stores = ArgParsing.FeatureStores(parse.GetValue(features)!, model, "train on");
+            string checkpoint = model + ".checkpoint";
+            // Every store (those inside folder arguments too) counts as an input the history may not replace.
             string? historyCsv = parse.GetValue(history) is { } h
-                ? ArgParsing.OutputFile(h, "--history", null, parse.GetValue(force), [.. parse.GetValue(features)!, model, parse.GetValue(args.Init)])
+                ? ArgParsing.OutputFile(h, "--history", null, parse.GetValue(force), [.. stores, model, parse.GetValue(args.Init)])
                 : null;
             // The model and its checkpoint are written (and the checkpoint deleted) during the run: a --history of the same
             // name would be overwritten by them, or overwrite them (also when they do not exist yet).
             if (historyCsv is not null && ArgParsing.RealPath(historyCsv) is var realHistory
-                && (realHistory == ArgParsing.RealPath(model) || realHistory == ArgParsing.RealPath(model + ".checkpoint")))
+                && (realHistory == ArgParsing.RealPath(model) || realHistory == ArgParsing.RealPath(checkpoint)))
                 throw new UsageException($"--history '{historyCsv}' is the {(realHistory == ArgParsing.RealPath(model) ? "--out model" : "checkpoint of --out")}; give the history CSV its own name (e.g. '{Path.ChangeExtension(model, ".history.csv")}')");
             if (historyCsv is not null)
                 ArgParsing.CheckReplaceableText(historyCsv, "--history", l => l.Count > 0 && l[0] == HistoryHeader, $"a training history CSV (first line '{HistoryHeader}')", parse.GetValue(force));
-            var stores = ArgParsing.FeatureStores(parse.GetValue(features)!, model, "train on");
-            string checkpoint = model + ".checkpoint";
             int every = parse.GetValue(checkpointEvery);
             if (every < 0) throw new UsageException($"--checkpoint-every {every} must be 0 (epoch ends only) or more steps");
             var options = args.Build(parse, checkpoint) with { CheckpointEverySteps = every };
