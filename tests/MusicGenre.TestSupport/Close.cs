@@ -31,6 +31,12 @@ public static class Close
         {
             double e = expected[i], a = actual[i], d = Math.Abs(a - e);
             if (double.IsNaN(a) != double.IsNaN(e)) { worst = i; worstExcess = double.PositiveInfinity; break; }
+            // An infinite expectation is met only by the same infinity (|a − ∞| against a bound of ∞ never exceeds it).
+            if (double.IsInfinity(e) || double.IsInfinity(a))
+            {
+                if (a != e) { worst = i; worstExcess = double.PositiveInfinity; break; }
+                continue;
+            }
             maxAbs = Math.Max(maxAbs, d);
             double excess = d - (atol + rtol * Math.Abs(e));
             if (excess > worstExcess) { worstExcess = excess; worst = i; }
