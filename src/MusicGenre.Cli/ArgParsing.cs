@@ -36,13 +36,32 @@ internal static class ArgParsing
     /// <summary>Parses a duration in seconds: <c>3</c>, <c>3s</c>, <c>2.5s</c> or <c>500ms</c>.</summary>
     public static double Seconds(string text, string option)
     {
-        string t = text.Trim().ToLowerInvariant();
-        double scale = 1;
-        if (t.EndsWith("ms", StringComparison.Ordinal)) { scale = 1e-3; t = t[..^2]; }
-        else if (t.EndsWith('s')) t = t[..^1];
+        var (t, unit) = SplitUnit(text);
+        double scale = unit == "ms" ? 1e-3 : 1;
         if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && double.IsFinite(v))
             return v * scale;
         throw new UsageException($"{option} '{text}' is not a positive duration (e.g. 3s, 2.5s, 500ms)");
+    }
+
+    /// <summary>
+    /// Parses a duration or a range <c>MIN-MAX</c> of them (<c>2-3s</c>, <c>2000-3000ms</c>, <c>2500ms-3s</c>): one unit
+    /// after the range names both ends, as it reads; a single duration is both ends.
+    /// </summary>
+    public static (double Min, double Max) SecondsRange(string text, string option)
+    {
+        int dash = text.IndexOf('-', 1);
+        if (dash < 0) { double v = Seconds(text, option); return (v, v); }
+        string low = text[..dash], high = text[(dash + 1)..];
+        if (SplitUnit(low).Unit.Length == 0) low += SplitUnit(high).Unit;
+        return (Seconds(low, option), Seconds(high, option));
+    }
+
+    /// <summary>The number part and the unit (<c>ms</c>, <c>s</c> or none) of a duration, trimmed and lower-cased.</summary>
+    private static (string Number, string Unit) SplitUnit(string text)
+    {
+        string t = text.Trim().ToLowerInvariant();
+        if (t.EndsWith("ms", StringComparison.Ordinal)) return (t[..^2], "ms");
+        return t.EndsWith('s') ? (t[..^1], "s") : (t, "");
     }
 
     /// <summary>An input path named on the command line must exist (file or folder).</summary>

@@ -195,9 +195,9 @@ public sealed class FeatureExtractor
     /// Refuses audio that breaks the sample rule every input follows (<see cref="SampleScan.IndexOfBadSample"/>): a NaN or
     /// ±∞ sample, or one so large (past ~10¹⁵) that the power spectrum overflows into NaN features; names the first.
     /// </summary>
-    private static void CheckSamples(ReadOnlySpan<float> audio)
+    private void CheckSamples(ReadOnlySpan<float> audio)
     {
-        if (SampleScan.IndexOfBadSample(audio) is var bad and >= 0)
+        if (SampleScan.IndexOfOutside(audio, SampleScan.MaxSample, _width) is var bad and >= 0)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"Audio sample {bad} is {audio[bad]}; samples {SampleScan.SampleRule}."), nameof(audio));
     }

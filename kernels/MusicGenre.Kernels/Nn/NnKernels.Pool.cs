@@ -5,12 +5,6 @@ namespace MusicGenre.Kernels.Nn;
 internal static partial class NnKernels
 {
     /// <summary>
-    /// The max-pool rule of every pooling kernel: <paramref name="v"/> takes over from the best so far when strictly
-    /// greater (the first of equal maxima wins) or when it is NaN and the best is not (NaN propagates, as in PyTorch).
-    /// </summary>
-    private static bool PoolTakes(float v, float best) => v > best || (float.IsNaN(v) && !float.IsNaN(best));
-
-    /// <summary>
     /// Arg-max (flat index into x) of output window <paramref name="e"/> = (n, c, i, j): the window is clipped to the
     /// input; the first maximum in row-major order wins ties; a NaN wins over numbers (NaN propagates).
     /// </summary>
@@ -24,7 +18,7 @@ internal static partial class NnKernels
             {
                 int k = (plane * p.H + h) * p.W + col;
                 float v = x[k];
-                if (PoolTakes(v, bestValue)) { best = k; bestValue = v; }
+                if (PoolRule.Takes(v, bestValue)) { best = k; bestValue = v; }
             }
         return best;
     }
@@ -140,7 +134,7 @@ internal static partial class NnKernels
             for (int k = 1; k < inner; k++)
             {
                 float v = x[r * inner + k];
-                if (PoolTakes(v, bestValue)) { best = k; bestValue = v; }
+                if (PoolRule.Takes(v, bestValue)) { best = k; bestValue = v; }
             }
             y[r] = bestValue;
             arg[r] = best;

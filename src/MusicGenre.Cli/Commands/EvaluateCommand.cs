@@ -39,7 +39,6 @@ internal static class EvaluateCommand
         command.SetAction(parse =>
         {
             var ctx = CliContext.Get();
-            string reportDir = ArgParsing.OutputFolder(parse.GetValue(report), "--report");
             string[] given = parse.GetValue(inputs)!;
             int? foldsGiven = parse.GetValue(folds);
             if (foldsGiven is < 2) throw new UsageException($"--folds {foldsGiven} must be at least 2 (or omitted)");
@@ -58,8 +57,9 @@ internal static class EvaluateCommand
             }
             string dataPath = ArgParsing.ExistingPath(given[^1], "data");
             var protocol = Protocol(parse.GetValue(excerpts), parse.GetValue(perSong), parse.GetValue(normalize)!, parse.GetValue(gain), parse.GetValue(args.Seed));
-            // The report folder is created only once there is something to write, so a refused run leaves nothing behind
-            // (OutputFolder has made sure it can be).
+            // The report folder is created only once there is something to write, so a refused run leaves nothing behind;
+            // whether it can be made and written is found out now, after the other arguments, before the work.
+            string reportDir = ArgParsing.OutputFolder(parse.GetValue(report), "--report");
             CheckReportFolder(reportDir, parse.GetValue(force), crossValidation: k >= 2);
             if (k >= 2)
             {
@@ -131,13 +131,7 @@ internal static class EvaluateCommand
             _ => throw new UsageException($"--normalize '{normalize}' is not one of peak, none"),
         };
         if (excerpts is null) return null;
-        int dash = excerpts.IndexOf('-', 1);
-        string low = dash < 0 ? excerpts : excerpts[..dash], high = dash < 0 ? "" : excerpts[(dash + 1)..];
-        // One unit after a range names both ends (2000-3000ms, 2-3s), as it reads; a bare lower end takes it.
-        string unit = high.Trim().ToLowerInvariant() is var h && h.EndsWith("ms", StringComparison.Ordinal) ? "ms" : h.EndsWith('s') ? "s" : "";
-        if (double.TryParse(low.Trim(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)) low += unit;
-        double min = ArgParsing.Seconds(low, "--excerpts");
-        double max = dash < 0 ? min : ArgParsing.Seconds(high, "--excerpts");
+        var (min, max) = ArgParsing.SecondsRange(excerpts, "--excerpts");
         var protocol = new ExcerptProtocol { MinSeconds = min, MaxSeconds = max, PerSong = perSong, Level = level, GainDb = gainDb, Seed = seed };
         if (protocol.Problems() is { Count: > 0 } problems) throw new UsageException("invalid --excerpts protocol: " + string.Join("; ", problems));
         return protocol;

@@ -120,13 +120,13 @@ internal static class CheckpointFile
     });
 
     /// <summary>
-    /// 3. Whatever the model part's <c>/checksums</c> do not cover — optimizer state, random-number states, the epoch's
+    /// 3. What a resume reads besides the model part's tensors (which <c>/checksums</c> cover) — optimizer state, random-number states, the epoch's
     /// position and order, partial sums, history and the best epoch's weights — must match <c>/progress@state_checksum</c>
     /// (absent in checkpoints of earlier builds) and be consistent: a damaged value would resume quietly into a wrong model.
     /// </summary>
     private static void Verify(H5Read r, TrainingState s, double[][] columns, IH5Group progress)
     {
-        const string Hint = "; the file is damaged (--restart discards it and starts over)";
+        const string Hint = "; the file is damaged: delete it to start over";
         if (progress.AttributeExists("state_checksum")
             && (uint)r.Integer(progress, "state_checksum", "/progress") != StateChecksum(s, columns))
             throw r.Fail("the optimizer state, progress or best-epoch weights do not match /progress@state_checksum" + Hint);

@@ -367,12 +367,8 @@ internal static class CpuKernels
         }
     }
 
-    /// <summary>
-    /// The max-pool rule, in one place for every CPU pooling path (the GPU kernels' is <c>NnKernels.PoolTakes</c>): a value
-    /// takes over from the best so far when it is strictly greater (so the first of equal maxima wins), or when it is
-    /// NaN and the best is not (NaN wins, as in PyTorch).
-    /// </summary>
-    internal static bool Takes(float v, float best) => v > best || float.IsNaN(v) && !float.IsNaN(best);
+    /// <summary>The max-pool rule (<see cref="Kernels.Nn.PoolRule.Takes"/>, shared with the GPU kernels) for every CPU pooling path.</summary>
+    internal static bool Takes(float v, float best) => Kernels.Nn.PoolRule.Takes(v, best);
 
     /// <summary>The running maximum after <paramref name="v"/> under <see cref="Takes(float, float)"/>.</summary>
     internal static float Pick(float best, float v) => Takes(v, best) ? v : best;
