@@ -88,6 +88,8 @@ public class EndToEndTests
             Assert.Equal(inFold.Select(a => a[0]).Order(StringComparer.Ordinal), scored.Order(StringComparer.Ordinal));
         }
         Assert.Contains("over 3 folds", File.ReadAllText(Path.Combine(cv, "summary.md")));
+        // The fold checkpoints that let a stopped run resume (CrossValidationResumeTests) are gone once all folds are done.
+        Assert.Empty(Directory.GetFiles(cv, "cv.checkpoint*"));
 
         // 3c. --keep-models: fold 2's kept model, scored on its own, gives its held-out songs exactly the answers and
         //     probabilities of that fold's report; without --folds the option is refused.

@@ -63,7 +63,10 @@ internal static class EvaluateCommand
             CheckReportFolder(reportDir, parse.GetValue(force), crossValidation: k >= 2);
             if (k >= 2)
             {
-                var options = args.Build(parse, checkpoint: null);
+                // Fold checkpoints in the report folder (cv.checkpoint.fold<k>): a stopped run resumes where it was.
+                ctx.CancelNote = "a re-run with the same data, options and --report resumes: finished folds are not trained again, the stopped one continues from its checkpoint";
+                // (Set after the options are checked: the report folder is made only when the folds start.)
+                var options = args.Build(parse, checkpoint: null) with { CheckpointPath = Path.Combine(reportDir, CrossValidation.CheckpointName) };
                 if (options.InitialModelPath is { } init)
                     ctx.Error.WriteLine($"warning: every fold starts from {init}; if that model was trained on any of these songs, the held-out scores are optimistic");
                 string store = ProgressReporter.Run(ctx, "preprocess", p =>

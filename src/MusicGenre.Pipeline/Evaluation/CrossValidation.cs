@@ -47,7 +47,9 @@ internal static class CrossValidation
         if (keepModels && reportFolder is null) throw new ArgumentException("keeping the fold models needs a report folder to write them to", nameof(keepModels));
         using var store = FeatureStoreReader.Open(storePath);
         var effective = TrainingJob.ForStore(options, store);
-        effective.Validate();
+        // The fold checkpoints' folder (the report folder, for evaluate --folds) is made when the folds start, not now:
+        // a run refused by the checks below leaves nothing behind.
+        (effective with { CheckpointPath = null }).Validate();
         if (store.Songs.Count < folds)
             throw new InvalidDataException($"{storePath}: {store.Songs.Count} songs cannot fill {folds} folds");
         // Refuse up front what would fail or mean nothing only after a fold has trained: one genre, or excerpts shorter
@@ -64,6 +66,7 @@ internal static class CrossValidation
         StoreSegments.RequireArtists(storePath, store.Songs, splitBy);
         int[] fold = AssignFolds(store, folds, splitBy, options.Seed);
         if (reportFolder != null) WriteFolds(Path.Combine(reportFolder, "folds.csv"), store, fold, effective.Labels);
+        if (effective.CheckpointPath is { } checkpoints) Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(checkpoints))!);
         var reports = new List<EvaluationReport>();
         var outcomes = new List<SongOutcome>();
         int segmentHits = 0, segments = 0;
@@ -75,10 +78,22 @@ internal static class CrossValidation
             // Altered copies train with their fold but are never scored: the test side is the original recordings.
             var test = Enumerable.Range(0, store.Songs.Count).Where(s => fold[s] == f && !Preprocess.SongCopies.IsCopy(store.Songs[s].SongId)).ToArray();
             log?.Report(string.Create(CultureInfo.InvariantCulture, $"fold {f + 1}/{folds}: training on {train.Length} songs, testing on {test.Length}"));
-            var foldOptions = effective with { CheckpointPath = effective.CheckpointPath is { } cp ? $"{cp}.fold{f + 1}" : null };
+            var foldOptions = effective with { CheckpointPath = FoldCheckpoint(effective, f) };
             long trainSegments = train.Sum(s => (long)store.Songs[s].SegmentCount);
             var data = StoreSegments.Load(store, splitBy, train, StoreSegments.ShouldStream(store.Header, trainSegments, foldOptions.StreamSegments));
-            var result = new Trainer(foldOptions).Train(data, epochs, cancellationToken);
+            // A fold's checkpoint stays until every fold is done: a re-run resumes the fold that was stopped and takes a
+            // finished fold's model from its last checkpoint instead of training it again. One of other settings or
+            // folds (an earlier run into this folder) is discarded.
+            if (foldOptions.CheckpointPath is { } foldCheckpoint && File.Exists(foldCheckpoint))
+                log?.Report($"fold {f + 1}/{folds}: resuming from {foldCheckpoint}");
+            TrainingResult result;
+            try { result = new Trainer(foldOptions).Train(data, epochs, cancellationToken); }
+            catch (ModelFileException e) when (e.Path == foldOptions.CheckpointPath)
+            {
+                log?.Report($"fold {f + 1}/{folds}: its checkpoint is of another run ({e.Message[(e.Path.Length + 2)..].Split(';')[0]}); training it from the start");
+                File.Delete(e.Path);
+                result = new Trainer(foldOptions).Train(data, epochs, cancellationToken);
+            }
             if (keepModels)
             {
                 string modelPath = FoldModelPath(reportFolder!, f);
@@ -106,6 +121,8 @@ internal static class CrossValidation
             if (reportFolder != null)
                 ReportWriter.Write(Path.Combine(reportFolder, $"fold{f + 1}"), report, $"Fold {f + 1} of {folds}{(protocol is null ? "" : $" ({protocol})")}", unit: Unit(protocol));
         }
+        for (int f = 0; f < folds; f++)
+            if (FoldCheckpoint(effective, f) is { } done) File.Delete(done);
         var pooled = Evaluator.Score(effective.Labels, outcomes, segmentHits, segments);
         var cv = new CrossValidationResult(reports, pooled) { WholeClipSongAccuracy = wholeClips };
         if (reportFolder != null)
@@ -113,6 +130,12 @@ internal static class CrossValidation
                 Summary(cv, effective, protocol), Unit(protocol));
         return cv;
     }
+
+    /// <summary>The checkpoint base name <c>evaluate --folds</c> uses in its report folder.</summary>
+    public const string CheckpointName = "cv.checkpoint";
+
+    /// <summary>Fold <paramref name="fold"/>'s checkpoint (counted from 0): <c>&lt;checkpoint&gt;.fold&lt;k&gt;</c>, or none without a checkpoint path.</summary>
+    internal static string? FoldCheckpoint(TrainerOptions options, int fold) => options.CheckpointPath is { } cp ? $"{cp}.fold{fold + 1}" : null;
 
     /// <summary>Where <c>keepModels</c> writes fold <paramref name="fold"/>'s model (counted from 0): <c>fold&lt;k&gt;/model.h5</c>, beside that fold's report.</summary>
     public static string FoldModelPath(string reportFolder, int fold) => Path.Combine(reportFolder, $"fold{fold + 1}", "model.h5");

@@ -61,8 +61,4 @@ public sealed class MsdFolderScannerTests
     }
 
     /// <summary>IProgress that reports synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

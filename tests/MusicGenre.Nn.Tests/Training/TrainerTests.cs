@@ -10,7 +10,7 @@ public sealed class TrainerTests
     {
         var data = SyntheticData.Create();
         var reports = new List<EpochMetrics>();
-        var result = new Trainer(SyntheticData.Options(epochs: 8)).Train(data, new SyncProgress(reports.Add));
+        var result = new Trainer(SyntheticData.Options(epochs: 8)).Train(data, new SyncProgress<EpochMetrics>(reports.Add));
 
         Assert.Equal(8, reports.Count);
         Assert.Equal(Enumerable.Range(1, 8), reports.Select(r => r.Epoch));
@@ -316,8 +316,4 @@ public sealed class TrainerTests
     }
 
     /// <summary>IProgress that reports synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
-    private sealed class SyncProgress(Action<EpochMetrics> report) : IProgress<EpochMetrics>
-    {
-        public void Report(EpochMetrics value) => report(value);
-    }
 }

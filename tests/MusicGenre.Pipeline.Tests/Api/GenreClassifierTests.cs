@@ -342,10 +342,6 @@ public class GenreClassifierTests
         Assert.Matches(@"^[a-z]+ \d+\.\d % \(samples\)$", prediction.ToString());
     }
 
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }
 
 public sealed class GenreClassifierEmbeddingTests

@@ -297,8 +297,4 @@ public sealed class PreviewDownloaderTests
         Assert.Equal("key *** and secret *** in free text", real.Scrub($"key {Key} and secret {Secret} in free text"));
     }
 
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }
