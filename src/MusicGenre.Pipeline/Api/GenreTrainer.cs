@@ -52,7 +52,11 @@ public static class GenreTrainer
 
     /// <summary>
     /// Song-level k-fold cross-validation: a model per fold trained on the other folds and scored on its held-out songs;
-    /// with <paramref name="reportFolder"/> each fold's report and the pooled report are written there.
+    /// with <paramref name="reportFolder"/> each fold's report and the pooled report are written there. With
+    /// <see cref="TrainerOptions.CheckpointPath"/> set, fold k trains with the checkpoint <c>&lt;path&gt;.fold&lt;k&gt;</c>
+    /// (its folder is made when the folds start), and all of them are kept until the pooled report is written: a call
+    /// cancelled or stopped part-way and made again resumes (finished folds are not trained again). A fold checkpoint
+    /// that cannot be resumed (other options or data, or damaged) is deleted and that fold trained from the start.
     /// </summary>
     public static CrossValidationResult CrossValidate(string featureStorePath, int folds, TrainerOptions options, SplitBy splitBy = SplitBy.Song,
         string? reportFolder = null, IProgress<EpochMetrics>? progress = null, CancellationToken cancellationToken = default)

@@ -50,6 +50,8 @@ internal static class CrossValidation
         // The fold checkpoints' folder (the report folder, for evaluate --folds) is made when the folds start, not now:
         // a run refused by the checks below leaves nothing behind.
         (effective with { CheckpointPath = null }).Validate();
+        if (effective.CheckpointPath is { } given && string.IsNullOrWhiteSpace(given))
+            throw new ArgumentException("CheckpointPath is empty; give a path or none", nameof(options));
         if (store.Songs.Count < folds)
             throw new InvalidDataException($"{storePath}: {store.Songs.Count} songs cannot fill {folds} folds");
         // Refuse up front what would fail or mean nothing only after a fold has trained: one genre, or excerpts shorter
@@ -85,12 +87,13 @@ internal static class CrossValidation
             // finished fold's model from its last checkpoint instead of training it again. One of other settings or
             // folds (an earlier run into this folder) is discarded.
             if (foldOptions.CheckpointPath is { } foldCheckpoint && File.Exists(foldCheckpoint))
-                log?.Report($"fold {f + 1}/{folds}: resuming from {foldCheckpoint}");
+                log?.Report($"fold {f + 1}/{folds}: found its checkpoint {foldCheckpoint}");
             TrainingResult result;
             try { result = new Trainer(foldOptions).Train(data, epochs, cancellationToken); }
             catch (ModelFileException e) when (e.Path == foldOptions.CheckpointPath)
             {
-                log?.Report($"fold {f + 1}/{folds}: its checkpoint is of another run ({e.Message[(e.Path.Length + 2)..].Split(';')[0]}); training it from the start");
+                // The message is "<path>: <problem>" (ModelFileException); the whole problem is told.
+                log?.Report($"fold {f + 1}/{folds}: its checkpoint cannot be resumed ({e.Message[(e.Path.Length + 2)..].TrimEnd('.')}); training it from the start");
                 File.Delete(e.Path);
                 result = new Trainer(foldOptions).Train(data, epochs, cancellationToken);
             }
@@ -121,13 +124,16 @@ internal static class CrossValidation
             if (reportFolder != null)
                 ReportWriter.Write(Path.Combine(reportFolder, $"fold{f + 1}"), report, $"Fold {f + 1} of {folds}{(protocol is null ? "" : $" ({protocol})")}", unit: Unit(protocol));
         }
-        for (int f = 0; f < folds; f++)
-            if (FoldCheckpoint(effective, f) is { } done) File.Delete(done);
         var pooled = Evaluator.Score(effective.Labels, outcomes, segmentHits, segments);
         var cv = new CrossValidationResult(reports, pooled) { WholeClipSongAccuracy = wholeClips };
         if (reportFolder != null)
             ReportWriter.Write(reportFolder, pooled, $"{folds}-fold cross-validation (pooled held-out songs{(protocol is null ? "" : $"; {protocol}")})",
                 Summary(cv, effective, protocol), Unit(protocol));
+        // Only now, with every report written, the fold checkpoints go: this run's and any of an earlier run with more folds.
+        if (effective.CheckpointPath is { } used)
+            foreach (string stale in Directory.GetFiles(Path.GetDirectoryName(Path.GetFullPath(used))!, Path.GetFileName(used) + ".fold*")
+                         .Where(p => System.Text.RegularExpressions.Regex.IsMatch(p[(Path.GetFullPath(used).Length + ".fold".Length)..], "^[0-9]+$")))
+                File.Delete(stale);
         return cv;
     }
 

@@ -52,13 +52,21 @@ public sealed class CrossValidationResumeTests
                 new SyncProgress<EpochMetrics>(e => { if (fold == 2 && e.Epoch == 1) cts.Cancel(); }), cts.Token));
         Assert.Equal(2, Directory.GetFiles(resumed, CrossValidation.CheckpointName + ".fold*").Length);
 
-        // 2. Re-run: fold 1 is not trained again (no epoch of it is reported), fold 2 continues at epoch 2.
+        // 2. A re-run that cannot write its pooled report (a folder where confusion.png goes) keeps the checkpoints.
+        Directory.CreateDirectory(Path.Combine(resumed, "confusion.png"));
+        Assert.ThrowsAny<Exception>(() => CrossValidation.Run(store, 2, Options(resumed), SplitBy.Song, resumed));
+        Assert.Equal(2, Directory.GetFiles(resumed, CrossValidation.CheckpointName + ".fold*").Length);
+        Directory.Delete(Path.Combine(resumed, "confusion.png"));
+
+        // 3. Re-run (the earlier attempt finished fold 2 first): no fold is trained again, the scores are the
+        //    uninterrupted run's, and every fold checkpoint goes, one of an earlier run with more folds too.
+        File.Copy(Path.Combine(resumed, CrossValidation.CheckpointName + ".fold2"), Path.Combine(resumed, CrossValidation.CheckpointName + ".fold9"));
         var epochs = new List<int>();
         log.Clear();
         var again = CrossValidation.Run(store, 2, Options(resumed), SplitBy.Song, resumed, new SyncProgress<string>(log.Add),
             new SyncProgress<EpochMetrics>(e => epochs.Add(e.Epoch)));
-        Assert.Equal([2, 3], epochs);
-        Assert.Contains(log, l => l.StartsWith("fold 1/2: resuming from", StringComparison.Ordinal));
+        Assert.Empty(epochs);
+        Assert.Contains(log, l => l.StartsWith("fold 1/2: found its checkpoint", StringComparison.Ordinal));
         Assert.Equal(Probabilities(expected), Probabilities(again));
         Assert.Equal(expected.MeanSongAccuracy, again.MeanSongAccuracy);
         Assert.Empty(Directory.GetFiles(resumed, CrossValidation.CheckpointName + "*"));
@@ -69,7 +77,8 @@ public sealed class CrossValidationResumeTests
                 epochs: new SyncProgress<EpochMetrics>(_ => cts.Cancel()), cancellationToken: cts.Token));
         log.Clear();
         var otherSeed = CrossValidation.Run(store, 2, Options(resumed, seed: 8), SplitBy.Song, resumed, new SyncProgress<string>(log.Add));
-        Assert.Contains(log, l => l.StartsWith("fold 1/2: its checkpoint is of another run", StringComparison.Ordinal));
+        Assert.True(log.Any(l => l.StartsWith("fold 1/2: its checkpoint cannot be resumed (checkpoint was written with other training options", StringComparison.Ordinal)),
+            string.Join("\n", log));
         var fresh = CrossValidation.Run(store, 2, Options(Path.Combine(dir, "fresh"), seed: 8), SplitBy.Song, Path.Combine(dir, "fresh"));
         Assert.Equal(Probabilities(fresh), Probabilities(otherSeed));
     }
