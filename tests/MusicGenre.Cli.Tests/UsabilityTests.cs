@@ -224,4 +224,30 @@ public sealed class UsabilityTests
         var garbage = CliRunner.RunWithStdin("not audio at all, just text"u8.ToArray(), "predict", "-");
         Assert.True(garbage.Code == 1 && garbage.Err.Contains("stdin", StringComparison.Ordinal), garbage.Err);
     }
+
+    /// <summary>
+    /// Scoring a store cut into segments of another length than the model's windows is allowed (the default network
+    /// takes any length) but says so, on stderr and in summary.md; a store of the model's length gets no such note.
+    /// </summary>
+    [SharedFact]
+    public void EvaluatingAStoreOfAnotherSegmentLength_SaysSo()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-seglen"), songs = Path.Combine(dir, "songs");
+        foreach (var g in new[] { "blues", "metal" })
+        {
+            Directory.CreateDirectory(Path.Combine(songs, g));
+            File.Copy(SharedData.Data($"gtzan-mini/{g}/{g}.00000.wav"), Path.Combine(songs, g, $"{g}.00000.wav"));
+        }
+        string model = Path.Combine(SharedData.RepoRoot, "models", "default.h5");
+        foreach (var (seconds, noted) in new[] { ("5s", true), ("3s", false) })
+        {
+            string store = Path.Combine(dir, $"s{seconds}.h5"), report = Path.Combine(dir, $"r{seconds}");
+            Assert.Equal(0, CliRunner.Run("preprocess", songs, "--out", store, "--segment", seconds).Code);
+            var r = CliRunner.Run("evaluate", model, store, "--report", report);
+            Assert.True(r.Code == 0, r.Err);
+            const string Note = "The store's segments are 5 s long, the model's windows 3 s: each segment was scored whole";
+            Assert.Equal(noted, r.Err.Contains("note: " + Note, StringComparison.Ordinal));
+            Assert.Equal(noted, File.ReadAllText(Path.Combine(report, "summary.md")).Contains(Note, StringComparison.Ordinal));
+        }
+    }
 }

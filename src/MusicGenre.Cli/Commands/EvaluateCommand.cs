@@ -86,9 +86,11 @@ internal static class EvaluateCommand
             }
 
             string modelPath = ArgParsing.ExistingPath(given[0], "model");
-            var (result, unit, unreadable) = ProgressReporter.Run(ctx, "evaluate", p =>
+            var outcome = ProgressReporter.Run(ctx, "evaluate", p =>
                 EvaluationJob.Run(modelPath, dataPath, protocol, reportDir, new Progress<(int Done, int Total)>(d => p.Report(new(d.Done, d.Total))),
                     line => ctx.Error.WriteLine($"skipped {line}"), ctx.Cancellation));
+            var (result, unit, unreadable) = outcome;
+            foreach (var note in outcome.Notes) ctx.Error.WriteLine($"note: {note}");
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{unit} accuracy {result.SegmentAccuracy:P2} ({result.Segments} {unit}s); song accuracy {result.SongAccuracy:P2} ({result.Songs} songs); macro F1 {result.MacroF1:F3}"));
             ctx.Out.WriteLine($"report: {reportDir}");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MusicGenre.Data.Datasets;
 using MusicGenre.Data.FeatureStore;
 using MusicGenre.Features;
@@ -16,7 +17,11 @@ internal static class EvaluationJob
     /// What was scored: the report, the unit its first accuracy counts ("segment", "window" or "excerpt"), and the audio
     /// files that could not be read (left out of every score; <c>summary.md</c> lists them).
     /// </summary>
-    public sealed record Outcome(EvaluationReport Report, string Unit, IReadOnlyList<string> Unreadable);
+    public sealed record Outcome(EvaluationReport Report, string Unit, IReadOnlyList<string> Unreadable)
+    {
+        /// <summary>What the figures should be read with (also in summary.md), e.g. segments of another length than the model's windows.</summary>
+        public IReadOnlyList<string> Notes { get; init; } = [];
+    }
 
     /// <summary>True when <paramref name="dataPath"/> is a feature store (an existing .h5 file) rather than audio.</summary>
     public static bool IsStore(string dataPath) =>
@@ -38,11 +43,16 @@ internal static class EvaluationJob
         var notInData = new List<string>();
         var unreadable = new System.Collections.Concurrent.ConcurrentQueue<string>();
         EvaluationReport result;
+        string? lengthNote = null;
         if (isStore && protocol is null)
         {
             // Stored segments, as the store was cut.
             using var store = FeatureStoreReader.Open(dataPath);
             result = Evaluator.Evaluate(model, store, progress: progress, cancellationToken: cancellationToken);
+            // A network that takes any length scores segments of another length than it was trained on without complaint.
+            if (Math.Abs(store.Header.SegmentSeconds - model.SegmentSeconds) > 1e-6)
+                lengthNote = string.Create(CultureInfo.InvariantCulture,
+                    $"The store's segments are {store.Header.SegmentSeconds:0.###} s long, the model's windows {model.SegmentSeconds:0.###} s: each segment was scored whole, as one window of its own length (scoring the audio uses the model's windows).");
         }
         else
         {
@@ -67,6 +77,7 @@ internal static class EvaluationJob
         var failed = unreadable.Order(StringComparer.Ordinal).ToArray(); // workers finish in any order
         var notes = new List<string>();
         if (protocol is not null) notes.Add($"Robustness protocol: {protocol}.");
+        if (lengthNote is not null) notes.Add(lengthNote);
         if (failed.Length > 0)
             notes.Add($"**Not scored: {failed.Length} audio file{(failed.Length == 1 ? "" : "s")} could not be read** (left out of every figure above):\n\n"
                 + string.Join("\n", failed.Select(line => $"- {line}")));
@@ -74,7 +85,7 @@ internal static class EvaluationJob
             notes.Add($"Not part of the data ({notInData.Count}):\n\n" + string.Join("\n", notInData.Select(line => $"- {line}")));
         ReportWriter.Write(reportDir, result, $"Evaluation of {Path.GetFileName(modelPath)} on {Path.GetFileName(dataPath)}",
             notes.Count == 0 ? null : string.Join("\n\n", notes), unit);
-        return new Outcome(result, unit, failed);
+        return new Outcome(result, unit, failed) { Notes = lengthNote is null ? [] : [lengthNote] };
     }
 
     /// <summary>
