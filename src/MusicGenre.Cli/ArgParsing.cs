@@ -197,17 +197,8 @@ internal static class ArgParsing
         }
         // The output is written to a temporary file in this folder, then renamed: find out now, not after the work,
         // whether the folder takes files.
-        if (dir != null)
-        {
-            try
-            {
-                using var probe = new FileStream(Path.Combine(dir, $".{Path.GetFileName(full)}.probe.{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new UsageException($"{what} '{path}': cannot write files in folder '{dir}' ({ex.Message})");
-            }
-        }
+        if (dir != null && Probe(dir, full, makeFolder: false) is { } problem)
+            throw new UsageException($"{what} '{path}': cannot write files in folder '{dir}' ({problem})");
         return full;
     }
 
@@ -227,18 +218,26 @@ internal static class ArgParsing
             if (File.Exists(existing)) throw new UsageException($"{what} '{path}': '{existing}' is a file, so no folder can be made there");
             existing = parent;
         }
-        string probe = Path.Combine(existing, $".{Path.GetFileName(full)}.probe.{Guid.NewGuid():N}");
+        // Where the folder exists a file is written; above it a folder is made, as the run will.
+        if (Probe(existing, full, makeFolder: existing != full) is { } problem)
+            throw new UsageException($"{what} '{path}': cannot {(existing == full ? "write files in" : "make folders in")} '{existing}' ({problem})");
+        return full;
+    }
+
+    /// <summary>
+    /// Makes and removes a hidden probe (a file, or a folder) named after <paramref name="output"/> in <paramref name="folder"/>:
+    /// null when that worked, else why not.
+    /// </summary>
+    private static string? Probe(string folder, string output, bool makeFolder)
+    {
+        string probe = Path.Combine(folder, $".{Path.GetFileName(output)}.probe.{Guid.NewGuid():N}");
         try
         {
-            // Where the folder exists a file is written; above it a folder is made, as the run will.
-            if (existing == full) new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose).Dispose();
-            else Directory.Delete(Directory.CreateDirectory(probe).FullName);
+            if (makeFolder) Directory.Delete(Directory.CreateDirectory(probe).FullName);
+            else new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose).Dispose();
+            return null;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"{what} '{path}': cannot {(existing == full ? "write files in" : "make folders in")} '{existing}' ({ex.Message})");
-        }
-        return full;
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return ex.Message; }
     }
 
     /// <summary>
@@ -273,31 +272,31 @@ internal static class ArgParsing
     internal static List<string> FeatureStores(IEnumerable<string> inputs, string output, string what)
     {
         string realOutput = RealPath(output);
-        var files = new List<string>();
+        var files = new List<(string Path, string Real)>(); // each resolved once
         foreach (string input in inputs)
         {
             string full = ExistingPath(input, "feature store");
             if (!Directory.Exists(full))
             {
-                files.Add(full);
+                files.Add((full, RealPath(full)));
                 continue;
             }
             var found = Directory.GetFiles(full, "*.h5").Where(f => !Data.Datasets.AudioFiles.IsHidden(f))
-                .Select(Path.GetFullPath).Order(StringComparer.Ordinal).ToList();
-            if (found.FirstOrDefault(f => RealPath(f) == realOutput) is { } outputHere)
+                .Select(f => (Path: Path.GetFullPath(f), Real: RealPath(f))).OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
+            if (found.FindIndex(f => f.Real == realOutput) is var here and >= 0)
             {
-                if (IsFeatureStore(outputHere))
+                if (IsFeatureStore(found[here].Path))
                     throw new UsageException($"--out '{output}' is a feature store in the input folder '{input}', so it is also an input; write to a file outside that folder");
-                found.Remove(outputHere);
+                found.RemoveAt(here);
             }
             // A folder with nothing to read is an error, not a silent skip (e.g. a shard folder still being written).
             if (found.Count == 0) throw new UsageException($"feature store folder '{input}' holds no *.h5 files to {what}");
             files.AddRange(found);
         }
         if (files.Count == 0) throw new UsageException($"no feature stores (*.h5) to {what}");
-        if (files.Select(RealPath).Distinct(StringComparer.Ordinal).Count() != files.Count) throw new UsageException("a feature store is named twice");
-        if (files.Any(f => RealPath(f) == realOutput)) throw new UsageException($"--out '{output}' is also an input; write to a new file");
-        return files;
+        if (files.Select(f => f.Real).Distinct(StringComparer.Ordinal).Count() != files.Count) throw new UsageException("a feature store is named twice");
+        if (files.Any(f => f.Real == realOutput)) throw new UsageException($"--out '{output}' is also an input; write to a new file");
+        return files.Select(f => f.Path).ToList();
     }
 
     private static bool IsFeatureStore(string path)

@@ -53,6 +53,9 @@ internal static class InfoCommand
         var spec = m.CreateSpec();
         var history = m.Training.History;
         int epochs = history.Values.Select(v => v.Length).DefaultIfEmpty(0).Max();
+        // The history's columns in their usual order (EpochColumns; a model of an earlier build has fewer), then any other.
+        var order = EpochColumns.Names.ToList();
+        var columns = history.OrderBy(h => order.IndexOf(h.Key) is var i and >= 0 ? i : int.MaxValue).ThenBy(h => h.Key, StringComparer.Ordinal).ToList();
         return new Dictionary<string, object?>
         {
             ["kind"] = kind,
@@ -78,12 +81,10 @@ internal static class InfoCommand
             ["data"] = m.Training.Data,
             ["options"] = m.Training.Options,
             ["metrics"] = m.Training.Metrics,
-            // The history's columns in their usual order (EpochColumns; a model of an earlier build has fewer), then any other.
             ["history"] = Enumerable.Range(0, epochs).Select(e =>
             {
                 var row = new Dictionary<string, double?> { ["epoch"] = e + 1 };
-                foreach (var (name, values) in history.OrderBy(h => EpochColumns.Names.ToList().IndexOf(h.Key) is var i and >= 0 ? i : int.MaxValue)
-                             .ThenBy(h => h.Key, StringComparer.Ordinal))
+                foreach (var (name, values) in columns)
                     row[name] = e < values.Length && double.IsFinite(values[e]) ? values[e] : null;
                 return row;
             }).ToList(),

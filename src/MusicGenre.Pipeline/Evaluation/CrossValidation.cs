@@ -131,9 +131,12 @@ internal static class CrossValidation
                 Summary(cv, effective, protocol), Unit(protocol));
         // Only now, with every report written, the fold checkpoints go: this run's and any of an earlier run with more folds.
         if (effective.CheckpointPath is { } used)
-            foreach (string stale in Directory.GetFiles(Path.GetDirectoryName(Path.GetFullPath(used))!, Path.GetFileName(used) + ".fold*")
-                         .Where(p => System.Text.RegularExpressions.Regex.IsMatch(p[(Path.GetFullPath(used).Length + ".fold".Length)..], "^[0-9]+$")))
+        {
+            string prefix = Path.GetFileName(used) + ".fold";
+            foreach (string stale in Directory.GetFiles(Path.GetDirectoryName(Path.GetFullPath(used))!, prefix + "*")
+                         .Where(p => Path.GetFileName(p)[prefix.Length..] is { Length: > 0 } k && k.All(char.IsAsciiDigit)))
                 File.Delete(stale);
+        }
         return cv;
     }
 
