@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace MusicGenre.Cli;
 
@@ -11,6 +12,57 @@ internal static class ArgParsing
         foreach (var option in options)
             if (parse.GetResult(option) is { Implicit: false })
                 throw new UsageException($"{option.Name} {why}");
+    }
+
+    /// <summary>
+    /// Makes every number option of <paramref name="command"/> and its subcommands read one syntax whatever the user's
+    /// locale: invariant culture, a point for decimals, an optional exponent (<c>1e-3</c>), no thousands separators. The
+    /// default parser follows the current culture, where <c>--lr 0.001</c> reads as 1 in German (the point groups
+    /// thousands there) and <c>--gain -20</c> is refused in Arabic; and <c>--lr 0,001</c> read as 1 in every locale.
+    /// </summary>
+    public static void InvariantNumbers(System.CommandLine.Command command)
+    {
+        foreach (var option in command.Options)
+            switch (option)
+            {
+                case System.CommandLine.Option<double> o: o.CustomParser = r => Number(r, o.Name, double.Parse); break;
+                case System.CommandLine.Option<double?> o: o.CustomParser = r => Number(r, o.Name, double.Parse); break;
+                case System.CommandLine.Option<float> o: o.CustomParser = r => Number(r, o.Name, float.Parse); break;
+                case System.CommandLine.Option<float?> o: o.CustomParser = r => Number(r, o.Name, float.Parse); break;
+                case System.CommandLine.Option<int> o: o.CustomParser = r => Integer(r, o.Name, int.Parse); break;
+                case System.CommandLine.Option<int?> o: o.CustomParser = r => Integer(r, o.Name, int.Parse); break;
+                case System.CommandLine.Option<long> o: o.CustomParser = r => Integer(r, o.Name, long.Parse); break;
+                case System.CommandLine.Option<ulong> o: o.CustomParser = r => Integer(r, o.Name, ulong.Parse); break;
+            }
+        foreach (var sub in command.Subcommands) InvariantNumbers(sub);
+    }
+
+    /// <summary>A finite decimal number (<c>0.001</c>, <c>1e-3</c>, <c>-20</c>); anything else is a parse error naming the option.</summary>
+    private static T Number<T>(System.CommandLine.Parsing.ArgumentResult r, string option, Func<string, NumberStyles, IFormatProvider, T> parse)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        string text = string.Join(" ", r.Tokens.Select(t => t.Value));
+        try
+        {
+            var v = parse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture);
+            if (T.IsFinite(v)) return v;
+        }
+        catch (Exception e) when (e is FormatException or OverflowException) { }
+        r.AddError(text.Contains(',', StringComparison.Ordinal)
+            ? $"{option} '{text}' is not a number: write decimals with a point (e.g. 0.001), without thousands separators"
+            : $"{option} '{text}' is not a finite number (e.g. 0.001, 1e-3, -20)");
+        return default;
+    }
+
+    /// <summary>A whole number in invariant syntax (<c>30</c>, <c>-1</c>); anything else is a parse error naming the option.</summary>
+    private static T Integer<T>(System.CommandLine.Parsing.ArgumentResult r, string option, Func<string, NumberStyles, IFormatProvider, T> parse)
+        where T : struct, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        string text = string.Join(" ", r.Tokens.Select(t => t.Value));
+        try { return parse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture); }
+        catch (FormatException) { r.AddError($"{option} '{text}' is not a whole number"); }
+        catch (OverflowException) { r.AddError(string.Create(CultureInfo.InvariantCulture, $"{option} '{text}' is out of range ({T.MinValue} to {T.MaxValue})")); }
+        return default;
     }
 
     /// <summary>

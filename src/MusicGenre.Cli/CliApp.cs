@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using MusicGenre.Cli.Commands;
 
@@ -20,11 +21,25 @@ internal static class CliApp
             + "hiphop, jazz, metal, pop, reggae, rock). Decoding, librosa-exact features and a from-scratch CNN, no Python.");
         foreach (var command in CommandCatalog.All())
             root.Add(command);
+        ArgParsing.InvariantNumbers(root);
         return root;
     }
 
     /// <summary>Runs the CLI in-process with the given writers and, optionally, standard input (tests call this directly).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<Stream>? stdin = null)
+    {
+        // One culture for the whole run, whatever the user's locale: the CLI speaks English, and every number it reads
+        // or writes (options, messages, report files, model metadata, plot ticks) has a point for decimals and ASCII
+        // signs, as in PyTorch's and librosa's output. Setting it here flows to every task and worker the run starts,
+        // and is undone on return (tests call Run in-process).
+        var (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+        try { return RunInvariant(args, stdout, stderr, stdin); }
+        finally { (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, uiCulture); }
+    }
+
+    private static int RunInvariant(string[] args, TextWriter stdout, TextWriter stderr, Func<Stream>? stdin)
     {
         var root = BuildRoot();
         var parse = root.Parse(args);

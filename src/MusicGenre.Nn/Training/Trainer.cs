@@ -145,7 +145,8 @@ internal sealed partial class Trainer
                         probs = ce.Probabilities.ToArray();
                     }
                     if (!float.IsFinite(loss))
-                        throw new InvalidOperationException($"Training diverged: loss is {loss} at epoch {run.Epoch + 1}, step {run.StepInEpoch + 1}; lower the learning rate (now {optimizer.LearningRate}) or enable gradient clipping.");
+                        throw new InvalidOperationException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                            $"Training diverged: loss is {loss} at epoch {run.Epoch + 1}, step {run.StepInEpoch + 1}; lower the learning rate (now {optimizer.LearningRate}) or enable gradient clipping."));
                     net.Net.Backward(dlogits, needInputGradient: false);
                     if (o.GradientClipNorm > 0) GradientClipping.ClipGlobalNorm(net.Net.Parameters, o.GradientClipNorm);
                     optimizer.Step();

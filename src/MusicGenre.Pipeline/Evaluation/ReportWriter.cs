@@ -43,7 +43,7 @@ internal static class ReportWriter
         SafeFile.WriteAllText(Path.Combine(folder, "per_genre.csv"), PerGenreCsv(report));
         SafeFile.WriteAllText(Path.Combine(folder, "songs.csv"), SongsCsv(report));
         if (report.Excerpts.Count > 0) SafeFile.WriteAllText(Path.Combine(folder, "excerpts.csv"), ExcerptsCsv(report));
-        SafeFile.Write(Path.Combine(folder, "confusion.png"), tmp => ConfusionPlot(report, title).SavePng(tmp, 900, 800));
+        PngFile.Save(ConfusionPlot(report, title), Path.Combine(folder, "confusion.png"), 900, 800);
         SafeFile.WriteAllText(Path.Combine(folder, "summary.md"), Markdown(report, title, extraMarkdown, unit));
     }
 

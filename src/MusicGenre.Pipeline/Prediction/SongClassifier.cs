@@ -129,8 +129,13 @@ internal sealed class SongClassifier : IDisposable
             double mean = _sum / n, rms = Math.Sqrt(Math.Max(_squares / n - mean * mean, 0));
             mean *= levelScale; rms *= levelScale;
             double db = rms > 0 ? 20 * Math.Log10(rms) : double.NegativeInfinity;
-            return db >= SilenceDbfs ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{source}: (almost) no signal ({(double.IsNegativeInfinity(db) ? "digital silence" : $"{db:0} dBFS RMS")}{(Math.Abs(mean) > 1e-4 ? $", DC offset {mean:0.###}" : "")}); the genre means nothing");
+            if (db >= SilenceDbfs) return null;
+            // Each part formatted invariantly (a nested $"" would take the caller's culture: "DC offset 0,25").
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            bool dc = Math.Abs(mean) > 1e-4;
+            string level = double.IsNegativeInfinity(db) ? (dc ? "a constant value" : "digital silence") : string.Create(inv, $"{db:0} dBFS RMS");
+            string offset = dc ? string.Create(inv, $", DC offset {mean:0.###}") : "";
+            return $"{source}: (almost) no signal ({level}{offset}); the genre means nothing";
         }
     }
 

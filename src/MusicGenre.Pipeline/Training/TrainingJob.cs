@@ -21,7 +21,7 @@ internal static class TrainingJob
         InputFrames = options.InputFrames > 0 ? options.InputFrames : header.Frames,
         SegmentSeconds = header.SegmentSeconds,
         DataDescription = string.IsNullOrEmpty(options.DataDescription)
-            ? $"{name}: {songs} songs, {segments} segments of {header.SegmentSeconds:0.###} s ({header.PresetName})"
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name}: {songs} songs, {segments} segments of {header.SegmentSeconds:0.###} s ({header.PresetName})")
             : options.DataDescription,
     };
 

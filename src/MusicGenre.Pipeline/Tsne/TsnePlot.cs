@@ -41,6 +41,6 @@ internal static class TsnePlot
         plot.ShowLegend(Edge.Right);
 
         // 3. Render beside the target and rename, so a crash never leaves a half-written PNG under the real name.
-        MusicGenre.IO.SafeFile.Write(path, temp => plot.SavePng(temp, width, height));
+        PngFile.Save(plot, path, width, height);
     }
 }

@@ -25,7 +25,7 @@ internal static class TsneReport
 
         // 2. Embed, then write both outputs (each atomically).
         var result = TsneEmbedder.Embed(data, options, progress, cancellationToken);
-        TsnePlot.SavePng(pngPath, result, labels, labelNames, $"t-SNE of {data.Length} points (perplexity {(options ?? new TsneOptions()).Perplexity:0.##})");
+        TsnePlot.SavePng(pngPath, result, labels, labelNames, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"t-SNE of {data.Length} points (perplexity {(options ?? new TsneOptions()).Perplexity:0.##})"));
         TsneCsv.Write(csvPath ?? Path.ChangeExtension(pngPath, ".csv"), result, labels, labelNames, ids);
         return result;
     }

@@ -135,6 +135,25 @@ public class GenreClassifierTests
         Assert.Null(classifier.Predict(clip.Samples, 22050, "music").Warning);
     }
 
+    /// <summary>The warning reads the same whatever the caller's culture (it said "DC offset 0,25" under de-DE, "0٫25" under ar-SA).</summary>
+    [Theory]
+    [InlineData("de-DE")]
+    [InlineData("ar-SA")]
+    public void Warnings_AreWrittenInvariantly(string culture)
+    {
+        using var classifier = GenreClassifier.Load(TinyModel.File);
+        var saved = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo(culture);
+        try
+        {
+            Assert.Equal("dc: (almost) no signal (a constant value, DC offset 0.25); the genre means nothing",
+                classifier.Predict(Enumerable.Repeat(0.25f, 3 * 22050).ToArray(), 22050, "dc").Warning);
+            var hum = Enumerable.Range(0, 3 * 22050).Select(i => 3e-5f * MathF.Sin(i * 0.1f)).ToArray();
+            Assert.Equal("hum: (almost) no signal (-93 dBFS RMS); the genre means nothing", classifier.Predict(hum, 22050, "hum").Warning);
+        }
+        finally { System.Globalization.CultureInfo.CurrentCulture = saved; }
+    }
+
     [Fact]
     public void FiniteButAbsurdSamplesAreRefusedAsTheDecoderRefusesThemNotTurnedIntoNaN()
     {

@@ -1,0 +1,20 @@
+using System.Globalization;
+
+namespace MusicGenre.Pipeline;
+
+/// <summary>Writes a ScottPlot figure as a PNG, atomically, with the same tick labels whatever the caller's culture.</summary>
+internal static class PngFile
+{
+    /// <summary>
+    /// Saves <paramref name="plot"/> to <paramref name="path"/> (temp file, then rename). ScottPlot formats automatic tick
+    /// labels with the current culture ("0,95" in German, an Arabic letter mark before negatives in Arabic): the render
+    /// runs under the invariant culture, as every other number the project writes.
+    /// </summary>
+    public static void Save(ScottPlot.Plot plot, string path, int width, int height)
+    {
+        var culture = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        try { MusicGenre.IO.SafeFile.Write(path, temp => plot.SavePng(temp, width, height)); }
+        finally { CultureInfo.CurrentCulture = culture; }
+    }
+}
