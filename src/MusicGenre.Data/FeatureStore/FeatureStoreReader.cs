@@ -156,7 +156,7 @@ internal sealed class FeatureStoreReader : IDisposable
             if (attribute.Name.StartsWith(FeatureStoreLayout.PresetPrefix, StringComparison.Ordinal))
                 parameters[attribute.Name[FeatureStoreLayout.PresetPrefix.Length..]] = ReadAttribute(attribute);
         return new FeatureStoreHeader(
-            GenreNames: Dataset(FeatureStoreLayout.Genres).Read<string[]>(),
+            GenreNames: Strings(Dataset(FeatureStoreLayout.Genres)),
             Mels: Convert.ToInt32(Attr("n_mels")),
             Frames: Convert.ToInt32(Attr("frames")),
             SampleRate: Convert.ToInt32(Attr("sample_rate")),
@@ -180,9 +180,9 @@ internal sealed class FeatureStoreReader : IDisposable
     private StoreSong[] ReadSongs()
     {
         var group = _file.LinkExists(FeatureStoreLayout.Songs) ? _file.Group(FeatureStoreLayout.Songs) : throw new FeatureStoreException(Path, "group '/songs' is missing");
-        string[] ids = group.Dataset(FeatureStoreLayout.SongId).Read<string[]>();
-        string[] paths = group.Dataset(FeatureStoreLayout.SongPath).Read<string[]>();
-        string[] artists = group.Dataset(FeatureStoreLayout.SongArtist).Read<string[]>();
+        string[] ids = Strings(group.Dataset(FeatureStoreLayout.SongId));
+        string[] paths = Strings(group.Dataset(FeatureStoreLayout.SongPath));
+        string[] artists = Strings(group.Dataset(FeatureStoreLayout.SongArtist));
         int[] labels = group.Dataset(FeatureStoreLayout.SongLabel).Read<int[]>();
         int[] first = group.Dataset(FeatureStoreLayout.SongFirst).Read<int[]>();
         int[] count = group.Dataset(FeatureStoreLayout.SongCount).Read<int[]>();
@@ -192,6 +192,17 @@ internal sealed class FeatureStoreReader : IDisposable
         var songs = new StoreSong[n];
         for (int i = 0; i < n; i++) songs[i] = new StoreSong(ids[i], paths[i], artists[i], labels[i], first[i], count[i]);
         return songs;
+    }
+
+    /// <summary>
+    /// A variable-length string dataset; PureHDF reads some empty strings as null (index 58 of 100 empty artists, where
+    /// h5py reads b''), so null is the empty string here.
+    /// </summary>
+    private static string[] Strings(IH5Dataset dataset)
+    {
+        var values = dataset.Read<string[]>();
+        for (int i = 0; i < values.Length; i++) values[i] ??= "";
+        return values;
     }
 
     private void Check()

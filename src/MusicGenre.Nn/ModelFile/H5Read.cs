@@ -28,7 +28,8 @@ internal readonly struct H5Read(string path)
     {
         var a = Attribute(obj, name, where);
         if (!IsString(a)) throw Fail($"attribute {where}@{name} is {a.Type.Class}, expected strings");
-        return a.Space.Rank == 0 ? [a.Read<string>()] : a.Read<string[]>();
+        // PureHDF reads some empty variable-length strings as null (h5py reads b''): null is the empty string here.
+        return a.Space.Rank == 0 ? [a.Read<string>() ?? ""] : a.Read<string[]>().Select(v => v ?? "").ToArray();
     }
 
     /// <summary>Fixed-length or variable-length (h5py's and PureHDF's default) string.</summary>
