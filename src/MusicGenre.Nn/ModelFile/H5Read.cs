@@ -21,7 +21,7 @@ internal readonly struct H5Read(string path)
     {
         var a = Attribute(obj, name, where);
         if (!IsString(a)) throw Fail($"attribute {where}@{name} is {a.Type.Class}, expected a string");
-        return a.Read<string>();
+        return a.Read<string>() ?? ""; // PureHDF may read an empty string as null
     }
 
     public string[] Strings(IH5Object obj, string name, string where)
