@@ -32,7 +32,10 @@ public sealed record ClassifierOptions
     /// </summary>
     public bool Embeddings { get; init; }
 
-    /// <summary>Files <see cref="GenreClassifier.PredictMany"/> classifies at once (0 = one per core; default 0).</summary>
+    /// <summary>
+    /// Files <see cref="GenreClassifier.PredictMany"/> classifies at once, and the idle workers a classifier keeps between
+    /// calls (0 = one per core; default 0).
+    /// </summary>
     public int ThreadCount { get; init; }
 
     /// <summary>Every invalid setting, one sentence each (empty when the options are valid).</summary>

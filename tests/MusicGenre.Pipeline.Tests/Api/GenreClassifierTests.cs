@@ -277,6 +277,28 @@ public class GenreClassifierTests
         Assert.Throws<ObjectDisposedException>(() => classifier.Predict(Example("metal-riff.wav")));
     }
 
+    /// <summary>
+    /// After a burst of concurrent calls the classifier keeps at most ThreadCount idle workers: 64 simultaneous calls used
+    /// to leave 64 pooled workers (1.4 GB) for the classifier's lifetime.
+    /// </summary>
+    [Fact]
+    public async Task ABurstOfConcurrentCalls_LeavesAtMostThreadCountIdleWorkers()
+    {
+        using var classifier = GenreClassifier.Load(TinyModel.File, new ClassifierOptions { ThreadCount = 2 });
+        var bytes = File.ReadAllBytes(Example("metal-riff.wav"));
+        var streams = Enumerable.Range(0, 6).Select(_ => new GatedStream(bytes)).ToArray();
+        // Six calls, each holding its worker until all six have started reading (so six workers exist at once).
+        var calls = streams.Select(g => Task.Run(() => classifier.Predict(g, "metal-riff.wav"))).ToArray();
+        foreach (var g in streams) Assert.True(g.Entered.Wait(TimeSpan.FromMinutes(1)), "a prediction did not start");
+        Assert.Equal(0, classifier.PooledWorkers);
+        foreach (var g in streams) g.Release.Set();
+        var results = await Task.WhenAll(calls);
+        Assert.Equal(2, classifier.PooledWorkers);
+        var alone = classifier.Predict(Example("metal-riff.wav"));
+        Assert.All(results, r => Assert.Equal(alone.Scores, r.Scores));
+        Assert.Equal(2, classifier.PooledWorkers);
+    }
+
     [Fact]
     public void BatchErrors_AreThemselves_NotWrappedInAggregateException()
     {
