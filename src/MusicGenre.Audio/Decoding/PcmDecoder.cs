@@ -21,6 +21,8 @@ internal sealed class PcmDecoder : IPcmDecoder
     private long _bytesRead;
     private long _framesDelivered; // frames returned or skipped so far: names a bad sample by its place in the file
     private int _carry;
+    private string? _warning;
+    private bool _endedEarly;
 
     /// <summary>
     /// Wraps <paramref name="stream"/>, positioned at the first sample. <paramref name="dataBytes"/> is the size the header
@@ -29,7 +31,7 @@ internal sealed class PcmDecoder : IPcmDecoder
     public PcmDecoder(Stream stream, bool leaveOpen, string sourceName, AudioFormat format, PcmEncoding encoding, bool bigEndian,
         int channels, int sampleRate, long? dataBytes, string? warning = null)
     {
-        Warning = warning;
+        _warning = warning;
         _stream = stream;
         _leaveOpen = leaveOpen;
         _sourceName = sourceName;
@@ -53,19 +55,29 @@ internal sealed class PcmDecoder : IPcmDecoder
 
     public int SkippedFrames => 0;
 
-    public string? Warning { get; }
+    /// <summary>The header's warning, or, once a WAV read from a pipe has ended before its declared size, that one.</summary>
+    public string? Warning => _warning;
 
     public int ReadFrames(Span<float> destination)
     {
         int maxFrames = Math.Min(destination.Length / Channels, (_raw.Length - _carry) / _frameBytes);
-        if (maxFrames <= 0) return 0;
+        if (maxFrames <= 0 || _endedEarly) return 0;
         long wanted = (long)maxFrames * _frameBytes - _carry;
         if (_declaredBytes is { } declared) wanted = Math.Min(wanted, declared - _bytesRead);
         int got = wanted > 0 ? _stream.ReadAtLeast(_raw.AsSpan(_carry, (int)wanted), (int)wanted, throwOnEndOfStream: false) : 0;
         _bytesRead += got;
         if (got < wanted && _declaredBytes is { } d && _bytesRead < d)
-            throw new AudioFormatException(_sourceName, string.Create(CultureInfo.InvariantCulture,
-                $"truncated: the header declares {d} bytes of {Format} sample data but the stream ended after {_bytesRead}"));
+        {
+            // Where the size is known up front (a file) WavDecoder already turned a short WAV into a warning; from a pipe
+            // the end shows only now: the same warning, so a file and `cat file |` give one answer. An AU stays refused,
+            // as AuDecoder refuses a short AU file.
+            if (Format != AudioFormat.Wav)
+                throw new AudioFormatException(_sourceName, string.Create(CultureInfo.InvariantCulture,
+                    $"truncated: the header declares {d} bytes of {Format} sample data but the stream ended after {_bytesRead}"));
+            _endedEarly = true;
+            _warning = string.Create(CultureInfo.InvariantCulture,
+                $"{_sourceName}: truncated WAV: the 'data' chunk declares {d} bytes but the stream ended after {_bytesRead}; decoded what is there");
+        }
         int available = _carry + got;
         int frames = available / _frameBytes;
         PcmConverter.ToFloat(_raw.AsSpan(0, frames * _frameBytes), _encoding, _bigEndian, destination[..(frames * Channels)]);
