@@ -124,26 +124,8 @@ internal static class TrainCommand
         /// </summary>
         internal static AugmentationOptions AugmentationPreset(string name)
         {
-            if (name.Equals("none", StringComparison.OrdinalIgnoreCase)) return AugmentationOptions.None;
-            var options = new AugmentationOptions();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (string part in name.ToLowerInvariant().Split('+'))
-            {
-                if (!seen.Add(part)) throw new UsageException($"--augment '{name}' names '{part}' twice");
-                if (part == "none") throw new UsageException($"--augment '{name}': 'none' cannot be joined with other sets; give none alone");
-                options = part switch
-                {
-                    "standard" => options with { TimeShiftFrames = 30, GainDb = 6, FrequencyMasks = 2, FrequencyMaskWidth = 16, TimeMasks = 2, TimeMaskWidth = 20 },
-                    // Crops of 2–3 s (86–130 frames at librosa_default), low-pass on half the segments, ±3 dB/octave tilt.
-                    "robust" => options with { MinCropFrames = 86, LowPassProbability = 0.5f, TiltDbPerOctave = 3 },
-                    // A random ±6 dB equaliser curve and a pitch shift of up to ±2 mel bands (about a semitone).
-                    "timbre" => options with { EqDb = 6, PitchShiftBands = 2 },
-                    // Tempo up to 20 % faster or slower (the log-mel's time axis resampled).
-                    "tempo" => options with { TimeStretch = 0.2f },
-                    _ => throw new UsageException($"--augment '{name}': '{part}' is not one of robust, standard, timbre, tempo (joined by +), or none"),
-                };
-            }
-            return options;
+            try { return AugmentationOptions.Parse(name); }
+            catch (FormatException e) { throw new UsageException($"--augment {e.Message}"); }
         }
 
         /// <summary>The one of <paramref name="choices"/> whose name (lower case) is <paramref name="text"/>; another word is a usage error listing them.</summary>

@@ -90,6 +90,7 @@ public sealed record TrainerOptions
     /// <summary>
     /// Band limit in Hz (0 = off): mel bands centred above it are set to the window's floor in training and prediction
     /// alike, so the model cannot tell a 16 kHz or MP3 recording from a full-band one. Needs <see cref="SegmentSet.BandFrequencies"/>.
+    /// The default here is 0; <c>musicgenre train</c>'s (the bundled model's recipe) is 7600.
     /// </summary>
     public double BandLimitHz { get; init; }
 
@@ -105,7 +106,10 @@ public sealed record TrainerOptions
     /// <summary>Length in seconds of the audio segments the data was cut into; stored in the model (the pipeline sets it from the feature store).</summary>
     public double SegmentSeconds { get; init; } = 3.0;
 
-    /// <summary>Training augmentations.</summary>
+    /// <summary>
+    /// Training augmentations (default: none but random crops). <c>musicgenre train</c>'s default, the bundled model's
+    /// recipe, is <c>AugmentationOptions.Parse("robust+standard")</c> with <see cref="BandLimitHz"/> 7600.
+    /// </summary>
     public AugmentationOptions Augmentation { get; init; } = new();
 
     /// <summary>

@@ -11,7 +11,9 @@ namespace MusicGenre.Api;
 /// <see cref="TrainerOptions"/>, validated up front with every problem in one exception.
 /// </summary>
 /// <example><code>
-/// var options = new TrainerOptions { Epochs = 20, CheckpointPath = "model.h5.checkpoint" };
+/// // The CLI's defaults (the bundled model's recipe); TrainerOptions' own defaults augment nothing and keep every band.
+/// var options = new TrainerOptions { Epochs = 20, CheckpointPath = "model.h5.checkpoint",
+///     Augmentation = AugmentationOptions.Parse("robust+standard"), BandLimitHz = 7600 };
 /// var result = GenreTrainer.Train("features.h5", "model.h5", options, progress: new Progress&lt;EpochMetrics&gt;(Console.WriteLine));
 /// using var classifier = GenreClassifier.Load("model.h5");
 /// </code></example>

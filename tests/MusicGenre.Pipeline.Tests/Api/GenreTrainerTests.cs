@@ -14,6 +14,28 @@ namespace MusicGenre.Pipeline.Tests.Api;
 /// </summary>
 public class GenreTrainerTests
 {
+    /// <summary>
+    /// The library spelling of the CLI's defaults (README, GenreTrainer's example) is the bundled model's recipe: its
+    /// recorded options name that band limit and exactly that augmentation. Bad set names are FormatExceptions.
+    /// </summary>
+    [Fact]
+    public void TheDocumentedLibraryRecipe_IsTheBundledModels()
+    {
+        var model = ModelFileReader.Read(Path.Combine(SharedData.RepoRoot, "models", "default.h5"));
+        var recipe = new TrainerOptions { Augmentation = AugmentationOptions.Parse("robust+standard"), BandLimitHz = 7600 };
+        Assert.Contains($"band_limit={recipe.BandLimitHz}Hz aug=[", model.Training.Options);
+        // The model names the settings of its build (later builds added stretch, eq and pitch, all off here).
+        var recorded = model.Training.Options[(model.Training.Options.IndexOf("aug=[", StringComparison.Ordinal) + 5)..].TrimEnd(']').Split(' ');
+        var parsed = recipe.Augmentation.ToString().Split(' ');
+        Assert.Equal(recorded, parsed.Where(kv => !kv.StartsWith("stretch=", StringComparison.Ordinal) && !kv.StartsWith("eq=", StringComparison.Ordinal) && !kv.StartsWith("pitch=", StringComparison.Ordinal)));
+        Assert.Contains("stretch=±0", parsed);
+        Assert.Contains("pitch=±0", parsed);
+        Assert.Equal(0, recipe.Augmentation.EqDb);
+        Assert.Equal(AugmentationOptions.None, AugmentationOptions.Parse("NONE"));
+        Assert.Equal("'robust+loud': 'loud' is not one of robust, standard, timbre, tempo (joined by +), or none",
+            Assert.Throws<FormatException>(() => AugmentationOptions.Parse("robust+loud")).Message);
+    }
+
     private static readonly Lazy<string> Store = new(() => MakeStore().GetAwaiter().GetResult());
 
     private static async Task<string> MakeStore()
