@@ -15,9 +15,9 @@ internal static class DownloadCommand
         var key = new Option<string?>("--key") { Description = $"OAuth consumer key (or ${PreviewDownloadOptions.KeyVariable})." };
         var secret = new Option<string?>("--secret") { Description = $"OAuth consumer secret (or ${PreviewDownloadOptions.SecretVariable}); never logged." };
         var concurrency = new Option<int>("--concurrency", "-c") { Description = "Parallel downloads.", DefaultValueFactory = _ => 4 };
-        var retries = new Option<int>("--retries") { Description = "Retries per track after a failed first attempt, on 5xx, 429 and timeouts, with backoff (as curl --retry; 0 = one attempt).", DefaultValueFactory = _ => 3 };
+        var retries = new Option<int>("--retries") { Description = "Retries per track after a failed first attempt (0–19), on 5xx, 408, 429 and time-outs, with backoff (as curl --retry; 0 = one attempt).", DefaultValueFactory = _ => 3 };
         var shard = new Option<string?>("--shard") { Description = "Only the tracks of shard k of N (k/N, k 0-based, by track id as preprocess --shard), for several machines sharing the work; the manifest is then manifest-<k>-of-<N>.csv." };
-        var command = new Command("download", "Fetch 30 s preview MP3s for MSD tracks (resumable, retries 5xx with backoff, writes manifest.csv).")
+        var command = new Command("download", "Fetch 30 s preview MP3s for MSD tracks (resumable, retries 5xx, 408, 429 and time-outs with backoff, writes manifest.csv).")
         {
             msd, output, template, key, secret, concurrency, retries, shard,
         };

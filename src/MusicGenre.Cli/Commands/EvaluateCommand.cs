@@ -19,7 +19,7 @@ internal static class EvaluateCommand
             Description = "<model> <data>: a model file and a feature store or audio folder/manifest. With --folds: only <data> (an audio folder or manifest is then preprocessed into <report>/features.h5 first).",
             Arity = new ArgumentArity(1, 2),
         };
-        var report = new Option<string>("--report", "-r") { Description = "Report folder (summary.md, confusion.png/.csv, per_genre.csv, songs.csv).", DefaultValueFactory = _ => "report" };
+        var report = new Option<string>("--report", "-r") { Description = "Report folder: summary.md, confusion.png/.csv, per_genre.csv, songs.csv; excerpts.csv with --excerpts; folds.csv (and features.h5 for audio, fold<k>/model.h5 with --keep-models) with --folds.", DefaultValueFactory = _ => "report" };
         var folds = new Option<int?>("--folds") { Description = "Song-level k-fold cross-validation: train and evaluate k models (the model argument is not read)." };
         var keepModels = new Option<bool>("--keep-models") { Description = "With --folds: also write each fold's model to <report>/fold<k>/model.h5 (e.g. to score the folds with another protocol)." };
         var excerpts = new Option<string?>("--excerpts")
@@ -35,7 +35,14 @@ internal static class EvaluateCommand
         {
             inputs, report, folds, keepModels, excerpts, perSong, normalize, gain, force,
         };
-        foreach (var o in args.All) command.Add(o);
+        // The training options act only with --folds; --seed also draws the --excerpts.
+        foreach (var o in args.All)
+        {
+            o.Description = o == args.Seed
+                ? "Seed of the --excerpts (with the song id) and, with --folds, of each fold's training (initialisation, shuffling, dropout, augmentation)."
+                : "With --folds: " + o.Description;
+            command.Add(o);
+        }
         command.SetAction(parse =>
         {
             var ctx = CliContext.Get();

@@ -16,7 +16,7 @@ internal static class PreprocessCommand
         var output = new Option<string>("--out", "-o") { Description = "Feature store to write (HDF5).", Required = true };
         var force = ArgParsing.ForceOption();
         var preset = new Option<string>("--preset", "-p") { Description = "Feature preset (whole-segment presets only).", DefaultValueFactory = _ => FeaturePresets.LibrosaDefault.Name };
-        var segment = new Option<string>("--segment") { Description = "Segment length (e.g. 3s).", DefaultValueFactory = _ => "3s" };
+        var segment = new Option<string>("--segment") { Description = "Segment length, 1–60 s (e.g. 3s, 2.5s, 5000ms).", DefaultValueFactory = _ => "3s" };
         var threads = new Option<int>("--threads", "-j") { Description = "Parallel decoders (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var shard = new Option<string?>("--shard") { Description = "Process only shard k of N (k/N, k 0-based), e.g. --shard $SLURM_ARRAY_TASK_ID/100 (give N itself, so that a task resubmitted alone keeps its shard)." };
         var cls = new Option<string?>("--cls") { Description = "tagtraum .cls label file (track_id TAB genre) for MSD-named audio or a download manifest." };
