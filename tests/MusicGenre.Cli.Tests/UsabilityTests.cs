@@ -140,6 +140,9 @@ public sealed class UsabilityTests
             (new[] { "train", store, "--out", model, "--split-by", "foo" }, "--split-by 'foo' is not one of song, artist"),
             (new[] { "train", store, "--out", model, "--augment", "none+robust" }, "'none' cannot be joined with other sets"),
             (new[] { "tsne", store, "--out", Path.Combine(dir, "t.png"), "--perplexity", "0" }, "--perplexity is 0; it must be positive"),
+            // A value that would be recorded and never used, and a crop shorter than the network allows (exit 1 before, naming Augmentation.MinCropFrames).
+            (new[] { "train", store, "--out", model, "--arch", "lachmish2016", "--augment", "standard", "--hp", "frames=599" }, "--hp frames: the input frames come from the store's segments"),
+            (new[] { "train", store, "--out", model, "--hp", "min_frames=100" }, "crops batches down to 86 frames (2 s), below the 100 frames --hp min_frames asks for"),
         })
         {
             var r = CliRunner.Run(args);

@@ -60,7 +60,7 @@ internal static class TrainCommand
 
         public Option<string[]> HyperParameters { get; } = new("--hp")
         {
-            Description = "Architecture hyper-parameter as key=value, repeatable (e.g. --hp width=16). default: width (8; channels of the first block, doubled each block), blocks (4), dropout (0.3), min_frames (86; shortest input in frames). lachmish2016: dense (8192), keep_prob (0.75), frames (599). The input shape and the genre count come from the store.",
+            Description = "Architecture hyper-parameter as key=value, repeatable (e.g. --hp width=16). default: width (8; channels of the first block, doubled each block), blocks (4), dropout (0.3), min_frames (86; shortest input in frames). lachmish2016: dense (8192), keep_prob (0.75). The input shape (mels, frames) and the genre count come from the store.",
             AllowMultipleArgumentsPerToken = false,
         };
 
@@ -191,6 +191,11 @@ internal static class TrainCommand
                     var spec = Nn.Architectures.ArchitectureCatalog.Create(options.Architecture, hp);
                     if (!spec.AcceptsAnyLength && options.Augmentation.MinCropFrames > 0)
                         problems.Add($"--augment {parse.GetValue(Augment)} crops each batch to a random 2–3 s, which {(init is null ? "--arch " : "the --init model's network, ")}{options.Architecture} (fixed-length windows), cannot take; use --augment standard (or none)");
+                    else if (options.Augmentation.MinCropFrames > 0 && options.Augmentation.MinCropFrames < spec.MinFrames)
+                        problems.Add($"--augment {parse.GetValue(Augment)} crops batches down to {options.Augmentation.MinCropFrames} frames (2 s), below the {spec.MinFrames} frames --hp min_frames asks for; lower min_frames or use --augment standard");
+                    // The network takes the store's segments whole: a frames value would be recorded and never used.
+                    if (init is null && options.HyperParameters.ContainsKey("frames"))
+                        problems.Add("--hp frames: the input frames come from the store's segments (cut them with preprocess --segment)");
                 }
                 catch (ArgumentException e)
                 {
