@@ -275,7 +275,7 @@ internal static class TrainCommand
                 ctx.Error.WriteLine($"--restart: removed the checkpoint {checkpoint}; training starts over");
             }
             else if (File.Exists(checkpoint))
-                ctx.Error.WriteLine($"resuming from the checkpoint {checkpoint} (an earlier run to this --out that did not finish; --restart starts over)");
+                ctx.Error.WriteLine($"resuming from the checkpoint {checkpoint} if it matches these options and data (an earlier run to this --out that did not finish; --restart starts over)");
             if (options.ValidationFraction > 0 && args.SplitByValue(parse) == SplitBy.Artist)
                 using (var set = Data.FeatureStore.FeatureStoreSet.Open(stores))
                     foreach (var note in StoreSegments.ArtistSplitNotes(set.Songs.Select(s => s.Store.Songs[s.Song]), set.Header.GenreNames, SplitBy.Artist))
