@@ -12,18 +12,27 @@ internal static class TrainingJob
 {
     /// <summary>Options for <paramref name="store"/>: labels, preset, frames and a data description filled in.</summary>
     public static TrainerOptions ForStore(TrainerOptions options, FeatureStoreReader store) =>
-        ForData(options, store.Header, Path.GetFileName(store.Path), store.Songs.Count, store.SegmentCount);
+        ForData(options, store.Header, Path.GetFileName(store.Path), store.Songs.Select(s => s.SongId), store.SegmentCount);
 
-    private static TrainerOptions ForData(TrainerOptions options, FeatureStoreHeader header, string name, int songs, int segments) => FromInitialModel(options) with
+    // The description counts originals and the altered copies of preprocess --copies apart ("200 songs" read as twice the data).
+    private static TrainerOptions ForData(TrainerOptions options, FeatureStoreHeader header, string name, IEnumerable<string> songIds, int segments) => FromInitialModel(options) with
     {
         Labels = header.GenreNames.ToArray(),
         FeaturePreset = header.PresetName,
         InputFrames = options.InputFrames > 0 ? options.InputFrames : header.Frames,
         SegmentSeconds = header.SegmentSeconds,
         DataDescription = string.IsNullOrEmpty(options.DataDescription)
-            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name}: {songs} songs, {segments} segments of {header.SegmentSeconds:0.###} s ({header.PresetName})")
+            ? Describe(name, songIds, segments, header)
             : options.DataDescription,
     };
+
+    private static string Describe(string name, IEnumerable<string> songIds, int segments, FeatureStoreHeader header)
+    {
+        var ids = songIds.ToList();
+        int copies = ids.Count(Preprocess.SongCopies.IsCopy);
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{name}: {ids.Count - copies} songs{(copies > 0 ? $" (+{copies} altered copies)" : "")}, {segments} segments of {header.SegmentSeconds:0.###} s ({header.PresetName})");
+    }
 
     /// <summary>
     /// With <see cref="TrainerOptions.InitialModelPath"/>: the architecture, hyper-parameters and input settings (MFCC
@@ -59,7 +68,7 @@ internal static class TrainingJob
         TrainingResult result;
         using (var set = FeatureStoreSet.Open(storePaths))
         {
-            var effective = ForData(options, set.Header, set.Name, set.Songs.Count, set.SegmentCount);
+            var effective = ForData(options, set.Header, set.Name, set.Songs.Select(s => s.Store.Songs[s.Song].SongId), set.SegmentCount);
             if (splitBy == SplitBy.Artist) effective = effective with { DataDescription = effective.DataDescription + "; validation split by artist (songs= counts artists)" };
             effective.Validate();
             StoreSegments.RequireArtists(set.Name, set.Songs.Select(s => s.Store.Songs[s.Song]), splitBy);

@@ -27,6 +27,9 @@ public sealed class SongCopiesTests
             Close.Assert(FakeFeaturizer.Expected(altered, 8000, 4000), store.ReadSong(store.Songs.ToList().IndexOf(song)), 1e-6, 1e-6, song.SongId);
         }
         Assert.Equal(4, summary.SongsWritten);
+        // A model's data line counts them apart ("4 songs" read as twice the music there is).
+        Assert.Equal($"{Path.GetFileName(options.Output)}: 2 songs (+2 altered copies), {store.SegmentCount} segments of {store.Header.SegmentSeconds:0.###} s ({store.Header.PresetName})",
+            TrainingJob.ForStore(new Nn.Training.TrainerOptions(), store).DataDescription);
     }
 
     [Fact]
