@@ -277,17 +277,34 @@ internal static class ArgParsing
     }
 
     /// <summary>
-    /// Makes and removes a hidden probe (a file, or a folder) named after <paramref name="output"/> in <paramref name="folder"/>:
-    /// null when that worked, else why not.
+    /// Makes and removes hidden probes in <paramref name="folder"/> for <paramref name="output"/>: the temp file it will be
+    /// written to (named as <see cref="MusicGenre.IO.SafeFile"/> names it), or a folder, and a name of the same length in
+    /// UTF-8 bytes as the output's own, so that a name too long for the file system fails now, not at the rename after
+    /// the work. Null when that worked, else why not.
     /// </summary>
     private static string? Probe(string folder, string output, bool makeFolder)
     {
-        string probe = Path.Combine(folder, $".{Path.GetFileName(output)}.probe.{Guid.NewGuid():N}");
+        string name = Path.GetFileName(output);
+        int nameBytes = System.Text.Encoding.UTF8.GetByteCount(name);
+        string twin = $".probe.{Guid.NewGuid():N}";
+        if (nameBytes > twin.Length) twin = twin.PadRight(nameBytes, '_');
+        string current = twin;
         try
         {
-            if (makeFolder) Directory.Delete(Directory.CreateDirectory(probe).FullName);
-            else new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose).Dispose();
+            if (makeFolder) Directory.Delete(Directory.CreateDirectory(Path.Combine(folder, twin)).FullName);
+            else
+            {
+                foreach (string probe in new[] { Path.GetFileName(MusicGenre.IO.SafeFile.TempPath(Path.Combine(folder, name))), twin })
+                {
+                    current = probe;
+                    new FileStream(Path.Combine(folder, probe), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose).Dispose();
+                }
+            }
             return null;
+        }
+        catch (PathTooLongException) when (current == twin)
+        {
+            return $"the name '{name}' is {nameBytes} bytes long in UTF-8, more than this file system takes";
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return ex.Message; }
     }

@@ -78,17 +78,47 @@ internal static class SafeFile
     /// <summary>Writes <paramref name="text"/> as a whole text file the same way.</summary>
     public static void WriteAllText(string path, string text) => WriteText(path, w => w.Write(text));
 
-    /// <summary>A fresh temp path for <paramref name="fullPath"/>: <c>.&lt;name&gt;.&lt;host&gt;.&lt;pid&gt;.&lt;random&gt;.tmp</c> beside it.</summary>
+    /// <summary>
+    /// A fresh temp path for <paramref name="fullPath"/>: <c>.&lt;name&gt;.&lt;host&gt;.&lt;pid&gt;.&lt;random&gt;.tmp</c> beside it,
+    /// at most <see cref="MaxTempNameBytes"/> bytes long whatever the target's name (see <see cref="TempStem"/>).
+    /// </summary>
     public static string TempPath(string fullPath) =>
         Path.Combine(Path.GetDirectoryName(fullPath)!, string.Create(CultureInfo.InvariantCulture,
-            $".{Path.GetFileName(fullPath)}.{Host}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp"));
+            $".{TempStem(Path.GetFileName(fullPath))}.{Host}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp"));
+
+    /// <summary>The longest temp file name <see cref="TempPath"/> makes, in UTF-8 bytes (file systems take 255).</summary>
+    public const int MaxTempNameBytes = 1 + MaxStemBytes + 1 + MaxHostChars + 1 + 10 + 1 + 32 + 4;
+
+    private const int MaxStemBytes = 96, MaxHostChars = 32;
+
+    /// <summary>
+    /// The target's name as it appears in its temps: the name itself up to <see cref="MaxStemBytes"/> UTF-8 bytes; a longer
+    /// one (a 200-byte name is 70 CJK characters) is cut to its first 80 bytes, whole characters, plus <c>~</c> and 8 hex
+    /// digits of a hash of the whole name, so that a name that fits the file system never fails for its temp's suffix and
+    /// two long names with one beginning still sweep apart.
+    /// </summary>
+    internal static string TempStem(string fileName)
+    {
+        if (Encoding.UTF8.GetByteCount(fileName) <= MaxStemBytes) return fileName;
+        int end = 0, bytes = 0;
+        foreach (var rune in fileName.EnumerateRunes())
+        {
+            if (bytes + rune.Utf8SequenceLength > 80) break;
+            bytes += rune.Utf8SequenceLength;
+            end += rune.Utf16SequenceLength;
+        }
+        // FNV-1a over the UTF-8 bytes: stable across processes and runs (string.GetHashCode is randomised per process).
+        uint hash = 2166136261;
+        foreach (byte b in Encoding.UTF8.GetBytes(fileName)) hash = (hash ^ b) * 16777619;
+        return string.Create(CultureInfo.InvariantCulture, $"{fileName[..end]}~{hash:x8}");
+    }
 
     /// <summary>
     /// Deletes the abandoned temps of <paramref name="fullPath"/> (see the class summary); best effort: a temp that cannot
     /// be examined or deleted is left alone. Returns how many were deleted.
     /// </summary>
     public static int RemoveStaleTemps(string fullPath) =>
-        Sweep(Path.GetDirectoryName(fullPath)!, "." + Path.GetFileName(fullPath) + ".", SearchOption.TopDirectoryOnly, onlyAbandoned: true);
+        Sweep(Path.GetDirectoryName(fullPath)!, "." + TempStem(Path.GetFileName(fullPath)) + ".", SearchOption.TopDirectoryOnly, onlyAbandoned: true);
 
     /// <summary>
     /// The same for every target in <paramref name="directory"/> at once, for writers of many files into one folder (the
@@ -147,7 +177,8 @@ internal static class SafeFile
     private static string SafeHostName()
     {
         string name = Environment.MachineName;
-        var chars = name.Select(c => char.IsLetterOrDigit(c) || c == '-' ? c : '-').ToArray();
+        // ASCII letters and digits only (one byte each in the name); at most MaxHostChars of them.
+        var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || c == '-' ? c : '-').Take(MaxHostChars).ToArray();
         return chars.Length == 0 ? "host" : new string(chars);
     }
 }

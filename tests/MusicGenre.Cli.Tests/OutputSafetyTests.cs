@@ -138,4 +138,38 @@ public sealed class OutputSafetyTests
         Assert.True(c == 2, $"exit {c}: {e}");
         Assert.Contains("cannot write files in folder '/proc'", e);
     }
+
+    /// <summary>
+    /// Long output names (a CJK title of 70 characters is 210 bytes): a name the file system takes is written, although
+    /// its temp (<c>.&lt;name&gt;.&lt;host&gt;.&lt;pid&gt;.&lt;32 hex&gt;.tmp</c>) once made it too long and failed after
+    /// the work; a name too long, or one whose checkpoint or spool name is, is a usage error before the work.
+    /// </summary>
+    [Fact]
+    public void LongOutputNames_AreWritten_OrRefusedBeforeTheWork()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-long-names");
+        string audio = Path.Combine(SharedData.RepoRoot, "examples", "audio", "metal-riff.wav");
+        string Named(int bytes, string ext) => Path.Combine(dir, new string('歌', (bytes - ext.Length) / 3) + new string('x', (bytes - ext.Length) % 3) + ext);
+
+        string fits = Named(250, ".h5");
+        var (code, _, err) = CliRunner.Run("features", audio, "--out", fits);
+        Assert.True(code == 0, $"a 250-byte name: exit {code}: {err}");
+        Assert.True(new FileInfo(fits).Length > 0);
+
+        string store = Path.Combine(dir, "s.h5");
+        File.WriteAllText(store, "train stops at its output names before it reads this");
+        foreach (var (args, says) in new[]
+        {
+            (new[] { "features", audio, "--out", Named(256, ".h5") }, "is 256 bytes long in UTF-8, more than this file system takes"),
+            (new[] { "train", store, "--out", Named(251, ".h5") }, "the checkpoint of --out"),
+            (new[] { "preprocess", Path.Combine(SharedData.RepoRoot, "examples", "audio"), "--out", Named(252, ".h5") }, "the spool folder of --out"),
+        })
+        {
+            (code, _, err) = CliRunner.Run(args);
+            Assert.True(code == 2, $"{args[0]} --out of {System.Text.Encoding.UTF8.GetByteCount(Path.GetFileName(args[^1]))} bytes: exit {code}: {err}");
+            Assert.Contains(says, err);
+            Assert.Contains("more than this file system takes", err);
+        }
+        Assert.Equal(["s.h5", Path.GetFileName(fits)], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
 }

@@ -50,6 +50,8 @@ internal static class PreprocessCommand
             // A bad value given on the command line (--segment 0.5s, a windowed preset) is a usage error (exit 2).
             try { options.Validate(); }
             catch (PreprocessException e) { throw new UsageException(e.Message); }
+            // Songs are spooled into '<out>.spool' during the run: a name the file system takes for --out may be too long for it.
+            ArgParsing.OutputFolder(options.EffectiveSpoolDirectory, "the spool folder of --out");
             var summary = ProgressReporter.Run(ctx, "preprocess", p =>
                 Preprocessor.RunAsync(options, new Progress<PreprocessProgress>(r => p.Report(new(r.Done, r.Total, r.Stage))), ctx.Cancellation)
                     .GetAwaiter().GetResult());

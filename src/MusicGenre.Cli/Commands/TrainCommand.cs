@@ -255,6 +255,8 @@ internal static class TrainCommand
                 [.. parse.GetValue(features)!.Select(f => ArgParsing.ExistingPath(f, "feature store")), parse.GetValue(args.Init)]);
             var stores = ArgParsing.FeatureStores(parse.GetValue(features)!, model, "train on");
             string checkpoint = model + ".checkpoint";
+            // Written beside the model during the run: a name the file system takes for the model may be too long for it.
+            ArgParsing.OutputFile(checkpoint, "the checkpoint of --out", null, force: true);
             // Every store (those inside folder arguments too) counts as an input the history may not replace.
             string? historyCsv = parse.GetValue(history) is { } h
                 ? ArgParsing.OutputFile(h, "--history", null, parse.GetValue(force), [.. stores, model, parse.GetValue(args.Init)])

@@ -65,6 +65,37 @@ public sealed class SafeFileTests
         Assert.Equal(before - 1, Directory.GetFiles(dir).Length);
     }
 
+    /// <summary>
+    /// Temps of long names stay within a file system's 255 bytes (they once added ~90 bytes to the name, so that a name the
+    /// file system takes failed at the end of the work), and an abandoned one is still found: the sweep names it as
+    /// <see cref="SafeFile.TempPath"/> does. Two long names that begin alike get different temps' stems.
+    /// </summary>
+    [Fact]
+    public void TempsOfLongNames_AreBounded_AndStillSwept()
+    {
+        if (OperatingSystem.IsWindows()) return; // uses 'true' as a dead process
+        string dir = SharedData.NewTempDir("musicgenre-safefile-long");
+        string longName = new string('歌', 80) + ".h5", twin = new string('歌', 80) + ".h6"; // 243 bytes each
+        string target = Path.Combine(dir, longName);
+        string temp = Path.GetFileName(SafeFile.TempPath(target));
+        Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(temp), 1, SafeFile.MaxTempNameBytes);
+        Assert.True(SafeFile.MaxTempNameBytes <= 255);
+        Assert.NotEqual(SafeFile.TempStem(longName), SafeFile.TempStem(twin));
+        Assert.Equal("short name.h5", SafeFile.TempStem("short name.h5"));
+        // A cut never splits a character: the stem is valid UTF-16 (a lone surrogate would not round-trip through UTF-8).
+        string emoji = string.Concat(Enumerable.Repeat("🎵", 40));
+        string stem = SafeFile.TempStem(emoji);
+        Assert.Equal(stem, System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(stem)));
+
+        using var dead = Process.Start("true")!;
+        dead.WaitForExit();
+        string abandoned = Path.Combine(dir, temp[..temp.LastIndexOf($".{Environment.ProcessId}.", StringComparison.Ordinal)] + $".{dead.Id}.{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(abandoned, "partial");
+        SafeFile.WriteAllText(target, "whole");
+        Assert.Equal("whole", File.ReadAllText(target));
+        Assert.Equal([longName], Directory.GetFiles(dir).Select(Path.GetFileName));
+    }
+
     [Theory]
     [InlineData("plain", "plain")]
     [InlineData("a,b", "\"a,b\"")]
