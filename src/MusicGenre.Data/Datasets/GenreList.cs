@@ -4,7 +4,7 @@ namespace MusicGenre.Data.Datasets;
 
 /// <summary>
 /// The ordered list of genres a dataset is labelled with (index = class id). Labels are matched after normalisation
-/// (case-insensitive, letters and digits only, so "Hip-Hop", "hip hop" and "hiphop" are one genre) and through optional
+/// (case- and accent-insensitive, letters and digits only, so "Hip-Hop", "hip hop" and "hiphop" are one genre) and through optional
 /// aliases (e.g. tagtraum "Rap" → "hiphop"). Labels that match nothing are reported and skipped by the loaders.
 /// </summary>
 public sealed class GenreList
@@ -70,12 +70,19 @@ public sealed class GenreList
         _ => new GenreList(commaSeparated.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)),
     };
 
-    /// <summary>Lower-case letters and digits of <paramref name="label"/>: the matching key.</summary>
+    /// <summary>
+    /// The matching key of <paramref name="label"/>: its letters and digits, lower-case, without accents. Compatibility
+    /// decomposition (NFKD) first, so that one label spelt precomposed ("Électro", as typed) and decomposed ("E" + U+0301,
+    /// as macOS stores folder names) or in full-width forms ("Ｒｏｃｋ") is one key; the combining marks it splits off are
+    /// dropped. Turkish İ decomposes to I + dot above; its dotless ı is mapped to i, so that "HİPHOP" or "hıphop" typed
+    /// on a Turkish keyboard matches "hiphop".
+    /// </summary>
     internal static string Normalize(string label)
     {
         var sb = new StringBuilder(label.Length);
-        foreach (char c in label)
-            if (char.IsLetterOrDigit(c)) sb.Append(char.ToLowerInvariant(c));
+        foreach (char c in label.Normalize(NormalizationForm.FormKD))
+            if (c == 'ı') sb.Append('i');
+            else if (char.IsLetterOrDigit(c)) sb.Append(char.ToLowerInvariant(c));
         return sb.ToString();
     }
 

@@ -21,6 +21,35 @@ public sealed class GenreListTests
         Assert.Equal(expected, index);
     }
 
+    /// <summary>
+    /// One label in every Unicode spelling: precomposed and decomposed accents (macOS stores folder names decomposed, so a
+    /// GTZAN-style folder 'Électro' copied from a Mac did not match '--genres Électro' typed on Linux), full-width forms,
+    /// Turkish dotted and dotless i.
+    /// </summary>
+    [Theory]
+    [InlineData("\u00c9lectro")]  // É precomposed (NFC)
+    [InlineData("E\u0301lectro")] // E + combining acute (NFD)
+    [InlineData("electro")]
+    [InlineData("\uff25\uff4c\uff45\uff43\uff54\uff52\uff4f")] // full-width
+    public void TryGetIndex_MatchesEveryUnicodeSpellingOfALabel(string label)
+    {
+        foreach (string name in new[] { "\u00c9lectro", "E\u0301lectro" })
+        {
+            var list = new GenreList(["blues", name]);
+            Assert.True(list.TryGetIndex(label, out int index), $"'{label}' in a list naming '{name}'");
+            Assert.Equal(1, index);
+        }
+    }
+
+    [Theory]
+    [InlineData("H\u0130PHOP")] // İ: "hiphop".ToUpper(tr-TR)
+    [InlineData("h\u0131phop")] // dotless ı: "HIPHOP".ToLower(tr-TR)
+    public void TryGetIndex_MatchesTurkishIs(string label)
+    {
+        Assert.True(GenreList.Gtzan.TryGetIndex(label, out int index), label);
+        Assert.Equal(4, index);
+    }
+
     [Theory]
     [InlineData("Pop_Rock")]
     [InlineData("Electronic")]
