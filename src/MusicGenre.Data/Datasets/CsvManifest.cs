@@ -30,10 +30,10 @@ internal static class CsvManifest
         // 1. The header names the columns.
         if (!rows.MoveNext()) throw new DatasetFormatException(manifestPath, 0, "the manifest is empty; expected a header 'path,genre[,song_id][,artist]'");
         var (headerLine, header) = rows.Current;
-        int Column(string name) => Array.FindIndex(header, h => string.Equals(h.Trim(), name, StringComparison.OrdinalIgnoreCase));
+        int Column(string name) => Array.FindIndex(header, h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase));
         int pathCol = Column("path"), genreCol = Column("genre"), idCol = Column("song_id"), artistCol = Column("artist");
         if (pathCol < 0 || genreCol < 0)
-            throw new DatasetFormatException(manifestPath, headerLine, $"header must name the columns 'path' and 'genre' (found: {string.Join(",", header)})");
+            throw new DatasetFormatException(manifestPath, headerLine, $"header must name the columns 'path' and 'genre' (found: {string.Join(",", header)}){SeparatorHint(header)}");
 
         // 2. Each row becomes an entry or a skipped item.
         var entries = new List<DatasetEntry>();
@@ -46,12 +46,12 @@ internal static class CsvManifest
             if (fields.Length == 1 && fields[0].Length == 0) continue;
             if (fields.Length != header.Length)
                 throw new DatasetFormatException(manifestPath, line, $"expected {header.Length} field(s) as in the header, found {fields.Length}");
-            string path = fields[pathCol].Trim(), label = fields[genreCol].Trim();
+            string path = fields[pathCol], label = fields[genreCol];
             if (path.Length == 0) throw new DatasetFormatException(manifestPath, line, "empty 'path'");
             if (label.Length == 0) throw new DatasetFormatException(manifestPath, line, "empty 'genre'");
             string fullPath = Path.GetFullPath(path, baseDir);
-            string songId = idCol >= 0 && fields[idCol].Trim().Length > 0 ? fields[idCol].Trim() : Path.GetFileNameWithoutExtension(path);
-            string? artist = artistCol >= 0 && fields[artistCol].Trim().Length > 0 ? fields[artistCol].Trim() : null;
+            string songId = idCol >= 0 && fields[idCol].Length > 0 ? fields[idCol] : Path.GetFileNameWithoutExtension(path);
+            string? artist = artistCol >= 0 && fields[artistCol].Length > 0 ? fields[artistCol] : null;
 
             if (!genres.TryGetIndex(label, out int genre))
             {
@@ -68,7 +68,20 @@ internal static class CsvManifest
         return new Dataset(genres, entries, skipped);
     }
 
-    /// <summary>RFC 4180 records with the 1-based line each starts on.</summary>
+    /// <summary>
+    /// When a header of one field holds ';' or a tab: the manifest is separated by something else than commas (spreadsheets
+    /// in locales with a decimal comma save "CSV" with ';').
+    /// </summary>
+    internal static string SeparatorHint(string[] header) =>
+        header.Length == 1 && (header[0].Contains(';') ? "';'" : header[0].Contains('\t') ? "tabs" : null) is { } by
+            ? $"; the header looks separated by {by}: a manifest is comma-separated (save it as 'CSV UTF-8 (comma delimited)', or replace the separators)"
+            : "";
+
+    /// <summary>
+    /// RFC 4180 records with the 1-based line each starts on. Spaces and tabs around an unquoted field, and around the quotes
+    /// of a quoted one, are not part of it (hand-written manifests put a space after commas); inside quotes every character
+    /// is kept (a file name may begin or end with a space).
+    /// </summary>
     internal static IEnumerable<(int Line, string[] Fields)> ReadRecords(TextReader reader, string source)
     {
         var fields = new List<string>();
@@ -76,6 +89,7 @@ internal static class CsvManifest
         int line = 1, recordLine = 1;
         bool inQuotes = false, fieldWasQuoted = false, any = false;
         int c;
+        string End() => fieldWasQuoted ? field.ToString() : field.ToString().Trim(' ', '\t');
         while ((c = reader.Read()) >= 0)
         {
             any = true;
@@ -97,24 +111,27 @@ internal static class CsvManifest
             }
             switch (ch)
             {
-                // 2. Outside quotes: a quote may only open an empty field; commas and newlines end fields and records.
-                case '"' when field.Length == 0 && !fieldWasQuoted:
+                // 2. Outside quotes: a quote may only open a field (after spaces); commas and newlines end fields and records.
+                case '"' when !fieldWasQuoted && field.ToString().Trim(' ', '\t').Length == 0:
+                    field.Clear();
                     inQuotes = true;
                     fieldWasQuoted = true;
                     break;
                 case '"':
                     throw new DatasetFormatException(source, line, "a quote inside an unquoted field (quote the whole field and double inner quotes)");
                 case ',':
-                    fields.Add(field.ToString()); field.Clear(); fieldWasQuoted = false;
+                    fields.Add(End()); field.Clear(); fieldWasQuoted = false;
                     break;
                 case '\r':
                     break;
                 case '\n':
-                    fields.Add(field.ToString()); field.Clear(); fieldWasQuoted = false;
+                    fields.Add(End()); field.Clear(); fieldWasQuoted = false;
                     yield return (recordLine, fields.ToArray());
                     fields.Clear();
                     any = false;
                     recordLine = ++line;
+                    break;
+                case ' ' or '\t' when fieldWasQuoted:
                     break;
                 default:
                     if (fieldWasQuoted) throw new DatasetFormatException(source, line, "text after a closing quote (expected ',' or end of line)");
@@ -126,7 +143,7 @@ internal static class CsvManifest
         if (inQuotes) throw new DatasetFormatException(source, recordLine, "unterminated quoted field");
         if (any)
         {
-            fields.Add(field.ToString());
+            fields.Add(End());
             yield return (recordLine, fields.ToArray());
         }
     }

@@ -41,10 +41,10 @@ internal static class MsdDownloadManifest
         var rows = CsvManifest.ReadRecords(reader, manifestPath).GetEnumerator();
         if (!rows.MoveNext()) throw new DatasetFormatException(manifestPath, 0, "the manifest is empty");
         var (headerLine, header) = rows.Current;
-        int Column(string name) => Array.FindIndex(header, h => string.Equals(h.Trim(), name, StringComparison.OrdinalIgnoreCase));
+        int Column(string name) => Array.FindIndex(header, h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase));
         int idCol = Column("track_id"), artistCol = Column("artist_name"), statusCol = Column("status"), fileCol = Column("file");
         if (idCol < 0 || artistCol < 0 || statusCol < 0 || fileCol < 0)
-            throw new DatasetFormatException(manifestPath, headerLine, $"a download manifest names the columns {string.Join(", ", Required)} (found: {string.Join(",", header)})");
+            throw new DatasetFormatException(manifestPath, headerLine, $"a download manifest names the columns {string.Join(", ", Required)} (found: {string.Join(",", header)}){CsvManifest.SeparatorHint(header)}");
 
         var tracks = new List<(string, string, string?)>();
         var skipped = new List<SkippedItem>();
@@ -54,7 +54,7 @@ internal static class MsdDownloadManifest
             if (fields.Length == 1 && fields[0].Length == 0) continue;
             if (fields.Length != header.Length)
                 throw new DatasetFormatException(manifestPath, line, $"expected {header.Length} field(s) as in the header, found {fields.Length}");
-            string trackId = fields[idCol].Trim(), status = fields[statusCol].Trim(), file = fields[fileCol].Trim(), artist = fields[artistCol].Trim();
+            string trackId = fields[idCol], status = fields[statusCol], file = fields[fileCol], artist = fields[artistCol];
             if (status is not ("downloaded" or "skipped") || file.Length == 0)
             {
                 skipped.Add(new SkippedItem(manifestPath, line, trackId.Length > 0 ? trackId : file, $"no preview (download status '{status}')"));

@@ -29,7 +29,31 @@ public sealed class CsvManifestTests
         Assert.Contains("'polka'", skipped.Reason);
     }
 
+    /// <summary>
+    /// Spaces after commas (hand-written manifests) are not part of a field, also around quotes; inside quotes every
+    /// character is: a file name that begins with a space was trimmed into another file's name.
+    /// </summary>
+    [Fact]
+    public void Load_SpacesAroundFieldsGo_SpacesInsideQuotesStay()
+    {
+        string csv = TempFiles.Text("spaces.csv",
+            "path, genre ,\tartist\n" +
+            " a.wav ,  rock,\t\"  Spacey  \"\t\n" +
+            "\" b .wav\" , \"hip hop\" , x\n");
+
+        var data = CsvManifest.Load(csv);
+
+        string dir = Path.GetDirectoryName(csv)!;
+        Assert.Equal(
+        [
+            new DatasetEntry(Path.Combine(dir, "a.wav"), 9, "a", "  Spacey  "),
+            new DatasetEntry(Path.Combine(dir, " b .wav"), 4, " b ", "x"),
+        ], data.Entries);
+    }
+
     [Theory]
+    [InlineData("path;genre\na.wav;rock\n", 1, "the header looks separated by ';': a manifest is comma-separated")]
+    [InlineData("path\tgenre\na.wav\trock\n", 1, "the header looks separated by tabs")]
     [InlineData("file,genre\na.wav,rock\n", 1, "must name the columns 'path' and 'genre'")]
     [InlineData("path,genre\na.wav,rock\nb.wav\n", 3, "expected 2 field(s)")]
     [InlineData("path,genre\na.wav,rock\n\"b.wav,rock\n", 3, "unterminated quoted field")]
