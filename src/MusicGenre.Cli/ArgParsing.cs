@@ -277,8 +277,8 @@ internal static class ArgParsing
     }
 
     /// <summary>
-    /// Makes and removes hidden probes in <paramref name="folder"/> for <paramref name="output"/>: the temp file it will be
-    /// written to (named as <see cref="MusicGenre.IO.SafeFile"/> names it), or a folder, and a name of the same length in
+    /// Makes and removes hidden probes in <paramref name="folder"/> for <paramref name="output"/>: a file named like the temp
+    /// it will be written to (<see cref="MusicGenre.IO.SafeFile"/>'s name, as long), or a folder, and a name of the same length in
     /// UTF-8 bytes as the output's own, so that a name too long for the file system fails now, not at the rename after
     /// the work. Null when that worked, else why not.
     /// </summary>
@@ -294,7 +294,10 @@ internal static class ArgParsing
             if (makeFolder) Directory.Delete(Directory.CreateDirectory(Path.Combine(folder, twin)).FullName);
             else
             {
-                foreach (string probe in new[] { Path.GetFileName(MusicGenre.IO.SafeFile.TempPath(Path.Combine(folder, name))), twin })
+                // The temp's own name, but ending '.prb': as long, and never taken for a temp (a sweep or a watcher of
+                // '*.tmp' would see one appear and vanish).
+                string temp = Path.ChangeExtension(Path.GetFileName(MusicGenre.IO.SafeFile.TempPath(Path.Combine(folder, name))), ".prb");
+                foreach (string probe in new[] { temp, twin })
                 {
                     current = probe;
                     new FileStream(Path.Combine(folder, probe), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose).Dispose();
