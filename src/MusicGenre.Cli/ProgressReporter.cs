@@ -35,7 +35,7 @@ internal static class ProgressReporter
                 {
                     task.MaxValue = Math.Max(1, s.Total);
                     task.Value = Math.Min(s.Done, task.MaxValue);
-                    if (s.Status is { } status) task.Description = Markup.Escape($"{description}: {status}");
+                    if (s.Status is { } status) task.Description = Markup.Escape($"{description}: {MusicGenre.IO.DisplayText.OneLine(status)}");
                 }));
                 task.Value = task.MaxValue;
             });
@@ -61,7 +61,7 @@ internal static class ProgressReporter
                     ? string.Create(CultureInfo.InvariantCulture, $"{value.Done:0}/{value.Total:0} {(value.Done / value.Total).ToString("P0", CultureInfo.InvariantCulture)}")
                     : string.Create(CultureInfo.InvariantCulture, $"{value.Done:0}");
                 writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{description}: {count} {now:0.0}s{(value.Status is { } s ? " " + s : "")}"));
+                    $"{description}: {count} {now:0.0}s{(value.Status is { } s ? " " + MusicGenre.IO.DisplayText.OneLine(s) : "")}"));
             }
         }
     }

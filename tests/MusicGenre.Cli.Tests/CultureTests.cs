@@ -102,6 +102,27 @@ public sealed class CultureTests
         for (int i = 0; i < frames; i++) w.Write((short)Math.Round(value * 32767));
     }
 
+    /// <summary>
+    /// A file name may hold a newline or a terminal escape: predict's result line and its error lines stay one line each,
+    /// the characters shown as escapes (a name split a result line in two that scripts read line by line).
+    /// </summary>
+    [Fact]
+    public void FileNamesWithControlCharacters_StayOnOneLine()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-control-names");
+        string song = Path.Combine(dir, "two\nlines\u001b[31m.wav"), junk = Path.Combine(dir, "bad\nname.wav");
+        File.Copy(Path.Combine(SharedData.RepoRoot, "examples", "audio", "metal-riff.wav"), song);
+        File.WriteAllText(junk, "not audio");
+
+        var (code, stdout, stderr) = CliRunner.Run("predict", dir);
+        Assert.True(code == 1, $"exit {code}: {stderr}"); // one file failed
+        var line = Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith(Path.Combine(dir, "two\\nlines\\u001b[31m.wav") + ": ", line);
+        var error = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains("error", StringComparison.Ordinal));
+        Assert.Contains("bad\\nname.wav", error);
+        Assert.DoesNotContain('\u001b', stdout + stderr);
+    }
+
     private static void InCulture(string name, Action action)
     {
         var (culture, ui) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);

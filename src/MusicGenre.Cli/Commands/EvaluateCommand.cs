@@ -78,7 +78,7 @@ internal static class EvaluateCommand
                     ctx.Error.WriteLine($"warning: every fold starts from {init}; if that model was trained on any of these songs, the held-out scores are optimistic");
                 string store = ProgressReporter.Run(ctx, "preprocess", p =>
                     EvaluationJob.EnsureStore(dataPath, reportDir, PreprocessCommand.Preset(options.FeaturePreset),
-                        new Progress<PreprocessProgress>(r => p.Report(new(r.Done, r.Total, r.Stage))), line => ctx.Error.WriteLine($"skipped {line}"), ctx.Cancellation));
+                        new Progress<PreprocessProgress>(r => p.Report(new(r.Done, r.Total, r.Stage))), line => ctx.Error.WriteLine($"skipped {MusicGenre.IO.DisplayText.OneLine(line)}"), ctx.Cancellation));
                 using (var reader = Data.FeatureStore.FeatureStoreReader.Open(store))
                     foreach (var note in Pipeline.Training.StoreSegments.ArtistSplitNotes(reader.Songs, reader.Header.GenreNames, args.SplitByValue(parse), k))
                         ctx.Error.WriteLine($"note: {note}");
@@ -95,7 +95,7 @@ internal static class EvaluateCommand
             string modelPath = ArgParsing.ExistingPath(given[0], "model");
             var outcome = ProgressReporter.Run(ctx, "evaluate", p =>
                 EvaluationJob.Run(modelPath, dataPath, protocol, reportDir, new Progress<(int Done, int Total)>(d => p.Report(new(d.Done, d.Total))),
-                    line => ctx.Error.WriteLine($"skipped {line}"), ctx.Cancellation));
+                    line => ctx.Error.WriteLine($"skipped {MusicGenre.IO.DisplayText.OneLine(line)}"), ctx.Cancellation));
             var (result, unit, unreadable) = outcome;
             foreach (var note in outcome.Notes) ctx.Error.WriteLine($"note: {note}");
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

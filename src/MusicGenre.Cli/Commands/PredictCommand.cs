@@ -57,7 +57,12 @@ internal static class PredictCommand
             // it: then they wait for the end (the results themselves still stream to a redirected output).
             var heldMessages = new List<string>();
             bool holdMessages = ProgressReporter.DrawsLiveBar(ctx);
-            void Message(string line) { if (holdMessages) heldMessages.Add(line); else ctx.Error.WriteLine(line); }
+            // One line each, whatever the file names hold (a newline in a name split a result line that scripts read).
+            void Message(string line)
+            {
+                line = MusicGenre.IO.DisplayText.OneLine(line);
+                if (holdMessages) heldMessages.Add(line); else ctx.Error.WriteLine(line);
+            }
             void Print(BatchResult r)
             {
                 if (r.Prediction is null)
@@ -177,7 +182,7 @@ internal static class PredictCommand
 
     private static string Text(GenrePrediction p, int k, bool windows)
     {
-        string line = $"{p.Source}: " + Top(p.Scores, k)
+        string line = $"{MusicGenre.IO.DisplayText.OneLine(p.Source)}: " + Top(p.Scores, k)
             + string.Create(CultureInfo.InvariantCulture, $" ({p.SegmentCount} segment{(p.SegmentCount == 1 ? "" : "s")})");
         if (!windows) return line;
         var sb = new System.Text.StringBuilder(line);

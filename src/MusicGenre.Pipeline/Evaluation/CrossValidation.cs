@@ -184,7 +184,7 @@ internal static class CrossValidation
         if (protocol is not null) lines.Add($"Scored on the robustness protocol: {protocol}.");
         if (cv.WholeClipSongAccuracy.Count > 0)
             lines.Add(string.Create(inv, $"The same held-out songs as whole clips: song accuracy {cv.WholeClipSongAccuracy.Average():P2} ± {CrossValidationResult.Std(cv.WholeClipSongAccuracy):P2} (folds {string.Join(" / ", cv.WholeClipSongAccuracy.Select(a => a.ToString("P0", inv)))})."));
-        lines.Add($"Training options: {options.Describe()}");
+        lines.Add($"Training options: {MusicGenre.IO.DisplayText.Markdown(options.Describe())}");
         return string.Join('\n', lines);
     }
 }

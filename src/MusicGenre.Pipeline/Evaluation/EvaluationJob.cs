@@ -80,9 +80,9 @@ internal static class EvaluationJob
         if (lengthNote is not null) notes.Add(lengthNote);
         if (failed.Length > 0)
             notes.Add($"**Not scored: {failed.Length} audio file{(failed.Length == 1 ? "" : "s")} could not be read** (left out of every figure above):\n\n"
-                + string.Join("\n", failed.Select(line => $"- {line}")));
+                + string.Join("\n", failed.Select(line => $"- {MusicGenre.IO.DisplayText.Markdown(line)}")));
         if (notInData.Count > 0)
-            notes.Add($"Not part of the data ({notInData.Count}):\n\n" + string.Join("\n", notInData.Select(line => $"- {line}")));
+            notes.Add($"Not part of the data ({notInData.Count}):\n\n" + string.Join("\n", notInData.Select(line => $"- {MusicGenre.IO.DisplayText.Markdown(line)}")));
         ReportWriter.Write(reportDir, result, $"Evaluation of {Path.GetFileName(modelPath)} on {Path.GetFileName(dataPath)}",
             notes.Count == 0 ? null : string.Join("\n\n", notes), unit);
         return new Outcome(result, unit, failed) { Notes = lengthNote is null ? [] : [lengthNote] };

@@ -4,6 +4,7 @@ using MusicGenre.IO;
 using MusicGenre.Nn.ModelFile;
 using ScottPlot;
 
+
 namespace MusicGenre.Pipeline.Evaluation;
 
 /// <summary>
@@ -50,20 +51,21 @@ internal static class ReportWriter
     public static string Markdown(EvaluationReport r, string title, string? extra = null, string unit = "segment")
     {
         var sb = new StringBuilder();
-        sb.AppendLine(Inv, $"# {title}").AppendLine();
+        // Names from outside (files, genres) are escaped: a '|' or newline in one must not break the title or a table.
+        sb.AppendLine(Inv, $"# {DisplayText.Markdown(title)}").AppendLine();
         sb.AppendLine(SummaryTableHeader).AppendLine("|---|---:|---:|");
         sb.AppendLine(Inv, $"| {unit} | {r.Segments} | {r.SegmentAccuracy:P2} |");
         sb.AppendLine(Inv, $"| song (mean of {unit} probabilities) | {r.Songs} | {r.SongAccuracy:P2} |").AppendLine();
         sb.AppendLine(Inv, $"Macro F1 (song level): {r.MacroF1:F3}").AppendLine();
         sb.AppendLine("| genre | songs | precision | recall | F1 |").AppendLine("|---|---:|---:|---:|---:|");
         foreach (var g in r.PerGenre)
-            sb.AppendLine(Inv, $"| {g.Genre} | {g.Support} | {g.Precision:F3} | {g.Recall:F3} | {g.F1:F3} |");
+            sb.AppendLine(Inv, $"| {DisplayText.Markdown(g.Genre)} | {g.Support} | {g.Precision:F3} | {g.Recall:F3} | {g.F1:F3} |");
         sb.AppendLine().AppendLine("Confusion matrix (songs; rows = true genre, columns = predicted):").AppendLine();
-        sb.Append("| true \\ predicted |").AppendJoin("", r.Genres.Select(g => $" {g} |")).AppendLine();
+        sb.Append("| true \\ predicted |").AppendJoin("", r.Genres.Select(g => $" {DisplayText.Markdown(g)} |")).AppendLine();
         sb.Append("|---|").AppendJoin("", r.Genres.Select(_ => "---:|")).AppendLine();
         for (int i = 0; i < r.Genres.Count; i++)
         {
-            sb.Append(Inv, $"| {r.Genres[i]} |");
+            sb.Append(Inv, $"| {DisplayText.Markdown(r.Genres[i])} |");
             for (int j = 0; j < r.Genres.Count; j++) sb.Append(Inv, $" {r.Confusion[i, j]} |");
             sb.AppendLine();
         }
@@ -73,10 +75,10 @@ internal static class ReportWriter
 
     private static string ConfusionCsv(EvaluationReport r)
     {
-        var sb = new StringBuilder(ConfusionHeaderStart).AppendJoin(",", r.Genres).AppendLine();
+        var sb = new StringBuilder(ConfusionHeaderStart).AppendJoin(",", r.Genres.Select(Csv.Field)).AppendLine();
         for (int i = 0; i < r.Genres.Count; i++)
         {
-            sb.Append(r.Genres[i]);
+            sb.Append(Csv.Field(r.Genres[i]));
             for (int j = 0; j < r.Genres.Count; j++) sb.Append(',').Append(r.Confusion[i, j].ToString(Inv));
             sb.AppendLine();
         }
@@ -87,24 +89,24 @@ internal static class ReportWriter
     {
         var sb = new StringBuilder(PerGenreHeader + "\n");
         foreach (var g in r.PerGenre)
-            sb.AppendLine(Inv, $"{g.Genre},{g.Support},{g.Precision:F4},{g.Recall:F4},{g.F1:F4}");
+            sb.AppendLine(Inv, $"{Csv.Field(g.Genre)},{g.Support},{g.Precision:F4},{g.Recall:F4},{g.F1:F4}");
         return sb.ToString();
     }
 
     private static string SongsCsv(EvaluationReport r)
     {
-        var sb = new StringBuilder(SongsHeaderStart).AppendJoin(",", r.Genres.Select(g => "p_" + g)).AppendLine();
+        var sb = new StringBuilder(SongsHeaderStart).AppendJoin(",", r.Genres.Select(g => Csv.Field("p_" + g))).AppendLine();
         foreach (var o in r.Outcomes)
-            sb.Append(Csv.Field(o.SongId)).Append(',').Append(Csv.Field(o.Path)).Append(',').Append(r.Genres[o.Label]).Append(',').Append(r.Genres[o.Predicted])
+            sb.Append(Csv.Field(o.SongId)).Append(',').Append(Csv.Field(o.Path)).Append(',').Append(Csv.Field(r.Genres[o.Label])).Append(',').Append(Csv.Field(r.Genres[o.Predicted]))
               .AppendJoin("", o.Probabilities.Select(p => "," + p.ToString("F5", Inv))).AppendLine();
         return sb.ToString();
     }
 
     private static string ExcerptsCsv(EvaluationReport r)
     {
-        var sb = new StringBuilder(ExcerptsHeaderStart).AppendJoin(",", r.Genres.Select(g => "p_" + g)).AppendLine();
+        var sb = new StringBuilder(ExcerptsHeaderStart).AppendJoin(",", r.Genres.Select(g => Csv.Field("p_" + g))).AppendLine();
         foreach (var e in r.Excerpts)
-            sb.Append(Csv.Field(e.SongId)).Append(Inv, $",{e.Excerpt},{e.StartSeconds:F3},{e.Seconds:F3},{r.Genres[e.Label]},{r.Genres[e.Predicted]}")
+            sb.Append(Csv.Field(e.SongId)).Append(Inv, $",{e.Excerpt},{e.StartSeconds:F3},{e.Seconds:F3},{Csv.Field(r.Genres[e.Label])},{Csv.Field(r.Genres[e.Predicted])}")
               .AppendJoin("", e.Probabilities.Select(p => "," + p.ToString("F5", Inv))).AppendLine();
         return sb.ToString();
     }
