@@ -124,13 +124,20 @@ public sealed class GenreClassifier : IDisposable
     /// as <see cref="Predict(ReadOnlySpan{float}, int, string)"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="channels"/> is below 1, or <paramref name="sampleRate"/> is implausible.</exception>
-    /// <exception cref="ArgumentException">The sample count is not a multiple of <paramref name="channels"/>, or as the mono overload.</exception>
+    /// <exception cref="ArgumentException">The sample count is not a multiple of <paramref name="channels"/>; a sample is NaN, ±∞ or beyond ±1e6 (the message names its frame, channel, time and value); or as the mono overload.</exception>
     public GenrePrediction Predict(ReadOnlySpan<float> interleaved, int sampleRate, int channels, string sourceName = "samples")
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
         if (interleaved.Length % channels != 0)
             throw new ArgumentException($"{interleaved.Length} samples are not whole frames of {channels} channels", nameof(interleaved));
         if (channels == 1) return Predict(interleaved, sampleRate, sourceName);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        // Checked before mixing: the mean of the channels would hide a bad sample's place (and +5e6 in one channel with
+        // −5e6 in the other would mix to a plausible 0).
+        if (MusicGenre.Simd.SampleScan.IndexOfBadSample(interleaved) is var bad and >= 0)
+            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{sourceName}: sample {bad / channels} of channel {bad % channels} ({(double)(bad / channels) / Math.Max(sampleRate, 1):0.###} s) is {interleaved[bad]}; audio samples {MusicGenre.Simd.SampleScan.SampleRule}"),
+                nameof(interleaved));
         var mono = new float[interleaved.Length / channels];
         Downmix.ToMono(interleaved, channels, mono);
         return Predict(mono, sampleRate, sourceName);

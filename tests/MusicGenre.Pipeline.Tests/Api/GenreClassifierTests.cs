@@ -366,6 +366,18 @@ public class GenreClassifierTests
         Assert.Equal(classifier.Predict(left.Samples, left.SampleRate).Scores, classifier.Predict(left.Samples, left.SampleRate, channels: 1).Scores);
         Assert.Equal("interleaved", Assert.Throws<ArgumentException>(() => classifier.Predict(interleaved.AsSpan(1), left.SampleRate, 2)).ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => classifier.Predict(interleaved, left.SampleRate, 0));
+
+        // A bad sample is found before mixing, named by its frame and channel: +5e6 and −5e6 in one frame mixed to a
+        // plausible 0 and were accepted; a NaN in the right channel was named by its index in the mixed signal.
+        foreach (var (index, value, says) in new[] { (2 * 22050 + 1, float.NaN, "sample 22050 of channel 1 (1 s) is NaN"), (200, 5e6f, "sample 100 of channel 0") })
+        {
+            var bad = (float[])interleaved.Clone();
+            bad[index] = value;
+            if (value > 0) bad[index + 1] = -value;
+            var e = Assert.Throws<ArgumentException>(() => classifier.Predict(bad, left.SampleRate, 2, "mic"));
+            Assert.Equal("interleaved", e.ParamName);
+            Assert.StartsWith("mic: " + says, e.Message);
+        }
     }
 
     [Fact]
