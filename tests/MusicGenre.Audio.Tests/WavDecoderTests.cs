@@ -97,6 +97,34 @@ public sealed class WavDecoderTests
         Close.Assert(expected, TestAudio.LoadNative(file).Samples, 0, 0, "vs NAudio");
     }
 
+    /// <summary>
+    /// G.711 WAVs (format tags 6 and 7: telephony recordings, 'sox -e u-law'), plain and as WAVE_FORMAT_EXTENSIBLE's
+    /// sub-format: every one of the 256 codes of each channel expands as NAudio's G.711 codecs expand it (they were refused
+    /// as an unsupported format tag while the same samples in an AU file decoded).
+    /// </summary>
+    [Theory]
+    [InlineData(7, false)]
+    [InlineData(6, false)]
+    [InlineData(7, true)]
+    public void ALawAndMuLaw_ExpandAsG711(int tag, bool extensible)
+    {
+        var codes = Enumerable.Range(0, 512).Select(i => (double)((i * 37) % 256)).ToArray(); // stereo: 256 frames
+        var file = TestAudio.Wav(codes, 2, 8000, 8, extensible: extensible);
+        int fmt = file.AsSpan().IndexOf("fmt "u8) + 8;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(extensible ? fmt + 24 : fmt), (ushort)tag);
+        // NAudio's µ-law table differs from the G.711 reference expansion (Sun's g711.c) at one code: 0x7F, the
+        // "negative zero", which it expands to −1 and the reference to 0 (as AuDecoderTests pin).
+        Func<byte, short> g711 = tag == 7
+            ? c => c == 0x7F ? (short)0 : NAudio.Codecs.MuLawDecoder.MuLawToLinearSample(c)
+            : NAudio.Codecs.ALawDecoder.ALawToLinearSample;
+
+        var clip = TestAudio.LoadNative(file);
+
+        Assert.Equal(8000, clip.SampleRate);
+        var expected = Enumerable.Range(0, 256).Select(f => (g711((byte)codes[2 * f]) + g711((byte)codes[2 * f + 1])) / 2f / 32768f).ToArray();
+        Close.Assert(expected, clip.Samples, 0, 1e-7, $"tag {tag}");
+    }
+
     [Fact]
     public void OddSizedDataKeepsWholeFramesOnly()
     {

@@ -5,13 +5,16 @@ namespace MusicGenre.Audio.Decoding;
 
 /// <summary>
 /// Our own RIFF/WAVE parser (NAudio's WaveFileReader throws assorted untyped exceptions on damaged headers and does not
-/// check a declared data size against the file): PCM 8/16/24/32-bit, IEEE float 32/64-bit, WAVE_FORMAT_EXTENSIBLE with
-/// a PCM or float sub-format, any channel count and rate.
+/// check a declared data size against the file): PCM 8/16/24/32-bit, IEEE float 32/64-bit, G.711 A-law and µ-law (8-bit,
+/// expanded through the same tables as AU's), WAVE_FORMAT_EXTENSIBLE with any of these as its sub-format, any channel
+/// count and rate.
 /// </summary>
 internal static class WavDecoder
 {
     private const ushort FormatPcm = 1;
     private const ushort FormatFloat = 3;
+    private const ushort FormatALaw = 6;  // G.711 A-law, 8 bits a sample (telephony recordings, sox -e a-law)
+    private const ushort FormatMuLaw = 7; // G.711 µ-law, 8 bits a sample
     private const ushort FormatExtensible = 0xFFFE;
     private const int MaxFmtChunk = 4096;
     private const int MaxChannels = 256;
@@ -122,12 +125,14 @@ internal static class WavDecoder
             (FormatPcm, 32) => PcmEncoding.Int32,
             (FormatFloat, 32) => PcmEncoding.Float32,
             (FormatFloat, 64) => PcmEncoding.Float64,
+            (FormatALaw, 8) => PcmEncoding.ALaw,
+            (FormatMuLaw, 8) => PcmEncoding.MuLaw,
             _ => null,
         };
         if (encoding is null && problems.Count == 0)
-            problems.Add(code is FormatPcm or FormatFloat
-                ? $"{bits}-bit {(code == FormatPcm ? "PCM" : "float")} is not supported (PCM 8/16/24/32, float 32/64)"
-                : $"WAV format tag 0x{code:X4} is not supported (only PCM, IEEE float, extensible)");
+            problems.Add(code is FormatPcm or FormatFloat or FormatALaw or FormatMuLaw
+                ? $"{bits}-bit {code switch { FormatPcm => "PCM", FormatFloat => "float", FormatALaw => "A-law", _ => "µ-law" }} is not supported (PCM 8/16/24/32, float 32/64, A-law and µ-law 8)"
+                : $"WAV format tag 0x{code:X4} is not supported (only PCM, IEEE float, A-law, µ-law, extensible)");
         if (encoding is { } e && channels > 0 && blockAlign != channels * PcmConverter.BytesPerSample(e))
             problems.Add($"block align {blockAlign} does not match {channels} channel(s) of {bits}-bit samples");
         if (problems.Count > 0)
