@@ -86,6 +86,45 @@ public sealed class BadInputTests
         Assert.Null(file.Warning);
     }
 
+    /// <summary>
+    /// A streamed data size (0xFFFFFFFF) in a file whose RIFF size was filled in, followed by a LIST chunk a tagger appended:
+    /// the data ends where the RIFF says, the tags are not decoded as 16-bit noise at the end (they were). From a pipe the
+    /// RIFF size cannot be checked against anything and everything to the end is data, as ffmpeg reads it.
+    /// </summary>
+    [Fact]
+    public void StreamedDataSize_EndsAtTheRiffSize_NotAtTheTagsAfterIt()
+    {
+        var wav = GoodWav();
+        var expected = AudioFile.Load(new MemoryStream(wav), "a.wav", new AudioLoadOptions { TargetSampleRate = null }).Samples;
+        byte[] list = [.. "LIST"u8, 8, 0, 0, 0, .. "INFOISFT"u8];
+        int riffSize = BinaryPrimitives.ReadInt32LittleEndian(wav.AsSpan(4));
+        BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(wav.AsSpan().IndexOf("data"u8) + 4), 0xFFFFFFFF);
+        var tagged = wav.Concat(list).ToArray();
+
+        var file = AudioFile.Load(new MemoryStream(tagged), "tagged.wav", new AudioLoadOptions { TargetSampleRate = null });
+        Assert.Equal(expected, file.Samples);
+        BinaryPrimitives.WriteInt32LittleEndian(tagged.AsSpan(4), riffSize + list.Length); // the RIFF size says the tags are inside
+        Assert.Equal(expected.Length + list.Length / 2, AudioFile.Load(new MemoryStream(tagged), "t.wav", new AudioLoadOptions { TargetSampleRate = null }).Samples.Length);
+    }
+
+    /// <summary>
+    /// A chunk of odd size written without its pad byte (some writers omit it) before 'fmt ' and 'data': the next chunk is
+    /// found one byte back, as libsndfile finds it; it failed as "a chunk runs past the end of the file".
+    /// </summary>
+    [Fact]
+    public void AnOddChunkWithoutItsPadByte_IsStillFollowed()
+    {
+        var wav = TestAudio.Wav([100, -200, 300, -400], 1, 8000, 16, extraChunk: true); // LIST of 5 bytes + pad, then fmt
+        int pad = wav.AsSpan().IndexOf("abcde"u8) + 5;
+        var unpadded = wav.Take(pad).Concat(wav.Skip(pad + 1)).ToArray();
+        BinaryPrimitives.WriteInt32LittleEndian(unpadded.AsSpan(4), unpadded.Length - 8);
+
+        var clip = TestAudio.LoadNative(unpadded);
+
+        Assert.Equal([100 / 32768f, -200 / 32768f, 300 / 32768f, -400 / 32768f], clip.Samples);
+        Assert.Equal(TestAudio.LoadNative(wav).Samples, clip.Samples); // and the padded file as before
+    }
+
     [Fact]
     public void PngNamedWav() =>
         Assert.Contains("PNG", Fails([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, (byte)'I', (byte)'H', (byte)'D', (byte)'R']).Problem);

@@ -29,12 +29,13 @@ internal static class WavDecoder
     /// Parses the header of the WAV file in <paramref name="stream"/> (positioned at "RIFF") and returns a decoder positioned
     /// at the first sample.
     /// 1. Check "RIFF"…"WAVE" (RIFX, big-endian WAV, is refused).
-    /// 2. Walk the chunks: keep "fmt ", skip unknown ones (word-aligned), stop at "data".
+    /// 2. Walk the chunks: keep "fmt ", skip unknown ones (word-aligned; a missing pad byte is recognised), stop at "data".
     /// 3. Validate the format (channels, rate, bits, block align) and the data size against the stream length.
     /// </summary>
     public static PcmDecoder Open(Stream stream, string sourceName, bool leaveOpen)
     {
         // 1. RIFF header.
+        long riffStart = stream.CanSeek ? stream.Position : -1;
         Span<byte> head = stackalloc byte[12];
         if (stream.ReadAtLeast(head, 12, throwOnEndOfStream: false) < 12)
             throw new AudioFormatException(sourceName, "truncated WAV: shorter than the 12-byte RIFF header");
@@ -66,7 +67,15 @@ internal static class WavDecoder
                 long? dataBytes = size;
                 string? warning = null;
                 long available = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
-                if (size == StreamedSize) dataBytes = null;
+                if (size == StreamedSize)
+                {
+                    // To the end of the stream — or, in a file whose RIFF size was filled in afterwards (a streamed data
+                    // size patched by a tagger that appended a LIST chunk), to the end of the RIFF, so the tags are not read as audio.
+                    uint riffSize = BinaryPrimitives.ReadUInt32LittleEndian(head[4..]);
+                    long riffEnd = riffStart + 8L + riffSize;
+                    dataBytes = riffStart >= 0 && riffSize is not (0 or StreamedSize) && riffEnd > stream.Position && riffEnd < stream.Length
+                        ? riffEnd - stream.Position : null;
+                }
                 else if (size > available)
                 {
                     if (available < f.Channels * PcmConverter.BytesPerSample(f.Encoding))
@@ -81,6 +90,7 @@ internal static class WavDecoder
             else
             {
                 Skip(stream, sourceName, size + (size & 1));
+                if ((size & 1) != 0) UndoMissingPad(stream);
             }
         }
     }
@@ -138,6 +148,23 @@ internal static class WavDecoder
         if (problems.Count > 0)
             throw new AudioFormatException(sourceName, "unsupported or corrupt WAV format: " + string.Join("; ", problems));
         return new WavFormat(encoding!.Value, channels, (int)rate);
+    }
+
+    /// <summary>
+    /// Some writers omit the pad byte after a chunk of odd size. In a seekable stream, when the 4 bytes after the pad are no
+    /// chunk id (printable ASCII) and the 4 bytes where the pad should be are one, steps back one byte to them — as
+    /// libsndfile does — rather than reading a chunk header one byte off (which failed as "a chunk runs past the end").
+    /// </summary>
+    private static void UndoMissingPad(Stream stream)
+    {
+        if (!stream.CanSeek || stream.Position + 3 > stream.Length) return;
+        long at = stream.Position;
+        Span<byte> id = stackalloc byte[5];
+        stream.Position = at - 1;
+        int got = stream.ReadAtLeast(id, 5, throwOnEndOfStream: false);
+        stream.Position = at;
+        static bool IsId(ReadOnlySpan<byte> b) => b.Length == 4 && !b.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E);
+        if (got >= 4 && IsId(id[..4]) && !(got == 5 && IsId(id[1..5]))) stream.Position = at - 1;
     }
 
     private static void Skip(Stream stream, string sourceName, long bytes)
