@@ -93,7 +93,7 @@ public sealed class CultureTests
     }
 
     /// <summary>A mono 16-bit PCM WAV holding <paramref name="frames"/> samples of one value.</summary>
-    private static void WriteConstantWav(string path, double value, int frames, int rate)
+    internal static void WriteConstantWav(string path, double value, int frames, int rate)
     {
         using var w = new BinaryWriter(File.Create(path));
         w.Write("RIFF"u8); w.Write(36 + 2 * frames); w.Write("WAVEfmt "u8);

@@ -253,4 +253,28 @@ public sealed class UsabilityTests
             Assert.Equal(noted, File.ReadAllText(Path.Combine(report, "summary.md")).Contains(Note, StringComparison.Ordinal));
         }
     }
+
+    /// <summary>
+    /// Evaluate, as predict, says which files hold (almost) no signal: a warning each on the error stream and a list in
+    /// summary.md. They are still scored (a silent track is part of a test set's songs), but a listener reads the figures
+    /// knowing it; before, evaluate scored them without a word.
+    /// </summary>
+    [Fact]
+    public void Evaluate_SaysWhichFilesHoldNoSignal()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-eval-silence"), data = Path.Combine(dir, "data"), report = Path.Combine(dir, "report");
+        Directory.CreateDirectory(Path.Combine(data, "metal"));
+        File.Copy(Path.Combine(SharedData.RepoRoot, "examples", "audio", "metal-riff.wav"), Path.Combine(data, "metal", "riff.wav"));
+        CultureTests.WriteConstantWav(Path.Combine(data, "metal", "silence.wav"), 0, 3 * 22050, 22050);
+
+        var r = CliRunner.Run("evaluate", BundledModel, data, "--report", report);
+
+        Assert.True(r.Code == 0, r.Err);
+        var warning = Assert.Single(r.Err.Split('\n'), l => l.StartsWith("warning: ", StringComparison.Ordinal));
+        Assert.Equal($"warning: {Path.Combine(data, "metal", "silence.wav")}: (almost) no signal (digital silence); the genre means nothing", warning);
+        Assert.Contains("(2 songs)", r.Out); // still scored
+        string summary = File.ReadAllText(Path.Combine(report, "summary.md"));
+        Assert.Contains("**Scored, but (almost) without signal: 1 audio file**", summary);
+        Assert.Contains("silence.wav: (almost) no signal (digital silence)", summary);
+    }
 }

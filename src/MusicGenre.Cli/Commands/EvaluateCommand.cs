@@ -95,7 +95,8 @@ internal static class EvaluateCommand
             string modelPath = ArgParsing.ExistingPath(given[0], "model");
             var outcome = ProgressReporter.Run(ctx, "evaluate", p =>
                 EvaluationJob.Run(modelPath, dataPath, protocol, reportDir, new Progress<(int Done, int Total)>(d => p.Report(new(d.Done, d.Total))),
-                    line => ctx.Error.WriteLine($"skipped {MusicGenre.IO.DisplayText.OneLine(line)}"), ctx.Cancellation));
+                    line => ctx.Error.WriteLine($"skipped {MusicGenre.IO.DisplayText.OneLine(line)}"), ctx.Cancellation,
+                    line => ctx.Error.WriteLine($"warning: {MusicGenre.IO.DisplayText.OneLine(line)}")));
             var (result, unit, unreadable) = outcome;
             foreach (var note in outcome.Notes) ctx.Error.WriteLine($"note: {note}");
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

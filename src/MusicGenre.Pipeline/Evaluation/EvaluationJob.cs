@@ -35,13 +35,14 @@ internal static class EvaluationJob
     /// <exception cref="ModelFileException">The model file cannot be used.</exception>
     /// <exception cref="InvalidDataException">The data holds no labelled audio.</exception>
     public static Outcome Run(string modelPath, string dataPath, ExcerptProtocol? protocol, string reportDir,
-        IProgress<(int Done, int Total)>? progress, Action<string>? skipped, CancellationToken cancellationToken)
+        IProgress<(int Done, int Total)>? progress, Action<string>? skipped, CancellationToken cancellationToken, Action<string>? silent = null)
     {
         var model = ModelFileReader.Read(modelPath);
         Prediction.SongClassifier.PresetOf(model, modelPath);
         bool isStore = IsStore(dataPath);
         var notInData = new List<string>();
         var unreadable = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var noSignal = new System.Collections.Concurrent.ConcurrentQueue<string>();
         EvaluationReport result;
         string? lengthNote = null;
         if (isStore && protocol is null)
@@ -71,7 +72,8 @@ internal static class EvaluationJob
             }
             if (songs.Count == 0) throw new InvalidDataException($"{dataPath}: no labelled audio files");
             result = AudioEvaluator.Evaluate(model, songs, protocol, progress: progress,
-                skipped: line => { unreadable.Enqueue(line); skipped?.Invoke(line); }, cancellationToken: cancellationToken);
+                skipped: line => { unreadable.Enqueue(line); skipped?.Invoke(line); }, cancellationToken: cancellationToken,
+                silent: line => { noSignal.Enqueue(line); silent?.Invoke(line); });
         }
         string unit = protocol is not null ? "excerpt" : isStore ? "segment" : "window";
         var failed = unreadable.Order(StringComparer.Ordinal).ToArray(); // workers finish in any order
@@ -81,6 +83,9 @@ internal static class EvaluationJob
         if (failed.Length > 0)
             notes.Add($"**Not scored: {failed.Length} audio file{(failed.Length == 1 ? "" : "s")} could not be read** (left out of every figure above):\n\n"
                 + string.Join("\n", failed.Select(line => $"- {MusicGenre.IO.DisplayText.Markdown(line)}")));
+        if (!noSignal.IsEmpty)
+            notes.Add($"**Scored, but (almost) without signal: {noSignal.Count} audio file{(noSignal.Count == 1 ? "" : "s")}** (counted in every figure above; what the model says of silence or a constant means nothing):\n\n"
+                + string.Join("\n", noSignal.Order(StringComparer.Ordinal).Select(line => $"- {MusicGenre.IO.DisplayText.Markdown(line)}")));
         if (notInData.Count > 0)
             notes.Add($"Not part of the data ({notInData.Count}):\n\n" + string.Join("\n", notInData.Select(line => $"- {MusicGenre.IO.DisplayText.Markdown(line)}")));
         ReportWriter.Write(reportDir, result, $"Evaluation of {Path.GetFileName(modelPath)} on {Path.GetFileName(dataPath)}",
