@@ -11,7 +11,7 @@ internal static class DownloadCommand
     {
         var msd = new Option<string>("--msd") { Description = "Folder of Million Song Dataset track files (.h5), searched at any depth.", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "Folder for the previews and manifest.csv.", Required = true };
-        var template = new Option<string>("--url-template") { Description = "Preview URL with {7digitalid}, {track_id} and/or {song_id} (default: 7digital, OAuth-signed).", DefaultValueFactory = _ => PreviewDownloadOptions.SevenDigitalTemplate };
+        var template = new Option<string>("--url-template") { Description = "Preview URL with {7digitalid}, {track_id} and/or {song_id}; the default, 7digital's, is OAuth-signed with --key and --secret.", DefaultValueFactory = _ => PreviewDownloadOptions.SevenDigitalTemplate };
         var key = new Option<string?>("--key") { Description = $"OAuth consumer key (or ${PreviewDownloadOptions.KeyVariable})." };
         var secret = new Option<string?>("--secret") { Description = $"OAuth consumer secret (or ${PreviewDownloadOptions.SecretVariable}); never logged." };
         var concurrency = new Option<int>("--concurrency", "-c") { Description = "Parallel downloads.", DefaultValueFactory = _ => 4 };

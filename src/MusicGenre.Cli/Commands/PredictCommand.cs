@@ -18,7 +18,7 @@ internal static class PredictCommand
         var perWindow = new Option<bool>("--windows") { Description = "Also give each window's genres and time in the clip (a genre timeline of a long recording): indented lines, or a \"windows\" list in --json." };
         var embedding = new Option<bool>("--embedding") { Description = "With --json: also each song's embedding, what the network made of it (the mean of its windows' output-layer inputs; 1,024 numbers for the bundled model), to compare songs by." };
         var shard = new Option<string?>("--shard") { Description = "Only inputs of shard k of N (k/N, k 0-based), for batch schedulers." };
-        var threads = new Option<int>("--threads", "-j") { Description = "Files classified in parallel (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int?>("--threads", "-j") { Description = "Files classified in parallel (default: all cores)." };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or opencl.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("predict", "Tell the genre of songs: top genres with probabilities, or JSON lines for scripts.")
         {
@@ -45,7 +45,7 @@ internal static class PredictCommand
                 return CliApp.Ok;
             }
             string? modelPath = parse.GetValue(model) is { } m ? ArgParsing.ExistingPath(m, "--model") : null;
-            int parallel = parse.GetValue(threads);
+            int parallel = parse.GetValue(threads) ?? Environment.ProcessorCount;
             if (parallel < 1) throw new UsageException($"--threads {parallel} must be at least 1");
             bool embed = parse.GetValue(embedding);
             if (embed && !parse.GetValue(json)) throw new UsageException("--embedding needs --json (an embedding is a list of numbers for programs)");

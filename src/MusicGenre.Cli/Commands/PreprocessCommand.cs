@@ -17,7 +17,7 @@ internal static class PreprocessCommand
         var force = ArgParsing.ForceOption();
         var preset = new Option<string>("--preset", "-p") { Description = "Feature preset (whole-segment presets only).", DefaultValueFactory = _ => FeaturePresets.LibrosaDefault.Name };
         var segment = new Option<string>("--segment") { Description = "Segment length, 1–60 s (e.g. 3s, 2.5s, 5000ms).", DefaultValueFactory = _ => "3s" };
-        var threads = new Option<int>("--threads", "-j") { Description = "Parallel decoders (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int?>("--threads", "-j") { Description = "Parallel decoders (default: all cores)." };
         var shard = new Option<string?>("--shard") { Description = "Process only shard k of N (k/N, k 0-based), e.g. --shard $SLURM_ARRAY_TASK_ID/100 (give N itself, so that a task resubmitted alone keeps its shard)." };
         var cls = new Option<string?>("--cls") { Description = "tagtraum .cls label file (track_id TAB genre) for MSD-named audio or a download manifest." };
         var genres = new Option<string?>("--genres") { Description = "Comma-separated genre list, or gtzan or tagtraum (default: the 10 GTZAN genres; with --cls, every majority genre of the label file)." };
@@ -41,7 +41,7 @@ internal static class PreprocessCommand
                 Output = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.FeatureStore, parse.GetValue(force), inputPath, clsPath),
                 Features = Preset(parse.GetValue(preset)!),
                 SegmentSeconds = ArgParsing.Seconds(parse.GetValue(segment)!, "--segment"),
-                ThreadCount = Positive(parse.GetValue(threads), "--threads"),
+                ThreadCount = Positive(parse.GetValue(threads) ?? Environment.ProcessorCount, "--threads"),
                 Shard = ArgParsing.Shard(parse.GetValue(shard)),
                 ClsPath = clsPath,
                 Genres = DefaultGenres(parse.GetValue(genres), clsPath),

@@ -27,10 +27,10 @@ internal static class TrainCommand
         public Option<double> ValSplit { get; } = new("--val-split") { Description = "Share of songs held out for early stopping, taken per genre (rounded, at least one song of each genre that has two), so small stores hold out more; 0 = none, and the epoch with the lowest training loss is kept.", DefaultValueFactory = _ => 0.2 };
         public Option<string> SplitBy { get; } = new("--split-by") { Description = "Keep segments of one song or one artist together in the validation split and folds: song or artist (artists come from a CSV manifest's artist column).", DefaultValueFactory = _ => "song" };
         public Option<int> Patience { get; } = new("--patience") { Description = "Epochs without improvement before stopping early.", DefaultValueFactory = _ => 8 };
-        public Option<int> Threads { get; } = new("--threads", "-j") { Description = "CPU threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        public Option<int?> Threads { get; } = new("--threads", "-j") { Description = "CPU threads (default: all cores)." };
         public Option<string> Augment { get; } = new("--augment")
         {
-            Description = "Training augmentation: sets joined by + (default robust+standard), or none. robust: each batch cropped to a random 2–3 s, half the segments low-passed at a random 3.5–10 kHz, spectral tilt ±3 dB/octave; standard: ±30-frame circular time shift, ±6 dB gain, 2 SpecAugment frequency masks ≤ 16 mels and 2 time masks ≤ 20 frames; timbre: a random ±6 dB equaliser curve and a pitch shift of ±2 mel bands; tempo: each segment up to 20 % faster or slower. Chosen on gtzan-val and the excerpt protocol (README).",
+            Description = "Training augmentation: sets joined by +, or none. robust: each batch cropped to a random 2–3 s, half the segments low-passed at a random 3.5–10 kHz, spectral tilt ±3 dB/octave; standard: ±30-frame circular time shift, ±6 dB gain, 2 SpecAugment frequency masks ≤ 16 mels and 2 time masks ≤ 20 frames; timbre: a random ±6 dB equaliser curve and a pitch shift of ±2 mel bands; tempo: each segment up to 20 % faster or slower. Chosen on gtzan-val and the excerpt protocol (README).",
             DefaultValueFactory = _ => "robust+standard",
         };
 
@@ -42,19 +42,19 @@ internal static class TrainCommand
 
         public Option<string> Level { get; } = new("--level")
         {
-            Description = "Level normalisation of every input window: max (default: subtract the window's maximum dB, so loudness does not matter) or none (absolute level, as models before 0.2).",
+            Description = "Level normalisation of every input window: max (subtract the window's maximum dB, so loudness does not matter) or none (absolute level, as models before 0.2).",
             DefaultValueFactory = _ => "max",
         };
 
         public Option<double> BandLimit { get; } = new("--band-limit")
         {
-            Description = "Band limit in Hz: mel bands above it are set to the floor in training and prediction, so 16 kHz, MP3 and full-band recordings look alike (default 7600; 0 = off).",
+            Description = "Band limit in Hz: mel bands above it are set to the floor in training and prediction, so 16 kHz, MP3 and full-band recordings look alike (0 = off).",
             DefaultValueFactory = _ => 7600,
         };
 
         public Option<int> Mfcc { get; } = new("--mfcc")
         {
-            Description = "Train on the first N mel-frequency cepstral coefficients of each window instead of its log-mel (the 2016 project's other input; librosa's default is 20): the DCT of the log-mel after --level and --band-limit, as 'musicgenre features' writes /mfcc. 0 (default) = log-mel. Below 16, the default architecture needs fewer pooling blocks (--hp blocks=3).",
+            Description = "Train on the first N mel-frequency cepstral coefficients of each window instead of its log-mel (the 2016 project's other input; librosa's default is 20): the DCT of the log-mel after --level and --band-limit, as 'musicgenre features' writes /mfcc. 0 = log-mel. Below 16, the default architecture needs fewer pooling blocks (--hp blocks=3).",
             DefaultValueFactory = _ => 0,
         };
 
@@ -165,7 +165,7 @@ internal static class TrainCommand
                 Seed = parse.GetValue(Seed),
                 ValidationFraction = parse.GetValue(ValSplit),
                 Patience = parse.GetValue(Patience),
-                ThreadCount = parse.GetValue(Threads),
+                ThreadCount = parse.GetValue(Threads) ?? Environment.ProcessorCount,
                 CheckpointPath = checkpoint,
                 Augmentation = AugmentationPreset(parse.GetValue(Augment)!) with { MixupAlpha = parse.GetValue(Mixup) },
                 Level = LevelMode(parse.GetValue(Level)!),

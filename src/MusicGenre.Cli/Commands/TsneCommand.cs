@@ -18,7 +18,7 @@ internal static class TsneCommand
         // which --points does now: those two values are still understood, with a note.
         var level = new Option<string>("--level", "--normalize")
         {
-            Description = "Level normalisation of each segment before embedding, as train's --level: none (default here: absolute dB) or max (its maximum dB subtracted, as the models see it). On gtzan-mini max lowers the link between position and loudness (R 0.96 → 0.82) but also genre neighbourhoods (5-NN 60 % → 38 %): see README.",
+            Description = "Level normalisation of each segment before embedding, as train's --level: none (absolute dB; unlike train's default) or max (its maximum dB subtracted, as the models see it). On gtzan-mini max lowers the link between position and loudness (R 0.96 → 0.82) but also genre neighbourhoods (5-NN 60 % → 38 %): see README.",
             DefaultValueFactory = _ => "none",
         };
         var model = new Option<string?>("--model", "-m")
