@@ -70,7 +70,10 @@ internal sealed class AudioStreamReader : IDisposable
         }
     }
 
-    /// <summary>Opens a file; throws <see cref="FileNotFoundException"/>, <see cref="AudioFormatException"/> or <see cref="ArgumentException"/> (options).</summary>
+    /// <summary>
+    /// Opens a file; throws <see cref="FileNotFoundException"/> (missing, or a broken link), <see cref="AudioFormatException"/>
+    /// (not audio, damaged, empty, a folder or device, not readable) or <see cref="ArgumentException"/> (options).
+    /// </summary>
     public static AudioStreamReader Open(string path, AudioLoadOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -84,7 +87,12 @@ internal sealed class AudioStreamReader : IDisposable
                 MusicGenre.IO.InputFile.Kind.Empty => new AudioFormatException(path, $"not a supported audio file (WAV, MP3, AU): the file is {problem.Text}"),
                 _ => new AudioFormatException(path, problem.Text),
             };
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        FileStream stream;
+        try { stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan); }
+        catch (UnauthorizedAccessException e) // a file without read permission: as one the check found inaccessible
+        {
+            throw new AudioFormatException(path, $"not accessible ({e.Message})", e);
+        }
         try
         {
             return Open(stream, path, options, leaveOpen: false);
@@ -130,7 +138,7 @@ internal sealed class AudioStreamReader : IDisposable
                 _ => Mp3Decoder.Open(input, sourceName, leaveOpen, mono: true, reference: options.ReferenceMp3Decoder),
             };
         }
-        catch (IOException e) when (e is not AudioFormatException)
+        catch (Exception e) when (e is IOException and not AudioFormatException or NotSupportedException)
         {
             throw new AudioFormatException(sourceName, "could not read the audio: " + e.Message, e);
         }
@@ -211,7 +219,7 @@ internal sealed class AudioStreamReader : IDisposable
         {
             return _decoder.ReadFrames(_interleaved);
         }
-        catch (IOException e) when (e is not AudioFormatException)
+        catch (Exception e) when (e is IOException and not AudioFormatException or NotSupportedException)
         {
             throw new AudioFormatException(SourceName, "could not read the audio: " + e.Message, e);
         }
@@ -223,7 +231,7 @@ internal sealed class AudioStreamReader : IDisposable
         {
             return input.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         }
-        catch (IOException e) when (e is not AudioFormatException)
+        catch (Exception e) when (e is IOException and not AudioFormatException or NotSupportedException)
         {
             throw new AudioFormatException(sourceName, "could not read the file: " + e.Message, e);
         }

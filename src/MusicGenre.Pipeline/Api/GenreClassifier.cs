@@ -86,9 +86,11 @@ public sealed class GenreClassifier : IDisposable
     /// <summary>Classifies an audio file (WAV, MP3, AU; format detected from the content).</summary>
     /// <param name="path">The audio file.</param>
     /// <param name="cancellationToken">Stops the prediction between two segments (a long file need not be classified to its end).</param>
-    /// <exception cref="AudioFormatException">The file is not readable audio (the message names the file and the problem).</exception>
-    /// <exception cref="ArgumentException">The audio is shorter than 2 seconds.</exception>
+    /// <exception cref="FileNotFoundException">No such file, or a broken symbolic link.</exception>
+    /// <exception cref="AudioFormatException">The file is not readable audio: not audio, damaged, empty, a folder or device, without read permission, or a read failed (the message names the file and the problem).</exception>
+    /// <exception cref="ArgumentException">The audio is shorter than 2 seconds, or holds a sample that is NaN, ±∞ or beyond ±1e6.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>Both exceptions about the file are <see cref="IOException"/>s: one <c>catch (IOException)</c> handles every file that cannot be classified.</remarks>
     public GenrePrediction Predict(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -104,8 +106,8 @@ public sealed class GenreClassifier : IDisposable
     /// Classifies audio read from <paramref name="stream"/> (WAV, MP3, AU; format detected from the content), from its
     /// current position to its end; the stream is left open. A non-seekable stream works.
     /// </summary>
-    /// <exception cref="AudioFormatException">The content is not readable audio (the message names <paramref name="sourceName"/> and the problem; a stream already at its end reads as empty).</exception>
-    /// <exception cref="ArgumentException">The audio is shorter than 2 seconds.</exception>
+    /// <exception cref="AudioFormatException">The content is not readable audio (the message names <paramref name="sourceName"/> and the problem; a stream already at its end reads as empty), or reading <paramref name="stream"/> failed: its own <see cref="IOException"/> (or <see cref="NotSupportedException"/>, e.g. a stream that says it can seek but has no length) is the <see cref="Exception.InnerException"/>.</exception>
+    /// <exception cref="ArgumentException">The stream cannot be read; the audio is shorter than 2 seconds, or holds a sample that is NaN, ±∞ or beyond ±1e6.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked between segments).</exception>
     public GenrePrediction Predict(Stream stream, string sourceName = "stream", CancellationToken cancellationToken = default)
     {

@@ -246,6 +246,39 @@ public class GenreClassifierTests
         Assert.NotNull(kept?.Prediction);
     }
 
+    /// <summary>
+    /// What the documented exceptions promise: a missing file is a FileNotFoundException, and a stream that fails — a read
+    /// error, or one that says it can seek and has no length — an AudioFormatException naming the source with the stream's
+    /// own exception inside (a NotSupportedException of Length escaped as itself). All of them are IOExceptions.
+    /// </summary>
+    [Fact]
+    public void FilesAndStreamsThatCannotBeRead_ThrowTheDocumentedExceptions()
+    {
+        using var classifier = GenreClassifier.Load(TinyModel.File);
+        byte[] wav = File.ReadAllBytes(Example("metal-riff.wav"));
+        Assert.IsAssignableFrom<IOException>(Assert.Throws<FileNotFoundException>(() => classifier.Predict(Path.Combine(SharedData.NewTempDir("musicgenre-missing"), "gone.wav"))));
+        foreach (var (stream, inner) in new (Stream, Type)[] { (new LengthlessStream(wav), typeof(NotSupportedException)), (new FailingStream(wav), typeof(IOException)) })
+        {
+            var e = Assert.Throws<AudioFormatException>(() => classifier.Predict(stream, "mic"));
+            Assert.StartsWith("mic: ", e.Message);
+            Assert.IsType(inner, e.InnerException);
+        }
+    }
+
+    /// <summary>A seekable stream without a length (CanSeek true, Length throws), as some wrappers are.</summary>
+    private sealed class LengthlessStream(byte[] data) : MemoryStream(data)
+    {
+        public override long Length => throw new NotSupportedException("no length");
+    }
+
+    /// <summary>A stream whose reads fail after the first 4 KiB, as a dropped network stream does.</summary>
+    private sealed class FailingStream(byte[] data) : MemoryStream(data)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => Position >= 4096 ? throw new IOException("connection reset") : base.Read(buffer, offset, Math.Min(count, 4096));
+
+        public override int Read(Span<byte> buffer) => Position >= 4096 ? throw new IOException("connection reset") : base.Read(buffer[..Math.Min(buffer.Length, 4096)]);
+    }
+
     /// <summary>A stream that blocks its first read until released: a prediction held in flight while the test disposes.</summary>
     private sealed class GatedStream(byte[] data) : MemoryStream(data)
     {
