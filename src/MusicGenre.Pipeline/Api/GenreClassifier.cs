@@ -123,16 +123,17 @@ public sealed class GenreClassifier : IDisposable
     /// <summary>
     /// Classifies interleaved samples of <paramref name="channels"/> channels (e.g. L R L R … for stereo, as NAudio and
     /// most audio APIs hand them out): mixed to mono by the mean of the channels exactly as the file decoders do, then
-    /// as <see cref="Predict(ReadOnlySpan{float}, int, string)"/>.
+    /// as <see cref="Predict(ReadOnlySpan{float}, int, string, CancellationToken)"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="channels"/> is below 1, or <paramref name="sampleRate"/> is implausible.</exception>
     /// <exception cref="ArgumentException">The sample count is not a multiple of <paramref name="channels"/>; a sample is NaN, ±∞ or beyond ±1e6 (the message names its frame, channel, time and value); or as the mono overload.</exception>
-    public GenrePrediction Predict(ReadOnlySpan<float> interleaved, int sampleRate, int channels, string sourceName = "samples")
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked between batches of windows).</exception>
+    public GenrePrediction Predict(ReadOnlySpan<float> interleaved, int sampleRate, int channels, string sourceName = "samples", CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
         if (interleaved.Length % channels != 0)
             throw new ArgumentException($"{interleaved.Length} samples are not whole frames of {channels} channels", nameof(interleaved));
-        if (channels == 1) return Predict(interleaved, sampleRate, sourceName);
+        if (channels == 1) return Predict(interleaved, sampleRate, sourceName, cancellationToken);
         ArgumentNullException.ThrowIfNull(sourceName);
         // Checked before mixing: the mean of the channels would hide a bad sample's place (and +5e6 in one channel with
         // −5e6 in the other would mix to a plausible 0).
@@ -142,7 +143,7 @@ public sealed class GenreClassifier : IDisposable
                 nameof(interleaved));
         var mono = new float[interleaved.Length / channels];
         Downmix.ToMono(interleaved, channels, mono);
-        return Predict(mono, sampleRate, sourceName);
+        return Predict(mono, sampleRate, sourceName, cancellationToken);
     }
 
     /// <summary>
@@ -151,7 +152,8 @@ public sealed class GenreClassifier : IDisposable
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sampleRate"/> is outside what the audio decoders accept (1,000 Hz to 1,536,000 Hz).</exception>
     /// <exception cref="ArgumentException">The audio is shorter than 2 seconds, or a sample is NaN, ±∞ or beyond ±1e6 (the message names its index, time and value).</exception>
-    public GenrePrediction Predict(ReadOnlySpan<float> samples, int sampleRate, string sourceName = "samples")
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked between batches of windows: a long recording need not be classified to its end).</exception>
+    public GenrePrediction Predict(ReadOnlySpan<float> samples, int sampleRate, string sourceName = "samples", CancellationToken cancellationToken = default)
     {
         if (sampleRate is < AudioLoadOptions.MinNativeSampleRate or > AudioLoadOptions.MaxSampleRate)
             throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate,
@@ -159,7 +161,7 @@ public sealed class GenreClassifier : IDisposable
         ArgumentNullException.ThrowIfNull(sourceName);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var worker = Rent();
-        try { return worker.Classify(samples, sampleRate, sourceName); }
+        try { return worker.Classify(samples, sampleRate, sourceName, cancellationToken: cancellationToken); }
         finally { Return(worker); }
     }
 

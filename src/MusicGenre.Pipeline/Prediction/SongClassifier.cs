@@ -59,7 +59,7 @@ internal sealed class SongClassifier : IDisposable
 
     /// <summary>Classifies <paramref name="samples"/> (mono, any rate: resampled to <see cref="SampleRate"/> when needed).</summary>
     /// <exception cref="ArgumentException">The clip is shorter than <see cref="MinSeconds"/> or holds a sample that is not finite or beyond ±1e6.</exception>
-    public Api.GenrePrediction Classify(ReadOnlySpan<float> samples, int sampleRate, string source, string? warning = null)
+    public Api.GenrePrediction Classify(ReadOnlySpan<float> samples, int sampleRate, string source, string? warning = null, CancellationToken cancellationToken = default)
     {
         // 0. One pass over the input: refuse non-finite or absurd samples (naming where), and flag a clip with (almost) no signal —
         //    it still gets an answer, but the caller should know it means nothing.
@@ -75,14 +75,23 @@ internal sealed class SongClassifier : IDisposable
         if (windows.Count == 0)
             throw new ArgumentException($"{source}: {Segmentation.TooShort(samples.Length)}");
         int n = windows.Count, frames = _extractor.FrameCount(windows[0].Length), block = Preset.NMels * frames;
-        var features = new float[(long)n * block];
-        // 2. Log-mel of each window, exactly as preprocess computes it.
-        for (int s = 0; s < n; s++)
-            _extractor.Compute(FeatureKind.LogMel, samples.Slice((int)windows[s].Start, windows[s].Length), features.AsSpan(s * block, block));
-        // 3. Probabilities per window and their mean (and, when asked, the windows' mean embedding).
+        int batch = Math.Min(n, _predictor.BatchSize);
+        var features = new float[(long)batch * block];
+        var per = new float[n * Model.Labels.Count];
         var embedding = new EmbeddingSum(_embeddings ? _predictor.EmbeddingSize : 0);
-        float[] per = _predictor.PredictSegments(features, n, frames, embedding.Buffer(n));
-        embedding.Add(n);
+        // One network batch at a time (the batches PredictSegments forms on the whole clip, so the same numbers): the
+        // features of an hour take one batch's memory, and a cancellation is seen between batches.
+        for (int b0 = 0; b0 < n; b0 += batch)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int m = Math.Min(batch, n - b0);
+            // 2. Log-mel of each window, exactly as preprocess computes it.
+            for (int s = 0; s < m; s++)
+                _extractor.Compute(FeatureKind.LogMel, samples.Slice((int)windows[b0 + s].Start, windows[b0 + s].Length), features.AsSpan(s * block, block));
+            // 3. Probabilities per window (and, when asked, the windows' embeddings).
+            _predictor.PredictSegments(features.AsSpan(0, m * block), m, frames, embedding.Buffer(m)).CopyTo(per.AsSpan(b0 * Model.Labels.Count));
+            embedding.Add(m);
+        }
         return Api.GenrePrediction.Create(source, Model.Labels, per, n, (double)windows[0].Length / SampleRate, (double)samples.Length / SampleRate, warning, embedding.Mean());
     }
 
@@ -142,7 +151,7 @@ internal sealed class SongClassifier : IDisposable
     /// <summary>
     /// Classifies audio as it is decoded, holding two windows of samples and one batch of features at a time whatever the
     /// length (a one-hour file costs what a 30 s clip does). The windows, features, batches and hence the probabilities
-    /// are exactly those of <see cref="Classify(ReadOnlySpan{float}, int, string, string?)"/> on the whole decoded clip.
+    /// are exactly those of <see cref="Classify(ReadOnlySpan{float}, int, string, string?, CancellationToken)"/> on the whole decoded clip.
     /// </summary>
     /// <exception cref="ArgumentException">The reader's rate is not <see cref="SampleRate"/>, the clip is shorter than <see cref="MinSeconds"/>, or it holds a sample that is not finite or beyond ±1e6.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked before every window).</exception>
