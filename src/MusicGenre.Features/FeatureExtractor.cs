@@ -10,7 +10,8 @@ namespace MusicGenre.Features;
 /// Output layout is librosa's, row-major: [n_mels, frames] (MFCC [n_mfcc, frames], STFT [1 + n_fft/2, frames]);
 /// segmented options (seed_exact) give [segments, n_mels, frames].
 /// </summary>
-/// <remarks>Not thread-safe: an extractor owns scratch buffers. Use one per thread (construction is cheap).</remarks>
+/// <remarks>Not thread-safe: an extractor owns scratch buffers. Use one per thread (construction is cheap); a call made while
+/// another thread is computing with the same extractor throws <see cref="InvalidOperationException"/>.</remarks>
 public sealed class FeatureExtractor
 {
     private readonly FeatureOptions _o;
@@ -131,6 +132,7 @@ public sealed class FeatureExtractor
     /// <exception cref="ArgumentException">Audio too short, a sample not finite or beyond ±10⁶, or destination too small.</exception>
     public void Compute(FeatureKind kind, ReadOnlySpan<float> audio, Span<float> destination)
     {
+        using var _ = Enter();
         // 1. Validate the signal and the destination up front.
         int[] shape = Shape(kind, audio.Length);
         int segments = _o.IsSegmented ? shape[0] : 1, rows = shape[^2], frames = shape[^1];
@@ -174,6 +176,7 @@ public sealed class FeatureExtractor
     {
         if (_o.IsSegmented)
             throw new InvalidOperationException($"Preset '{_o.Name}' is segmented; compute the STFT of each segment with an unsegmented extractor.");
+        using var _ = Enter();
         int frames = FrameCount(audio.Length), bins = _o.BinCount;
         if (real.Length < bins * frames || imag.Length < bins * frames)
             throw new ArgumentException($"STFT destinations need {bins * frames} floats ([{bins}, {frames}]).");
@@ -189,6 +192,25 @@ public sealed class FeatureExtractor
                 imag[k * frames + t] = colIm[k];
             }
         }
+    }
+
+    private int _busy;
+
+    /// <summary>
+    /// Marks the extractor in use until the returned guard is disposed. A second thread that calls in meanwhile gets an
+    /// <see cref="InvalidOperationException"/> instead of features computed in scratch buffers the first one is
+    /// overwriting (silently wrong numbers). One interlocked exchange a call: nothing next to a window's FFTs.
+    /// </summary>
+    private BusyGuard Enter()
+    {
+        if (Interlocked.Exchange(ref _busy, 1) != 0)
+            throw new InvalidOperationException("This FeatureExtractor is already computing on another thread; it owns scratch buffers, so use one extractor per thread (construction is cheap).");
+        return new BusyGuard(this);
+    }
+
+    private readonly struct BusyGuard(FeatureExtractor owner) : IDisposable
+    {
+        public void Dispose() => Volatile.Write(ref owner._busy, 0);
     }
 
     /// <summary>

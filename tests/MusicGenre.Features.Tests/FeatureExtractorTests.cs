@@ -169,4 +169,43 @@ public class FeatureExtractorTests
         for (int t = 0; t < p.Length; t++)
             Assert.Equal(p[t] / basis[k], MathF.Pow(m[t] / basis[k], 2), 3);
     }
+
+    /// <summary>
+    /// An extractor shared by two threads (its remarks forbid it) is refused with an error, not run on scratch buffers
+    /// the other thread overwrites: the thread that got in computes exactly what it computes alone.
+    /// </summary>
+    [Fact]
+    public async Task ASecondThread_IsRefused_AndTheFirstComputesUndisturbed()
+    {
+        var fx = new FeatureExtractor(new FeatureOptions());
+        var audio = Noise(22050 * 30, seed: 3);
+        float[] alone = fx.Compute(FeatureKind.LogMel, audio);
+        int refused = 0, computed = 0;
+        using var stop = new CancellationTokenSource();
+        using var started = new ManualResetEventSlim();
+        var intruder = Task.Run(() =>
+        {
+            var small = Noise(22050, seed: 4);
+            started.Set();
+            while (!stop.IsCancellationRequested)
+            {
+                try { fx.Compute(FeatureKind.LogMel, small); Interlocked.Increment(ref computed); }
+                catch (InvalidOperationException e) when (e.Message.Contains("already computing on another thread", StringComparison.Ordinal)) { Interlocked.Increment(ref refused); }
+            }
+        });
+        Assert.True(started.Wait(TimeSpan.FromMinutes(1)), "the second thread never started");
+        var results = new List<float[]>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((Volatile.Read(ref refused) == 0 || results.Count == 0) && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            try { results.Add(fx.Compute(FeatureKind.LogMel, audio)); }
+            catch (InvalidOperationException) { } // the intruder was in
+        }
+        stop.Cancel();
+        await intruder;
+
+        Assert.True(refused > 0, $"the threads never overlapped ({computed} intruder computations)");
+        Assert.NotEmpty(results);
+        Assert.All(results, r => Assert.Equal(alone, r));
+    }
 }
