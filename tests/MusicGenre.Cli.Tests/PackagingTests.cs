@@ -44,6 +44,10 @@ public class PackagingTests
         string output = Dotnet(app, "run", "-c", "Release", "--", example, mp3);
         Assert.Contains("classical-arpeggios.wav: top=classical sum=1.000", output);
         Assert.Matches(@"TRWJAZW128F42760DD_test\.mp3: top=[a-z]+ sum=1\.000 segments=10", output); // 29.x s: 9 whole segments and a 10th ending at the clip's end
+        // The library brings no plotting: ScottPlot and its SkiaSharp/HarfBuzz natives (≈ 260 MB in the NuGet cache) are the tool's.
+        string assets = File.ReadAllText(Path.Combine(app, "obj", "project.assets.json"));
+        foreach (var plotting in new[] { "ScottPlot", "SkiaSharp", "HarfBuzzSharp" })
+            Assert.False(assets.Contains($"\"{plotting}/", StringComparison.OrdinalIgnoreCase), $"the MusicGenre package depends on {plotting}");
 
         // 3. The .NET tool, installed from the folder: a pointer package and one package per platform, of which the one
         //    for this machine is installed (much smaller than the portable one, which carries every platform's natives).

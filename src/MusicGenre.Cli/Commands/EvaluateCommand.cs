@@ -86,7 +86,7 @@ internal static class EvaluateCommand
                     CrossValidation.Run(store, k, options, args.SplitByValue(parse), reportDir,
                         new SyncProgress<string>(line => ctx.Out.WriteLine(line)),
                         new SyncProgress<Nn.Training.EpochMetrics>(m => p.Report(new(m.Epoch, m.Epochs, $"epoch {m.Epoch}"))),
-                        ctx.Cancellation, protocol, parse.GetValue(keepModels)));
+                        ctx.Cancellation, protocol, parse.GetValue(keepModels), MusicGenre.Plots.ReportFigures.Instance));
                 ctx.Out.WriteLine(CrossValidation.Summary(cv, options, protocol));
                 ctx.Out.WriteLine($"report: {reportDir}");
                 return CliApp.Ok;
@@ -96,7 +96,7 @@ internal static class EvaluateCommand
             var outcome = ProgressReporter.Run(ctx, "evaluate", p =>
                 EvaluationJob.Run(modelPath, dataPath, protocol, reportDir, new Progress<(int Done, int Total)>(d => p.Report(new(d.Done, d.Total))),
                     line => ctx.Error.WriteLine($"skipped {MusicGenre.IO.DisplayText.OneLine(line)}"), ctx.Cancellation,
-                    line => ctx.Error.WriteLine($"warning: {MusicGenre.IO.DisplayText.OneLine(line)}")));
+                    line => ctx.Error.WriteLine($"warning: {MusicGenre.IO.DisplayText.OneLine(line)}"), MusicGenre.Plots.ReportFigures.Instance));
             var (result, unit, unreadable) = outcome;
             foreach (var note in outcome.Notes) ctx.Error.WriteLine($"note: {note}");
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

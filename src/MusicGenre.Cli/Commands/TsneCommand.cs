@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MusicGenre.Data.FeatureStore;
 using MusicGenre.Pipeline.Tsne;
+using MusicGenre.Plots;
 
 namespace MusicGenre.Cli.Commands;
 

@@ -41,7 +41,7 @@ internal static class CrossValidation
 
     public static CrossValidationResult Run(string storePath, int folds, TrainerOptions options, SplitBy splitBy,
         string? reportFolder, IProgress<string>? log = null, IProgress<EpochMetrics>? epochs = null, CancellationToken cancellationToken = default,
-        ExcerptProtocol? protocol = null, bool keepModels = false)
+        ExcerptProtocol? protocol = null, bool keepModels = false, IReportFigures? figures = null)
     {
         if (folds < 2) throw new ArgumentOutOfRangeException(nameof(folds), folds, "cross-validation needs at least 2 folds");
         if (keepModels && reportFolder is null) throw new ArgumentException("keeping the fold models needs a report folder to write them to", nameof(keepModels));
@@ -122,13 +122,13 @@ internal static class CrossValidation
             segments += report.Segments;
             log?.Report(string.Create(CultureInfo.InvariantCulture, $"fold {f + 1}/{folds}: song accuracy {report.SongAccuracy:P1}, {Unit(protocol)} accuracy {report.SegmentAccuracy:P1}"));
             if (reportFolder != null)
-                ReportWriter.Write(Path.Combine(reportFolder, $"fold{f + 1}"), report, $"Fold {f + 1} of {folds}{(protocol is null ? "" : $" ({protocol})")}", unit: Unit(protocol));
+                ReportWriter.Write(Path.Combine(reportFolder, $"fold{f + 1}"), report, $"Fold {f + 1} of {folds}{(protocol is null ? "" : $" ({protocol})")}", unit: Unit(protocol), figures: figures);
         }
         var pooled = Evaluator.Score(effective.Labels, outcomes, segmentHits, segments);
         var cv = new CrossValidationResult(reports, pooled) { WholeClipSongAccuracy = wholeClips };
         if (reportFolder != null)
             ReportWriter.Write(reportFolder, pooled, $"{folds}-fold cross-validation (pooled held-out songs{(protocol is null ? "" : $"; {protocol}")})",
-                Summary(cv, effective, protocol), Unit(protocol));
+                Summary(cv, effective, protocol), Unit(protocol), figures);
         // Only now, with every report written, the fold checkpoints go: this run's and any of an earlier run with more folds.
         if (effective.CheckpointPath is { } used)
         {

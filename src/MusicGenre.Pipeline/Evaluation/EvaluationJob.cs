@@ -35,7 +35,8 @@ internal static class EvaluationJob
     /// <exception cref="ModelFileException">The model file cannot be used.</exception>
     /// <exception cref="InvalidDataException">The data holds no labelled audio.</exception>
     public static Outcome Run(string modelPath, string dataPath, ExcerptProtocol? protocol, string reportDir,
-        IProgress<(int Done, int Total)>? progress, Action<string>? skipped, CancellationToken cancellationToken, Action<string>? silent = null)
+        IProgress<(int Done, int Total)>? progress, Action<string>? skipped, CancellationToken cancellationToken, Action<string>? silent = null,
+        IReportFigures? figures = null)
     {
         var model = ModelFileReader.Read(modelPath);
         Prediction.SongClassifier.PresetOf(model, modelPath);
@@ -89,7 +90,7 @@ internal static class EvaluationJob
         if (notInData.Count > 0)
             notes.Add($"Not part of the data ({notInData.Count}):\n\n" + string.Join("\n", notInData.Select(line => $"- {MusicGenre.IO.DisplayText.Markdown(line)}")));
         ReportWriter.Write(reportDir, result, $"Evaluation of {Path.GetFileName(modelPath)} on {Path.GetFileName(dataPath)}",
-            notes.Count == 0 ? null : string.Join("\n\n", notes), unit);
+            notes.Count == 0 ? null : string.Join("\n\n", notes), unit, figures);
         return new Outcome(result, unit, failed) { Notes = lengthNote is null ? [] : [lengthNote] };
     }
 

@@ -2,14 +2,13 @@ using System.Globalization;
 using System.Text;
 using MusicGenre.IO;
 using MusicGenre.Nn.ModelFile;
-using ScottPlot;
 
 
 namespace MusicGenre.Pipeline.Evaluation;
 
 /// <summary>
-/// Writes an evaluation report folder: <c>summary.md</c> (Markdown), <c>confusion.csv</c> and <c>confusion.png</c>
-/// (song level; rows true, columns predicted), <c>per_genre.csv</c>, <c>songs.csv</c> (every song's probabilities) and,
+/// Writes an evaluation report folder: <c>summary.md</c> (Markdown), <c>confusion.csv</c> and, drawn by the caller's
+/// <see cref="IReportFigures"/>, <c>confusion.png</c> (song level; rows true, columns predicted), <c>per_genre.csv</c>, <c>songs.csv</c> (every song's probabilities) and,
 /// for the robustness protocol, <c>excerpts.csv</c> (every excerpt: where it lies in its song, its length and probabilities).
 /// Each file is written atomically.
 /// </summary>
@@ -36,15 +35,19 @@ internal static class ReportWriter
         ("excerpts.csv", l => l.Count > 0 && l[0].StartsWith(ExcerptsHeaderStart, StringComparison.Ordinal), "a per-excerpt scores CSV"),
     ];
 
-    /// <summary>Writes the report; <paramref name="unit"/> names what a "segment" is (segment, window, excerpt).</summary>
-    public static void Write(string folder, EvaluationReport report, string title, string? extraMarkdown = null, string unit = "segment")
+    /// <summary>
+    /// Writes the report; <paramref name="unit"/> names what a "segment" is (segment, window, excerpt). With
+    /// <paramref name="figures"/> (the CLI's), also <c>confusion.png</c>; the library itself draws nothing.
+    /// </summary>
+    public static void Write(string folder, EvaluationReport report, string title, string? extraMarkdown = null, string unit = "segment",
+        IReportFigures? figures = null)
     {
         Directory.CreateDirectory(folder);
         SafeFile.WriteAllText(Path.Combine(folder, "confusion.csv"), ConfusionCsv(report));
         SafeFile.WriteAllText(Path.Combine(folder, "per_genre.csv"), PerGenreCsv(report));
         SafeFile.WriteAllText(Path.Combine(folder, "songs.csv"), SongsCsv(report));
         if (report.Excerpts.Count > 0) SafeFile.WriteAllText(Path.Combine(folder, "excerpts.csv"), ExcerptsCsv(report));
-        PngFile.Save(ConfusionPlot(report, title), Path.Combine(folder, "confusion.png"), 900, 800);
+        figures?.SaveConfusion(report, title, Path.Combine(folder, "confusion.png"));
         SafeFile.WriteAllText(Path.Combine(folder, "summary.md"), Markdown(report, title, extraMarkdown, unit));
     }
 
@@ -110,43 +113,4 @@ internal static class ReportWriter
               .AppendJoin("", e.Probabilities.Select(p => "," + p.ToString("F5", Inv))).AppendLine();
         return sb.ToString();
     }
-
-    /// <summary>A heatmap of row-normalised recall with the song counts written in each cell.</summary>
-    private static Plot ConfusionPlot(EvaluationReport r, string title)
-    {
-        int k = r.Genres.Count;
-        var share = new double[k, k];
-        for (int i = 0; i < k; i++)
-        {
-            int row = 0;
-            for (int j = 0; j < k; j++) row += r.Confusion[i, j];
-            for (int j = 0; j < k; j++) share[i, j] = row > 0 ? (double)r.Confusion[i, j] / row : 0;
-        }
-        var plot = new Plot();
-        var heatmap = plot.Add.Heatmap(share);
-        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
-        heatmap.ManualRange = new ScottPlot.Range(0, 1);
-        plot.Add.ColorBar(heatmap).Label = "share of the true genre's songs";
-        // The heatmap puts row 0 at the top; cell (i, j) is centred at x = j, y = k - 1 - i.
-        for (int i = 0; i < k; i++)
-            for (int j = 0; j < k; j++)
-            {
-                var text = plot.Add.Text(r.Confusion[i, j].ToString(Inv), j, k - 1 - i);
-                text.LabelFontSize = 14;
-                text.LabelFontColor = share[i, j] > 0.5 ? Colors.Black : Colors.White;
-                text.LabelAlignment = Alignment.MiddleCenter;
-            }
-        double[] ticks = Enumerable.Range(0, k).Select(i => (double)i).ToArray();
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks, r.Genres.ToArray());
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks, r.Genres.Reverse().ToArray());
-        plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
-        plot.Axes.Bottom.Label.Text = "predicted genre";
-        // Rotated genre names need room below the axis: reserve it, so the axis title sits under them, not across them.
-        plot.Axes.Bottom.MinimumSize = 110;
-        plot.Axes.Left.Label.Text = "true genre";
-        plot.Title(string.Create(Inv, $"{title}: song accuracy {r.SongAccuracy:P1} ({r.Songs} songs)"));
-        return plot;
-    }
-
 }

@@ -52,11 +52,11 @@ public sealed class CrossValidationResumeTests
                 new SyncProgress<EpochMetrics>(e => { if (fold == 2 && e.Epoch == 1) cts.Cancel(); }), cts.Token));
         Assert.Equal(2, Directory.GetFiles(resumed, CrossValidation.CheckpointName + ".fold*").Length);
 
-        // 2. A re-run that cannot write its pooled report (a folder where confusion.png goes) keeps the checkpoints.
-        Directory.CreateDirectory(Path.Combine(resumed, "confusion.png"));
+        // 2. A re-run that cannot write its pooled report (a folder where summary.md goes) keeps the checkpoints.
+        Directory.CreateDirectory(Path.Combine(resumed, "summary.md"));
         Assert.ThrowsAny<Exception>(() => CrossValidation.Run(store, 2, Options(resumed), SplitBy.Song, resumed));
         Assert.Equal(2, Directory.GetFiles(resumed, CrossValidation.CheckpointName + ".fold*").Length);
-        Directory.Delete(Path.Combine(resumed, "confusion.png"));
+        Directory.Delete(Path.Combine(resumed, "summary.md"));
 
         // 3. Re-run (the earlier attempt finished fold 2 first): no fold is trained again, the scores are the
         //    uninterrupted run's, and every fold checkpoint goes, one of an earlier run with more folds too.

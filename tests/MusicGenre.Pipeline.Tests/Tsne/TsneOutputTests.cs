@@ -1,5 +1,6 @@
 using System.Globalization;
 using MusicGenre.Pipeline.Tsne;
+using MusicGenre.Plots;
 
 namespace MusicGenre.Pipeline.Tests.Tsne;
 

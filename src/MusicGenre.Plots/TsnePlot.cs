@@ -1,6 +1,7 @@
+using MusicGenre.Pipeline.Tsne;
 using ScottPlot;
 
-namespace MusicGenre.Pipeline.Tsne;
+namespace MusicGenre.Plots;
 
 /// <summary>Renders a t-SNE embedding as a PNG scatter plot coloured by label, with a legend (ScottPlot, headless).</summary>
 internal static class TsnePlot

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MusicGenre.Pipeline;
+namespace MusicGenre.Plots;
 
 /// <summary>Writes a ScottPlot figure as a PNG, atomically, with the same tick labels whatever the caller's culture.</summary>
 internal static class PngFile

@@ -1,4 +1,6 @@
-namespace MusicGenre.Pipeline.Tsne;
+using MusicGenre.Pipeline.Tsne;
+
+namespace MusicGenre.Plots;
 
 /// <summary>One call for <c>musicgenre tsne</c>: embed, then write the PNG scatter and the coordinates CSV.</summary>
 internal static class TsneReport
