@@ -35,7 +35,10 @@ internal sealed partial class CpuBackend
         CheckConv(x, w, b, g, y, "Conv2dForward");
         var xs = D(x); var ws = D(w); var bs = b is null ? null : D(b); var ys = D(y);
         var geo = g;
-        if (!ConvGemm.UseVector)
+        // Where 128-bit vectors are the widest (ARM64), the forward pass still takes the vector paths: DirectConv and
+        // Winograd F(4×4) are written for every width, and the GEMM has 128-bit kernels. (The backward pass then runs
+        // the scalar twins: its kernels are 256-bit only.)
+        if (!ConvGemm.UseVector && !ConvGemm.Use128)
         {
             For(g.Batch, n => ConvScalar.Forward(xs, ws, bs, geo, n, ys));
             return;
@@ -165,7 +168,7 @@ internal sealed partial class CpuBackend
                 var y = ys.AsSpan(n * k * plane, k * plane);
                 var filters = packed.AsSpan(0, packedSize);
                 if (f4) Winograd4.Tiles(x, c, h, w, filters, k, bias, p0, count, cols, Scratch(scratch), y, width);
-                else Winograd.Tiles(x, c, h, w, filters, k, bias, p0, count, cols, Scratch(scratch), y, vector: true);
+                else Winograd.Tiles(x, c, h, w, filters, k, bias, p0, count, cols, Scratch(scratch), y, vector: ConvGemm.UseVector); // F(2×2)'s transforms are 256-bit only
             });
         }
         finally
@@ -369,7 +372,7 @@ internal sealed partial class CpuBackend
     {
         var groups = new List<long[]>();
         long scratch = 0;
-        if (!ConvGemm.UseVector) return (groups, scratch); // the scalar twins rent nothing
+        if (!ConvGemm.UseVector && !ConvGemm.Use128) return (groups, scratch); // the scalar twins rent nothing
         long kernel = (long)g.KernelH * g.KernelW, pixels = (long)g.OutH * g.OutW;
         // 1. Forward: direct (scratch only), Winograd (packed filters + the transform's temporaries) or im2col + GEMM.
         if (UseDirect && DirectConv.Applies(g)) scratch = DirectConv.ScratchSize(g);
@@ -380,7 +383,7 @@ internal sealed partial class CpuBackend
             groups.Add([ConvGemm.PackedSize(g.OutChannels, k)]);
             scratch = (long)k * ConvGemm.TileFor(k);
         }
-        if (!backward) return (groups, scratch);
+        if (!backward || !ConvGemm.UseVector) return (groups, scratch); // 128-bit only: the backward twins rent nothing
         // 2. Weight gradient: per-image or per-chunk partials.
         if (UseDirect && DirectConv.Applies(g))
         {

@@ -98,9 +98,15 @@ public sealed class ConvEquivalenceTests
         ConvGemm.GemmTile(packed, m, k, b, tile, count, bias, simd, ldc);
         ConvGemm.GemmTileScalar(packed, m, k, b, tile, count, bias, scalar, ldc);
         Close.Assert(scalar, simd, 1e-5, 1e-5, "gemm tile");
+        // The 128-bit kernel (ARM64, x86 without AVX) runs anywhere: against the twin, and — both fused where the CPU
+        // fuses, k ascending — bit for bit what the widest kernel computed.
+        var narrow = new float[m * ldc];
+        ConvGemm.GemmTile128(packed, m, k, b, tile, count, bias, narrow, ldc);
+        Close.Assert(scalar, narrow, 1e-5, 1e-5, "gemm tile 128");
+        if (System.Runtime.Intrinsics.X86.Fma.IsSupported) Assert.Equal(simd, narrow);
         // The padding columns between rows are never written.
         for (int r = 0; r < m; r++)
-            for (int j = count; j < ldc; j++) Assert.Equal(0f, simd[r * ldc + j]);
+            for (int j = count; j < ldc; j++) { Assert.Equal(0f, simd[r * ldc + j]); Assert.Equal(0f, narrow[r * ldc + j]); }
     }
 
     [Theory]
