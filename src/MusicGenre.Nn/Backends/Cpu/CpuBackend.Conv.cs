@@ -35,9 +35,8 @@ internal sealed partial class CpuBackend
         CheckConv(x, w, b, g, y, "Conv2dForward");
         var xs = D(x); var ws = D(w); var bs = b is null ? null : D(b); var ys = D(y);
         var geo = g;
-        // Where 128-bit vectors are the widest (ARM64), the forward pass still takes the vector paths: DirectConv and
-        // Winograd F(4×4) are written for every width, and the GEMM has 128-bit kernels. (The backward pass then runs
-        // the scalar twins: its kernels are 256-bit only.)
+        // Where 128-bit vectors are the widest (ARM64), the vector paths still run: DirectConv and Winograd F(4×4) are
+        // written for every width, and the GEMM has 128-bit kernels (F(2×2)'s transforms are 256-bit only: scalar twin).
         if (!ConvGemm.UseVector && !ConvGemm.Use128)
         {
             For(g.Batch, n => ConvScalar.Forward(xs, ws, bs, geo, n, ys));
@@ -206,7 +205,9 @@ internal sealed partial class CpuBackend
                 dbs[oc] = acc;
             });
         }
-        if (!ConvGemm.UseVector)
+        // As the forward pass: at 128 bits the same paths, each 256-bit-only tile kernel (F(2×2)'s transforms, the GEMM
+        // weight-gradient tile, col2im's add) running its scalar twin inside them.
+        if (!ConvGemm.UseVector && !ConvGemm.Use128)
         {
             if (dx is not null) { var dxs0 = D(dx); For(g.Batch, n => ConvScalar.BackwardInput(ws, dys, geo, n, dxs0)); }
             For(g.OutChannels, oc => ConvScalar.BackwardWeight(xs, dys, geo, oc, dws));
@@ -297,7 +298,7 @@ internal sealed partial class CpuBackend
         {
             int n = t / items, p0 = t % items * cols;
             Winograd.WeightTiles(xs.AsSpan(n * c * plane, c * plane), c, h, w, dys.AsSpan(n * k * plane, k * plane), k,
-                p0, Math.Min(cols, tiles - p0), cols, Scratch(scratch), partial, vector: true);
+                p0, Math.Min(cols, tiles - p0), cols, Scratch(scratch), partial, vector: ConvGemm.UseVector);
         }, sum: null, useSum: summed => For(k, oc => Winograd.FilterGradient(summed.AsSpan(0, size), k, c, oc, dws)));
     }
 
@@ -383,7 +384,7 @@ internal sealed partial class CpuBackend
             groups.Add([ConvGemm.PackedSize(g.OutChannels, k)]);
             scratch = (long)k * ConvGemm.TileFor(k);
         }
-        if (!backward || !ConvGemm.UseVector) return (groups, scratch); // 128-bit only: the backward twins rent nothing
+        if (!backward) return (groups, scratch);
         // 2. Weight gradient: per-image or per-chunk partials.
         if (UseDirect && DirectConv.Applies(g))
         {
