@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using MusicGenre.Simd;
 
 namespace MusicGenre.Nn.Backends.Cpu;
 
@@ -258,36 +259,49 @@ internal static unsafe class ConvGemm
 
     /// <summary>The 6×16 micro-kernel: lanes of acc[r, h] hold pixels j + 8h .. j + 8h + 7 of output row r.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel6x16(float* a, float* b, int k, int ldb, float* c, int ldc, float* bias)
+    private static void Kernel6x16(float* a, float* b, int k, int ldb, float* c, int ldc, float* bias) =>
+        Kernel6x2<Vector256<float>, Vec256Ops>(a, b, k, ldb, c, ldc, bias);
+
+    /// <summary>
+    /// The 6-row micro-kernel over two registers of pixels, for any width (<typeparamref name="TOps"/>: 8 pixels with
+    /// 128-bit, 16 with 256-bit, 32 with 512-bit vectors): lanes of acc[r, h] hold pixels j + h·Count .. j + (h + 1)·Count − 1
+    /// of output row r, 12 accumulators; per k one load of two B registers, six broadcasts of A, twelve multiply-adds.
+    /// Each output is the same chain of multiply-adds over k (fused where the CPU fuses) at every width, so the widths
+    /// agree bit for bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel6x2<TV, TOps>(float* a, float* b, int k, int ldb, float* c, int ldc, float* bias)
+        where TV : struct where TOps : ISimdOps<TV>
     {
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+        nuint n = (nuint)TOps.Count;
+        TV c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < k; p++, a += MR, b += ldb)
         {
-            var b0 = Vector256.Load(b);
-            var b1 = Vector256.Load(b + 8);
-            var a0 = Vector256.Create(a[0]); c00 = MulAdd(a0, b0, c00); c01 = MulAdd(a0, b1, c01);
-            var a1 = Vector256.Create(a[1]); c10 = MulAdd(a1, b0, c10); c11 = MulAdd(a1, b1, c11);
-            var a2 = Vector256.Create(a[2]); c20 = MulAdd(a2, b0, c20); c21 = MulAdd(a2, b1, c21);
-            var a3 = Vector256.Create(a[3]); c30 = MulAdd(a3, b0, c30); c31 = MulAdd(a3, b1, c31);
-            var a4 = Vector256.Create(a[4]); c40 = MulAdd(a4, b0, c40); c41 = MulAdd(a4, b1, c41);
-            var a5 = Vector256.Create(a[5]); c50 = MulAdd(a5, b0, c50); c51 = MulAdd(a5, b1, c51);
+            var b0 = TOps.Load(ref *b, 0);
+            var b1 = TOps.Load(ref *b, n);
+            var a0 = TOps.Broadcast(a[0]); c00 = TOps.MulAdd(a0, b0, c00); c01 = TOps.MulAdd(a0, b1, c01);
+            var a1 = TOps.Broadcast(a[1]); c10 = TOps.MulAdd(a1, b0, c10); c11 = TOps.MulAdd(a1, b1, c11);
+            var a2 = TOps.Broadcast(a[2]); c20 = TOps.MulAdd(a2, b0, c20); c21 = TOps.MulAdd(a2, b1, c21);
+            var a3 = TOps.Broadcast(a[3]); c30 = TOps.MulAdd(a3, b0, c30); c31 = TOps.MulAdd(a3, b1, c31);
+            var a4 = TOps.Broadcast(a[4]); c40 = TOps.MulAdd(a4, b0, c40); c41 = TOps.MulAdd(a4, b1, c41);
+            var a5 = TOps.Broadcast(a[5]); c50 = TOps.MulAdd(a5, b0, c50); c51 = TOps.MulAdd(a5, b1, c51);
         }
         if (bias != null)
         {
-            var v0 = Vector256.Create(bias[0]); c00 += v0; c01 += v0;
-            var v1 = Vector256.Create(bias[1]); c10 += v1; c11 += v1;
-            var v2 = Vector256.Create(bias[2]); c20 += v2; c21 += v2;
-            var v3 = Vector256.Create(bias[3]); c30 += v3; c31 += v3;
-            var v4 = Vector256.Create(bias[4]); c40 += v4; c41 += v4;
-            var v5 = Vector256.Create(bias[5]); c50 += v5; c51 += v5;
+            var v0 = TOps.Broadcast(bias[0]); c00 = TOps.Add(c00, v0); c01 = TOps.Add(c01, v0);
+            var v1 = TOps.Broadcast(bias[1]); c10 = TOps.Add(c10, v1); c11 = TOps.Add(c11, v1);
+            var v2 = TOps.Broadcast(bias[2]); c20 = TOps.Add(c20, v2); c21 = TOps.Add(c21, v2);
+            var v3 = TOps.Broadcast(bias[3]); c30 = TOps.Add(c30, v3); c31 = TOps.Add(c31, v3);
+            var v4 = TOps.Broadcast(bias[4]); c40 = TOps.Add(c40, v4); c41 = TOps.Add(c41, v4);
+            var v5 = TOps.Broadcast(bias[5]); c50 = TOps.Add(c50, v5); c51 = TOps.Add(c51, v5);
         }
-        c00.Store(c); c01.Store(c + 8); c += ldc;
-        c10.Store(c); c11.Store(c + 8); c += ldc;
-        c20.Store(c); c21.Store(c + 8); c += ldc;
-        c30.Store(c); c31.Store(c + 8); c += ldc;
-        c40.Store(c); c41.Store(c + 8); c += ldc;
-        c50.Store(c); c51.Store(c + 8);
+        TOps.Store(c00, ref *c, 0); TOps.Store(c01, ref *c, n); c += ldc;
+        TOps.Store(c10, ref *c, 0); TOps.Store(c11, ref *c, n); c += ldc;
+        TOps.Store(c20, ref *c, 0); TOps.Store(c21, ref *c, n); c += ldc;
+        TOps.Store(c30, ref *c, 0); TOps.Store(c31, ref *c, n); c += ldc;
+        TOps.Store(c40, ref *c, 0); TOps.Store(c41, ref *c, n); c += ldc;
+        TOps.Store(c50, ref *c, 0); TOps.Store(c51, ref *c, n);
     }
 
     /// <summary>
@@ -337,77 +351,19 @@ internal static unsafe class ConvGemm
 
     /// <summary>The 128-bit micro-kernel, 6 rows × 8 pixels: lanes of acc[r, h] hold pixels j + 4h .. j + 4h + 3 of row r.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel6x8(float* a, float* b, int k, int ldb, float* c, int ldc, float* bias)
-    {
-        Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
-            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < k; p++, a += MR, b += ldb)
-        {
-            var b0 = Vector128.Load(b);
-            var b1 = Vector128.Load(b + 4);
-            var a0 = Vector128.Create(a[0]); c00 = MulAdd(a0, b0, c00); c01 = MulAdd(a0, b1, c01);
-            var a1 = Vector128.Create(a[1]); c10 = MulAdd(a1, b0, c10); c11 = MulAdd(a1, b1, c11);
-            var a2 = Vector128.Create(a[2]); c20 = MulAdd(a2, b0, c20); c21 = MulAdd(a2, b1, c21);
-            var a3 = Vector128.Create(a[3]); c30 = MulAdd(a3, b0, c30); c31 = MulAdd(a3, b1, c31);
-            var a4 = Vector128.Create(a[4]); c40 = MulAdd(a4, b0, c40); c41 = MulAdd(a4, b1, c41);
-            var a5 = Vector128.Create(a[5]); c50 = MulAdd(a5, b0, c50); c51 = MulAdd(a5, b1, c51);
-        }
-        if (bias != null)
-        {
-            var v0 = Vector128.Create(bias[0]); c00 += v0; c01 += v0;
-            var v1 = Vector128.Create(bias[1]); c10 += v1; c11 += v1;
-            var v2 = Vector128.Create(bias[2]); c20 += v2; c21 += v2;
-            var v3 = Vector128.Create(bias[3]); c30 += v3; c31 += v3;
-            var v4 = Vector128.Create(bias[4]); c40 += v4; c41 += v4;
-            var v5 = Vector128.Create(bias[5]); c50 += v5; c51 += v5;
-        }
-        c00.Store(c); c01.Store(c + 4); c += ldc;
-        c10.Store(c); c11.Store(c + 4); c += ldc;
-        c20.Store(c); c21.Store(c + 4); c += ldc;
-        c30.Store(c); c31.Store(c + 4); c += ldc;
-        c40.Store(c); c41.Store(c + 4); c += ldc;
-        c50.Store(c); c51.Store(c + 4);
-    }
+    private static void Kernel6x8(float* a, float* b, int k, int ldb, float* c, int ldc, float* bias) =>
+        Kernel6x2<Vector128<float>, Vec128Ops>(a, b, k, ldb, c, ldc, bias);
 
     /// <summary>True when the Vector512 GEMM micro-kernel runs (AVX-512, unless switched off by DOTNET_PreferredVectorBitWidth=256).</summary>
     public static bool Use512 => Vector512.IsHardwareAccelerated;
 
     /// <summary>
     /// <see cref="Kernel6x16"/> over 32 pixels: lanes of acc[r, h] hold pixels j + 16h .. j + 16h + 15 of output row r, 12
-    /// Vector512 accumulators. Each output is the same chain of fused multiply-adds over k as in the 16-pixel kernel, so the
-    /// result is bit-identical to it.
+    /// Vector512 accumulators; bit-identical to the 16-pixel kernel (<see cref="Kernel6x2{TV, TOps}"/>).
     /// </summary>
-    private static void Kernel6x32(float* a, float* b, int k, int ldb, float* c, int ldc, float* bias)
-    {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
-            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < k; p++, a += MR, b += ldb)
-        {
-            var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b + 16);
-            var a0 = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(a0, b0, c00); c01 = Vector512.FusedMultiplyAdd(a0, b1, c01);
-            var a1 = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(a1, b0, c10); c11 = Vector512.FusedMultiplyAdd(a1, b1, c11);
-            var a2 = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(a2, b0, c20); c21 = Vector512.FusedMultiplyAdd(a2, b1, c21);
-            var a3 = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(a3, b0, c30); c31 = Vector512.FusedMultiplyAdd(a3, b1, c31);
-            var a4 = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(a4, b0, c40); c41 = Vector512.FusedMultiplyAdd(a4, b1, c41);
-            var a5 = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(a5, b0, c50); c51 = Vector512.FusedMultiplyAdd(a5, b1, c51);
-        }
-        if (bias != null)
-        {
-            var v0 = Vector512.Create(bias[0]); c00 += v0; c01 += v0;
-            var v1 = Vector512.Create(bias[1]); c10 += v1; c11 += v1;
-            var v2 = Vector512.Create(bias[2]); c20 += v2; c21 += v2;
-            var v3 = Vector512.Create(bias[3]); c30 += v3; c31 += v3;
-            var v4 = Vector512.Create(bias[4]); c40 += v4; c41 += v4;
-            var v5 = Vector512.Create(bias[5]); c50 += v5; c51 += v5;
-        }
-        c00.Store(c); c01.Store(c + 16); c += ldc;
-        c10.Store(c); c11.Store(c + 16); c += ldc;
-        c20.Store(c); c21.Store(c + 16); c += ldc;
-        c30.Store(c); c31.Store(c + 16); c += ldc;
-        c40.Store(c); c41.Store(c + 16); c += ldc;
-        c50.Store(c); c51.Store(c + 16);
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel6x32(float* a, float* b, int k, int ldb, float* c, int ldc, float* bias) =>
+        Kernel6x2<Vector512<float>, Vec512Ops>(a, b, k, ldb, c, ldc, bias);
 
     /// <summary>
     /// The first 2 rows of <see cref="Kernel6x16"/> over 64 pixels: acc[r, h] holds pixels j + 16h .. j + 16h + 15 of row
