@@ -306,7 +306,8 @@ internal static unsafe class ConvGemm
 
     /// <summary>
     /// True where 128-bit vectors are the widest accelerated (ARM64's NEON; x86 without AVX): <see cref="GemmTile"/> then
-    /// runs <see cref="GemmTile128"/> instead of the scalar twin (6× slower end to end, measured with DOTNET_EnableAVX=0).
+    /// runs <see cref="GemmTile128"/> instead of the scalar twin (with which predict was 6× slower end to end; measured
+    /// with DOTNET_EnableAVX=0, benchmarks/MusicGenre.Benchmarks/Nn/RESULTS.md).
     /// </summary>
     public static bool Use128 => !Vector256.IsHardwareAccelerated && Vector128.IsHardwareAccelerated;
 
