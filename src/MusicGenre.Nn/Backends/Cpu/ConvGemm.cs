@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -147,15 +148,8 @@ internal static unsafe class ConvGemm
                 }
     }
 
-    // dst[i] += src[i]: Vector256 lanes over 8 consecutive elements, scalar tail (one addition per element either way).
-    private static void AddTo(ReadOnlySpan<float> src, Span<float> dst)
-    {
-        int i = 0;
-        if (UseVector)
-            for (; i + 8 <= src.Length; i += 8)
-                (Vector256.Create(dst.Slice(i, 8)) + Vector256.Create(src.Slice(i, 8))).CopyTo(dst.Slice(i, 8));
-        for (; i < src.Length; i++) dst[i] += src[i];
-    }
+    // dst[i] += src[i]: TensorPrimitives at the widest vectors the CPU has (one addition per element: exact in any width).
+    private static void AddTo(ReadOnlySpan<float> src, Span<float> dst) => TensorPrimitives.Add(dst, src, dst);
 
     /// <summary>Scalar twin of <see cref="Col2ImTile"/>: the plain loop over every (c, kh, kw, pixel).</summary>
     public static void Col2ImTileScalar(ReadOnlySpan<float> b, int channels, int h, int w, int kh, int kw,
@@ -463,7 +457,12 @@ internal static unsafe class ConvGemm
     /// </summary>
     public static void WeightGradTile(ReadOnlySpan<float> dy, int lddy, int m, ReadOnlySpan<float> b, int tile, int k, int count, Span<float> partial)
     {
-        if (!UseVector) { WeightGradTileScalar(dy, lddy, m, b, tile, k, count, partial); return; }
+        if (!UseVector)
+        {
+            if (Use128) WeightGradTile128(dy, lddy, m, b, tile, k, count, partial);
+            else WeightGradTileScalar(dy, lddy, m, b, tile, k, count, partial);
+            return;
+        }
         int full = count / 8 * 8;
         fixed (float* pdy = dy, pb = b, pp = partial)
         {
@@ -535,9 +534,69 @@ internal static unsafe class ConvGemm
     }
 
     // Lanes folded as (0+4, 1+5, 2+6, 3+7) then summed by Vector128.Sum (a fixed order), then tail pixels in order.
-    private static float Finish(Vector256<float> s, float* y, float* b, int full, int count)
+    private static float Finish(Vector256<float> s, float* y, float* b, int full, int count) => Finish(s.GetLower(), s.GetUpper(), y, b, full, count);
+
+    /// <summary>
+    /// <see cref="WeightGradTile"/> with 128-bit vectors (ARM64's NEON; x86 without AVX). Each 8-lane accumulator of the
+    /// Vector256 path is a pair of Vector128 here — lo holds pixels j..j+3 of every 8-pixel step, hi pixels j+4..j+7 — and
+    /// is folded the same way (lo + hi, then Vector128.Sum, then the tail pixels in order), so each dot product adds the
+    /// same products in the same order: bit-equal to the Vector256 path where both fuse the multiply-add (x86 FMA3, ARM64
+    /// FMLA). Blocks of 2 rows × 3 columns: 12 accumulators, fits x86's 16 registers as well as ARM64's 32.
+    /// </summary>
+    internal static void WeightGradTile128(ReadOnlySpan<float> dy, int lddy, int m, ReadOnlySpan<float> b, int tile, int k, int count, Span<float> partial)
     {
-        float t = Vector128.Sum(s.GetLower() + s.GetUpper());
+        int full = count / 8 * 8;
+        fixed (float* pdy = dy, pb = b, pp = partial)
+        {
+            int r = 0;
+            for (; r + 2 <= m; r += 2)
+            {
+                int q = 0;
+                for (; q + 3 <= k; q += 3) Dot2x3Narrow(pdy + r * lddy, lddy, pb + q * tile, tile, full, count, pp + r * k + q, k);
+                for (; q < k; q++)
+                    for (int rr = r; rr < r + 2; rr++) pp[rr * k + q] += DotTailNarrow(pdy + rr * lddy, pb + q * tile, full, count);
+            }
+            for (; r < m; r++)
+                for (int q = 0; q < k; q++) pp[r * k + q] += DotTailNarrow(pdy + r * lddy, pb + q * tile, full, count);
+        }
+    }
+
+    // 2 rows of dy × 3 rows of B, each accumulator a (lo, hi) pair: 12 registers of sums, 6 of B and 2 of dy per step.
+    private static void Dot2x3Narrow(float* y, int ldy, float* b, int ldb, int full, int count, float* dst, int ldd)
+    {
+        Vector128<float> l00 = default, h00 = default, l01 = default, h01 = default, l02 = default, h02 = default,
+            l10 = default, h10 = default, l11 = default, h11 = default, l12 = default, h12 = default;
+        float* b1p = b + ldb, b2p = b + 2 * ldb, y1p = y + ldy;
+        for (int j = 0; j < full; j += 8)
+        {
+            var b0 = Vector128.Load(b + j); var b1 = Vector128.Load(b1p + j); var b2 = Vector128.Load(b2p + j);
+            var y0 = Vector128.Load(y + j); l00 = MulAdd(y0, b0, l00); l01 = MulAdd(y0, b1, l01); l02 = MulAdd(y0, b2, l02);
+            var y1 = Vector128.Load(y1p + j); l10 = MulAdd(y1, b0, l10); l11 = MulAdd(y1, b1, l11); l12 = MulAdd(y1, b2, l12);
+            b0 = Vector128.Load(b + j + 4); b1 = Vector128.Load(b1p + j + 4); b2 = Vector128.Load(b2p + j + 4);
+            y0 = Vector128.Load(y + j + 4); h00 = MulAdd(y0, b0, h00); h01 = MulAdd(y0, b1, h01); h02 = MulAdd(y0, b2, h02);
+            y1 = Vector128.Load(y1p + j + 4); h10 = MulAdd(y1, b0, h10); h11 = MulAdd(y1, b1, h11); h12 = MulAdd(y1, b2, h12);
+        }
+        dst[0] += Finish(l00, h00, y, b, full, count); dst[1] += Finish(l01, h01, y, b1p, full, count);
+        dst[2] += Finish(l02, h02, y, b2p, full, count);
+        dst[ldd] += Finish(l10, h10, y1p, b, full, count); dst[ldd + 1] += Finish(l11, h11, y1p, b1p, full, count);
+        dst[ldd + 2] += Finish(l12, h12, y1p, b2p, full, count);
+    }
+
+    private static float DotTailNarrow(float* y, float* b, int full, int count)
+    {
+        Vector128<float> lo = default, hi = default;
+        for (int j = 0; j < full; j += 8)
+        {
+            lo = MulAdd(Vector128.Load(y + j), Vector128.Load(b + j), lo);
+            hi = MulAdd(Vector128.Load(y + j + 4), Vector128.Load(b + j + 4), hi);
+        }
+        return Finish(lo, hi, y, b, full, count);
+    }
+
+    // The Vector256 fold of an accumulator split into its halves: (lo + hi) summed by Vector128.Sum, then tail pixels in order.
+    private static float Finish(Vector128<float> lo, Vector128<float> hi, float* y, float* b, int full, int count)
+    {
+        float t = Vector128.Sum(lo + hi);
         for (int j = full; j < count; j++) t += y[j] * b[j];
         return t;
     }

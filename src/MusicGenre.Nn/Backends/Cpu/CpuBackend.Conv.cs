@@ -167,7 +167,7 @@ internal sealed partial class CpuBackend
                 var y = ys.AsSpan(n * k * plane, k * plane);
                 var filters = packed.AsSpan(0, packedSize);
                 if (f4) Winograd4.Tiles(x, c, h, w, filters, k, bias, p0, count, cols, Scratch(scratch), y, width);
-                else Winograd.Tiles(x, c, h, w, filters, k, bias, p0, count, cols, Scratch(scratch), y, vector: ConvGemm.UseVector); // F(2×2)'s transforms are 256-bit only
+                else Winograd.Tiles(x, c, h, w, filters, k, bias, p0, count, cols, Scratch(scratch), y, vector: true);
             });
         }
         finally
@@ -298,7 +298,7 @@ internal sealed partial class CpuBackend
         {
             int n = t / items, p0 = t % items * cols;
             Winograd.WeightTiles(xs.AsSpan(n * c * plane, c * plane), c, h, w, dys.AsSpan(n * k * plane, k * plane), k,
-                p0, Math.Min(cols, tiles - p0), cols, Scratch(scratch), partial, vector: ConvGemm.UseVector);
+                p0, Math.Min(cols, tiles - p0), cols, Scratch(scratch), partial, vector: true);
         }, sum: null, useSum: summed => For(k, oc => Winograd.FilterGradient(summed.AsSpan(0, size), k, c, oc, dws)));
     }
 

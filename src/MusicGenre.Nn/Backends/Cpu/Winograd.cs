@@ -111,13 +111,16 @@ internal static unsafe class Winograd
     /// image: x <c>[C][H][W]</c> → y <c>[K][H][W]</c> (+ bias per output channel, when given).
     /// 1. Input transform of every tile and channel into V[ξ][c][column]. 2. Sixteen GEMMs M[ξ] = U[ξ]·V[ξ].
     /// 3. Output transform of M into the 2×2 pixels of each tile (pixels beyond an odd edge are dropped).
-    /// <paramref name="vector"/> false runs the scalar twin (same transforms, <see cref="ConvGemm.GemmTileScalar"/>).
+    /// <paramref name="vector"/> false runs the scalar twin (same transforms, <see cref="ConvGemm.GemmTileScalar"/>); true runs
+    /// the GEMMs on <see cref="ConvGemm.GemmTile"/> at the widest vectors the CPU has (128 bits on ARM64) and the transforms
+    /// on their 8-lane Vector256 code where Vector256 is accelerated, else on the scalar twin's transforms.
     /// </summary>
     public static void Tiles(ReadOnlySpan<float> x, int c, int h, int w, ReadOnlySpan<float> packedU, int k,
         ReadOnlySpan<float> bias, int p0, int count, int cols, Span<float> scratch, Span<float> y, bool vector)
     {
         int tilesW = (w + 1) / 2;
         int sv = PositionStride(c, cols), sm = PositionStride(k, cols);
+        bool transforms256 = vector && ConvGemm.UseVector;
         var v = scratch[..(Positions * sv)];
         var m = scratch.Slice(Positions * sv, Positions * sm);
         var rows = scratch.Slice(Positions * (sv + sm), 8 * RowLength(cols));
@@ -129,7 +132,7 @@ internal static unsafe class Winograd
                 int ti = p / tilesW, tj = p % tilesW, len = Math.Min(tilesW - tj, p0 + count - p);
                 for (int ch = 0; ch < c; ch++)
                 {
-                    if (vector) InputRunVector(px + ch * h * w, h, w, ti, tj, len, prows, RowLength(cols), pv + ch * cols, sv, p - p0);
+                    if (transforms256) InputRunVector(px + ch * h * w, h, w, ti, tj, len, prows, RowLength(cols), pv + ch * cols, sv, p - p0);
                     else InputRun(x.Slice(ch * h * w, h * w), h, w, ti, tj, len, rows, v[(ch * cols)..], sv, p - p0);
                 }
                 p += len;
@@ -143,7 +146,7 @@ internal static unsafe class Winograd
                 for (int oc = 0; oc < k; oc++)
                 {
                     float bo = bias.IsEmpty ? 0f : bias[oc];
-                    if (vector) OutputRunVector(pm + oc * cols, sm, p - p0, len, bo, py + oc * h * w, h, w, ti, tj);
+                    if (transforms256) OutputRunVector(pm + oc * cols, sm, p - p0, len, bo, py + oc * h * w, h, w, ti, tj);
                     else OutputRun(m[(oc * cols)..], sm, p - p0, len, bo, y.Slice(oc * h * w, h * w), h, w, ti, tj);
                 }
                 p += len;
@@ -549,13 +552,15 @@ internal static unsafe class Winograd
     /// <summary>
     /// Adds tiles p0..p0+count−1 of one image to the position-wise gradient: partial[ξ][k][c] += Σ_t Z[ξ][k][t]·V[ξ][c][t]
     /// (partial is <c>[16][K][C]</c>), x <c>[C][H][W]</c>, dy <c>[K][H][W]</c>. <paramref name="vector"/> false runs the
-    /// scalar twin (same transforms, <see cref="ConvGemm.WeightGradTileScalar"/>).
+    /// scalar twin (same transforms, <see cref="ConvGemm.WeightGradTileScalar"/>); true runs <see cref="ConvGemm.WeightGradTile"/>
+    /// (256 or 128 bits) and the transforms as in <see cref="Tiles"/>.
     /// </summary>
     public static void WeightTiles(ReadOnlySpan<float> x, int c, int h, int w, ReadOnlySpan<float> dy, int k, int p0, int count,
         int cols, Span<float> scratch, Span<float> partial, bool vector)
     {
         int tilesW = (w + 1) / 2;
         int sv = PositionStride(c, cols), sz = PositionStride(k, cols);
+        bool transforms256 = vector && ConvGemm.UseVector;
         var v = scratch[..(Positions * sv)];
         var z = scratch.Slice(Positions * sv, Positions * sz);
         var rows = scratch.Slice(Positions * (sv + sz), 8 * RowLength(cols));
@@ -566,12 +571,12 @@ internal static unsafe class Winograd
                 int ti = p / tilesW, tj = p % tilesW, len = Math.Min(tilesW - tj, p0 + count - p);
                 for (int ch = 0; ch < c; ch++)
                 {
-                    if (vector) InputRunVector(px + ch * h * w, h, w, ti, tj, len, prows, RowLength(cols), pv + ch * cols, sv, p - p0);
+                    if (transforms256) InputRunVector(px + ch * h * w, h, w, ti, tj, len, prows, RowLength(cols), pv + ch * cols, sv, p - p0);
                     else InputRun(x.Slice(ch * h * w, h * w), h, w, ti, tj, len, rows, v[(ch * cols)..], sv, p - p0);
                 }
                 for (int oc = 0; oc < k; oc++)
                     GradientRun(dy.Slice(oc * h * w, h * w), pdy + oc * h * w, h, w, ti, tj, len, rows, prows, RowLength(cols),
-                        z[(oc * cols)..], pz + oc * cols, sz, p - p0, vector);
+                        z[(oc * cols)..], pz + oc * cols, sz, p - p0, transforms256);
                 p += len;
             }
             for (int xi = 0; xi < Positions; xi++)

@@ -139,6 +139,7 @@ public sealed class ConvEquivalenceTests
     [InlineData(3, 5, 7, 16)]
     [InlineData(6, 9, 33, 48)]
     [InlineData(7, 10, 100, 112)]
+    [InlineData(5, 11, 64, 64)]   // 2 × 3 blocks and their row and column remainders, no tail pixels
     public void WeightGradKernelMatchesScalarTwin(int m, int k, int count, int tile)
     {
         var dy = Reference.Random(m + k, m * count); var b = Reference.Random(count, k * tile);
@@ -147,6 +148,12 @@ public sealed class ConvEquivalenceTests
         ConvGemm.WeightGradTile(dy, count, m, b, tile, k, count, simd);
         ConvGemm.WeightGradTileScalar(dy, count, m, b, tile, k, count, scalar);
         Close.Assert(scalar, simd, 1e-5, 1e-5, "weight-grad tile");
+        // The 128-bit kernel (ARM64, x86 without AVX) runs anywhere: against the twin, and — its (lo, hi) accumulator pairs
+        // folded as the Vector256 path folds its lanes — bit for bit what the Vector256 path computed where both fuse.
+        var narrow = (float[])start.Clone();
+        ConvGemm.WeightGradTile128(dy, count, m, b, tile, k, count, narrow);
+        Close.Assert(scalar, narrow, 1e-5, 1e-5, "weight-grad tile 128");
+        if (ConvGemm.UseVector && System.Runtime.Intrinsics.X86.Fma.IsSupported) Assert.Equal(simd, narrow);
     }
 
     [Theory]
