@@ -44,6 +44,41 @@ internal interface ISimdOps<TV> where TV : struct
     /// <summary>The lanes in reverse order (lane i takes lane Count − 1 − i); identity for the scalar twin.</summary>
     static abstract TV Reverse(TV v);
 
+    // ---- Lane masks: all 32 bits set where the condition holds, else 0 (a set lane reads as NaN if used as a float) ----
+
+    /// <summary>Mask of a[l] &gt; b[l] (false where either is NaN).</summary>
+    static abstract TV GreaterThan(TV a, TV b);
+
+    /// <summary>Mask of a[l] == b[l] (false where either is NaN; +0 equals −0).</summary>
+    static abstract TV Equal(TV a, TV b);
+
+    /// <summary>Mask of lanes that are NaN.</summary>
+    static abstract TV IsNaN(TV v);
+
+    /// <summary>Bitwise mask ? a : b, lane by lane (mask from the comparisons above).</summary>
+    static abstract TV Select(TV mask, TV a, TV b);
+
+    /// <summary>Bitwise a &amp; b.</summary>
+    static abstract TV And(TV a, TV b);
+
+    /// <summary>Bitwise a | b.</summary>
+    static abstract TV Or(TV a, TV b);
+
+    /// <summary>Bitwise a &amp; ~b.</summary>
+    static abstract TV AndNot(TV a, TV b);
+
+    /// <summary>Bitwise ~v.</summary>
+    static abstract TV Not(TV v);
+
+    /// <summary>
+    /// <c>even[l] = src[index + 2·l]</c>, <c>odd[l] = src[index + 2·l + 1]</c>: reads 2·Count floats and splits them into
+    /// their two stride-2 phases (the left and right columns of 2-wide windows).
+    /// </summary>
+    static abstract void LoadDeinterleaved2(ref float src, nuint index, out TV even, out TV odd);
+
+    /// <summary>The inverse of <see cref="LoadDeinterleaved2"/>: <c>dst[index + 2·l] = even[l]</c>, <c>dst[index + 2·l + 1] = odd[l]</c>.</summary>
+    static abstract void StoreInterleaved2(TV even, TV odd, ref float dst, nuint index);
+
     /// <summary>
     /// Stores the four registers interleaved: <c>dst[index + 4·l + k] = b_k[l]</c> for every lane l and k &lt; 4
     /// (a 4 × Count transpose, 4·Count floats).

@@ -46,6 +46,45 @@ internal readonly struct ScalarOps : ISimdOps<float>
     public static void StoreBlocks4(float b0, float b1, float b2, float b3, ref float dst, nuint index) =>
         throw new NotSupportedException("A scalar lane is not a 128-bit block.");
 
+    // Masks are floats whose bits are all ones (a NaN) or all zeros, as one lane of a vector mask.
+    private static readonly float AllOnes = BitConverter.Int32BitsToSingle(-1);
+
+    private static float Mask(bool condition) => condition ? AllOnes : 0f;
+
+    private static int Bits(float v) => BitConverter.SingleToInt32Bits(v);
+
+    private static float FromBits(int bits) => BitConverter.Int32BitsToSingle(bits);
+
+    public static float GreaterThan(float a, float b) => Mask(a > b);
+
+    public static float Equal(float a, float b) => Mask(a == b);
+
+    public static float IsNaN(float v) => Mask(float.IsNaN(v));
+
+    public static float Select(float mask, float a, float b) => FromBits((Bits(mask) & Bits(a)) | (~Bits(mask) & Bits(b)));
+
+    public static float And(float a, float b) => FromBits(Bits(a) & Bits(b));
+
+    public static float Or(float a, float b) => FromBits(Bits(a) | Bits(b));
+
+    public static float AndNot(float a, float b) => FromBits(Bits(a) & ~Bits(b));
+
+    public static float Not(float v) => FromBits(~Bits(v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LoadDeinterleaved2(ref float src, nuint index, out float even, out float odd)
+    {
+        even = Unsafe.Add(ref src, index);
+        odd = Unsafe.Add(ref src, index + 1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInterleaved2(float even, float odd, ref float dst, nuint index)
+    {
+        Unsafe.Add(ref dst, index) = even;
+        Unsafe.Add(ref dst, index + 1) = odd;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreInterleaved4(float b0, float b1, float b2, float b3, ref float dst, nuint index)
     {

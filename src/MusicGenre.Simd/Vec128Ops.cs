@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace MusicGenre.Simd;
@@ -45,6 +46,77 @@ internal readonly struct Vec128Ops : ISimdOps<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Reverse(Vector128<float> v) => Vector128.Shuffle(v, Vector128.Create(3, 2, 1, 0));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> GreaterThan(Vector128<float> a, Vector128<float> b) => Vector128.GreaterThan(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Equal(Vector128<float> a, Vector128<float> b) => Vector128.Equals(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> IsNaN(Vector128<float> v) => Vector128.IsNaN(v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Select(Vector128<float> mask, Vector128<float> a, Vector128<float> b) => Vector128.ConditionalSelect(mask, a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> And(Vector128<float> a, Vector128<float> b) => a & b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Or(Vector128<float> a, Vector128<float> b) => a | b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> AndNot(Vector128<float> a, Vector128<float> b) => Vector128.AndNot(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Not(Vector128<float> v) => ~v;
+
+    /// <summary>
+    /// Stride-2 split of 8 floats. SSE: one shuffle per phase picks lanes (0, 2) or (1, 3) of each register; ARM64: the
+    /// unzip instructions (UZP1/UZP2) do the same. Elsewhere: element reads.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LoadDeinterleaved2(ref float src, nuint index, out Vector128<float> even, out Vector128<float> odd)
+    {
+        Vector128<float> a = Vector128.LoadUnsafe(ref src, index), b = Vector128.LoadUnsafe(ref src, index + 4);
+        if (Sse.IsSupported)
+        {
+            even = Sse.Shuffle(a, b, 0b10_00_10_00); // [a0 a2 b0 b2]
+            odd = Sse.Shuffle(a, b, 0b11_01_11_01);  // [a1 a3 b1 b3]
+            return;
+        }
+        if (AdvSimd.Arm64.IsSupported)
+        {
+            even = AdvSimd.Arm64.UnzipEven(a, b);
+            odd = AdvSimd.Arm64.UnzipOdd(a, b);
+            return;
+        }
+        even = Vector128.Create(a[0], a[2], b[0], b[2]);
+        odd = Vector128.Create(a[1], a[3], b[1], b[3]);
+    }
+
+    /// <summary>The inverse of <see cref="LoadDeinterleaved2"/>: SSE unpack low/high (ARM64 ZIP1/ZIP2) pair the lanes up.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInterleaved2(Vector128<float> even, Vector128<float> odd, ref float dst, nuint index)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.UnpackLow(even, odd).StoreUnsafe(ref dst, index);       // [e0 o0 e1 o1]
+            Sse.UnpackHigh(even, odd).StoreUnsafe(ref dst, index + 4);  // [e2 o2 e3 o3]
+            return;
+        }
+        if (AdvSimd.Arm64.IsSupported)
+        {
+            AdvSimd.Arm64.ZipLow(even, odd).StoreUnsafe(ref dst, index);
+            AdvSimd.Arm64.ZipHigh(even, odd).StoreUnsafe(ref dst, index + 4);
+            return;
+        }
+        for (int l = 0; l < 4; l++)
+        {
+            Unsafe.Add(ref dst, index + (nuint)(2 * l)) = even.GetElement(l);
+            Unsafe.Add(ref dst, index + (nuint)(2 * l + 1)) = odd.GetElement(l);
+        }
+    }
 
     /// <summary>One block per register: the four registers one after another.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -46,6 +46,57 @@ internal readonly struct Vec256Ops : ISimdOps<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Reverse(Vector256<float> v) => Vector256.Shuffle(v, Vector256.Create(7, 6, 5, 4, 3, 2, 1, 0));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> GreaterThan(Vector256<float> a, Vector256<float> b) => Vector256.GreaterThan(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Equal(Vector256<float> a, Vector256<float> b) => Vector256.Equals(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> IsNaN(Vector256<float> v) => Vector256.IsNaN(v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Select(Vector256<float> mask, Vector256<float> a, Vector256<float> b) => Vector256.ConditionalSelect(mask, a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> And(Vector256<float> a, Vector256<float> b) => a & b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Or(Vector256<float> a, Vector256<float> b) => a | b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> AndNot(Vector256<float> a, Vector256<float> b) => Vector256.AndNot(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Not(Vector256<float> v) => ~v;
+
+    private static readonly Vector256<int> EvenLanes = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
+    private static readonly Vector256<int> OddLanes = Vector256.Create(1, 3, 5, 7, 1, 3, 5, 7);
+    private static readonly Vector256<int> Interleave = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
+
+    /// <summary>
+    /// Stride-2 split of 16 floats: each register's even (odd) lanes gathered into its low half by a cross-lane permute
+    /// (vpermps), and the two low halves joined.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LoadDeinterleaved2(ref float src, nuint index, out Vector256<float> even, out Vector256<float> odd)
+    {
+        Vector256<float> a = Vector256.LoadUnsafe(ref src, index), b = Vector256.LoadUnsafe(ref src, index + 8);
+        even = Vector256.Create(Vector256.Shuffle(a, EvenLanes).GetLower(), Vector256.Shuffle(b, EvenLanes).GetLower());
+        odd = Vector256.Create(Vector256.Shuffle(a, OddLanes).GetLower(), Vector256.Shuffle(b, OddLanes).GetLower());
+    }
+
+    /// <summary>
+    /// The inverse of <see cref="LoadDeinterleaved2"/>: the low halves of even and odd side by side, permuted to
+    /// (e0 o0 e1 o1 …), then the high halves.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInterleaved2(Vector256<float> even, Vector256<float> odd, ref float dst, nuint index)
+    {
+        Vector256.Shuffle(Vector256.Create(even.GetLower(), odd.GetLower()), Interleave).StoreUnsafe(ref dst, index);
+        Vector256.Shuffle(Vector256.Create(even.GetUpper(), odd.GetUpper()), Interleave).StoreUnsafe(ref dst, index + 8);
+    }
+
     /// <summary>Two blocks per register: the low halves of the four side by side, then the high halves.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreBlocks4(Vector256<float> b0, Vector256<float> b1, Vector256<float> b2, Vector256<float> b3, ref float dst, nuint index)

@@ -84,6 +84,65 @@ internal readonly struct Vec512Ops : ISimdOps<Vector512<float>>
     /// 8-lane halves of the two pairs. Elsewhere the 256-bit split on each half.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> GreaterThan(Vector512<float> a, Vector512<float> b) => Vector512.GreaterThan(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Equal(Vector512<float> a, Vector512<float> b) => Vector512.Equals(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> IsNaN(Vector512<float> v) => Vector512.IsNaN(v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Select(Vector512<float> mask, Vector512<float> a, Vector512<float> b) => Vector512.ConditionalSelect(mask, a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> And(Vector512<float> a, Vector512<float> b) => a & b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Or(Vector512<float> a, Vector512<float> b) => a | b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> AndNot(Vector512<float> a, Vector512<float> b) => Vector512.AndNot(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Not(Vector512<float> v) => ~v;
+
+    /// <summary>
+    /// Stride-2 split of 32 floats. AVX-512: one two-source permute (vpermt2ps) per phase, indices ≥ 16 reading the second
+    /// register. Elsewhere: the 256-bit split of each half.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LoadDeinterleaved2(ref float src, nuint index, out Vector512<float> even, out Vector512<float> odd)
+    {
+        if (Avx512F.IsSupported)
+        {
+            Vector512<float> a = Vector512.LoadUnsafe(ref src, index), b = Vector512.LoadUnsafe(ref src, index + 16);
+            var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+            even = Avx512F.PermuteVar16x32x2(a, evens, b);
+            odd = Avx512F.PermuteVar16x32x2(a, evens + Vector512<int>.One, b);
+            return;
+        }
+        Vec256Ops.LoadDeinterleaved2(ref src, index, out var e0, out var o0);
+        Vec256Ops.LoadDeinterleaved2(ref src, index + 16, out var e1, out var o1);
+        even = Vector512.Create(e0, e1); odd = Vector512.Create(o0, o1);
+    }
+
+    /// <summary>The inverse of <see cref="LoadDeinterleaved2"/>: two two-source permutes pair lanes 0–7, then 8–15.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInterleaved2(Vector512<float> even, Vector512<float> odd, ref float dst, nuint index)
+    {
+        if (Avx512F.IsSupported)
+        {
+            var low = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+            Avx512F.PermuteVar16x32x2(even, low, odd).StoreUnsafe(ref dst, index);
+            Avx512F.PermuteVar16x32x2(even, low + Vector512.Create(8), odd).StoreUnsafe(ref dst, index + 16);
+            return;
+        }
+        Vec256Ops.StoreInterleaved2(even.GetLower(), odd.GetLower(), ref dst, index);
+        Vec256Ops.StoreInterleaved2(even.GetUpper(), odd.GetUpper(), ref dst, index + 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void LoadDeinterleaved4(ref float src, nuint index, out Vector512<float> b0, out Vector512<float> b1, out Vector512<float> b2, out Vector512<float> b3)
     {
         if (Avx512F.IsSupported)

@@ -91,6 +91,29 @@ public sealed class SimdOpsTests
                 Assert.True(lanes.AsSpan(0, c).SequenceEqual(rows[k]), $"{name} LoadDeinterleaved4 row {k}");
             }
 
+            // Masks: all bits where the comparison holds, none elsewhere; bitwise ops and Select on them, lane by lane.
+            MaskLanes(TOps.GreaterThan(va, vb), (x, y) => x > y);
+            MaskLanes(TOps.Equal(va, vb), (x, y) => x == y);
+            MaskLanes(TOps.IsNaN(va), (x, _) => float.IsNaN(x));
+            TV gt = TOps.GreaterThan(va, vb), nan = TOps.IsNaN(vb);
+            MaskLanes(TOps.And(gt, nan), (x, y) => x > y && float.IsNaN(y));
+            MaskLanes(TOps.Or(gt, nan), (x, y) => x > y || float.IsNaN(y));
+            MaskLanes(TOps.AndNot(gt, nan), (x, y) => x > y && !float.IsNaN(y));
+            MaskLanes(TOps.Not(gt), (x, y) => !(x > y));
+            Lanes(TOps.Select(gt, va, vb), (x, y) => x > y ? x : y); // keeps the chosen lane's bits (−0, NaN payloads)
+            Lanes(TOps.And(va, TOps.Equal(va, va)), (x, _) => float.IsNaN(x) ? 0f : x); // AND with a mask keeps or clears a lane
+
+            // Stride 2: LoadDeinterleaved2 splits 2·Count floats into even and odd positions; StoreInterleaved2 is its inverse.
+            TOps.LoadDeinterleaved2(ref a[0], (nuint)c, out var even, out var odd);
+            TOps.Store(even, ref lanes[0], 0);
+            for (int l = 0; l < c; l++) Assert.True(Same(lanes[l], a[c + 2 * l]), $"{name} LoadDeinterleaved2 even lane {l}");
+            TOps.Store(odd, ref lanes[0], 0);
+            for (int l = 0; l < c; l++) Assert.True(Same(lanes[l], a[c + 2 * l + 1]), $"{name} LoadDeinterleaved2 odd lane {l}");
+            var pairs = Enumerable.Repeat(-7f, 4 * c).ToArray();
+            TOps.StoreInterleaved2(even, odd, ref pairs[0], (nuint)c);
+            Assert.True(pairs.Take(c).All(v => v == -7f) && pairs.Skip(3 * c).All(v => v == -7f), $"{name} StoreInterleaved2 neighbours");
+            for (int i = 0; i < 2 * c; i++) Assert.True(Same(pairs[c + i], a[c + i]), $"{name} StoreInterleaved2 float {i}");
+
             // Blocks of 4 lanes: block g of b_k goes to dst[16g + 4k ...] (not defined for one lane).
             if (c >= 4)
             {
@@ -100,6 +123,14 @@ public sealed class SimdOpsTests
                     for (int k = 0; k < 4; k++)
                         for (int j = 0; j < 4; j++)
                             Assert.True(blocks[16 * g + 4 * k + j].Equals(rows[k][4 * g + j]), $"{name} StoreBlocks4 block {g} row {k} lane {j}");
+            }
+
+            void MaskLanes(TV mask, Func<float, float, bool> holds)
+            {
+                TOps.Store(mask, ref lanes[0], 0);
+                for (int l = 0; l < c; l++)
+                    Assert.True(BitConverter.SingleToInt32Bits(lanes[l]) == (holds(a[c + l], b[c + l]) ? -1 : 0),
+                        $"{name} mask lane {l}: {BitConverter.SingleToInt32Bits(lanes[l]):X8} (a {a[c + l]}, b {b[c + l]})");
             }
 
             void Lanes(TV result, Func<float, float, float> lane, bool reverse = false)

@@ -7,33 +7,53 @@ using MusicGenre.Simd;
 namespace MusicGenre.Nn.Backends.Cpu;
 
 /// <summary>
-/// Elementwise and reduction kernels of the CPU backend. Each public kernel dispatches to a vector path when
-/// accelerated and otherwise to its scalar twin (<c>…Scalar</c>), which the equivalence tests compare against.
-/// Plain elementwise operations (ReLU, multiply, axpy) call <c>TensorPrimitives</c>, which uses the widest
-/// vectors the CPU has (Vector512 on AVX-512); the others (scale-shift and a·x + b·y + c in one pass, masked ReLU backward) are Vector256 loops of 8 floats per lane group with
-/// the scalar tail. Reductions stay hand-written: their lanes are combined in one fixed order, so sums are the same on
-/// every machine and thread count (TensorPrimitives.Sum's order depends on the vector width).
+/// Elementwise and reduction kernels of the CPU backend. Each public kernel dispatches to a vector path at the widest
+/// width the CPU accelerates (<see cref="SimdWidths.Best"/>: 512, 256 or 128 bits — ARM64's NEON is 128) and otherwise
+/// to its scalar twin (<c>…Scalar</c>), which the equivalence tests compare against at every width.
+/// Plain elementwise operations (ReLU, multiply, axpy) call <c>TensorPrimitives</c>; the others (scale-shift and
+/// a·x + b·y + c in one pass, masked ReLU backward, the max-pool rows) are written once over <see cref="ISimdOps{TV}"/>,
+/// lanes = consecutive elements or windows, with the scalar tail. Every one of them is exact at any width (no rounding,
+/// or one rounding per operation in the twin's order). Reductions stay hand-written with 8 float lanes (two 128-bit halves
+/// where Vector256 is not accelerated) combined in one fixed order, so sums are the same on every machine and thread
+/// count (TensorPrimitives.Sum's order depends on the vector width).
 /// </summary>
 internal static class CpuKernels
 {
-    /// <summary>True when the Vector256 paths run (can be forced off for tests via DOTNET_EnableAVX=0).</summary>
-    public static bool UseVector => Vector256.IsHardwareAccelerated;
+    /// <summary>True when the reductions run their Vector256 code (can be forced off for tests via DOTNET_EnableAVX=0).</summary>
+    private static bool Use256 => Vector256.IsHardwareAccelerated;
+
+    /// <summary>True when the reductions run their 128-bit twin of the Vector256 code (ARM64; x86 without AVX).</summary>
+    private static bool Use128 => !Vector256.IsHardwareAccelerated && Vector128.IsHardwareAccelerated;
+
+    /// <summary>True when any vector path runs (the elementwise kernels' TensorPrimitives calls included).</summary>
+    private static bool UseVector => SimdWidths.Best != SimdWidth.Scalar;
 
     // ---- ScaleShift: y = x·scale + shift ----
 
     /// <summary>y[i] = x[i]·scale + shift (y may alias x).</summary>
     public static void ScaleShift(ReadOnlySpan<float> x, float scale, float shift, Span<float> y)
     {
-        int i = 0;
-        if (UseVector)
+        int i = SimdWidths.Best switch
         {
-            ref float xr = ref MemoryMarshal.GetReference(x); ref float yr = ref MemoryMarshal.GetReference(y);
-            var s = Vector256.Create(scale); var t = Vector256.Create(shift);
-            // Lanes: 8 consecutive elements; multiply then add (not fused) to round exactly like the scalar twin.
-            for (; i <= x.Length - 8; i += 8)
-                (Vector256.LoadUnsafe(ref xr, (nuint)i) * s + t).StoreUnsafe(ref yr, (nuint)i);
-        }
+            SimdWidth.V512 => ScaleShift<Vector512<float>, Vec512Ops>(x, scale, shift, y),
+            SimdWidth.V256 => ScaleShift<Vector256<float>, Vec256Ops>(x, scale, shift, y),
+            SimdWidth.V128 => ScaleShift<Vector128<float>, Vec128Ops>(x, scale, shift, y),
+            _ => 0,
+        };
         ScaleShiftScalar(x[i..], scale, shift, y[i..]);
+    }
+
+    // Lanes: consecutive elements; multiply then add (not fused) to round exactly like the scalar twin. Returns the
+    // elements done (whole registers); the caller's twin does the tail.
+    private static int ScaleShift<TV, TOps>(ReadOnlySpan<float> x, float scale, float shift, Span<float> y)
+        where TV : struct where TOps : struct, ISimdOps<TV>
+    {
+        ref float xr = ref MemoryMarshal.GetReference(x); ref float yr = ref MemoryMarshal.GetReference(y);
+        TV s = TOps.Broadcast(scale), t = TOps.Broadcast(shift);
+        int i = 0;
+        for (; i <= x.Length - TOps.Count; i += TOps.Count)
+            TOps.Store(TOps.Add(TOps.Mul(TOps.Load(ref xr, (nuint)i), s), t), ref yr, (nuint)i);
+        return i;
     }
 
     /// <summary>Scalar twin of <see cref="ScaleShift"/>.</summary>
@@ -47,18 +67,31 @@ internal static class CpuKernels
     /// <summary>z[i] = a·x[i] + b·y[i] + c (z may alias x or y).</summary>
     public static void AxpBypC(ReadOnlySpan<float> x, float a, ReadOnlySpan<float> y, float b, float c, Span<float> z)
     {
-        int i = 0;
-        if (UseVector)
+        int i = SimdWidths.Best switch
         {
-            ref float xr = ref MemoryMarshal.GetReference(x); ref float yr = ref MemoryMarshal.GetReference(y);
-            ref float zr = ref MemoryMarshal.GetReference(z);
-            var va = Vector256.Create(a); var vb = Vector256.Create(b); var vc = Vector256.Create(c);
-            // Lanes: 8 consecutive elements of x, y and z; a·x, then + b·y, then + c, each rounded (no fused multiply-add),
-            // the scalar twin's order. The tail (fewer than 8) runs on the twin.
-            for (; i <= x.Length - 8; i += 8)
-                (va * Vector256.LoadUnsafe(ref xr, (nuint)i) + vb * Vector256.LoadUnsafe(ref yr, (nuint)i) + vc).StoreUnsafe(ref zr, (nuint)i);
-        }
+            SimdWidth.V512 => AxpBypC<Vector512<float>, Vec512Ops>(x, a, y, b, c, z),
+            SimdWidth.V256 => AxpBypC<Vector256<float>, Vec256Ops>(x, a, y, b, c, z),
+            SimdWidth.V128 => AxpBypC<Vector128<float>, Vec128Ops>(x, a, y, b, c, z),
+            _ => 0,
+        };
         AxpBypCScalar(x[i..], a, y[i..], b, c, z[i..]);
+    }
+
+    // Lanes: consecutive elements of x, y and z; a·x, then + b·y, then + c, each rounded (no fused multiply-add), the
+    // scalar twin's order. Returns the elements done; the tail runs on the twin.
+    private static int AxpBypC<TV, TOps>(ReadOnlySpan<float> x, float a, ReadOnlySpan<float> y, float b, float c, Span<float> z)
+        where TV : struct where TOps : struct, ISimdOps<TV>
+    {
+        ref float xr = ref MemoryMarshal.GetReference(x); ref float yr = ref MemoryMarshal.GetReference(y);
+        ref float zr = ref MemoryMarshal.GetReference(z);
+        TV va = TOps.Broadcast(a), vb = TOps.Broadcast(b), vc = TOps.Broadcast(c);
+        int i = 0;
+        for (; i <= x.Length - TOps.Count; i += TOps.Count)
+        {
+            TV ax = TOps.Mul(va, TOps.Load(ref xr, (nuint)i)), by = TOps.Mul(vb, TOps.Load(ref yr, (nuint)i));
+            TOps.Store(TOps.Add(TOps.Add(ax, by), vc), ref zr, (nuint)i);
+        }
+        return i;
     }
 
     /// <summary>Scalar twin of <see cref="AxpBypC"/>.</summary>
@@ -85,20 +118,28 @@ internal static class CpuKernels
     /// <summary>dx = dy where y &gt; 0, else 0 (dx may alias dy).</summary>
     public static void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
-        int i = 0;
-        if (UseVector)
+        int i = SimdWidths.Best switch
         {
-            ref float yr = ref MemoryMarshal.GetReference(y); ref float dyr = ref MemoryMarshal.GetReference(dy);
-            ref float dxr = ref MemoryMarshal.GetReference(dx);
-            // Lanes: 8 consecutive elements; the compare gives all-ones where y > 0 (false for NaN and ±0), so the AND keeps
-            // dy there and writes +0 elsewhere, as the twin does. The tail (fewer than 8) runs on the twin.
-            for (; i <= y.Length - 8; i += 8)
-            {
-                var mask = Vector256.GreaterThan(Vector256.LoadUnsafe(ref yr, (nuint)i), Vector256<float>.Zero);
-                (Vector256.LoadUnsafe(ref dyr, (nuint)i) & mask).StoreUnsafe(ref dxr, (nuint)i);
-            }
-        }
+            SimdWidth.V512 => ReluBackward<Vector512<float>, Vec512Ops>(y, dy, dx),
+            SimdWidth.V256 => ReluBackward<Vector256<float>, Vec256Ops>(y, dy, dx),
+            SimdWidth.V128 => ReluBackward<Vector128<float>, Vec128Ops>(y, dy, dx),
+            _ => 0,
+        };
         ReluBackwardScalar(y[i..], dy[i..], dx[i..]);
+    }
+
+    // Lanes: consecutive elements; the compare gives all-ones where y > 0 (false for NaN and ±0), so the AND keeps dy there
+    // and writes +0 elsewhere, as the twin does. Returns the elements done; the tail runs on the twin.
+    private static int ReluBackward<TV, TOps>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+        where TV : struct where TOps : struct, ISimdOps<TV>
+    {
+        ref float yr = ref MemoryMarshal.GetReference(y); ref float dyr = ref MemoryMarshal.GetReference(dy);
+        ref float dxr = ref MemoryMarshal.GetReference(dx);
+        TV zero = TOps.Broadcast(0f);
+        int i = 0;
+        for (; i <= y.Length - TOps.Count; i += TOps.Count)
+            TOps.Store(TOps.And(TOps.Load(ref dyr, (nuint)i), TOps.GreaterThan(TOps.Load(ref yr, (nuint)i), zero)), ref dxr, (nuint)i);
+        return i;
     }
 
     /// <summary>Scalar twin of <see cref="ReluBackward"/>.</summary>
@@ -116,26 +157,35 @@ internal static class CpuKernels
     /// </summary>
     public static void MaxPool2x2Row(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, Span<float> y)
     {
-        int n = y.Length;
-        if (UseVector && n >= 8 && row0.Length >= 2 * n && row1.Length >= 2 * n)
-        {
-            ref float r0 = ref MemoryMarshal.GetReference(row0); ref float r1 = ref MemoryMarshal.GetReference(row1);
-            ref float yr = ref MemoryMarshal.GetReference(y);
-            // 8 windows per step: 16 input floats of each row, split into their even lanes (left column of each window)
-            // and odd lanes (right column), then folded in scan order: top-left, top-right, bottom-left, bottom-right.
-            // A last step that would pass the end starts at n − 8: it repeats windows already done, writing the same values.
-            for (int step = 0; step < n; step += 8)
+        if (row0.Length < 2 * y.Length || row1.Length < 2 * y.Length || !(SimdWidths.Best switch
             {
-                int i = Math.Min(step, n - 8);
-                var a0 = Vector256.LoadUnsafe(ref r0, (nuint)(2 * i)); var a1 = Vector256.LoadUnsafe(ref r0, (nuint)(2 * i + 8));
-                var b0 = Vector256.LoadUnsafe(ref r1, (nuint)(2 * i)); var b1 = Vector256.LoadUnsafe(ref r1, (nuint)(2 * i + 8));
-                var best = Pick(Even(a0, a1), Odd(a0, a1));
-                best = Pick(best, Even(b0, b1));
-                Pick(best, Odd(b0, b1)).StoreUnsafe(ref yr, (nuint)i);
-            }
-            return;
+                SimdWidth.V512 => MaxPool2x2Row<Vector512<float>, Vec512Ops>(row0, row1, y),
+                SimdWidth.V256 => MaxPool2x2Row<Vector256<float>, Vec256Ops>(row0, row1, y),
+                SimdWidth.V128 => MaxPool2x2Row<Vector128<float>, Vec128Ops>(row0, row1, y),
+                _ => false,
+            }))
+            MaxPool2x2RowScalar(row0, row1, y);
+    }
+
+    // Count windows per step: 2·Count input floats of each row, split into their even lanes (left column of each window)
+    // and odd lanes (right column), then folded in scan order: top-left, top-right, bottom-left, bottom-right. A last step
+    // that would pass the end starts at n − Count: it repeats windows already done, writing the same values. False (nothing
+    // written) for rows of fewer than Count windows, which the twin does.
+    private static bool MaxPool2x2Row<TV, TOps>(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, Span<float> y)
+        where TV : struct where TOps : struct, ISimdOps<TV>
+    {
+        int n = y.Length, lanes = TOps.Count;
+        if (n < lanes) return false;
+        ref float r0 = ref MemoryMarshal.GetReference(row0); ref float r1 = ref MemoryMarshal.GetReference(row1);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        for (int step = 0; step < n; step += lanes)
+        {
+            int i = Math.Min(step, n - lanes);
+            TOps.LoadDeinterleaved2(ref r0, (nuint)(2 * i), out TV a, out TV b);
+            TOps.LoadDeinterleaved2(ref r1, (nuint)(2 * i), out TV c, out TV d);
+            TOps.Store(Pick<TV, TOps>(Pick<TV, TOps>(Pick<TV, TOps>(a, b), c), d), ref yr, (nuint)i);
         }
-        MaxPool2x2RowScalar(row0, row1, y);
+        return true;
     }
 
     /// <summary>Scalar twin of <see cref="MaxPool2x2Row"/>.</summary>
@@ -159,25 +209,35 @@ internal static class CpuKernels
     /// </summary>
     public static void MaxPool4x4Row(ReadOnlySpan<float> rows, int stride, Span<float> y)
     {
-        int q = 0;
-        if (UseVector && rows.Length >= 3 * stride + 4 * y.Length)
+        int q = rows.Length < 3 * stride + 4 * y.Length ? 0 : SimdWidths.Best switch
         {
-            ref float r = ref MemoryMarshal.GetReference(rows); ref float yr = ref MemoryMarshal.GetReference(y);
-            // Lanes: 8 windows per step. Each input row's 32 floats split into their four stride-4 phases (the window's
-            // columns 0–3), then folded in scan order.
-            for (; q <= y.Length - 8; q += 8)
-            {
-                Vector256<float> best = default;
-                for (int i = 0; i < 4; i++)
-                {
-                    Vec256Ops.LoadDeinterleaved4(ref r, (nuint)(i * stride + 4 * q), out var c0, out var c1, out var c2, out var c3);
-                    best = i == 0 ? c0 : Pick(best, c0);
-                    best = Pick(Pick(Pick(best, c1), c2), c3);
-                }
-                best.StoreUnsafe(ref yr, (nuint)q);
-            }
-        }
+            SimdWidth.V512 => MaxPool4x4Row<Vector512<float>, Vec512Ops>(rows, stride, y),
+            SimdWidth.V256 => MaxPool4x4Row<Vector256<float>, Vec256Ops>(rows, stride, y),
+            SimdWidth.V128 => MaxPool4x4Row<Vector128<float>, Vec128Ops>(rows, stride, y),
+            _ => 0,
+        };
         MaxPool4x4RowScalar(rows, stride, q, y);
+    }
+
+    // Lanes: Count windows per step. Each input row's 4·Count floats split into their four stride-4 phases (the window's
+    // columns 0–3), then folded in scan order. Returns the windows done; the twin does the rest.
+    private static int MaxPool4x4Row<TV, TOps>(ReadOnlySpan<float> rows, int stride, Span<float> y)
+        where TV : struct where TOps : struct, ISimdOps<TV>
+    {
+        ref float r = ref MemoryMarshal.GetReference(rows); ref float yr = ref MemoryMarshal.GetReference(y);
+        int q = 0;
+        for (; q <= y.Length - TOps.Count; q += TOps.Count)
+        {
+            TV best = default;
+            for (int i = 0; i < 4; i++)
+            {
+                TOps.LoadDeinterleaved4(ref r, (nuint)(i * stride + 4 * q), out TV c0, out TV c1, out TV c2, out TV c3);
+                best = i == 0 ? c0 : Pick<TV, TOps>(best, c0);
+                best = Pick<TV, TOps>(Pick<TV, TOps>(Pick<TV, TOps>(best, c1), c2), c3);
+            }
+            TOps.Store(best, ref yr, (nuint)q);
+        }
+        return q;
     }
 
     /// <summary>Scalar twin of <see cref="MaxPool4x4Row"/> from window <paramref name="q0"/> on.</summary>
@@ -198,35 +258,47 @@ internal static class CpuKernels
     /// </summary>
     public static void MaxPool4x4RowBackward(ReadOnlySpan<float> rows, int stride, ReadOnlySpan<float> dy, Span<float> dx)
     {
-        int q = 0;
-        if (UseVector && rows.Length >= 3 * stride + 4 * dy.Length && dx.Length >= 3 * stride + 4 * dy.Length)
+        int q = rows.Length < 3 * stride + 4 * dy.Length || dx.Length < 3 * stride + 4 * dy.Length ? 0 : SimdWidths.Best switch
         {
-            ref float r = ref MemoryMarshal.GetReference(rows); ref float dr = ref MemoryMarshal.GetReference(dx);
-            ref float gr = ref MemoryMarshal.GetReference(dy);
-            var zero = Vector256<float>.Zero;
-            for (; q <= dy.Length - 8; q += 8)
-            {
-                // 1. The scan, keeping per lane the position (0–15, as a float) of the last candidate that took over.
-                Vector256<float> best = default, at = zero;
-                for (int i = 0; i < 4; i++)
-                {
-                    Vec256Ops.LoadDeinterleaved4(ref r, (nuint)(i * stride + 4 * q), out var c0, out var c1, out var c2, out var c3);
-                    if (i == 0) best = c0;
-                    else TakeAt(c0, 4f * i, ref best, ref at);
-                    TakeAt(c1, 4f * i + 1, ref best, ref at); TakeAt(c2, 4f * i + 2, ref best, ref at); TakeAt(c3, 4f * i + 3, ref best, ref at);
-                }
-                // 2. 0 + g at the winner (−0 becomes +0, as adding onto a cleared dx does), 0 elsewhere; rows interleaved back.
-                var g = Vector256.LoadUnsafe(ref gr, (nuint)q) + zero;
-                for (int i = 0; i < 4; i++)
-                    Vec256Ops.StoreInterleaved4(
-                        Vector256.ConditionalSelect(Vector256.Equals(at, Vector256.Create(4f * i)), g, zero),
-                        Vector256.ConditionalSelect(Vector256.Equals(at, Vector256.Create(4f * i + 1)), g, zero),
-                        Vector256.ConditionalSelect(Vector256.Equals(at, Vector256.Create(4f * i + 2)), g, zero),
-                        Vector256.ConditionalSelect(Vector256.Equals(at, Vector256.Create(4f * i + 3)), g, zero),
-                        ref dr, (nuint)(i * stride + 4 * q));
-            }
-        }
+            SimdWidth.V512 => MaxPool4x4RowBackward<Vector512<float>, Vec512Ops>(rows, stride, dy, dx),
+            SimdWidth.V256 => MaxPool4x4RowBackward<Vector256<float>, Vec256Ops>(rows, stride, dy, dx),
+            SimdWidth.V128 => MaxPool4x4RowBackward<Vector128<float>, Vec128Ops>(rows, stride, dy, dx),
+            _ => 0,
+        };
         MaxPool4x4RowBackwardScalar(rows, stride, q, dy, dx);
+    }
+
+    // Lanes: Count windows per step. Returns the windows done; the twin does the rest.
+    private static int MaxPool4x4RowBackward<TV, TOps>(ReadOnlySpan<float> rows, int stride, ReadOnlySpan<float> dy, Span<float> dx)
+        where TV : struct where TOps : struct, ISimdOps<TV>
+    {
+        ref float r = ref MemoryMarshal.GetReference(rows); ref float dr = ref MemoryMarshal.GetReference(dx);
+        ref float gr = ref MemoryMarshal.GetReference(dy);
+        TV zero = TOps.Broadcast(0f);
+        int q = 0;
+        for (; q <= dy.Length - TOps.Count; q += TOps.Count)
+        {
+            // 1. The scan, keeping per lane the position (0–15, as a float) of the last candidate that took over.
+            TV best = default, at = zero;
+            for (int i = 0; i < 4; i++)
+            {
+                TOps.LoadDeinterleaved4(ref r, (nuint)(i * stride + 4 * q), out TV c0, out TV c1, out TV c2, out TV c3);
+                if (i == 0) best = c0;
+                else TakeAt<TV, TOps>(c0, 4f * i, ref best, ref at);
+                TakeAt<TV, TOps>(c1, 4f * i + 1, ref best, ref at); TakeAt<TV, TOps>(c2, 4f * i + 2, ref best, ref at);
+                TakeAt<TV, TOps>(c3, 4f * i + 3, ref best, ref at);
+            }
+            // 2. 0 + g at the winner (−0 becomes +0, as adding onto a cleared dx does), 0 elsewhere; rows interleaved back.
+            TV g = TOps.Add(TOps.Load(ref gr, (nuint)q), zero);
+            for (int i = 0; i < 4; i++)
+                TOps.StoreInterleaved4(
+                    TOps.Select(TOps.Equal(at, TOps.Broadcast(4f * i)), g, zero),
+                    TOps.Select(TOps.Equal(at, TOps.Broadcast(4f * i + 1)), g, zero),
+                    TOps.Select(TOps.Equal(at, TOps.Broadcast(4f * i + 2)), g, zero),
+                    TOps.Select(TOps.Equal(at, TOps.Broadcast(4f * i + 3)), g, zero),
+                    ref dr, (nuint)(i * stride + 4 * q));
+        }
+        return q;
     }
 
     /// <summary>Scalar twin of <see cref="MaxPool4x4RowBackward"/> from window <paramref name="q0"/> on.</summary>
@@ -257,41 +329,54 @@ internal static class CpuKernels
         ReadOnlySpan<float> dy, Span<float> dx0, Span<float> dx1, Span<float> gm, Span<float> xm)
     {
         int n = dy.Length;
-        if (UseVector && n >= 8 && z0.Length >= 2 * n && z1.Length >= 2 * n && x0.Length >= 2 * n && x1.Length >= 2 * n
-            && dx0.Length >= 2 * n && dx1.Length >= 2 * n && gm.Length >= n && xm.Length >= n)
-        {
-            ref float rz0 = ref MemoryMarshal.GetReference(z0); ref float rz1 = ref MemoryMarshal.GetReference(z1);
-            ref float rx0 = ref MemoryMarshal.GetReference(x0); ref float rx1 = ref MemoryMarshal.GetReference(x1);
-            ref float rdy = ref MemoryMarshal.GetReference(dy);
-            ref float rd0 = ref MemoryMarshal.GetReference(dx0); ref float rd1 = ref MemoryMarshal.GetReference(dx1);
-            ref float rgm = ref MemoryMarshal.GetReference(gm); ref float rxm = ref MemoryMarshal.GetReference(xm);
-            var zero = Vector256<float>.Zero;
-            // Lanes: 8 windows per step. Each row's 16 floats split into even lanes (left column of each window) and odd
-            // lanes (right column); the scan keeps, per lane, which of the four candidates replaced the best last. A last
-            // step that would pass the end starts at n − 8: it repeats windows already done, writing the same values.
-            for (int step = 0; step < n; step += 8)
+        bool fits = z0.Length >= 2 * n && z1.Length >= 2 * n && x0.Length >= 2 * n && x1.Length >= 2 * n
+            && dx0.Length >= 2 * n && dx1.Length >= 2 * n && gm.Length >= n && xm.Length >= n;
+        if (!fits || !(SimdWidths.Best switch
             {
-                int q = Math.Min(step, n - 8);
-                nuint at = (nuint)(2 * q);
-                var za0 = Vector256.LoadUnsafe(ref rz0, at); var za1 = Vector256.LoadUnsafe(ref rz0, at + 8);
-                var zb0 = Vector256.LoadUnsafe(ref rz1, at); var zb1 = Vector256.LoadUnsafe(ref rz1, at + 8);
-                // 1–2. The scan and which of the four positions won.
-                var best = Scan2x2(Even(za0, za1), Odd(za0, za1), Even(zb0, zb1), Odd(zb0, zb1), out var isA, out var isB, out var isC, out var isD);
-                // 3. The gradient lands only where ReLU passed the maximum (best > 0; false for NaN).
-                var g = Vector256.ConditionalSelect(Vector256.GreaterThan(best, zero), Vector256.LoadUnsafe(ref rdy, (nuint)q), zero);
-                g.StoreUnsafe(ref rgm, (nuint)q);
-                var xa0 = Vector256.LoadUnsafe(ref rx0, at); var xa1 = Vector256.LoadUnsafe(ref rx0, at + 8);
-                var xb0 = Vector256.LoadUnsafe(ref rx1, at); var xb1 = Vector256.LoadUnsafe(ref rx1, at + 8);
-                var xw = Vector256.ConditionalSelect(isA, Even(xa0, xa1), Vector256.ConditionalSelect(isB, Odd(xa0, xa1),
-                    Vector256.ConditionalSelect(isC, Even(xb0, xb1), Odd(xb0, xb1))));
-                Vector256.ConditionalSelect(Vector256.Equals(g, zero), zero, xw).StoreUnsafe(ref rxm, (nuint)q);
-                // 4. dz per position, interleaved back to the rows' order.
-                StoreInterleaved2(g & isA, g & isB, ref rd0, at);
-                StoreInterleaved2(g & isC, g & isD, ref rd1, at);
-            }
-            return;
+                SimdWidth.V512 => PoolBackwardRow<Vector512<float>, Vec512Ops>(z0, z1, x0, x1, dy, dx0, dx1, gm, xm),
+                SimdWidth.V256 => PoolBackwardRow<Vector256<float>, Vec256Ops>(z0, z1, x0, x1, dy, dx0, dx1, gm, xm),
+                SimdWidth.V128 => PoolBackwardRow<Vector128<float>, Vec128Ops>(z0, z1, x0, x1, dy, dx0, dx1, gm, xm),
+                _ => false,
+            }))
+            PoolBackwardRowScalar(z0, z1, x0, x1, dy, dx0, dx1, gm, xm);
+    }
+
+    // Lanes: Count windows per step. Each row's 2·Count floats split into even lanes (left column of each window) and odd
+    // lanes (right column); the scan keeps, per lane, which of the four candidates replaced the best last. A last step that
+    // would pass the end starts at n − Count: it repeats windows already done, writing the same values. False (nothing
+    // written) for rows of fewer than Count windows, which the twin does.
+    private static bool PoolBackwardRow<TV, TOps>(ReadOnlySpan<float> z0, ReadOnlySpan<float> z1, ReadOnlySpan<float> x0, ReadOnlySpan<float> x1,
+        ReadOnlySpan<float> dy, Span<float> dx0, Span<float> dx1, Span<float> gm, Span<float> xm)
+        where TV : struct where TOps : struct, ISimdOps<TV>
+    {
+        int n = dy.Length, lanes = TOps.Count;
+        if (n < lanes) return false;
+        ref float rz0 = ref MemoryMarshal.GetReference(z0); ref float rz1 = ref MemoryMarshal.GetReference(z1);
+        ref float rx0 = ref MemoryMarshal.GetReference(x0); ref float rx1 = ref MemoryMarshal.GetReference(x1);
+        ref float rdy = ref MemoryMarshal.GetReference(dy);
+        ref float rd0 = ref MemoryMarshal.GetReference(dx0); ref float rd1 = ref MemoryMarshal.GetReference(dx1);
+        ref float rgm = ref MemoryMarshal.GetReference(gm); ref float rxm = ref MemoryMarshal.GetReference(xm);
+        TV zero = TOps.Broadcast(0f);
+        for (int step = 0; step < n; step += lanes)
+        {
+            int q = Math.Min(step, n - lanes);
+            nuint at = (nuint)(2 * q);
+            TOps.LoadDeinterleaved2(ref rz0, at, out TV za, out TV zb);
+            TOps.LoadDeinterleaved2(ref rz1, at, out TV zc, out TV zd);
+            // 1–2. The scan and which of the four positions won.
+            TV best = Scan2x2<TV, TOps>(za, zb, zc, zd, out TV isA, out TV isB, out TV isC, out TV isD);
+            // 3. The gradient lands only where ReLU passed the maximum (best > 0; false for NaN).
+            TV g = TOps.Select(TOps.GreaterThan(best, zero), TOps.Load(ref rdy, (nuint)q), zero);
+            TOps.Store(g, ref rgm, (nuint)q);
+            TOps.LoadDeinterleaved2(ref rx0, at, out TV xa, out TV xb);
+            TOps.LoadDeinterleaved2(ref rx1, at, out TV xc, out TV xd);
+            TV xw = TOps.Select(isA, xa, TOps.Select(isB, xb, TOps.Select(isC, xc, xd)));
+            TOps.Store(TOps.Select(TOps.Equal(g, zero), zero, xw), ref rxm, (nuint)q);
+            // 4. dz per position, interleaved back to the rows' order.
+            TOps.StoreInterleaved2(TOps.And(g, isA), TOps.And(g, isB), ref rd0, at);
+            TOps.StoreInterleaved2(TOps.And(g, isC), TOps.And(g, isD), ref rd1, at);
         }
-        PoolBackwardRowScalar(z0, z1, x0, x1, dy, dx0, dx1, gm, xm);
+        return true;
     }
 
     /// <summary>Scalar twin of <see cref="PoolBackwardRow"/>: one window at a time.</summary>
@@ -314,15 +399,16 @@ internal static class CpuKernels
     /// The first maximum of four candidates per lane in scan order a, b, c, d (each take mask is "strictly greater, or NaN
     /// over a number", as Pick), and which position won: the last take, a when none took.
     /// </summary>
-    private static Vector256<float> Scan2x2(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d,
-        out Vector256<float> isA, out Vector256<float> isB, out Vector256<float> isC, out Vector256<float> isD)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Scan2x2<TV, TOps>(TV a, TV b, TV c, TV d, out TV isA, out TV isB, out TV isC, out TV isD)
+        where TV : struct where TOps : struct, ISimdOps<TV>
     {
-        var takeB = Takes(b, a); var best = Vector256.ConditionalSelect(takeB, b, a);
-        var takeC = Takes(c, best); best = Vector256.ConditionalSelect(takeC, c, best);
-        var takeD = Takes(d, best); best = Vector256.ConditionalSelect(takeD, d, best);
-        isD = takeD; isC = Vector256.AndNot(takeC, takeD);
-        isB = Vector256.AndNot(Vector256.AndNot(takeB, takeC), takeD);
-        isA = ~(takeB | takeC | takeD);
+        TV takeB = Takes<TV, TOps>(b, a), best = TOps.Select(takeB, b, a);
+        TV takeC = Takes<TV, TOps>(c, best); best = TOps.Select(takeC, c, best);
+        TV takeD = Takes<TV, TOps>(d, best); best = TOps.Select(takeD, d, best);
+        isD = takeD; isC = TOps.AndNot(takeC, takeD);
+        isB = TOps.AndNot(TOps.AndNot(takeB, takeC), takeD);
+        isA = TOps.Not(TOps.Or(TOps.Or(takeB, takeC), takeD));
         return best;
     }
 
@@ -333,27 +419,39 @@ internal static class CpuKernels
     public static void MaxPool2x2RowBackward(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, ReadOnlySpan<float> dy, Span<float> dx0, Span<float> dx1)
     {
         int n = dy.Length;
-        if (UseVector && n >= 8 && row0.Length >= 2 * n && row1.Length >= 2 * n && dx0.Length >= 2 * n && dx1.Length >= 2 * n)
-        {
-            ref float r0 = ref MemoryMarshal.GetReference(row0); ref float r1 = ref MemoryMarshal.GetReference(row1);
-            ref float gr = ref MemoryMarshal.GetReference(dy);
-            ref float d0 = ref MemoryMarshal.GetReference(dx0); ref float d1 = ref MemoryMarshal.GetReference(dx1);
-            // Lanes: 8 windows per step, as in MaxPool2x2Row (a last step that would pass the end starts at n − 8); the
-            // winner masks route 0 + g (−0 becomes +0, as adding onto a cleared dx does) back to the rows' order.
-            for (int step = 0; step < n; step += 8)
+        bool fits = row0.Length >= 2 * n && row1.Length >= 2 * n && dx0.Length >= 2 * n && dx1.Length >= 2 * n;
+        if (!fits || !(SimdWidths.Best switch
             {
-                int q = Math.Min(step, n - 8);
-                nuint at = (nuint)(2 * q);
-                var a0 = Vector256.LoadUnsafe(ref r0, at); var a1 = Vector256.LoadUnsafe(ref r0, at + 8);
-                var b0 = Vector256.LoadUnsafe(ref r1, at); var b1 = Vector256.LoadUnsafe(ref r1, at + 8);
-                Scan2x2(Even(a0, a1), Odd(a0, a1), Even(b0, b1), Odd(b0, b1), out var isA, out var isB, out var isC, out var isD);
-                var g = Vector256.LoadUnsafe(ref gr, (nuint)q) + Vector256<float>.Zero;
-                StoreInterleaved2(g & isA, g & isB, ref d0, at);
-                StoreInterleaved2(g & isC, g & isD, ref d1, at);
-            }
-            return;
+                SimdWidth.V512 => MaxPool2x2RowBackward<Vector512<float>, Vec512Ops>(row0, row1, dy, dx0, dx1),
+                SimdWidth.V256 => MaxPool2x2RowBackward<Vector256<float>, Vec256Ops>(row0, row1, dy, dx0, dx1),
+                SimdWidth.V128 => MaxPool2x2RowBackward<Vector128<float>, Vec128Ops>(row0, row1, dy, dx0, dx1),
+                _ => false,
+            }))
+            MaxPool2x2RowBackwardScalar(row0, row1, 0, dy, dx0, dx1);
+    }
+
+    // Lanes: Count windows per step, as in MaxPool2x2Row (a last step that would pass the end starts at n − Count); the
+    // winner masks route 0 + g (−0 becomes +0, as adding onto a cleared dx does) back to the rows' order.
+    private static bool MaxPool2x2RowBackward<TV, TOps>(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, ReadOnlySpan<float> dy, Span<float> dx0, Span<float> dx1)
+        where TV : struct where TOps : struct, ISimdOps<TV>
+    {
+        int n = dy.Length, lanes = TOps.Count;
+        if (n < lanes) return false;
+        ref float r0 = ref MemoryMarshal.GetReference(row0); ref float r1 = ref MemoryMarshal.GetReference(row1);
+        ref float gr = ref MemoryMarshal.GetReference(dy);
+        ref float d0 = ref MemoryMarshal.GetReference(dx0); ref float d1 = ref MemoryMarshal.GetReference(dx1);
+        for (int step = 0; step < n; step += lanes)
+        {
+            int q = Math.Min(step, n - lanes);
+            nuint at = (nuint)(2 * q);
+            TOps.LoadDeinterleaved2(ref r0, at, out TV a, out TV b);
+            TOps.LoadDeinterleaved2(ref r1, at, out TV c, out TV d);
+            Scan2x2<TV, TOps>(a, b, c, d, out TV isA, out TV isB, out TV isC, out TV isD);
+            TV g = TOps.Add(TOps.Load(ref gr, (nuint)q), TOps.Broadcast(0f));
+            TOps.StoreInterleaved2(TOps.And(g, isA), TOps.And(g, isB), ref d0, at);
+            TOps.StoreInterleaved2(TOps.And(g, isC), TOps.And(g, isD), ref d1, at);
         }
-        MaxPool2x2RowBackwardScalar(row0, row1, 0, dy, dx0, dx1);
+        return true;
     }
 
     /// <summary>Scalar twin of <see cref="MaxPool2x2RowBackward"/> from window <paramref name="q0"/> on.</summary>
@@ -384,39 +482,23 @@ internal static class CpuKernels
     }
 
     /// <summary>One step of a vector window scan: lanes where <paramref name="v"/> takes over record position <paramref name="position"/>.</summary>
-    private static void TakeAt(Vector256<float> v, float position, ref Vector256<float> best, ref Vector256<float> at)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TakeAt<TV, TOps>(TV v, float position, ref TV best, ref TV at) where TV : struct where TOps : struct, ISimdOps<TV>
     {
-        var take = Takes(v, best);
-        best = Vector256.ConditionalSelect(take, v, best);
-        at = Vector256.ConditionalSelect(take, Vector256.Create(position), at);
+        TV take = Takes<TV, TOps>(v, best);
+        best = TOps.Select(take, v, best);
+        at = TOps.Select(take, TOps.Broadcast(position), at);
     }
 
-    /// <summary><see cref="Takes(float, float)"/> per lane: v &gt; best, or v is NaN (v ≠ v) and best is not.</summary>
-    private static Vector256<float> Takes(Vector256<float> v, Vector256<float> best) =>
-        Vector256.GreaterThan(v, best) | Vector256.AndNot(~Vector256.Equals(v, v), ~Vector256.Equals(best, best));
-
-    /// <summary>dst[index + 2·l] = even[l], dst[index + 2·l + 1] = odd[l] for the 8 lanes (16 floats).</summary>
-    private static void StoreInterleaved2(Vector256<float> even, Vector256<float> odd, ref float dst, nuint index)
-    {
-        Vector256.Shuffle(Vector256.Create(even.GetLower(), odd.GetLower()), Interleave).StoreUnsafe(ref dst, index);
-        Vector256.Shuffle(Vector256.Create(even.GetUpper(), odd.GetUpper()), Interleave).StoreUnsafe(ref dst, index + 8);
-    }
-
-    private static readonly Vector256<int> Interleave = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
+    /// <summary><see cref="Takes(float, float)"/> per lane: v &gt; best, or v is NaN and best is not.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Takes<TV, TOps>(TV v, TV best) where TV : struct where TOps : struct, ISimdOps<TV> =>
+        TOps.Or(TOps.GreaterThan(v, best), TOps.AndNot(TOps.IsNaN(v), TOps.IsNaN(best)));
 
     /// <summary><see cref="Pick(float, float)"/> per lane.</summary>
-    private static Vector256<float> Pick(Vector256<float> best, Vector256<float> v) => Vector256.ConditionalSelect(Takes(v, best), v, best);
-
-    private static readonly Vector256<int> EvenLanes = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
-    private static readonly Vector256<int> OddLanes = Vector256.Create(1, 3, 5, 7, 1, 3, 5, 7);
-
-    /// <summary>Lanes 0, 2, 4, 6 of <paramref name="a"/> then of <paramref name="b"/>.</summary>
-    private static Vector256<float> Even(Vector256<float> a, Vector256<float> b) =>
-        Vector256.Create(Vector256.Shuffle(a, EvenLanes).GetLower(), Vector256.Shuffle(b, EvenLanes).GetLower());
-
-    /// <summary>Lanes 1, 3, 5, 7 of <paramref name="a"/> then of <paramref name="b"/>.</summary>
-    private static Vector256<float> Odd(Vector256<float> a, Vector256<float> b) =>
-        Vector256.Create(Vector256.Shuffle(a, OddLanes).GetLower(), Vector256.Shuffle(b, OddLanes).GetLower());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Pick<TV, TOps>(TV best, TV v) where TV : struct where TOps : struct, ISimdOps<TV> =>
+        TOps.Select(Takes<TV, TOps>(v, best), v, best);
 
     // ---- Multiply ----
 
@@ -449,17 +531,33 @@ internal static class CpuKernels
     }
 
     // ---- Dot and Sum: 8 partial sums in lanes, combined in a fixed order ----
+    // Without Vector256 (ARM64, x86 without AVX) the 8 lanes are two Vector128 halves — lo holds elements i..i+3 of each
+    // 8-element step, hi i+4..i+7 — and every lane adds the same elements in the same order: bit-equal to the Vector256 path.
 
     /// <summary>Σ x[i]·y[i] in float: lane j sums elements i ≡ j (mod 8), then lanes are added 0..7, then the tail.</summary>
     public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
     {
-        if (!UseVector || x.Length < 8) return DotScalar(x, y);
+        if (!(Use256 || Use128) || x.Length < 8) return DotScalar(x, y);
         ref float xr = ref MemoryMarshal.GetReference(x); ref float yr = ref MemoryMarshal.GetReference(y);
-        var acc = Vector256<float>.Zero;
         int i = 0;
-        for (; i <= x.Length - 8; i += 8)
-            acc += Vector256.LoadUnsafe(ref xr, (nuint)i) * Vector256.LoadUnsafe(ref yr, (nuint)i);
-        float s = HorizontalSum(acc);
+        float s;
+        if (Use256)
+        {
+            var acc = Vector256<float>.Zero;
+            for (; i <= x.Length - 8; i += 8)
+                acc += Vector256.LoadUnsafe(ref xr, (nuint)i) * Vector256.LoadUnsafe(ref yr, (nuint)i);
+            s = HorizontalSum(acc);
+        }
+        else
+        {
+            Vector128<float> lo = default, hi = default;
+            for (; i <= x.Length - 8; i += 8)
+            {
+                lo += Vector128.LoadUnsafe(ref xr, (nuint)i) * Vector128.LoadUnsafe(ref yr, (nuint)i);
+                hi += Vector128.LoadUnsafe(ref xr, (nuint)i + 4) * Vector128.LoadUnsafe(ref yr, (nuint)i + 4);
+            }
+            s = HorizontalSum(lo, hi);
+        }
         for (; i < x.Length; i++) s += x[i] * y[i];
         return s;
     }
@@ -475,12 +573,26 @@ internal static class CpuKernels
     /// <summary>Σ x[i] in float, lane-blocked like <see cref="Dot"/>.</summary>
     public static float Sum(ReadOnlySpan<float> x)
     {
-        if (!UseVector || x.Length < 8) return SumScalar(x);
+        if (!(Use256 || Use128) || x.Length < 8) return SumScalar(x);
         ref float xr = ref MemoryMarshal.GetReference(x);
-        var acc = Vector256<float>.Zero;
         int i = 0;
-        for (; i <= x.Length - 8; i += 8) acc += Vector256.LoadUnsafe(ref xr, (nuint)i);
-        float s = HorizontalSum(acc);
+        float s;
+        if (Use256)
+        {
+            var acc = Vector256<float>.Zero;
+            for (; i <= x.Length - 8; i += 8) acc += Vector256.LoadUnsafe(ref xr, (nuint)i);
+            s = HorizontalSum(acc);
+        }
+        else
+        {
+            Vector128<float> lo = default, hi = default;
+            for (; i <= x.Length - 8; i += 8)
+            {
+                lo += Vector128.LoadUnsafe(ref xr, (nuint)i);
+                hi += Vector128.LoadUnsafe(ref xr, (nuint)i + 4);
+            }
+            s = HorizontalSum(lo, hi);
+        }
         for (; i < x.Length; i++) s += x[i];
         return s;
     }
@@ -495,10 +607,15 @@ internal static class CpuKernels
 
     /// <summary>Lanes added in index order 0..7 (deterministic).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float HorizontalSum(Vector256<float> v)
+    private static float HorizontalSum(Vector256<float> v) => HorizontalSum(v.GetLower(), v.GetUpper());
+
+    /// <summary>The 8 lanes of (lo, hi) added in index order 0..7, as <see cref="HorizontalSum(Vector256{float})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float HorizontalSum(Vector128<float> lo, Vector128<float> hi)
     {
-        float s = v.GetElement(0);
-        for (int j = 1; j < 8; j++) s += v.GetElement(j);
+        float s = lo.GetElement(0);
+        for (int j = 1; j < 4; j++) s += lo.GetElement(j);
+        for (int j = 0; j < 4; j++) s += hi.GetElement(j);
         return s;
     }
 
@@ -507,22 +624,41 @@ internal static class CpuKernels
     // elements ≡ 4a + j mod 16), so four independent dependency chains keep the adders busy; the accumulators are then
     // added in a fixed order (a0 + a1 + a2 + a3, lanes 0..3) and the tail (length mod 16) follows in index order. The
     // result is deterministic (no dependence on threads) and differs from the sequential scalar twin only by double
-    // rounding (relative ~1e-15), far below the float precision the statistics are used at.
+    // rounding (relative ~1e-15), far below the float precision the statistics are used at. Without Vector256 each
+    // accumulator is a (lo, hi) pair of Vector128<double> (lanes 0–1 and 2–3), added in the same order: bit-equal.
 
     /// <summary>Σ x in double.</summary>
     public static double SumDouble(ReadOnlySpan<float> x)
     {
-        if (!UseVector || x.Length < 16) return SumDoubleScalar(x);
+        if (!(Use256 || Use128) || x.Length < 16) return SumDoubleScalar(x);
         ref float xr = ref MemoryMarshal.GetReference(x);
-        Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
         int i = 0;
-        for (; i <= x.Length - 16; i += 16)
+        double s;
+        if (Use256)
         {
-            var (l0, h0) = Vector256.Widen(Vector256.LoadUnsafe(ref xr, (nuint)i));
-            var (l1, h1) = Vector256.Widen(Vector256.LoadUnsafe(ref xr, (nuint)i + 8));
-            a0 += l0; a1 += h0; a2 += l1; a3 += h1;
+            Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; i <= x.Length - 16; i += 16)
+            {
+                var (l0, h0) = Vector256.Widen(Vector256.LoadUnsafe(ref xr, (nuint)i));
+                var (l1, h1) = Vector256.Widen(Vector256.LoadUnsafe(ref xr, (nuint)i + 8));
+                a0 += l0; a1 += h0; a2 += l1; a3 += h1;
+            }
+            s = HorizontalSum(a0 + a1 + (a2 + a3));
         }
-        double s = HorizontalSum(a0 + a1 + (a2 + a3));
+        else
+        {
+            Vector128<double> a0l = default, a0h = default, a1l = default, a1h = default,
+                a2l = default, a2h = default, a3l = default, a3h = default;
+            for (; i <= x.Length - 16; i += 16)
+            {
+                var (l0, h0) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)i));
+                var (l1, h1) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)i + 4));
+                var (l2, h2) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)i + 8));
+                var (l3, h3) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)i + 12));
+                a0l += l0; a0h += h0; a1l += l1; a1h += h1; a2l += l2; a2h += h2; a3l += l3; a3h += h3;
+            }
+            s = HorizontalSum(a0l + a1l + (a2l + a3l), a0h + a1h + (a2h + a3h));
+        }
         for (; i < x.Length; i++) s += x[i];
         return s;
     }
@@ -538,22 +674,45 @@ internal static class CpuKernels
     /// <summary>Σ (x − mean)² in double.</summary>
     public static double SumSquaredDeviation(ReadOnlySpan<float> x, double mean)
     {
-        if (!UseVector || x.Length < 16) return SumSquaredDeviationScalar(x, mean);
+        if (!(Use256 || Use128) || x.Length < 16) return SumSquaredDeviationScalar(x, mean);
         ref float xr = ref MemoryMarshal.GetReference(x);
-        var m = Vector256.Create(mean);
-        Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
         int i = 0;
-        for (; i <= x.Length - 16; i += 16)
+        double s;
+        if (Use256)
         {
-            var (l0, h0) = Vector256.Widen(Vector256.LoadUnsafe(ref xr, (nuint)i));
-            var (l1, h1) = Vector256.Widen(Vector256.LoadUnsafe(ref xr, (nuint)i + 8));
-            var d0 = l0 - m; var d1 = h0 - m; var d2 = l1 - m; var d3 = h1 - m;
-            a0 += d0 * d0; a1 += d1 * d1; a2 += d2 * d2; a3 += d3 * d3;
+            var m = Vector256.Create(mean);
+            Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; i <= x.Length - 16; i += 16)
+            {
+                var (l0, h0) = Vector256.Widen(Vector256.LoadUnsafe(ref xr, (nuint)i));
+                var (l1, h1) = Vector256.Widen(Vector256.LoadUnsafe(ref xr, (nuint)i + 8));
+                var d0 = l0 - m; var d1 = h0 - m; var d2 = l1 - m; var d3 = h1 - m;
+                a0 += d0 * d0; a1 += d1 * d1; a2 += d2 * d2; a3 += d3 * d3;
+            }
+            s = HorizontalSum(a0 + a1 + (a2 + a3));
         }
-        double s = HorizontalSum(a0 + a1 + (a2 + a3));
+        else
+        {
+            var m = Vector128.Create(mean);
+            Vector128<double> a0l = default, a0h = default, a1l = default, a1h = default,
+                a2l = default, a2h = default, a3l = default, a3h = default;
+            for (; i <= x.Length - 16; i += 16)
+            {
+                var (l0, h0) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)i));
+                var (l1, h1) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)i + 4));
+                var (l2, h2) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)i + 8));
+                var (l3, h3) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)i + 12));
+                a0l += Square(l0 - m); a0h += Square(h0 - m); a1l += Square(l1 - m); a1h += Square(h1 - m);
+                a2l += Square(l2 - m); a2h += Square(h2 - m); a3l += Square(l3 - m); a3h += Square(h3 - m);
+            }
+            s = HorizontalSum(a0l + a1l + (a2l + a3l), a0h + a1h + (a2h + a3h));
+        }
         for (; i < x.Length; i++) { double d = x[i] - mean; s += d * d; }
         return s;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> Square(Vector128<double> d) => d * d;
 
     /// <summary>Scalar twin of <see cref="SumSquaredDeviation"/>: sequential order.</summary>
     public static double SumSquaredDeviationScalar(ReadOnlySpan<float> x, double mean)
@@ -567,20 +726,40 @@ internal static class CpuKernels
     public static (double SumDy, double SumDyCentered) SumAndDotCentered(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, double mean)
     {
         if (x.Length < dy.Length) throw new ArgumentException($"x has {x.Length} values, dy {dy.Length}", nameof(x));
-        if (!UseVector || dy.Length < 8) return SumAndDotCenteredScalar(dy, x, mean);
+        if (!(Use256 || Use128) || dy.Length < 8) return SumAndDotCenteredScalar(dy, x, mean);
         ref float gr = ref MemoryMarshal.GetReference(dy); ref float xr = ref MemoryMarshal.GetReference(x);
-        var m = Vector256.Create(mean);
-        // 8 elements per step: two accumulators for Σdy, two for Σdy·(x − mean) (lanes as above, modulo 8).
-        Vector256<double> s0 = default, s1 = default, p0 = default, p1 = default;
         int i = 0;
-        for (; i <= dy.Length - 8; i += 8)
+        double s, sx;
+        if (Use256)
         {
-            var (gl, gh) = Vector256.Widen(Vector256.LoadUnsafe(ref gr, (nuint)i));
-            var (xl, xh) = Vector256.Widen(Vector256.LoadUnsafe(ref xr, (nuint)i));
-            s0 += gl; s1 += gh;
-            p0 += gl * (xl - m); p1 += gh * (xh - m);
+            var m = Vector256.Create(mean);
+            // 8 elements per step: two accumulators for Σdy, two for Σdy·(x − mean) (lanes as above, modulo 8).
+            Vector256<double> s0 = default, s1 = default, p0 = default, p1 = default;
+            for (; i <= dy.Length - 8; i += 8)
+            {
+                var (gl, gh) = Vector256.Widen(Vector256.LoadUnsafe(ref gr, (nuint)i));
+                var (xl, xh) = Vector256.Widen(Vector256.LoadUnsafe(ref xr, (nuint)i));
+                s0 += gl; s1 += gh;
+                p0 += gl * (xl - m); p1 += gh * (xh - m);
+            }
+            s = HorizontalSum(s0 + s1); sx = HorizontalSum(p0 + p1);
         }
-        double s = HorizontalSum(s0 + s1), sx = HorizontalSum(p0 + p1);
+        else
+        {
+            var m = Vector128.Create(mean);
+            Vector128<double> s0l = default, s0h = default, s1l = default, s1h = default,
+                p0l = default, p0h = default, p1l = default, p1h = default;
+            for (; i <= dy.Length - 8; i += 8)
+            {
+                var (g0, g1) = Vector128.Widen(Vector128.LoadUnsafe(ref gr, (nuint)i));
+                var (g2, g3) = Vector128.Widen(Vector128.LoadUnsafe(ref gr, (nuint)i + 4));
+                var (x0, x1) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)i));
+                var (x2, x3) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)i + 4));
+                s0l += g0; s0h += g1; s1l += g2; s1h += g3;
+                p0l += g0 * (x0 - m); p0h += g1 * (x1 - m); p1l += g2 * (x2 - m); p1h += g3 * (x3 - m);
+            }
+            s = HorizontalSum(s0l + s1l, s0h + s1h); sx = HorizontalSum(p0l + p1l, p0h + p1h);
+        }
         for (; i < dy.Length; i++) { s += dy[i]; sx += dy[i] * (x[i] - mean); }
         return (s, sx);
     }
@@ -595,5 +774,10 @@ internal static class CpuKernels
 
     /// <summary>Lanes added in index order 0..3 (deterministic).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double HorizontalSum(Vector256<double> v) => v.GetElement(0) + v.GetElement(1) + v.GetElement(2) + v.GetElement(3);
+    private static double HorizontalSum(Vector256<double> v) => HorizontalSum(v.GetLower(), v.GetUpper());
+
+    /// <summary>The 4 lanes of (lo, hi) added in index order, as <see cref="HorizontalSum(Vector256{double})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double HorizontalSum(Vector128<double> lo, Vector128<double> hi) =>
+        lo.GetElement(0) + lo.GetElement(1) + hi.GetElement(0) + hi.GetElement(1);
 }

@@ -2,7 +2,10 @@ using MusicGenre.Nn.Backends.Cpu;
 
 namespace MusicGenre.Nn.Tests.Backends.Cpu;
 
-/// <summary>Every Vector256 kernel against its scalar twin on seeded data, every length 0..256 and a few large ones.</summary>
+/// <summary>
+/// Every vector kernel against its scalar twin on seeded data, every length 0..256 and a few large ones, at the widest
+/// width of the process (<see cref="SimdWidthTests"/> re-runs them at 512, 256 and 128 bits and without intrinsics).
+/// </summary>
 public sealed class CpuKernelsTests
 {
     public static TheoryData<int> Lengths()
@@ -36,6 +39,62 @@ public sealed class CpuKernelsTests
         var (s1, p1) = CpuKernels.SumAndDotCentered(x, y, -0.2);
         Assert.Equal(s0, s1, bound);
         Assert.Equal(p0, p1, bound);
+    }
+
+    [Theory, MemberData(nameof(Lengths))]
+    public void ReductionsAddInTheDocumentedLaneOrderBitForBit(int n)
+    {
+        // The reductions' order (8 float lanes, or 4 double accumulators × 4 lanes; lanes then added in index order; the
+        // tail last) written out in scalar code: the Vector256 path and its 128-bit twin (ARM64; the 128-bit re-run of
+        // this test) must give exactly these bits, so sums do not depend on the machine.
+        if (!System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) return; // no vectors: the sequential twins run (tested above)
+        var x = Reference.Random(3 * n + 7, n); var y = Reference.Random(5 * n + 1, n);
+        const double mean = 0.3, centre = -0.2;
+        Assert.Equal(n < 8 ? CpuKernels.DotScalar(x, y) : Lanes8(n, i => x[i] * y[i]), CpuKernels.Dot(x, y));
+        Assert.Equal(n < 8 ? CpuKernels.SumScalar(x) : Lanes8(n, i => x[i]), CpuKernels.Sum(x));
+        Assert.Equal(n < 16 ? CpuKernels.SumDoubleScalar(x) : Blocks16(n, i => x[i]), CpuKernels.SumDouble(x));
+        Assert.Equal(n < 16 ? CpuKernels.SumSquaredDeviationScalar(x, mean) : Blocks16(n, i => (x[i] - mean) * (x[i] - mean)),
+            CpuKernels.SumSquaredDeviation(x, mean));
+        var expected = n < 8 ? CpuKernels.SumAndDotCenteredScalar(x, y, centre) : (Pairs8(n, i => x[i]), Pairs8(n, i => x[i] * (y[i] - centre)));
+        Assert.Equal(expected, CpuKernels.SumAndDotCentered(x, y, centre));
+
+        // Float: lane j sums terms i ≡ j (mod 8) over whole steps; lanes 0..7 in order; then the tail.
+        static float Lanes8(int n, Func<int, float> term)
+        {
+            var lanes = new float[8];
+            int i = 0;
+            for (; i + 8 <= n; i += 8) for (int j = 0; j < 8; j++) lanes[j] += term(i + j);
+            float s = lanes[0];
+            for (int j = 1; j < 8; j++) s += lanes[j];
+            for (; i < n; i++) s += term(i);
+            return s;
+        }
+        // Double, 16 per step: accumulator a lane j sums terms i ≡ 4a + j (mod 16); per lane (a0 + a1) + (a2 + a3); lanes in order.
+        static double Blocks16(int n, Func<int, double> term)
+        {
+            var acc = new double[4, 4];
+            int i = 0;
+            for (; i + 16 <= n; i += 16) for (int a = 0; a < 4; a++) for (int j = 0; j < 4; j++) acc[a, j] += term(i + 4 * a + j);
+            double s = 0;
+            for (int j = 0; j < 4; j++)
+            {
+                double lane = acc[0, j] + acc[1, j] + (acc[2, j] + acc[3, j]);
+                s = j == 0 ? lane : s + lane;
+            }
+            for (; i < n; i++) s += term(i);
+            return s;
+        }
+        // Double, 8 per step: two accumulators (terms i ≡ j and 4 + j mod 8) added per lane, lanes in order.
+        static double Pairs8(int n, Func<int, double> term)
+        {
+            var acc = new double[2, 4];
+            int i = 0;
+            for (; i + 8 <= n; i += 8) for (int a = 0; a < 2; a++) for (int j = 0; j < 4; j++) acc[a, j] += term(i + 4 * a + j);
+            double s = 0;
+            for (int j = 0; j < 4; j++) s = j == 0 ? acc[0, j] + acc[1, j] : s + (acc[0, j] + acc[1, j]);
+            for (; i < n; i++) s += term(i);
+            return s;
+        }
     }
 
     [Fact]
