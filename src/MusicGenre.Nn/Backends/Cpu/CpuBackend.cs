@@ -4,7 +4,7 @@ using MusicGenre.Nn.Tensors;
 namespace MusicGenre.Nn.Backends.Cpu;
 
 /// <summary>
-/// The production CPU backend: Span + Vector256/512 SIMD (scalar fallback when not accelerated), multi-threaded with
+/// The production CPU backend: Span + Vector128/256/512 SIMD at the widest width the CPU accelerates (scalar twins otherwise), multi-threaded with
 /// <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/> over a configurable thread count. Every reduction
 /// is owned by one work item and summed in a fixed order, so results are bitwise identical run to run (and do not
 /// depend on the thread count). Operations are split by kind across <c>CpuBackend.*.cs</c>.
