@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
+using MusicGenre.Simd;
 
 namespace MusicGenre.Nn.Backends.Cpu;
 
@@ -112,15 +112,15 @@ internal static unsafe class Winograd
     /// 1. Input transform of every tile and channel into V[ξ][c][column]. 2. Sixteen GEMMs M[ξ] = U[ξ]·V[ξ].
     /// 3. Output transform of M into the 2×2 pixels of each tile (pixels beyond an odd edge are dropped).
     /// <paramref name="vector"/> false runs the scalar twin (same transforms, <see cref="ConvGemm.GemmTileScalar"/>); true runs
-    /// the GEMMs on <see cref="ConvGemm.GemmTile"/> at the widest vectors the CPU has (128 bits on ARM64) and the transforms
-    /// on their 8-lane Vector256 code where Vector256 is accelerated, else on the scalar twin's transforms.
+    /// the GEMMs on <see cref="ConvGemm.GemmTile"/> and the transforms on their vector code, both at the widest vectors the
+    /// CPU has (128 bits on ARM64).
     /// </summary>
     public static void Tiles(ReadOnlySpan<float> x, int c, int h, int w, ReadOnlySpan<float> packedU, int k,
         ReadOnlySpan<float> bias, int p0, int count, int cols, Span<float> scratch, Span<float> y, bool vector)
     {
         int tilesW = (w + 1) / 2;
         int sv = PositionStride(c, cols), sm = PositionStride(k, cols);
-        bool transforms256 = vector && ConvGemm.UseVector;
+        bool vectorTransforms = vector && SimdWidths.Best != SimdWidth.Scalar;
         var v = scratch[..(Positions * sv)];
         var m = scratch.Slice(Positions * sv, Positions * sm);
         var rows = scratch.Slice(Positions * (sv + sm), 8 * RowLength(cols));
@@ -132,7 +132,7 @@ internal static unsafe class Winograd
                 int ti = p / tilesW, tj = p % tilesW, len = Math.Min(tilesW - tj, p0 + count - p);
                 for (int ch = 0; ch < c; ch++)
                 {
-                    if (transforms256) InputRunVector(px + ch * h * w, h, w, ti, tj, len, prows, RowLength(cols), pv + ch * cols, sv, p - p0);
+                    if (vectorTransforms) InputRunVector(px + ch * h * w, h, w, ti, tj, len, prows, RowLength(cols), pv + ch * cols, sv, p - p0);
                     else InputRun(x.Slice(ch * h * w, h * w), h, w, ti, tj, len, rows, v[(ch * cols)..], sv, p - p0);
                 }
                 p += len;
@@ -146,7 +146,7 @@ internal static unsafe class Winograd
                 for (int oc = 0; oc < k; oc++)
                 {
                     float bo = bias.IsEmpty ? 0f : bias[oc];
-                    if (transforms256) OutputRunVector(pm + oc * cols, sm, p - p0, len, bo, py + oc * h * w, h, w, ti, tj);
+                    if (vectorTransforms) OutputRunVector(pm + oc * cols, sm, p - p0, len, bo, py + oc * h * w, h, w, ti, tj);
                     else OutputRun(m[(oc * cols)..], sm, p - p0, len, bo, y.Slice(oc * h * w, h * w), h, w, ti, tj);
                 }
                 p += len;
@@ -154,10 +154,15 @@ internal static unsafe class Winograd
         }
     }
 
+    // ---- Vector transforms, written once over ISimdOps: lanes = consecutive tiles of a run ----------------------------
+    // A run goes through whole registers at the widest accelerated width, then at each narrower width from the tile where
+    // the wider one stopped (16, then 8, then 4 tiles per step on AVX-512). Every lane does the scalar twin's operations in
+    // its order, so the vector paths are bit-equal to the twins at every width.
+
     /// <summary>
-    /// Vector path of <see cref="InputRun"/>: 8 tiles per step (lanes = consecutive tiles of the run); the split rows
-    /// come from <see cref="SplitVector"/>; a tail of fewer than 8 tiles is one more 8-tile step, overlapping the previous one
-    /// or (a run shorter than 8) with AVX masked stores; without AVX it runs the scalar twin's per-tile code.
+    /// Vector path of <see cref="InputRun"/>: the split rows come from <see cref="SplitVector"/>; a tail of fewer than 4
+    /// tiles is one more 4-tile step ending at the run's end (the tiles it repeats get the same values), or in a run of
+    /// fewer than 4 tiles the scalar twin's per-tile code (a step would write other runs' columns).
     /// </summary>
     private static void InputRunVector(float* plane, int h, int w, int ti, int tj, int len, float* rows, int rl,
         float* v, int stride, int q0)
@@ -169,31 +174,13 @@ internal static unsafe class Winograd
             if ((uint)row >= (uint)h) { new Span<float>(odd, len + 1).Clear(); new Span<float>(even, len + 1).Clear(); continue; }
             SplitVector(plane + row * w, w, 2 * tj - 1, len + 1, odd, even);
         }
+        var best = SimdWidths.Best;
         int i = 0;
-        if (Use512)
-        {
-            // The same as the 8-tile step below with 16 tiles per register.
-            for (; i + 16 <= len; i += 16)
-            {
-                RowVector512(rows, rl, 0, i, out var t00, out var t01, out var t02, out var t03);
-                RowVector512(rows, rl, 1, i, out var t10, out var t11, out var t12, out var t13);
-                RowVector512(rows, rl, 2, i, out var t20, out var t21, out var t22, out var t23);
-                RowVector512(rows, rl, 3, i, out var t30, out var t31, out var t32, out var t33);
-                float* dst = v + q0 + i;
-                ColumnVector512(t00, t10, t20, t30, dst, stride);
-                ColumnVector512(t01, t11, t21, t31, dst + stride, stride);
-                ColumnVector512(t02, t12, t22, t32, dst + 2 * stride, stride);
-                ColumnVector512(t03, t13, t23, t33, dst + 3 * stride, stride);
-            }
-        }
-
-        for (; i + 8 <= len; i += 8) InputStep(rows, rl, i, v + q0 + i, stride, 8);
+        if (best >= SimdWidth.V512) i = InputSteps<Vector512<float>, Vec512Ops>(rows, rl, i, len, v + q0, stride);
+        if (best >= SimdWidth.V256) i = InputSteps<Vector256<float>, Vec256Ops>(rows, rl, i, len, v + q0, stride);
+        i = InputSteps<Vector128<float>, Vec128Ops>(rows, rl, i, len, v + q0, stride);
         if (i == len) return;
-        // The tail of fewer than 8 tiles. In a run of at least 8, one more 8-tile step ending at the run's end: the tiles
-        // it repeats get the same operations, so the same values. In a shorter run, an 8-tile step whose stores keep only
-        // the run's lanes (the others read split-row entries past the run and would write other runs' columns).
-        if (len >= 8) InputStep(rows, rl, len - 8, v + q0 + len - 8, stride, 8);
-        else if (Avx.IsSupported) InputStep(rows, rl, 0, v + q0, stride, len);
+        if (len >= 4) InputSteps<Vector128<float>, Vec128Ops>(rows, rl, len - 4, len, v + q0, stride);
         else
         {
             var rowSpan = new Span<float>(rows, 8 * rl);
@@ -203,118 +190,60 @@ internal static unsafe class Winograd
     }
 
     /// <summary>
-    /// The input transform of 8 consecutive tiles from split-row entry <paramref name="i"/>, of which the first
-    /// <paramref name="n"/> are written at <paramref name="dst"/> (position ξ at <c>ξ·stride</c>): all 8, or fewer by AVX
-    /// masked stores (only called so where AVX is supported).
+    /// Input transforms of whole registers of tiles from split-row entry <paramref name="i"/> while they fit in
+    /// <paramref name="len"/>, written at <c>v[ξ·stride + tile]</c>; returns the next tile.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void InputStep(float* rows, int rl, int i, float* dst, int stride, int n)
+    private static int InputSteps<TV, TOps>(float* rows, int rl, int i, int len, float* v, int stride)
+        where TV : struct where TOps : struct, ISimdOps<TV>
     {
-        // Per patch row r (d B): h0 = d0 − d2, h1 = d1 + d2, h2 = d2 − d1, h3 = d1 − d3 with d0..d3 = odd[i], even[i],
-        // odd[i+1], even[i+1]; then per column b the same down the rows (Bᵀ ·): position 4a + b.
-        RowVector(rows, rl, 0, i, out var t00, out var t01, out var t02, out var t03);
-        RowVector(rows, rl, 1, i, out var t10, out var t11, out var t12, out var t13);
-        RowVector(rows, rl, 2, i, out var t20, out var t21, out var t22, out var t23);
-        RowVector(rows, rl, 3, i, out var t30, out var t31, out var t32, out var t33);
-        if (n == 8)
+        for (; i + TOps.Count <= len; i += TOps.Count)
         {
-            ColumnVector(t00, t10, t20, t30, dst, stride);
-            ColumnVector(t01, t11, t21, t31, dst + stride, stride);
-            ColumnVector(t02, t12, t22, t32, dst + 2 * stride, stride);
-            ColumnVector(t03, t13, t23, t33, dst + 3 * stride, stride);
-            return;
+            // Per patch row r (d B): h0 = d0 − d2, h1 = d1 + d2, h2 = d2 − d1, h3 = d1 − d3 with d0..d3 = odd[i], even[i],
+            // odd[i+1], even[i+1]; then per column b the same down the rows (Bᵀ ·): position 4a + b.
+            RowVector<TV, TOps>(rows, rl, 0, i, out var t00, out var t01, out var t02, out var t03);
+            RowVector<TV, TOps>(rows, rl, 1, i, out var t10, out var t11, out var t12, out var t13);
+            RowVector<TV, TOps>(rows, rl, 2, i, out var t20, out var t21, out var t22, out var t23);
+            RowVector<TV, TOps>(rows, rl, 3, i, out var t30, out var t31, out var t32, out var t33);
+            float* dst = v + i;
+            ColumnVector<TV, TOps>(t00, t10, t20, t30, dst, stride);
+            ColumnVector<TV, TOps>(t01, t11, t21, t31, dst + stride, stride);
+            ColumnVector<TV, TOps>(t02, t12, t22, t32, dst + 2 * stride, stride);
+            ColumnVector<TV, TOps>(t03, t13, t23, t33, dst + 3 * stride, stride);
         }
-        // Lane j is stored where j < n: its mask element has the sign bit set.
-        var lanes = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(n)).AsSingle();
-        ColumnVectorMasked(t00, t10, t20, t30, dst, stride, lanes);
-        ColumnVectorMasked(t01, t11, t21, t31, dst + stride, stride, lanes);
-        ColumnVectorMasked(t02, t12, t22, t32, dst + 2 * stride, stride, lanes);
-        ColumnVectorMasked(t03, t13, t23, t33, dst + 3 * stride, stride, lanes);
+        return i;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RowVector(float* rows, int rl, int r, int i, out Vector256<float> h0, out Vector256<float> h1,
-        out Vector256<float> h2, out Vector256<float> h3)
+    private static void RowVector<TV, TOps>(float* rows, int rl, int r, int i, out TV h0, out TV h1, out TV h2, out TV h3)
+        where TV : struct where TOps : struct, ISimdOps<TV>
     {
         float* odd = rows + 2 * r * rl + i, even = odd + rl;
-        var o0 = Vector256.Load(odd); var o1 = Vector256.Load(odd + 1);
-        var e0 = Vector256.Load(even); var e1 = Vector256.Load(even + 1);
-        h0 = o0 - o1; h1 = e0 + o1; h2 = o1 - e0; h3 = e0 - e1;
-    }
-
-    /// <summary>The 16 tiles per register used by the transforms where AVX-512 is accelerated (the 8-tile path otherwise).</summary>
-    private static bool Use512 => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RowVector512(float* rows, int rl, int r, int i, out Vector512<float> h0, out Vector512<float> h1,
-        out Vector512<float> h2, out Vector512<float> h3)
-    {
-        float* odd = rows + 2 * r * rl + i, even = odd + rl;
-        var o0 = Vector512.Load(odd); var o1 = Vector512.Load(odd + 1);
-        var e0 = Vector512.Load(even); var e1 = Vector512.Load(even + 1);
-        h0 = o0 - o1; h1 = e0 + o1; h2 = o1 - e0; h3 = e0 - e1;
+        TV o0 = TOps.Load(ref *odd, 0), o1 = TOps.Load(ref *odd, 1), e0 = TOps.Load(ref *even, 0), e1 = TOps.Load(ref *even, 1);
+        h0 = TOps.Sub(o0, o1); h1 = TOps.Add(e0, o1); h2 = TOps.Sub(o1, e0); h3 = TOps.Sub(e0, e1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ColumnVector512(Vector512<float> t0, Vector512<float> t1, Vector512<float> t2, Vector512<float> t3, float* v, int stride)
+    private static void ColumnVector<TV, TOps>(TV t0, TV t1, TV t2, TV t3, float* v, int stride)
+        where TV : struct where TOps : struct, ISimdOps<TV>
     {
-        (t0 - t2).Store(v);
-        (t1 + t2).Store(v + 4 * stride);
-        (t2 - t1).Store(v + 8 * stride);
-        (t1 - t3).Store(v + 12 * stride);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ColumnVector(Vector256<float> t0, Vector256<float> t1, Vector256<float> t2, Vector256<float> t3, float* v, int stride)
-    {
-        (t0 - t2).Store(v);
-        (t1 + t2).Store(v + 4 * stride);
-        (t2 - t1).Store(v + 8 * stride);
-        (t1 - t3).Store(v + 12 * stride);
-    }
-
-    /// <summary><see cref="ColumnVector"/> storing only the lanes of <paramref name="lanes"/> (AVX masked stores).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ColumnVectorMasked(Vector256<float> t0, Vector256<float> t1, Vector256<float> t2, Vector256<float> t3, float* v, int stride,
-        Vector256<float> lanes)
-    {
-        Avx.MaskStore(v, lanes, t0 - t2);
-        Avx.MaskStore(v + 4 * stride, lanes, t1 + t2);
-        Avx.MaskStore(v + 8 * stride, lanes, t2 - t1);
-        Avx.MaskStore(v + 12 * stride, lanes, t1 - t3);
+        TOps.Store(TOps.Sub(t0, t2), ref *v, 0);
+        TOps.Store(TOps.Add(t1, t2), ref *v, (nuint)(4 * stride));
+        TOps.Store(TOps.Sub(t2, t1), ref *v, (nuint)(8 * stride));
+        TOps.Store(TOps.Sub(t1, t3), ref *v, (nuint)(12 * stride));
     }
 
     /// <summary>
     /// odd[i] = src[start + 2i], even[i] = src[start + 2i + 1] for i &lt; n (0 outside the row, as <see cref="InputRun"/>
-    /// splits). Inside the row, 16 contiguous values at a time; each half is permuted to (its 4
-    /// even-index values, its 4 odd-index values) and the halves' lower and upper 128 bits are joined.
+    /// splits): inside the row a register pair at a time (<see cref="ISimdOps{TV}.LoadDeinterleaved2"/>), widest first.
     /// </summary>
     private static void SplitVector(float* src, int w, int start, int n, float* odd, float* even)
     {
         int i = 0;
         if (start < 0) { odd[0] = 0f; even[0] = src[0]; i = 1; }
-        if (Use512)
-        {
-            // 32 contiguous values; one two-source permute gathers the 16 even-index ones, another the 16 odd-index ones.
-            var evenIndex = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-            var oddIndex = evenIndex + Vector512<int>.One;
-            for (; i + 16 <= n && start + 2 * i + 32 <= w; i += 16)
-            {
-                var lo = Vector512.Load(src + start + 2 * i);
-                var hi = Vector512.Load(src + start + 2 * i + 16);
-                Avx512F.PermuteVar16x32x2(lo, evenIndex, hi).Store(odd + i);
-                Avx512F.PermuteVar16x32x2(lo, oddIndex, hi).Store(even + i);
-            }
-        }
-
-        var pick = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
-        for (; i + 8 <= n && start + 2 * i + 16 <= w; i += 8)
-        {
-            var a = Vector256.Shuffle(Vector256.Load(src + start + 2 * i), pick);
-            var b = Vector256.Shuffle(Vector256.Load(src + start + 2 * i + 8), pick);
-            Vector256.Create(a.GetLower(), b.GetLower()).Store(odd + i);
-            Vector256.Create(a.GetUpper(), b.GetUpper()).Store(even + i);
-        }
+        var best = SimdWidths.Best;
+        if (best >= SimdWidth.V512) i = SplitSteps<Vector512<float>, Vec512Ops>(src, w, start, n, odd, even, i);
+        if (best >= SimdWidth.V256) i = SplitSteps<Vector256<float>, Vec256Ops>(src, w, start, n, odd, even, i);
+        i = SplitSteps<Vector128<float>, Vec128Ops>(src, w, start, n, odd, even, i);
         for (; i < n; i++)
         {
             int col = start + 2 * i;
@@ -323,123 +252,89 @@ internal static unsafe class Winograd
         }
     }
 
+    private static int SplitSteps<TV, TOps>(float* src, int w, int start, int n, float* odd, float* even, int i)
+        where TV : struct where TOps : struct, ISimdOps<TV>
+    {
+        // The row's values start + 2i … start + 2i + 2·Count − 1: even offsets go to odd[], odd offsets to even[].
+        for (; i + TOps.Count <= n && start + 2 * i + 2 * TOps.Count <= w; i += TOps.Count)
+        {
+            TOps.LoadDeinterleaved2(ref *(src + start + 2 * i), 0, out TV first, out TV second);
+            TOps.Store(first, ref *odd, (nuint)i);
+            TOps.Store(second, ref *even, (nuint)i);
+        }
+        return i;
+    }
+
     /// <summary>
-    /// Vector path of <see cref="OutputRun"/>: 8 tiles per step; where the 16 pixels lie inside the row, y00/y01 (and
-    /// y10/y11) are interleaved in registers: join the lower (upper) halves, then permute (a0 a1 a2 a3 b0 b1 b2 b3) to
-    /// (a0 b0 a1 b1 a2 b2 a3 b3). Right edges go through the scalar twin's stores; a tail of fewer than 8 tiles is one more
-    /// 8-tile step (overlapping, or storing only the run's tiles).
+    /// Vector path of <see cref="OutputRun"/>: whole registers of tiles, widest first; where the register's 2·Count pixels
+    /// of a row lie inside it, y00/y01 (and y10/y11) are interleaved in registers (<see cref="ISimdOps{TV}.StoreInterleaved2"/>),
+    /// else they go through the scalar twin's stores. A tail of fewer than 4 tiles is one more 4-tile step (ending at the
+    /// run's end, or in a shorter run storing only the run's tiles: its other lanes read M columns past the run, inside
+    /// the scratch).
     /// </summary>
     private static void OutputRunVector(float* m, int stride, int q0, int len, float bias, float* plane, int h, int w, int ti, int tj)
     {
-        int row = 2 * ti, i = 0;
-        bool second = row + 1 < h;
-        var vb = Vector256.Create(bias);
-        Span<float> y = stackalloc float[32];
+        Span<float> y = stackalloc float[4 * 16];
         var planeSpan = new Span<float>(plane, h * w);
-        if (Use512)
-        {
-            // The 8-tile step below with 16 tiles per register: y00/y01 (and y10/y11) interleave with one two-source
-            // permute per 16 output pixels (a0 b0 a1 b1 … from the lower, then the upper 8 lanes of each).
-            var zipLo = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-            var zipHi = zipLo + Vector512.Create(8);
-            var vb512 = Vector512.Create(bias);
-            for (; i + 16 <= len; i += 16)
-            {
-                float* src = m + q0 + i;
-                RowSums512(src, stride, 0, out var s00, out var s01);
-                RowSums512(src, stride, 1, out var s10, out var s11);
-                RowSums512(src, stride, 2, out var s20, out var s21);
-                RowSums512(src, stride, 3, out var s30, out var s31);
-                var y00 = s00 + s10 + s20 + vb512; var y01 = s01 + s11 + s21 + vb512;
-                var y10 = s10 - s20 - s30 + vb512; var y11 = s11 - s21 - s31 + vb512;
-                int col = 2 * (tj + i);
-                if (col + 32 <= w)
-                {
-                    float* dst = plane + row * w + col;
-                    Avx512F.PermuteVar16x32x2(y00, zipLo, y01).Store(dst);
-                    Avx512F.PermuteVar16x32x2(y00, zipHi, y01).Store(dst + 16);
-                    if (second)
-                    {
-                        Avx512F.PermuteVar16x32x2(y10, zipLo, y11).Store(dst + w);
-                        Avx512F.PermuteVar16x32x2(y10, zipHi, y11).Store(dst + w + 16);
-                    }
-                }
-                else
-                {
-                    // At the right edge: the scalar twin's stores, 8 tiles at a time.
-                    y00.GetLower().CopyTo(y); y01.GetLower().CopyTo(y[8..]); y10.GetLower().CopyTo(y[16..]); y11.GetLower().CopyTo(y[24..]);
-                    Store(y, 8, planeSpan, h, w, ti, tj + i);
-                    y00.GetUpper().CopyTo(y); y01.GetUpper().CopyTo(y[8..]); y10.GetUpper().CopyTo(y[16..]); y11.GetUpper().CopyTo(y[24..]);
-                    Store(y, 8, planeSpan, h, w, ti, tj + i + 8);
-                }
-            }
-        }
-
-        for (; i + 8 <= len; i += 8) OutputStep(m, stride, q0, i, 8, vb, plane, planeSpan, y, h, w, ti, tj);
+        var best = SimdWidths.Best;
+        int i = 0;
+        if (best >= SimdWidth.V512) i = OutputSteps<Vector512<float>, Vec512Ops>(m, stride, q0, i, len, bias, plane, planeSpan, y, h, w, ti, tj);
+        if (best >= SimdWidth.V256) i = OutputSteps<Vector256<float>, Vec256Ops>(m, stride, q0, i, len, bias, plane, planeSpan, y, h, w, ti, tj);
+        i = OutputSteps<Vector128<float>, Vec128Ops>(m, stride, q0, i, len, bias, plane, planeSpan, y, h, w, ti, tj);
         if (i == len) return;
-        // The tail of fewer than 8 tiles: in a run of at least 8, one more 8-tile step ending at the run's end (the tiles it
-        // repeats get the same operations and stores, so the same pixels); in a shorter run, an 8-tile step of which only
-        // the run's tiles are stored (its other lanes read M columns past the run, inside the scratch).
-        if (len >= 8) OutputStep(m, stride, q0, len - 8, 8, vb, plane, planeSpan, y, h, w, ti, tj);
-        else OutputStep(m, stride, q0, 0, len, vb, plane, planeSpan, y, h, w, ti, tj);
+        if (len >= 4) OutputStep<Vector128<float>, Vec128Ops>(m, stride, q0, len - 4, 4, bias, plane, planeSpan, y, h, w, ti, tj);
+        else OutputStep<Vector128<float>, Vec128Ops>(m, stride, q0, 0, len, bias, plane, planeSpan, y, h, w, ti, tj);
+    }
+
+    private static int OutputSteps<TV, TOps>(float* m, int stride, int q0, int i, int len, float bias, float* plane,
+        Span<float> planeSpan, Span<float> y, int h, int w, int ti, int tj) where TV : struct where TOps : struct, ISimdOps<TV>
+    {
+        for (; i + TOps.Count <= len; i += TOps.Count)
+            OutputStep<TV, TOps>(m, stride, q0, i, TOps.Count, bias, plane, planeSpan, y, h, w, ti, tj);
+        return i;
     }
 
     /// <summary>
-    /// The output transform of 8 consecutive tiles from run tile <paramref name="i"/>, of which the first
-    /// <paramref name="n"/> are stored: interleaved in registers where all 8 tiles' 16 pixels lie inside the row, else by
-    /// the scalar twin's stores.
+    /// The output transform of one register of consecutive tiles from run tile <paramref name="i"/>, of which the first
+    /// <paramref name="n"/> are stored: interleaved in registers where all the register's pixels lie inside the row, else
+    /// by the scalar twin's stores.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void OutputStep(float* m, int stride, int q0, int i, int n, Vector256<float> vb, float* plane, Span<float> planeSpan,
-        Span<float> y, int h, int w, int ti, int tj)
+    private static void OutputStep<TV, TOps>(float* m, int stride, int q0, int i, int n, float bias, float* plane, Span<float> planeSpan,
+        Span<float> y, int h, int w, int ti, int tj) where TV : struct where TOps : struct, ISimdOps<TV>
     {
-        int row = 2 * ti;
+        int row = 2 * ti, lanes = TOps.Count;
         float* src = m + q0 + i;
+        TV vb = TOps.Broadcast(bias);
         // Per row a of M (· A): s0 = m0 + m1 + m2, s1 = m1 − m2 − m3; then down the columns (Aᵀ ·), plus the bias.
-        RowSums(src, stride, 0, out var s00, out var s01);
-        RowSums(src, stride, 1, out var s10, out var s11);
-        RowSums(src, stride, 2, out var s20, out var s21);
-        RowSums(src, stride, 3, out var s30, out var s31);
-        var y00 = s00 + s10 + s20 + vb; var y01 = s01 + s11 + s21 + vb;
-        var y10 = s10 - s20 - s30 + vb; var y11 = s11 - s21 - s31 + vb;
+        RowSums<TV, TOps>(src, stride, 0, out var s00, out var s01);
+        RowSums<TV, TOps>(src, stride, 1, out var s10, out var s11);
+        RowSums<TV, TOps>(src, stride, 2, out var s20, out var s21);
+        RowSums<TV, TOps>(src, stride, 3, out var s30, out var s31);
+        TV y00 = TOps.Add(TOps.Add(TOps.Add(s00, s10), s20), vb), y01 = TOps.Add(TOps.Add(TOps.Add(s01, s11), s21), vb);
+        TV y10 = TOps.Add(TOps.Sub(TOps.Sub(s10, s20), s30), vb), y11 = TOps.Add(TOps.Sub(TOps.Sub(s11, s21), s31), vb);
         int col = 2 * (tj + i);
-        if (n == 8 && col + 16 <= w)
+        if (n == lanes && col + 2 * lanes <= w)
         {
-            var zip = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
             float* dst = plane + row * w + col;
-            Vector256.Shuffle(Vector256.Create(y00.GetLower(), y01.GetLower()), zip).Store(dst);
-            Vector256.Shuffle(Vector256.Create(y00.GetUpper(), y01.GetUpper()), zip).Store(dst + 8);
-            if (row + 1 < h)
-            {
-                Vector256.Shuffle(Vector256.Create(y10.GetLower(), y11.GetLower()), zip).Store(dst + w);
-                Vector256.Shuffle(Vector256.Create(y10.GetUpper(), y11.GetUpper()), zip).Store(dst + w + 8);
-            }
+            TOps.StoreInterleaved2(y00, y01, ref *dst, 0);
+            if (row + 1 < h) TOps.StoreInterleaved2(y10, y11, ref *dst, (nuint)w);
         }
         else
         {
-            y00.CopyTo(y); y01.CopyTo(y[8..]); y10.CopyTo(y[16..]); y11.CopyTo(y[24..]);
-            Store(y, n, planeSpan, h, w, ti, tj + i);
+            TOps.Store(y00, ref y[0], 0); TOps.Store(y01, ref y[0], (nuint)lanes);
+            TOps.Store(y10, ref y[0], (nuint)(2 * lanes)); TOps.Store(y11, ref y[0], (nuint)(3 * lanes));
+            Store(y, lanes, n, planeSpan, h, w, ti, tj + i);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RowSums512(float* m, int stride, int a, out Vector512<float> s0, out Vector512<float> s1)
+    private static void RowSums<TV, TOps>(float* m, int stride, int a, out TV s0, out TV s1)
+        where TV : struct where TOps : struct, ISimdOps<TV>
     {
-        var m0 = Vector512.Load(m + 4 * a * stride);
-        var m1 = Vector512.Load(m + (4 * a + 1) * stride);
-        var m2 = Vector512.Load(m + (4 * a + 2) * stride);
-        var m3 = Vector512.Load(m + (4 * a + 3) * stride);
-        s0 = m0 + m1 + m2; s1 = m1 - m2 - m3;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RowSums(float* m, int stride, int a, out Vector256<float> s0, out Vector256<float> s1)
-    {
-        var m0 = Vector256.Load(m + 4 * a * stride);
-        var m1 = Vector256.Load(m + (4 * a + 1) * stride);
-        var m2 = Vector256.Load(m + (4 * a + 2) * stride);
-        var m3 = Vector256.Load(m + (4 * a + 3) * stride);
-        s0 = m0 + m1 + m2; s1 = m1 - m2 - m3;
+        TV m0 = TOps.Load(ref *m, (nuint)(4 * a * stride)), m1 = TOps.Load(ref *m, (nuint)((4 * a + 1) * stride));
+        TV m2 = TOps.Load(ref *m, (nuint)((4 * a + 2) * stride)), m3 = TOps.Load(ref *m, (nuint)((4 * a + 3) * stride));
+        s0 = TOps.Add(TOps.Add(m0, m1), m2); s1 = TOps.Sub(TOps.Sub(m1, m2), m3);
     }
 
     /// <summary>
@@ -500,7 +395,7 @@ internal static unsafe class Winograd
         for (int i = 0; i < len; i++)
         {
             OutputScalar(m, stride, q0 + i, bias, y);
-            Store(y, 1, plane, h, w, ti, tj + i);
+            Store(y, 8, 1, plane, h, w, ti, tj + i);
         }
     }
 
@@ -519,8 +414,11 @@ internal static unsafe class Winograd
         y[24] = s[3] - s[5] - s[7] + bias;
     }
 
-    /// <summary>Writes the 2×2 pixels of <paramref name="n"/> tiles from (ti, tj) on: y00 at y[i], y01 at y[8 + i], y10 at y[16 + i], y11 at y[24 + i].</summary>
-    private static void Store(ReadOnlySpan<float> y, int n, Span<float> plane, int h, int w, int ti, int tj)
+    /// <summary>
+    /// Writes the 2×2 pixels of <paramref name="n"/> tiles from (ti, tj) on: y00 at y[i], y01 at y[lanes + i], y10 at
+    /// y[2·lanes + i], y11 at y[3·lanes + i].
+    /// </summary>
+    private static void Store(ReadOnlySpan<float> y, int lanes, int n, Span<float> plane, int h, int w, int ti, int tj)
     {
         int row = 2 * ti;
         bool second = row + 1 < h;
@@ -528,11 +426,11 @@ internal static unsafe class Winograd
         {
             int col = 2 * (tj + i);
             plane[row * w + col] = y[i];
-            if (second) plane[(row + 1) * w + col] = y[16 + i];
+            if (second) plane[(row + 1) * w + col] = y[2 * lanes + i];
             if (col + 1 < w)
             {
-                plane[row * w + col + 1] = y[8 + i];
-                if (second) plane[(row + 1) * w + col + 1] = y[24 + i];
+                plane[row * w + col + 1] = y[lanes + i];
+                if (second) plane[(row + 1) * w + col + 1] = y[3 * lanes + i];
             }
         }
     }
@@ -553,14 +451,14 @@ internal static unsafe class Winograd
     /// Adds tiles p0..p0+count−1 of one image to the position-wise gradient: partial[ξ][k][c] += Σ_t Z[ξ][k][t]·V[ξ][c][t]
     /// (partial is <c>[16][K][C]</c>), x <c>[C][H][W]</c>, dy <c>[K][H][W]</c>. <paramref name="vector"/> false runs the
     /// scalar twin (same transforms, <see cref="ConvGemm.WeightGradTileScalar"/>); true runs <see cref="ConvGemm.WeightGradTile"/>
-    /// (256 or 128 bits) and the transforms as in <see cref="Tiles"/>.
+    /// (256 or 128 bits) and the vector transforms, as <see cref="Tiles"/>.
     /// </summary>
     public static void WeightTiles(ReadOnlySpan<float> x, int c, int h, int w, ReadOnlySpan<float> dy, int k, int p0, int count,
         int cols, Span<float> scratch, Span<float> partial, bool vector)
     {
         int tilesW = (w + 1) / 2;
         int sv = PositionStride(c, cols), sz = PositionStride(k, cols);
-        bool transforms256 = vector && ConvGemm.UseVector;
+        bool vectorTransforms = vector && SimdWidths.Best != SimdWidth.Scalar;
         var v = scratch[..(Positions * sv)];
         var z = scratch.Slice(Positions * sv, Positions * sz);
         var rows = scratch.Slice(Positions * (sv + sz), 8 * RowLength(cols));
@@ -571,12 +469,12 @@ internal static unsafe class Winograd
                 int ti = p / tilesW, tj = p % tilesW, len = Math.Min(tilesW - tj, p0 + count - p);
                 for (int ch = 0; ch < c; ch++)
                 {
-                    if (transforms256) InputRunVector(px + ch * h * w, h, w, ti, tj, len, prows, RowLength(cols), pv + ch * cols, sv, p - p0);
+                    if (vectorTransforms) InputRunVector(px + ch * h * w, h, w, ti, tj, len, prows, RowLength(cols), pv + ch * cols, sv, p - p0);
                     else InputRun(x.Slice(ch * h * w, h * w), h, w, ti, tj, len, rows, v[(ch * cols)..], sv, p - p0);
                 }
                 for (int oc = 0; oc < k; oc++)
                     GradientRun(dy.Slice(oc * h * w, h * w), pdy + oc * h * w, h, w, ti, tj, len, rows, prows, RowLength(cols),
-                        z[(oc * cols)..], pz + oc * cols, sz, p - p0, transforms256);
+                        z[(oc * cols)..], pz + oc * cols, sz, p - p0, vectorTransforms);
                 p += len;
             }
             for (int xi = 0; xi < Positions; xi++)
@@ -616,17 +514,10 @@ internal static unsafe class Winograd
         int done = 0;
         if (vector)
         {
-            for (; done + 8 <= len; done += 8)
-            {
-                float* e0p = prows + done, o0p = e0p + rl, e1p = o0p + rl, o1p = e1p + rl;
-                var e0 = Vector256.Load(e0p); var o0 = Vector256.Load(o0p); var e1 = Vector256.Load(e1p); var o1 = Vector256.Load(o1p);
-                // Columns: c0 = (e0, e0 + e1, e0 − e1, −e1), c1 = (o0, o0 + o1, o0 − o1, −o1); row a = (c0[a], c1[a]).
-                float* dst = pz + q0 + done;
-                SpreadVector(e0, o0, dst, stride);
-                SpreadVector(e0 + e1, o0 + o1, dst + 4 * stride, stride);
-                SpreadVector(e0 - e1, o0 - o1, dst + 8 * stride, stride);
-                SpreadVector(-e1, -o1, dst + 12 * stride, stride);
-            }
+            var best = SimdWidths.Best;
+            if (best >= SimdWidth.V512) done = GradientSteps<Vector512<float>, Vec512Ops>(prows, rl, done, len, pz + q0, stride);
+            if (best >= SimdWidth.V256) done = GradientSteps<Vector256<float>, Vec256Ops>(prows, rl, done, len, pz + q0, stride);
+            done = GradientSteps<Vector128<float>, Vec128Ops>(prows, rl, done, len, pz + q0, stride);
         }
         for (int i = done; i < len; i++)
         {
@@ -639,12 +530,36 @@ internal static unsafe class Winograd
         }
     }
 
+    /// <summary>Z of whole registers of tiles from split-row entry <paramref name="i"/> while they fit in <paramref name="len"/>; returns the next tile.</summary>
+    private static int GradientSteps<TV, TOps>(float* rows, int rl, int i, int len, float* z, int stride)
+        where TV : struct where TOps : struct, ISimdOps<TV>
+    {
+        for (; i + TOps.Count <= len; i += TOps.Count)
+        {
+            float* e0p = rows + i;
+            TV e0 = TOps.Load(ref *e0p, 0), o0 = TOps.Load(ref *e0p, (nuint)rl);
+            TV e1 = TOps.Load(ref *e0p, (nuint)(2 * rl)), o1 = TOps.Load(ref *e0p, (nuint)(3 * rl));
+            // Columns: c0 = (e0, e0 + e1, e0 − e1, −e1), c1 = (o0, o0 + o1, o0 − o1, −o1); row a = (c0[a], c1[a]).
+            float* dst = z + i;
+            SpreadVector<TV, TOps>(e0, o0, dst, stride);
+            SpreadVector<TV, TOps>(TOps.Add(e0, e1), TOps.Add(o0, o1), dst + 4 * stride, stride);
+            SpreadVector<TV, TOps>(TOps.Sub(e0, e1), TOps.Sub(o0, o1), dst + 8 * stride, stride);
+            SpreadVector<TV, TOps>(Negate<TV, TOps>(e1), Negate<TV, TOps>(o1), dst + 12 * stride, stride);
+        }
+        return i;
+    }
+
     /// <summary>One row (p, q) of A·dY along the row (· Aᵀ): (p, p + q, p − q, −q) at 4 consecutive positions.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void SpreadVector(Vector256<float> p, Vector256<float> q, float* dst, int stride)
+    private static void SpreadVector<TV, TOps>(TV p, TV q, float* dst, int stride) where TV : struct where TOps : struct, ISimdOps<TV>
     {
-        p.Store(dst); (p + q).Store(dst + stride); (p - q).Store(dst + 2 * stride); (-q).Store(dst + 3 * stride);
+        TOps.Store(p, ref *dst, 0); TOps.Store(TOps.Add(p, q), ref *dst, (nuint)stride);
+        TOps.Store(TOps.Sub(p, q), ref *dst, (nuint)(2 * stride)); TOps.Store(Negate<TV, TOps>(q), ref *dst, (nuint)(3 * stride));
     }
+
+    /// <summary>−v lane by lane, as the scalar twin's unary minus (−1·v is exact, and flips the sign of zeros too).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Negate<TV, TOps>(TV v) where TV : struct where TOps : struct, ISimdOps<TV> => TOps.Mul(v, TOps.Broadcast(-1f));
 
     private static void Spread(float p, float q, Span<float> z, int col, int position, int stride)
     {
