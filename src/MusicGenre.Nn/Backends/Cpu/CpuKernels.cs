@@ -651,10 +651,7 @@ internal static class CpuKernels
                 a2l = default, a2h = default, a3l = default, a3h = default;
             for (; i <= x.Length - 16; i += 16)
             {
-                var (l0, h0) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)i));
-                var (l1, h1) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)i + 4));
-                var (l2, h2) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)i + 8));
-                var (l3, h3) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)i + 12));
+                Widen16(ref xr, i, out var l0, out var h0, out var l1, out var h1, out var l2, out var h2, out var l3, out var h3);
                 a0l += l0; a0h += h0; a1l += l1; a1h += h1; a2l += l2; a2h += h2; a3l += l3; a3h += h3;
             }
             s = HorizontalSum(a0l + a1l + (a2l + a3l), a0h + a1h + (a2h + a3h));
@@ -698,10 +695,7 @@ internal static class CpuKernels
                 a2l = default, a2h = default, a3l = default, a3h = default;
             for (; i <= x.Length - 16; i += 16)
             {
-                var (l0, h0) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)i));
-                var (l1, h1) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)i + 4));
-                var (l2, h2) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)i + 8));
-                var (l3, h3) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)i + 12));
+                Widen16(ref xr, i, out var l0, out var h0, out var l1, out var h1, out var l2, out var h2, out var l3, out var h3);
                 a0l += Square(l0 - m); a0h += Square(h0 - m); a1l += Square(l1 - m); a1h += Square(h1 - m);
                 a2l += Square(l2 - m); a2h += Square(h2 - m); a3l += Square(l3 - m); a3h += Square(h3 - m);
             }
@@ -713,6 +707,17 @@ internal static class CpuKernels
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<double> Square(Vector128<double> d) => d * d;
+
+    /// <summary>x[i..i+15] widened to double, two lanes per register: (l0, h0) = elements 0–1 and 2–3, (l1, h1) = 4–7, …</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Widen16(ref float xr, int i, out Vector128<double> l0, out Vector128<double> h0, out Vector128<double> l1,
+        out Vector128<double> h1, out Vector128<double> l2, out Vector128<double> h2, out Vector128<double> l3, out Vector128<double> h3)
+    {
+        (l0, h0) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)i));
+        (l1, h1) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)i + 4));
+        (l2, h2) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)i + 8));
+        (l3, h3) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)i + 12));
+    }
 
     /// <summary>Scalar twin of <see cref="SumSquaredDeviation"/>: sequential order.</summary>
     public static double SumSquaredDeviationScalar(ReadOnlySpan<float> x, double mean)
