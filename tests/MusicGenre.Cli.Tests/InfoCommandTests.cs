@@ -1,3 +1,4 @@
+using MusicGenre.Data.FeatureStore;
 using System.Text.Json;
 
 namespace MusicGenre.Cli.Tests;
@@ -74,5 +75,39 @@ public sealed class InfoCommandTests
         Assert.Equal("librosa_default", root.GetProperty("feature_preset").GetString());
         var blues = root.GetProperty("genres")[0];
         Assert.Equal(("blues", 2, 20), (blues.GetProperty("genre").GetString(), blues.GetProperty("songs").GetInt32(), blues.GetProperty("segments").GetInt32()));
+    }
+
+    /// <summary>
+    /// <c>info --verify</c> reads every segment of a store against its CRC-32: an intact store says so; a store with two
+    /// flipped bits (values still finite) fails with exit code 1, naming the file and both damaged segments and their
+    /// songs. Without --verify the store is described as before (the index is intact).
+    /// </summary>
+    [Fact]
+    public void Verify_ReadsEverySegment_AndListsTheDamagedOnes()
+    {
+        var header = new FeatureStoreHeader(["blues", "metal"], 4, 5, 22050, 3.0, "librosa_default", new Dictionary<string, object>());
+        var random = new Random(3);
+        var songs = Enumerable.Range(0, 3).Select(i => new StoreSong($"s{i}", $"/a/{i}.wav", "", i % 2, 2 * i, 2)).ToArray();
+        var features = songs.Select(_ => Enumerable.Range(0, 2 * header.SegmentLength).Select(_ => (float)(random.NextDouble() * -80)).ToArray()).ToArray();
+        string dir = SharedData.NewTempDir("musicgenre-info-verify"), store = Path.Combine(dir, "f.h5");
+        FeatureStoreWriter.Write(store, header, songs, i => features[i]);
+
+        var ok = CliRunner.Run("info", store, "--verify");
+        Assert.True(ok.Code == 0, ok.Err);
+        Assert.Matches(@"(?m)^verified +all 6 segments match their checksums$", ok.Out);
+        Assert.Matches(@"(?m)^checksums +CRC-32 per segment$", ok.Out);
+
+        var bytes = File.ReadAllBytes(store);
+        foreach (var (song, k) in new[] { (0, 3), (2, header.SegmentLength + 1) }) // segment 0 (song s0), segment 5 (song s2)
+            bytes[bytes.AsSpan().IndexOf(BitConverter.GetBytes(features[song][k]))] ^= 1;
+        File.WriteAllBytes(store, bytes);
+
+        Assert.Equal(0, CliRunner.Run("info", store).Code);
+        var bad = CliRunner.Run("info", store, "--verify");
+        Assert.Equal(1, bad.Code);
+        Assert.Contains($"{store}: 2 of 6 segments are damaged:", bad.Err);
+        Assert.Contains("  segment 0 (song 's0') does not match its checksum", bad.Err);
+        Assert.Contains("  segment 5 (song 's2') does not match its checksum", bad.Err);
+        Assert.DoesNotContain("segment 2 ", bad.Err);
     }
 }

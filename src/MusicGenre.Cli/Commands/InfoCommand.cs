@@ -20,9 +20,10 @@ internal static class InfoCommand
     {
         var file = new Argument<string>("file") { Description = "A model (train --out), a training checkpoint (<model>.checkpoint), a feature store (preprocess --out) or a features file (features --out)." };
         var json = new Option<bool>("--json") { Description = "One JSON object instead of text (history as a list of epochs)." };
+        var verify = new Option<bool>("--verify") { Description = "For a feature store: read every segment and check it against its stored CRC-32 (and that it is finite); fails listing the damaged segments. Models and checkpoints are always verified in full." };
         var command = new Command("info", "Show what a model, checkpoint, feature store or features file holds: how it was made, metrics, training history, songs per genre.")
         {
-            file, json,
+            file, json, verify,
         };
         command.SetAction(parse =>
         {
@@ -36,7 +37,7 @@ internal static class InfoCommand
             {
                 ModelFileFormat.ModelFormat => ModelInfo(ModelFileReader.Read(path), "model"),
                 ModelFileFormat.CheckpointFormat => CheckpointInfo(CheckpointFile.Read(path)),
-                FeatureStoreLayout.Format => StoreInfo(path),
+                FeatureStoreLayout.Format => StoreInfo(path, parse.GetValue(verify), ctx.Cancellation),
                 Pipeline.Features.ClipFeatures.Format => ClipFeaturesInfo(path),
                 _ => throw new InvalidDataException($"{path}: not a MusicGenre model, checkpoint, feature store or features file ({(format is null ? "no format attribute" : $"format '{format}'")})"),
             };
@@ -102,9 +103,10 @@ internal static class InfoCommand
         return info;
     }
 
-    private static Dictionary<string, object?> StoreInfo(string path)
+    private static Dictionary<string, object?> StoreInfo(string path, bool verify, CancellationToken cancellationToken)
     {
         using var store = FeatureStoreReader.Open(path);
+        string? verified = verify ? VerifyStore(store, cancellationToken) : null;
         var h = store.Header;
         var genres = h.GenreNames.Select((g, i) => new Dictionary<string, object>
         {
@@ -125,8 +127,35 @@ internal static class InfoCommand
             ["songs"] = store.Songs.Count,
             ["segments"] = store.SegmentCount,
             ["songs_with_artist"] = store.Songs.Count(s => s.Artist.Length > 0),
+            ["checksums"] = store.HasChecksums ? "CRC-32 per segment" : "none (made by a build before 2026-12-07: only non-finite values show damage)",
+            ["verified"] = verified,
             ["genres"] = genres,
         };
+    }
+
+    /// <summary>
+    /// Reads every segment of <paramref name="store"/> (each read checks its CRC-32 and finiteness) and says so; damaged
+    /// segments are all found, not only the first, and reported together as an <see cref="InvalidDataException"/>.
+    /// </summary>
+    private static string VerifyStore(FeatureStoreReader store, CancellationToken cancellationToken)
+    {
+        var buffer = new float[store.Header.SegmentLength];
+        var damaged = new List<string>();
+        int count = 0;
+        for (int segment = 0; segment < store.SegmentCount; segment++)
+        {
+            if ((segment & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
+            try { store.ReadSegment(segment, buffer); }
+            catch (FeatureStoreException e)
+            {
+                if (++count <= 10) damaged.Add(e.Message.StartsWith(store.Path + ": ", StringComparison.Ordinal) ? e.Message[(store.Path.Length + 2)..] : e.Message);
+            }
+        }
+        if (count > 0)
+            throw new InvalidDataException($"{store.Path}: {count.ToString("N0", CultureInfo.InvariantCulture)} of {store.SegmentCount.ToString("N0", CultureInfo.InvariantCulture)} segments are damaged"
+                + $"{(count > damaged.Count ? $" (the first {damaged.Count} listed)" : "")}:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", damaged));
+        string n = store.SegmentCount.ToString("N0", CultureInfo.InvariantCulture);
+        return store.HasChecksums ? $"all {n} segments match their checksums" : $"all {n} segments read and are finite (the store has no checksums)";
     }
 
     /// <summary>A <c>features</c> file: its datasets' shapes and every root attribute (preset parameters, provenance).</summary>

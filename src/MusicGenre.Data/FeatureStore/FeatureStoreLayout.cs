@@ -8,6 +8,8 @@ namespace MusicGenre.Data.FeatureStore;
 ///                                                       c27513a (2026-12-06) have shuffle + deflate and read the same, slower
 /// /labels         int32   [n_segments]                  genre index of each segment
 /// /segment_song   int32   [n_segments]                  song index of each segment
+/// /segment_crc32  uint32  [n_segments]                  CRC-32 (zlib's) of each segment's float32 little-endian bytes;
+///                                                       absent in stores of builds up to ce7d069 (2026-12-07)
 /// /genres         string  [n_genres]
 /// /songs/id, /songs/path, /songs/artist   string [n_songs]
 /// /songs/label, /songs/first_segment, /songs/segment_count   int32 [n_songs]
@@ -18,7 +20,7 @@ internal static class FeatureStoreLayout
 {
     public const string Format = "musicgenre-features";
     public const int Version = 1;
-    public const string Features = "features", Labels = "labels", SegmentSong = "segment_song", Genres = "genres";
+    public const string Features = "features", Labels = "labels", SegmentSong = "segment_song", SegmentCrc32 = "segment_crc32", Genres = "genres";
     public const string Songs = "songs", SongId = "id", SongPath = "path", SongArtist = "artist", SongLabel = "label",
         SongFirst = "first_segment", SongCount = "segment_count";
     public const string PresetPrefix = "preset_";

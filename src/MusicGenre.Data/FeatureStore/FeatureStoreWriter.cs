@@ -64,6 +64,10 @@ internal static class FeatureStoreWriter
             chunks: [1u, (uint)header.Mels, (uint)header.Frames],
             datasetCreation: new H5DatasetCreation(ChunkCache: new BoundedWritingChunkCache(chunkCacheCapacity), Filters: filters));
 
+        // Each segment's CRC-32 is computed from the block it is written from and filled in song by song beside it, so a
+        // reader can tell a damaged chunk from the values it was written with (stores of earlier builds: no checksums).
+        var checksums = legacyCompressed ? null : new H5Dataset<uint[]>(fileDims: [(ulong)segments]);
+
         var file = new H5File
         {
             [FeatureStoreLayout.Features] = features,
@@ -80,6 +84,7 @@ internal static class FeatureStoreWriter
                 [FeatureStoreLayout.SongCount] = songs.Select(s => s.SegmentCount).ToArray(),
             },
         };
+        if (checksums is not null) file[FeatureStoreLayout.SegmentCrc32] = checksums;
         WriteAttributes(file.Attributes, header);
 
         // 4. Stream the songs into a temp file, then rename it over the target.
@@ -100,9 +105,30 @@ internal static class FeatureStoreWriter
                         starts: [(ulong)song.FirstSegment, 0, 0],
                         blocks: [(ulong)song.SegmentCount, (ulong)header.Mels, (ulong)header.Frames]);
                     writer.Write(features, block.ToArray(), fileSelection: fileSelection);
+                    if (checksums is not null)
+                        writer.Write(checksums, SegmentChecksums(block.Span, header.SegmentLength),
+                            fileSelection: new HyperslabSelection(start: (ulong)song.FirstSegment, block: (ulong)song.SegmentCount));
                 }
             }
         });
+    }
+
+    /// <summary>
+    /// The CRC-32 (IEEE, as zlib.crc32 computes it) of each <paramref name="segmentLength"/>-float segment of
+    /// <paramref name="block"/>, over the float32 values' little-endian bytes: the bytes HDF5 stores.
+    /// </summary>
+    internal static uint[] SegmentChecksums(ReadOnlySpan<float> block, int segmentLength)
+    {
+        var result = new uint[block.Length / segmentLength];
+        for (int k = 0; k < result.Length; k++) result[k] = SegmentChecksum(block.Slice(k * segmentLength, segmentLength));
+        return result;
+    }
+
+    /// <summary>The CRC-32 of one segment (see <see cref="SegmentChecksums"/>).</summary>
+    internal static uint SegmentChecksum(ReadOnlySpan<float> segment)
+    {
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("feature store checksums are defined on little-endian bytes");
+        return System.IO.Hashing.Crc32.HashToUInt32(System.Runtime.InteropServices.MemoryMarshal.AsBytes(segment));
     }
 
     private static int ValidateSongs(FeatureStoreHeader header, IReadOnlyList<StoreSong> songs)

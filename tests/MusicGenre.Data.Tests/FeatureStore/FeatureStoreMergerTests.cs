@@ -26,6 +26,38 @@ public sealed class FeatureStoreMergerTests
         Assert.Equal(header.PresetParameters.Keys.Order(), m.Header.PresetParameters.Keys.Order());
     }
 
+    /// <summary>
+    /// A merge writes a checksum for every segment, also for songs from a store of an earlier build that had none; a
+    /// damaged segment in an input stops the merge naming that input, and no output is left.
+    /// </summary>
+    [Fact]
+    public void Merge_ChecksumsEverySegment_AndStopsAtADamagedInput()
+    {
+        var header = StoreFixtures.Header();
+        var (songs, features) = StoreFixtures.Songs(header, 10, 2, 3);
+        string dir = SharedData.NewTempDir();
+        string old = Path.Combine(dir, "old.h5"), b = Path.Combine(dir, "b.h5"), merged = Path.Combine(dir, "m.h5");
+        FeatureStoreWriter.Write(old, header, [songs[0]], i => features[i], FeatureStoreWriter.DefaultChunkCacheCapacity, legacyCompressed: true);
+        FeatureStoreWriter.Write(b, header, [songs[1] with { FirstSegment = 0 }], i => features[1]);
+
+        FeatureStoreMerger.Merge([old, b], merged);
+        using (var m = FeatureStoreReader.Open(merged))
+        {
+            Assert.True(m.HasChecksums);
+            for (int s = 0; s < songs.Length; s++) Assert.Equal(features[s], m.ReadSong(s));
+        }
+
+        var bytes = File.ReadAllBytes(b);
+        int at = bytes.AsSpan().IndexOf(BitConverter.GetBytes(features[1][5]));
+        bytes[at] ^= 1;
+        File.WriteAllBytes(b, bytes);
+        string merged2 = Path.Combine(dir, "m2.h5");
+        var e = Assert.Throws<FeatureStoreException>(() => FeatureStoreMerger.Merge([old, b], merged2));
+        Assert.StartsWith($"{b}: segment 0 (song 'song-1') does not match its checksum", e.Message);
+        Assert.False(File.Exists(merged2));
+        Assert.Equal([Path.GetFileName(b), "m.h5", "old.h5"], Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void Merge_Mismatch_IsRefused()
     {

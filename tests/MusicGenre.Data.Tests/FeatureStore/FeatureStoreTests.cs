@@ -17,6 +17,7 @@ public sealed class FeatureStoreTests
         FeatureStoreWriter.Write(path, header, songs, i => features[i], FeatureStoreWriter.DefaultChunkCacheCapacity, legacyCompressed);
 
         using var store = FeatureStoreReader.Open(path);
+        Assert.Equal(!legacyCompressed, store.HasChecksums); // earlier builds wrote no checksums; their stores still read
         Assert.Equal(10, store.SegmentCount);
         Assert.Equal(songs, store.Songs);
         Assert.Equal([0, 0, 0, 1, 0, 0, 0, 0, 1, 1], store.Labels);
@@ -201,5 +202,66 @@ public sealed class FeatureStoreTests
         Assert.Equal(features[0], store.ReadSong(0));
         var e = Assert.Throws<FeatureStoreException>(() => store.ReadSong(1));
         Assert.Equal($"{path}: segment 3 (song 'song-1') holds a non-finite value (NaN): the store is damaged or was made from bad audio", e.Message);
+    }
+
+    /// <summary>
+    /// A bit flipped inside a segment's chunk that leaves every value finite (the lowest mantissa bit of one float, found
+    /// in the file by its bytes) is caught by the segment's CRC-32 on every path that reads it — by song and by segment —
+    /// naming the file, the segment and its song; the other songs still read. Without the checksum it read as a quietly
+    /// different spectrogram.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void AFlippedBitInAFeatureChunk_IsCaughtByTheSegmentChecksum(int element)
+    {
+        var header = StoreFixtures.Header();
+        var (songs, features) = StoreFixtures.Songs(header, 21, 2, 3);
+        string dir = SharedData.NewTempDir(), path = Path.Combine(dir, "f.h5");
+        FeatureStoreWriter.Write(path, header, songs, i => features[i]);
+
+        // Segment 3 = song 1's second segment; its value `element` (k) is located by its 4 bytes, which occur once.
+        int k = header.SegmentLength + element;
+        var bytes = File.ReadAllBytes(path);
+        var needle = BitConverter.GetBytes(features[1][k]);
+        int at = bytes.AsSpan().IndexOf(needle);
+        Assert.True(at >= 0 && bytes.AsSpan(at + 1).IndexOf(needle) < 0, "the value's bytes occur exactly once in the file");
+        bytes[at] ^= 1;
+        File.WriteAllBytes(path, bytes);
+        Assert.True(float.IsFinite(BitConverter.ToSingle(bytes, at)));
+
+        using var store = FeatureStoreReader.Open(path);
+        Assert.Equal(features[0], store.ReadSong(0));
+        var bySong = Assert.Throws<FeatureStoreException>(() => store.ReadSong(1));
+        Assert.Matches($"^{System.Text.RegularExpressions.Regex.Escape(path)}: segment 3 \\(song 'song-1'\\) does not match its checksum \\(CRC-32 [0-9a-f]{{8}}, stored [0-9a-f]{{8}}\\): the store is damaged; make it again with preprocess$", bySong.Message);
+        var buffer = new float[header.SegmentLength];
+        store.ReadSegment(2, buffer);
+        Assert.Equal(features[1].AsSpan(0, header.SegmentLength).ToArray(), buffer);
+        var bySegment = Assert.Throws<FeatureStoreException>(() => store.ReadSegment(3, buffer));
+        Assert.Equal(bySong.Message, bySegment.Message);
+        store.ReadSegment(4, buffer);
+    }
+
+    /// <summary>The checksums are zlib's CRC-32 of each segment's float32 little-endian bytes (what h5py users recompute).</summary>
+    [Fact]
+    public void SegmentChecksums_AreTheCrc32OfEachSegmentsBytes()
+    {
+        // "123456789" is CRC-32's check string: 0xCBF43926. Two floats' bytes give a second, independent value: a bitwise CRC
+        // over the reflected IEEE polynomial, written out here.
+        Assert.Equal(0xCBF43926u, System.IO.Hashing.Crc32.HashToUInt32("123456789"u8));
+        float[] block = [1.5f, -80f, 0f, 3.25f];
+        var crcs = FeatureStoreWriter.SegmentChecksums(block, 2);
+        Assert.Equal(2, crcs.Length);
+        for (int s = 0; s < 2; s++)
+        {
+            uint crc = 0xFFFFFFFFu;
+            foreach (byte b in System.Runtime.InteropServices.MemoryMarshal.AsBytes(block.AsSpan(2 * s, 2)))
+            {
+                crc ^= b;
+                for (int bit = 0; bit < 8; bit++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+            }
+            Assert.Equal(~crc, crcs[s]);
+        }
     }
 }

@@ -6,7 +6,7 @@ namespace MusicGenre.Data.Tests.FeatureStore;
 public sealed class H5pyReadabilityTests
 {
     private const string Script = """
-        import sys, json, h5py, numpy as np
+        import sys, json, zlib, h5py, numpy as np
         with h5py.File(sys.argv[1], "r") as f:
             x = f["features"]
             s = f["songs"]
@@ -17,6 +17,8 @@ public sealed class H5pyReadabilityTests
                 "sum": float(np.asarray(x[...], dtype=np.float64).sum()),
                 "seg3": [float(v) for v in x[3].ravel()],
                 "labels": [int(v) for v in f["labels"][...]], "labels_dtype": str(f["labels"].dtype),
+                "crc_dtype": str(f["segment_crc32"].dtype) if "segment_crc32" in f else None,
+                "crc_match": [int(f["segment_crc32"][i]) == zlib.crc32(x[i].astype("<f4").tobytes()) for i in range(x.shape[0])] if "segment_crc32" in f else [],
                 "segment_song": [int(v) for v in f["segment_song"][...]],
                 "genres": dec(f["genres"][...]), "ids": dec(s["id"][...]), "paths": dec(s["path"][...]),
                 "artists": dec(s["artist"][...]),
@@ -52,6 +54,9 @@ public sealed class H5pyReadabilityTests
         Close.Assert(features[1].AsSpan(header.SegmentLength, header.SegmentLength), seg3, 0, 0, "segment 3 via h5py");
         Assert.Equal([0, 0, 1, 1, 1, 2], r.GetProperty("labels").EnumerateArray().Select(e => e.GetInt32()));
         Assert.Equal("int32", r.GetProperty("labels_dtype").GetString());
+        // Today's stores hold zlib's CRC-32 of each segment (h5py users can verify them); the legacy layout holds none.
+        Assert.Equal(legacyCompressed ? null : "uint32", r.GetProperty("crc_dtype").GetString());
+        Assert.Equal(Enumerable.Repeat(true, legacyCompressed ? 0 : 6), r.GetProperty("crc_match").EnumerateArray().Select(e => e.GetBoolean()));
         Assert.Equal([0, 0, 1, 1, 1, 2], r.GetProperty("segment_song").EnumerateArray().Select(e => e.GetInt32()));
         Assert.Equal(header.GenreNames, r.GetProperty("genres").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(songs.Select(s => s.SongId), r.GetProperty("ids").EnumerateArray().Select(e => e.GetString()));
@@ -65,9 +70,9 @@ public sealed class H5pyReadabilityTests
     }
 
     /// <summary>
-    /// A store emptied of songs (by another program; MusicGenre never writes one) and a store whose format_version is not
-    /// one this build reads are refused on open, naming the file, instead of failing later with an internal error or
-    /// being misread. An integer version this build writes is fine.
+    /// A store emptied of songs (by another program; MusicGenre never writes one), a store whose checksums do not cover
+    /// its segments, and a store whose format_version is not one this build reads are refused on open, naming the file,
+    /// instead of failing later with an internal error or being misread. An integer version this build writes is fine.
     /// </summary>
     [H5pyFact]
     public void AnEmptyStore_AndAnUnknownFormatVersion_AreRefusedOnOpen()
@@ -80,11 +85,14 @@ public sealed class H5pyReadabilityTests
         {
             ("empty", """
                 n = f["features"].shape
-                for k in ["features", "labels", "segment_song"]:
+                for k in ["features", "labels", "segment_song", "segment_crc32"]:
                     d = f[k]; shape = (0,) + d.shape[1:]; dt = d.dtype; del f[k]; f.create_dataset(k, shape=shape, dtype=dt)
                 for k in list(f["songs"].keys()):
                     d = f["songs"][k]; dt = d.dtype; del f["songs"][k]; f["songs"].create_dataset(k, shape=(0,), dtype=dt)
                 """, "the store holds no songs"),
+            ("short checksums", """
+                c = f["segment_crc32"][:-1]; del f["segment_crc32"]; f["segment_crc32"] = c
+                """, "/segment_crc32 holds 4 checksums for 5 segments"),
             ("newer", "f.attrs['format_version'] = 99", "'format_version' is 99"),
             ("text", "f.attrs['format_version'] = 'x'", "'format_version' is x"),
             ("zero", "f.attrs['format_version'] = 0", "'format_version' is 0"),
