@@ -40,8 +40,7 @@ public class TsneBench
         var random = new Random(42);
         var centres = Enumerable.Range(0, Clusters).Select(_ => Enumerable.Range(0, Dims).Select(_ => random.NextDouble() * 6 - 3).ToArray()).ToArray();
         _data = Enumerable.Range(0, Points).Select(i => centres[i % Clusters].Select(c => (float)(c + Gaussian(random))).ToArray()).ToArray();
-        var x = _data.Select(r => r.Select(v => (double)v).ToArray()).ToArray();
-        _p = TsneAffinities.ComputeNearestNeighbours(x, 30);
+        _p = TsneAffinities.ComputeNearestNeighbours(_data, 30);
         _layout = TsneEmbedder.Embed(_data, new TsneOptions { Iterations = 400 }).Coordinates;
         _gradient = new double[_layout.Length];
         _workspace = new BarnesHutWorkspace(Points);
@@ -58,7 +57,7 @@ public class TsneBench
     /// <summary>Perplexity-30 affinities over the 90 nearest neighbours (brute-force k-NN + binary searches).</summary>
     [Benchmark]
     public int AffinitiesNearestNeighbours() =>
-        TsneAffinities.ComputeNearestNeighbours(_data.Select(r => r.Select(v => (double)v).ToArray()).ToArray(), 30).Values.Length;
+        TsneAffinities.ComputeNearestNeighbours(_data, 30).Values.Length;
 
     /// <summary>The whole default run: affinities and 1,000 Barnes-Hut iterations.</summary>
     [Benchmark]
@@ -66,4 +65,36 @@ public class TsneBench
 
     private static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+}
+
+/// <summary>
+/// The k-NN affinities of <c>tsne --points segment</c>: 1,000 points of 128 × 130 = 16,640 values (a 3 s log-mel segment
+/// each; 10 noisy clusters), where the pairwise distances are nearly all the cost: the double-precision scalar twin
+/// (baseline) vs the blocked SIMD distances at the widest width this machine runs.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(TsneBench.InProcessShortConfig))]
+public class TsneNeighboursBench
+{
+    private const int Dims = 128 * 130, Clusters = 10;
+    private float[][] _data = [];
+
+    [Params(1000)]
+    public int Points { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var random = new Random(42);
+        var centres = Enumerable.Range(0, Clusters).Select(_ => Enumerable.Range(0, Dims).Select(_ => (float)(random.NextDouble() * -60)).ToArray()).ToArray();
+        _data = Enumerable.Range(0, Points).Select(i => centres[i % Clusters].Select(c => c + (float)(random.NextDouble() * 20 - 10)).ToArray()).ToArray();
+    }
+
+    /// <summary>Distances pair by pair in double (the twin), then selection and calibration as below.</summary>
+    [Benchmark(Baseline = true)]
+    public int ScalarTwin() => TsneAffinities.ComputeNearestNeighbours(_data, 30, MusicGenre.Simd.SimdWidth.Scalar).Values.Length;
+
+    /// <summary>Blocked SIMD distances (what <c>tsne</c> runs).</summary>
+    [Benchmark]
+    public int Vectorised() => TsneAffinities.ComputeNearestNeighbours(_data, 30).Values.Length;
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MusicGenre.Simd;
 
 namespace MusicGenre.Pipeline.Tsne;
 
@@ -64,7 +65,7 @@ internal static class TsneAffinities
     }
 
     /// <summary>Exact affinities: every other point is a neighbour (O(n²) memory; the scalar twin for small n).</summary>
-    public static SparseAffinities ComputeExact(double[][] x, double perplexity)
+    public static SparseAffinities ComputeExact(float[][] x, double perplexity)
     {
         int n = x.Length;
         var conditional = new double[n * n]; // [i, j] = p_j|i, dense
@@ -73,7 +74,7 @@ internal static class TsneAffinities
             var d = new double[n - 1];
             var p = new double[n - 1];
             for (int j = 0, k = 0; j < n; j++)
-                if (j != i) d[k++] = SquaredDistance(x[i], x[j]);
+                if (j != i) d[k++] = PairwiseDistances.Scalar(x[i], x[j]);
             Calibrate(d, perplexity, p);
             for (int j = 0, k = 0; j < n; j++)
                 if (j != i) conditional[i * n + j] = p[k++];
@@ -98,83 +99,120 @@ internal static class TsneAffinities
         return new SparseAffinities(rowStart, columns, values);
     }
 
+    /// <summary>Rows of distances computed at once per task: 32 × n doubles of scratch (2.5 MB at 10,000 points).</summary>
+    internal const int BandRows = 32;
+
     /// <summary>
     /// Barnes-Hut affinities: only the k = ⌊3·perplexity⌋ nearest neighbours of each point carry probability (exact
-    /// brute-force k-NN, parallel over points and deterministic), then P = (P + Pᵀ) normalised to sum 1.
+    /// brute-force k-NN, parallel over bands of points and deterministic), then P = (P + Pᵀ) normalised to sum 1.
     /// </summary>
-    public static SparseAffinities ComputeNearestNeighbours(double[][] x, double perplexity)
+    public static SparseAffinities ComputeNearestNeighbours(float[][] x, double perplexity) =>
+        ComputeNearestNeighbours(x, perplexity, SimdWidths.Best);
+
+    /// <summary>As the public overload, with the distances' vector width (<see cref="SimdWidth.Scalar"/>: the double-precision twin).</summary>
+    internal static SparseAffinities ComputeNearestNeighbours(float[][] x, double perplexity, SimdWidth width)
     {
         int n = x.Length;
         int k = Math.Min(n - 1, (int)(3 * perplexity));
         var neighbours = new int[n * k];
         var conditional = new double[n * k];
 
-        // 1. k-NN and calibration per point; each task writes only its own row.
-        Parallel.For(0, n, () => (Dist: new double[n], Order: new int[n]), (i, _, scratch) =>
+        // 1. Per band of rows: their distances to every point (PairwiseDistances), then each row's k nearest (ties to the
+        //    lower index) and its calibration. Each task writes only its own rows.
+        int bands = (n + BandRows - 1) / BandRows;
+        Parallel.For(0, bands, () => (Distances: new double[BandRows * n], Nearest: new double[k]), (band, _, scratch) =>
         {
-            var (dist, order) = scratch;
-            for (int j = 0; j < n; j++)
+            int first = band * BandRows, rows = Math.Min(BandRows, n - first);
+            PairwiseDistances.Band(x, first, rows, scratch.Distances, width);
+            for (int r = 0; r < rows; r++)
             {
-                dist[j] = j == i ? double.PositiveInfinity : SquaredDistance(x[i], x[j]);
-                order[j] = j;
+                int i = first + r;
+                Nearest(scratch.Distances.AsSpan(r * n, n), i, neighbours.AsSpan(i * k, k), scratch.Nearest);
+                Calibrate(scratch.Nearest, perplexity, conditional.AsSpan(i * k, k));
             }
-            // Sort by distance (primitive keys, much faster than a comparison delegate); the self entry is +∞ and
-            // lands last. Introsort is deterministic, so equal distances always come out in the same order.
-            Array.Sort(dist, order);
-            var d = new double[k];
-            for (int m = 0; m < k; m++)
-            {
-                neighbours[i * k + m] = order[m];
-                d[m] = dist[m];
-            }
-            Calibrate(d, perplexity, conditional.AsSpan(i * k, k));
             return scratch;
         }, _ => { });
 
-        // 2. Symmetrise: gather p_j|i and p_i|j into per-row maps, sorted by column for a deterministic layout.
-        var rows = new SortedDictionary<int, double>[n];
-        for (int i = 0; i < n; i++) rows[i] = new SortedDictionary<int, double>();
-        for (int i = 0; i < n; i++)
+        // 2. Symmetrise: every p_j|i as entry (i, j) and as (j, i), sorted by (row, column); the (at most two) entries of a
+        //    position are added (a + b = b + a, so the order they meet in does not matter).
+        long count = 2L * n * k;
+        var keys = new long[count];
+        var entries = new double[count];
+        for (int e = 0; e < n * k; e++)
         {
-            for (int m = 0; m < k; m++)
-            {
-                int j = neighbours[i * k + m];
-                double p = conditional[i * k + m];
-                rows[i][j] = rows[i].GetValueOrDefault(j) + p;
-                rows[j][i] = rows[j].GetValueOrDefault(i) + p;
-            }
+            int i = e / k, j = neighbours[e];
+            keys[2 * e] = (long)i * n + j;
+            keys[2 * e + 1] = (long)j * n + i;
+            entries[2 * e] = entries[2 * e + 1] = conditional[e];
         }
+        Array.Sort(keys, entries);
 
-        // 3. Flatten and normalise to sum 1 (the sum is 2n before normalisation).
+        // 3. Merge equal positions into CSR and normalise to sum 1 (the sum is 2n before normalisation).
         var rowStart = new int[n + 1];
-        int nnz = rows.Sum(r => r.Count);
-        var columns = new int[nnz];
-        var values = new double[nnz];
-        int at = 0;
-        double total = 0;
-        for (int i = 0; i < n; i++)
+        var columnList = new List<int>((int)Math.Min(count, int.MaxValue));
+        var valueList = new List<double>(columnList.Capacity);
+        int row = 0;
+        for (long e = 0; e < count; e++)
         {
-            rowStart[i] = at;
-            foreach (var (j, p) in rows[i])
-            {
-                columns[at] = j;
-                values[at++] = p;
-                total += p;
-            }
+            int i = (int)(keys[e] / n), j = (int)(keys[e] % n);
+            while (row <= i) rowStart[row++] = columnList.Count;
+            if (e > 0 && keys[e] == keys[e - 1]) valueList[^1] += entries[e];
+            else { columnList.Add(j); valueList.Add(entries[e]); }
         }
-        rowStart[n] = at;
-        for (int e = 0; e < nnz; e++) values[e] /= total;
-        return new SparseAffinities(rowStart, columns, values);
+        while (row <= n) rowStart[row++] = columnList.Count;
+        double total = 0;
+        foreach (double v in valueList) total += v;
+        var values = valueList.ToArray();
+        for (int e = 0; e < values.Length; e++) values[e] /= total;
+        return new SparseAffinities(rowStart, columnList.ToArray(), values);
     }
 
-    internal static double SquaredDistance(double[] a, double[] b)
+    /// <summary>
+    /// The k = <paramref name="neighbours"/>.Length points nearest to point <paramref name="self"/> (itself excluded) by
+    /// (distance, index), in that order, with their distances: a max-heap of the k best so far, so a row costs O(n log k).
+    /// </summary>
+    internal static void Nearest(ReadOnlySpan<double> distances, int self, Span<int> neighbours, Span<double> nearest)
     {
-        double s = 0;
-        for (int d = 0; d < a.Length; d++)
+        int k = neighbours.Length, size = 0;
+        // Heap order: the root is the worst kept point — largest distance, then largest index.
+        static bool Worse(double da, int ia, double db, int ib) => da > db || (da == db && ia > ib);
+        for (int j = 0; j < distances.Length; j++)
         {
-            double diff = a[d] - b[d];
-            s += diff * diff;
+            if (j == self) continue;
+            double d = distances[j];
+            int at;
+            if (size < k)
+            {
+                // Sift up from the new last slot.
+                at = size++;
+                while (at > 0 && Worse(d, j, nearest[(at - 1) / 2], neighbours[(at - 1) / 2]))
+                {
+                    nearest[at] = nearest[(at - 1) / 2]; neighbours[at] = neighbours[(at - 1) / 2];
+                    at = (at - 1) / 2;
+                }
+            }
+            else if (Worse(nearest[0], neighbours[0], d, j))
+            {
+                // Replace the root and sift down.
+                at = 0;
+                while (true)
+                {
+                    int child = 2 * at + 1;
+                    if (child >= k) break;
+                    if (child + 1 < k && Worse(nearest[child + 1], neighbours[child + 1], nearest[child], neighbours[child])) child++;
+                    if (!Worse(nearest[child], neighbours[child], d, j)) break;
+                    nearest[at] = nearest[child]; neighbours[at] = neighbours[child];
+                    at = child;
+                }
+            }
+            else continue;
+            nearest[at] = d; neighbours[at] = j;
         }
-        return s;
+
+        // Ascending by (distance, index): (distance, index) pairs are distinct, so any sort gives this one order.
+        var order = new (double, int)[k];
+        for (int m = 0; m < k; m++) order[m] = (nearest[m], neighbours[m]);
+        Array.Sort(order);
+        for (int m = 0; m < k; m++) (nearest[m], neighbours[m]) = order[m];
     }
 }

@@ -31,8 +31,6 @@ internal static class TsneData
         return Enumerable.Range(0, 2 * n).Select(_ => Gaussian(random) * scale).ToArray();
     }
 
-    public static double[][] ToDouble(float[][] x) => x.Select(r => r.Select(v => (double)v).ToArray()).ToArray();
-
     private static double Gaussian(Random random)
     {
         double u1 = 1 - random.NextDouble(), u2 = random.NextDouble();

@@ -10,7 +10,7 @@ public sealed class TsneGradientTests
     public void ExactGradientMatchesFiniteDifferencesOfKl(int n, int seed)
     {
         var (data, _) = TsneData.Blobs(3, n / 3, 6, 3, seed);
-        var p = TsneAffinities.ComputeExact(TsneData.ToDouble(data), 3);
+        var p = TsneAffinities.ComputeExact(data, 3);
         double[] y = TsneData.Layout(p.Count, 2, seed + 100);
         var gradient = new double[y.Length];
         TsneGradient.Exact(p, y, 1, gradient);
@@ -36,7 +36,7 @@ public sealed class TsneGradientTests
     public void BarnesHutWithThetaZeroEqualsExact(int n, double perplexity, int seed)
     {
         var (data, _) = TsneData.Blobs(4, (n + 3) / 4, 8, 4, seed);
-        var p = TsneAffinities.ComputeNearestNeighbours(TsneData.ToDouble(data[..n]), perplexity);
+        var p = TsneAffinities.ComputeNearestNeighbours(data[..n], perplexity);
         double[] y = TsneData.Layout(n, 5, seed);
         var exact = new double[2 * n];
         var bh = new double[2 * n];
@@ -54,7 +54,7 @@ public sealed class TsneGradientTests
     public void BarnesHutWithThetaHalfApproximatesExactGradientAndKl(int n, int seed)
     {
         var (data, _) = TsneData.Blobs(5, n / 5, 10, 5, seed);
-        var p = TsneAffinities.ComputeNearestNeighbours(TsneData.ToDouble(data), 15);
+        var p = TsneAffinities.ComputeNearestNeighbours(data, 15);
         // A spread-out layout like the ones seen mid-optimisation, where the approximation actually summarises cells.
         double[] y = TsneData.Layout(n, 20, seed);
         var exact = new double[2 * n];
