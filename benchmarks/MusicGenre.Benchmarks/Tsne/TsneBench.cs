@@ -31,7 +31,7 @@ public class TsneBench
     private double[] _gradient = [];
     private BarnesHutWorkspace _workspace = null!;
 
-    [Params(1000)]
+    [Params(300, 1000)]
     public int Points { get; set; }
 
     [GlobalSetup]

@@ -20,10 +20,10 @@ for r in $(seq 1 "$rounds"); do
     --out "$work/ours.png" --force > /dev/null
   echo "load before peer: $(cut -d' ' -f1-3 /proc/loadavg)"
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/time -f 'peer wall %e s, peak RSS %M KB' \
-    python3 "$root/benchmarks/MusicGenre.Benchmarks/Tsne/tsne_peer.py" "$store" --points "$points" --threads 2
+    /usr/bin/python3 "$root/benchmarks/MusicGenre.Benchmarks/Tsne/tsne_peer.py" "$store" --points "$points" --threads 2
   echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 done
-python3 - "$work/ours.csv" <<'PY'
+/usr/bin/python3 - "$work/ours.csv" <<'PY'
 import csv, sys, numpy as np
 rows = list(csv.DictReader(open(sys.argv[1])))
 y = np.array([[float(r["x"]), float(r["y"])] for r in rows]); labels = np.array([int(r["label"]) for r in rows])

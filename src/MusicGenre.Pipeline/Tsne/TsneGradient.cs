@@ -10,8 +10,12 @@ namespace MusicGenre.Pipeline.Tsne;
 /// </summary>
 internal static class TsneGradient
 {
-    /// <summary>Points from which the Barnes-Hut gradient is computed in parallel.</summary>
-    internal const int ParallelThreshold = 1024;
+    /// <summary>
+    /// Points from which the Barnes-Hut gradient is computed in parallel. Measured on 2 cores (Zen 4, idle,
+    /// Tsne/RESULTS.md): parallel already pays at 300 points (177–220 → 113–115 µs per gradient) and at 1,000 (0.98–1.01
+    /// → 0.45–0.55 ms); the earlier threshold of 1,024 left the 1,000 segments of gtzan-mini on one core.
+    /// </summary>
+    internal const int ParallelThreshold = 256;
 
     /// <summary>Exact gradient into <paramref name="gradient"/> with P scaled by <paramref name="exaggeration"/>; returns Z.</summary>
     public static double Exact(SparseAffinities p, ReadOnlySpan<double> y, double exaggeration, Span<double> gradient)
