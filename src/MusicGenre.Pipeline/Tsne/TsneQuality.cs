@@ -22,7 +22,7 @@ internal static class TsneQuality
         for (int i = 0; i < n; i++)
         {
             // 1. Rank of every point among i's input-space neighbours (1 = nearest).
-            int[] byInput = SortedNeighbours(n, i, j => InputDistance(input[i], input[j]));
+            int[] byInput = SortedNeighbours(n, i, j => PairwiseDistances.Scalar(input[i], input[j]));
             for (int r = 0; r < byInput.Length; r++) inputRank[byInput[r]] = r + 1;
 
             // 2. Penalise embedding neighbours that were not input neighbours by how far down they ranked.
@@ -74,16 +74,5 @@ internal static class TsneQuality
         }
         Array.Sort(keys, others);
         return others;
-    }
-
-    private static double InputDistance(float[] a, float[] b)
-    {
-        double s = 0;
-        for (int d = 0; d < a.Length; d++)
-        {
-            double diff = (double)a[d] - b[d];
-            s += diff * diff;
-        }
-        return s;
     }
 }
