@@ -109,5 +109,13 @@ public sealed class InfoCommandTests
         Assert.Contains("  segment 0 (song 's0') does not match its checksum", bad.Err);
         Assert.Contains("  segment 5 (song 's2') does not match its checksum", bad.Err);
         Assert.DoesNotContain("segment 2 ", bad.Err);
+
+        // A store of a build before the checksums: --verify still reads every segment (only non-finite values show damage).
+        string old = Path.Combine(dir, "old.h5");
+        FeatureStoreWriter.Write(old, header, songs, i => features[i], FeatureStoreWriter.DefaultChunkCacheCapacity, legacyCompressed: true);
+        var legacy = CliRunner.Run("info", old, "--verify");
+        Assert.True(legacy.Code == 0, legacy.Err);
+        Assert.Matches(@"(?m)^checksums +none \(made by a build before 2026-12-07: only non-finite values show damage\)$", legacy.Out);
+        Assert.Matches(@"(?m)^verified +all 6 segments read and are finite \(the store has no checksums\)$", legacy.Out);
     }
 }
