@@ -84,29 +84,7 @@ internal static class TsneGradient
         // Small layouts run sequentially: thread hand-off would cost more than the work (and both orders give
         // identical results, since each point only writes its own slots).
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = n >= ParallelThreshold ? -1 : 1 };
-        Parallel.For(0, n, parallel, i =>
-        {
-            double yx = y[2 * i], yy = y[2 * i + 1];
-
-            // 1. Attraction over the sparse neighbours: Σ_j p_ij w_ij (y_i − y_j), kept in the gradient slot for now.
-            double ax = 0, ay = 0;
-            for (int e = p.RowStart[i]; e < p.RowStart[i + 1]; e++)
-            {
-                int j = p.Columns[e];
-                double dx = yx - y[2 * j], dy = yy - y[2 * j + 1];
-                double m = exaggeration * p.Values[e] / (1 + dx * dx + dy * dy);
-                ax += m * dx;
-                ay += m * dy;
-            }
-            gradient[2 * i] = ax;
-            gradient[2 * i + 1] = ay;
-
-            // 2. Repulsion from the tree; the point's own unit kernel is removed from its share of Z.
-            tree.Repulsion(yx, yy, theta, out double sumQ, out double rx, out double ry);
-            zParts[i] = sumQ - 1;
-            repulsion[2 * i] = rx;
-            repulsion[2 * i + 1] = ry;
-        });
+        Parallel.For(0, n, parallel, i => Point(i, p, y, theta, exaggeration, tree, gradient, zParts, repulsion));
 
         // 3. Z in index order, then ∂C/∂y_i = 4 (F_attr − F_rep / Z).
         double z = 0;
@@ -114,6 +92,39 @@ internal static class TsneGradient
         for (int k = 0; k < 2 * n; k++)
             gradient[k] = 4 * (gradient[k] - repulsion[k] / z);
         return z;
+    }
+
+    /// <summary>
+    /// One point's share of <see cref="BarnesHut"/>: its attraction (into <paramref name="gradient"/>), its repulsion and its
+    /// part of Z. Compiled fully optimised at once: a `tsne` run lasts seconds, and at tier 0 (where the tiered JIT starts
+    /// a method) this loop ran for a good part of them (5 % of a 997-point run's samples, `perf`).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Point(int i, SparseAffinities p, double[] y, double theta, double exaggeration, QuadTree tree,
+        double[] gradient, double[] zParts, double[] repulsion)
+    {
+        double yx = y[2 * i], yy = y[2 * i + 1];
+
+        // 1. Attraction over the sparse neighbours: Σ_j p_ij w_ij (y_i − y_j), kept in the gradient slot for now.
+        double ax = 0, ay = 0;
+        int[] rowStart = p.RowStart, columns = p.Columns;
+        double[] values = p.Values;
+        for (int e = rowStart[i]; e < rowStart[i + 1]; e++)
+        {
+            int j = columns[e];
+            double dx = yx - y[2 * j], dy = yy - y[2 * j + 1];
+            double m = exaggeration * values[e] / (1 + dx * dx + dy * dy);
+            ax += m * dx;
+            ay += m * dy;
+        }
+        gradient[2 * i] = ax;
+        gradient[2 * i + 1] = ay;
+
+        // 2. Repulsion from the tree; the point's own unit kernel is removed from its share of Z.
+        tree.Repulsion(yx, yy, theta, out double sumQ, out double rx, out double ry);
+        zParts[i] = sumQ - 1;
+        repulsion[2 * i] = rx;
+        repulsion[2 * i + 1] = ry;
     }
 
     /// <summary>KL(P‖Q) with a given normaliser Z (exact or Barnes-Hut estimate).</summary>
