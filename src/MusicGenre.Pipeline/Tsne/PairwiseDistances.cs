@@ -52,7 +52,11 @@ internal static class PairwiseDistances
     public static void Band(float[][] x, int firstRow, int rowCount, Span<double> distances, SimdWidth width)
     {
         int n = x.Length;
-        if (distances.Length < rowCount * n) throw new ArgumentException("distance band too short", nameof(distances));
+        if (distances.Length < (long)rowCount * n) throw new ArgumentException("distance band too short", nameof(distances));
+        if (firstRow < 0 || rowCount < 0 || firstRow + rowCount > n) throw new ArgumentOutOfRangeException(nameof(firstRow));
+        // The vector tiles read rows through unchecked references: every row must have row 0's length.
+        foreach (var row in x)
+            if (row.Length != x[0].Length) throw new ArgumentException($"rows of {row.Length} and {x[0].Length} values", nameof(x));
         if (width == SimdWidth.Scalar)
         {
             for (int r = 0; r < rowCount; r++)
@@ -65,7 +69,7 @@ internal static class PairwiseDistances
             case SimdWidth.V512: Blocked<Vector512<float>, Vec512Ops>(x, firstRow, rowCount, distances); break;
             case SimdWidth.V256: Blocked<Vector256<float>, Vec256Ops>(x, firstRow, rowCount, distances); break;
             case SimdWidth.V128: Blocked<Vector128<float>, Vec128Ops>(x, firstRow, rowCount, distances); break;
-            default: Blocked<float, ScalarOps>(x, firstRow, rowCount, distances); break;
+            default: throw new ArgumentOutOfRangeException(nameof(width), width, "not a SIMD width");
         }
     }
 

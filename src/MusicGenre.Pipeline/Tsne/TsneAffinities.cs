@@ -141,9 +141,9 @@ internal static class TsneAffinities
         for (int e = 0; e < n * k; e++)
         {
             int i = e / k, j = neighbours[e];
-            keys[2 * e] = (long)i * n + j;
-            keys[2 * e + 1] = (long)j * n + i;
-            entries[2 * e] = entries[2 * e + 1] = conditional[e];
+            keys[2L * e] = (long)i * n + j;
+            keys[2L * e + 1] = (long)j * n + i;
+            entries[2L * e] = entries[2L * e + 1] = conditional[e];
         }
         Array.Sort(keys, entries);
 

@@ -11,6 +11,12 @@ internal static class TsneEmbedder
     private const double InitialScale = 1e-4;
 
     /// <summary>
+    /// The largest input magnitude: the k-NN sums squared differences in float, one chunk of 1,024 dimensions at a time,
+    /// and 1,024 · (2 · 1e16)² = 4e35 stays below float's 3.4e38.
+    /// </summary>
+    private const float MaxMagnitude = 1e16f;
+
+    /// <summary>
     /// Barnes-Hut t-SNE of <paramref name="data"/> (one row per point, all rows the same length): affinities over the
     /// ⌊3·perplexity⌋ nearest neighbours, repulsion from a quadtree with <see cref="TsneOptions.Theta"/>.
     /// </summary>
@@ -133,8 +139,10 @@ internal static class TsneEmbedder
             var row = data[i];
             if (row is null || row.Length != dims)
                 throw new ArgumentException($"t-SNE input row {i} has {row?.Length ?? 0} values, expected {dims} like row 0", nameof(data));
-            if (MusicGenre.Simd.SampleScan.IndexOfNonFinite(row) is var d and >= 0)
-                throw new ArgumentException($"t-SNE input row {i} column {d} is {row[d]}; values must be finite", nameof(data));
+            if (MusicGenre.Simd.SampleScan.IndexOfOutside(row, MaxMagnitude) is var d and >= 0)
+                throw new ArgumentException(float.IsFinite(row[d])
+                    ? $"t-SNE input row {i} column {d} is {row[d]}; values must lie within ±1e16 (squared differences are summed in float); scale the input"
+                    : $"t-SNE input row {i} column {d} is {row[d]}; values must be finite", nameof(data));
         }
         options.Validate(data.Length);
         return data;

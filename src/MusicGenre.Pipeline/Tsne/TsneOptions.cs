@@ -35,7 +35,7 @@ internal sealed class TsneOptions
     /// <summary>The step size used for <paramref name="pointCount"/> points.</summary>
     public double ResolveLearningRate(int pointCount) => LearningRate ?? Math.Max(pointCount / EarlyExaggeration / 4, 50);
 
-    /// <summary>Seed of the initial layout (standard deviation 1e-4); equal seeds give bit-identical results.</summary>
+    /// <summary>Seed of the initial layout (standard deviation 1e-4); equal seeds give bit-identical results on one machine (the k-NN distances are summed in the lanes of its widest SIMD registers, so machines of other widths differ in the last bits).</summary>
     public int Seed { get; init; } = 42;
 
     /// <summary>Iterations between progress reports (each computes the KL divergence).</summary>
@@ -47,6 +47,8 @@ internal sealed class TsneOptions
         var problems = new List<string>();
         if (!(Perplexity > 0))
             problems.Add($"Perplexity is {Perplexity}; it must be positive");
+        else if (3 * Perplexity < 1)
+            problems.Add($"Perplexity {Perplexity} is too small: each point's neighbours are its ⌊3 × perplexity⌋ nearest, so it must be at least 1/3");
         else if (pointCount - 1 < 3 * Perplexity)
             problems.Add($"Perplexity {Perplexity} is too large for {pointCount} points (need points − 1 ≥ 3 × perplexity); lower it to at most {Math.Max(1, (pointCount - 1) / 3)}");
         if (!(Theta >= 0 && Theta <= 1))

@@ -92,7 +92,12 @@ public sealed class TsneTests
         float[][] nan = [[1, 2], [3, float.NaN], [4, 5], [6, 7], [8, 9]];
         Assert.Contains("row 1 column 1 is NaN", Assert.Throws<ArgumentException>(() => TsneEmbedder.Embed(nan)).Message);
 
+        float[][] huge = [[1, 2], [3, 4], [4, 5], [6, -3e16f], [8, 9]];
+        Assert.Contains("row 3 column 1 is -3E+16; values must lie within ±1e16", Assert.Throws<ArgumentException>(() => TsneEmbedder.Embed(huge)).Message);
+
         var (data, _) = TsneData.Blobs(2, 10, 3, 3, seed: 1);
+        // A perplexity under 1/3 leaves no neighbours (⌊3 × 0.2⌋ = 0): refused, not an index error deep inside.
+        Assert.Contains("Perplexity 0.2 is too small", Assert.Throws<ArgumentException>(() => TsneEmbedder.Embed(data, new TsneOptions { Perplexity = 0.2 })).Message);
         var e = Assert.Throws<ArgumentException>(() => TsneEmbedder.Embed(data, new TsneOptions { Theta = 2, Iterations = 0 }));
         Assert.Contains("Perplexity 30 is too large for 20 points", e.Message);
         Assert.Contains("Theta", e.Message);
