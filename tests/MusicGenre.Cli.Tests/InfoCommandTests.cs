@@ -46,6 +46,10 @@ public sealed class InfoCommandTests
         Assert.Equal(1e-10, root.GetProperty("amin").GetDouble(), 15);
         Assert.Equal(song, root.GetProperty("source_path").GetString());
         Assert.Contains("amin                1E-10", CliRunner.Run("info", file).Out); // text: one column of names, values after
+        // It holds no checksums: --verify says so (usage error) rather than passing without checking anything.
+        var verify = CliRunner.Run("info", file, "--verify");
+        Assert.Equal(2, verify.Code);
+        Assert.Contains("is a features file (features --out), which holds no checksums", verify.Err);
     }
 
     [Fact]
@@ -99,7 +103,12 @@ public sealed class InfoCommandTests
 
         var bytes = File.ReadAllBytes(store);
         foreach (var (song, k) in new[] { (0, 3), (2, header.SegmentLength + 1) }) // segment 0 (song s0), segment 5 (song s2)
-            bytes[bytes.AsSpan().IndexOf(BitConverter.GetBytes(features[song][k]))] ^= 1;
+        {
+            var needle = BitConverter.GetBytes(features[song][k]);
+            int at = bytes.AsSpan().IndexOf(needle);
+            Assert.True(at >= 0 && bytes.AsSpan(at + 1).IndexOf(needle) < 0, "the value's bytes occur exactly once in the file");
+            bytes[at] ^= 1;
+        }
         File.WriteAllBytes(store, bytes);
 
         Assert.Equal(0, CliRunner.Run("info", store).Code);
@@ -115,7 +124,7 @@ public sealed class InfoCommandTests
         FeatureStoreWriter.Write(old, header, songs, i => features[i], FeatureStoreWriter.DefaultChunkCacheCapacity, legacyCompressed: true);
         var legacy = CliRunner.Run("info", old, "--verify");
         Assert.True(legacy.Code == 0, legacy.Err);
-        Assert.Matches(@"(?m)^checksums +none \(made by a build before 2026-12-07: only non-finite values show damage\)$", legacy.Out);
+        Assert.Matches(@"(?m)^checksums +none \(made by a build up to ce7d069, 2026-12-07: only non-finite values show damage\)$", legacy.Out);
         Assert.Matches(@"(?m)^verified +all 6 segments read and are finite \(the store has no checksums\)$", legacy.Out);
     }
 }

@@ -24,7 +24,7 @@ internal sealed class FeatureStoreReader : IDisposable
             ?? throw new FeatureStoreException(path, $"dataset '/{FeatureStoreLayout.Features}' is not a native HDF5 dataset");
         Labels = Dataset(FeatureStoreLayout.Labels).Read<int[]>();
         SegmentSong = Dataset(FeatureStoreLayout.SegmentSong).Read<int[]>();
-        _checksums = _file.LinkExists(FeatureStoreLayout.SegmentCrc32) ? Dataset(FeatureStoreLayout.SegmentCrc32).Read<uint[]>() : null;
+        _checksums = _file.LinkExists(FeatureStoreLayout.SegmentCrc32) ? ReadChecksums(Dataset(FeatureStoreLayout.SegmentCrc32)) : null;
         Songs = ReadSongs();
         Check();
     }
@@ -155,6 +155,14 @@ internal sealed class FeatureStoreReader : IDisposable
 
     private IH5Dataset Dataset(string name) =>
         _file.LinkExists(name) ? _file.Dataset(name) : throw new FeatureStoreException(Path, $"dataset '/{name}' is missing");
+
+    /// <summary>The checksums, after checking they are 4-byte integers in one dimension (PureHDF would reinterpret a float's bytes).</summary>
+    private uint[] ReadChecksums(IH5Dataset dataset)
+    {
+        if (dataset.Type.Class != H5DataTypeClass.FixedPoint || dataset.Type.Size != 4 || dataset.Space.Dimensions.Length != 1)
+            throw new FeatureStoreException(Path, $"/{FeatureStoreLayout.SegmentCrc32} is {dataset.Type.Class} of {dataset.Type.Size} bytes in {dataset.Space.Dimensions.Length} dimension(s), not one uint32 per segment: the store is damaged or was not written by MusicGenre");
+        return dataset.Read<uint[]>();
+    }
 
     private FeatureStoreHeader ReadHeader()
     {

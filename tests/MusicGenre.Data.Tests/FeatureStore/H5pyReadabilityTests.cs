@@ -93,6 +93,9 @@ public sealed class H5pyReadabilityTests
             ("short checksums", """
                 c = f["segment_crc32"][:-1]; del f["segment_crc32"]; f["segment_crc32"] = c
                 """, "/segment_crc32 holds 4 checksums for 5 segments"),
+            ("float checksums", """
+                c = f["segment_crc32"][...].astype("f4"); del f["segment_crc32"]; f["segment_crc32"] = c
+                """, "/segment_crc32 is FloatingPoint of 4 bytes in 1 dimension(s), not one uint32 per segment"),
             ("newer", "f.attrs['format_version'] = 99", "'format_version' is 99"),
             ("text", "f.attrs['format_version'] = 'x'", "'format_version' is x"),
             ("zero", "f.attrs['format_version'] = 0", "'format_version' is 0"),
