@@ -8,7 +8,8 @@ namespace MusicGenre.Pipeline.Tsne;
 /// <summary>
 /// Squared Euclidean distances between the rows of a point set, the k-NN search's whole cost for wide points (a segment's
 /// flattened log-mel has 128 × 130 = 16,640 values). <see cref="Scalar"/> is the twin: one pair at a time, in double.
-/// <see cref="Band"/> computes a band of rows against every row, blocked so the data it reuses stays in the cache:
+/// <see cref="Band(float[][], int, int, int, Span{double}, SimdWidth)"/> computes a band of rows against every row from a
+/// given one on (the k-NN computes each pair once), blocked so the data it reuses stays in the cache:
 /// <list type="number">
 /// <item>dimensions in chunks of <see cref="ChunkFloats"/> (4 KB of a row), columns in blocks of <see cref="ColumnBlock"/>:
 ///   a 4-row group's chunk is reused against the block's 64 rows, and the block's chunks (256 KB) against all the
@@ -49,35 +50,44 @@ internal static class PairwiseDistances
     /// and every j &lt; n = <c>x.Length</c> (the diagonal included: 0). All rows must have the same length.
     /// <see cref="SimdWidth.Scalar"/> runs <see cref="Scalar"/> for every pair; callers pass <see cref="SimdWidths.Best"/> otherwise.
     /// </summary>
-    public static void Band(float[][] x, int firstRow, int rowCount, Span<double> distances, SimdWidth width)
+    public static void Band(float[][] x, int firstRow, int rowCount, Span<double> distances, SimdWidth width) =>
+        Band(x, firstRow, rowCount, 0, distances, width);
+
+    /// <summary>
+    /// As the overload above for the columns j ≥ <paramref name="firstColumn"/> only:
+    /// <paramref name="distances"/>[r · (n − firstColumn) + j − firstColumn]. A pair's value is the same bits whatever
+    /// band and columns it is computed in (so a caller may compute each pair once and use it for both points).
+    /// </summary>
+    public static void Band(float[][] x, int firstRow, int rowCount, int firstColumn, Span<double> distances, SimdWidth width)
     {
-        int n = x.Length;
-        if (distances.Length < (long)rowCount * n) throw new ArgumentException("distance band too short", nameof(distances));
+        int n = x.Length, columns = n - firstColumn;
         if (firstRow < 0 || rowCount < 0 || firstRow + rowCount > n) throw new ArgumentOutOfRangeException(nameof(firstRow));
+        if (firstColumn < 0 || firstColumn > n) throw new ArgumentOutOfRangeException(nameof(firstColumn));
+        if (distances.Length < (long)rowCount * columns) throw new ArgumentException("distance band too short", nameof(distances));
         // The vector tiles read rows through unchecked references: every row must have row 0's length.
         foreach (var row in x)
             if (row.Length != x[0].Length) throw new ArgumentException($"rows of {row.Length} and {x[0].Length} values", nameof(x));
         if (width == SimdWidth.Scalar)
         {
             for (int r = 0; r < rowCount; r++)
-                for (int j = 0; j < n; j++) distances[r * n + j] = Scalar(x[firstRow + r], x[j]);
+                for (int j = firstColumn; j < n; j++) distances[r * columns + j - firstColumn] = Scalar(x[firstRow + r], x[j]);
             return;
         }
-        distances[..(rowCount * n)].Clear();
+        distances[..(rowCount * columns)].Clear();
         switch (width) // as given: Vector512 code also runs (slowly) without AVX-512, so tests cover every width anywhere
         {
-            case SimdWidth.V512: Blocked<Vector512<float>, Vec512Ops>(x, firstRow, rowCount, distances); break;
-            case SimdWidth.V256: Blocked<Vector256<float>, Vec256Ops>(x, firstRow, rowCount, distances); break;
-            case SimdWidth.V128: Blocked<Vector128<float>, Vec128Ops>(x, firstRow, rowCount, distances); break;
+            case SimdWidth.V512: Blocked<Vector512<float>, Vec512Ops>(x, firstRow, rowCount, firstColumn, distances); break;
+            case SimdWidth.V256: Blocked<Vector256<float>, Vec256Ops>(x, firstRow, rowCount, firstColumn, distances); break;
+            case SimdWidth.V128: Blocked<Vector128<float>, Vec128Ops>(x, firstRow, rowCount, firstColumn, distances); break;
             default: throw new ArgumentOutOfRangeException(nameof(width), width, "not a SIMD width");
         }
     }
 
-    private static void Blocked<TV, TOps>(float[][] x, int firstRow, int rowCount, Span<double> distances)
+    private static void Blocked<TV, TOps>(float[][] x, int firstRow, int rowCount, int firstColumn, Span<double> distances)
         where TV : struct where TOps : ISimdOps<TV>
     {
         int n = x.Length, dims = x[0].Length;
-        for (int c0 = 0; c0 < n; c0 += ColumnBlock)
+        for (int c0 = firstColumn; c0 < n; c0 += ColumnBlock)
         {
             int c1 = Math.Min(n, c0 + ColumnBlock);
             for (int k0 = 0; k0 < dims; k0 += ChunkFloats)
@@ -85,7 +95,8 @@ internal static class PairwiseDistances
                 int length = Math.Min(ChunkFloats, dims - k0);
                 for (int r = 0; r < rowCount; r += TileRows)
                     for (int c = c0; c < c1; c += TileColumns)
-                        Tile<TV, TOps>(x, firstRow, r, Math.Min(TileRows, rowCount - r), c, Math.Min(TileColumns, c1 - c), k0, length, distances, n);
+                        Tile<TV, TOps>(x, firstRow, r, Math.Min(TileRows, rowCount - r), c, Math.Min(TileColumns, c1 - c), k0, length,
+                            distances, n - firstColumn, firstColumn);
             }
         }
     }
@@ -96,7 +107,7 @@ internal static class PairwiseDistances
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tile<TV, TOps>(float[][] x, int firstRow, int r, int rows, int c, int columns, int k0, int length,
-        Span<double> distances, int n)
+        Span<double> distances, int stride, int firstColumn)
         where TV : struct where TOps : ISimdOps<TV>
     {
         ref float a0 = ref Row(x, firstRow + r, k0);
@@ -148,7 +159,7 @@ internal static class PairwiseDistances
                     float d = Unsafe.Add(ref a, k) - Unsafe.Add(ref b, k);
                     sum = MathF.FusedMultiplyAdd(d, d, sum);
                 }
-                distances[(r + i) * n + c + j] += sum;
+                distances[(r + i) * stride + c + j - firstColumn] += sum;
             }
         }
     }

@@ -117,23 +117,43 @@ internal static class TsneAffinities
         var neighbours = new int[n * k];
         var conditional = new double[n * k];
 
-        // 1. Per band of rows: their distances to every point (PairwiseDistances), then each row's k nearest (ties to the
-        //    lower index) and its calibration. Each task writes only its own rows.
+        // 1. Each pair's distance once: band b (rows i0 .. i0 + 31) against the columns j ≥ i0. Its rows take their
+        //    candidates j ≥ i0 from it, and each later column j takes the band's rows as candidates (d(i, j) = d(j, i) bit
+        //    for bit); the candidates j < i0 of a row come from the earlier bands. A row's k nearest by (distance, index)
+        //    are a set whatever order its candidates arrive in, so threads only need a lock per row's heap.
+        var heaps = new NeighbourHeap[n];
+        for (int i = 0; i < n; i++) heaps[i] = new NeighbourHeap(k);
         int bands = (n + BandRows - 1) / BandRows;
-        Parallel.For(0, bands, () => (Distances: new double[BandRows * n], Nearest: new double[k]), (band, _, scratch) =>
+        Parallel.For(0, bands, () => new double[BandRows * n], (band, _, distances) =>
         {
-            int first = band * BandRows, rows = Math.Min(BandRows, n - first);
-            PairwiseDistances.Band(x, first, rows, scratch.Distances, width);
+            int first = band * BandRows, rows = Math.Min(BandRows, n - first), columns = n - first;
+            PairwiseDistances.Band(x, first, rows, first, distances, width);
             for (int r = 0; r < rows; r++)
             {
                 int i = first + r;
-                Nearest(scratch.Distances.AsSpan(r * n, n), i, neighbours.AsSpan(i * k, k), scratch.Nearest);
-                Calibrate(scratch.Nearest, perplexity, conditional.AsSpan(i * k, k));
+                var row = distances.AsSpan(r * columns, columns);
+                lock (heaps[i])
+                    for (int c = 0; c < columns; c++)
+                        if (first + c != i) heaps[i].Push(row[c], first + c);
             }
-            return scratch;
+            for (int c = rows; c < columns; c++)
+            {
+                int j = first + c;
+                lock (heaps[j])
+                    for (int r = 0; r < rows; r++) heaps[j].Push(distances[r * columns + c], first + r);
+            }
+            return distances;
         }, _ => { });
 
-        // 2. Symmetrise: every p_j|i as entry (i, j) and as (j, i), sorted by (row, column); the (at most two) entries of a
+        // 2. Each row's neighbours in order and its calibration; each task writes only its own row.
+        Parallel.For(0, n, () => new double[k], (i, _, nearest) =>
+        {
+            heaps[i].CopySorted(neighbours.AsSpan(i * k, k), nearest);
+            Calibrate(nearest, perplexity, conditional.AsSpan(i * k, k));
+            return nearest;
+        }, _ => { });
+
+        // 3. Symmetrise: every p_j|i as entry (i, j) and as (j, i), sorted by (row, column); the (at most two) entries of a
         //    position are added (a + b = b + a, so the order they meet in does not matter).
         long count = 2L * n * k;
         var keys = new long[count];
@@ -147,7 +167,7 @@ internal static class TsneAffinities
         }
         Array.Sort(keys, entries);
 
-        // 3. Merge equal positions into CSR and normalise to sum 1 (the sum is 2n before normalisation).
+        // 4. Merge equal positions into CSR and normalise to sum 1 (the sum is 2n before normalisation).
         var rowStart = new int[n + 1];
         var columnList = new List<int>((int)Math.Min(count, int.MaxValue));
         var valueList = new List<double>(columnList.Capacity);
@@ -169,50 +189,67 @@ internal static class TsneAffinities
 
     /// <summary>
     /// The k = <paramref name="neighbours"/>.Length points nearest to point <paramref name="self"/> (itself excluded) by
-    /// (distance, index), in that order, with their distances: a max-heap of the k best so far, so a row costs O(n log k).
+    /// (distance, index), in that order, with their distances (<see cref="NeighbourHeap"/> over one row of distances).
     /// </summary>
     internal static void Nearest(ReadOnlySpan<double> distances, int self, Span<int> neighbours, Span<double> nearest)
     {
-        int k = neighbours.Length, size = 0;
-        // Heap order: the root is the worst kept point — largest distance, then largest index.
-        static bool Worse(double da, int ia, double db, int ib) => da > db || (da == db && ia > ib);
+        var heap = new NeighbourHeap(neighbours.Length);
         for (int j = 0; j < distances.Length; j++)
+            if (j != self) heap.Push(distances[j], j);
+        heap.CopySorted(neighbours, nearest);
+    }
+
+    /// <summary>
+    /// The k best (smallest (distance, index)) candidates pushed so far: a max-heap whose root is the worst kept one, so
+    /// a candidate costs one comparison when it is not among them and O(log k) when it is. Not thread-safe.
+    /// </summary>
+    internal sealed class NeighbourHeap(int k)
+    {
+        private readonly double[] _distance = new double[k];
+        private readonly int[] _index = new int[k];
+        private int _size;
+
+        private static bool Worse(double da, int ia, double db, int ib) => da > db || (da == db && ia > ib);
+
+        /// <summary>Offers candidate <paramref name="j"/> at distance <paramref name="d"/>.</summary>
+        public void Push(double d, int j)
         {
-            if (j == self) continue;
-            double d = distances[j];
             int at;
-            if (size < k)
+            if (_size < _distance.Length)
             {
                 // Sift up from the new last slot.
-                at = size++;
-                while (at > 0 && Worse(d, j, nearest[(at - 1) / 2], neighbours[(at - 1) / 2]))
+                at = _size++;
+                while (at > 0 && Worse(d, j, _distance[(at - 1) / 2], _index[(at - 1) / 2]))
                 {
-                    nearest[at] = nearest[(at - 1) / 2]; neighbours[at] = neighbours[(at - 1) / 2];
+                    _distance[at] = _distance[(at - 1) / 2]; _index[at] = _index[(at - 1) / 2];
                     at = (at - 1) / 2;
                 }
             }
-            else if (Worse(nearest[0], neighbours[0], d, j))
+            else if (_size > 0 && Worse(_distance[0], _index[0], d, j))
             {
                 // Replace the root and sift down.
                 at = 0;
                 while (true)
                 {
                     int child = 2 * at + 1;
-                    if (child >= k) break;
-                    if (child + 1 < k && Worse(nearest[child + 1], neighbours[child + 1], nearest[child], neighbours[child])) child++;
-                    if (!Worse(nearest[child], neighbours[child], d, j)) break;
-                    nearest[at] = nearest[child]; neighbours[at] = neighbours[child];
+                    if (child >= _size) break;
+                    if (child + 1 < _size && Worse(_distance[child + 1], _index[child + 1], _distance[child], _index[child])) child++;
+                    if (!Worse(_distance[child], _index[child], d, j)) break;
+                    _distance[at] = _distance[child]; _index[at] = _index[child];
                     at = child;
                 }
             }
-            else continue;
-            nearest[at] = d; neighbours[at] = j;
+            else return;
+            _distance[at] = d; _index[at] = j;
         }
 
-        // Ascending by (distance, index): (distance, index) pairs are distinct, so any sort gives this one order.
-        var order = new (double, int)[k];
-        for (int m = 0; m < k; m++) order[m] = (nearest[m], neighbours[m]);
-        Array.Sort(order);
-        for (int m = 0; m < k; m++) (nearest[m], neighbours[m]) = order[m];
+        /// <summary>The kept candidates ascending by (distance, index) — pairs are distinct, so any sort gives this order.</summary>
+        public void CopySorted(Span<int> neighbours, Span<double> nearest)
+        {
+            var order = new (double, int)[_size];
+            for (int m = 0; m < _size; m++) order[m] = (_distance[m], _index[m]);
+            Array.Sort(order);
+            for (int m = 0; m < _size; m++) (nearest[m], neighbours[m]) = order[m];
+        }
     }
 }

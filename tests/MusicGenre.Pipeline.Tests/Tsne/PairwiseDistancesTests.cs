@@ -112,4 +112,67 @@ public sealed class PairwiseDistancesTests
         var random = new Random(seed);
         return Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, dims).Select(_ => (float)(random.NextDouble() * -80)).ToArray()).ToArray();
     }
+
+    /// <summary>
+    /// The k-NN computes each pair once (a band against the columns from its first row on) and hands it to both points:
+    /// the non-zero pattern of P is exactly "j among the k nearest of i, or i among the k nearest of j", with the k nearest
+    /// found here by sorting every row of the twin's distances — over 150 points (five bands, so most candidates of a row
+    /// come from other bands), at the twin's width and the widest.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(16)]
+    public void NearestNeighbourPattern_IsThatOfSortedRows_AcrossBands(int lanes)
+    {
+        var (data, _) = TsneData.Blobs(6, 25, 40, 2, seed: 9);
+        int n = data.Length, k = 30;
+        var p = TsneAffinities.ComputeNearestNeighbours(data, 10, (SimdWidth)lanes);
+        var nearest = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Where(j => j != i)
+            .OrderBy(j => PairwiseDistances.Scalar(data[i], data[j])).ThenBy(j => j).Take(k).ToHashSet()).ToArray();
+        for (int i = 0; i < n; i++)
+        {
+            var expected = Enumerable.Range(0, n).Where(j => nearest[i].Contains(j) || nearest[j].Contains(i)).ToArray();
+            Assert.Equal(expected, p.Columns[p.RowStart[i]..p.RowStart[i + 1]]);
+        }
+    }
+
+    /// <summary>A band that starts at a later column holds the same bits as the whole band's columns there.</summary>
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void ABandFromALaterColumn_HoldsTheSameBits(int lanes)
+    {
+        var width = (SimdWidth)lanes;
+        float[][] x = Rows(131, 1030, seed: 5);
+        int n = x.Length;
+        var whole = new double[32 * n];
+        PairwiseDistances.Band(x, 40, 32, whole, width);
+        foreach (int firstColumn in new[] { 40, 41, 67, 130, 131 })
+        {
+            int columns = n - firstColumn;
+            var part = new double[32 * columns];
+            PairwiseDistances.Band(x, 40, 32, firstColumn, part, width);
+            for (int r = 0; r < 32; r++)
+                for (int c = 0; c < columns; c++)
+                    Assert.Equal(BitConverter.DoubleToInt64Bits(whole[r * n + firstColumn + c]), BitConverter.DoubleToInt64Bits(part[r * columns + c]));
+        }
+    }
+
+    /// <summary>The heap keeps the same k whatever order the candidates arrive in (rows get them from several threads).</summary>
+    [Fact]
+    public void NeighbourHeap_DoesNotDependOnTheOrderOfCandidates()
+    {
+        var random = new Random(3);
+        double[] d = Enumerable.Range(0, 200).Select(_ => (double)random.Next(20)).ToArray();
+        int[] expected = [], first = [];
+        for (int trial = 0; trial < 10; trial++)
+        {
+            var heap = new TsneAffinities.NeighbourHeap(25);
+            foreach (int j in Enumerable.Range(0, 200).OrderBy(_ => random.Next())) heap.Push(d[j], j);
+            var neighbours = new int[25];
+            heap.CopySorted(neighbours, new double[25]);
+            if (trial == 0) { first = neighbours; expected = Enumerable.Range(0, 200).OrderBy(j => d[j]).ThenBy(j => j).Take(25).ToArray(); }
+            Assert.Equal(expected, neighbours);
+            Assert.Equal(first, neighbours);
+        }
+    }
 }
