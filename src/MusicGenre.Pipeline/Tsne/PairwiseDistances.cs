@@ -8,7 +8,7 @@ namespace MusicGenre.Pipeline.Tsne;
 /// <summary>
 /// Squared Euclidean distances between the rows of a point set, the k-NN search's whole cost for wide points (a segment's
 /// flattened log-mel has 128 × 130 = 16,640 values). <see cref="Scalar"/> is the twin: one pair at a time, in double.
-/// <see cref="Band(float[][], int, int, int, Span{double}, SimdWidth)"/> computes a band of rows against every row from a
+/// <see cref="Band"/> computes a band of rows against every row from a
 /// given one on (the k-NN computes each pair once), blocked so the data it reuses stays in the cache:
 /// <list type="number">
 /// <item>dimensions in chunks of <see cref="ChunkFloats"/> (4 KB of a row), columns in blocks of <see cref="ColumnBlock"/>:
@@ -46,17 +46,11 @@ internal static class PairwiseDistances
     }
 
     /// <summary>
-    /// <paramref name="distances"/>[r · n + j] = |x[<paramref name="firstRow"/> + r] − x[j]|² for r &lt; <paramref name="rowCount"/>
-    /// and every j &lt; n = <c>x.Length</c> (the diagonal included: 0). All rows must have the same length.
+    /// <paramref name="distances"/>[r · (n − c0) + j − c0] = |x[<paramref name="firstRow"/> + r] − x[j]|² for
+    /// r &lt; <paramref name="rowCount"/> and every j from c0 = <paramref name="firstColumn"/> to n = <c>x.Length</c> (the
+    /// diagonal, where included, is 0). All rows must have the same length. A pair's value is the same bits whatever band
+    /// and columns it is computed in (so a caller may compute each pair once and use it for both points).
     /// <see cref="SimdWidth.Scalar"/> runs <see cref="Scalar"/> for every pair; callers pass <see cref="SimdWidths.Best"/> otherwise.
-    /// </summary>
-    public static void Band(float[][] x, int firstRow, int rowCount, Span<double> distances, SimdWidth width) =>
-        Band(x, firstRow, rowCount, 0, distances, width);
-
-    /// <summary>
-    /// As the overload above for the columns j ≥ <paramref name="firstColumn"/> only:
-    /// <paramref name="distances"/>[r · (n − firstColumn) + j − firstColumn]. A pair's value is the same bits whatever
-    /// band and columns it is computed in (so a caller may compute each pair once and use it for both points).
     /// </summary>
     public static void Band(float[][] x, int firstRow, int rowCount, int firstColumn, Span<double> distances, SimdWidth width)
     {

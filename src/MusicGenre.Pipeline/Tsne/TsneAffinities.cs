@@ -188,18 +188,6 @@ internal static class TsneAffinities
     }
 
     /// <summary>
-    /// The k = <paramref name="neighbours"/>.Length points nearest to point <paramref name="self"/> (itself excluded) by
-    /// (distance, index), in that order, with their distances (<see cref="NeighbourHeap"/> over one row of distances).
-    /// </summary>
-    internal static void Nearest(ReadOnlySpan<double> distances, int self, Span<int> neighbours, Span<double> nearest)
-    {
-        var heap = new NeighbourHeap(neighbours.Length);
-        for (int j = 0; j < distances.Length; j++)
-            if (j != self) heap.Push(distances[j], j);
-        heap.CopySorted(neighbours, nearest);
-    }
-
-    /// <summary>
     /// The k best (smallest (distance, index)) candidates pushed so far: a max-heap whose root is the worst kept one, so
     /// a candidate costs one comparison when it is not among them and O(log k) when it is. Not thread-safe.
     /// </summary>

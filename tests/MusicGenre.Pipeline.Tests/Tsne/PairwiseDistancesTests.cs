@@ -21,11 +21,11 @@ public sealed class PairwiseDistancesTests
         float[][] x = Rows(69, 2 * PairwiseDistances.ChunkFloats + 13, seed: 1);
         int n = x.Length;
         var twin = new double[n * n];
-        PairwiseDistances.Band(x, 0, n, twin, SimdWidth.Scalar);
+        PairwiseDistances.Band(x, 0, n, 0, twin, SimdWidth.Scalar);
         foreach (var (first, rows) in new[] { (0, 69), (0, 33), (33, 36), (68, 1), (5, 6) })
         {
             var band = new double[rows * n];
-            PairwiseDistances.Band(x, first, rows, band, width);
+            PairwiseDistances.Band(x, first, rows, 0, band, width);
             for (int r = 0; r < rows; r++)
                 for (int j = 0; j < n; j++)
                 {
@@ -48,11 +48,11 @@ public sealed class PairwiseDistancesTests
         float[][] x = Rows(67, 1100, seed: 2);
         int n = x.Length;
         var whole = new double[n * n];
-        PairwiseDistances.Band(x, 0, n, whole, width);
+        PairwiseDistances.Band(x, 0, n, 0, whole, width);
         var one = new double[n];
         for (int i = 0; i < n; i++)
         {
-            PairwiseDistances.Band(x, i, 1, one, width);
+            PairwiseDistances.Band(x, i, 1, 0, one, width);
             for (int j = 0; j < n; j++)
             {
                 Assert.Equal(BitConverter.DoubleToInt64Bits(whole[i * n + j]), BitConverter.DoubleToInt64Bits(one[j]));
@@ -80,7 +80,10 @@ public sealed class PairwiseDistancesTests
             int self = random.Next(50);
             var neighbours = new int[k];
             var nearest = new double[k];
-            TsneAffinities.Nearest(d, self, neighbours, nearest);
+            var heap = new TsneAffinities.NeighbourHeap(k);
+            for (int j = 0; j < d.Length; j++)
+                if (j != self) heap.Push(d[j], j);
+            heap.CopySorted(neighbours, nearest);
             var expected = Enumerable.Range(0, 50).Where(j => j != self).OrderBy(j => d[j]).ThenBy(j => j).Take(k).ToArray();
             Assert.Equal(expected, neighbours);
             Assert.Equal(expected.Select(j => d[j]), nearest);
@@ -145,7 +148,7 @@ public sealed class PairwiseDistancesTests
         float[][] x = Rows(131, 1030, seed: 5);
         int n = x.Length;
         var whole = new double[32 * n];
-        PairwiseDistances.Band(x, 40, 32, whole, width);
+        PairwiseDistances.Band(x, 40, 32, 0, whole, width);
         foreach (int firstColumn in new[] { 40, 41, 67, 130, 131 })
         {
             int columns = n - firstColumn;
