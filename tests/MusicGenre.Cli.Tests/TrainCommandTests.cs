@@ -151,6 +151,8 @@ public sealed class TrainCommandTests
         Assert.Equal((20, 128), (read.Mfcc, read.MelBands));
         Assert.Contains("mfcc=20", read.Training.Options);
         Assert.StartsWith("0.", read.Training.Build); // the build that trained it (informational version)
+        Assert.StartsWith("cpu (1 thread, ", read.Training.Device); // and the device
+        Assert.Matches(@"(?m)^device +cpu \(1 thread, ", CliRunner.Run("info", model).Out);
         var predict = CliRunner.Run("predict", "--model", model, "--json", SharedData.Data("gtzan-mini/metal/metal.00000.wav"));
         Assert.True(predict.Code == 0, predict.Err);
         Assert.Contains("\"genre\"", predict.Out);

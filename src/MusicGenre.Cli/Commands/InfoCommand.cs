@@ -79,6 +79,7 @@ internal static class InfoCommand
             ["genres"] = m.Labels,
             ["trained"] = m.Training.Date.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
             ["build"] = m.Training.Build.Length > 0 ? m.Training.Build : null,
+            ["device"] = m.Training.Device.Length > 0 ? m.Training.Device : null,
             ["epochs"] = m.Training.Epochs,
             ["best_epoch"] = m.Training.BestEpoch,
             ["data"] = m.Training.Data,

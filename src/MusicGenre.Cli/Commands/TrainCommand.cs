@@ -319,6 +319,8 @@ internal static class TrainCommand
                         ? $"fine-tuned from {init}: every weight but the output layer loaded; it has none of the store's genres, so the output layer started fresh"
                         : $"fine-tuned from {init}: every weight loaded but the output rows of {string.Join(", ", fresh)}, genres it did not have, which started fresh");
             }
+            if (result.Model.Training.Device.Contains(Nn.ModelFile.TrainingMetadata.DeviceSeparator, StringComparison.Ordinal))
+                ctx.Error.WriteLine($"note: the run was resumed on another device ({result.Model.Training.Device}), whose arithmetic rounds differently: the model is not the one an uninterrupted run on either device makes (the model file records both)");
             ctx.Out.WriteLine($"wrote {model}");
             return CliApp.Ok;
         });

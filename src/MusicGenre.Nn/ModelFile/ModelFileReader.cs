@@ -179,6 +179,7 @@ internal static class ModelFileReader
             Data = r.String(g, "data", "/training"),
             Options = r.String(g, "options", "/training"),
             Build = g.AttributeExists("build") ? r.String(g, "build", "/training") : "",
+            Device = g.AttributeExists("device") ? r.String(g, "device", "/training") : "",
             Metrics = metrics,
             History = history,
         };

@@ -90,6 +90,7 @@ internal static class ModelFileWriter
         g.Attributes["data"] = t.Data;
         g.Attributes["options"] = t.Options;
         g.Attributes["build"] = t.Build;
+        if (t.Device.Length > 0) g.Attributes["device"] = t.Device;
         return g;
     }
 }

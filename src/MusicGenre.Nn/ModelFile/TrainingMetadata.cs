@@ -21,6 +21,16 @@ internal sealed record TrainingMetadata
     /// <summary>The MusicGenre build that trained it (its informational version, e.g. <c>0.1.0+&lt;commit&gt;</c>); empty in older files. Training is bit-exact within a build, not across builds.</summary>
     public string Build { get; init; } = "";
 
+    /// <summary>
+    /// The device that trained it (<c>IBackend.Name</c>, e.g. <c>cpu (2 threads, Vector512)</c> or
+    /// <c>ilgpu Cuda: NVIDIA H200 (139 GiB)</c>); when a run was resumed from a checkpoint on a device that rounds
+    /// differently (CPU ↔ GPU, or another GPU), the devices in order joined by <see cref="DeviceSeparator"/>. Empty in files of earlier builds.
+    /// </summary>
+    public string Device { get; init; } = "";
+
+    /// <summary>Joins the devices of a run resumed on another device.</summary>
+    public const string DeviceSeparator = " then ";
+
     /// <summary>Final metrics (e.g. <c>val_loss</c>, <c>val_accuracy</c>, <c>train_loss</c>).</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
 

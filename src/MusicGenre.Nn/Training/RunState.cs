@@ -14,6 +14,12 @@ internal sealed class RunState(TrainerOptions options, SegmentSet data, Architec
 {
     public required Rng Shuffle { get; init; }
     public required Rng Augment { get; init; }
+
+    /// <summary>
+    /// The devices that have run this training, as the model records them (<see cref="TrainingMetadata.Device"/>): this
+    /// run's backend, or, after a resume, the checkpoint's devices with this one added when it rounds differently.
+    /// </summary>
+    public required string Device { get; set; }
     public int Epoch { get; set; }
     public int StepInEpoch { get; set; }
     public long GlobalStep { get; set; }
@@ -108,7 +114,12 @@ internal sealed class RunState(TrainerOptions options, SegmentSet data, Architec
         Augment.SetState(s.AugmentRng);
         for (int i = 0; i < net.Dropouts.Count; i++) net.Dropouts[i].CallCount = s.DropoutCalls[i];
         for (int i = 0; i < net.BatchNorms.Count; i++) net.BatchNorms[i].NumBatchesTracked = s.BatchNormBatches[i];
-        // 4. Position, sums, best-so-far and history.
+        // 4. The devices so far: resuming on a device that rounds differently is allowed (as PyTorch allows it), but the
+        //    model is then not the one an uninterrupted run makes, so the model file names both.
+        if (s.Current.Training.Device is { Length: > 0 } before) // empty in checkpoints of builds up to 81d062b
+            Device = RoundsAlike(before[(before.LastIndexOf(TrainingMetadata.DeviceSeparator, StringComparison.Ordinal) is var i and >= 0 ? i + TrainingMetadata.DeviceSeparator.Length : 0)..], Device)
+                ? before : before + TrainingMetadata.DeviceSeparator + Device;
+        // 5. Position, sums, best-so-far and history.
         Epoch = s.Epoch; StepInEpoch = s.StepInEpoch; GlobalStep = s.GlobalStep; Order = s.Order;
         SumLoss = s.SumLoss; SumCorrect = s.SumCorrect; Seen = s.Seen;
         BestLoss = s.BestLoss; BestAccuracy = s.BestAccuracy; BestEpoch = s.BestEpoch; BadEpochs = s.BadEpochs;
@@ -116,6 +127,18 @@ internal sealed class RunState(TrainerOptions options, SegmentSet data, Architec
         History.Clear();
         History.AddRange(s.History.Select(h => h with { Epochs = options.Epochs }));
     }
+
+    /// <summary>
+    /// Whether two backends (by <c>IBackend.Name</c>) give the same bits: CPU backends of the same vector width do,
+    /// whatever their thread counts (every reduction is summed in a fixed order); CPU backends of different widths do
+    /// not (two epochs of gtzan-mini at 512, 256 and 128 bits differ in the fourth decimal of the loss); a GPU only itself.
+    /// </summary>
+    internal static bool RoundsAlike(string device, string other) => NumericsOf(device) == NumericsOf(other);
+
+    /// <summary><c>cpu (2 threads, Vector512)</c> → <c>cpu (Vector512)</c>; any other name as it is.</summary>
+    private static string NumericsOf(string device) =>
+        device.StartsWith("cpu (", StringComparison.Ordinal) && device.LastIndexOf(", ", StringComparison.Ordinal) is var comma and > 0
+            ? "cpu (" + device[(comma + 2)..] : device;
 
     /// <summary>The run's outcome: the best weights (or the current ones if no epoch finished).</summary>
     public TrainingResult Result(bool stoppedEarly)
@@ -148,6 +171,7 @@ internal sealed class RunState(TrainerOptions options, SegmentSet data, Architec
             Data = $"{options.DataDescription} segments={data.Count} songs={data.SongIds.Distinct().Count()} train={train.Length} val={validation.Length} shape=[{data.Channels},{data.Mels},{data.Frames}]".Trim(),
             Options = options.Describe(),
             Build = BuildVersion,
+            Device = Device,
             Metrics = metrics,
             // Every history column but the epoch, which is the index of a value.
             History = new SortedDictionary<string, double[]>(

@@ -96,6 +96,7 @@ internal sealed partial class Trainer
         {
             Shuffle = new Rng(SubSeed(o.Seed, ShuffleStream)),
             Augment = new Rng(SubSeed(o.Seed, AugmentStream)),
+            Device = backend.Name,
         };
         // 4. Resume when a checkpoint exists.
         if (o.CheckpointPath is { } cp && File.Exists(cp)) run.Restore(CheckpointFile.Read(cp), cp);

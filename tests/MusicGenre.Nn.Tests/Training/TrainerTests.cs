@@ -69,6 +69,46 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void RunResumedWithAnotherThreadCount_IsTheUninterruptedRun_AndRecordsOneDevice()
+    {
+        // The CPU kernels sum in a fixed order whatever the thread count, so a run stopped on 2 threads and resumed on 1
+        // ends with the uninterrupted run's weights, and its model names one device (the first).
+        var data = SyntheticData.Create();
+        string dir = SharedData.NewTempDir();
+        var options = SyntheticData.Options(epochs: 2);
+        var reference = new Trainer(options).Train(data);
+        Assert.Equal(new MusicGenre.Nn.Backends.Cpu.CpuBackend(2).Name, reference.Model.Training.Device);
+
+        var resumable = options with { CheckpointPath = Path.Combine(dir, "run.ckpt.h5") };
+        using var cts = new CancellationTokenSource();
+        var first = new Trainer(resumable);
+        first.StepCompleted += (step, _) => { if (step == 5) cts.Cancel(); };
+        Assert.ThrowsAny<OperationCanceledException>(() => first.Train(data, cancellationToken: cts.Token));
+        Assert.Equal(reference.Model.Training.Device, CheckpointFile.Read(resumable.CheckpointPath!).Current.Training.Device);
+
+        var resumed = new Trainer(resumable with { ThreadCount = 1 }).Train(data);
+        AssertSameWeights(reference.Model, resumed.Model);
+        Assert.Equal(reference.Model.Training.Device, resumed.Model.Training.Device);
+        // The model file keeps it.
+        string path = Path.Combine(dir, "model.h5");
+        ModelFileWriter.Write(path, resumed.Model);
+        Assert.Equal(reference.Model.Training.Device, ModelFileReader.Read(path).Training.Device);
+    }
+
+    [Theory]
+    [InlineData("cpu (2 threads, Vector512)", "cpu (1 thread, Vector512)", true)]
+    [InlineData("cpu (2 threads, Vector512)", "cpu (2 threads, Vector256)", false)] // the loss differs in its 4th decimal after 2 epochs
+    [InlineData("cpu (2 threads, Vector128)", "cpu (16 threads, scalar)", false)]
+    [InlineData("ilgpu Cuda: NVIDIA H200 (139 GiB)", "ilgpu Cuda: NVIDIA H200 (139 GiB)", true)]
+    [InlineData("ilgpu Cuda: NVIDIA H200 (139 GiB)", "ilgpu Cuda: NVIDIA H100 80GB HBM3 (79 GiB)", false)]
+    [InlineData("cpu (2 threads, Vector512)", "ilgpu Simulator: CPUAccelerator (0 GiB)", false)]
+    public void Devices_RoundAlikeOnlyOnTheSameVectorWidthOrTheSameGpu(string device, string other, bool alike)
+    {
+        Assert.Equal(alike, RunState.RoundsAlike(device, other));
+        Assert.Equal(alike, RunState.RoundsAlike(other, device));
+    }
+
+    [Fact]
     public void KilledRun_ResumesFromItsLastPeriodicCheckpoint_Exactly()
     {
         // A kill leaves only the checkpoints written so far: copy the one written at step 6 (periodic, every 3 steps)
