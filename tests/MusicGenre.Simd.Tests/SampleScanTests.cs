@@ -54,4 +54,36 @@ public sealed class SampleScanTests
             }
         }
     }
+
+    /// <summary>
+    /// <see cref="SampleScan.SumAndSquares"/>: the same bits at every width as the scalar twin written out here (lane
+    /// i mod 8, lanes in order, then the tail), for every length 0..256 and large ones, on values of mixed magnitude
+    /// and sign where the order of additions shows in the last bits; and within rounding of a plain sequential sum.
+    /// </summary>
+    [Fact]
+    public void SumAndSquares_EveryWidth_GivesTheBitsOfTheLaneOrder()
+    {
+        var rng = new Random(3);
+        foreach (int n in Lengths.Concat([661_500]))
+        {
+            var x = new float[n];
+            for (int i = 0; i < n; i++) x[i] = (float)((rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-6, 3)));
+            var lanes = new double[2, 8];
+            int blocks = n / 8 * 8;
+            for (int i = 0; i < blocks; i++) { lanes[0, i % 8] += x[i]; lanes[1, i % 8] += (double)x[i] * x[i]; }
+            double sum = 0, squares = 0;
+            for (int j = 0; j < 8; j++) { sum += lanes[0, j]; squares += lanes[1, j]; }
+            for (int i = blocks; i < n; i++) { sum += x[i]; squares += (double)x[i] * x[i]; }
+            double plainSum = 0, plainSquares = 0, magnitude = 0;
+            foreach (float v in x) { plainSum += v; plainSquares += (double)v * v; magnitude += Math.Abs(v); }
+            foreach (var width in Widths)
+            {
+                var (s, q) = SampleScan.SumAndSquares(x, width);
+                Assert.True(BitConverter.DoubleToInt64Bits(s) == BitConverter.DoubleToInt64Bits(sum), $"{width} n={n}: sum {s:R} vs {sum:R}");
+                Assert.True(BitConverter.DoubleToInt64Bits(q) == BitConverter.DoubleToInt64Bits(squares), $"{width} n={n}: squares {q:R} vs {squares:R}");
+                Assert.True(Math.Abs(s - plainSum) <= 1e-10 * magnitude, $"{width} n={n}: {s:R} vs plain {plainSum:R}");
+                Assert.True(Math.Abs(q - plainSquares) <= 1e-12 * plainSquares, $"{width} n={n}: {q:R} vs plain {plainSquares:R}");
+            }
+        }
+    }
 }

@@ -128,7 +128,9 @@ internal sealed class SongClassifier : IDisposable
             if (Simd.SampleScan.IndexOfBadSample(samples) is var i and >= 0)
                 throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"{source}: sample {_count + i} ({(double)(_count + i) / sampleRate:0.###} s) is {samples[i]}; audio samples {Simd.SampleScan.SampleRule}"));
-            foreach (float v in samples) { _sum += v; _squares += (double)v * v; }
+            var (sum, squares) = Simd.SampleScan.SumAndSquares(samples);
+            _sum += sum;
+            _squares += squares;
             _count += samples.Length;
         }
 
