@@ -12,6 +12,18 @@ internal static class SimdWidths
         : Vector128.IsHardwareAccelerated ? SimdWidth.V128
         : SimdWidth.Scalar;
 
+    /// <summary>
+    /// The widest accelerated width whose register holds at most <paramref name="count"/> lanes (<see cref="SimdWidth.Scalar"/>
+    /// below 4): for kernels that need one whole register of work, so that a short row — e.g. the 8 windows of a pooled
+    /// 16-pixel row where a 512-bit register holds 16 — runs at 256 or 128 bits instead of in the scalar twin.
+    /// </summary>
+    public static SimdWidth Fitting(int count)
+    {
+        var width = Best;
+        while (width != SimdWidth.Scalar && count < (int)width) width = width == SimdWidth.V128 ? SimdWidth.Scalar : (SimdWidth)((int)width / 2);
+        return width;
+    }
+
     /// <summary>The narrower of <paramref name="requested"/> and <see cref="Best"/>.</summary>
     public static SimdWidth Clamp(SimdWidth requested) => (SimdWidth)Math.Min((int)requested, (int)Best);
 }

@@ -157,7 +157,9 @@ internal static class CpuKernels
     /// </summary>
     public static void MaxPool2x2Row(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, Span<float> y)
     {
-        if (row0.Length < 2 * y.Length || row1.Length < 2 * y.Length || !(SimdWidths.Best switch
+        // Rows of fewer windows than the widest register holds run at a narrower width (the lanes are independent, so any
+        // width gives the twin's bits).
+        if (row0.Length < 2 * y.Length || row1.Length < 2 * y.Length || !(SimdWidths.Fitting(y.Length) switch
             {
                 SimdWidth.V512 => MaxPool2x2Row<Vector512<float>, Vec512Ops>(row0, row1, y),
                 SimdWidth.V256 => MaxPool2x2Row<Vector256<float>, Vec256Ops>(row0, row1, y),
@@ -331,7 +333,7 @@ internal static class CpuKernels
         int n = dy.Length;
         bool fits = z0.Length >= 2 * n && z1.Length >= 2 * n && x0.Length >= 2 * n && x1.Length >= 2 * n
             && dx0.Length >= 2 * n && dx1.Length >= 2 * n && gm.Length >= n && xm.Length >= n;
-        if (!fits || !(SimdWidths.Best switch
+        if (!fits || !(SimdWidths.Fitting(n) switch
             {
                 SimdWidth.V512 => PoolBackwardRow<Vector512<float>, Vec512Ops>(z0, z1, x0, x1, dy, dx0, dx1, gm, xm),
                 SimdWidth.V256 => PoolBackwardRow<Vector256<float>, Vec256Ops>(z0, z1, x0, x1, dy, dx0, dx1, gm, xm),
@@ -420,7 +422,7 @@ internal static class CpuKernels
     {
         int n = dy.Length;
         bool fits = row0.Length >= 2 * n && row1.Length >= 2 * n && dx0.Length >= 2 * n && dx1.Length >= 2 * n;
-        if (!fits || !(SimdWidths.Best switch
+        if (!fits || !(SimdWidths.Fitting(n) switch
             {
                 SimdWidth.V512 => MaxPool2x2RowBackward<Vector512<float>, Vec512Ops>(row0, row1, dy, dx0, dx1),
                 SimdWidth.V256 => MaxPool2x2RowBackward<Vector256<float>, Vec256Ops>(row0, row1, dy, dx0, dx1),
