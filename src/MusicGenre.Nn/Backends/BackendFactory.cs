@@ -21,7 +21,7 @@ internal static partial class BackendFactory
         switch (device)
         {
             case DeviceKind.Cpu:
-                return new CpuBackend(options.ThreadCount);
+                return new CpuBackend(options.ThreadCount) { FixedWeights = options.FixedWeights };
             case DeviceKind.Cuda:
             case DeviceKind.OpenCl:
             case DeviceKind.Simulator:
@@ -32,7 +32,7 @@ internal static partial class BackendFactory
                     try { return CreateGpu(kind, options); }
                     catch (DeviceUnavailableException) { }
                 }
-                return new CpuBackend(options.ThreadCount);
+                return new CpuBackend(options.ThreadCount) { FixedWeights = options.FixedWeights };
             default:
                 throw new ArgumentOutOfRangeException(nameof(device), device, "Unknown device kind; expected auto, cpu, cuda or opencl.");
         }

@@ -6,6 +6,13 @@ internal sealed record BackendOptions
     /// <summary>CPU worker threads (default: all logical processors). Results are bitwise identical for a fixed count.</summary>
     public int ThreadCount { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// The weights are set once and not changed afterwards (inference, e.g. <c>GenrePredictor</c>): the CPU backend then
+    /// prepares each convolution's filters (Winograd transform, GEMM packing) once per weight tensor and keeps them,
+    /// instead of on every forward pass. Results are the same bits either way. Never set it for training.
+    /// </summary>
+    public bool FixedWeights { get; init; }
+
     /// <summary>Index of the GPU among those of the requested kind (default 0).</summary>
     public int DeviceIndex { get; init; }
 

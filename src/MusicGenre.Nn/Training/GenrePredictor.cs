@@ -46,7 +46,7 @@ internal sealed class GenrePredictor : IDisposable
         _bands = model.InputBands(_spec);
         _mfcc = MfccInput.For(model.Mfcc, _bands);
         _batchSize = batchSize;
-        _backend = BackendFactory.Create(device, new BackendOptions { ThreadCount = threadCount });
+        _backend = BackendFactory.Create(device, new BackendOptions { ThreadCount = threadCount, FixedWeights = true }); // loaded once below
         _net = GenreNetwork.Build(_spec, _backend, 0);
         _net.Load(model);
         var output = _net.Net.Layers.OfType<Layers.Dense>().Last();

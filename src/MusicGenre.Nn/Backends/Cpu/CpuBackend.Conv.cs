@@ -57,10 +57,9 @@ internal sealed partial class CpuBackend
         //    batch after batch).
         int m = g.OutChannels, k = g.InChannels * g.KernelH * g.KernelW, pixels = g.OutH * g.OutW;
         int packedSize = ConvGemm.PackedSize(m, k);
-        var packed = ArrayPool<float>.Shared.Rent(packedSize);
+        var packed = PreparedFilters(ws, FilterForm.Gemm, m, k, packedSize, a => ConvGemm.PackA(m, k, (r, c) => ws[r * k + c], a), out bool rented);
         try
         {
-            ConvGemm.PackA(m, k, (r, c) => ws[r * k + c], packed.AsSpan(0, packedSize));
             // 2. One work item per (image, pixel tile): gather the tile into this thread's scratch (Im2ColTile writes all of
             //    it, zeroing the unused columns), multiply, write its pixels of every channel.
             int tile = ConvGemm.TileFor(k), tilesPerImage = (pixels + tile - 1) / tile;
@@ -76,7 +75,7 @@ internal sealed partial class CpuBackend
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(packed);
+            if (rented) ArrayPool<float>.Shared.Return(packed);
         }
     }
 
@@ -150,12 +149,15 @@ internal sealed partial class CpuBackend
         int h = g.InH, w = g.InW, plane = h * w;
         bool f4 = WinogradTile == 4 && Winograd4.Suits(w, SimdWidths.Best);
         int packedSize = f4 ? Winograd4.PackedFilterSize(k, c) : Winograd.PackedFilterSize(k, c);
-        var packed = ArrayPool<float>.Shared.Rent(packedSize);
+        int outChannels = g.OutChannels, inChannels = g.InChannels;
+        var form = f4 ? (adjoint ? FilterForm.Winograd4Adjoint : FilterForm.Winograd4) : adjoint ? FilterForm.Winograd2Adjoint : FilterForm.Winograd2;
+        var packed = PreparedFilters(ws, form, outChannels, inChannels, packedSize, u =>
+        {
+            if (f4) Winograd4.TransformFilters(ws, outChannels, inChannels, adjoint, u, For);
+            else Winograd.TransformFilters(ws, outChannels, inChannels, adjoint, u);
+        }, out bool rented);
         try
         {
-            var u = packed.AsSpan(0, packedSize);
-            if (f4) Winograd4.TransformFilters(ws, g.OutChannels, g.InChannels, adjoint, u, For);
-            else Winograd.TransformFilters(ws, g.OutChannels, g.InChannels, adjoint, u);
             int tiles = f4 ? (h + 3) / 4 * ((w + 3) / 4) : (h + 1) / 2 * ((w + 1) / 2);
             int cols = f4 ? Winograd4.ColumnsFor(c, k) : Winograd.ColumnsFor(c, k), items = (tiles + cols - 1) / cols;
             int scratch = f4 ? Winograd4.ScratchSize(c, k, cols) : Winograd.ScratchSize(c, k, cols);
@@ -172,8 +174,35 @@ internal sealed partial class CpuBackend
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(packed);
+            if (rented) ArrayPool<float>.Shared.Return(packed);
         }
+    }
+
+    /// <summary>The forms a convolution's filters are prepared in before its products.</summary>
+    private enum FilterForm { Gemm, Winograd2, Winograd2Adjoint, Winograd4, Winograd4Adjoint }
+
+    /// <summary>With <see cref="FixedWeights"/>: each weight array's prepared filters, by form, for the backend's life.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(float[] Weights, FilterForm Form, int Rows, int Columns), float[]> _preparedFilters = new();
+
+    /// <summary>
+    /// <paramref name="size"/> floats of <paramref name="weights"/> (read as <paramref name="rows"/> × <paramref name="columns"/>
+    /// filters) prepared in <paramref name="form"/> by
+    /// <paramref name="prepare"/> (which writes all of them): kept from the first call when the weights are fixed
+    /// (<paramref name="rented"/> false), else prepared anew into a pooled array the caller returns (<paramref name="rented"/> true).
+    /// </summary>
+    private float[] PreparedFilters(float[] weights, FilterForm form, int rows, int columns, int size, Action<Span<float>> prepare, out bool rented)
+    {
+        rented = !FixedWeights;
+        if (FixedWeights)
+            return _preparedFilters.GetOrAdd((weights, form, rows, columns), _ =>
+            {
+                var kept = new float[size];
+                prepare(kept);
+                return kept;
+            });
+        var pooled = ArrayPool<float>.Shared.Rent(size);
+        prepare(pooled.AsSpan(0, size));
+        return pooled;
     }
 
     [ThreadStatic] private static float[]? t_scratch;

@@ -24,6 +24,12 @@ internal sealed partial class CpuBackend : IBackend
     /// <summary>Worker threads.</summary>
     public int ThreadCount { get; }
 
+    /// <summary>
+    /// The weights never change once set (<see cref="BackendOptions.FixedWeights"/>: inference): convolution filters are
+    /// prepared once per weight tensor and kept for the backend's life.
+    /// </summary>
+    public bool FixedWeights { get; init; }
+
     /// <inheritdoc />
     public string Name => $"cpu ({ThreadCount} thread{(ThreadCount == 1 ? "" : "s")}, {SimdName})";
 

@@ -221,4 +221,37 @@ public sealed class ConvEquivalenceTests
         var (_, dwRef, _) = Reference.ConvBackward(x, w, dy, g);
         Close.Assert(dwRef, Dw(x, dy).Select(v => (double)v).ToArray(), 1e-5 * Math.Max(1, Reference.MaxAbs(dwRef)), 1e-5, "dw after a dirty call");
     }
+
+    [Theory]
+    [InlineData(140, 3)] // Winograd F(4×4): a row of 35 tiles fills two 512-bit registers
+    [InlineData(20, 3)]  // Winograd F(2×2)
+    [InlineData(20, 5)]  // im2col + GEMM (5×5)
+    public void FixedWeights_GiveTheSameBits_AndPrepareTheFiltersOnce(int width, int kernel)
+    {
+        // An inference backend (FixedWeights) keeps each convolution's prepared filters: the first and later calls give
+        // the bits of a backend that prepares them every time; and since it never prepares them again, changing the
+        // weights afterwards (which its contract forbids) leaves its output as it was, while the other backend follows.
+        var g = Conv2dGeometry.Create(2, 8, 12, width, 9, kernel, kernel, 1, 1, Padding2d.Symmetric(kernel / 2));
+        using var fixedCpu = new CpuBackend(2) { FixedWeights = true };
+        using var cpu = new CpuBackend(2);
+        float[] x = Reference.Random(11, 2 * 8 * 12 * width), w = Reference.Random(12, 9 * 8 * kernel * kernel, 0.5f), b = Reference.Random(13, 9);
+        float[] Forward(CpuBackend backend, Tensors.Tensor wt)
+        {
+            using var xt = backend.FromHost(x, new Shape(2, 8, 12, width));
+            using var bt = backend.FromHost(b, new Shape(9));
+            using var y = backend.Allocate(new Shape(2, 9, g.OutH, g.OutW));
+            backend.Conv2dForward(xt, wt, bt, g, y);
+            return y.ToArray();
+        }
+        using var wFixed = fixedCpu.FromHost(w, new Shape(9, 8, kernel, kernel));
+        using var wPlain = cpu.FromHost(w, new Shape(9, 8, kernel, kernel));
+        float[] first = Forward(fixedCpu, wFixed), expected = Forward(cpu, wPlain);
+        Assert.Equal(expected, first);
+        Assert.Equal(expected, Forward(fixedCpu, wFixed));
+        float[] changed = [.. w.Select(v => -v)];
+        wFixed.CopyFrom(changed);
+        wPlain.CopyFrom(changed);
+        Assert.Equal(first, Forward(fixedCpu, wFixed));
+        Assert.NotEqual(first, Forward(cpu, wPlain));
+    }
 }
