@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using MusicGenre.Features.Fft;
 
@@ -269,6 +270,7 @@ public sealed class FeatureExtractor
     }
 
     /// <summary>|rFFT|^power of frame t into the first n_fft/2 + 1 floats of <paramref name="power"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private void PowerSpectrum(ReadOnlySpan<float> x, int t, Span<float> power)
     {
         // Inner frames read the signal directly (window fused into the FFT's packing pass); edge frames are assembled
@@ -295,6 +297,7 @@ public sealed class FeatureExtractor
     /// Frame t of the (virtually) padded signal times the window: sample index i = t·hop − pad + j. Frames inside the
     /// signal take a vector multiply; edge frames read through <see cref="Sample"/> (zeros or numpy 'reflect').
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private void BuildFrame(ReadOnlySpan<float> x, int t)
     {
         int n = _o.NFft, start = t * _o.HopLength - _pad;

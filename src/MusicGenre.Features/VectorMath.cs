@@ -33,6 +33,7 @@ internal static class VectorMath
     /// runs as log₂ scaled by 10·log10(2) (≈ 1 ulp, so ≪ 1e-5 dB from <see cref="ToDecibelsScalar"/>); each lane keeps a
     /// running maximum of its own elements, folded into one value after the last full register.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static float ToDecibels(Span<float> x, float amin, float offset, SimdWidth width = SimdWidth.V512)
     {
         // Written out per width rather than through ISimdOps: reached through the generic wrapper, the runtime's vector
@@ -131,6 +132,7 @@ internal static class VectorMath
         return m;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void Multiply<TOps, TV>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst)
         where TOps : struct, ISimdOps<TV> where TV : struct
     {
@@ -144,6 +146,7 @@ internal static class VectorMath
             Unsafe.Add(ref rd, i) = ScalarOps.Mul(Unsafe.Add(ref ra, i), Unsafe.Add(ref rb, i));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void ClampBelow<TOps, TV>(Span<float> x, float floor) where TOps : struct, ISimdOps<TV> where TV : struct
     {
         int n = x.Length, i = 0;

@@ -44,6 +44,7 @@ internal static class SampleScan
     /// <summary>Index of the first NaN or ±∞, or −1 (<see cref="IndexOfOutside(ReadOnlySpan{float}, float, SimdWidth)"/> with the largest finite bound).</summary>
     public static int IndexOfNonFinite(ReadOnlySpan<float> x, SimdWidth width = SimdWidth.V512) => IndexOfOutside(x, float.MaxValue, width);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static int IndexOfOutside<TOps, TV>(ReadOnlySpan<float> x, float bound) where TOps : struct, ISimdOps<TV> where TV : struct
     {
         int n = x.Length, i = 0;
@@ -98,6 +99,7 @@ internal static class SampleScan
     }
 
     /// <summary>16 floats a step widened to two registers of 8 doubles (lanes 0..7 each), added one after the other.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void LaneSums512(ReadOnlySpan<float> x, Span<double> sum, Span<double> squares)
     {
         ref float r = ref MemoryMarshal.GetReference(x);
@@ -119,6 +121,7 @@ internal static class SampleScan
     }
 
     /// <summary>8 floats a step widened to lanes 0..3 and 4..7.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void LaneSums256(ReadOnlySpan<float> x, Span<double> sum, Span<double> squares)
     {
         ref float r = ref MemoryMarshal.GetReference(x);
@@ -134,6 +137,7 @@ internal static class SampleScan
     }
 
     /// <summary>8 floats a step as two registers of 4, each widened to two lanes' pairs: lanes 0–1, 2–3, 4–5, 6–7.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void LaneSums128(ReadOnlySpan<float> x, Span<double> sum, Span<double> squares)
     {
         ref float r = ref MemoryMarshal.GetReference(x);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 
 namespace MusicGenre.Audio.Decoding;
@@ -26,6 +27,7 @@ internal static class PcmConverter
     /// Converts <c>destination.Length</c> samples from <paramref name="source"/> (which holds at least
     /// <c>destination.Length · BytesPerSample</c> bytes) to float32.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static void ToFloat(ReadOnlySpan<byte> source, PcmEncoding encoding, bool bigEndian, Span<float> destination)
     {
         int n = destination.Length;

@@ -85,6 +85,7 @@ internal sealed partial class ComplexFftPlan
     /// index <paramref name="i0"/> while a full register fits; returns the first index not done (the caller finishes
     /// with a narrower width or the scalar twin; the scalar twin only for the first pass).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static int Radix4LanePass<TOps, TV>(FftStage st, ref float xr, ref float xi, ref float yr, ref float yi, int i0, bool blocks)
         where TOps : struct, ISimdOps<TV> where TV : struct
     {
@@ -155,6 +156,7 @@ internal sealed partial class ComplexFftPlan
         TOps.Store(TOps.Add(TOps.Mul(re, wi), TOps.Mul(im, wr)), ref yi, o);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void Radix2<TOps, TV>(FftStage st, ref float xr, ref float xi, ref float yr, ref float yi, int q0, int q1)
         where TOps : struct, ISimdOps<TV> where TV : struct
     {
@@ -176,6 +178,7 @@ internal sealed partial class ComplexFftPlan
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void Radix3<TOps, TV>(FftStage st, ref float xr, ref float xi, ref float yr, ref float yi, int q0, int q1)
         where TOps : struct, ISimdOps<TV> where TV : struct
     {
@@ -208,6 +211,7 @@ internal sealed partial class ComplexFftPlan
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void Radix4<TOps, TV>(FftStage st, ref float xr, ref float xi, ref float yr, ref float yi, int q0, int q1)
         where TOps : struct, ISimdOps<TV> where TV : struct
     {
@@ -242,6 +246,7 @@ internal sealed partial class ComplexFftPlan
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void Radix5<TOps, TV>(FftStage st, ref float xr, ref float xi, ref float yr, ref float yi, int q0, int q1)
         where TOps : struct, ISimdOps<TV> where TV : struct
     {
@@ -289,6 +294,7 @@ internal sealed partial class ComplexFftPlan
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void Radix7<TOps, TV>(FftStage st, ref float xr, ref float xi, ref float yr, ref float yi, int q0, int q1)
         where TOps : struct, ISimdOps<TV> where TV : struct
     {

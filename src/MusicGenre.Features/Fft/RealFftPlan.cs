@@ -192,6 +192,7 @@ internal sealed class RealFftPlan
     }
 
     /// <summary>re[k] = x[2k]·w[2k], im[k] = x[2k+1]·w[2k+1]: the products are formed in registers, then split as in <see cref="Deinterleave(ReadOnlySpan{float}, Span{float}, Span{float}, SimdWidth)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void DeinterleaveWindowed(ReadOnlySpan<float> x, ReadOnlySpan<float> window, Span<float> re, Span<float> im, SimdWidth width)
     {
         int h = x.Length / 2, k = 0;
@@ -267,6 +268,7 @@ internal sealed class RealFftPlan
     }
 
     /// <summary>Bins k .. while a full register fits below h; returns the first bin not done.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static int SplitRange<TOps, TV>(ref float zr, ref float zi, ref float twr, ref float twi, ref float dr, ref float di, int h, int k, bool power)
         where TOps : struct, ISimdOps<TV> where TV : struct
     {
