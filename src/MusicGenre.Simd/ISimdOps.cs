@@ -8,8 +8,8 @@ namespace MusicGenre.Simd;
 /// once it has been called often enough, so a kernel's first calls make every operation a function call. The kernels that
 /// a short run spends its time in (the FFT passes, log-mel and decibel loops, PCM conversion, the sample scans) are
 /// therefore marked <c>[MethodImpl(MethodImplOptions.AggressiveOptimization)]</c>: optimised from their first call
-/// (measured 2026-12-07, Zen 4: <c>features</c> of one clip 0.35–0.47 → 0.20–0.32 s, a 1-thread <c>preprocess</c> of
-/// 100 clips 1.53–1.63 → 0.97–1.34 s of CPU).</para>
+/// (measured 2026-12-07 on an idle Zen 4, <c>Features/RESULTS.md</c>: <c>features</c> of one clip 0.43–0.46 → 0.25–0.32 s,
+/// a 1-thread <c>preprocess</c> of 100 clips 1.46–1.78 → 1.17–1.33 s of CPU).</para>
 /// </summary>
 /// <typeparam name="TV">The register type: <see cref="float"/> or a <c>VectorNNN&lt;float&gt;</c>.</typeparam>
 internal interface ISimdOps<TV> where TV : struct
