@@ -251,7 +251,10 @@ public sealed class ConvEquivalenceTests
         float[] changed = [.. w.Select(v => -v)];
         wFixed.CopyFrom(changed);
         wPlain.CopyFrom(changed);
-        Assert.Equal(first, Forward(fixedCpu, wFixed));
-        Assert.NotEqual(first, Forward(cpu, wPlain));
+        float[] plainAfter = Forward(cpu, wPlain);
+        Assert.NotEqual(first, plainAfter);
+        // Without any vector path (DOTNET_EnableHWIntrinsic=0) the naive twin runs and prepares nothing.
+        bool prepares = ConvGemm.UseVector || ConvGemm.Use128;
+        Assert.Equal(prepares ? first : plainAfter, Forward(fixedCpu, wFixed));
     }
 }
