@@ -6,10 +6,13 @@ namespace MusicGenre.Simd;
 /// <see cref="ScalarOps"/>; the JIT specialises each struct instantiation, so the calls inline to single instructions.
 /// <para>Only in optimised code: the runtime first compiles a method quickly, without inlining (tier 0), and replaces it
 /// once it has been called often enough, so a kernel's first calls make every operation a function call. The kernels that
-/// a short run spends its time in (the FFT passes, log-mel and decibel loops, PCM conversion, the sample scans) are
+/// a short run spends its time in (the FFT passes, log-mel and decibel loops, PCM conversion, the sample scans, and the
+/// network's convolution, pooling and normalisation kernels) are
 /// therefore marked <c>[MethodImpl(MethodImplOptions.AggressiveOptimization)]</c>: optimised from their first call
 /// (measured 2026-12-07 on an idle Zen 4, <c>Features/RESULTS.md</c>: <c>features</c> of one clip 0.43–0.46 → 0.25–0.32 s,
-/// a 1-thread <c>preprocess</c> of 100 clips 1.46–1.78 → 1.17–1.33 s of CPU).</para>
+/// a 1-thread <c>preprocess</c> of 100 clips 1.46–1.78 → 1.17–1.33 s of CPU; with the network's kernels too,
+/// <c>Training/RESULTS.md</c>: <c>predict</c> of the five example songs 0.71–0.75 → 0.47–0.54 s, and training epochs after
+/// the first as fast as before).</para>
 /// </summary>
 /// <typeparam name="TV">The register type: <see cref="float"/> or a <c>VectorNNN&lt;float&gt;</c>.</typeparam>
 internal interface ISimdOps<TV> where TV : struct

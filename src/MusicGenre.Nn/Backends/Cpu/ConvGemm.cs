@@ -71,6 +71,7 @@ internal static unsafe class ConvGemm
     /// image <paramref name="src"/> <c>[C][H][W]</c>: B[(c, kh, kw)][j] = src[c][oh·sh − padT + kh][ow·sw − padL + kw], or 0
     /// outside the image; columns count..tile−1 are zeroed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static void Im2ColTile(ReadOnlySpan<float> src, int channels, int h, int w, int kh, int kw, int sh, int sw,
         int padT, int padL, int outW, int p0, int count, int tile, Span<float> b)
     {
@@ -123,6 +124,7 @@ internal static unsafe class ConvGemm
     /// B[(c, kh, kw)][j], skipping positions outside the image. Rows are added in order, each row one output-row run at a
     /// time, so the result does not depend on the vector width (every element gets its additions in the same order).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static void Col2ImTile(ReadOnlySpan<float> b, int channels, int h, int w, int kh, int kw,
         int padT, int padL, int outW, int p0, int count, int tile, Span<float> dst)
     {
@@ -188,6 +190,7 @@ internal static unsafe class ConvGemm
     /// C[r][j] = Σₖ A[r][k]·B[k][j] (+ bias[r]) for r &lt; m, j &lt; count, written at c[r·ldc + j]. A is packed by
     /// <see cref="PackA"/>, B is <c>[k][tile]</c>. Dispatches to the Vector256 micro-kernel or the scalar twin.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static void GemmTile(ReadOnlySpan<float> packedA, int m, int k, ReadOnlySpan<float> b, int tile, int count,
         ReadOnlySpan<float> bias, Span<float> c, int ldc)
     {
@@ -311,6 +314,7 @@ internal static unsafe class ConvGemm
     /// rows uses the same kernel on A's zero padding rows (<see cref="PackA"/>) into a stage buffer, of which the valid
     /// rows and columns are copied (plus bias). Each output is the same k-ascending sum of products as in the other kernels.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     internal static void GemmTile128(ReadOnlySpan<float> packedA, int m, int k, ReadOnlySpan<float> b, int tile, int count,
         ReadOnlySpan<float> bias, Span<float> c, int ldc)
     {
@@ -364,6 +368,7 @@ internal static unsafe class ConvGemm
     /// The first 2 rows of <see cref="Kernel6x16"/> over 64 pixels: acc[r, h] holds pixels j + 16h .. j + 16h + 15 of row
     /// r, 8 Vector512 accumulators; each output is the same chain of fused multiply-adds (bit-identical to the 16-pixel kernel).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void Kernel2x64(float* a, float* b, int k, int ldb, float* c, int ldc, float* bias)
     {
         Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default, c12 = default, c13 = default;
@@ -387,6 +392,7 @@ internal static unsafe class ConvGemm
     }
 
     /// <summary>The first 4 rows of <see cref="Kernel6x16"/> (A still packed 6 rows per k).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void Kernel4x16(float* a, float* b, int k, int ldb, float* c, int ldc, float* bias)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
@@ -414,6 +420,7 @@ internal static unsafe class ConvGemm
     }
 
     /// <summary>The first 2 rows of <see cref="Kernel6x16"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void Kernel2x16(float* a, float* b, int k, int ldb, float* c, int ldc, float* bias)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
@@ -455,6 +462,7 @@ internal static unsafe class ConvGemm
     /// (2 × 4 and single dot products for the remainders), lanes summed 0..7 then added to partial; the tail pixels are
     /// added after, in order.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static void WeightGradTile(ReadOnlySpan<float> dy, int lddy, int m, ReadOnlySpan<float> b, int tile, int k, int count, Span<float> partial)
     {
         if (!UseVector)
@@ -543,6 +551,7 @@ internal static unsafe class ConvGemm
     /// same products in the same order: bit-equal to the Vector256 path where both fuse the multiply-add (x86 FMA3, ARM64
     /// FMLA). Blocks of 2 rows × 3 columns: 12 accumulators, fits x86's 16 registers as well as ARM64's 32.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     internal static void WeightGradTile128(ReadOnlySpan<float> dy, int lddy, int m, ReadOnlySpan<float> b, int tile, int k, int count, Span<float> partial)
     {
         int full = count / 8 * 8;

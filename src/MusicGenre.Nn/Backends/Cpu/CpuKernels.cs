@@ -45,6 +45,7 @@ internal static class CpuKernels
 
     // Lanes: consecutive elements; multiply then add (not fused) to round exactly like the scalar twin. Returns the
     // elements done (whole registers); the caller's twin does the tail.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static int ScaleShift<TV, TOps>(ReadOnlySpan<float> x, float scale, float shift, Span<float> y)
         where TV : struct where TOps : struct, ISimdOps<TV>
     {
@@ -79,6 +80,7 @@ internal static class CpuKernels
 
     // Lanes: consecutive elements of x, y and z; a·x, then + b·y, then + c, each rounded (no fused multiply-add), the
     // scalar twin's order. Returns the elements done; the tail runs on the twin.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static int AxpBypC<TV, TOps>(ReadOnlySpan<float> x, float a, ReadOnlySpan<float> y, float b, float c, Span<float> z)
         where TV : struct where TOps : struct, ISimdOps<TV>
     {
@@ -130,6 +132,7 @@ internal static class CpuKernels
 
     // Lanes: consecutive elements; the compare gives all-ones where y > 0 (false for NaN and ±0), so the AND keeps dy there
     // and writes +0 elsewhere, as the twin does. Returns the elements done; the tail runs on the twin.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static int ReluBackward<TV, TOps>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
         where TV : struct where TOps : struct, ISimdOps<TV>
     {
@@ -173,6 +176,7 @@ internal static class CpuKernels
     // and odd lanes (right column), then folded in scan order: top-left, top-right, bottom-left, bottom-right. A last step
     // that would pass the end starts at n − Count: it repeats windows already done, writing the same values. False (nothing
     // written) for rows of fewer than Count windows, which the twin does.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static bool MaxPool2x2Row<TV, TOps>(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, Span<float> y)
         where TV : struct where TOps : struct, ISimdOps<TV>
     {
@@ -223,6 +227,7 @@ internal static class CpuKernels
 
     // Lanes: Count windows per step. Each input row's 4·Count floats split into their four stride-4 phases (the window's
     // columns 0–3), then folded in scan order. Returns the windows done; the twin does the rest.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static int MaxPool4x4Row<TV, TOps>(ReadOnlySpan<float> rows, int stride, Span<float> y)
         where TV : struct where TOps : struct, ISimdOps<TV>
     {
@@ -271,6 +276,7 @@ internal static class CpuKernels
     }
 
     // Lanes: Count windows per step. Returns the windows done; the twin does the rest.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static int MaxPool4x4RowBackward<TV, TOps>(ReadOnlySpan<float> rows, int stride, ReadOnlySpan<float> dy, Span<float> dx)
         where TV : struct where TOps : struct, ISimdOps<TV>
     {
@@ -347,6 +353,7 @@ internal static class CpuKernels
     // lanes (right column); the scan keeps, per lane, which of the four candidates replaced the best last. A last step that
     // would pass the end starts at n − Count: it repeats windows already done, writing the same values. False (nothing
     // written) for rows of fewer than Count windows, which the twin does.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static bool PoolBackwardRow<TV, TOps>(ReadOnlySpan<float> z0, ReadOnlySpan<float> z1, ReadOnlySpan<float> x0, ReadOnlySpan<float> x1,
         ReadOnlySpan<float> dy, Span<float> dx0, Span<float> dx1, Span<float> gm, Span<float> xm)
         where TV : struct where TOps : struct, ISimdOps<TV>
@@ -434,6 +441,7 @@ internal static class CpuKernels
 
     // Lanes: Count windows per step, as in MaxPool2x2Row (a last step that would pass the end starts at n − Count); the
     // winner masks route 0 + g (−0 becomes +0, as adding onto a cleared dx does) back to the rows' order.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static bool MaxPool2x2RowBackward<TV, TOps>(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, ReadOnlySpan<float> dy, Span<float> dx0, Span<float> dx1)
         where TV : struct where TOps : struct, ISimdOps<TV>
     {
@@ -537,6 +545,7 @@ internal static class CpuKernels
     // 8-element step, hi i+4..i+7 — and every lane adds the same elements in the same order: bit-equal to the Vector256 path.
 
     /// <summary>Σ x[i]·y[i] in float: lane j sums elements i ≡ j (mod 8), then lanes are added 0..7, then the tail.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
     {
         if (!(Use256 || Use128) || x.Length < 8) return DotScalar(x, y);
@@ -573,6 +582,7 @@ internal static class CpuKernels
     }
 
     /// <summary>Σ x[i] in float, lane-blocked like <see cref="Dot"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static float Sum(ReadOnlySpan<float> x)
     {
         if (!(Use256 || Use128) || x.Length < 8) return SumScalar(x);
@@ -630,6 +640,7 @@ internal static class CpuKernels
     // accumulator is a (lo, hi) pair of Vector128<double> (lanes 0–1 and 2–3), added in the same order: bit-equal.
 
     /// <summary>Σ x in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static double SumDouble(ReadOnlySpan<float> x)
     {
         if (!(Use256 || Use128) || x.Length < 16) return SumDoubleScalar(x);
@@ -671,6 +682,7 @@ internal static class CpuKernels
     }
 
     /// <summary>Σ (x − mean)² in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static double SumSquaredDeviation(ReadOnlySpan<float> x, double mean)
     {
         if (!(Use256 || Use128) || x.Length < 16) return SumSquaredDeviationScalar(x, mean);
@@ -730,6 +742,7 @@ internal static class CpuKernels
     }
 
     /// <summary>(Σ dy, Σ dy·(x − mean)) in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static (double SumDy, double SumDyCentered) SumAndDotCentered(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, double mean)
     {
         if (x.Length < dy.Length) throw new ArgumentException($"x has {x.Length} values, dy {dy.Length}", nameof(x));

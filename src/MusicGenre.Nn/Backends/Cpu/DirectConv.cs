@@ -92,6 +92,7 @@ internal static unsafe class DirectConv
             }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void Forward<TV, TOps>(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias,
         in Conv2dGeometry g, int oc0, int oc1, Span<float> scratch, Span<float> y)
         where TV : struct where TOps : ISimdOps<TV>
@@ -138,6 +139,7 @@ internal static unsafe class DirectConv
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void WeightGradient<TV, TOps>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, in Conv2dGeometry g,
         Span<float> scratch, Span<float> partial)
         where TV : struct where TOps : ISimdOps<TV>

@@ -164,6 +164,7 @@ internal static unsafe class Winograd
     /// tiles is one more 4-tile step ending at the run's end (the tiles it repeats get the same values), or in a run of
     /// fewer than 4 tiles the scalar twin's per-tile code (a step would write other runs' columns).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void InputRunVector(float* plane, int h, int w, int ti, int tj, int len, float* rows, int rl,
         float* v, int stride, int q0)
     {
@@ -193,6 +194,7 @@ internal static unsafe class Winograd
     /// Input transforms of whole registers of tiles from split-row entry <paramref name="i"/> while they fit in
     /// <paramref name="len"/>, written at <c>v[ξ·stride + tile]</c>; returns the next tile.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static int InputSteps<TV, TOps>(float* rows, int rl, int i, int len, float* v, int stride)
         where TV : struct where TOps : struct, ISimdOps<TV>
     {
@@ -236,6 +238,7 @@ internal static unsafe class Winograd
     /// odd[i] = src[start + 2i], even[i] = src[start + 2i + 1] for i &lt; n (0 outside the row, as <see cref="InputRun"/>
     /// splits): inside the row a register pair at a time (<see cref="ISimdOps{TV}.LoadDeinterleaved2"/>), widest first.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void SplitVector(float* src, int w, int start, int n, float* odd, float* even)
     {
         int i = 0;
@@ -252,6 +255,7 @@ internal static unsafe class Winograd
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static int SplitSteps<TV, TOps>(float* src, int w, int start, int n, float* odd, float* even, int i)
         where TV : struct where TOps : struct, ISimdOps<TV>
     {
@@ -272,6 +276,7 @@ internal static unsafe class Winograd
     /// run's end, or in a shorter run storing only the run's tiles: its other lanes read M columns past the run, inside
     /// the scratch).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void OutputRunVector(float* m, int stride, int q0, int len, float bias, float* plane, int h, int w, int ti, int tj)
     {
         Span<float> y = stackalloc float[4 * 16];
@@ -286,6 +291,7 @@ internal static unsafe class Winograd
         else OutputStep<Vector128<float>, Vec128Ops>(m, stride, q0, 0, len, bias, plane, planeSpan, y, h, w, ti, tj);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static int OutputSteps<TV, TOps>(float* m, int stride, int q0, int i, int len, float bias, float* plane,
         Span<float> planeSpan, Span<float> y, int h, int w, int ti, int tj) where TV : struct where TOps : struct, ISimdOps<TV>
     {
@@ -531,6 +537,7 @@ internal static unsafe class Winograd
     }
 
     /// <summary>Z of whole registers of tiles from split-row entry <paramref name="i"/> while they fit in <paramref name="len"/>; returns the next tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static int GradientSteps<TV, TOps>(float* rows, int rl, int i, int len, float* z, int stride)
         where TV : struct where TOps : struct, ISimdOps<TV>
     {

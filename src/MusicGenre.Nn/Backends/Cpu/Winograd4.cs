@@ -147,6 +147,7 @@ internal static unsafe class Winograd4
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void Tiles<TV, TOps>(ReadOnlySpan<float> x, int c, int h, int w, ReadOnlySpan<float> packedU, int k,
         ReadOnlySpan<float> bias, int p0, int count, int cols, Span<float> scratch, Span<float> y, bool vectorGemm)
         where TV : struct where TOps : ISimdOps<TV>
@@ -195,6 +196,7 @@ internal static unsafe class Winograd4
     /// and a register of consecutive tiles reads contiguous phase values. 2. Down the columns (Bᵀ ·) per phase, into u.
     /// 3. Along the rows (· B) per row a of u, into V[6a + b].
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void InputRun<TV, TOps>(float* plane, int h, int w, int ti, int tj, int len, float* ph, float* u, int rl,
         float* v, int stride) where TV : struct where TOps : ISimdOps<TV>
     {
@@ -237,6 +239,7 @@ internal static unsafe class Winograd4
     /// ph[q][i] = src[start + 4i + q] for i &lt; n, q &lt; 4 (phase q at <c>q·rl</c>), 0 outside the row: groups wholly
     /// inside the row by <see cref="ISimdOps{TV}.LoadDeinterleaved4"/>, the edges value by value.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void Split<TV, TOps>(float* src, int w, int start, int n, float* ph, int rl) where TV : struct where TOps : ISimdOps<TV>
     {
         // Groups first..end−1 lie wholly inside the row.
