@@ -78,6 +78,7 @@ internal static class HybridFilterbank
                 Unsafe.Add(ref s, 32 * t + sb) = -Unsafe.Add(ref s, 32 * t + sb);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void Overlap<TV, TOps>(ReadOnlySpan<float> z, float weight, Span<float> prev, Span<float> slots, bool accumulate)
         where TV : struct where TOps : ISimdOps<TV>
     {
@@ -135,6 +136,7 @@ internal static class HybridFilterbank
     }
 
     /// <summary>Long-block IMDCT + window: two rows × two blocks of lanes per pass (four independent accumulators).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void Long<TV, TOps>(ReadOnlySpan<float> x, int blockType, Span<float> z) where TV : struct where TOps : ISimdOps<TV>
     {
         nuint w = (nuint)TOps.Count;
@@ -176,6 +178,7 @@ internal static class HybridFilterbank
         TOps.Store(TOps.Mul(hi, wm), ref zs, (nuint)(mirror * 32) + b + w);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void Short<TV, TOps>(ReadOnlySpan<float> x, Span<float> z) where TV : struct where TOps : ISimdOps<TV>
     {
         int w = TOps.Count;

@@ -695,6 +695,7 @@ internal sealed class Layer3Decoder
     }
 
     /// <summary>The eight butterflies across each boundary between subbands sb − 1 and sb, for sb = 1..<paramref name="lastBoundary"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void AliasReduce(float[] xr, int lastBoundary)
     {
         var cs = Layer3Tables.AliasCs;
