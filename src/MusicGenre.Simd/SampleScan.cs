@@ -67,7 +67,8 @@ internal static class SampleScan
     /// 8 adds x[j], x[j + 8], x[j + 16], … of the whole blocks of 8 in turn; then the lanes 0..7 are added in order, then
     /// the tail of fewer than 8 samples one by one. A float's square is exact in double, so a fused multiply-add would
     /// round as the separate ones do, and every width gives the same bits. Eight independent chains instead of one also
-    /// keep the additions from waiting on each other (a 30 s clip: ≈ 0.1 ms instead of ≈ 2 ms for the sequential loop).
+    /// keep the additions from waiting on each other (a 30 s clip: 86 µs instead of the sequential loop's 565 µs,
+    /// SignalLevelBench on Zen 4).
     /// </summary>
     public static (double Sum, double Squares) SumAndSquares(ReadOnlySpan<float> x, SimdWidth width = SimdWidth.V512)
     {

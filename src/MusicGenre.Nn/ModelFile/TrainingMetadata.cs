@@ -24,7 +24,7 @@ internal sealed record TrainingMetadata
     /// <summary>
     /// The device that trained it (<c>IBackend.Name</c>, e.g. <c>cpu (2 threads, Vector512)</c> or
     /// <c>ilgpu Cuda: NVIDIA H200 (139 GiB)</c>); when a run was resumed from a checkpoint on a device that rounds
-    /// differently (CPU ↔ GPU, or another GPU), the devices in order joined by <see cref="DeviceSeparator"/>. Empty in files of earlier builds.
+    /// differently (CPU ↔ GPU, another GPU, or a CPU of another vector width), the devices in order joined by <see cref="DeviceSeparator"/>. Empty in files of earlier builds.
     /// </summary>
     public string Device { get; init; } = "";
 
