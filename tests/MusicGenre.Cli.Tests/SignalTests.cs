@@ -37,6 +37,41 @@ public sealed class SignalTests
     }
 
     /// <summary>
+    /// A checkpoint written on another device (a GPU, here by rewriting the device the checkpoint records) resumes on the
+    /// CPU, but the model is not the bit-exact continuation: <c>train</c> says so, and the model file names both devices.
+    /// </summary>
+    [SharedFact]
+    public void ResumeOnAnotherDevice_IsNoted_AndTheModelNamesBothDevices()
+    {
+        if (OperatingSystem.IsWindows()) return; // SIGKILL is a POSIX signal
+        string dir = SharedData.NewTempDir("musicgenre-other-device"), store = TrainCommandTests.BluesAndMetalStore(dir, songsPerGenre: 2), model = Path.Combine(dir, "m.h5");
+        string[] args = ["train", store, "--out", model, "--epochs", "2", "--batch", "1", "--val-split", "0", "--threads", "1", "--hp", "width=4", "--checkpoint-every", "1"];
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "musicgenre.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using (var p = Process.Start(psi)!)
+        {
+            var clock = Stopwatch.StartNew();
+            while (!File.Exists(model + ".checkpoint") && clock.Elapsed < TimeSpan.FromSeconds(120)) Thread.Sleep(5);
+            p.Kill();
+            p.WaitForExit();
+        }
+        string checkpoint = model + ".checkpoint";
+        Assert.True(File.Exists(checkpoint), "no checkpoint within 120 s");
+        var state = Nn.Training.CheckpointFile.Read(checkpoint);
+        Assert.StartsWith("cpu (1 thread, ", state.Current.Training.Device);
+        const string Gpu = "ilgpu Cuda: Test GPU (80 GiB)";
+        Nn.Training.CheckpointFile.Write(checkpoint, state with { Current = state.Current with { Training = state.Current.Training with { Device = Gpu } } });
+
+        var resumed = CliRunner.Run(args);
+        Assert.True(resumed.Code == 0, resumed.Err);
+        string both = $"{Gpu} then {state.Current.Training.Device}";
+        Assert.Contains($"note: the run was resumed on another device ({both})", resumed.Err);
+        Assert.Equal(both, Nn.ModelFile.ModelFileReader.Read(model).Training.Device);
+        SharedData.DeleteTempDir(dir);
+    }
+
+    /// <summary>
     /// <c>train --history</c> across a stop and a resume: SIGTERM after the first epoch's line (during the second), then
     /// the same command again; the CSV lists epochs 1–3, the first from the checkpoint, the others as the resumed run ends them.
     /// </summary>
@@ -67,6 +102,7 @@ public sealed class SignalTests
         var resumed = CliRunner.Run(args);
         Assert.True(resumed.Code == 0, resumed.Err);
         Assert.Contains("resuming from the checkpoint", resumed.Err);
+        Assert.DoesNotContain("resumed on another device", resumed.Err); // the same device: the bit-exact continuation
         Assert.DoesNotContain("epoch   1/3", resumed.Out); // epoch 1 was not run again...
         Assert.Equal(["1", "2", "3"], File.ReadAllLines(csv).Skip(1).Select(r => r.Split(',')[0])); // ...but is listed
         SharedData.DeleteTempDir(dir);

@@ -5,9 +5,10 @@ namespace MusicGenre.Nn.Training;
 /// <summary>
 /// Everything needed to continue a run exactly where it stopped: the current model, optimizer moments and step, the
 /// RNG states (shuffle and augmentation generators, dropout call counters), the position in the epoch (order and
-/// step), the partial epoch sums, the best weights so far and the history. Saved by <see cref="CheckpointFile"/>.
+/// step), the partial epoch sums, the best weights so far and the history. Saved by <see cref="CheckpointFile"/>. A record
+/// so that a tool (or a test) can write a changed copy (<c>with</c>).
 /// </summary>
-internal sealed class TrainingState
+internal sealed record TrainingState
 {
     public required GenreModel Current { get; init; }
     public required string OptimizerName { get; init; }
