@@ -104,10 +104,14 @@ internal sealed partial class CpuBackend : IBatchNormReluPoolBackend
             // 1. Re-derive each window's z = x·scale + shift exactly as the forward did, and its first maximum. Where that
             //    maximum is > 0 (ReLU passed it), the pooled gradient g lands there: dz = g at that position, 0 at the
             //    window's other three (PoolBackwardRow writes every position of every window; the row and column that
-            //    no window covers when H or W is odd are cleared here). Σdz and Σdz·(x − mean) are summed in double,
-            //    window by window in (image, row, column) order — on every vector width and thread count.
+            //    no window covers when H or W is odd are cleared here). Σdz and Σdz·(x − mean) are summed in double in 8
+            //    lanes (window column mod 8), each in (image, row, column) order, then the lanes in order — the same on every
+            //    vector width and thread count.
             var (scale, shift) = SavedScaleShift(gs, bs, sm, si, ch);
-            double mean = sm[ch], invStd = si[ch], sumDy = 0, sumDyXhat = 0;
+            double mean = sm[ch], invStd = si[ch];
+            Span<double> lanes = stackalloc double[2 * CpuKernels.WindowLanes];
+            lanes.Clear();
+            Span<double> laneSums = lanes[..CpuKernels.WindowLanes], laneCentered = lanes[CpuKernels.WindowLanes..];
             float[]? rented = null;
             int buffer = 2 * w + 2 * ow;
             Span<float> z = buffer <= 4096 ? stackalloc float[buffer] : (rented = ArrayPool<float>.Shared.Rent(buffer)).AsSpan(0, buffer);
@@ -115,7 +119,6 @@ internal sealed partial class CpuBackend : IBatchNormReluPoolBackend
             for (int b = 0; b < n; b++)
             {
                 int i0 = (b * c + ch) * hw, o0 = (b * c + ch) * oh * ow;
-                double s = 0, sx = 0;
                 for (int r = 0; r < oh; r++)
                 {
                     int top = i0 + 2 * r * w;
@@ -133,16 +136,16 @@ internal sealed partial class CpuBackend : IBatchNormReluPoolBackend
                         CpuKernels.PoolBackwardRowScalar(z[..w], z.Slice(w, w), x0, x1, dyRow, dx0, dx1, gm, xm);
                     }
                     if ((w & 1) != 0) { dx0[w - 1] = 0f; dx1[w - 1] = 0f; }
-                    // gm = 0 (and xm = 0) where no gradient landed: those terms add exactly nothing.
-                    for (int q = 0; q < ow; q++)
-                    {
-                        float g = gm[q];
-                        s += g; sx += g * (xm[q] - mean);
-                    }
+                    // gm = 0 (and xm = 0) where no gradient landed: those terms add exactly nothing. Window q of every row
+                    // goes to lane q mod 8 (8 independent chains instead of one).
+                    if (vector) CpuKernels.AddWindowSums(gm, xm, mean, laneSums, laneCentered);
+                    else CpuKernels.AddWindowSumsScalar(gm, xm, mean, laneSums, laneCentered);
                 }
                 if ((h & 1) != 0) dxs.AsSpan(i0 + (h - 1) * w, w).Clear();
-                sumDy += s; sumDyXhat += sx * invStd;
             }
+            double sumDy = 0, sumCentered = 0;
+            for (int j = 0; j < CpuKernels.WindowLanes; j++) { sumDy += laneSums[j]; sumCentered += laneCentered[j]; }
+            double sumDyXhat = sumCentered * invStd;
             if (rented != null) ArrayPool<float>.Shared.Return(rented);
             dgs[ch] = (float)sumDyXhat; dbs[ch] = (float)sumDy;
             // 2. dx = a·dz + b·x + c over whole planes (BatchNorm's input gradient), in place.

@@ -792,6 +792,76 @@ internal static class CpuKernels
         return (s, sx);
     }
 
+    /// <summary>Lanes of <see cref="AddWindowSums"/>: window q of a row goes to lane q mod 8.</summary>
+    public const int WindowLanes = 8;
+
+    /// <summary>
+    /// Adds Σg and Σg·(x − mean) of one row of pooled windows to 8 double lanes (<paramref name="sums"/>,
+    /// <paramref name="centered"/>): window q to lane q mod 8, whole groups of 8 in vector registers (two of 4 lanes at
+    /// 256 bits, four of 2 at 128), the rest one by one; each lane's additions come in the same order on every width, with
+    /// a separate multiply and add (no fusion), so <see cref="AddWindowSumsScalar"/> gives the same bits. The caller folds
+    /// the lanes in order once per channel. Replaces one dependent chain of additions per channel, which was ≈ 6 % of a
+    /// `default` training profile.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
+    public static void AddWindowSums(ReadOnlySpan<float> g, ReadOnlySpan<float> x, double mean, Span<double> sums, Span<double> centered)
+    {
+        if (x.Length < g.Length || sums.Length < WindowLanes || centered.Length < WindowLanes)
+            throw new ArgumentException("x must cover g, and sums and centered hold 8 lanes");
+        int n = g.Length, q = 0;
+        ref float gr = ref MemoryMarshal.GetReference(g); ref float xr = ref MemoryMarshal.GetReference(x);
+        ref double sr = ref MemoryMarshal.GetReference(sums); ref double cr = ref MemoryMarshal.GetReference(centered);
+        if (Use256 && n >= 8)
+        {
+            var m = Vector256.Create(mean);
+            Vector256<double> s0 = Vector256.LoadUnsafe(ref sr), s1 = Vector256.LoadUnsafe(ref sr, 4);
+            Vector256<double> c0 = Vector256.LoadUnsafe(ref cr), c1 = Vector256.LoadUnsafe(ref cr, 4);
+            for (; q <= n - 8; q += 8)
+            {
+                var (gl, gh) = Vector256.Widen(Vector256.LoadUnsafe(ref gr, (nuint)q));
+                var (xl, xh) = Vector256.Widen(Vector256.LoadUnsafe(ref xr, (nuint)q));
+                s0 += gl; s1 += gh;
+                c0 += gl * (xl - m); c1 += gh * (xh - m);
+            }
+            s0.StoreUnsafe(ref sr); s1.StoreUnsafe(ref sr, 4);
+            c0.StoreUnsafe(ref cr); c1.StoreUnsafe(ref cr, 4);
+        }
+        else if (Use128 && n >= 8)
+        {
+            var m = Vector128.Create(mean);
+            Vector128<double> s0 = Vector128.LoadUnsafe(ref sr), s1 = Vector128.LoadUnsafe(ref sr, 2), s2 = Vector128.LoadUnsafe(ref sr, 4), s3 = Vector128.LoadUnsafe(ref sr, 6);
+            Vector128<double> c0 = Vector128.LoadUnsafe(ref cr), c1 = Vector128.LoadUnsafe(ref cr, 2), c2 = Vector128.LoadUnsafe(ref cr, 4), c3 = Vector128.LoadUnsafe(ref cr, 6);
+            for (; q <= n - 8; q += 8)
+            {
+                var (g0, g1) = Vector128.Widen(Vector128.LoadUnsafe(ref gr, (nuint)q));
+                var (g2, g3) = Vector128.Widen(Vector128.LoadUnsafe(ref gr, (nuint)q + 4));
+                var (x0, x1) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)q));
+                var (x2, x3) = Vector128.Widen(Vector128.LoadUnsafe(ref xr, (nuint)q + 4));
+                s0 += g0; s1 += g1; s2 += g2; s3 += g3;
+                c0 += g0 * (x0 - m); c1 += g1 * (x1 - m); c2 += g2 * (x2 - m); c3 += g3 * (x3 - m);
+            }
+            s0.StoreUnsafe(ref sr); s1.StoreUnsafe(ref sr, 2); s2.StoreUnsafe(ref sr, 4); s3.StoreUnsafe(ref sr, 6);
+            c0.StoreUnsafe(ref cr); c1.StoreUnsafe(ref cr, 2); c2.StoreUnsafe(ref cr, 4); c3.StoreUnsafe(ref cr, 6);
+        }
+        for (; q < n; q++)
+        {
+            double gv = g[q];
+            sums[q & 7] += gv;
+            centered[q & 7] += gv * (x[q] - mean);
+        }
+    }
+
+    /// <summary>Scalar twin of <see cref="AddWindowSums"/>: the 8 lanes as 8 accumulators, window by window.</summary>
+    public static void AddWindowSumsScalar(ReadOnlySpan<float> g, ReadOnlySpan<float> x, double mean, Span<double> sums, Span<double> centered)
+    {
+        for (int q = 0; q < g.Length; q++)
+        {
+            double gv = g[q];
+            sums[q & 7] += gv;
+            centered[q & 7] += gv * (x[q] - mean);
+        }
+    }
+
     /// <summary>Lanes added in index order 0..3 (deterministic).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double HorizontalSum(Vector256<double> v) => HorizontalSum(v.GetLower(), v.GetUpper());

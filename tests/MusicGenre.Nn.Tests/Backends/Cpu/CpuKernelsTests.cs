@@ -97,6 +97,31 @@ public sealed class CpuKernelsTests
         }
     }
 
+    [Theory, MemberData(nameof(Lengths))]
+    public void WindowSumsAddInTheLaneOrderOfTheirScalarTwinBitForBit(int n)
+    {
+        // Two rows into the same 8 lanes (as the fused BatchNorm-ReLU-pool backward adds every row of a channel), on
+        // values of mixed magnitude and sign and zeros (windows where no gradient landed); lane j must hold the sum of
+        // the windows q ≡ j (mod 8) in row order, exactly as written out here, at every width.
+        var rng = new Random(n + 17);
+        float[] Values() => [.. Enumerable.Range(0, n).Select(_ => rng.Next(4) == 0 ? 0f : (float)((rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-4, 4))))];
+        float[][] g = [Values(), Values()], x = [Values(), Values()];
+        const double Mean = 0.37;
+        var sums = new double[8]; var centered = new double[8];
+        var twinSums = new double[8]; var twinCentered = new double[8];
+        var expectedSums = new double[8]; var expectedCentered = new double[8];
+        for (int row = 0; row < 2; row++)
+        {
+            CpuKernels.AddWindowSums(g[row], x[row], Mean, sums, centered);
+            CpuKernels.AddWindowSumsScalar(g[row], x[row], Mean, twinSums, twinCentered);
+            for (int q = 0; q < n; q++) { expectedSums[q % 8] += g[row][q]; expectedCentered[q % 8] += (double)g[row][q] * (x[row][q] - Mean); }
+        }
+        Assert.Equal(expectedSums.Select(BitConverter.DoubleToInt64Bits), sums.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(expectedCentered.Select(BitConverter.DoubleToInt64Bits), centered.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(expectedSums.Select(BitConverter.DoubleToInt64Bits), twinSums.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(expectedCentered.Select(BitConverter.DoubleToInt64Bits), twinCentered.Select(BitConverter.DoubleToInt64Bits));
+    }
+
     [Fact]
     public void ReluKeepsNaNAndZeroesNegatives()
     {
