@@ -801,7 +801,7 @@ internal static class CpuKernels
     /// 256 bits, four of 2 at 128), the rest one by one; each lane's additions come in the same order on every width, with
     /// a separate multiply and add (no fusion), so <see cref="AddWindowSumsScalar"/> gives the same bits. The caller folds
     /// the lanes in order once per channel. Replaces one dependent chain of additions per channel, which was ≈ 6 % of a
-    /// `default` training profile.
+    /// <c>default</c> training profile.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static void AddWindowSums(ReadOnlySpan<float> g, ReadOnlySpan<float> x, double mean, Span<double> sums, Span<double> centered)
@@ -843,12 +843,8 @@ internal static class CpuKernels
             s0.StoreUnsafe(ref sr); s1.StoreUnsafe(ref sr, 2); s2.StoreUnsafe(ref sr, 4); s3.StoreUnsafe(ref sr, 6);
             c0.StoreUnsafe(ref cr); c1.StoreUnsafe(ref cr, 2); c2.StoreUnsafe(ref cr, 4); c3.StoreUnsafe(ref cr, 6);
         }
-        for (; q < n; q++)
-        {
-            double gv = g[q];
-            sums[q & 7] += gv;
-            centered[q & 7] += gv * (x[q] - mean);
-        }
+        // The rest by the twin: q is a multiple of 8 here, so window q + i still goes to lane i mod 8.
+        AddWindowSumsScalar(g[q..], x[q..], mean, sums, centered);
     }
 
     /// <summary>Scalar twin of <see cref="AddWindowSums"/>: the 8 lanes as 8 accumulators, window by window.</summary>
