@@ -316,22 +316,7 @@ internal static class ArgParsing
     /// The full path with every symbolic link resolved, in the last component and in every folder above it (the path as
     /// given when a link cannot be resolved, e.g. a loop).
     /// </summary>
-    public static string RealPath(string path)
-    {
-        string full = Path.GetFullPath(path);
-        string? parent = Path.GetDirectoryName(full);
-        if (parent is null) return full;
-        try
-        {
-            // Resolve the folder first, then this entry in it; a link's target is resolved the same way. An entry that
-            // does not exist (yet) is not a link: its folder's real path is the answer.
-            string here = Path.Combine(RealPath(parent), Path.GetFileName(full));
-            if (!Path.Exists(here) && new FileInfo(here).LinkTarget is null) return here;
-            var target = new FileInfo(here).ResolveLinkTarget(returnFinalTarget: true);
-            return target is null ? here : RealPath(target.FullName);
-        }
-        catch (IOException) { return full; }
-    }
+    public static string RealPath(string path) => MusicGenre.IO.RealPaths.Of(path);
 
     /// <summary>
     /// The feature stores named on the command line: files, or folders whose <c>*.h5</c> files (dot-files skipped, as

@@ -32,6 +32,34 @@ public sealed class OutputSafetyTests
     }
 
     /// <summary>
+    /// preprocess's inputs are the songs of its folder or manifest, not only the path given: --out naming one of them (also
+    /// through a link) is refused before any work even with --force, which allows replacing "a file of another kind" —
+    /// the song used to be read, then replaced by the store.
+    /// </summary>
+    [Fact]
+    public void PreprocessOutIsOneOfItsSongs_IsAUsageError_EvenWithForce()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-clobber-song");
+        string folder = Path.Combine(dir, "songs"), song = Path.Combine(folder, "metal", "a.wav"), manifest = Path.Combine(dir, "m.csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(song)!);
+        File.Copy(Path.Combine(SharedData.RepoRoot, "examples", "audio", "metal-riff.wav"), song);
+        File.WriteAllText(manifest, $"path,genre\n{song},metal\n");
+        string link = Path.Combine(dir, "link.wav");
+        File.CreateSymbolicLink(link, song);
+        byte[] before = File.ReadAllBytes(song);
+        var entries = Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).Order().ToArray();
+
+        foreach (var (input, output) in new[] { (folder, song), (manifest, song), (folder, link), (manifest, link) })
+        {
+            var (code, _, err) = CliRunner.Run("preprocess", input, "--out", output, "--force");
+            Assert.True(code == 2, $"preprocess {input} --out {output}: exit {code}: {err}");
+            Assert.Contains($"is also an input: the song {song}", err);
+            Assert.Equal(before, File.ReadAllBytes(song));
+        }
+        Assert.Equal(entries, Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).Order().ToArray());
+    }
+
+    /// <summary>
     /// A --report folder that cannot be made or written is a usage error naming --report before any scoring (it was found
     /// only when the report was written, after all the work); an empty path too; an existing file in its place as before.
     /// </summary>

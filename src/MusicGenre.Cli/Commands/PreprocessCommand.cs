@@ -52,9 +52,14 @@ internal static class PreprocessCommand
             catch (PreprocessException e) { throw new UsageException(e.Message); }
             // Songs are spooled into '<out>.spool' during the run: a name the file system takes for --out may be too long for it.
             ArgParsing.OutputFolder(options.EffectiveSpoolDirectory, "the spool folder of --out");
-            var summary = ProgressReporter.Run(ctx, "preprocess", p =>
-                Preprocessor.RunAsync(options, new Progress<PreprocessProgress>(r => p.Report(new(r.Done, r.Total, r.Stage))), ctx.Cancellation)
-                    .GetAwaiter().GetResult());
+            PreprocessSummary summary;
+            try
+            {
+                summary = ProgressReporter.Run(ctx, "preprocess", p =>
+                    Preprocessor.RunAsync(options, new Progress<PreprocessProgress>(r => p.Report(new(r.Done, r.Total, r.Stage))), ctx.Cancellation)
+                        .GetAwaiter().GetResult());
+            }
+            catch (PreprocessException e) when (e.IsUsage) { throw new UsageException(e.Message); }
             PrintSummary(ctx, summary, options.Copies.Count);
             // A shard that holds none of the dataset's songs is a finished task, not a failure: with N shards and few
             // songs some come out empty, and a batch scheduler must not mark that task as failed.

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using MusicGenre.Data.Datasets;
 using MusicGenre.Data.FeatureStore;
+using MusicGenre.IO;
 
 namespace MusicGenre.Pipeline.Preprocess;
 
@@ -50,6 +51,10 @@ public static class Preprocessor
         string output = Path.GetFullPath(options.Output);
         if (Directory.Exists(output)) throw new PreprocessException($"--out {output} is a folder; give the path of the .h5 file to write");
         Dataset dataset = DatasetLoader.Load(options.Input, options.ClsPath, options.Genres);
+        // The store replaces the file at --out when the run ends: never one of the songs it reads (links resolved), in this
+        // shard or another, whatever --force allowed for "a file of another kind".
+        if (RealPaths.TryFindSameFile(output, dataset.Entries.Select(e => e.Path), out string? song))
+            throw new PreprocessException($"--out {options.Output} is also an input: the song {song} of {options.Input}; write the store somewhere else") { IsUsage = true };
         // An id that reads as a copy's (<id>#clip) would be taken for one: by splits, folds, t-SNE and counts, and by the
         // copies of another song (with or without --copies in this run, since stores may be merged).
         if (dataset.Entries.FirstOrDefault(e => SongCopies.IsCopy(e.SongId)) is { } clash)
