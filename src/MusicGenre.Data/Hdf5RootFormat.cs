@@ -31,7 +31,7 @@ internal static class Hdf5RootFormat
         MusicGenre.IO.InputFile.Require(path, "HDF5 file"); // a pipe would block the open
         try
         {
-            using var file = H5File.OpenRead(path);
+            using var file = MusicGenre.IO.StackGuardStream.OpenFile(path, s => H5File.Open(s));
             return ask(file);
         }
         catch (Exception e) when (e is not OutOfMemoryException and not IOException)

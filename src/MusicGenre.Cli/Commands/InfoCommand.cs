@@ -177,7 +177,7 @@ internal static class InfoCommand
     /// <summary>A <c>features</c> file: its datasets' shapes and every root attribute (preset parameters, provenance).</summary>
     private static Dictionary<string, object?> ClipFeaturesInfo(string path)
     {
-        using var file = H5File.OpenRead(path);
+        using var file = MusicGenre.IO.StackGuardStream.OpenFile(path, s => H5File.Open(s));
         var info = new Dictionary<string, object?> { ["kind"] = "features of one file" };
         foreach (var name in new[] { "melspec", "logmel", "mfcc" }.Where(file.LinkExists))
             info[name] = file.Dataset(name).Space.Dimensions.Select(d => (int)d).ToArray();

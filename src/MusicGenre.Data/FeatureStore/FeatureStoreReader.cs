@@ -68,7 +68,7 @@ internal sealed class FeatureStoreReader : IDisposable
             case { } problem: throw new FeatureStoreException(full, $"not a feature store: {problem.Text}");
         }
         NativeFile file;
-        try { file = H5File.OpenRead(full); }
+        try { file = MusicGenre.IO.StackGuardStream.OpenFile(full, s => H5File.Open(s)); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new FeatureStoreException(full, $"not a readable HDF5 file ({e.Message})", e);
@@ -153,8 +153,20 @@ internal sealed class FeatureStoreReader : IDisposable
     /// <inheritdoc />
     public void Dispose() => _file.Dispose();
 
-    private IH5Dataset Dataset(string name) =>
-        _file.LinkExists(name) ? _file.Dataset(name) : throw new FeatureStoreException(Path, $"dataset '/{name}' is missing");
+    private IH5Dataset Dataset(string name) => Child<IH5Dataset>(_file, name, $"dataset '/{name}'");
+
+    /// <summary>
+    /// The object <paramref name="name"/> of <paramref name="parent"/> as a group or dataset: missing, a link that cannot be
+    /// followed (a soft link leading back to itself, or to nothing) or of the other kind is named as <paramref name="what"/>.
+    /// </summary>
+    private T Child<T>(IH5Group parent, string name, string what) where T : class, IH5Object =>
+        !parent.LinkExists(name) ? throw new FeatureStoreException(Path, $"{what} is missing")
+        : parent.Get(name) switch
+        {
+            T found => found,
+            IH5UnresolvedLink link => throw new FeatureStoreException(Path, $"{what} is a link that cannot be followed ({link.Reason?.Message ?? "no target"})"),
+            _ => throw new FeatureStoreException(Path, $"{what} is not a{(typeof(T) == typeof(IH5Group) ? " group" : " dataset")}"),
+        };
 
     /// <summary>The checksums, after checking they are 4-byte integers in one dimension (PureHDF would reinterpret a float's bytes).</summary>
     private uint[] ReadChecksums(IH5Dataset dataset)
@@ -205,13 +217,14 @@ internal sealed class FeatureStoreReader : IDisposable
 
     private StoreSong[] ReadSongs()
     {
-        var group = _file.LinkExists(FeatureStoreLayout.Songs) ? _file.Group(FeatureStoreLayout.Songs) : throw new FeatureStoreException(Path, "group '/songs' is missing");
-        string[] ids = Strings(group.Dataset(FeatureStoreLayout.SongId));
-        string[] paths = Strings(group.Dataset(FeatureStoreLayout.SongPath));
-        string[] artists = Strings(group.Dataset(FeatureStoreLayout.SongArtist));
-        int[] labels = group.Dataset(FeatureStoreLayout.SongLabel).Read<int[]>();
-        int[] first = group.Dataset(FeatureStoreLayout.SongFirst).Read<int[]>();
-        int[] count = group.Dataset(FeatureStoreLayout.SongCount).Read<int[]>();
+        var group = Child<IH5Group>(_file, FeatureStoreLayout.Songs, "group '/songs'");
+        IH5Dataset Songs(string name) => Child<IH5Dataset>(group, name, $"dataset '/songs/{name}'");
+        string[] ids = Strings(Songs(FeatureStoreLayout.SongId));
+        string[] paths = Strings(Songs(FeatureStoreLayout.SongPath));
+        string[] artists = Strings(Songs(FeatureStoreLayout.SongArtist));
+        int[] labels = Songs(FeatureStoreLayout.SongLabel).Read<int[]>();
+        int[] first = Songs(FeatureStoreLayout.SongFirst).Read<int[]>();
+        int[] count = Songs(FeatureStoreLayout.SongCount).Read<int[]>();
         int n = ids.Length;
         if (paths.Length != n || artists.Length != n || labels.Length != n || first.Length != n || count.Length != n)
             throw new FeatureStoreException(Path, "the /songs datasets have different lengths");

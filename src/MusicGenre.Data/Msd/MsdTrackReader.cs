@@ -35,7 +35,7 @@ internal static class MsdTrackReader
         //    structures; every one of them is re-thrown as MsdFormatException naming the file.
         try
         {
-            using var file = H5File.OpenRead(path);
+            using var file = MusicGenre.IO.StackGuardStream.OpenFile(path, s => H5File.Open(s));
             var meta = ReadSingleRow<MetadataSongsRow>(file, path, MetadataSongs);
             var analysis = ReadSingleRow<AnalysisSongsRow>(file, path, AnalysisSongs);
             int year = ReadYear(file);

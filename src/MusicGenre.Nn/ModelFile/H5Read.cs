@@ -63,8 +63,20 @@ internal readonly struct H5Read(string path)
     public IH5Group Group(IH5Group parent, string name)
     {
         if (!parent.LinkExists(name)) throw Fail($"missing group '{name}'");
-        return parent.Group(name);
+        return Child<IH5Group>(parent, name, $"group '{name}'");
     }
+
+    /// <summary>
+    /// The object <paramref name="name"/> of <paramref name="parent"/> (which exists) as a group or dataset; a link that
+    /// cannot be followed (a soft link leading back to itself, or to nothing) or an object of the other kind is named
+    /// as <paramref name="what"/>.
+    /// </summary>
+    public T Child<T>(IH5Group parent, string name, string what) where T : class, IH5Object => parent.Get(name) switch
+    {
+        T found => found,
+        IH5UnresolvedLink link => throw Fail($"{what} is a link that cannot be followed ({link.Reason?.Message ?? "no target"})"),
+        _ => throw Fail($"{what} is not a{(typeof(T) == typeof(IH5Group) ? " group" : " dataset")}"),
+    };
 
     /// <summary>A dataset's shape, checked to be of element type float<paramref name="bytes"/>·8 before any data is read.</summary>
     public int[] Shape(IH5Dataset ds, string what, H5DataTypeClass cls, int bytes)
@@ -88,7 +100,7 @@ internal readonly struct H5Read(string path)
     public float[] Floats(IH5Group group, string name, string what, long? expectedLength, out int[] shape)
     {
         if (!group.LinkExists(name)) throw Fail($"missing dataset {what}");
-        var ds = group.Dataset(name);
+        var ds = Child<IH5Dataset>(group, name, $"dataset {what}");
         shape = Shape(ds, what, H5DataTypeClass.FloatingPoint, 4);
         long n = shape.Aggregate(1L, (a, d) => a * d);
         if (expectedLength is { } e && n != e) throw Fail($"dataset {what} has {n} elements, expected {e}");

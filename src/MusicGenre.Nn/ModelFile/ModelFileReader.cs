@@ -28,7 +28,7 @@ internal static class ModelFileReader
             copy.Position = 0;
             stream = copy;
         }
-        return Open(sourceName, ModelFileFormat.ModelFormat, (file, r) => ReadModel(file, r), () => H5File.Open(stream, leaveOpen: true));
+        return Open(sourceName, ModelFileFormat.ModelFormat, (file, r) => ReadModel(file, r), () => H5File.Open(new MusicGenre.IO.StackGuardStream(stream, leaveOpen: true)));
     }
 
     /// <summary>Opens <paramref name="path"/> as HDF5 of the given format and runs <paramref name="read"/>, turning any failure into a <see cref="ModelFileException"/>.</summary>
@@ -45,7 +45,7 @@ internal static class ModelFileReader
         var r = new H5Read(path);
         try
         {
-            using var file = open is null ? H5File.OpenRead(path) : open();
+            using var file = open is null ? MusicGenre.IO.StackGuardStream.OpenFile(path, s => H5File.Open(s)) : open();
             string actual = r.String(file, "format", "/");
             if (actual != format) throw r.Fail($"is a '{actual}' file, expected '{format}'");
             long version = r.Integer(file, "format_version", "/");
@@ -163,7 +163,7 @@ internal static class ModelFileReader
         var h = r.Group(g, "history");
         foreach (var link in h.Children())
         {
-            var ds = h.Dataset(link.Name);
+            var ds = r.Child<IH5Dataset>(h, link.Name, $"dataset /training/history/{link.Name}");
             var shape = r.Shape(ds, $"/training/history/{link.Name}", H5DataTypeClass.FloatingPoint, 8);
             if (shape.Length != 1 || shape[0] > 1_000_000) throw r.Fail($"/training/history/{link.Name} must be a short 1-D series");
             history[link.Name] = ds.Read<double[]>();

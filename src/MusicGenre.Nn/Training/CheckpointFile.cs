@@ -180,7 +180,7 @@ internal static class CheckpointFile
         {
             string name = g.LinkExists(column) || !EarlierNames.TryGetValue(column, out var earlier) || !g.LinkExists(earlier) ? column : earlier;
             if (!g.LinkExists(name)) throw r.Fail($"missing /progress/history/{column}");
-            var ds = g.Dataset(name);
+            var ds = r.Child<IH5Dataset>(g, name, $"dataset /progress/history/{name}");
             var shape = r.Shape(ds, $"/progress/history/{name}", H5DataTypeClass.FloatingPoint, 8);
             if (shape.Length != 1 || shape[0] > 1_000_000 || epochs >= 0 && (int)shape[0] != epochs)
                 throw r.Fail($"/progress/history/{name} has an inconsistent length");

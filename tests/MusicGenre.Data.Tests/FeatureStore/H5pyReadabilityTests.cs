@@ -114,4 +114,34 @@ public sealed class H5pyReadabilityTests
         using var store = FeatureStoreReader.Open(good);
         Assert.Equal(2, store.Songs.Count);
     }
+
+    /// <summary>
+    /// A store whose datasets are soft links leading back to themselves: PureHDF followed them until the stack overflowed,
+    /// ending the process with no message (info, train, evaluate of such a store); now it is refused naming the object.
+    /// </summary>
+    [H5pyFact]
+    public void SoftLinkLoops_AreRefusedNamingTheObject_NotAStackOverflow()
+    {
+        var header = StoreFixtures.Header(mels: 8, frames: 7);
+        var (songs, features) = StoreFixtures.Songs(header, seed: 13, 2, 3);
+        string dir = SharedData.NewTempDir(), good = Path.Combine(dir, "good.h5");
+        FeatureStoreWriter.Write(good, header, songs, i => features[i]);
+        foreach (var (name, edit, expected) in new[]
+        {
+            ("features", "del f['features']; f['features'] = h5py.SoftLink('/features')", "dataset '/features' is a link that cannot be followed"),
+            ("label", "del f['songs/label']; f['songs/label'] = h5py.SoftLink('/x'); f['x'] = h5py.SoftLink('/songs/label')",
+                "dataset '/songs/label' is a link that cannot be followed"),
+            ("songs", "del f['songs']; f['songs'] = h5py.SoftLink('/songs')", "group '/songs' is a link that cannot be followed"),
+        })
+        {
+            string path = Path.Combine(dir, name + ".h5");
+            File.Copy(good, path);
+            int rc = Python.Run($"import sys, h5py\nwith h5py.File(sys.argv[1], 'r+') as f:\n    {edit}", out string output, path);
+            Assert.True(rc == 0, $"h5py edit '{name}' failed:\n{output}");
+            var e = Assert.Throws<FeatureStoreException>(() => FeatureStoreReader.Open(path));
+            Assert.Contains(expected, e.Message);
+            Assert.Contains("links lead back to themselves", e.Message);
+            Assert.Contains(path, e.Message);
+        }
+    }
 }

@@ -209,6 +209,35 @@ public sealed class ModelFileTests
         Assert.Throws<FileNotFoundException>(() => ModelFileReader.Read(Path.Combine(dir, "absent.h5")));
     }
 
+    /// <summary>
+    /// HDF5 soft links that lead back to themselves made PureHDF recurse until the stack overflowed, which ends the process
+    /// with no message (predict, info, train of such a file); now the file is refused naming the object. A dangling link too.
+    /// </summary>
+    [Fact]
+    public void SoftLinkLoops_AreRefusedNamingTheObject_NotAStackOverflow()
+    {
+        string dir = SharedData.NewTempDir();
+        var model = ModelFixtures.Small(6);
+        foreach (var (name, links) in new (string, (string Name, string Target)[])[]
+        {
+            ("self", [("fc.bias", "/params/fc.bias")]),
+            ("pair", [("fc.bias", "/params/other"), ("other", "/params/fc.bias")]),
+            ("dangling", [("fc.bias", "/params/absent")]),
+        })
+        {
+            string path = Path.Combine(dir, name + ".h5");
+            WriteTampered(path, model, f =>
+            {
+                var group = (H5Group)f["params"];
+                foreach (var (link, target) in links) group[link] = new H5SoftLink(target);
+            });
+            var e = Assert.Throws<ModelFileException>(() => ModelFileReader.Read(path));
+            Assert.Contains("/params/fc.bias is a link that cannot be followed", e.Message);
+            Assert.Contains(path, e.Message);
+            if (name != "dangling") Assert.Contains("links lead back to themselves", e.Message);
+        }
+    }
+
     [Fact]
     public void InputNormalization_ComputesPerMelAndGlobalStatistics()
     {
