@@ -81,8 +81,8 @@ internal sealed record GenreModel
         int stats = InputNormalization.StatCount(Normalization.Mode, spec.InputChannels, spec.Mels);
         if (Normalization.Mean.Length != stats || Normalization.Std.Length != stats)
             problems.Add($"normalisation '{Normalization.Mode}' needs {stats} means and stds, has {Normalization.Mean.Length} and {Normalization.Std.Length}");
-        else if (Normalization.Mean.Any(v => !float.IsFinite(v)) || Normalization.Std.Any(v => !(v > 0) || !float.IsFinite(v)))
-            problems.Add("normalisation statistics must be finite with std > 0");
+        else if (Normalization.Mean.Any(v => !float.IsFinite(v)) || Normalization.Std.Any(v => !(v >= InputNormalization.MinStd) || !float.IsFinite(v)))
+            problems.Add($"normalisation statistics must be finite with std ≥ {InputNormalization.MinStd:g} (training's floor: a smaller std divides the input into overflow)");
         if (!Enum.IsDefined(Level)) problems.Add($"level normalisation {(int)Level} is unknown");
         if (Mfcc < 0) problems.Add($"MFCC count {Mfcc} must be ≥ 0");
         else if (Mfcc > 0 && Mfcc != spec.Mels) problems.Add($"an MFCC model's architecture takes {spec.Mels} rows, not its {Mfcc} coefficients");
@@ -107,6 +107,9 @@ internal sealed record GenreModel
             if (!t.Shape.AsSpan().SequenceEqual(e.Shape)) problems.Add($"{kind} '{e.Name}' has shape [{string.Join(", ", t.Shape)}], the architecture needs [{string.Join(", ", e.Shape)}]");
             else if (t.Data.Length != e.Length) problems.Add($"{kind} '{e.Name}' has {t.Data.Length} values for shape [{string.Join(", ", e.Shape)}]");
             else if (t.Data.Any(v => !float.IsFinite(v))) problems.Add($"{kind} '{e.Name}' contains NaN or infinity");
+            // A variance below 0 has no square root: BatchNorm would turn every input into NaN.
+            else if (e.Name.EndsWith(".running_var", StringComparison.Ordinal) && t.Data.Any(v => v < 0))
+                problems.Add($"{kind} '{e.Name}' holds a negative variance ({t.Data.Min():g})");
         }
         foreach (var name in byName.Keys) problems.Add($"unexpected {kind} '{name}' (not in the architecture)");
     }

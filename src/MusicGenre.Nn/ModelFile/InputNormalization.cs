@@ -18,6 +18,9 @@ internal sealed record InputNormalization(NormalizationMode Mode, float[] Mean, 
         _ => channels * mels,
     };
 
+    /// <summary>The smallest std training records (a row with less spread gets 1): a model file's std below it is refused.</summary>
+    public const float MinStd = 1e-6f;
+
     /// <summary>
     /// Computes the statistics over <paramref name="count"/> segments <c>[count, channels, mels, frames]</c> (in double,
     /// population std; a std below 1e-6 becomes 1 so constant bands pass through centred).
@@ -62,7 +65,7 @@ internal sealed record InputNormalization(NormalizationMode Mode, float[] Mean, 
             double m = sum[i] / valuesPerRow, v = Math.Max(sumSquares[i] / valuesPerRow - m * m, 0);
             double s = Math.Sqrt(v);
             mean[i] = (float)m;
-            std[i] = s < 1e-6 ? 1f : (float)s;
+            std[i] = s < 1e-6 ? 1f : (float)s; // ≥ MinStd after rounding to float
         }
         return new InputNormalization(mode, mean, std);
     }

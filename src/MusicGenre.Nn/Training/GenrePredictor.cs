@@ -102,7 +102,13 @@ internal sealed class GenrePredictor : IDisposable
             var logits = Forward(segments, frames, window, start, b0, n, embeddings);
             var probs = Tensor.Fit(_backend, ref _probs, logits.Shape);
             _backend.Softmax(logits, probs);
-            probs.CopyTo(result.AsSpan(b0 * k, n * k));
+            var batch = result.AsSpan(b0 * k, n * k);
+            probs.CopyTo(batch);
+            // A model whose values are finite but overflow float32 arithmetic (huge weights or statistics) yields NaN: an
+            // error, never a printed "NaN %" or a genre picked from NaNs.
+            if (MusicGenre.Simd.SampleScan.IndexOfOutside(batch, 1f) is var bad and >= 0)
+                throw new InvalidDataException($"the model's output is not a probability ({batch[bad]}) for segment {b0 + bad / k}: " +
+                    "its weights or input statistics overflow float32 arithmetic, so it cannot classify; use another model file");
         }
         return result;
     }

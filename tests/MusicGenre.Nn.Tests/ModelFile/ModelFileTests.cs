@@ -210,6 +210,39 @@ public sealed class ModelFileTests
     }
 
     /// <summary>
+    /// Values that are finite but cannot work: a negative BatchNorm variance (its square root is NaN) and a normalisation
+    /// std below training's floor are refused on load; weights so large that float32 arithmetic overflows pass the load
+    /// (nothing proves them wrong alone) but their NaN output is an error, not a printed "NaN %".
+    /// </summary>
+    [Fact]
+    public void FiniteButUnusableValues_AreRefused_OnLoadOrWhenTheyGiveNaN()
+    {
+        string dir = SharedData.NewTempDir();
+        var model = ModelFixtures.Small(6);
+        string variance = Path.Combine(dir, "variance.h5");
+        var var1 = model.Buffers.First(b => b.Name.EndsWith(".running_var", StringComparison.Ordinal));
+        WriteTampered(variance, model, f => ((H5Group)f["buffers"])[var1.Name] = new H5Dataset(var1.Data.Select((v, i) => i == 1 ? -1f : v).ToArray(), fileDims: [(ulong)var1.Data.Length]));
+        Assert.Contains($"buffer '{var1.Name}' holds a negative variance (-1)", Assert.Throws<ModelFileException>(() => ModelFileReader.Read(variance)).Message);
+
+        string std = Path.Combine(dir, "std.h5");
+        var stds = model.Normalization.Std.Select((v, i) => i == 3 ? 1e-45f : v).ToArray();
+        WriteTampered(std, model, f => ((H5Group)f["normalization"])["std"] = new H5Dataset(stds, fileDims: [(ulong)stds.Length]));
+        Assert.Contains("std ≥ 1e-06", Assert.Throws<ModelFileException>(() => ModelFileReader.Read(std)).Message);
+        Assert.Empty(model.Problems()); // the untouched model loads
+
+        var fc = model.Parameters.First(p => p.Name == "fc.weight");
+        var huge = model with { Parameters = model.Parameters.Select(p => p == fc ? p with { Data = p.Data.Select(v => v * 3e37f).ToArray() } : p).ToList() };
+        Assert.Empty(huge.Problems());
+        var spec = huge.CreateSpec();
+        var input = Enumerable.Range(0, 2 * spec.Mels * spec.Frames).Select(i => -40f + i % 17).ToArray();
+        using var predictor = new MusicGenre.Nn.Training.GenrePredictor(huge, threadCount: 1);
+        var e = Assert.Throws<InvalidDataException>(() => predictor.PredictSegments(input, 2, spec.Frames));
+        Assert.Contains("the model's output is not a probability (NaN) for segment 0", e.Message);
+        using var fine = new MusicGenre.Nn.Training.GenrePredictor(model, threadCount: 1);
+        Assert.All(fine.PredictSegments(input, 2, spec.Frames), p => Assert.InRange(p, 0f, 1f));
+    }
+
+    /// <summary>
     /// HDF5 soft links that lead back to themselves made PureHDF recurse until the stack overflowed, which ends the process
     /// with no message (predict, info, train of such a file); now the file is refused naming the object. A dangling link too.
     /// </summary>
