@@ -145,9 +145,7 @@ internal sealed partial class Trainer
                         dlogits = ce.Backward();
                         probs = ce.Probabilities.ToArray();
                     }
-                    if (!float.IsFinite(loss))
-                        throw new InvalidOperationException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                            $"Training diverged: loss is {loss} at epoch {run.Epoch + 1}, step {run.StepInEpoch + 1}; lower the learning rate (now {optimizer.LearningRate}) or enable gradient clipping."));
+                    if (!float.IsFinite(loss)) throw Diverged($"loss is {loss.ToString(System.Globalization.CultureInfo.InvariantCulture)}", run, run.StepInEpoch + 1, optimizer.LearningRate);
                     net.Net.Backward(dlogits, needInputGradient: false);
                     if (o.GradientClipNorm > 0) GradientClipping.ClipGlobalNorm(net.Net.Parameters, o.GradientClipNorm);
                     optimizer.Step();
@@ -158,8 +156,14 @@ internal sealed partial class Trainer
                     run.GlobalStep++;
                     StepCompleted?.Invoke(run.GlobalStep, loss);
                     if (o.CheckpointPath is { } path && (o.CheckpointEverySteps > 0 && run.GlobalStep % o.CheckpointEverySteps == 0 || cancellationToken.IsCancellationRequested))
+                    {
+                        RequireFinite(net, run, optimizer.LearningRate);
                         CheckpointFile.Write(path, run.Capture());
+                    }
                 }
+                // A loss can stay finite while weights or BatchNorm statistics overflow (a saturated softmax): the epoch's
+                // model must be usable before it is validated, kept as the best or checkpointed.
+                RequireFinite(net, run, optimizer.LearningRate);
                 // 7. Validation (eval mode), best-epoch bookkeeping, metrics, checkpoint.
                 var (valLoss, valAcc) = val.Length > 0 ? Evaluate(net, assembler, ce, ref input, val, o.BatchSize, spec) : (double.NaN, double.NaN);
                 double trainLoss = run.SumLoss / run.Seen, trainAcc = (double)run.SumCorrect / run.Seen;
@@ -180,6 +184,22 @@ internal sealed partial class Trainer
         var result = run.Result(stoppedEarly);
         result.GenresFromInitialModel = carried;
         return result;
+    }
+
+    /// <summary>The divergence error: what went non-finite, in which epoch and step (1-based), and what to change.</summary>
+    private static InvalidOperationException Diverged(string what, RunState run, int step, float learningRate) =>
+        new(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Training diverged: {what} at epoch {run.Epoch + 1}, step {step}; lower the learning rate (now {learningRate}) or enable gradient clipping."));
+
+    /// <summary>Throws <see cref="Diverged"/> when, after the step just done, a weight or a BatchNorm statistic is NaN or infinite.</summary>
+    private static void RequireFinite(GenreNetwork net, RunState run, float learningRate)
+    {
+        foreach (var (name, value, kind) in net.Net.Parameters.Select(p => (p.Name, p.Value, "weight")).Concat(net.Net.Buffers.Select(b => (b.Name, b.Value, "statistic"))))
+        {
+            float[] values = value.ToArray();
+            if (MusicGenre.Simd.SampleScan.IndexOfOutside(values, float.MaxValue) is var i and >= 0)
+                throw Diverged(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{kind} '{name}' is {values[i]}"), run, run.StepInEpoch, learningRate);
+        }
     }
 
     private static ArchitectureSpec CreateSpec(TrainerOptions o, SegmentSet data)
