@@ -93,6 +93,12 @@ internal sealed class Mp3Decoder : IPcmDecoder
     public int SkippedFrames { get; private set; }
 
     /// <summary>
+    /// The largest sample magnitude a decoded frame may hold (8 = +18 dBFS): lossy coding overshoots full scale by a few
+    /// dB on loud masters, never by this; a frame beyond it holds damaged data and is replaced by silence.
+    /// </summary>
+    internal const float MaxPlausible = 8f;
+
+    /// <summary>
     /// After the last frame: a truncated file, when the Xing/Info tag declared more audio frames than the stream held (one
     /// frame of slack for encoders that count differently); else null. A cut MP3 otherwise decodes without complaint.
     /// </summary>
@@ -154,6 +160,16 @@ internal sealed class Mp3Decoder : IPcmDecoder
         int samples = _layer3 is not null
             ? (_layer3.DecodeFrame(header, bytes, _frameOut) ? header.SampleCount : 0)
             : DecodeReference(header, bytes);
+        // Damaged main data can decode "successfully" into values no encoder makes (a flipped global_gain bit scales a
+        // granule by up to 2^60): past MaxPlausible (+18 dBFS; real files overshoot full scale by a few dB at most) the
+        // frame is damaged like one that does not decode, and the filter histories it filled are forgotten so that its
+        // values do not leak into the next frame.
+        if (samples == header.SampleCount && MusicGenre.Simd.SampleScan.IndexOfOutside(_frameOut.AsSpan(0, samples * Channels), MaxPlausible) >= 0)
+        {
+            samples = 0;
+            _layer3?.ResetHistories();
+            _reference?.Reset();
+        }
         if (samples != header.SampleCount)
         {
             // Not decodable (e.g. its bit-reservoir bytes were lost): keep the timeline with one frame of silence.

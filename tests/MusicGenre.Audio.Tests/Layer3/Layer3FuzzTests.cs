@@ -124,6 +124,49 @@ public sealed class Layer3FuzzTests(Mp3Encodings files, ITestOutputHelper output
     }
 
     /// <summary>
+    /// A damaged global_gain (here 255, 2^19 or more times the granule's level) decodes "successfully" into samples of
+    /// hundreds to millions, which the sample check then refused for the whole file, or — below ±10⁶ — passed on as a
+    /// loud burst that changed the answer. Such a frame is damaged: it becomes silence and is counted, the filter
+    /// histories it filled are forgotten, and from two frames on the decode is the undamaged file's, bit for bit.
+    /// </summary>
+    [SharedTheory]
+    [InlineData("mpeg1-44k-joint-128", false)]
+    [InlineData("mpeg1-44k-joint-128", true)]
+    [InlineData("mpeg2-24k-joint-64", false)]
+    public void AFrameOfImpossibleValuesBecomesSilence_AndDoesNotLeak(string name, bool mono)
+    {
+        var original = File.ReadAllBytes(files.File(name));
+        var frames = Mp3Samples.WholeFileFrames(original, name);
+        int frame = frames[frames.Count / 2];
+        bool mpeg1 = ((original[frame + 1] >> 3) & 3) == 3;
+        int channels = original[frame + 3] >> 6 == 3 ? 1 : 2;
+        int side = frame + 4 + ((original[frame + 1] & 1) == 0 ? 2 : 0);
+        int entry = mpeg1 ? 9 + (channels == 1 ? 5 : 3) + 4 * channels : 8 + (channels == 1 ? 1 : 2);
+        var damaged = (byte[])original.Clone();
+        SetBits(damaged, side, entry + 12 + 9, 8, 255); // global_gain of granule 0, channel 0
+
+        static (float[] Samples, int Skipped) Decode(byte[] bytes, bool mono)
+        {
+            using var decoder = Mp3Decoder.Open(new MemoryStream(bytes), "x.mp3", leaveOpen: false, mono);
+            var all = new List<float>();
+            var block = new float[4096];
+            for (int n; (n = decoder.ReadFrames(block)) > 0;) all.AddRange(block.AsSpan(0, n * decoder.Channels));
+            return (all.ToArray(), decoder.SkippedFrames);
+        }
+        var (clean, cleanSkipped) = Decode(original, mono);
+        var (bad, badSkipped) = Decode(damaged, mono);
+        Assert.Equal(0, cleanSkipped);
+        Assert.Equal(1, badSkipped);
+        Assert.Equal(clean.Length, bad.Length);
+        Assert.InRange(bad.Max(MathF.Abs), 0f, Mp3Decoder.MaxPlausible);
+        int firstDiff = Enumerable.Range(0, bad.Length).First(i => bad[i] != clean[i]);
+        int lastDiff = Enumerable.Range(0, bad.Length).Last(i => bad[i] != clean[i]);
+        int frameValues = (mpeg1 ? 1152 : 576) * (mono ? 1 : channels);
+        Assert.InRange(lastDiff - firstDiff, frameValues - 1, 3 * frameValues);
+        Assert.True(bad.AsSpan(firstDiff, frameValues).IndexOfAnyExcept(0f) < 0, "the damaged frame is silence");
+    }
+
+    /// <summary>
     /// Decodes <paramref name="input"/> to the end, every sample finite: true; or false when it is refused with an
     /// <see cref="AudioFormatException"/> naming <paramref name="source"/>. Anything else fails the test.
     /// </summary>

@@ -76,6 +76,16 @@ internal sealed class Layer3Decoder
     public void ResetReservoir() => _reservoirLength = 0;
 
     /// <summary>
+    /// Forgets the filter histories (the IMDCT overlap and the synthesis rings), as at the start of a stream: after a frame
+    /// whose output was impossible (<see cref="Mp3Decoder"/>), so its values do not leak into the next frame.
+    /// </summary>
+    public void ResetHistories()
+    {
+        foreach (var overlap in _overlap) Array.Clear(overlap);
+        foreach (var synthesis in _synthesis) synthesis.Reset();
+    }
+
+    /// <summary>
     /// Decodes one frame (header included) into <paramref name="output"/> (interleaved, 1 or 2 channels:
     /// <c>mono ? 1 : header.Channels</c>) and returns true; false when the frame's main data is not available (its bit
     /// reservoir bytes were lost), its side information is invalid, or its granules do not fit their bits (scalefactors

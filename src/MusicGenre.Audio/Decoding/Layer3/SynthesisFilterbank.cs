@@ -33,6 +33,13 @@ internal sealed class SynthesisFilterbank
 
     public SynthesisFilterbank(SimdWidth width = SimdWidth.V512) => _width = SimdWidths.Clamp(width);
 
+    /// <summary>Forgets the past slots (as at the start of a stream).</summary>
+    public void Reset()
+    {
+        Array.Clear(_ring);
+        _slot = 0;
+    }
+
     /// <summary>
     /// Synthesises <paramref name="slots"/> time slots: slot t's 32 subband samples are <c>subbands[32t .. 32t + 31]</c>;
     /// its 32 PCM samples go to <c>output[t·32·stride + j·stride]</c> (stride 2 writes one channel of interleaved stereo).
