@@ -246,6 +246,16 @@ internal sealed class FeatureStoreReader : IDisposable
 
     private void Check()
     {
+        // The header must describe usable segments: these values reach training and prediction (a NaN segment length,
+        // a repeated genre) where they were blamed on the options instead of this file.
+        var h = Header;
+        if (h.GenreNames.Count < 1 || h.GenreNames.Any(string.IsNullOrWhiteSpace) || h.GenreNames.Distinct(StringComparer.Ordinal).Count() != h.GenreNames.Count)
+            throw new FeatureStoreException(Path, $"/{FeatureStoreLayout.Genres} must name distinct, non-empty genres: [{string.Join(", ", h.GenreNames)}]");
+        if (!(h.SegmentSeconds > 0 && h.SegmentSeconds <= 3600) || h.SampleRate is < 1 or > 1_000_000 || h.Mels < 1 || h.Frames < 1)
+            throw new FeatureStoreException(Path, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"impossible header: segment_seconds {h.SegmentSeconds} (must be in (0, 3600]), sample_rate {h.SampleRate} Hz, n_mels {h.Mels}, frames {h.Frames}"));
+        if (_features.Type.Class != H5DataTypeClass.FloatingPoint || _features.Type.Size != 4)
+            throw new FeatureStoreException(Path, $"/{FeatureStoreLayout.Features} is {_features.Type.Class} of {_features.Type.Size} bytes, not float32: the store was not written by MusicGenre");
         // The index must be self-consistent: shapes agree, songs tile the segments in order, labels match their song's.
         var dims = _features.Space.Dimensions;
         if (dims.Length != 3 || (int)dims[1] != Header.Mels || (int)dims[2] != Header.Frames || (long)dims[0] != Labels.Count || SegmentSong.Count != Labels.Count)
@@ -253,12 +263,17 @@ internal sealed class FeatureStoreReader : IDisposable
         if (_checksums is not null && _checksums.Length != Labels.Count)
             throw new FeatureStoreException(Path, $"/{FeatureStoreLayout.SegmentCrc32} holds {_checksums.Length} checksums for {Labels.Count} segments");
         if (Songs.Count == 0) throw new FeatureStoreException(Path, "the store holds no songs (MusicGenre never writes an empty store: it is damaged or was not written by MusicGenre)");
-        int next = 0;
+        long next = 0;
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         for (int s = 0; s < Songs.Count; s++)
         {
             var song = Songs[s];
-            if (song.FirstSegment != next || song.SegmentCount < 0 || (uint)song.Label >= (uint)Header.GenreNames.Count)
-                throw new FeatureStoreException(Path, $"song {s} ('{song.SongId}') has first segment {song.FirstSegment} (expected {next}), {song.SegmentCount} segments, label {song.Label}");
+            if ((uint)song.Label >= (uint)Header.GenreNames.Count)
+                throw new FeatureStoreException(Path, $"song {s} ('{song.SongId}') has label {song.Label}, but the store names {Header.GenreNames.Count} genres (0..{Header.GenreNames.Count - 1})");
+            if (!ids.Add(song.SongId))
+                throw new FeatureStoreException(Path, $"song id '{song.SongId}' appears twice (songs {Songs.Select((x, i) => (x, i)).First(p => p.x.SongId == song.SongId).i} and {s})");
+            if (song.FirstSegment != next || song.SegmentCount < 0)
+                throw new FeatureStoreException(Path, $"song {s} ('{song.SongId}') has first segment {song.FirstSegment} (expected {next}) and {song.SegmentCount} segments");
             for (int k = song.FirstSegment; k < song.FirstSegment + song.SegmentCount; k++)
                 if (k >= Labels.Count || SegmentSong[k] != s || Labels[k] != song.Label)
                     throw new FeatureStoreException(Path, $"segment {k} does not belong to song {s} ('{song.SongId}') as the index says");

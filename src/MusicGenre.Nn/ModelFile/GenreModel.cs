@@ -92,7 +92,7 @@ internal sealed record GenreModel
         if (KeptBands < 0 || KeptBands > bands) problems.Add($"kept bands {KeptBands} must be in [0, {bands}]");
         if (!(BandLimitHz >= 0) || !double.IsFinite(BandLimitHz)) problems.Add($"band limit {BandLimitHz} Hz must be ≥ 0");
         if (string.IsNullOrWhiteSpace(FeaturePreset)) problems.Add("feature preset name is empty");
-        if (!(SegmentSeconds > 0) || !double.IsFinite(SegmentSeconds)) problems.Add($"segment length {SegmentSeconds} s must be a positive number");
+        if (!(SegmentSeconds > 0 && SegmentSeconds <= 3600)) problems.Add($"segment length {SegmentSeconds} s must be in (0, 3600] (as training takes it)");
         return problems;
     }
 

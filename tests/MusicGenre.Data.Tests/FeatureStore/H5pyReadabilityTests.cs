@@ -144,4 +144,36 @@ public sealed class H5pyReadabilityTests
             Assert.Contains(path, e.Message);
         }
     }
+
+    /// <summary>
+    /// A store whose header or index is impossible is refused on open, naming the file and the field: these reached
+    /// training as "invalid training options" (a NaN segment length, a repeated genre), as a shard-merge message (a
+    /// repeated song id), as "label 5" among other numbers, or as PureHDF's "values types of different type size".
+    /// </summary>
+    [H5pyFact]
+    public void AnImpossibleHeaderOrIndex_IsRefusedOnOpen_NamingTheField()
+    {
+        var header = StoreFixtures.Header(mels: 8, frames: 7);
+        var (songs, features) = StoreFixtures.Songs(header, seed: 14, 2, 3);
+        string dir = SharedData.NewTempDir(), good = Path.Combine(dir, "good.h5");
+        FeatureStoreWriter.Write(good, header, songs, i => features[i]);
+        foreach (var (name, edit, expected) in new[]
+        {
+            ("nan seconds", "f.attrs['segment_seconds'] = float('nan')", "impossible header: segment_seconds NaN (must be in (0, 3600])"),
+            ("zero rate", "f.attrs['sample_rate'] = 0", "sample_rate 0 Hz"),
+            ("repeated genre", "g = [x for x in f['genres'][...]]; g[1] = g[0]; del f['genres']; f['genres'] = g", "/genres must name distinct, non-empty genres"),
+            ("float64", "x = f['features'][...].astype('f8'); del f['features']; f['features'] = x", "/features is FloatingPoint of 8 bytes, not float32"),
+            ("label", "l = f['songs/label'][...]; l[1] = 99; del f['songs/label']; f['songs/label'] = l", "song 1 ('song-1') has label 99, but the store names"),
+            ("repeated id", "i = [x for x in f['songs/id'][...]]; i[1] = i[0]; del f['songs/id']; f['songs/id'] = i", "song id 'song-0' appears twice (songs 0 and 1)"),
+        })
+        {
+            string path = Path.Combine(dir, name.Replace(' ', '-') + ".h5");
+            File.Copy(good, path);
+            int rc = Python.Run($"import sys, h5py\nwith h5py.File(sys.argv[1], 'r+') as f:\n    {edit}", out string output, path);
+            Assert.True(rc == 0, $"h5py edit '{name}' failed:\n{output}");
+            var e = Assert.Throws<FeatureStoreException>(() => FeatureStoreReader.Open(path));
+            Assert.Contains(expected, e.Message);
+            Assert.Contains(path, e.Message);
+        }
+    }
 }
