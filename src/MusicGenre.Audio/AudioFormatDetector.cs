@@ -38,6 +38,13 @@ internal static class AudioFormatDetector
         if (head.Length >= 4 && head[..4].SequenceEqual("RF64"u8)) return "it is RF64 (64-bit WAV), which is not supported";
         if (head.Length >= 4 && head[..4].SequenceEqual("RIFF"u8))
             return head.Length < 12 ? $"truncated: only {head.Length} bytes, shorter than a RIFF/WAVE header" : "it is a RIFF file but not RIFF/WAVE";
+        // An MPEG audio frame header that is not a layer III one we decode: 11 sync bits, then version, layer, bitrate.
+        if (head.Length >= 3 && head[0] == 0xFF && (head[1] & 0xE0) == 0xE0 && ((head[1] >> 3) & 3) != 1)
+        {
+            int layer = (head[1] >> 1) & 3, bitrate = head[2] >> 4;
+            if (layer is 2 or 3) return $"it is MPEG audio layer {(layer == 3 ? "I (MP1)" : "II (MP2)")}, which is not supported (only layer III, MP3)";
+            if (layer == 1 && bitrate == 0) return "it is a free-format MP3 (no bitrate in its frame headers), which is not supported";
+        }
         return $"no WAV, MP3 or AU signature at its start (first bytes {Convert.ToHexString(head[..Math.Min(8, head.Length)])})";
     }
 }

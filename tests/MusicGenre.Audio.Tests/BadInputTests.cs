@@ -129,6 +129,32 @@ public sealed class BadInputTests
     public void PngNamedWav() =>
         Assert.Contains("PNG", Fails([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, (byte)'I', (byte)'H', (byte)'D', (byte)'R']).Problem);
 
+    /// <summary>MPEG audio we do not decode is named as such, not as "no WAV, MP3 or AU signature".</summary>
+    [Theory]
+    [InlineData(new byte[] { 0xFF, 0xFD, 0x90, 0x44 }, "MPEG audio layer II (MP2), which is not supported (only layer III, MP3)")]
+    [InlineData(new byte[] { 0xFF, 0xFF, 0x90, 0x44 }, "MPEG audio layer I (MP1), which is not supported")]
+    [InlineData(new byte[] { 0xFF, 0xFB, 0x00, 0x44 }, "free-format MP3 (no bitrate in its frame headers), which is not supported")]
+    [InlineData(new byte[] { 0xFF, 0xF3, 0x00, 0x44 }, "free-format MP3")] // MPEG-2
+    public void MpegAudioThatIsNotLayerIII_IsNamed(byte[] header, string expected)
+    {
+        var bytes = new byte[2000];
+        for (int at = 0; at + 4 <= bytes.Length; at += 400) header.CopyTo(bytes, at);
+        Assert.Contains(expected, Fails(bytes, "song.mp3").Problem);
+    }
+
+    /// <summary>A second 'fmt ' chunk (here claiming 8 kHz stereo) is refused: readers disagree on which one wins.</summary>
+    [Fact]
+    public void TwoFmtChunks_AreRefused()
+    {
+        var wav = GoodWav();
+        var fmt = wav[12..36].ToArray(); // "fmt " + size 16 + 16 bytes
+        BitConverter.GetBytes((ushort)2).CopyTo(fmt, 10);
+        BitConverter.GetBytes(8000).CopyTo(fmt, 12);
+        var two = wav[..36].Concat(fmt).Concat(wav[36..]).ToArray();
+        BitConverter.GetBytes(two.Length - 8).CopyTo(two, 4);
+        Assert.Contains("a second 'fmt ' chunk", Fails(two).Problem);
+    }
+
     [Fact]
     public void WavNamedMp3DecodesByContent()
     {

@@ -54,6 +54,8 @@ internal static class WavDecoder
             uint size = BinaryPrimitives.ReadUInt32LittleEndian(chunk[4..]);
             if (chunk[..4].SequenceEqual("fmt "u8))
             {
+                // Two formats for one data chunk contradict each other (readers differ on which wins): refuse, do not guess.
+                if (format is not null) throw new AudioFormatException(sourceName, "corrupt WAV: a second 'fmt ' chunk (the format is ambiguous)");
                 format = ReadFormat(stream, sourceName, size);
             }
             else if (chunk[..4].SequenceEqual("data"u8))
