@@ -46,7 +46,7 @@ internal static class PredictCommand
             }
             string? modelPath = parse.GetValue(model) is { } m ? ArgParsing.ExistingPath(m, "--model") : null;
             int parallel = parse.GetValue(threads) ?? Environment.ProcessorCount;
-            if (parallel < 1) throw new UsageException($"--threads {parallel} must be at least 1");
+            if (parallel is < 1 or > 4096) throw new UsageException($"--threads {parallel} must be in 1..4096");
             bool embed = parse.GetValue(embedding);
             if (embed && !parse.GetValue(json)) throw new UsageException("--embedding needs --json (an embedding is a list of numbers for programs)");
             var options = new ClassifierOptions { Device = ArgParsing.Device(parse.GetValue(device)!), ThreadCount = parallel, Embeddings = embed };

@@ -83,7 +83,7 @@ internal sealed partial class Trainer
         if (initial is not null) o = o with { InitialModelChecksum = InitialChecksum(initial) };
         var norm = initial?.Normalization ?? ComputeNormalization(o.Normalization, o.Level, keptBands, mfcc, data, train);
         // 3. Network, optimizer, generators — after refusing a CPU run that would not fit in memory, before allocating it.
-        using var backend = CreateBackend?.Invoke() ?? BackendFactory.Create(o.Device, new BackendOptions { ThreadCount = o.ThreadCount });
+        using var backend = CreateBackend?.Invoke() ?? BackendFactory.Create(o.Device, new BackendOptions { ThreadCount = o.EffectiveThreadCount });
         if (backend is CpuBackend cpu)
             Memory = TrainingMemory.Check(o, spec, data.ResidentValues, train.Length, val.Length, cpu,
                 MemoryLimitBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);

@@ -69,8 +69,11 @@ public sealed record TrainerOptions
     /// <summary>Device (CPU by default; <c>Auto</c> tries CUDA, OpenCL, then CPU).</summary>
     public DeviceKind Device { get; init; } = DeviceKind.Cpu;
 
-    /// <summary>CPU threads (results are bitwise reproducible for a fixed seed and thread count).</summary>
+    /// <summary>CPU threads, 0 = one per core (results are bitwise the same for a fixed seed whatever the thread count).</summary>
     public int ThreadCount { get; init; } = Environment.ProcessorCount;
+
+    /// <summary><see cref="ThreadCount"/> with 0 resolved to the processor count.</summary>
+    internal int EffectiveThreadCount => ThreadCount == 0 ? Environment.ProcessorCount : ThreadCount;
 
     /// <summary>Share of each genre's songs held out for validation (0 = none: the best epoch is then the one with the lowest training loss).</summary>
     public double ValidationFraction { get; init; } = 0.2;
@@ -182,7 +185,9 @@ public sealed record TrainerOptions
         if (StepEpochs < 1) p.Add($"StepEpochs must be ≥ 1 (got {StepEpochs})");
         if (!(StepGamma > 0 && StepGamma <= 1)) p.Add(Inv($"StepGamma must be in (0, 1] (got {StepGamma})"));
         if (!(GradientClipNorm >= 0) || float.IsInfinity(GradientClipNorm)) p.Add(Inv($"GradientClipNorm must be finite and ≥ 0 (got {GradientClipNorm})"));
-        if (ThreadCount < 1) p.Add($"ThreadCount must be ≥ 1 (got {ThreadCount})");
+        if (ThreadCount is < 0 or > 4096) p.Add($"ThreadCount must be in 0..4096 (0 = one per core; got {ThreadCount})");
+        if (!Enum.IsDefined(Device)) p.Add($"Device {(int)Device} is not a device kind (auto, cpu, cuda or opencl)");
+        else if (Device == DeviceKind.Simulator) p.Add("Device Simulator is ILGPU's CPU simulator, for testing kernels only (a thousand times slower); use auto, cpu, cuda or opencl");
         if (!(ValidationFraction >= 0 && ValidationFraction < 1)) p.Add(Inv($"ValidationFraction must be in [0, 1) (got {ValidationFraction})"));
         if (Patience < 0) p.Add($"Patience must be ≥ 0 (got {Patience})");
         if (InitialModelPath is { } init && !File.Exists(init)) p.Add($"InitialModelPath '{init}': file not found");

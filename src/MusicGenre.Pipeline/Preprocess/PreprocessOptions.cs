@@ -37,8 +37,11 @@ public sealed record PreprocessOptions
     /// <summary>Altered copies of every song to add (e.g. <see cref="SongCopy.Clip"/>), each stored as its own song; default none.</summary>
     public IReadOnlyList<SongCopy> Copies { get; init; } = [];
 
-    /// <summary>Parallel workers (decode + features); default all cores.</summary>
+    /// <summary>Parallel workers (decode + features), 0 = one per core; default all cores.</summary>
     public int ThreadCount { get; init; } = Environment.ProcessorCount;
+
+    /// <summary><see cref="ThreadCount"/> with 0 resolved to the processor count.</summary>
+    internal int EffectiveThreadCount => ThreadCount == 0 ? Environment.ProcessorCount : ThreadCount;
 
     /// <summary>Which shard of the dataset to process.</summary>
     public ShardSpec Shard { get; init; } = ShardSpec.All;
@@ -75,7 +78,7 @@ public sealed record PreprocessOptions
         if (!double.IsFinite(SegmentSeconds) || SegmentSeconds < MinSegmentSeconds || SegmentSeconds > MaxSegmentSeconds)
             problems.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--segment {SegmentSeconds} s must be between {MinSegmentSeconds} and {MaxSegmentSeconds} s"));
         if (!double.IsFinite(MinSongSeconds) || MinSongSeconds < 0) problems.Add($"minimum song length {MinSongSeconds} s must be ≥ 0");
-        if (ThreadCount < 1) problems.Add($"--threads {ThreadCount} must be ≥ 1");
+        if (ThreadCount is < 0 or > 4096) problems.Add($"--threads {ThreadCount} must be in 0..4096 (0 = one per core)");
         if (Copies is null) problems.Add("Copies must not be null (use an empty list)");
         else
         {

@@ -96,12 +96,12 @@ public static class Preprocessor
 
         // 4. Workers take songs from a bounded queue; each owns a featurizer and scratch buffers.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var queue = Channel.CreateBounded<DatasetEntry>(new BoundedChannelOptions(options.QueueCapacity ?? 2 * options.ThreadCount)
+        var queue = Channel.CreateBounded<DatasetEntry>(new BoundedChannelOptions(options.QueueCapacity ?? 2 * options.EffectiveThreadCount)
         {
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        int jobs = Math.Max(1, Math.Min(options.ThreadCount, pending.Count));
+        int jobs = Math.Max(1, Math.Min(options.EffectiveThreadCount, pending.Count));
         var workers = new Task[jobs];
         for (int w = 0; w < jobs; w++)
         {

@@ -32,6 +32,25 @@ public sealed class TrainerTests
         if (File.Exists(checkpoint)) Assert.Empty(CheckpointFile.Read(checkpoint).Current.Problems());
     }
 
+    /// <summary>
+    /// The device is checked with every other option (an undefined kind failed later with a bare "Unknown device kind";
+    /// ILGPU's simulator, a thousand times slower, was accepted), and ThreadCount 0 means one thread per core as in
+    /// ClassifierOptions and PreprocessOptions.
+    /// </summary>
+    [Fact]
+    public void Options_CheckTheDevice_AndTakeZeroThreadsAsOnePerCore()
+    {
+        var problems = (SyntheticData.Options() with { Epochs = 0, Device = (DeviceKind)99 }).Problems();
+        Assert.Contains(problems, p => p.StartsWith("Epochs must be", StringComparison.Ordinal));
+        Assert.Contains("Device 99 is not a device kind (auto, cpu, cuda or opencl)", problems);
+        Assert.Contains((SyntheticData.Options() with { Device = DeviceKind.Simulator }).Problems(), p => p.StartsWith("Device Simulator is ILGPU's CPU simulator", StringComparison.Ordinal));
+        Assert.Contains((SyntheticData.Options() with { ThreadCount = -1 }).Problems(), p => p.StartsWith("ThreadCount must be in 0..4096", StringComparison.Ordinal));
+        var all = SyntheticData.Options(epochs: 1) with { ThreadCount = 0 };
+        Assert.Empty(all.Problems());
+        Assert.Equal(new Trainer(SyntheticData.Options(epochs: 1) with { ThreadCount = 1 }).Train(SyntheticData.Create()).Model.Parameters[0].Data,
+            new Trainer(all).Train(SyntheticData.Create()).Model.Parameters[0].Data);
+    }
+
     [Fact]
     public void Train_LearnsSeparableData_AndReportsEveryEpoch()
     {

@@ -231,9 +231,10 @@ public sealed class PreprocessorTests
     public async Task Options_AllProblemsAtOnce()
     {
         var fx = new PreprocessFixture(("rock", "a", 1.0));
-        var bad = fx.Options() with { ThreadCount = 0, SegmentSeconds = -1, Shard = new ShardSpec(3, 2), Features = fx.Options().Features with { NMels = 0 } };
+        var bad = fx.Options() with { ThreadCount = -1, SegmentSeconds = -1, Shard = new ShardSpec(3, 2), Features = fx.Options().Features with { NMels = 0 } };
         var e = await Assert.ThrowsAsync<PreprocessException>(() => fx.Run(bad));
-        Assert.Contains("--threads 0", e.Message);
+        Assert.Contains("--threads -1 must be in 0..4096 (0 = one per core)", e.Message);
+        (fx.Options() with { ThreadCount = 0 }).Validate(); // 0 = one per core, as in ClassifierOptions
         Assert.Contains("--segment -1", e.Message);
         Assert.Contains("--shard 3/2", e.Message);
         Assert.Contains("NMels", e.Message);
