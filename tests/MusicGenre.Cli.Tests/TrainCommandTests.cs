@@ -163,6 +163,26 @@ public sealed class TrainCommandTests
     }
 
     /// <summary>
+    /// A store made from two genre folders without --genres names the 10 GTZAN genres: train says that 8 have no songs
+    /// (the model gets outputs it never learns, and predicts them now and then); a store made with --genres does not.
+    /// </summary>
+    [SharedFact]
+    public void GenresWithoutSongs_AreNoted()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-empty-genres"), named = BluesAndMetalStore(dir, songsPerGenre: 1);
+        string all = Path.Combine(dir, "all.h5");
+        Assert.Equal(0, CliRunner.Run("preprocess", Path.Combine(dir, "gtzan"), "--out", all).Code);
+        string[] options = ["--epochs", "1", "--hp", "width=4", "--val-split", "0", "--threads", "1"];
+        var train = CliRunner.Run(["train", all, "--out", Path.Combine(dir, "all-model.h5"), .. options]);
+        Assert.True(train.Code == 0, train.Err);
+        Assert.Contains("note: 8 of the store's 10 genres have no songs (classical, country, disco, hiphop, jazz, pop, reggae, rock)", train.Err);
+        var trainNamed = CliRunner.Run(["train", named, "--out", Path.Combine(dir, "named-model.h5"), .. options]);
+        Assert.True(trainNamed.Code == 0, trainNamed.Err);
+        Assert.DoesNotContain("have no songs", trainNamed.Err);
+        SharedData.DeleteTempDir(dir);
+    }
+
+    /// <summary>
     /// <c>--history</c> rewrites a CSV of every epoch so far after each epoch: after a run of 3 it has 3 rows matching the
     /// printed epoch lines (a resumed run: <c>SignalTests</c>).
     /// </summary>

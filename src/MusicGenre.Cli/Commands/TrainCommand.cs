@@ -278,10 +278,19 @@ internal static class TrainCommand
             }
             else if (File.Exists(checkpoint))
                 ctx.Error.WriteLine($"resuming from the checkpoint {checkpoint} if it matches these options and data (an earlier run to this --out that did not finish; --restart starts over)");
-            if (options.ValidationFraction > 0 && args.SplitByValue(parse) == SplitBy.Artist)
-                using (var set = Data.FeatureStore.FeatureStoreSet.Open(stores))
+            using (var set = Data.FeatureStore.FeatureStoreSet.Open(stores))
+            {
+                if (options.ValidationFraction > 0 && args.SplitByValue(parse) == SplitBy.Artist)
                     foreach (var note in StoreSegments.ArtistSplitNotes(set.Songs.Select(s => s.Store.Songs[s.Song]), set.Header.GenreNames, SplitBy.Artist))
                         ctx.Error.WriteLine($"note: {note}");
+                // A store made from a few genre folders still names every genre of --genres (the 10 GTZAN ones by default):
+                // the model gets an output for each, which it never learns, and predicts them now and then.
+                var present = set.Songs.Select(s => s.Store.Songs[s.Song].Label).ToHashSet();
+                var empty = set.Header.GenreNames.Where((_, g) => !present.Contains(g)).ToList();
+                if (empty.Count > 0 && options.InitialModelPath is null)
+                    ctx.Error.WriteLine($"note: {empty.Count} of the store's {set.Header.GenreNames.Count} genres have no songs ({string.Join(", ", empty)}): " +
+                        "the model gets an output for each that it never learns; preprocess with --genres naming only yours to leave them out");
+            }
             // The epochs of a run being resumed are in its checkpoint; new ones are reported as they end.
             var epochs = new List<EpochMetrics>();
             if (historyCsv is not null && File.Exists(checkpoint))
