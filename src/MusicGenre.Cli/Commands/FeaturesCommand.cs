@@ -36,7 +36,8 @@ internal static class FeaturesCommand
             double? dur = parse.GetValue(duration);
             if (off < 0 || !double.IsFinite(off)) throw new UsageException($"--offset {off} must be a non-negative number of seconds");
             if (dur is { } d && (d <= 0 || !double.IsFinite(d))) throw new UsageException($"--duration {d} must be a positive number of seconds");
-            var datasets = ClipFeatures.WriteFile(input, options, outPath, off, dur);
+            var datasets = ClipFeatures.WriteFile(input, options, outPath, out string? warning, off, dur);
+            if (warning is not null) ctx.Error.WriteLine($"warning: {MusicGenre.IO.DisplayText.OneLine(warning)}");
             foreach (var ds in datasets)
                 ctx.Out.WriteLine($"/{ds.Name} [{string.Join(", ", ds.Shape)}]");
             ctx.Out.WriteLine($"wrote {outPath} (preset {options.Name})");

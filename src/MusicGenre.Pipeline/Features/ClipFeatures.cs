@@ -38,10 +38,14 @@ internal static class ClipFeatures
     /// <summary>The root <c>format</c> attribute of the file <see cref="WriteFile"/> writes.</summary>
     public const string Format = "musicgenre-clip-features";
 
-    /// <summary>Computes the features of <paramref name="audioPath"/> and writes them atomically to <paramref name="outPath"/>.</summary>
-    public static IReadOnlyList<FeatureFileWriter.Dataset> WriteFile(string audioPath, FeatureOptions options, string outPath, double offset = 0, double? duration = null)
+    /// <summary>
+    /// Computes the features of <paramref name="audioPath"/> and writes them atomically to <paramref name="outPath"/>;
+    /// <paramref name="warning"/> is the decoder's note on the file (e.g. a truncated WAV or MP3), else null.
+    /// </summary>
+    public static IReadOnlyList<FeatureFileWriter.Dataset> WriteFile(string audioPath, FeatureOptions options, string outPath, out string? warning, double offset = 0, double? duration = null)
     {
         var datasets = Compute(audioPath, options, offset, duration, out var clip);
+        warning = clip.Warning;
         var attrs = Attributes(options);
         attrs["source"] = Path.GetFileName(audioPath);
         // Provenance: librosa-exact holds for audio at the preset's rate; a file of another rate was resampled first.
