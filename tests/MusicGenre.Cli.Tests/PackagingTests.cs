@@ -20,6 +20,14 @@ public class PackagingTests
         Dotnet(root, "pack", Path.Combine(root, "src", "MusicGenre.Pipeline"), "-c", "Release", "-o", feed);
         Dotnet(root, "pack", Path.Combine(root, "src", "MusicGenre.Cli"), "-c", "Release", "-o", feed);
         Assert.True(File.Exists(Path.Combine(feed, "MusicGenre.0.1.0.nupkg")));
+        // Every assembly of the library comes with its XML docs (IntelliSense), not only MusicGenre.Pipeline's.
+        using (var package = System.IO.Compression.ZipFile.OpenRead(Path.Combine(feed, "MusicGenre.0.1.0.nupkg")))
+        {
+            var lib = package.Entries.Select(e => e.FullName).Where(n => n.StartsWith("lib/net10.0/", StringComparison.Ordinal)).ToHashSet();
+            var assemblies = lib.Where(n => n.EndsWith(".dll", StringComparison.Ordinal) && Path.GetFileName(n).StartsWith("MusicGenre.", StringComparison.Ordinal)).ToList();
+            Assert.True(assemblies.Count >= 8, string.Join(", ", lib));
+            Assert.All(assemblies, dll => Assert.Contains(Path.ChangeExtension(dll, ".xml"), lib));
+        }
         string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p ? p
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         foreach (var id in new[] { "musicgenre", "musicgenre.tool", "musicgenre.tool.any", "musicgenre.tool.linux-x64", "musicgenre.tool.linux-arm64", "musicgenre.tool.osx-arm64", "musicgenre.tool.win-x64" })
