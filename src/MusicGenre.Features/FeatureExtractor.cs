@@ -232,6 +232,7 @@ public sealed class FeatureExtractor
     /// [FrameBatch, n_mels] scratch and written out FrameBatch frames at a time, so each output row receives a contiguous
     /// run instead of one scattered float per frame.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private void MelBlock(ReadOnlySpan<float> x, int frames, Span<float> dst)
     {
         if (_spectra is not null)
@@ -312,6 +313,7 @@ public sealed class FeatureExtractor
     }
 
     /// <summary>x[i] inside the signal; outside, 0 (constant) or the numpy 'reflect' mirror (edge not repeated).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private float Sample(ReadOnlySpan<float> x, int i)
     {
         if ((uint)i < (uint)x.Length)

@@ -199,6 +199,7 @@ internal sealed class SparseMelBasis
     /// Writes the transpose of the 8 × 8 block whose rows are r0…r7 (8 frames × 8 bins) to 8 rows of
     /// <see cref="FrameLanes"/> floats at <paramref name="o"/>: row j = bin j of the 8 frames.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void Transpose8x8(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
         Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7, ref float o)
     {

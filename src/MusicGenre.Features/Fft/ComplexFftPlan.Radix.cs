@@ -20,6 +20,7 @@ internal sealed partial class ComplexFftPlan
     /// lanes does W independent butterflies with the same twiddle. The widest width with W ≤ S covers
     /// q ∈ [0, S − S mod W); the tail q ∈ [S − S mod W, S) runs on the scalar twin. Early passes (S &lt; 4) are scalar.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private void RunStage(FftStage st, ReadOnlySpan<float> xRe, ReadOnlySpan<float> xIm, Span<float> yRe, Span<float> yIm)
     {
         ref float xr = ref MemoryMarshal.GetReference(xRe);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace MusicGenre.Features.Fft;
 
@@ -73,6 +74,7 @@ internal sealed partial class ComplexFftPlan
     /// Computes the DFT of (<paramref name="inRe"/>, <paramref name="inIm"/>) into (<paramref name="outRe"/>,
     /// <paramref name="outIm"/>). All spans hold at least n elements; output may alias input (in-place).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public void Forward(ReadOnlySpan<float> inRe, ReadOnlySpan<float> inIm, Span<float> outRe, Span<float> outIm)
     {
         int n = Length;

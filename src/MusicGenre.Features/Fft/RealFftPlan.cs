@@ -58,6 +58,7 @@ internal sealed class RealFftPlan
     internal ComplexFftPlan Complex => _complex;
 
     /// <summary>Computes bins 0..n/2 of the DFT of <paramref name="input"/> (n samples) into <paramref name="re"/> and <paramref name="im"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public void Forward(ReadOnlySpan<float> input, Span<float> re, Span<float> im)
     {
         Check(input, re, im);
@@ -242,6 +243,7 @@ internal sealed class RealFftPlan
     /// consecutive k while the mirrored operand Z[h − k] is loaded from h − k − W + 1 and lane-reversed; the tail
     /// (fewer than W bins) runs on the scalar twin with the identical formula.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private void Split(Span<float> re, Span<float> im, bool power)
     {
         int h = Length / 2;

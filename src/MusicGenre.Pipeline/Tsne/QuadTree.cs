@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace MusicGenre.Pipeline.Tsne;
 
@@ -26,6 +27,7 @@ internal sealed class QuadTree
     /// Rebuilds the tree over a new layout, reusing the cell storage (t-SNE rebuilds every iteration; fresh large
     /// arrays each time would land on the large-object heap and trigger full collections).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public void Build(ReadOnlySpan<double> y)
     {
         int n = y.Length / 2;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using MusicGenre.Simd;
 
 namespace MusicGenre.Pipeline.Tsne;
@@ -200,6 +201,7 @@ internal static class TsneAffinities
         private static bool Worse(double da, int ia, double db, int ib) => da > db || (da == db && ia > ib);
 
         /// <summary>Offers candidate <paramref name="j"/> at distance <paramref name="d"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
         public void Push(double d, int j)
         {
             int at;

@@ -497,6 +497,7 @@ internal static unsafe class ConvGemm
     // 4 rows of dy × 3 rows of B: 12 accumulators, 3 B vectors held and each dy vector used 3 times (7 loads per 12 FMAs;
     // 16 vector registers in all, so AVX2 does not spill). Each accumulator sums the same products in the same order as
     // Dot2x4 and DotTail, so the blocking does not change the result.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void Dot4x3(float* y, int ldy, float* b, int ldb, int full, int count, float* dst, int ldd)
     {
         Vector256<float> s00 = default, s01 = default, s02 = default, s10 = default, s11 = default, s12 = default,
@@ -517,6 +518,7 @@ internal static unsafe class ConvGemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void Dot2x4(float* y, int ldy, float* b, int ldb, int full, int count, float* dst, int ldd)
     {
         Vector256<float> s00 = default, s01 = default, s02 = default, s03 = default, s10 = default, s11 = default, s12 = default, s13 = default;
@@ -534,6 +536,7 @@ internal static unsafe class ConvGemm
         dst[ldd + 2] += Finish(s12, y + ldy, b + 2 * ldb, full, count); dst[ldd + 3] += Finish(s13, y + ldy, b + 3 * ldb, full, count);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static float DotTail(float* y, float* b, int full, int count)
     {
         Vector256<float> s = default;
@@ -571,6 +574,7 @@ internal static unsafe class ConvGemm
     }
 
     // 2 rows of dy × 3 rows of B, each accumulator a (lo, hi) pair: 12 registers of sums, 6 of B and 2 of dy per step.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void Dot2x3Narrow(float* y, int ldy, float* b, int ldb, int full, int count, float* dst, int ldd)
     {
         Vector128<float> l00 = default, h00 = default, l01 = default, h01 = default, l02 = default, h02 = default,
@@ -591,6 +595,7 @@ internal static unsafe class ConvGemm
         dst[ldd + 2] += Finish(l12, h12, y1p, b2p, full, count);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static float DotTailNarrow(float* y, float* b, int full, int count)
     {
         Vector128<float> lo = default, hi = default;
@@ -603,6 +608,7 @@ internal static unsafe class ConvGemm
     }
 
     // The Vector256 fold of an accumulator split into its halves: (lo + hi) summed by Vector128.Sum, then tail pixels in order.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static float Finish(Vector128<float> lo, Vector128<float> hi, float* y, float* b, int full, int count)
     {
         float t = Vector128.Sum(lo + hi);

@@ -31,6 +31,7 @@ internal static class CpuKernels
     // ---- ScaleShift: y = x·scale + shift ----
 
     /// <summary>y[i] = x[i]·scale + shift (y may alias x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static void ScaleShift(ReadOnlySpan<float> x, float scale, float shift, Span<float> y)
     {
         int i = SimdWidths.Best switch
@@ -58,6 +59,7 @@ internal static class CpuKernels
     }
 
     /// <summary>Scalar twin of <see cref="ScaleShift"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static void ScaleShiftScalar(ReadOnlySpan<float> x, float scale, float shift, Span<float> y)
     {
         for (int i = 0; i < x.Length; i++) y[i] = x[i] * scale + shift;
@@ -158,6 +160,7 @@ internal static class CpuKernels
     /// taken in that (scan) order with the rule of the general pool: a later value replaces the best only when it is
     /// strictly greater, or NaN while the best is not — so the result is the first maximum, and NaN wins.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static void MaxPool2x2Row(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, Span<float> y)
     {
         // Rows of fewer windows than the widest register holds run at a narrower width (the lanes are independent, so any
@@ -195,6 +198,7 @@ internal static class CpuKernels
     }
 
     /// <summary>Scalar twin of <see cref="MaxPool2x2Row"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static void MaxPool2x2RowScalar(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, Span<float> y)
     {
         for (int i = 0; i < y.Length; i++)
@@ -333,6 +337,7 @@ internal static class CpuKernels
     /// dx0/dx1 (columns 0 … 2·dy.Length − 1 are all written). gm[q] = dy[q] where the gradient landed, else 0, and
     /// xm[q] = x at that position, else 0: the caller's sums Σg and Σg·(x − mean) then need no branch.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static void PoolBackwardRow(ReadOnlySpan<float> z0, ReadOnlySpan<float> z1, ReadOnlySpan<float> x0, ReadOnlySpan<float> x1,
         ReadOnlySpan<float> dy, Span<float> dx0, Span<float> dx1, Span<float> gm, Span<float> xm)
     {
@@ -389,6 +394,7 @@ internal static class CpuKernels
     }
 
     /// <summary>Scalar twin of <see cref="PoolBackwardRow"/>: one window at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static void PoolBackwardRowScalar(ReadOnlySpan<float> z0, ReadOnlySpan<float> z1, ReadOnlySpan<float> x0, ReadOnlySpan<float> x1,
         ReadOnlySpan<float> dy, Span<float> dx0, Span<float> dx1, Span<float> gm, Span<float> xm)
     {
@@ -425,6 +431,7 @@ internal static class CpuKernels
     /// Backward of <see cref="MaxPool2x2Row"/>: dx0/dx1 (the two input rows' gradients) get 0 + dy[q] at window q's first
     /// maximum (NaN wins) and 0 at its other three positions; columns 0 … 2·dy.Length − 1 are all written.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static void MaxPool2x2RowBackward(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, ReadOnlySpan<float> dy, Span<float> dx0, Span<float> dx1)
     {
         int n = dy.Length;
@@ -465,6 +472,7 @@ internal static class CpuKernels
     }
 
     /// <summary>Scalar twin of <see cref="MaxPool2x2RowBackward"/> from window <paramref name="q0"/> on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static void MaxPool2x2RowBackwardScalar(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, int q0, ReadOnlySpan<float> dy, Span<float> dx0, Span<float> dx1)
     {
         for (int q = q0; q < dy.Length; q++)
@@ -848,6 +856,7 @@ internal static class CpuKernels
     }
 
     /// <summary>Scalar twin of <see cref="AddWindowSums"/>: the 8 lanes as 8 accumulators, window by window.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static void AddWindowSumsScalar(ReadOnlySpan<float> g, ReadOnlySpan<float> x, double mean, Span<double> sums, Span<double> centered)
     {
         for (int q = 0; q < g.Length; q++)

@@ -115,6 +115,7 @@ internal static unsafe class Winograd
     /// the GEMMs on <see cref="ConvGemm.GemmTile"/> and the transforms on their vector code, both at the widest vectors the
     /// CPU has (128 bits on ARM64).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static void Tiles(ReadOnlySpan<float> x, int c, int h, int w, ReadOnlySpan<float> packedU, int k,
         ReadOnlySpan<float> bias, int p0, int count, int cols, Span<float> scratch, Span<float> y, bool vector)
     {
@@ -424,6 +425,7 @@ internal static unsafe class Winograd
     /// Writes the 2×2 pixels of <paramref name="n"/> tiles from (ti, tj) on: y00 at y[i], y01 at y[lanes + i], y10 at
     /// y[2·lanes + i], y11 at y[3·lanes + i].
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void Store(ReadOnlySpan<float> y, int lanes, int n, Span<float> plane, int h, int w, int ti, int tj)
     {
         int row = 2 * ti;
@@ -459,6 +461,7 @@ internal static unsafe class Winograd
     /// scalar twin (same transforms, <see cref="ConvGemm.WeightGradTileScalar"/>); true runs <see cref="ConvGemm.WeightGradTile"/>
     /// (256 or 128 bits) and the vector transforms, as <see cref="Tiles"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static void WeightTiles(ReadOnlySpan<float> x, int c, int h, int w, ReadOnlySpan<float> dy, int k, int p0, int count,
         int cols, Span<float> scratch, Span<float> partial, bool vector)
     {
@@ -499,6 +502,7 @@ internal static unsafe class Winograd
     /// dy rows 2ti and 2ti + 1 are split into even and odd columns (0 beyond the image): the tile's 2×2 block is
     /// (e0[i], o0[i]; e1[i], o1[i]). Down each column (A ·): (y0, y0 + y1, y0 − y1, −y1); then the same along each row.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void GradientRun(ReadOnlySpan<float> plane, float* pplane, int h, int w, int ti, int tj, int len,
         Span<float> rows, float* prows, int rl, Span<float> z, float* pz, int stride, int q0, bool vector)
     {
@@ -568,6 +572,7 @@ internal static unsafe class Winograd
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Negate<TV, TOps>(TV v) where TV : struct where TOps : struct, ISimdOps<TV> => TOps.Mul(v, TOps.Broadcast(-1f));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     private static void Spread(float p, float q, Span<float> z, int col, int position, int stride)
     {
         z[position * stride + col] = p; z[(position + 1) * stride + col] = p + q;

@@ -135,6 +135,7 @@ internal static unsafe class Winograd4
     /// <paramref name="width"/> picks the register width of the transforms; <see cref="SimdWidth.Scalar"/> is the scalar
     /// twin (with <see cref="ConvGemm.GemmTileScalar"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call (see ISimdOps)
     public static void Tiles(ReadOnlySpan<float> x, int c, int h, int w, ReadOnlySpan<float> packedU, int k,
         ReadOnlySpan<float> bias, int p0, int count, int cols, Span<float> scratch, Span<float> y, SimdWidth width)
     {
