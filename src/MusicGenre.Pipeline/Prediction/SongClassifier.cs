@@ -42,9 +42,22 @@ internal sealed class SongClassifier : IDisposable
     /// The model's feature preset, or a <see cref="ModelFileException"/> naming <paramref name="source"/> when this build
     /// does not know it (a model of another build, or a damaged attribute) — checked where a model file is loaded.
     /// </summary>
-    internal static FeatureOptions PresetOf(GenreModel model, string source) =>
-        FeaturePresets.All.FirstOrDefault(p => string.Equals(p.Name, model.FeaturePreset, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ModelFileException(source, $"feature preset '{model.FeaturePreset}' is not one this build knows ({string.Join(", ", FeaturePresets.All.Select(p => p.Name))}): the model comes from another build, or its attribute is damaged");
+    internal static FeatureOptions PresetOf(GenreModel model, string source)
+    {
+        var preset = FeaturePresets.All.FirstOrDefault(p => string.Equals(p.Name, model.FeaturePreset, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ModelFileException(source, $"feature preset '{model.FeaturePreset}' is not one this build knows ({string.Join(", ", FeaturePresets.All.Select(p => p.Name))}): the model comes from another build, or its attribute is damaged");
+        // The preset must make the input the network takes: its mel bands, and segments of at least the frames it pools
+        // (a damaged attribute otherwise failed at the first song, as "segments: 81600 values, expected [8, 1, 128, 255]").
+        var spec = model.CreateSpec();
+        int bands = model.InputBands(spec);
+        if (!preset.IsSegmented && preset.NMels != bands)
+            throw new ModelFileException(source, $"feature preset '{preset.Name}' makes {preset.NMels} mel bands, but the network takes {bands}: the model's attributes disagree (damaged?)");
+        long samples = (long)Math.Round(model.SegmentSeconds * preset.SampleRate);
+        if (!preset.IsSegmented && samples is > 0 and < int.MaxValue && new FeatureExtractor(preset).FrameCount((int)samples) is var frames && frames < spec.MinFrames)
+            throw new ModelFileException(source, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"its {model.SegmentSeconds:0.######} s segments make {frames} frames, but architecture '{model.Architecture}' needs at least {spec.MinFrames}: the model's attributes disagree (damaged?)"));
+        return preset;
+    }
 
     public FeatureOptions Preset { get; }
 

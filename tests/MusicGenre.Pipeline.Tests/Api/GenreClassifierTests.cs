@@ -518,4 +518,22 @@ public sealed class GenreClassifierModelFileTests
             MusicGenre.Pipeline.Evaluation.EvaluationJob.Run(model, store, null, Path.Combine(dir, "report"), null, null, CancellationToken.None));
         Assert.Contains(model, fromEvaluate.Message);
     }
+
+    /// <summary>
+    /// A model whose preset and segment length cannot make the network's input — a preset of 40 mel bands for a network
+    /// of 128, or segments of 0.01 s for a network that pools 86 frames — is refused at load naming the file; it failed at
+    /// the first song with "segments: 81600 values, expected [8, 1, 128, 255]" or "needs at least 86 frames", no file named.
+    /// </summary>
+    [H5pyTheory]
+    [InlineData("f.attrs['feature_preset'] = 'htk_40'", "feature preset 'htk_40' makes 40 mel bands, but the network takes 128")]
+    [InlineData("f.attrs['segment_seconds'] = 0.01", "its 0.01 s segments make 1 frames, but architecture 'default' needs at least")]
+    public void AModelWhosePresetCannotMakeItsInput_IsRefusedAtLoad(string edit, string expected)
+    {
+        string dir = SharedData.NewTempDir("musicgenre-inconsistent-model"), model = Path.Combine(dir, "m.h5");
+        File.Copy(TinyModel.File, model);
+        int rc = Python.Run($"import sys, h5py\nwith h5py.File(sys.argv[1], 'r+') as f:\n    {edit}", out string output, model);
+        Assert.True(rc == 0, output);
+        var e = Assert.Throws<MusicGenre.Nn.ModelFile.ModelFileException>(() => GenreClassifier.Load(model));
+        Assert.Contains($"{model}: {expected}", e.Message);
+    }
 }
