@@ -142,6 +142,21 @@ public sealed class BadInputTests
         Assert.Contains(expected, Fails(bytes, "song.mp3").Problem);
     }
 
+    /// <summary>
+    /// A data chunk declaring 0 bytes with samples after it (a writer that never filled in the size) is said to be so
+    /// (it read as "too short: 0 s"); an empty data chunk followed by a real chunk is still a 0-sample file.
+    /// </summary>
+    [Fact]
+    public void AnEmptyDataChunkFollowedBySamples_IsNamed()
+    {
+        var wav = GoodWav();
+        BitConverter.GetBytes(0).CopyTo(wav, 40);
+        Assert.Contains("the 'data' chunk declares 0 bytes, yet 2000 bytes that are no chunk follow it", Fails(wav).Problem);
+        var empty = GoodWav()[..44].Concat("LIST"u8.ToArray()).Concat(new byte[] { 4, 0, 0, 0, (byte)'I', (byte)'N', (byte)'F', (byte)'O' }).ToArray();
+        BitConverter.GetBytes(0).CopyTo(empty, 40);
+        Assert.Empty(AudioFile.Load(new MemoryStream(empty), "empty.wav", new AudioLoadOptions { TargetSampleRate = null }).Samples);
+    }
+
     /// <summary>A second 'fmt ' chunk (here claiming 8 kHz stereo) is refused: readers disagree on which one wins.</summary>
     [Fact]
     public void TwoFmtChunks_AreRefused()

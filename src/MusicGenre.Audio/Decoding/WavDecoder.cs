@@ -69,6 +69,11 @@ internal static class WavDecoder
                 long? dataBytes = size;
                 string? warning = null;
                 long available = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
+                // An empty data chunk followed by bytes that are no chunk: a writer that never filled in the size. Said so,
+                // rather than "too short: 0 s" (which bytes are audio is not known: a following chunk would be read as samples).
+                if (size == 0 && stream.CanSeek && available >= 8 && NextIsNotAChunk(stream))
+                    throw new AudioFormatException(sourceName, string.Create(CultureInfo.InvariantCulture,
+                        $"corrupt WAV: the 'data' chunk declares 0 bytes, yet {available} bytes that are no chunk follow it (a writer that never filled in the size?)"));
                 if (size == StreamedSize)
                 {
                     // To the end of the stream — or, in a file whose RIFF size was filled in afterwards (a streamed data
@@ -167,6 +172,16 @@ internal static class WavDecoder
         stream.Position = at;
         static bool IsId(ReadOnlySpan<byte> b) => b.Length == 4 && !b.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E);
         if (got >= 4 && IsId(id[..4]) && !(got == 5 && IsId(id[1..5]))) stream.Position = at - 1;
+    }
+
+    /// <summary>Whether the 4 bytes at the position are not a chunk id (printable ASCII); the position is kept.</summary>
+    private static bool NextIsNotAChunk(Stream stream)
+    {
+        long at = stream.Position;
+        Span<byte> id = stackalloc byte[4];
+        int got = stream.ReadAtLeast(id, 4, throwOnEndOfStream: false);
+        stream.Position = at;
+        return got == 4 && id.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E);
     }
 
     private static void Skip(Stream stream, string sourceName, long bytes)
