@@ -125,6 +125,9 @@ internal static class ArgParsing
         if (MusicGenre.IO.InputFile.Check(path) is { Kind: MusicGenre.IO.InputFile.Kind.BrokenLink } link)
             throw new UsageException($"{what} '{path}' is {link.Text}");
         if (File.Exists(path) || Directory.Exists(path)) return Path.GetFullPath(path);
+        // A command that takes any number of inputs receives a mistyped option as one (System.CommandLine passes it on).
+        if (path.StartsWith('-'))
+            throw new UsageException($"unknown option '{path}' (see --help; a file of that name: ./{path})");
         throw new UsageException($"{what} '{path}' does not exist");
     }
 

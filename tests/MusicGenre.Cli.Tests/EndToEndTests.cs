@@ -278,6 +278,13 @@ public class EndToEndTests
         Assert.Equal(2, device.Code);
         Assert.Contains("--device 'tpu'", device.Err);
         Assert.Equal(2, CliRunner.Run("predict", example, "--threads", "0").Code);
+        var many = CliRunner.Run("predict", example, "--threads", "100000");
+        Assert.True(many.Code == 2, many.Err);
+        Assert.Contains("--threads 100000 must be in 1..4096", many.Err);
+        // predict takes any number of inputs, so a mistyped option arrives as one: named as an option, not a missing file.
+        var bogus = CliRunner.Run("predict", "--bogus", example);
+        Assert.Equal(2, bogus.Code);
+        Assert.Contains("unknown option '--bogus' (see --help; a file of that name: ./--bogus)", bogus.Err);
         var folder = CliRunner.Run("predict", "--model", dir, example);
         Assert.Equal(1, folder.Code);
         Assert.Contains($"{dir}: is a folder, not a model file", folder.Err);
