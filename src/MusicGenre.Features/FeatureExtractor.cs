@@ -107,8 +107,10 @@ public sealed class FeatureExtractor
     }
 
     /// <summary>Output shape of <paramref name="kind"/> for a signal of <paramref name="samples"/> samples.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is not a <see cref="FeatureKind"/> (as in <see cref="Compute(FeatureKind, ReadOnlySpan{float})"/>).</exception>
     public int[] Shape(FeatureKind kind, int samples)
     {
+        if (!Enum.IsDefined(kind)) throw new ArgumentOutOfRangeException(nameof(kind), $"Unknown feature kind {kind}.");
         int rows = kind == FeatureKind.Mfcc ? _o.NMfcc : _o.NMels;
         int frames = FrameCount(BlockLength(samples));
         return _o.IsSegmented ? [SegmentCount(samples), rows, frames] : [rows, frames];

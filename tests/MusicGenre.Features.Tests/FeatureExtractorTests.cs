@@ -44,6 +44,10 @@ public class FeatureExtractorTests
         audio[777] = float.NaN;
         ex = Assert.Throws<ArgumentException>(() => fx.Compute(FeatureKind.LogMel, audio));
         Assert.Contains("777", ex.Message);
+
+        // A kind that is not a FeatureKind: Shape refuses it as Compute does (it answered [128, 130]).
+        Assert.Contains("Unknown feature kind 7", Assert.Throws<ArgumentOutOfRangeException>(() => fx.Shape((FeatureKind)7, 22050)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => fx.Compute((FeatureKind)7, Noise(22050, 2)));
     }
 
     [Fact]
