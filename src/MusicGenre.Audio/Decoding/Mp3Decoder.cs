@@ -102,9 +102,25 @@ internal sealed class Mp3Decoder : IPcmDecoder
     /// After the last frame: a truncated file, when the Xing/Info tag declared more audio frames than the stream held (one
     /// frame of slack for encoders that count differently); else null. A cut MP3 otherwise decodes without complaint.
     /// </summary>
-    public string? Warning => _finished && _declaredFrames is { } declared && _framesInFile < declared - 1
-        ? string.Create(CultureInfo.InvariantCulture, $"{_sourceName}: truncated MP3: its Xing/Info tag declares {declared} audio frames, the file holds {_framesInFile}")
-        : null;
+    public string? Warning
+    {
+        get
+        {
+            if (!_finished) return null;
+            var notes = new List<string>(3);
+            if (_declaredFrames is { } declared && _framesInFile < declared - 1)
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"truncated MP3: its Xing/Info tag declares {declared} audio frames, the file holds {_framesInFile}"));
+            if (SkippedFrames > 0)
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"{SkippedFrames} damaged or incomplete MP3 frame{(SkippedFrames == 1 ? " was" : "s were")} not decoded"));
+            if (_otherFormat is { } other)
+                notes.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{_otherFormatFrames} frames of another format ({other.SampleRate} Hz, {other.Channels} channel{(other.Channels == 1 ? "" : "s")}) were left out: the file joins two streams and only the first ({_first.SampleRate} Hz, {_first.Channels} channel{(_first.Channels == 1 ? "" : "s")}) is decoded"));
+            return notes.Count == 0 ? null : $"{_sourceName}: {string.Join("; ", notes)}";
+        }
+    }
+
+    private Mp3FrameHeader? _otherFormat;
+    private long _otherFormatFrames;
 
     private long? _declaredFrames;
     private long _framesInFile; // audio frames met, decodable or not (damaged runs and a cut last frame included)
@@ -233,7 +249,19 @@ internal sealed class Mp3Decoder : IPcmDecoder
             int avail = _len - _pos;
             if (avail < 4) break;
             var span = _buf.AsSpan(_pos, avail);
-            if (Mp3FrameHeader.TryParse(span, out header) && (_first.SampleRate == 0 || header.IsCompatibleWith(_first)))
+            bool parsed = Mp3FrameHeader.TryParse(span, out header);
+            // A chain of valid frames of another format (sample rate, version or channels): a second stream joined to the
+            // first (cat a.mp3 b.mp3). Only the first is decoded (one output format); the others are counted for the warning.
+            if (parsed && _first.SampleRate != 0 && !header.IsCompatibleWith(_first) && avail >= header.FrameLength + 4
+                && Mp3FrameHeader.TryParse(span[header.FrameLength..], out var following) && following.IsCompatibleWith(header))
+            {
+                _otherFormat ??= header;
+                _otherFormatFrames++;
+                _pos += header.FrameLength;
+                _locked = false;
+                continue;
+            }
+            if (parsed && (_first.SampleRate == 0 || header.IsCompatibleWith(_first)))
             {
                 int len = header.FrameLength;
                 if (avail < len)
