@@ -123,6 +123,8 @@ internal static class PreprocessCommand
         ctx.Out.WriteLine(string.Create(inv,
             $"songs in dataset {s.DatasetEntries}, in this shard {s.ShardEntries}{(copies > 0 ? $" (with {copies} altered cop{(copies == 1 ? "y" : "ies")} of each)" : "")}, resumed {s.Resumed}, analysed {s.Processed}, padded {s.PaddedSongs}, bad {s.BadFiles.Count}; {s.Elapsed.TotalSeconds:0.0} s, {s.ClipsPerSecond:0.0} clips/s"));
         foreach (var bad in s.BadFiles) ctx.Error.WriteLine($"skipped {MusicGenre.IO.DisplayText.OneLine(Pipeline.FileProblem.Line(bad.Path, bad.Reason))}");
+        foreach (var warning in s.Warnings.Take(20)) ctx.Error.WriteLine($"warning: {MusicGenre.IO.DisplayText.OneLine(warning)}");
+        if (s.Warnings.Count > 20) ctx.Error.WriteLine($"... and {s.Warnings.Count - 20} more warnings");
         foreach (var skipped in s.DatasetSkipped.Take(20)) ctx.Error.WriteLine($"not in dataset: {MusicGenre.IO.DisplayText.OneLine(skipped.ToString()!)}");
         if (s.DatasetSkipped.Count > 20) ctx.Error.WriteLine($"... and {s.DatasetSkipped.Count - 20} more items not in the dataset");
         ctx.Out.WriteLine(s.StorePath is { } path ? $"wrote {path}"

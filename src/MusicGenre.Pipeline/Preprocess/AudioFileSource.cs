@@ -20,5 +20,8 @@ internal sealed class AudioFileSource : IMonoAudioSource
     public int Read(Span<float> destination) => _reader.Read(destination);
 
     /// <inheritdoc />
+    public string? Warning => _reader.Warning;
+
+    /// <inheritdoc />
     public void Dispose() => _reader.Dispose();
 }

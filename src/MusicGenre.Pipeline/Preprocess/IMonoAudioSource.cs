@@ -8,4 +8,7 @@ internal interface IMonoAudioSource : IDisposable
 
     /// <summary>Fills <paramref name="destination"/>; returns fewer samples than its length only at the end of the stream.</summary>
     int Read(Span<float> destination);
+
+    /// <summary>After the last read: the decoder's note on the file (a truncated WAV, damaged MP3 frames), else null.</summary>
+    string? Warning => null;
 }

@@ -27,6 +27,12 @@ public sealed record PreprocessSummary(
     IReadOnlyList<SkippedItem> DatasetSkipped,
     TimeSpan Elapsed)
 {
+    /// <summary>
+    /// The decoders' notes on songs stored in this run (a truncated WAV or MP3 decoded as far as it goes, damaged MP3
+    /// frames), one line each naming the file, in path order; resumed songs were noted by the run that stored them.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>Songs written to the store.</summary>
     public int SongsWritten => PerGenre.Sum(g => g.Songs);
 

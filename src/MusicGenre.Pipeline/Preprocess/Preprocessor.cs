@@ -102,6 +102,7 @@ public static class Preprocessor
             FullMode = BoundedChannelFullMode.Wait,
         });
         int jobs = Math.Max(1, Math.Min(options.EffectiveThreadCount, pending.Count));
+        var warnings = new System.Collections.Concurrent.ConcurrentQueue<(string Path, string Text)>();
         var workers = new Task[jobs];
         for (int w = 0; w < jobs; w++)
         {
@@ -114,6 +115,7 @@ public static class Preprocessor
                     await foreach (var entry in queue.Reader.ReadAllAsync(linked.Token).ConfigureAwait(false))
                     {
                         bool ok = worker.Process(entry, spool.PartPath(entry.SongId), linked.Token);
+                        if (worker.LastWarning is { } warning) warnings.Enqueue((entry.Path, warning));
                         int f = ok ? Volatile.Read(ref failed) : Interlocked.Increment(ref failed);
                         progress?.Report(new PreprocessProgress("features", Interlocked.Increment(ref done), entries.Count, f, entry.Path));
                     }
@@ -156,7 +158,10 @@ public static class Preprocessor
         cancellationToken.ThrowIfCancellationRequested();
 
         // 5. Merge the parts, in dataset order, into the store.
-        return Merge(options, dataset, entries, spool, output, resumed, pending.Count, clock, progress, cancellationToken);
+        return Merge(options, dataset, entries, spool, output, resumed, pending.Count, clock, progress, cancellationToken) with
+        {
+            Warnings = warnings.OrderBy(w => w.Path, StringComparer.Ordinal).Select(w => w.Text).ToArray(),
+        };
     }
 
     private static PreprocessSummary Merge(PreprocessOptions options, Dataset dataset, List<DatasetEntry> entries, SpoolFolder spool,

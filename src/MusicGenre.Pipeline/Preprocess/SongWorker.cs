@@ -25,6 +25,9 @@ internal sealed class SongWorker
         _features = new float[featurizer.Mels * featurizer.Frames];
     }
 
+    /// <summary>The decoder's warning on the song <see cref="Process"/> last stored (a truncated file...), else null; copies give none.</summary>
+    public string? LastWarning { get; private set; }
+
     /// <summary>
     /// Writes the part of <paramref name="entry"/> to <paramref name="partPath"/>: its segments, or — when the file cannot be
     /// decoded, is too short, or holds samples the featurizer rejects (e.g. not finite) — a bad-song record. Returns true
@@ -34,6 +37,7 @@ internal sealed class SongWorker
     {
         // The stamp is taken before decoding: if the file changes meanwhile, the next run sees a mismatch and redoes it.
         string stamp = SpoolPart.SourceStamp(entry.Path);
+        LastWarning = null;
         string? reason;
         try
         {
@@ -91,6 +95,7 @@ internal sealed class SongWorker
         }
         if (signal.Warning() is { } silent) return silent;
         part.Commit(padded);
+        if (!isCopy) LastWarning = source.Warning; // a copy's would repeat its original's
         return null;
     }
 }
