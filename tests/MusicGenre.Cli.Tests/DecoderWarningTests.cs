@@ -2,7 +2,8 @@ namespace MusicGenre.Cli.Tests;
 
 /// <summary>
 /// The decoders' notes on a file (here a truncated WAV, decoded as far as it goes) reach the user from every command
-/// that reads audio, not only predict: preprocess lists them after its summary, features prints its file's.
+/// that reads audio, not only predict: preprocess lists them after its summary, features prints its file's, evaluate
+/// prints them and lists them in its report.
 /// </summary>
 public sealed class DecoderWarningTests
 {
@@ -31,6 +32,14 @@ public sealed class DecoderWarningTests
         var predict = CliRunner.Run("predict", cut);
         Assert.True(predict.Code == 0, predict.Err);
         Assert.Contains(expected, predict.Err);
+
+        string report = Path.Combine(dir, "report");
+        var evaluate = CliRunner.Run("evaluate", Path.Combine(SharedData.RepoRoot, "models", "default.h5"), songs, "--report", report);
+        Assert.True(evaluate.Code == 0, evaluate.Err);
+        Assert.Contains(expected, evaluate.Err);
+        string summary = File.ReadAllText(Path.Combine(report, "summary.md"));
+        Assert.Contains("**Scored as far as they decode: 1 audio file**", summary);
+        Assert.Contains("cut.wav: truncated WAV", summary);
         SharedData.DeleteTempDir(dir);
     }
 }

@@ -23,19 +23,21 @@ internal static class AudioEvaluator
     /// <exception cref="InvalidDataException">Not one of the songs could be read and classified (the first error is named).</exception>
     public static EvaluationReport Evaluate(GenreModel model, IReadOnlyList<DatasetEntry> songs, ExcerptProtocol? protocol = null,
         int threads = 0, IProgress<(int Done, int Total)>? progress = null, Action<string>? skipped = null, CancellationToken cancellationToken = default,
-        Action<string>? silent = null) =>
-        EvaluateEach(model, songs, [protocol], threads, progress, skipped, cancellationToken, silent)[0];
+        Action<string>? silent = null, Action<string>? decoderWarning = null) =>
+        EvaluateEach(model, songs, [protocol], threads, progress, skipped, cancellationToken, silent, decoderWarning)[0];
 
     /// <summary>
     /// One report per entry of <paramref name="protocols"/> (null = whole clips), decoding each song once for all of them.
     /// <paramref name="silent"/> hears, once per song, the warning of a clip that holds (almost) no signal (digital silence,
     /// a constant): it is scored like any other, but its genre means nothing (predict warns of it the same way).
+    /// <paramref name="decoderWarning"/> hears, once per song scored, the decoder's note on its file (a truncated WAV or
+    /// MP3, damaged frames), as predict prints it.
     /// </summary>
     /// <exception cref="ArgumentException">A protocol is invalid, or the songs' genre indices do not fit the model.</exception>
     /// <exception cref="InvalidDataException">Not one of the songs could be read and classified (the first error is named).</exception>
     public static EvaluationReport[] EvaluateEach(GenreModel model, IReadOnlyList<DatasetEntry> songs, IReadOnlyList<ExcerptProtocol?> protocols,
         int threads = 0, IProgress<(int Done, int Total)>? progress = null, Action<string>? skipped = null, CancellationToken cancellationToken = default,
-        Action<string>? silent = null)
+        Action<string>? silent = null, Action<string>? decoderWarning = null)
     {
         foreach (var protocol in protocols)
             if (protocol?.Problems() is { Count: > 0 } problems) throw new ArgumentException("Invalid excerpt protocol: " + string.Join("; ", problems), nameof(protocols));
@@ -100,6 +102,7 @@ internal static class AudioEvaluator
                             outcomes[j, i] = new SongOutcome(song.SongId, song.Path, song.GenreIndex, Evaluator.ArgMax(probs), probs);
                         }
                         if (warning is not null) silent!(warning); // once the song is scored (a song that fails is only skipped)
+                        if (clip.Warning is { } decoded) decoderWarning?.Invoke(decoded); // e.g. a truncated file, scored as far as it goes
                     }
                     catch (Exception e) when (e is AudioFormatException or IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or InvalidDataException)
                     {

@@ -32,6 +32,9 @@ internal static class EvaluationJob
     /// <paramref name="reportDir"/>: a feature store on its stored segments, or — an audio folder or manifest, or any data
     /// under the excerpt <paramref name="protocol"/> — its audio through the prediction path.
     /// </summary>
+    /// <remarks><paramref name="silent"/> hears each per-file warning line as it comes: a clip with (almost) no signal, and
+    /// the decoder's note on a file scored as far as it goes (a truncated WAV or MP3, damaged frames); both are listed in
+    /// the report too.</remarks>
     /// <exception cref="ModelFileException">The model file cannot be used.</exception>
     /// <exception cref="InvalidDataException">The data holds no labelled audio.</exception>
     public static Outcome Run(string modelPath, string dataPath, ExcerptProtocol? protocol, string reportDir,
@@ -44,6 +47,7 @@ internal static class EvaluationJob
         var notInData = new List<string>();
         var unreadable = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var noSignal = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var decoded = new System.Collections.Concurrent.ConcurrentQueue<string>();
         EvaluationReport result;
         string? lengthNote = null;
         if (isStore && protocol is null)
@@ -74,7 +78,8 @@ internal static class EvaluationJob
             if (songs.Count == 0) throw new InvalidDataException($"{dataPath}: no labelled audio files");
             result = AudioEvaluator.Evaluate(model, songs, protocol, progress: progress,
                 skipped: line => { unreadable.Enqueue(line); skipped?.Invoke(line); }, cancellationToken: cancellationToken,
-                silent: line => { noSignal.Enqueue(line); silent?.Invoke(line); });
+                silent: line => { noSignal.Enqueue(line); silent?.Invoke(line); },
+                decoderWarning: line => { decoded.Enqueue(line); silent?.Invoke(line); });
         }
         string unit = protocol is not null ? "excerpt" : isStore ? "segment" : "window";
         var failed = unreadable.Order(StringComparer.Ordinal).ToArray(); // workers finish in any order
@@ -87,6 +92,9 @@ internal static class EvaluationJob
         if (!noSignal.IsEmpty)
             notes.Add($"**Scored, but (almost) without signal: {noSignal.Count} audio file{(noSignal.Count == 1 ? "" : "s")}** (counted in every figure above; what the model says of silence or a constant means nothing):\n\n"
                 + string.Join("\n", noSignal.Order(StringComparer.Ordinal).Select(line => $"- {MusicGenre.IO.DisplayText.Markdown(line)}")));
+        if (!decoded.IsEmpty)
+            notes.Add($"**Scored as far as they decode: {decoded.Count} audio file{(decoded.Count == 1 ? "" : "s")}** (counted in every figure above):\n\n"
+                + string.Join("\n", decoded.Order(StringComparer.Ordinal).Select(line => $"- {MusicGenre.IO.DisplayText.Markdown(line)}")));
         if (notInData.Count > 0)
             notes.Add($"Not part of the data ({notInData.Count}):\n\n" + string.Join("\n", notInData.Select(line => $"- {MusicGenre.IO.DisplayText.Markdown(line)}")));
         ReportWriter.Write(reportDir, result, $"Evaluation of {Path.GetFileName(modelPath)} on {Path.GetFileName(dataPath)}",
