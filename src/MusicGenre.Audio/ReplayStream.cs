@@ -3,7 +3,7 @@ namespace MusicGenre.Audio;
 /// <summary>A read-only, forward-only stream that returns already-consumed prefix bytes and then the rest of an inner stream.</summary>
 internal sealed class ReplayStream : Stream
 {
-    private readonly byte[] _prefix;
+    private byte[] _prefix;
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
     private int _prefixPos;
@@ -43,6 +43,18 @@ internal sealed class ReplayStream : Stream
         }
         _position += n;
         return n;
+    }
+
+    /// <summary>
+    /// Puts <paramref name="bytes"/>, just read, back in front of what is left, so the next read returns them again (a
+    /// one-pass reader that looked ahead: the WAV chunk walk after a chunk of odd size).
+    /// </summary>
+    public void Unread(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length > _position) throw new InvalidOperationException("cannot unread bytes that were not read");
+        _prefix = [.. bytes, .. _prefix.AsSpan(_prefixPos)];
+        _prefixPos = 0;
+        _position -= bytes.Length;
     }
 
     public override void Flush() { }

@@ -123,6 +123,12 @@ public sealed class BadInputTests
 
         Assert.Equal([100 / 32768f, -200 / 32768f, 300 / 32768f, -400 / 32768f], clip.Samples);
         Assert.Equal(TestAudio.LoadNative(wav).Samples, clip.Samples); // and the padded file as before
+        // Read from a pipe (cat song.wav | musicgenre predict -), which cannot step back: the same, both ways.
+        foreach (var bytes in new[] { unpadded, wav })
+        {
+            var piped = AudioFile.Load(new NonSeekableStream(bytes), "-", new AudioLoadOptions { TargetSampleRate = null });
+            Assert.Equal(clip.Samples, piped.Samples);
+        }
     }
 
     [Fact]

@@ -94,6 +94,12 @@ internal static class WavDecoder
                 }
                 return new PcmDecoder(stream, leaveOpen, sourceName, AudioFormat.Wav, f.Encoding, bigEndian: false, f.Channels, f.SampleRate, dataBytes, warning);
             }
+            else if ((size & 1) != 0 && stream is ReplayStream pipe)
+            {
+                // A pipe cannot step back: skip the chunk, then look at the byte where the pad should be and the 4 after.
+                Skip(stream, sourceName, size);
+                UndoMissingPad(pipe);
+            }
             else
             {
                 Skip(stream, sourceName, size + (size & 1));
@@ -170,9 +176,22 @@ internal static class WavDecoder
         stream.Position = at - 1;
         int got = stream.ReadAtLeast(id, 5, throwOnEndOfStream: false);
         stream.Position = at;
-        static bool IsId(ReadOnlySpan<byte> b) => b.Length == 4 && !b.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E);
-        if (got >= 4 && IsId(id[..4]) && !(got == 5 && IsId(id[1..5]))) stream.Position = at - 1;
+        if (got >= 4 && IsChunkId(id[..4]) && !(got == 5 && IsChunkId(id[1..5]))) stream.Position = at - 1;
     }
+
+    /// <summary>
+    /// <see cref="UndoMissingPad(Stream)"/> in a pipe, positioned right after a chunk of odd size: the pad byte is consumed
+    /// unless the bytes from it on read as a chunk id and those after it do not; whatever was looked at beyond is put back.
+    /// </summary>
+    private static void UndoMissingPad(ReplayStream pipe)
+    {
+        Span<byte> look = stackalloc byte[5];
+        int got = pipe.ReadAtLeast(look, 5, throwOnEndOfStream: false);
+        bool missing = got >= 4 && IsChunkId(look[..4]) && !(got == 5 && IsChunkId(look[1..5]));
+        pipe.Unread(missing || got == 0 ? look[..got] : look[1..got]);
+    }
+
+    private static bool IsChunkId(ReadOnlySpan<byte> b) => b.Length == 4 && !b.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E);
 
     /// <summary>Whether the 4 bytes at the position are not a chunk id (printable ASCII); the position is kept.</summary>
     private static bool NextIsNotAChunk(Stream stream)
@@ -181,7 +200,7 @@ internal static class WavDecoder
         Span<byte> id = stackalloc byte[4];
         int got = stream.ReadAtLeast(id, 4, throwOnEndOfStream: false);
         stream.Position = at;
-        return got == 4 && id.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E);
+        return got == 4 && !IsChunkId(id);
     }
 
     private static void Skip(Stream stream, string sourceName, long bytes)
