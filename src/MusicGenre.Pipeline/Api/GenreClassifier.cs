@@ -191,8 +191,9 @@ public sealed class GenreClassifier : IDisposable
                 MaxDegreeOfParallelism = Options.ThreadCount > 0 ? Options.ThreadCount : Environment.ProcessorCount,
             }, i =>
             {
+                // A null entry is reported as the empty path: Path and LastPath are never null, as declared.
                 if (string.IsNullOrWhiteSpace(list[i]))
-                    results[i] = new BatchResult(list[i], null, $"entry {i} of the batch: the path is {(list[i] is null ? "null" : "empty")}");
+                    results[i] = new BatchResult(list[i] ?? "", null, $"entry {i} of the batch: the path is {(list[i] is null ? "null" : "empty")}");
                 else
                 {
                     try { results[i] = new BatchResult(list[i], Predict(list[i], cancellationToken), null); }
@@ -201,7 +202,7 @@ public sealed class GenreClassifier : IDisposable
                         results[i] = new BatchResult(list[i], null, ex.Message);
                     }
                 }
-                progress?.Report(new BatchProgress(Interlocked.Increment(ref done), list.Length, list[i]) { Index = i, Result = results[i] });
+                progress?.Report(new BatchProgress(Interlocked.Increment(ref done), list.Length, results[i].Path) { Index = i, Result = results[i] });
             });
         }
         catch (AggregateException e)

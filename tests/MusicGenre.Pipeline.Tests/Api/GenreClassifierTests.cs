@@ -340,9 +340,12 @@ public class GenreClassifierTests
         Assert.Same(boom, Assert.Throws<InvalidOperationException>(() =>
             classifier.PredictMany([Example("metal-riff.wav")], new SyncProgress<BatchProgress>(_ => throw boom))));
         // A null or empty entry is reported in its result, naming which entry it was.
-        var results = classifier.PredictMany([Example("metal-riff.wav"), null!, ""]);
+        var reports = new List<BatchProgress>();
+        var results = classifier.PredictMany([Example("metal-riff.wav"), null!, ""], new SyncProgress<BatchProgress>(reports.Add));
         Assert.NotNull(results[0].Prediction);
         Assert.Equal("entry 1 of the batch: the path is null", results[1].Error);
+        Assert.Equal("", results[1].Path); // never null, as declared
+        Assert.All(reports, r => Assert.NotNull(r.LastPath));
         Assert.Equal("entry 2 of the batch: the path is empty", results[2].Error);
         classifier.Dispose();
         Assert.Throws<ObjectDisposedException>(() => classifier.PredictMany([Example("metal-riff.wav")]));
