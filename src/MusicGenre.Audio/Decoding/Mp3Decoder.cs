@@ -176,8 +176,8 @@ internal sealed class Mp3Decoder : IPcmDecoder
         int samples = _layer3 is not null
             ? (_layer3.DecodeFrame(header, bytes, _frameOut) ? header.SampleCount : 0)
             : DecodeReference(header, bytes);
-        // Damaged main data can decode "successfully" into values no encoder makes (a flipped global_gain bit scales a
-        // granule by up to 2^60): past MaxPlausible (+18 dBFS; real files overshoot full scale by a few dB at most) the
+        // Damaged main data can decode "successfully" into values no encoder makes (one flipped bit of global_gain scales a
+        // granule by 2^8, 2^16 or 2^32): past MaxPlausible (+18 dBFS; real files overshoot full scale by a few dB at most) the
         // frame is damaged like one that does not decode, and the filter histories it filled are forgotten so that its
         // values do not leak into the next frame.
         if (samples == header.SampleCount && MusicGenre.Simd.SampleScan.IndexOfOutside(_frameOut.AsSpan(0, samples * Channels), MaxPlausible) >= 0)
