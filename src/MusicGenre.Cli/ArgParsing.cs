@@ -326,10 +326,12 @@ internal static class ArgParsing
     /// every folder walk does) are taken in name order, each once and none equal to the output — compared by real path,
     /// so a link to the folder or to the output changes nothing. An output inside such a folder is left out of the
     /// inputs when it is not a feature store (e.g. the model of an earlier run), and refused when it is one: writing it
-    /// would replace a store that is also an input (e.g. <c>merge shards --out shards/part-0.h5</c>).
+    /// would replace a store that is also an input (e.g. <c>merge shards --out shards/part-0.h5</c>). Other files of this
+    /// tool in such a folder (a model, a checkpoint, a <c>features</c> file — told by their root <c>format</c>) are left
+    /// out with a note to <paramref name="notes"/>: <c>train shards --out shards/m.h5</c> then works again next time.
     /// </summary>
     /// <exception cref="UsageException">A path does not exist, a folder holds no store, a store is named twice, or the output is one of them.</exception>
-    internal static List<string> FeatureStores(IEnumerable<string> inputs, string output, string what)
+    internal static List<string> FeatureStores(IEnumerable<string> inputs, string output, string what, TextWriter notes)
     {
         string realOutput = RealPath(output);
         var files = new List<(string Path, string Real)>(); // each resolved once
@@ -349,6 +351,12 @@ internal static class ArgParsing
                     throw new UsageException($"--out '{output}' is a feature store in the input folder '{input}', so it is also an input; write to a file outside that folder");
                 found.RemoveAt(here);
             }
+            found.RemoveAll(f =>
+            {
+                if (OtherOwnKind(f.Path) is not { } kind) return false;
+                notes.WriteLine($"note: {f.Path} is {kind}, not a feature store; left out");
+                return true;
+            });
             // A folder with nothing to read is an error, not a silent skip (e.g. a shard folder still being written).
             if (found.Count == 0) throw new UsageException($"feature store folder '{input}' holds no *.h5 files to {what}");
             files.AddRange(found);
@@ -357,6 +365,17 @@ internal static class ArgParsing
         if (files.Select(f => f.Real).Distinct(StringComparer.Ordinal).Count() != files.Count) throw new UsageException("a feature store is named twice");
         if (files.Any(f => f.Real == realOutput)) throw new UsageException($"--out '{output}' is also an input; write to a new file");
         return files.Select(f => f.Path).ToList();
+    }
+
+    // In words, a file of this tool that is not a feature store (a model, a checkpoint, a 'features' file); null for a
+    // store or any other file, which the store reader then accepts or names with its problem.
+    private static string? OtherOwnKind(string path)
+    {
+        string? format;
+        try { format = MusicGenre.Data.Hdf5RootFormat.Read(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        return format is MusicGenre.Nn.ModelFile.ModelFileFormat.ModelFormat or MusicGenre.Nn.ModelFile.ModelFileFormat.CheckpointFormat
+            or MusicGenre.Pipeline.Features.ClipFeatures.Format ? DescribeFormat(format) : null;
     }
 
     private static bool IsFeatureStore(string path)

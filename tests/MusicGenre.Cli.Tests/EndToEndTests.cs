@@ -246,6 +246,17 @@ public class EndToEndTests
         File.Copy(fromParts, Path.Combine(parts, "model.h5"));
         var modelInFolder = CliRunner.Run(["train", parts, "--out", Path.Combine(parts, "model.h5"), "--force", .. trainArgs]);
         Assert.True(modelInFolder.Code == 0, modelInFolder.Err + modelInFolder.Out);
+        // That model (and a checkpoint of *.h5 name) stay in the folder: the next run on it leaves them out, with a note.
+        File.Copy(Path.Combine(parts, "model.h5"), Path.Combine(parts, "model-b.h5"));
+        var modelsLeftOut = CliRunner.Run(["train", parts, "--out", Path.Combine(dir, "next-model.h5"), .. trainArgs]);
+        Assert.True(modelsLeftOut.Code == 0, modelsLeftOut.Err + modelsLeftOut.Out);
+        foreach (string name in new[] { "model.h5", "model-b.h5" })
+            Assert.Contains($"note: {Path.Combine(parts, name)} is a MusicGenre model file, not a feature store; left out", modelsLeftOut.Err);
+        Assert.Equal(a.Parameters[0].Data, MusicGenre.Nn.ModelFile.ModelFileReader.Read(Path.Combine(dir, "next-model.h5")).Parameters[0].Data);
+        var mergeLeftOut = CliRunner.Run("merge", parts, "--out", Path.Combine(dir, "merged-without-models.h5"));
+        Assert.True(mergeLeftOut.Code == 0, mergeLeftOut.Err);
+        Assert.Contains("model-b.h5 is a MusicGenre model file, not a feature store; left out", mergeLeftOut.Err);
+        File.Delete(Path.Combine(parts, "model-b.h5"));
 
         // A folder argument without stores is an error naming it, even beside other inputs (a shard folder not yet written).
         string empty = Path.Combine(dir, "no-shards-yet");

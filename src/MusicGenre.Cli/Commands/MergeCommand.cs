@@ -26,7 +26,7 @@ internal static class MergeCommand
         {
             var ctx = CliContext.Get();
             string outPath = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.FeatureStore, parse.GetValue(force));
-            var files = ArgParsing.FeatureStores(parse.GetValue(inputs)!, outPath, "merge");
+            var files = ArgParsing.FeatureStores(parse.GetValue(inputs)!, outPath, "merge", ctx.Error);
             ProgressReporter.Run(ctx, "merge", p =>
             {
                 FeatureStoreMerger.Merge(files, outPath, new Progress<(int Done, int Total)>(x => p.Report(new(x.Done, x.Total))), ctx.Cancellation);

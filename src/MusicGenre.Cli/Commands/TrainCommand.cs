@@ -253,7 +253,7 @@ internal static class TrainCommand
             ctx.CancelNote = "a re-run resumes from the checkpoint of the last step, when training had begun";
             string model = ArgParsing.OutputFile(parse.GetValue(output)!, "--out", ArgParsing.OutputKind.Model, parse.GetValue(force),
                 [.. parse.GetValue(features)!.Select(f => ArgParsing.ExistingPath(f, "feature store")), parse.GetValue(args.Init)]);
-            var stores = ArgParsing.FeatureStores(parse.GetValue(features)!, model, "train on");
+            var stores = ArgParsing.FeatureStores(parse.GetValue(features)!, model, "train on", ctx.Error);
             string checkpoint = model + ".checkpoint";
             // Written beside the model during the run: a name the file system takes for the model may be too long for it.
             ArgParsing.OutputFile(checkpoint, "the checkpoint of --out", null, force: true);
