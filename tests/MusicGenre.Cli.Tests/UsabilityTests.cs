@@ -170,6 +170,26 @@ public sealed class UsabilityTests
     }
 
     [SharedFact]
+    public void SplitByArtist_KeepsAnArtistOfTwoGenresTogether()
+    {
+        // tagtraum labels tracks, not artists: an artist may have songs of two genres (B here: two blues, one metal). Its
+        // songs stay on one side of the validation split and in one fold, counted under its main genre.
+        string dir = SharedData.NewTempDir("musicgenre-artist2"), manifest = Path.Combine(dir, "songs.csv"), store = Path.Combine(dir, "s.h5");
+        var rows = new[] { ("blues", 0, "A"), ("blues", 1, "A"), ("blues", 2, "B"), ("blues", 3, "B"), ("metal", 0, "B"), ("metal", 1, "C"), ("metal", 2, "C"), ("metal", 3, "D"), ("blues", 4, "E") };
+        File.WriteAllLines(manifest, ["path,genre,song_id,artist", .. rows.Select(r => $"{SharedData.Data($"gtzan-mini/{r.Item1}/{r.Item1}.0000{r.Item2}.wav")},{r.Item1},{r.Item1}{r.Item2},{r.Item3}")]);
+        var pre = CliRunner.Run("preprocess", manifest, "--out", store, "--genres", "blues,metal");
+        Assert.True(pre.Code == 0, pre.Err + pre.Out);
+        string[] small = ["--epochs", "1", "--hp", "width=4", "--threads", "1", "--split-by", "artist"];
+        var train = CliRunner.Run(["train", store, "--out", Path.Combine(dir, "m.h5"), "--val-split", "0.5", .. small]);
+        Assert.True(train.Code == 0, train.Err + train.Out);
+        var cv = CliRunner.Run(["evaluate", "--folds", "2", store, "--report", Path.Combine(dir, "cv"), .. small]);
+        Assert.True(cv.Code == 0, cv.Err + cv.Out);
+        var fold = File.ReadAllLines(Path.Combine(dir, "cv", "folds.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(f => f[0], f => f[2]);
+        Assert.Single(new[] { "blues2", "blues3", "metal0" }.Select(id => fold[id]).Distinct());
+        Assert.Single(new[] { "metal1", "metal2" }.Select(id => fold[id]).Distinct());
+    }
+
+    [SharedFact]
     public void PreprocessWithTagtraumLabels_KeepsTheLabelFilesGenres_NotOnlyTheGtzanOnes()
     {
         // Two MSD-named previews (real MP3s), labelled Pop_Rock and Rap: neither is a GTZAN genre.

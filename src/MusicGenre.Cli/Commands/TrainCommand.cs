@@ -25,7 +25,7 @@ internal static class TrainCommand
         public Option<string> Device { get; } = new("--device") { Description = "auto, cpu, cuda or opencl.", DefaultValueFactory = _ => "cpu" };
         public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed for initialisation, shuffling, dropout and augmentation.", DefaultValueFactory = _ => 1234UL };
         public Option<double> ValSplit { get; } = new("--val-split") { Description = "Share of songs held out for early stopping, taken per genre (rounded, at least one song of each genre that has two), so small stores hold out more; 0 = none, and the epoch with the lowest training loss is kept.", DefaultValueFactory = _ => 0.2 };
-        public Option<string> SplitBy { get; } = new("--split-by") { Description = "Keep segments of one song or one artist together in the validation split and folds: song or artist (artists come from a CSV manifest's artist column).", DefaultValueFactory = _ => "song" };
+        public Option<string> SplitBy { get; } = new("--split-by") { Description = "Keep segments of one song or one artist together in the validation split and folds: song or artist (artists come from a CSV manifest's artist column; an artist of several genres counts under its main one).", DefaultValueFactory = _ => "song" };
         public Option<int> Patience { get; } = new("--patience") { Description = "Epochs without improvement before stopping early.", DefaultValueFactory = _ => 8 };
         public Option<int?> Threads { get; } = new("--threads", "-j") { Description = "CPU threads (default: all cores)." };
         public Option<string> Augment { get; } = new("--augment")

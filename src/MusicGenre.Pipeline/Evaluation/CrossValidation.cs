@@ -20,9 +20,11 @@ internal static class CrossValidation
         string Key(int s) => StoreSegments.GroupKey(songs[s], splitBy);
         var fold = new int[songs.Count];
         var rng = new Random(unchecked((int)seed ^ (int)(seed >> 32)));
-        // 1. Groups (song or artist) per genre, sorted so the assignment does not depend on store order.
+        // 1. Groups (song or artist) per genre, sorted so the assignment does not depend on store order. An artist of
+        //    several genres counts under the genre of most of its segments, as in the validation split.
         var groups = Enumerable.Range(0, songs.Count).GroupBy(Key)
-            .Select(g => (Key: g.Key, Songs: g.ToArray(), Label: songs[g.First()].Label))
+            .Select(g => (Key: g.Key, Songs: g.ToArray(),
+                Label: SongSplit.MainLabel(g.GroupBy(s => songs[s].Label).Select(l => (l.Key, l.Sum(s => songs[s].SegmentCount))))))
             .GroupBy(g => g.Label).OrderBy(g => g.Key);
         // 2. Within each genre shuffle the groups and deal them round-robin, continuing where the last genre stopped.
         int next = 0;
