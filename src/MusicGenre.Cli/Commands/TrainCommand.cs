@@ -267,7 +267,7 @@ internal static class TrainCommand
                 && (realHistory == ArgParsing.RealPath(model) || realHistory == ArgParsing.RealPath(checkpoint)))
                 throw new UsageException($"--history '{historyCsv}' is the {(realHistory == ArgParsing.RealPath(model) ? "--out model" : "checkpoint of --out")}; give the history CSV its own name (e.g. '{Path.ChangeExtension(model, ".history.csv")}')");
             if (historyCsv is not null)
-                ArgParsing.CheckReplaceableText(historyCsv, "--history", l => l.Count > 0 && l[0] == HistoryHeader, $"a training history CSV (first line '{HistoryHeader}')", parse.GetValue(force));
+                ArgParsing.CheckReplaceableText(historyCsv, "--history", l => l.Count > 0 && l[0] == HistoryHeader, $"a training history CSV (one starts with '{HistoryHeader}')", parse.GetValue(force));
             int every = parse.GetValue(checkpointEvery);
             if (every < 0) throw new UsageException($"--checkpoint-every {every} must be 0 (epoch ends only) or more steps");
             var options = args.Build(parse, checkpoint) with { CheckpointEverySteps = every };

@@ -42,7 +42,7 @@ internal static class TsneCommand
                 throw new UsageException($"--out '{given}' must end in .png (the plot is a PNG image; the coordinates go beside it as .csv)");
             string csv = ArgParsing.OutputFile(Path.ChangeExtension(png, ".csv"), "the coordinates file beside --out", null, replace, storePath);
             ArgParsing.CheckReplaceableText(csv, "the coordinates file beside --out", l => l.Count > 0 && l[0] == TsneCsv.Header,
-                $"a t-SNE coordinates file (first line '{TsneCsv.Header}')", replace);
+                $"a t-SNE coordinates file (one starts with '{TsneCsv.Header}')", replace);
             string lvl = parse.GetValue(points)!.ToLowerInvariant(), levelName = parse.GetValue(level)!.ToLowerInvariant();
             string? modelPath = parse.GetValue(model) is { } m ? ArgParsing.ExistingPath(m, "--model") : null;
             if (modelPath is not null && parse.GetResult(level) is { Implicit: false })
