@@ -107,7 +107,8 @@ public sealed class PredictWindowsTests
 {
     /// <summary>
     /// <c>--windows</c> gives each window's genres and place in the clip: back to back from 0, the last ending at the clip's
-    /// end; the song's probabilities are the mean of the windows' (so the timeline and the verdict agree).
+    /// end; the song's probabilities are the mean of the windows' that have signal (so the timeline and the verdict agree;
+    /// this example ends in 6 s of a near-silent tail, below −80 dBFS, which is marked and left out).
     /// </summary>
     [Fact]
     public void Windows_AreAGenreTimeline_ThatAveragesToTheSongsProbabilities()
@@ -130,9 +131,12 @@ public sealed class PredictWindowsTests
         }
         Assert.Equal(seconds - 3, windows[^1].GetProperty("start").GetDouble(), 5);
         Assert.Equal(seconds, windows[^1].GetProperty("end").GetDouble(), 5);
+        Assert.Equal([false, false, false, false, false, false, true, true, true], windows.Select(w => w.GetProperty("silent").GetBoolean()));
+        Assert.Equal(3, root.GetProperty("silent_segments").GetInt32());
+        var voiced = windows.Where(w => !w.GetProperty("silent").GetBoolean()).ToArray();
         foreach (var genre in root.GetProperty("probabilities").EnumerateObject())
         {
-            double mean = windows.Average(w => w.GetProperty("probabilities").GetProperty(genre.Name).GetDouble());
+            double mean = voiced.Average(w => w.GetProperty("probabilities").GetProperty(genre.Name).GetDouble());
             Assert.True(Math.Abs(genre.Value.GetDouble() - mean) <= 1e-6, $"{genre.Name}: song {genre.Value.GetDouble()} vs mean of windows {mean}"); // both printed to 6 decimals
         }
 
@@ -140,8 +144,11 @@ public sealed class PredictWindowsTests
         var text = CliRunner.Run("predict", song, "--windows", "--top", "1");
         var lines = text.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(1 + segments, lines.Length);
+        Assert.EndsWith("(9 segments, 3 without signal)", lines[0]);
         Assert.StartsWith("  0:00.0–0:03.0  ", lines[1]);
         Assert.StartsWith("  0:21.0–0:24.0  ", lines[^1]);
+        Assert.EndsWith("(no signal: left out)", lines[^1]);
+        Assert.DoesNotContain("no signal", lines[1]);
         Assert.DoesNotContain("windows", CliRunner.Run("predict", song, "--json").Out);
 
         // --embedding: the song's embedding in the JSON line (1,024 numbers for the bundled model); text output refuses it.

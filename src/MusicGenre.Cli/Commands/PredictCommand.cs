@@ -183,16 +183,23 @@ internal static class PredictCommand
     private static string Text(GenrePrediction p, int k, bool windows)
     {
         string line = $"{MusicGenre.IO.DisplayText.OneLine(p.Source)}: " + Top(p.Scores, k)
-            + string.Create(CultureInfo.InvariantCulture, $" ({p.SegmentCount} segment{(p.SegmentCount == 1 ? "" : "s")})");
+            + string.Create(CultureInfo.InvariantCulture, $" ({p.SegmentCount} segment{(p.SegmentCount == 1 ? "" : "s")}{SilentNote(p)})");
         if (!windows) return line;
         var sb = new System.Text.StringBuilder(line);
         for (int w = 0; w < p.SegmentCount; w++)
         {
             double start = p.SegmentStart(w);
             sb.AppendLine().Append(CultureInfo.InvariantCulture, $"  {Clock(start)}–{Clock(start + p.SegmentSeconds)}  {Top(WindowScores(p, w), k)}");
+            if (p.SegmentIsSilent(w)) sb.Append("  (no signal: left out)");
         }
         return sb.ToString();
     }
+
+    // ", 3 without signal" when some segments were left out of the song's genre as silent (none or all: nothing).
+    private static string SilentNote(GenrePrediction p) =>
+        SilentSegments(p) is var n and > 0 && n < p.SegmentCount ? string.Create(CultureInfo.InvariantCulture, $", {n} without signal") : "";
+
+    private static int SilentSegments(GenrePrediction p) => Enumerable.Range(0, p.SegmentCount).Count(p.SegmentIsSilent);
 
     private static string Top(IEnumerable<GenreScore> scores, int k) => string.Join(", ", GenrePrediction.Ranked(scores).Take(k)
         .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Genre} {s.Probability:P1}")));
@@ -219,6 +226,7 @@ internal static class PredictCommand
             ["top"] = p.TopK(k).Select(s => new { genre = s.Genre, probability = Math.Round(s.Probability, 6) }),
             ["probabilities"] = p.Scores.ToDictionary(s => s.Genre, s => Math.Round(s.Probability, 6)),
             ["segments"] = p.SegmentCount,
+            ["silent_segments"] = SilentSegments(p),
             ["segment_seconds"] = p.SegmentSeconds,
             ["seconds"] = Math.Round(p.Seconds, 6),
             ["warning"] = p.Warning,
@@ -231,6 +239,7 @@ internal static class PredictCommand
                 end = Math.Round(p.SegmentStart(w) + p.SegmentSeconds, 6),
                 genre = GenrePrediction.Ranked(WindowScores(p, w)).First().Genre,
                 probabilities = WindowScores(p, w).ToDictionary(s => s.Genre, s => Math.Round(s.Probability, 6)),
+                silent = p.SegmentIsSilent(w),
             }).ToArray();
         return JsonSerializer.Serialize(line);
     }

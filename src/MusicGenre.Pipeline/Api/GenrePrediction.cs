@@ -7,8 +7,9 @@ namespace MusicGenre.Api;
 public sealed class GenrePrediction
 {
     private readonly float[] _segments;
+    private readonly bool[]? _silent; // per segment: (almost) no signal; null when none is
 
-    private GenrePrediction(string source, IReadOnlyList<string> genres, float[] segments, int segmentCount, double segmentSeconds, double seconds, string? warning, float[]? embedding)
+    private GenrePrediction(string source, IReadOnlyList<string> genres, float[] segments, int segmentCount, double segmentSeconds, double seconds, string? warning, float[]? embedding, bool[]? silent)
     {
         Source = source;
         Embedding = embedding;
@@ -18,10 +19,18 @@ public sealed class GenrePrediction
         SegmentCount = segmentCount;
         SegmentSeconds = segmentSeconds;
         Warning = warning;
+        // The song's probabilities: the mean over its segments that have signal (over all when none has), in segment order.
+        _silent = silent is not null && silent.Contains(true) ? silent : null;
+        bool allSilent = _silent is not null && !_silent.Contains(false);
         var mean = new double[genres.Count];
+        int counted = 0;
         for (int s = 0; s < segmentCount; s++)
+        {
+            if (_silent is not null && _silent[s] && !allSilent) continue;
             for (int g = 0; g < genres.Count; g++) mean[g] += segments[s * genres.Count + g];
-        Scores = genres.Select((name, g) => new GenreScore(name, (float)(mean[g] / segmentCount))).ToArray();
+            counted++;
+        }
+        Scores = genres.Select((name, g) => new GenreScore(name, (float)(mean[g] / counted))).ToArray();
         Top = Ranked(Scores).First();
     }
 
@@ -31,7 +40,11 @@ public sealed class GenrePrediction
     /// <summary>Genre names in the model's output order.</summary>
     public IReadOnlyList<string> Genres { get; }
 
-    /// <summary>Every genre's song-level probability, in <see cref="Genres"/> order; they sum to 1.</summary>
+    /// <summary>
+    /// Every genre's song-level probability, in <see cref="Genres"/> order; they sum to 1. It is the mean over the song's
+    /// segments, leaving out those with (almost) no signal (<see cref="SegmentIsSilent"/>) unless every segment is silent:
+    /// a silent intro or gap says nothing about the genre.
+    /// </summary>
     public IReadOnlyList<GenreScore> Scores { get; }
 
     /// <summary>The most probable genre.</summary>
@@ -60,8 +73,8 @@ public sealed class GenrePrediction
 
     /// <summary>
     /// What the network made of the song, when <see cref="ClassifierOptions.Embeddings"/> asked for it (else null): the
-    /// mean over its windows of the output layer's input — a fixed-length vector (1,024 values for the bundled model) to
-    /// compare songs by (nearest neighbours, clustering, a classifier of your own).
+    /// mean over its windows (those with signal, as <see cref="Scores"/>) of the output layer's input — a fixed-length
+    /// vector (1,024 values for the bundled model) to compare songs by (nearest neighbours, clustering, a classifier of your own).
     /// </summary>
     public IReadOnlyList<float>? Embedding { get; }
 
@@ -80,6 +93,19 @@ public sealed class GenrePrediction
     internal static IEnumerable<GenreScore> Ranked(IEnumerable<GenreScore> scores) =>
         scores.OrderByDescending(s => s.Probability).ThenBy(s => s.Genre, StringComparer.Ordinal);
 
+    /// <summary>
+    /// Whether segment <paramref name="segment"/> has (almost) no signal — below −80 dBFS RMS after removing any DC
+    /// offset, e.g. digital silence — and is therefore left out of <see cref="Scores"/> and <see cref="Embedding"/>
+    /// (unless every segment is).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="segment"/> is not below <see cref="SegmentCount"/>.</exception>
+    public bool SegmentIsSilent(int segment)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(segment);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(segment, SegmentCount);
+        return _silent is not null && _silent[segment];
+    }
+
     /// <summary>Probabilities of segment <paramref name="segment"/> (0-based, in time order), in <see cref="Genres"/> order.</summary>
     public ReadOnlySpan<float> SegmentProbabilities(int segment)
     {
@@ -88,8 +114,9 @@ public sealed class GenrePrediction
         return _segments.AsSpan(segment * Genres.Count, Genres.Count);
     }
 
-    internal static GenrePrediction Create(string source, IReadOnlyList<string> genres, float[] segments, int count, double segmentSeconds, double seconds, string? warning, float[]? embedding = null) =>
-        new(source, genres, segments, count, segmentSeconds, seconds, warning, embedding);
+    internal static GenrePrediction Create(string source, IReadOnlyList<string> genres, float[] segments, int count, double segmentSeconds, double seconds, string? warning,
+        float[]? embedding = null, bool[]? silent = null) =>
+        new(source, genres, segments, count, segmentSeconds, seconds, warning, embedding, silent);
 
     /// <summary>The top genre, its probability and the source, e.g. <c>blues 84.2 % (song.wav)</c>.</summary>
     public override string ToString() =>

@@ -76,7 +76,7 @@ internal sealed class SongClassifier : IDisposable
     {
         // 0. One pass over the input: refuse non-finite or absurd samples (naming where), and flag a clip with (almost) no signal —
         //    it still gets an answer, but the caller should know it means nothing.
-        if (CheckSignal(samples, sampleRate, source) is { } silent) warning = warning is null ? silent : warning + "; " + silent;
+        if (CheckSignal(samples, sampleRate, source) is { } quiet) warning = warning is null ? quiet : warning + "; " + quiet;
         float[]? resampled = null;
         if (sampleRate != SampleRate)
         {
@@ -91,6 +91,7 @@ internal sealed class SongClassifier : IDisposable
         int batch = Math.Min(n, _predictor.BatchSize);
         var features = new float[(long)batch * block];
         var per = new float[n * Model.Labels.Count];
+        var silent = new bool[n];
         var embedding = new EmbeddingSum(_embeddings ? _predictor.EmbeddingSize : 0);
         // One network batch at a time (the batches PredictSegments forms on the whole clip, so the same numbers): the
         // features of an hour take one batch's memory, and a cancellation is seen between batches.
@@ -100,13 +101,34 @@ internal sealed class SongClassifier : IDisposable
             int m = Math.Min(batch, n - b0);
             // 2. Log-mel of each window, exactly as preprocess computes it.
             for (int s = 0; s < m; s++)
-                _extractor.Compute(FeatureKind.LogMel, samples.Slice((int)windows[b0 + s].Start, windows[b0 + s].Length), features.AsSpan(s * block, block));
+            {
+                var window = samples.Slice((int)windows[b0 + s].Start, windows[b0 + s].Length);
+                silent[b0 + s] = IsSilent(window);
+                _extractor.Compute(FeatureKind.LogMel, window, features.AsSpan(s * block, block));
+            }
             // 3. Probabilities per window (and, when asked, the windows' embeddings).
             _predictor.PredictSegments(features.AsSpan(0, m * block), m, frames, embedding.Buffer(m)).CopyTo(per.AsSpan(b0 * Model.Labels.Count));
-            embedding.Add(m);
+            embedding.Add(m, silent.AsSpan(b0, m));
         }
-        return Api.GenrePrediction.Create(source, Model.Labels, per, n, (double)windows[0].Length / SampleRate, (double)samples.Length / SampleRate, warning, embedding.Mean());
+        return Api.GenrePrediction.Create(source, Model.Labels, per, n, (double)windows[0].Length / SampleRate, (double)samples.Length / SampleRate,
+            warning, embedding.Mean(), silent);
     }
+
+    /// <summary>
+    /// Whether a window has (almost) no signal: below <see cref="SilenceDbfs"/> RMS after removing its DC offset, the rule
+    /// of the whole-clip check. Such windows are left out of the song's probabilities (a silent intro, gap or tail would
+    /// otherwise vote: the bundled model calls digital silence metal).
+    /// </summary>
+    internal static bool IsSilent(ReadOnlySpan<float> window)
+    {
+        var (sum, squares) = Simd.SampleScan.SumAndSquares(window);
+        long n = Math.Max(window.Length, 1);
+        double mean = sum / n, power = Math.Max(squares / n - mean * mean, 0);
+        return power < SilencePower;
+    }
+
+    // RMS² at SilenceDbfs: 10^(−80/10).
+    private static readonly double SilencePower = Math.Pow(10, SilenceDbfs / 10);
 
     /// <summary>Level below which a clip counts as silent: −80 dBFS RMS after removing any DC offset.</summary>
     public const double SilenceDbfs = -80;
@@ -179,6 +201,7 @@ internal sealed class SongClassifier : IDisposable
         var previous = new float[S];
         var features = new float[batch * block];
         var probabilities = new List<float>();
+        var silent = new List<bool>();
         var embedding = new EmbeddingSum(_embeddings ? _predictor.EmbeddingSize : 0);
         int pending = 0, windows = 0;
 
@@ -188,11 +211,12 @@ internal sealed class SongClassifier : IDisposable
         {
             if (pending == 0) return;
             probabilities.AddRange(_predictor.PredictSegments(features.AsSpan(0, pending * block), pending, Frames, embedding.Buffer(pending)));
-            embedding.Add(pending);
+            embedding.Add(pending, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(silent)[^pending..]);
             pending = 0;
         }
         void Enqueue(ReadOnlySpan<float> window)
         {
+            silent.Add(IsSilent(window));
             _extractor.Compute(FeatureKind.LogMel, window, features.AsSpan(pending * block, block));
             windows++;
             if (++pending == batch) Flush();
@@ -224,7 +248,8 @@ internal sealed class SongClassifier : IDisposable
                 var own = new float[Preset.NMels * frames];
                 _extractor.Compute(FeatureKind.LogMel, current.AsSpan(0, filled), own);
                 probabilities.AddRange(_predictor.PredictSegments(own, 1, frames, embedding.Buffer(1)));
-                embedding.Add(1);
+                silent.Add(IsSilent(current.AsSpan(0, filled)));
+                embedding.Add(1, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(silent));
                 windows = 1;
             }
             else if (filled > 0)
@@ -237,9 +262,9 @@ internal sealed class SongClassifier : IDisposable
             break;
         }
         string? warning = reader.Warning;
-        if (check.Warning() is { } silent) warning = warning is null ? silent : warning + "; " + silent;
+        if (check.Warning() is { } quiet) warning = warning is null ? quiet : warning + "; " + quiet;
         return Api.GenrePrediction.Create(source, Model.Labels, probabilities.ToArray(), windows,
-            (double)Math.Min(total, S) / SampleRate, (double)total / SampleRate, warning, embedding.Mean());
+            (double)Math.Min(total, S) / SampleRate, (double)total / SampleRate, warning, embedding.Mean(), silent.ToArray());
     }
 
     internal static float[] Resample(ReadOnlySpan<float> input, int from, int to)

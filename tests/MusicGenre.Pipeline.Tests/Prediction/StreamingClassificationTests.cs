@@ -89,6 +89,54 @@ public sealed class StreamingClassificationTests
         Assert.Contains($"sample {(int)(7.5 * rate)} (7.5 s) is NaN", e.Message);
     }
 
+    [Fact]
+    public void SilentWindows_AreLeftOutOfTheSongsGenreAndEmbedding_OnBothPaths()
+    {
+        // A: 6 s of noise (two windows). B: 6 s of digital silence, then A — windows 0–1 silent, 2–3 exactly A's windows.
+        using var classifier = new SongClassifier(Bundled.Value, embeddings: true);
+        int rate = classifier.SampleRate;
+        string dir = SharedData.NewTempDir("musicgenre-silent");
+        var music = TestAudio.WriteWav(Path.Combine(dir, "a.wav"), 6, rate, seed: 5);
+        var a = classifier.Classify(music, rate, "a");
+        var withIntro = new float[12 * rate];
+        music.CopyTo(withIntro, 6 * rate);
+        string b = Path.Combine(dir, "b.wav");
+        WriteFloatWav(b, withIntro, rate);
+        var whole = classifier.Classify(withIntro, rate, b);
+        GenrePrediction streamed;
+        using (var reader = AudioStreamReader.Open(b, new AudioLoadOptions { TargetSampleRate = rate })) streamed = classifier.Classify(reader, b);
+        foreach (var p in new[] { whole, streamed })
+        {
+            Assert.Equal(4, p.SegmentCount);
+            Assert.Equal([true, true, false, false], Enumerable.Range(0, 4).Select(p.SegmentIsSilent));
+            Assert.True(p.SegmentProbabilities(2).SequenceEqual(a.SegmentProbabilities(0)) && p.SegmentProbabilities(3).SequenceEqual(a.SegmentProbabilities(1)));
+            // The song's genre and embedding are A's, bit for bit; the silent windows' own answers are still given.
+            Assert.Equal(a.Scores, p.Scores);
+            Assert.Equal(a.Embedding, p.Embedding);
+            Assert.Null(p.Warning);
+        }
+        Assert.Equal([false, false], Enumerable.Range(0, 2).Select(a.SegmentIsSilent));
+
+        // Every window silent: the mean of all of them (and the clip's warning), not nothing.
+        var silence = classifier.Classify(new float[6 * rate], rate, "silence");
+        Assert.True(silence.SegmentIsSilent(0) && silence.SegmentIsSilent(1));
+        var mean = Enumerable.Range(0, 10).Select(g => (float)(((double)silence.SegmentProbabilities(0)[g] + silence.SegmentProbabilities(1)[g]) / 2));
+        Assert.Equal(mean, silence.Scores.Select(x => x.Probability));
+        Assert.Contains("digital silence", silence.Warning);
+    }
+
+    [Theory]
+    [InlineData(-79.5, false)]
+    [InlineData(-80.5, true)]
+    public void AWindowIsSilent_BelowMinus80DbfsRms_WhateverItsDcOffset(double dbfs, bool silent)
+    {
+        // A 1 kHz sine of RMS `dbfs` on a DC offset of 0.5 (a constant is no signal).
+        double amplitude = Math.Sqrt(2) * Math.Pow(10, dbfs / 20);
+        var window = Enumerable.Range(0, 66150).Select(i => (float)(0.5 + amplitude * Math.Sin(2 * Math.PI * 1000 * i / 22050.0))).ToArray();
+        Assert.Equal(silent, SongClassifier.IsSilent(window));
+        Assert.True(SongClassifier.IsSilent(new float[66150]));
+    }
+
     private static void AssertSame(GenrePrediction expected, GenrePrediction actual)
     {
         Assert.Equal(expected.SegmentCount, actual.SegmentCount);
