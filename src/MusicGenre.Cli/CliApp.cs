@@ -103,6 +103,20 @@ internal static class CliApp
                 return cancelCode;
             case AggregateException { InnerExceptions.Count: 1 } agg:
                 return ReportFailure(agg.InnerException!, stderr, cancelCode);
+            // PureHDF writes through reflection: its IOException (e.g. "No space left on device") arrives wrapped.
+            case System.Reflection.TargetInvocationException { InnerException: { } invoked }:
+                return ReportFailure(invoked, stderr, cancelCode);
+            case OutOfMemoryException:
+            {
+                // The runtime's own message ("Exception of type … was thrown") says nothing a user can act on.
+                long limit = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+                stderr.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"musicgenre: error: out of memory: this run needs more than the {limit / 1e6:0} MB this process may use; ")
+                    + "use fewer --threads, a smaller --batch or --hp width (train), or a shorter input (features: --offset/--duration), "
+                    + "or run where more memory is allowed");
+                if (Environment.GetEnvironmentVariable("MUSICGENRE_DEBUG") == "1") stderr.WriteLine(ex);
+                return Failure;
+            }
             case AggregateException agg:
             {
                 // Parallel workers that failed alike (e.g. every thread on one damaged file): one line, not a list of repeats.

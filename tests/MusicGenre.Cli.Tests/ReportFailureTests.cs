@@ -26,4 +26,19 @@ public sealed class ReportFailureTests
         Assert.Equal(CliApp.Failure, CliApp.ReportFailure(agg, err));
         Assert.Equal($"musicgenre: error: s.h5: damaged{Environment.NewLine}musicgenre: (1 other error at the same time; MUSICGENRE_DEBUG=1 shows them){Environment.NewLine}", err.ToString());
     }
+
+    [Fact]
+    public void AWrappedIoError_AndOutOfMemory_SayWhatHappened()
+    {
+        // PureHDF's write through reflection: the disk's own message, not "Exception has been thrown by the target of an invocation".
+        var err = new StringWriter();
+        var full = new System.Reflection.TargetInvocationException(new IOException("No space left on device : '/x/.m.h5.tmp'"));
+        Assert.Equal(CliApp.Failure, CliApp.ReportFailure(full, err));
+        Assert.Equal("musicgenre: error: No space left on device : '/x/.m.h5.tmp'" + Environment.NewLine, err.ToString());
+
+        err = new StringWriter();
+        Assert.Equal(CliApp.Failure, CliApp.ReportFailure(new OutOfMemoryException(), err));
+        Assert.StartsWith("musicgenre: error: out of memory: this run needs more than the ", err.ToString());
+        Assert.Contains("MB this process may use; use fewer --threads", err.ToString());
+    }
 }
