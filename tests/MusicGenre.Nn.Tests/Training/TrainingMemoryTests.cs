@@ -92,17 +92,17 @@ public sealed class TrainingMemoryTests
         var e = Assert.Throws<TrainerOptionsException>(() => trainer.Train(Wide));
         Assert.Equal(0, backend.AllocatedFloats);
         string problem = Assert.Single(e.Problems);
-        var m = Regex.Match(problem, @"^training would need about (\d+\.\d) GB of memory at its peak \((.+)\), more than the 8\.0 GB this process may use; " +
+        var m = Regex.Match(problem, @"^training would need about (\d+\.\d) GB of memory at its peak \((.+); with room for the runtime and garbage: ×1\.25 \+ 10 MB\), more than the 8\.0 GB this process may use; " +
             @"lower the batch size or the network's width: batch size (\d+) needs about [\d.]+ [MG]B \(--batch \3\), or width (\d+) needs about [\d.]+ [MG]B \(--hp width=\4\)$");
         Assert.True(m.Success, problem);
         Assert.Matches(@"activations [\d.]+ GB at batch size 32", m.Groups[2].Value);
 
-        // The estimate named is the run's; the batch size and width named are the largest that fit.
+        // The need named is the run's (its estimate with the margin); the batch size and width named are the largest that fit.
         var spec = ArchitectureCatalog.Create(ArchitectureCatalog.Default, new Dictionary<string, double>
         {
             ["channels"] = 1, ["mels"] = 128, ["frames"] = 130, ["classes"] = 4, ["width"] = 512,
         });
-        long Total(TrainerOptions o, ArchitectureSpec s) => TrainingMemory.Estimate(o, s, Wide.ResidentValues, Wide.Count, 0, backend).Total;
+        long Total(TrainerOptions o, ArchitectureSpec s) => TrainingMemory.Needed(TrainingMemory.Estimate(o, s, Wide.ResidentValues, Wide.Count, 0, backend).Total);
         Assert.Equal(TrainingMemory.Size(Total(WideOptions, spec)), m.Groups[1].Value + " GB");
         int batch = int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), width = int.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture);
         Assert.True(Total(WideOptions with { BatchSize = batch }, spec) <= limit && Total(WideOptions with { BatchSize = batch + 1 }, spec) > limit, $"batch {batch}");
@@ -110,9 +110,10 @@ public sealed class TrainingMemoryTests
         Assert.True(Total(WideOptions, AtWidth(width)) <= limit && Total(WideOptions, AtWidth(2 * width)) > limit, $"width {width}");
 
         // At the limit the run is allowed (this check only: the run itself would train a 100-million-parameter network).
-        long estimate = Total(WideOptions, spec);
-        Assert.Equal(estimate, TrainingMemory.Check(WideOptions, spec, Wide.ResidentValues, Wide.Count, 0, backend, estimate).Total);
-        Assert.Throws<TrainerOptionsException>(() => TrainingMemory.Check(WideOptions, spec, Wide.ResidentValues, Wide.Count, 0, backend, estimate - 1));
+        long needed = Total(WideOptions, spec), estimate = TrainingMemory.Estimate(WideOptions, spec, Wide.ResidentValues, Wide.Count, 0, backend).Total;
+        Assert.Equal(needed, (long)Math.Ceiling(estimate * 1.25) + 10_000_000);
+        Assert.Equal(estimate, TrainingMemory.Check(WideOptions, spec, Wide.ResidentValues, Wide.Count, 0, backend, needed).Total);
+        Assert.Throws<TrainerOptionsException>(() => TrainingMemory.Check(WideOptions, spec, Wide.ResidentValues, Wide.Count, 0, backend, needed - 1));
     }
 
     /// <summary>When the segments held in memory are what tips a run over the limit, the refusal names --stream and what the run needs without them.</summary>
@@ -129,6 +130,7 @@ public sealed class TrainingMemoryTests
         long held = TrainingMemory.Estimate(options, spec, data.ResidentValues, data.Count, 0, backend).Total;
         long streamed = TrainingMemory.Estimate(options, spec, 0, data.Count, 0, backend).Total;
         Assert.True(held - streamed >= data.ResidentValues * sizeof(float), $"{held} vs {streamed}");
+        streamed = TrainingMemory.Needed(streamed);
 
         var e = Assert.Throws<TrainerOptionsException>(() => TrainingMemory.Check(options, spec, data.ResidentValues, data.Count, 0, backend, streamed));
         Assert.Contains($"read the segments from the store instead of holding them (--stream, the same model): about {TrainingMemory.Size(streamed)}; or lower the batch size", e.Message);
