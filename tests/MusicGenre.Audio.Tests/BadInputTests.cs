@@ -163,6 +163,69 @@ public sealed class BadInputTests
         Assert.Empty(AudioFile.Load(new MemoryStream(empty), "empty.wav", new AudioLoadOptions { TargetSampleRate = null }).Samples);
     }
 
+    /// <summary>
+    /// An RF64/BW64 file whose 'ds64' chunk is missing, short, cut off or contradicts the file is refused, naming what is
+    /// wrong (all were refused as "RF64 is not supported").
+    /// </summary>
+    [Theory]
+    [InlineData("RF64", "missing", "corrupt RF64: no 'ds64' chunk right after 'WAVE' (found 'fmt '); it holds the 64-bit sizes this format needs")]
+    [InlineData("BW64", "missing", "corrupt BW64: no 'ds64' chunk right after 'WAVE' (found 'fmt '); it holds the 64-bit sizes this format needs")]
+    [InlineData("RF64", "garbage", "corrupt RF64: no 'ds64' chunk right after 'WAVE' (found bytes 00FF1020); it holds the 64-bit sizes this format needs")]
+    [InlineData("RF64", "nothing after WAVE", "truncated RF64: no 'ds64' chunk (the 64-bit sizes) before the end of the file")]
+    [InlineData("RF64", "short", "corrupt RF64: 'ds64' chunk size 16 (expected at least 24: the 64-bit RIFF size, data size and sample count)")]
+    [InlineData("BW64", "cut off", "truncated BW64: the 'ds64' chunk is cut off")]
+    [InlineData("RF64", "table cut off", "truncated RF64: the 'ds64' chunk is cut off (it declares 120028 bytes)")]
+    [InlineData("RF64", "impossible size", "corrupt RF64: the 'ds64' chunk declares 9223372036854777856 bytes of data, more than any file holds")]
+    [InlineData("RF64", "contradicting sizes", "corrupt RF64: the 'data' chunk declares 1000 bytes and the 'ds64' chunk 2000 (they contradict each other; in RF64 the 'data' chunk's own size is 0xFFFFFFFF)")]
+    [InlineData("RF64", "size never filled in", "corrupt RF64: the 'ds64' chunk declares 0 bytes of data, yet 2000 bytes that are no chunk follow the 'data' chunk (a writer that never filled in the size?)")]
+    [InlineData("RF64", "no sample", "truncated or corrupt RF64: the 'ds64' chunk declares 2000 bytes of data but only 1 follow in the file")]
+    public void Rf64WithABadDs64_IsRefused_NamingTheProblem(string id, string damage, string expected)
+    {
+        var rf64 = TestAudio.Rf64(GoodWav(), id, tableEntries: 1); // ds64: 28 + 12 bytes at 12..60, then 'fmt '
+        int data = rf64.AsSpan().IndexOf("data"u8);
+        byte[] bad = damage switch
+        {
+            "missing" => [.. rf64.AsSpan(0, 12), .. rf64.AsSpan(60)],
+            "garbage" => [.. rf64.AsSpan(0, 12), 0x00, 0xFF, 0x10, 0x20, .. rf64.AsSpan(16)],
+            "nothing after WAVE" => rf64[..12],
+            "short" => Patch(rf64, 16, BitConverter.GetBytes(16)),
+            "cut off" => rf64[..40],
+            "table cut off" => Patch(rf64, 16, BitConverter.GetBytes(28 + 12 * 10_000))[..60],
+            "impossible size" => Patch(rf64, 28, BitConverter.GetBytes((1UL << 63) + 2048)),
+            "contradicting sizes" => Patch(rf64, data + 4, BitConverter.GetBytes(1000)),
+            "size never filled in" => Patch(rf64, 28, BitConverter.GetBytes(0UL)),
+            "no sample" => rf64[..(data + 9)],
+            _ => throw new ArgumentException(damage),
+        };
+
+        Assert.Equal(expected, Fails(bad).Problem);
+        if (damage is not ("size never filled in" or "no sample")) // those two need a look at the file's length
+            Assert.Equal(expected, Assert.Throws<AudioFormatException>(() =>
+                AudioFile.Load(new NonSeekableStream(bad), "bad.wav")).Problem);
+
+        static byte[] Patch(byte[] file, int at, byte[] bytes)
+        {
+            var copy = (byte[])file.Clone();
+            bytes.CopyTo(copy, at);
+            return copy;
+        }
+    }
+
+    /// <summary>A truncated RF64 file is read as far as it goes with a warning, from a file and from a pipe, like a RIFF one.</summary>
+    [Fact]
+    public void ShortRf64_DecodesWhatIsThere_WithAWarning()
+    {
+        var rf64 = TestAudio.Rf64(GoodWav());
+        var whole = TestAudio.LoadNative(rf64).Samples;
+        var file = AudioFile.Load(new MemoryStream(rf64[..^501]), "short.wav", new AudioLoadOptions { TargetSampleRate = null });
+        var piped = AudioFile.Load(new NonSeekableStream(rf64[..^501]), "pipe", new AudioLoadOptions { TargetSampleRate = null });
+
+        Assert.Equal(whole[..749], file.Samples);
+        Assert.Equal("short.wav: truncated RF64: the 'ds64' chunk declares 2000 bytes of data but only 1499 follow; decoded what is there", file.Warning);
+        Assert.Equal(file.Samples, piped.Samples);
+        Assert.Equal("pipe: truncated WAV: the 'data' chunk declares 2000 bytes but the stream ended after 1499; decoded what is there", piped.Warning);
+    }
+
     /// <summary>A second 'fmt ' chunk (here claiming 8 kHz stereo) is refused: readers disagree on which one wins.</summary>
     [Fact]
     public void TwoFmtChunks_AreRefused()

@@ -67,6 +67,38 @@ internal static class TestAudio
         return result;
     }
 
+    /// <summary>
+    /// The RF64 form (EBU Tech 3306; <paramref name="id"/> "BW64" gives ITU-R BS.2088's) of a RIFF WAV from <see cref="Wav"/>:
+    /// a 'ds64' chunk right after "WAVE" holds the 64-bit RIFF size, data size and sample count, then a table of
+    /// <paramref name="tableEntries"/> other chunk sizes; the 32-bit RIFF and data sizes become 0xFFFFFFFF ("see 'ds64'"),
+    /// or the data size stays as it was with <paramref name="keepDataSize"/> (a writer that fills in both).
+    /// </summary>
+    public static byte[] Rf64(byte[] riff, string id = "RF64", int tableEntries = 0, bool keepDataSize = false)
+    {
+        int ds64Size = 28 + 12 * tableEntries;
+        var file = new byte[riff.Length + 8 + ds64Size];
+        riff.AsSpan(12).CopyTo(file.AsSpan(20 + ds64Size));
+        var h = file.AsSpan();
+        System.Text.Encoding.ASCII.GetBytes(id).CopyTo(h);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[4..], 0xFFFFFFFF);
+        "WAVEds64"u8.CopyTo(h[8..]);
+        BinaryPrimitives.WriteInt32LittleEndian(h[16..], ds64Size);
+        int data = h.IndexOf("data"u8);
+        uint dataSize = BinaryPrimitives.ReadUInt32LittleEndian(h[(data + 4)..]);
+        int blockAlign = BinaryPrimitives.ReadUInt16LittleEndian(h[(h.IndexOf("fmt "u8) + 20)..]);
+        BinaryPrimitives.WriteUInt64LittleEndian(h[20..], (ulong)file.Length - 8);
+        BinaryPrimitives.WriteUInt64LittleEndian(h[28..], dataSize);
+        BinaryPrimitives.WriteUInt64LittleEndian(h[36..], (ulong)(dataSize / blockAlign));
+        BinaryPrimitives.WriteInt32LittleEndian(h[44..], tableEntries);
+        for (int i = 0; i < tableEntries; i++)
+        {
+            "JUNK"u8.CopyTo(h[(48 + 12 * i)..]);
+            BinaryPrimitives.WriteUInt64LittleEndian(h[(52 + 12 * i)..], (ulong)(i + 1) << 32);
+        }
+        if (!keepDataSize) BinaryPrimitives.WriteUInt32LittleEndian(h[(data + 4)..], 0xFFFFFFFF);
+        return file;
+    }
+
     /// <summary>16-bit PCM WAV from float samples in [-1, 1) (rounded to int16 codes).</summary>
     public static byte[] Wav16(float[] interleaved, int channels, int rate) =>
         Wav(interleaved.Select(v => (double)Math.Clamp(MathF.Round(v * 32768), -32768, 32767)).ToArray(), channels, rate, 16);

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using NAudio.Wave;
 
 namespace MusicGenre.Audio.Tests;
@@ -137,5 +138,107 @@ public sealed class WavDecoderTests
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(patched.AsSpan(dataSizeAt), 7);
         var clip = TestAudio.LoadNative(patched);
         Assert.Equal([100 / 32768f, 200 / 32768f, 300 / 32768f], clip.Samples);
+    }
+
+    /// <summary>
+    /// RF64 and BW64 (a 'ds64' chunk with the 64-bit sizes, 0xFFFFFFFF in the 32-bit ones) decode to the samples of the
+    /// same audio as RIFF, bit for bit, from a file and from a pipe: every encoding, extensible, a chunk of odd size padded
+    /// or not, a ds64 table, a data chunk whose own size was filled in too. They were refused as "not supported".
+    /// </summary>
+    [Theory]
+    [InlineData(16, false, 2, false, "RF64", 0, false, false)]
+    [InlineData(24, false, 1, true, "BW64", 2, false, false)]   // extensible, LIST of 5 bytes + pad before 'fmt '
+    [InlineData(24, false, 1, true, "RF64", 0, false, true)]    // that LIST without its pad byte (not extensible)
+    [InlineData(8, false, 1, false, "RF64", 1, false, false)]   // 301 bytes of data: odd, padded
+    [InlineData(32, false, 2, false, "BW64", 0, true, false)]
+    [InlineData(32, true, 1, false, "RF64", 0, true, false)]
+    [InlineData(64, true, 2, true, "RF64", 3, false, false)]
+    public void Rf64AndBw64_DecodeAsTheRiffFile_BitForBit(int bits, bool isFloat, int channels, bool extraChunk, string id, int tableEntries, bool keepDataSize, bool dropPad)
+    {
+        double full = Math.Pow(2, bits - 1);
+        var codes = TestAudio.Noise(301 * channels, seed: bits + channels)
+            .Select(v => isFloat ? v : bits == 8 ? Math.Floor((v + 1) * 128) : Math.Floor(v * full)).ToArray();
+        // Extensible goes with the extra chunk, but not where its pad byte is dropped: then "mt " and the size 40 (a printable
+        // '(') after it read as a chunk id too, and the missing pad is not recognised (in RIFF as well).
+        var riff = TestAudio.Wav(codes, channels, 22050, bits, isFloat, extensible: extraChunk && !dropPad, extraChunk: extraChunk);
+        var rf64 = TestAudio.Rf64(riff, id, tableEntries, keepDataSize);
+        if (dropPad)
+        {
+            int pad = rf64.AsSpan().IndexOf("abcde"u8) + 5;
+            rf64 = [.. rf64.AsSpan(0, pad), .. rf64.AsSpan(pad + 1)];
+            BinaryPrimitives.WriteUInt64LittleEndian(rf64.AsSpan(20), (ulong)rf64.Length - 8);
+        }
+        var expected = TestAudio.LoadNative(riff);
+
+        var file = TestAudio.LoadNative(rf64, "big.wav");
+        var piped = AudioFile.Load(new BadInputTests.NonSeekableStream(rf64), "-", new AudioLoadOptions { TargetSampleRate = null });
+
+        foreach (var clip in new[] { file, piped })
+        {
+            Assert.Equal(AudioFormat.Wav, clip.Format);
+            Assert.Equal(22050, clip.SampleRate);
+            Assert.Equal(channels, clip.NativeChannels);
+            Assert.Equal(301, clip.Samples.Length);
+            Assert.Equal(expected.Samples, clip.Samples);
+            Assert.Null(clip.Warning);
+        }
+    }
+
+    /// <summary>
+    /// Files over 4 GiB, written sparse (a header, 4 GiB of zeros, then real samples): RF64 and BW64 through their ds64
+    /// sizes, and a plain RIFF whose 32-bit data size wrapped (a writer that ignored the limit: only size mod 2^32 bytes were
+    /// read, silently, as sox reads them), which is read to the end of the file, as ffmpeg reads it, with a warning. The
+    /// last samples come out; the offset skips the zeros by seeking.
+    /// </summary>
+    [LargeFileTheory]
+    [InlineData("RF64", 16)]
+    [InlineData("BW64", 32)]
+    public void FilesOver4GiB_AreReadToTheirLastSample(string id, int bits)
+    {
+        const int rate = 8192, tail = 1001; // 4 GiB of zeros is a whole number of seconds at 8192 Hz for 1 to 4 bytes a frame
+        long zeros = 1L << 32;
+        double full = Math.Pow(2, bits - 1);
+        var codes = TestAudio.Noise(tail, seed: bits).Select(v => bits == 8 ? Math.Floor((v + 1) * 128) : Math.Floor(v * full)).ToArray();
+        var small = TestAudio.Wav(codes, 1, rate, bits);
+        var expected = TestAudio.LoadNative(small).Samples;
+        // The small file's header already holds the wrapped sizes: (2^32 + n) mod 2^32 = n.
+        var wav = id == "RIFF" ? small : TestAudio.Rf64(small, id);
+        int dataStart = wav.AsSpan().IndexOf("data"u8) + 8;
+        if (id != "RIFF")
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(wav.AsSpan(20), BinaryPrimitives.ReadUInt64LittleEndian(wav.AsSpan(20)) + (ulong)zeros);
+            BinaryPrimitives.WriteUInt64LittleEndian(wav.AsSpan(28), BinaryPrimitives.ReadUInt64LittleEndian(wav.AsSpan(28)) + (ulong)zeros);
+        }
+        string dir = SharedData.NewTempDir("musicgenre-wav4g");
+        string path = Path.Combine(dir, "big.wav");
+        try
+        {
+            using (var out_ = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+            {
+                out_.Write(wav.AsSpan(0, dataStart));
+                out_.SetLength(dataStart + zeros);
+                out_.Position = dataStart + zeros;
+                out_.Write(wav.AsSpan(dataStart));
+            }
+            int bytesPerFrame = bits / 8;
+            var options = new AudioLoadOptions { TargetSampleRate = null, Offset = (double)(zeros / bytesPerFrame) / rate };
+
+            using var reader = AudioStreamReader.Open(path, options);
+            Assert.Equal(tail, reader.RemainingSamplesHint);
+            var samples = new float[tail + 10];
+            int n = reader.Read(samples);
+
+            Assert.Equal(tail, n);
+            Assert.Equal(expected, samples[..n]);
+            if (id == "RIFF")
+                Assert.Equal($"{path}: the 'data' chunk declares {tail * bytesPerFrame} bytes, but {zeros + tail * bytesPerFrame} follow it to the end of the file " +
+                    $"and no chunk comes after {tail * bytesPerFrame}: the 32-bit data size wrapped (the file is over 4 GiB); read all {zeros + tail * bytesPerFrame} bytes as data", reader.Warning);
+            else
+                Assert.Null(reader.Warning);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

@@ -7,7 +7,8 @@ namespace MusicGenre.Audio.Decoding;
 /// Our own RIFF/WAVE parser (NAudio's WaveFileReader throws assorted untyped exceptions on damaged headers and does not
 /// check a declared data size against the file): PCM 8/16/24/32-bit, IEEE float 32/64-bit, G.711 A-law and µ-law (8-bit,
 /// expanded through the same tables as AU's), WAVE_FORMAT_EXTENSIBLE with any of these as its sub-format, any channel
-/// count and rate.
+/// count and rate. Files over 4 GiB: RF64 (EBU Tech 3306) and BW64 (ITU-R BS.2088), whose 'ds64' chunk holds 64-bit
+/// sizes.
 /// </summary>
 internal static class WavDecoder
 {
@@ -19,18 +20,22 @@ internal static class WavDecoder
     private const int MaxFmtChunk = 4096;
     private const int MaxChannels = 256;
 
-    /// <summary>The data size a writer that cannot seek (a pipe) leaves in the header.</summary>
+    /// <summary>The data size a writer that cannot seek (a pipe) leaves in the header; in RF64, "see 'ds64'".</summary>
     private const uint StreamedSize = 0xFFFFFFFF;
+
+    /// <summary>The fixed part of a 'ds64' chunk: 64-bit RIFF size, data size and sample count (a table may follow).</summary>
+    private const int Ds64Fixed = 24;
 
     // Bytes 2..15 of every KSDATAFORMAT_SUBTYPE_* GUID (the first two bytes hold the format tag).
     private static ReadOnlySpan<byte> SubFormatTail => [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71];
 
     /// <summary>
-    /// Parses the header of the WAV file in <paramref name="stream"/> (positioned at "RIFF") and returns a decoder positioned
-    /// at the first sample.
-    /// 1. Check "RIFF"…"WAVE" (RIFX, big-endian WAV, is refused).
+    /// Parses the header of the WAV file in <paramref name="stream"/> (positioned at "RIFF", "RF64" or "BW64") and returns a
+    /// decoder positioned at the first sample.
+    /// 1. Check "RIFF"…"WAVE" (RIFX, big-endian WAV, is refused); RF64/BW64 must have its 'ds64' chunk right after "WAVE".
     /// 2. Walk the chunks: keep "fmt ", skip unknown ones (word-aligned; a missing pad byte is recognised), stop at "data".
-    /// 3. Validate the format (channels, rate, bits, block align) and the data size against the stream length.
+    /// 3. Validate the format (channels, rate, bits, block align) and the data size against the stream length
+    ///    (<see cref="DataExtent"/>).
     /// </summary>
     public static PcmDecoder Open(Stream stream, string sourceName, bool leaveOpen)
     {
@@ -41,8 +46,10 @@ internal static class WavDecoder
             throw new AudioFormatException(sourceName, "truncated WAV: shorter than the 12-byte RIFF header");
         if (head[..4].SequenceEqual("RIFX"u8))
             throw new AudioFormatException(sourceName, "big-endian WAV (RIFX) is not supported");
-        if (!head[..4].SequenceEqual("RIFF"u8) || !head[8..12].SequenceEqual("WAVE"u8))
+        bool rf64 = head[..4].SequenceEqual("RF64"u8) || head[..4].SequenceEqual("BW64"u8);
+        if (!(rf64 || head[..4].SequenceEqual("RIFF"u8)) || !head[8..12].SequenceEqual("WAVE"u8))
             throw new AudioFormatException(sourceName, "not a RIFF/WAVE file");
+        Ds64? ds64 = rf64 ? ReadDs64(stream, sourceName, head[..4].SequenceEqual("RF64"u8) ? "RF64" : "BW64") : null;
 
         // 2. Chunks.
         WavFormat? format = null;
@@ -63,35 +70,8 @@ internal static class WavDecoder
                 if (format is not { } f)
                     throw new AudioFormatException(sourceName, "the 'data' chunk comes before any 'fmt ' chunk");
 
-                // 3. The data size. A writer streaming to a pipe cannot seek back to fill it in and leaves 0xFFFFFFFF (ffmpeg,
-                //    sox): read to the end of the stream. A size larger than what the file holds is a truncated file: read
-                //    what is there, with a warning, as libsndfile and ffmpeg do. A trailing partial frame is dropped.
-                long? dataBytes = size;
-                string? warning = null;
-                long available = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
-                // An empty data chunk followed by bytes that are no chunk: a writer that never filled in the size. Said so,
-                // rather than "too short: 0 s" (which bytes are audio is not known: a following chunk would be read as samples).
-                if (size == 0 && stream.CanSeek && available >= 8 && NextIsNotAChunk(stream))
-                    throw new AudioFormatException(sourceName, string.Create(CultureInfo.InvariantCulture,
-                        $"corrupt WAV: the 'data' chunk declares 0 bytes, yet {available} bytes that are no chunk follow it (a writer that never filled in the size?)"));
-                if (size == StreamedSize)
-                {
-                    // To the end of the stream — or, in a file whose RIFF size was filled in afterwards (a streamed data
-                    // size patched by a tagger that appended a LIST chunk), to the end of the RIFF, so the tags are not read as audio.
-                    uint riffSize = BinaryPrimitives.ReadUInt32LittleEndian(head[4..]);
-                    long riffEnd = riffStart + 8L + riffSize;
-                    dataBytes = riffStart >= 0 && riffSize is not (0 or StreamedSize) && riffEnd > stream.Position && riffEnd < stream.Length
-                        ? riffEnd - stream.Position : null;
-                }
-                else if (size > available)
-                {
-                    if (available < f.Channels * PcmConverter.BytesPerSample(f.Encoding))
-                        throw new AudioFormatException(sourceName, string.Create(CultureInfo.InvariantCulture,
-                            $"truncated or corrupt WAV: the 'data' chunk declares {size} bytes but only {available} follow in the file"));
-                    dataBytes = available;
-                    warning = string.Create(CultureInfo.InvariantCulture,
-                        $"{sourceName}: truncated WAV: the 'data' chunk declares {size} bytes but only {available} follow; decoded what is there");
-                }
+                // 3. The data size.
+                var (dataBytes, warning) = DataExtent(stream, sourceName, f, size, ds64, riffStart, BinaryPrimitives.ReadUInt32LittleEndian(head[4..]));
                 return new PcmDecoder(stream, leaveOpen, sourceName, AudioFormat.Wav, f.Encoding, bigEndian: false, f.Channels, f.SampleRate, dataBytes, warning);
             }
             else if ((size & 1) != 0 && stream is ReplayStream pipe)
@@ -105,6 +85,125 @@ internal static class WavDecoder
                 Skip(stream, sourceName, size + (size & 1));
                 if ((size & 1) != 0) UndoMissingPad(stream);
             }
+        }
+    }
+
+    /// <summary>
+    /// Reads the 'ds64' chunk that must follow "WAVE" in an RF64/BW64 file (<paramref name="kind"/> names which): the
+    /// 64-bit sizes that the 32-bit fields (left at 0xFFFFFFFF) cannot hold. The table of other chunks' sizes after them is
+    /// skipped (a chunk before 'data' larger than 4 GiB is not expected in audio), and so is the sample count (that of a
+    /// 'fact' chunk, which PCM does not need).
+    /// </summary>
+    private static Ds64 ReadDs64(Stream stream, string sourceName, string kind)
+    {
+        Span<byte> chunk = stackalloc byte[8];
+        int got = stream.ReadAtLeast(chunk, 8, throwOnEndOfStream: false);
+        if (got < 8)
+            throw new AudioFormatException(sourceName, got >= 4 && chunk[..4].SequenceEqual("ds64"u8)
+                ? $"truncated {kind}: the 'ds64' chunk is cut off"
+                : $"truncated {kind}: no 'ds64' chunk (the 64-bit sizes) before the end of the file");
+        if (!chunk[..4].SequenceEqual("ds64"u8))
+            throw new AudioFormatException(sourceName, $"corrupt {kind}: no 'ds64' chunk right after 'WAVE' (found {DescribeId(chunk[..4])}); it holds the 64-bit sizes this format needs");
+        uint size = BinaryPrimitives.ReadUInt32LittleEndian(chunk[4..]);
+        if (size < Ds64Fixed)
+            throw new AudioFormatException(sourceName, string.Create(CultureInfo.InvariantCulture,
+                $"corrupt {kind}: 'ds64' chunk size {size} (expected at least {Ds64Fixed}: the 64-bit RIFF size, data size and sample count)"));
+        Span<byte> body = stackalloc byte[Ds64Fixed];
+        if (stream.ReadAtLeast(body, Ds64Fixed, throwOnEndOfStream: false) < Ds64Fixed)
+            throw new AudioFormatException(sourceName, $"truncated {kind}: the 'ds64' chunk is cut off");
+        ulong dataSize = BinaryPrimitives.ReadUInt64LittleEndian(body[8..]);
+        // A size beyond 2^63 is no file's (ffmpeg reads it as negative and refuses it too).
+        if (dataSize > long.MaxValue)
+            throw new AudioFormatException(sourceName, string.Create(CultureInfo.InvariantCulture,
+                $"corrupt {kind}: the 'ds64' chunk declares {dataSize} bytes of data, more than any file holds"));
+        try
+        {
+            Skip(stream, sourceName, size - Ds64Fixed + (size & 1));
+        }
+        catch (AudioFormatException)
+        {
+            throw new AudioFormatException(sourceName, string.Create(CultureInfo.InvariantCulture,
+                $"truncated {kind}: the 'ds64' chunk is cut off (it declares {size} bytes)"));
+        }
+        return new Ds64(kind, (long)dataSize);
+    }
+
+    /// <summary>
+    /// How many bytes of the 'data' chunk to read (null: to the end of the stream) and any warning; the stream stays at the
+    /// first sample. <paramref name="size"/> is the chunk's 32-bit size, <paramref name="ds64"/> the RF64 sizes (null in
+    /// RIFF), <paramref name="riffSize"/> the header's 32-bit RIFF size.
+    /// 1. RF64: the 32-bit size is 0xFFFFFFFF ("see 'ds64'") or the same number as ds64's; anything else is a contradiction.
+    /// 2. A size of 0 followed by bytes that are no chunk: a writer that never filled in the size, refused.
+    /// 3. RIFF 0xFFFFFFFF: a writer streaming to a pipe could not seek back to fill it in (ffmpeg, sox): to the end of the
+    ///    stream, or of the RIFF when a tagger filled in its size and appended a chunk.
+    /// 4. More than the file holds: a truncated file, what is there is read with a warning (libsndfile, ffmpeg).
+    /// A trailing partial frame is dropped (by <see cref="PcmDecoder"/>).
+    /// </summary>
+    private static (long? Bytes, string? Warning) DataExtent(Stream stream, string sourceName, WavFormat f, uint size, Ds64? ds64, long riffStart, uint riffSize)
+    {
+        long at = stream.CanSeek ? stream.Position : -1;
+        long available = stream.CanSeek ? stream.Length - at : long.MaxValue;
+        string kind = ds64?.Kind ?? "WAV";
+        string follow = ds64 is null ? "it" : "the 'data' chunk";
+
+        // 1. What the header declares; null: unknown.
+        long? declared;
+        string declares;
+        if (ds64 is { } d)
+        {
+            if (size != StreamedSize && size != (uint)d.DataSize)
+                throw new AudioFormatException(sourceName, string.Create(CultureInfo.InvariantCulture,
+                    $"corrupt {kind}: the 'data' chunk declares {size} bytes and the 'ds64' chunk {d.DataSize} (they contradict each other; in {kind} the 'data' chunk's own size is 0xFFFFFFFF)"));
+            declared = d.DataSize;
+            declares = string.Create(CultureInfo.InvariantCulture, $"the 'ds64' chunk declares {d.DataSize} bytes of data");
+        }
+        else
+        {
+            declared = size == StreamedSize ? null : size;
+            declares = string.Create(CultureInfo.InvariantCulture, $"the 'data' chunk declares {size} bytes");
+        }
+
+        // 2. Empty, with samples after it: said so, rather than "too short: 0 s" (which bytes are audio is not known: a
+        //    following chunk would be read as samples).
+        if (declared == 0 && stream.CanSeek && available >= 8 && !ChunkFollows(stream, at, 0))
+            throw new AudioFormatException(sourceName, string.Create(CultureInfo.InvariantCulture,
+                $"corrupt {kind}: {declares}, yet {available} bytes that are no chunk follow {follow} (a writer that never filled in the size?)"));
+
+        // 3. Streamed.
+        if (declared is not { } bytes)
+        {
+            long riffEnd = riffStart + 8L + riffSize;
+            return (riffStart >= 0 && riffSize is not (0 or StreamedSize) && riffEnd > at && riffEnd < stream.Length ? riffEnd - at : null, null);
+        }
+
+        // 4. Truncated.
+        if (bytes > available)
+        {
+            if (available < f.Channels * PcmConverter.BytesPerSample(f.Encoding))
+                throw new AudioFormatException(sourceName, string.Create(CultureInfo.InvariantCulture,
+                    $"truncated or corrupt {kind}: {declares} but only {available} follow in the file"));
+            return (available, string.Create(CultureInfo.InvariantCulture,
+                $"{sourceName}: truncated {kind}: {declares} but only {available} follow; decoded what is there"));
+        }
+        return (bytes, null);
+    }
+
+    /// <summary>
+    /// Whether a chunk id (printable ASCII) starts after <paramref name="dataBytes"/> bytes of data from <paramref name="at"/>:
+    /// after the pad byte when the size is odd, or (a writer that left the pad out) right at its end. The position is kept.
+    /// </summary>
+    private static bool ChunkFollows(Stream stream, long at, long dataBytes)
+    {
+        long keep = stream.Position;
+        bool found = IdAt(stream, at + dataBytes + (dataBytes & 1)) || ((dataBytes & 1) != 0 && IdAt(stream, at + dataBytes));
+        stream.Position = keep;
+        return found;
+
+        static bool IdAt(Stream stream, long position)
+        {
+            Span<byte> id = stackalloc byte[4];
+            stream.Position = position;
+            return stream.ReadAtLeast(id, 4, throwOnEndOfStream: false) == 4 && IsChunkId(id);
         }
     }
 
@@ -193,15 +292,9 @@ internal static class WavDecoder
 
     private static bool IsChunkId(ReadOnlySpan<byte> b) => b.Length == 4 && !b.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E);
 
-    /// <summary>Whether the 4 bytes at the position are not a chunk id (printable ASCII); the position is kept.</summary>
-    private static bool NextIsNotAChunk(Stream stream)
-    {
-        long at = stream.Position;
-        Span<byte> id = stackalloc byte[4];
-        int got = stream.ReadAtLeast(id, 4, throwOnEndOfStream: false);
-        stream.Position = at;
-        return got == 4 && !IsChunkId(id);
-    }
+    /// <summary>A chunk id for a message: quoted when it is printable ASCII, else as hex bytes.</summary>
+    private static string DescribeId(ReadOnlySpan<byte> id) =>
+        IsChunkId(id) ? $"'{System.Text.Encoding.ASCII.GetString(id)}'" : "bytes " + Convert.ToHexString(id);
 
     private static void Skip(Stream stream, string sourceName, long bytes)
     {
@@ -222,4 +315,7 @@ internal static class WavDecoder
     }
 
     private readonly record struct WavFormat(PcmEncoding Encoding, int Channels, int SampleRate);
+
+    /// <summary>What an RF64/BW64 file's 'ds64' chunk says: <see cref="Kind"/> is "RF64" or "BW64", for messages.</summary>
+    private readonly record struct Ds64(string Kind, long DataSize);
 }
