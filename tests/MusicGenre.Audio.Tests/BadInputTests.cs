@@ -164,6 +164,37 @@ public sealed class BadInputTests
     }
 
     /// <summary>
+    /// Bytes that are no chunk after the declared data (a size that wrapped in a file under 4 GiB cannot be: junk, or audio
+    /// a writer did not count) are left undecoded as before, now with a warning naming them; a chunk after the data, or
+    /// junk read from a pipe (which cannot look ahead), gives none.
+    /// </summary>
+    [Theory]
+    [InlineData("RIFF")]
+    [InlineData("RF64")]
+    public void BytesThatAreNoChunkAfterTheData_AreNamedInAWarning(string id)
+    {
+        var wav = id == "RF64" ? TestAudio.Rf64(GoodWav()) : GoodWav();
+        var expected = TestAudio.LoadNative(wav).Samples;
+        var junk = new byte[100];
+        new Random(9).NextBytes(junk);
+        junk[0] = 0x01; // not printable: no chunk id
+        byte[] list = [.. "LIST"u8, 8, 0, 0, 0, .. "INFOISFT"u8];
+
+        var trailing = AudioFile.Load(new MemoryStream([.. wav, .. junk]), "junk.wav", new AudioLoadOptions { TargetSampleRate = null });
+        var tagged = AudioFile.Load(new MemoryStream([.. wav, .. list]), "tagged.wav", new AudioLoadOptions { TargetSampleRate = null });
+        var piped = AudioFile.Load(new NonSeekableStream([.. wav, .. junk]), "-", new AudioLoadOptions { TargetSampleRate = null });
+
+        Assert.Equal(expected, trailing.Samples);
+        Assert.Equal(id == "RF64"
+            ? "junk.wav: the 'ds64' chunk declares 2000 bytes of data, yet 100 bytes that are no chunk follow the 'data' chunk; they were not decoded"
+            : "junk.wav: the 'data' chunk declares 2000 bytes, yet 100 bytes that are no chunk follow it; they were not decoded", trailing.Warning);
+        Assert.Equal(expected, tagged.Samples);
+        Assert.Null(tagged.Warning);
+        Assert.Equal(expected, piped.Samples);
+        Assert.Null(piped.Warning);
+    }
+
+    /// <summary>
     /// An RF64/BW64 file whose 'ds64' chunk is missing, short, cut off or contradicts the file is refused, naming what is
     /// wrong (all were refused as "RF64 is not supported").
     /// </summary>

@@ -193,6 +193,8 @@ public sealed class WavDecoderTests
     [LargeFileTheory]
     [InlineData("RF64", 16)]
     [InlineData("BW64", 32)]
+    [InlineData("RIFF", 16)]
+    [InlineData("RIFF", 8)] // 1001 bytes after the 4 GiB: data of odd size, then its pad byte
     public void FilesOver4GiB_AreReadToTheirLastSample(string id, int bits)
     {
         const int rate = 8192, tail = 1001; // 4 GiB of zeros is a whole number of seconds at 8192 Hz for 1 to 4 bytes a frame

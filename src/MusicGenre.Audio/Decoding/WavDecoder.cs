@@ -8,7 +8,7 @@ namespace MusicGenre.Audio.Decoding;
 /// check a declared data size against the file): PCM 8/16/24/32-bit, IEEE float 32/64-bit, G.711 A-law and µ-law (8-bit,
 /// expanded through the same tables as AU's), WAVE_FORMAT_EXTENSIBLE with any of these as its sub-format, any channel
 /// count and rate. Files over 4 GiB: RF64 (EBU Tech 3306) and BW64 (ITU-R BS.2088), whose 'ds64' chunk holds 64-bit
-/// sizes.
+/// sizes, and plain RIFF files whose 32-bit data size wrapped past 4 GiB (read to the end of the file, with a warning).
 /// </summary>
 internal static class WavDecoder
 {
@@ -25,6 +25,9 @@ internal static class WavDecoder
 
     /// <summary>The fixed part of a 'ds64' chunk: 64-bit RIFF size, data size and sample count (a table may follow).</summary>
     private const int Ds64Fixed = 24;
+
+    /// <summary>How far a 32-bit chunk size reaches: a data size that wrapped is the true size modulo this.</summary>
+    private const long FourGiB = 1L << 32;
 
     // Bytes 2..15 of every KSDATAFORMAT_SUBTYPE_* GUID (the first two bytes hold the format tag).
     private static ReadOnlySpan<byte> SubFormatTail => [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71];
@@ -133,10 +136,13 @@ internal static class WavDecoder
     /// first sample. <paramref name="size"/> is the chunk's 32-bit size, <paramref name="ds64"/> the RF64 sizes (null in
     /// RIFF), <paramref name="riffSize"/> the header's 32-bit RIFF size.
     /// 1. RF64: the 32-bit size is 0xFFFFFFFF ("see 'ds64'") or the same number as ds64's; anything else is a contradiction.
-    /// 2. A size of 0 followed by bytes that are no chunk: a writer that never filled in the size, refused.
-    /// 3. RIFF 0xFFFFFFFF: a writer streaming to a pipe could not seek back to fill it in (ffmpeg, sox): to the end of the
+    /// 2. RIFF in a seekable file over 4 GiB whose data size wrapped (see <see cref="WrappedDataBytes"/>): to the end of the
+    ///    file, with a warning. sox reads only the wrapped size; ffmpeg reads on, as this does.
+    /// 3. A size of 0 followed by bytes that are no chunk: a writer that never filled in the size, refused.
+    /// 4. RIFF 0xFFFFFFFF: a writer streaming to a pipe could not seek back to fill it in (ffmpeg, sox): to the end of the
     ///    stream, or of the RIFF when a tagger filled in its size and appended a chunk.
-    /// 4. More than the file holds: a truncated file, what is there is read with a warning (libsndfile, ffmpeg).
+    /// 5. More than the file holds: a truncated file, what is there is read with a warning (libsndfile, ffmpeg).
+    /// 6. Fewer than the file holds, and what follows is no chunk: read the declared size, with a warning about the rest.
     /// A trailing partial frame is dropped (by <see cref="PcmDecoder"/>).
     /// </summary>
     private static (long? Bytes, string? Warning) DataExtent(Stream stream, string sourceName, WavFormat f, uint size, Ds64? ds64, long riffStart, uint riffSize)
@@ -163,20 +169,25 @@ internal static class WavDecoder
             declares = string.Create(CultureInfo.InvariantCulture, $"the 'data' chunk declares {size} bytes");
         }
 
-        // 2. Empty, with samples after it: said so, rather than "too short: 0 s" (which bytes are audio is not known: a
+        // 2. A 32-bit size that wrapped.
+        if (ds64 is null && declared is { } s && stream.CanSeek && WrappedDataBytes(stream, at, s, available) is { } whole)
+            return (whole, string.Create(CultureInfo.InvariantCulture,
+                $"{sourceName}: {declares}, but {whole} follow it to the end of the file and no chunk comes after {s}: the 32-bit data size wrapped (the file is over 4 GiB); read all {whole} bytes as data"));
+
+        // 3. Empty, with samples after it: said so, rather than "too short: 0 s" (which bytes are audio is not known: a
         //    following chunk would be read as samples).
         if (declared == 0 && stream.CanSeek && available >= 8 && !ChunkFollows(stream, at, 0))
             throw new AudioFormatException(sourceName, string.Create(CultureInfo.InvariantCulture,
                 $"corrupt {kind}: {declares}, yet {available} bytes that are no chunk follow {follow} (a writer that never filled in the size?)"));
 
-        // 3. Streamed.
+        // 4. Streamed.
         if (declared is not { } bytes)
         {
             long riffEnd = riffStart + 8L + riffSize;
             return (riffStart >= 0 && riffSize is not (0 or StreamedSize) && riffEnd > at && riffEnd < stream.Length ? riffEnd - at : null, null);
         }
 
-        // 4. Truncated.
+        // 5. Truncated.
         if (bytes > available)
         {
             if (available < f.Channels * PcmConverter.BytesPerSample(f.Encoding))
@@ -185,7 +196,29 @@ internal static class WavDecoder
             return (available, string.Create(CultureInfo.InvariantCulture,
                 $"{sourceName}: truncated {kind}: {declares} but only {available} follow; decoded what is there"));
         }
+
+        // 6. Bytes after the data that are no chunk: not audio as far as the header says, but worth knowing about.
+        long after = available - bytes - (bytes & 1);
+        if (stream.CanSeek && after >= 8 && !ChunkFollows(stream, at, bytes))
+            return (bytes, string.Create(CultureInfo.InvariantCulture,
+                $"{sourceName}: {declares}, yet {after} bytes that are no chunk follow {follow}; they were not decoded"));
         return (bytes, null);
+    }
+
+    /// <summary>
+    /// The true size of a RIFF 'data' chunk whose 32-bit size <paramref name="declared"/> wrapped (a writer that ignored the
+    /// 4 GiB limit), else null. Starting at <paramref name="at"/>, <paramref name="available"/> bytes follow to the end of
+    /// the file; it wrapped when they exceed the declared size by a whole number of 4 GiB (that, plus a pad byte after data
+    /// of odd size) and no chunk starts where the declared size ends. A real chunk there, or any other remainder, keeps the
+    /// declared size.
+    /// </summary>
+    private static long? WrappedDataBytes(Stream stream, long at, long declared, long available)
+    {
+        long beyond = available - declared;
+        if (beyond < FourGiB) return null;
+        long pad = (beyond % FourGiB) switch { 0 => 0, 1 when (declared & 1) != 0 => 1, _ => -1 };
+        if (pad < 0 || ChunkFollows(stream, at, declared)) return null;
+        return available - pad;
     }
 
     /// <summary>
