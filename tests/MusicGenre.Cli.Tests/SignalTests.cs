@@ -37,6 +37,43 @@ public sealed class SignalTests
     }
 
     /// <summary>
+    /// One training run at a time per model file: a second run to the same <c>--out</c> (even with <c>--restart</c>) is
+    /// refused while the first runs, and leaves its checkpoint alone; a killed run's lock goes with its process, and a
+    /// finished run removes its lock file.
+    /// </summary>
+    [SharedFact]
+    public void ASecondTrainToTheSameOut_IsRefusedWhileTheFirstRuns()
+    {
+        if (OperatingSystem.IsWindows()) return; // SIGKILL is a POSIX signal
+        string dir = SharedData.NewTempDir("musicgenre-train-lock"), store = TrainCommandTests.BluesAndMetalStore(dir, songsPerGenre: 2), model = Path.Combine(dir, "m.h5");
+        string[] args = ["train", store, "--out", model, "--epochs", "2", "--batch", "1", "--val-split", "0", "--threads", "1", "--hp", "width=4", "--checkpoint-every", "1"];
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "musicgenre.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        string checkpoint = model + ".checkpoint";
+        using (var p = Process.Start(psi)!)
+        {
+            var clock = Stopwatch.StartNew();
+            while (!File.Exists(checkpoint) && clock.Elapsed < TimeSpan.FromSeconds(120)) Thread.Sleep(5);
+            var second = CliRunner.Run([.. args, "--restart"]);
+            bool stillRunning = !p.HasExited;
+            p.Kill();
+            p.WaitForExit();
+            Assert.True(stillRunning, "the first run ended before the second was tried");
+            Assert.True(second.Code == 1, $"exit {second.Code}: {second.Err}");
+            Assert.Contains($"{model}: another training run is writing this model and its checkpoint now", second.Err);
+            Assert.DoesNotContain("removed the checkpoint", second.Err);
+        }
+        Assert.True(File.Exists(checkpoint), "the refused run removed the first run's checkpoint");
+        // Killed: its lock file stays, unlocked; the next run takes it, resumes, and removes it when done.
+        var resumed = CliRunner.Run(args);
+        Assert.True(resumed.Code == 0, resumed.Err);
+        Assert.Contains("resuming from the checkpoint", resumed.Err);
+        Assert.False(File.Exists(Path.Combine(dir, ".m.h5.lock")), "lock file left after a finished run");
+        SharedData.DeleteTempDir(dir);
+    }
+
+    /// <summary>
     /// A checkpoint written on another device (a GPU, here by rewriting the device the checkpoint records) resumes on the
     /// CPU, but the model is not the bit-exact continuation: <c>train</c> says so, and the model file names both devices.
     /// </summary>

@@ -271,6 +271,8 @@ internal static class TrainCommand
             int every = parse.GetValue(checkpointEvery);
             if (every < 0) throw new UsageException($"--checkpoint-every {every} must be 0 (epoch ends only) or more steps");
             var options = args.Build(parse, checkpoint) with { CheckpointEverySteps = every };
+            // Held from before the checkpoint is looked at (--restart removes it) to the end of the run.
+            using var exclusive = TrainingJob.TakeOutput(model);
             if (parse.GetValue(restart) && File.Exists(checkpoint))
             {
                 File.Delete(checkpoint);

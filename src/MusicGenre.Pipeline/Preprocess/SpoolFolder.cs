@@ -14,7 +14,7 @@ namespace MusicGenre.Pipeline.Preprocess;
 internal sealed class SpoolFolder : IDisposable
 {
     private const string SettingsFile = "settings.txt", LockFile = ".lock";
-    private FileStream? _lock;
+    private MusicGenre.IO.FileLock? _lock;
 
     public SpoolFolder(string directory) => Directory = directory;
 
@@ -44,12 +44,9 @@ internal sealed class SpoolFolder : IDisposable
 
         // 2. Take the folder (one run at a time), then record the settings or compare with what is recorded.
         System.IO.Directory.CreateDirectory(Directory);
-        try { _lock ??= new FileStream(Path.Combine(Directory, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
-        catch (IOException e) when (IsHeldElsewhere(e))
-        {
-            throw new PreprocessException($"the spool folder {Directory} is in use by another preprocess writing the same --out; " +
-                "wait for it to finish (a re-run then resumes), or give another --out", e);
-        }
+        _lock ??= MusicGenre.IO.FileLock.TryTake(Path.Combine(Directory, LockFile))
+            ?? throw new PreprocessException($"the spool folder {Directory} is in use by another preprocess writing the same --out; " +
+                "wait for it to finish (a re-run then resumes), or give another --out");
         string path = Path.Combine(Directory, SettingsFile);
         if (File.Exists(path))
         {
@@ -86,9 +83,6 @@ internal sealed class SpoolFolder : IDisposable
         try { if (System.IO.Directory.Exists(Directory)) System.IO.Directory.Delete(Directory, recursive: true); }
         catch (IOException) { } // another run took the folder in the instant between: it is its spool now
     }
-
-    /// <summary>Whether opening the lock failed because another process holds it (EWOULDBLOCK on Linux/macOS, a sharing violation on Windows), not for another I/O error such as a full disk.</summary>
-    private static bool IsHeldElsewhere(IOException e) => e.HResult is 11 or 35 or unchecked((int)0x80070020);
 
     /// <summary>Lets the folder go (releases <c>.lock</c>); the parts stay for the next run.</summary>
     public void Dispose()

@@ -65,6 +65,9 @@ internal static class TrainingJob
     public static TrainingResult Run(IReadOnlyList<string> storePaths, string modelPath, TrainerOptions options, SplitBy splitBy,
         IProgress<EpochMetrics>? progress = null, CancellationToken cancellationToken = default, long? availableBytes = null)
     {
+        // One run at a time writes a model and its checkpoint: a second one would delete the first's checkpoint when it
+        // finished (so the first, killed, restarted from scratch) and the last to finish would silently own the model.
+        using var exclusive = TakeOutput(modelPath);
         TrainingResult result;
         using (var set = FeatureStoreSet.Open(storePaths))
         {
@@ -82,6 +85,18 @@ internal static class TrainingJob
         // output with other options or data must not trip over it.
         if (options.CheckpointPath is { } checkpoint && File.Exists(checkpoint)) File.Delete(checkpoint);
         return result;
+    }
+
+    /// <summary>
+    /// Locks the output of a training run (<c>.&lt;model&gt;.lock</c> beside it, removed when released) for this process.
+    /// </summary>
+    /// <exception cref="IOException">Another process is training to the same model file.</exception>
+    internal static MusicGenre.IO.FileLock TakeOutput(string modelPath)
+    {
+        string full = Path.GetFullPath(modelPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        return MusicGenre.IO.FileLock.TryTake(Path.Combine(Path.GetDirectoryName(full)!, "." + Path.GetFileName(full) + ".lock"), deleteOnRelease: true)
+            ?? throw new IOException($"{full}: another training run is writing this model and its checkpoint now; wait for it to finish (a re-run then resumes), or give another --out");
     }
 
     /// <summary>
