@@ -65,15 +65,30 @@ internal static class AudioEvaluator
                     var song = songs[i];
                     try
                     {
-                        var clip = AudioFile.Load(song.Path, new AudioLoadOptions { TargetSampleRate = classifier.SampleRate });
-                        string? warning = silent is null ? null : SongClassifier.CheckSignal(clip.Samples, clip.SampleRate, song.Path);
+                        // Whole clips only: streamed window by window as predict does (memory does not grow with the
+                        // song's length; the same probabilities, bit for bit). Excerpts need the whole clip to cut from.
+                        bool streamed = protocols.All(p => p is null);
+                        string? warning, decoded;
+                        AudioClip clip = null!;
+                        MusicGenre.Api.GenrePrediction? whole = null;
+                        if (streamed)
+                        {
+                            using var reader = AudioStreamReader.Open(song.Path, new AudioLoadOptions { TargetSampleRate = classifier.SampleRate });
+                            whole = classifier.Classify(reader, song.Path, cancellationToken, readerWarning: false);
+                            (warning, decoded) = (whole.Warning, reader.Warning);
+                        }
+                        else
+                        {
+                            clip = AudioFile.Load(song.Path, new AudioLoadOptions { TargetSampleRate = classifier.SampleRate });
+                            (warning, decoded) = (SongClassifier.CheckSignal(clip.Samples, clip.SampleRate, song.Path), clip.Warning);
+                        }
                         for (int j = 0; j < m; j++)
                         {
                             var protocol = protocols[j];
                             // 2. The units scored: the whole clip's windows, or the protocol's excerpts.
                             var cut = protocol is null ? [] : Excerpts(clip.Samples, clip.SampleRate, song.SongId, protocol);
                             var predictions = protocol is null
-                                ? [classifier.Classify(clip.Samples, clip.SampleRate, song.Path)]
+                                ? [whole ?? classifier.Classify(clip.Samples, clip.SampleRate, song.Path)]
                                 : cut.Select(e => classifier.Classify(e.Samples, clip.SampleRate, song.Path)).ToList();
                             excerpts[j, i] = cut.Select((e, n) =>
                             {
@@ -101,8 +116,8 @@ internal static class AudioEvaluator
                             var probs = mean.Select(v => (float)v).ToArray();
                             outcomes[j, i] = new SongOutcome(song.SongId, song.Path, song.GenreIndex, Evaluator.ArgMax(probs), probs);
                         }
-                        if (warning is not null) silent!(warning); // once the song is scored (a song that fails is only skipped)
-                        if (clip.Warning is { } decoded) decoderWarning?.Invoke(decoded); // e.g. a truncated file, scored as far as it goes
+                        if (warning is not null) silent?.Invoke(warning); // once the song is scored (a song that fails is only skipped)
+                        if (decoded is not null) decoderWarning?.Invoke(decoded); // e.g. a truncated file, scored as far as it goes
                     }
                     catch (Exception e) when (e is AudioFormatException or IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or InvalidDataException)
                     {

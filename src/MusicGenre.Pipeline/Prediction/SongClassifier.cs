@@ -192,7 +192,11 @@ internal sealed class SongClassifier : IDisposable
     /// </summary>
     /// <exception cref="ArgumentException">The reader's rate is not <see cref="SampleRate"/>, the clip is shorter than <see cref="MinSeconds"/>, or it holds a sample that is not finite or beyond ±1e6.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked before every window).</exception>
-    public Api.GenrePrediction Classify(Audio.AudioStreamReader reader, string source, CancellationToken cancellationToken = default)
+    /// <param name="reader">The decoded audio, at <see cref="SampleRate"/>.</param>
+    /// <param name="source">The file or stream name used in messages and the prediction.</param>
+    /// <param name="cancellationToken">Checked before every window.</param>
+    /// <param name="readerWarning">Whether the prediction's warning includes the reader's (the decoder's note on the file); without it, only the silence warning.</param>
+    public Api.GenrePrediction Classify(Audio.AudioStreamReader reader, string source, CancellationToken cancellationToken = default, bool readerWarning = true)
     {
         if (reader.SampleRate != SampleRate) throw new ArgumentException($"{source}: the reader gives {reader.SampleRate} Hz, the model needs {SampleRate} Hz", nameof(reader));
         int S = Segmentation.SegmentSamples, block = Preset.NMels * Frames, batch = _predictor.BatchSize, classes = Model.Labels.Count;
@@ -261,7 +265,7 @@ internal sealed class SongClassifier : IDisposable
             Flush();
             break;
         }
-        string? warning = reader.Warning;
+        string? warning = readerWarning ? reader.Warning : null;
         if (check.Warning() is { } quiet) warning = warning is null ? quiet : warning + "; " + quiet;
         return Api.GenrePrediction.Create(source, Model.Labels, probabilities.ToArray(), windows,
             (double)Math.Min(total, S) / SampleRate, (double)total / SampleRate, warning, embedding.Mean(), silent.ToArray());
