@@ -19,6 +19,9 @@ internal static class SafeFile
 
     private static readonly string Host = SafeHostName();
 
+    /// <summary>The encoding of every text file written: UTF-8 without BOM.</summary>
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
     /// <summary>
     /// Calls <paramref name="write"/> with a temp path beside <paramref name="path"/> (its folder is created), then renames
     /// the result over <paramref name="path"/>. Exceptions of <paramref name="write"/> pass unchanged (they may be about an
@@ -71,12 +74,38 @@ internal static class SafeFile
     /// <summary>Writes a text file the same way: UTF-8 without BOM, "\n" line ends.</summary>
     public static void WriteText(string path, Action<TextWriter> write) => Write(path, temp =>
     {
-        using var writer = new StreamWriter(temp, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { NewLine = "\n" };
+        using var writer = new StreamWriter(temp, append: false, Utf8) { NewLine = "\n" };
         write(writer);
     });
 
     /// <summary>Writes <paramref name="text"/> as a whole text file the same way.</summary>
-    public static void WriteAllText(string path, string text) => WriteText(path, w => w.Write(text));
+    public static void WriteAllText(string path, string text)
+    {
+        using var pending = BeginText(path, text);
+        pending.Commit();
+    }
+
+    /// <summary>
+    /// Starts a write of <paramref name="text"/> as a whole text file (as <see cref="WriteText"/>) and returns it with its
+    /// temp complete, for writers of several files that rename them all only once every one is written (the evaluation
+    /// report): <see cref="PendingFile.Commit"/> renames it into place; disposing without committing deletes it.
+    /// </summary>
+    /// <exception cref="IOException">The folder cannot be created or the temp cannot be written (it is then deleted).</exception>
+    public static PendingFile BeginText(string path, string text)
+    {
+        var pending = Begin(path);
+        try
+        {
+            using var writer = new StreamWriter(pending.TempPath, append: false, Utf8) { NewLine = "\n" };
+            writer.Write(text);
+        }
+        catch
+        {
+            pending.Dispose();
+            throw;
+        }
+        return pending;
+    }
 
     /// <summary>
     /// A fresh temp path for <paramref name="fullPath"/>: <c>.&lt;name&gt;.&lt;host&gt;.&lt;pid&gt;.&lt;random&gt;.tmp</c> beside it,

@@ -14,7 +14,7 @@ internal sealed class ReportFigures : IReportFigures
 
     /// <inheritdoc />
     public void SaveConfusion(EvaluationReport report, string title, string path) =>
-        PngFile.Save(ConfusionPlot(report, title), path, 900, 800);
+        PngFile.Render(ConfusionPlot(report, title), path, 900, 800);
 
     /// <summary>A heatmap of row-normalised recall with the song counts written in each cell.</summary>
     internal static Plot ConfusionPlot(EvaluationReport r, string title)

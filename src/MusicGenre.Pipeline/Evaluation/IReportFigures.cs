@@ -6,6 +6,9 @@ namespace MusicGenre.Pipeline.Evaluation;
 /// </summary>
 internal interface IReportFigures
 {
-    /// <summary>Writes the song-level confusion matrix of <paramref name="report"/> as a PNG at <paramref name="path"/> (atomically).</summary>
+    /// <summary>
+    /// Writes the song-level confusion matrix of <paramref name="report"/> as a PNG at <paramref name="path"/>, directly:
+    /// the path is a temp that <see cref="ReportWriter"/> renames into place together with the report's other files.
+    /// </summary>
     void SaveConfusion(EvaluationReport report, string title, string path);
 }

@@ -10,7 +10,7 @@ namespace MusicGenre.Pipeline.Evaluation;
 /// Writes an evaluation report folder: <c>summary.md</c> (Markdown), <c>confusion.csv</c> and, drawn by the caller's
 /// <see cref="IReportFigures"/>, <c>confusion.png</c> (song level; rows true, columns predicted), <c>per_genre.csv</c>, <c>songs.csv</c> (every song's probabilities) and,
 /// for the robustness protocol, <c>excerpts.csv</c> (every excerpt: where it lies in its song, its length and probabilities).
-/// Each file is written atomically.
+/// The folder is replaced as a whole (<see cref="Write"/>): an earlier evaluation's summary never stays beside this one's files.
 /// </summary>
 internal static class ReportWriter
 {
@@ -39,16 +39,59 @@ internal static class ReportWriter
     /// Writes the report; <paramref name="unit"/> names what a "segment" is (segment, window, excerpt). With
     /// <paramref name="figures"/> (the CLI's), also <c>confusion.png</c>; the library itself draws nothing.
     /// </summary>
+    /// <remarks>
+    /// The folder is replaced as a whole as far as the file system allows: a kill, a full disk or a second run at once must
+    /// not leave one evaluation's summary beside another's CSVs.
+    /// <list type="number">
+    /// <item>Every file is written to its temp beside its target, complete, the slow figure too; a failure here (or a
+    /// kill) leaves the earlier report as it was.</item>
+    /// <item>The earlier <c>summary.md</c> is deleted before any new file is renamed in: renaming the summary last alone
+    /// would still leave an instant, or a failed rename, with the old summary beside new CSVs. So at every moment the folder
+    /// holds the earlier report whole, no summary (a report being replaced, or whose replacing failed), or this one whole.</item>
+    /// <item>The other files are renamed in (microseconds, not the seconds the figure takes).</item>
+    /// <item>The summary is renamed in last.</item>
+    /// </list>
+    /// </remarks>
+    /// <exception cref="IOException">A file cannot be written, renamed into place or (the earlier summary) deleted.</exception>
     public static void Write(string folder, EvaluationReport report, string title, string? extraMarkdown = null, string unit = "segment",
         IReportFigures? figures = null)
     {
         Directory.CreateDirectory(folder);
-        SafeFile.WriteAllText(Path.Combine(folder, "confusion.csv"), ConfusionCsv(report));
-        SafeFile.WriteAllText(Path.Combine(folder, "per_genre.csv"), PerGenreCsv(report));
-        SafeFile.WriteAllText(Path.Combine(folder, "songs.csv"), SongsCsv(report));
-        if (report.Excerpts.Count > 0) SafeFile.WriteAllText(Path.Combine(folder, "excerpts.csv"), ExcerptsCsv(report));
-        figures?.SaveConfusion(report, title, Path.Combine(folder, "confusion.png"));
-        SafeFile.WriteAllText(Path.Combine(folder, "summary.md"), Markdown(report, title, extraMarkdown, unit));
+        var staged = new List<PendingFile>();
+        try
+        {
+            // 1. Every file complete in its temp.
+            staged.Add(SafeFile.BeginText(Path.Combine(folder, "confusion.csv"), ConfusionCsv(report)));
+            staged.Add(SafeFile.BeginText(Path.Combine(folder, "per_genre.csv"), PerGenreCsv(report)));
+            staged.Add(SafeFile.BeginText(Path.Combine(folder, "songs.csv"), SongsCsv(report)));
+            if (report.Excerpts.Count > 0) staged.Add(SafeFile.BeginText(Path.Combine(folder, "excerpts.csv"), ExcerptsCsv(report)));
+            if (figures != null)
+            {
+                var png = SafeFile.Begin(Path.Combine(folder, "confusion.png"));
+                staged.Add(png);
+                figures.SaveConfusion(report, title, png.TempPath);
+            }
+            var summary = SafeFile.BeginText(Path.Combine(folder, "summary.md"), Markdown(report, title, extraMarkdown, unit));
+            staged.Add(summary);
+
+            // 2. The earlier summary goes first; 3. the rest in; 4. the summary last.
+            Delete(summary.Path);
+            foreach (var file in staged.Where(f => f != summary)) file.Commit();
+            summary.Commit();
+        }
+        finally
+        {
+            foreach (var file in staged) file.Dispose();
+        }
+    }
+
+    private static void Delete(string path)
+    {
+        try { if (File.Exists(path)) File.Delete(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot remove '{path}' of an earlier evaluation: {e.Message}", e);
+        }
     }
 
     public static string Markdown(EvaluationReport r, string title, string? extra = null, string unit = "segment")

@@ -3,7 +3,10 @@ using MusicGenre.Pipeline.Evaluation;
 
 namespace MusicGenre.Pipeline.Tests.Evaluation;
 
-/// <summary>Names from outside (genres, files) in the report's Markdown and CSV files.</summary>
+/// <summary>
+/// Names from outside (genres, files) in the report's Markdown and CSV files; a report folder replaced as a whole, with no
+/// earlier evaluation's summary left beside the new one's files.
+/// </summary>
 public sealed class ReportWriterTests
 {
     [Theory]
@@ -49,5 +52,74 @@ public sealed class ReportWriterTests
             Assert.All(rows, r => Assert.Equal(rows[0].Length, r.Length));
             Assert.Contains(rows.SelectMany(r => r), f => f.Contains("R|B, soul", StringComparison.Ordinal));
         }
+    }
+
+    private static EvaluationReport Report(float p, bool excerpts = false)
+    {
+        var outcomes = new[]
+        {
+            new SongOutcome("s1", "/x/s1.wav", 0, p >= 0.5f ? 0 : 1, [p, 1 - p]),
+            new SongOutcome("s2", "/x/s2.wav", 1, 1, [1 - p, p]),
+        };
+        var report = Evaluator.Score(["blues", "rock"], outcomes, segmentHits: 2, segments: 2);
+        return excerpts ? report with { Excerpts = [new ExcerptOutcome("s1", 0, 1.5, 2.5, 0, outcomes[0].Predicted, [p, 1 - p])] } : report;
+    }
+
+    /// <summary>Writes a file that starts as a PNG (what the CLI's ScottPlot figure writes), or throws.</summary>
+    private sealed class FakeFigures(string? text, Action<string>? whileDrawing = null) : IReportFigures
+    {
+        public void SaveConfusion(EvaluationReport report, string title, string path)
+        {
+            whileDrawing?.Invoke(path);
+            if (text is null) throw new IOException("no space left on device");
+            File.WriteAllBytes(path, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, .. System.Text.Encoding.ASCII.GetBytes(text)]);
+        }
+    }
+
+    private static Dictionary<string, string> Snapshot(string dir) => Directory.GetFiles(dir, "*", SearchOption.AllDirectories)
+        .ToDictionary(f => Path.GetRelativePath(dir, f), File.ReadAllText);
+
+    /// <summary>
+    /// The figure is drawn (the slow part: seconds with ScottPlot) before any file is renamed into place, and a figure that
+    /// fails leaves the earlier report whole, with no temp behind. Before, the CSVs were already renamed in by then: a kill
+    /// or a full disk while drawing left the new songs.csv beside the old summary.md.
+    /// </summary>
+    [Fact]
+    public void AFigureThatFails_LeavesTheEarlierReportWhole()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-report-fail");
+        ReportWriter.Write(dir, Report(0.9f), "Evaluation A", figures: new FakeFigures("A"));
+        var before = Snapshot(dir);
+        Assert.Equal(["confusion.csv", "confusion.png", "per_genre.csv", "songs.csv", "summary.md"], before.Keys.Order(StringComparer.Ordinal));
+
+        var whileDrawing = new Dictionary<string, string>();
+        Assert.Throws<IOException>(() => ReportWriter.Write(dir, Report(0.6f), "Evaluation B",
+            figures: new FakeFigures(null, _ => { foreach (var (k, v) in Snapshot(dir).Where(f => !Path.GetFileName(f.Key).StartsWith('.'))) whileDrawing[k] = v; })));
+        Assert.Equal(before, whileDrawing);
+        Assert.Equal(before, Snapshot(dir)); // no temp left either
+    }
+
+    /// <summary>
+    /// A rename that fails part way (here songs.csv cannot be replaced) leaves no summary at all, never the earlier one
+    /// beside the new CSVs: the earlier summary goes before the first new file is renamed in.
+    /// </summary>
+    [Fact]
+    public void ARenameThatFailsPartWay_LeavesNoSummary_NotTheEarlierOneBesideNewFiles()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-report-rename");
+        ReportWriter.Write(dir, Report(0.9f), "Evaluation A");
+        string oldPerGenre = File.ReadAllText(Path.Combine(dir, "per_genre.csv"));
+        File.Delete(Path.Combine(dir, "songs.csv"));
+        Directory.CreateDirectory(Path.Combine(dir, "songs.csv"));
+
+        var e = Assert.Throws<IOException>(() => ReportWriter.Write(dir, Report(0.3f), "Evaluation B"));
+        Assert.Contains("songs.csv", e.Message);
+        Assert.NotEqual(oldPerGenre, File.ReadAllText(Path.Combine(dir, "per_genre.csv"))); // B's files were going in
+        Assert.False(File.Exists(Path.Combine(dir, "summary.md")), "A's summary beside B's CSVs");
+        Assert.Empty(Directory.GetFiles(dir, ".*.tmp"));
+
+        Directory.Delete(Path.Combine(dir, "songs.csv"));
+        ReportWriter.Write(dir, Report(0.3f), "Evaluation B");
+        Assert.StartsWith("# Evaluation B", File.ReadAllText(Path.Combine(dir, "summary.md")));
     }
 }
