@@ -137,25 +137,28 @@ public class EndToEndTests
         int songs = Directory.GetFiles(val, "*.wav", SearchOption.AllDirectories).Length;
         string dir = SharedData.NewTempDir("musicgenre-eval");
 
-        var whole = CliRunner.Run("evaluate", model, val, "--report", Path.Combine(dir, "whole"));
-        Assert.True(whole.Code == 0, whole.Err + whole.Out);
-        Assert.Matches($@"window accuracy [0-9.]+ % \(\d+ windows\); song accuracy [0-9.]+ % \({songs} songs\)", whole.Out);
-
-        var excerpts = CliRunner.Run("evaluate", model, val, "--excerpts", "2-3s", "--per-song", "2", "--gain", "-20", "--report", Path.Combine(dir, "excerpts"));
+        // The protocol first, then whole clips into the same folder: the excerpts' file does not stay behind.
+        string report = Path.Combine(dir, "report");
+        var excerpts = CliRunner.Run("evaluate", model, val, "--excerpts", "2-3s", "--per-song", "2", "--gain", "-20", "--report", report);
         Assert.True(excerpts.Code == 0, excerpts.Err + excerpts.Out);
         Assert.Contains($"({2 * songs} excerpts)", excerpts.Out);
-        string summary = File.ReadAllText(Path.Combine(dir, "excerpts", "summary.md"));
+        string summary = File.ReadAllText(Path.Combine(report, "summary.md"));
         Assert.Contains("2 excerpts of 2–3 s per song, peak-normalised to 0 dBFS, then -20 dB (clipped to ±1), seed 1234", summary);
-        Assert.Equal(1 + songs, File.ReadAllLines(Path.Combine(dir, "excerpts", "songs.csv")).Length);
+        Assert.Equal(1 + songs, File.ReadAllLines(Path.Combine(report, "songs.csv")).Length);
         // Every excerpt scored, with where it lies in its song; their accuracy is the printed excerpt accuracy.
-        var rows = File.ReadAllLines(Path.Combine(dir, "excerpts", "excerpts.csv"));
+        var rows = File.ReadAllLines(Path.Combine(report, "excerpts.csv"));
         Assert.StartsWith("song_id,excerpt,start_s,seconds,true,predicted,p_blues,", rows[0]);
         Assert.Equal(1 + 2 * songs, rows.Length);
         var cells = rows.Skip(1).Select(r => r.Split(',')).ToArray();
         Assert.All(cells, c => Assert.InRange(double.Parse(c[3], System.Globalization.CultureInfo.InvariantCulture), 2.0, 3.0));
         double accuracy = 100.0 * cells.Count(c => c[4] == c[5]) / cells.Length;
         Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"excerpt accuracy {accuracy:0.00} %"), excerpts.Out);
-        Assert.False(File.Exists(Path.Combine(dir, "whole", "excerpts.csv")), "whole clips have no excerpts");
+
+        var whole = CliRunner.Run("evaluate", model, val, "--report", report);
+        Assert.True(whole.Code == 0, whole.Err + whole.Out);
+        Assert.Matches($@"window accuracy [0-9.]+ % \(\d+ windows\); song accuracy [0-9.]+ % \({songs} songs\)", whole.Out);
+        Assert.False(File.Exists(Path.Combine(report, "excerpts.csv")), "whole clips have no excerpts: the earlier run's must not look part of this report");
+        Assert.DoesNotContain("excerpts", File.ReadAllText(Path.Combine(report, "summary.md")));
 
         var bad = CliRunner.Run("evaluate", model, val, "--excerpts", "1-3s", "--report", Path.Combine(dir, "bad"));
         Assert.Equal(2, bad.Code);

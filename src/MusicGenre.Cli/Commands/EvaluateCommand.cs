@@ -19,7 +19,7 @@ internal static class EvaluateCommand
             Description = "<model> <data>: a model file and a feature store or audio folder/manifest. With --folds: only <data> (an audio folder or manifest is then preprocessed into <report>/features.h5 first).",
             Arity = new ArgumentArity(1, 2),
         };
-        var report = new Option<string>("--report", "-r") { Description = "Report folder: summary.md, confusion.png/.csv, per_genre.csv, songs.csv; excerpts.csv with --excerpts; folds.csv (and features.h5 for audio, fold<k>/model.h5 with --keep-models) with --folds.", DefaultValueFactory = _ => "report" };
+        var report = new Option<string>("--report", "-r") { Description = "Report folder: summary.md, confusion.png/.csv, per_genre.csv, songs.csv; excerpts.csv with --excerpts; folds.csv (and features.h5 for audio, fold<k>/model.h5 with --keep-models) with --folds. Files an earlier evaluation wrote there that this one does not are removed; yours stay.", DefaultValueFactory = _ => "report" };
         var folds = new Option<int?>("--folds") { Description = "Song-level k-fold cross-validation: train and evaluate k models (the model argument is not read)." };
         var keepModels = new Option<bool>("--keep-models") { Description = "With --folds: also write each fold's model to <report>/fold<k>/model.h5 (e.g. to score the folds with another protocol)." };
         var excerpts = new Option<string?>("--excerpts")
@@ -121,7 +121,7 @@ internal static class EvaluateCommand
         if (force || !Directory.Exists(reportDir)) return;
         const string what = "--report file";
         var folders = !crossValidation ? [reportDir] : new[] { reportDir }.Concat(Directory.GetDirectories(reportDir, "fold*")
-            .Where(d => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(d), @"^fold[0-9]+$")).Order(StringComparer.Ordinal)).ToArray();
+            .Where(d => ReportWriter.IsFoldFolder(Path.GetFileName(d))).Order(StringComparer.Ordinal)).ToArray();
         foreach (string folder in folders)
         {
             // Only cross-validation writes folds.csv, features.h5 (from audio) and fold models.

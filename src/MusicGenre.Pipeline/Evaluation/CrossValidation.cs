@@ -63,10 +63,16 @@ internal static class CrossValidation
                 Nn.Architectures.ArchitectureCatalog.Create(effective.Architecture, effective.HyperParameters).AcceptsAnyLength,
                 store.Header.SegmentSeconds, store.Header.SampleRate).ExcerptsTooShort(protocol.MinSeconds, protocol.MaxSeconds) is { } tooShort)
             throw new ArgumentException(tooShort, nameof(protocol));
-        // Fold models of an earlier run in this report folder would not match this run's folds.
+        // Fold models of an earlier run in this report folder would not match this run's folds, nor would its report:
+        // folds.csv is replaced now and the folds' reports as each finishes, so the rest of it (its summary first, and
+        // the reports of folds this run has not, e.g. fold5/ after --folds 5 when this run has 3) goes now too, not
+        // part by part beside this run's files. A file that is not ours, and the checkpoints a resumed run needs, stay.
         if (reportFolder != null)
+        {
             for (int f = 0; Directory.Exists(Path.GetDirectoryName(FoldModelPath(reportFolder, f))); f++)
                 File.Delete(FoldModelPath(reportFolder, f));
+            ReportWriter.RemoveEarlier(reportFolder, new HashSet<string>(), foldFolders: true);
+        }
         StoreSegments.RequireArtists(storePath, store.Songs, splitBy);
         int[] fold = AssignFolds(store, folds, splitBy, options.Seed);
         if (reportFolder != null) WriteFolds(Path.Combine(reportFolder, "folds.csv"), store, fold, effective.Labels);
@@ -130,7 +136,7 @@ internal static class CrossValidation
         var cv = new CrossValidationResult(reports, pooled) { WholeClipSongAccuracy = wholeClips };
         if (reportFolder != null)
             ReportWriter.Write(reportFolder, pooled, $"{folds}-fold cross-validation (pooled held-out songs{(protocol is null ? "" : $"; {protocol}")})",
-                Summary(cv, effective, protocol), Unit(protocol), figures);
+                Summary(cv, effective, protocol), Unit(protocol), figures, crossValidation: true);
         // Only now, with every report written, the fold checkpoints go: this run's and any of an earlier run with more folds.
         if (effective.CheckpointPath is { } used)
         {

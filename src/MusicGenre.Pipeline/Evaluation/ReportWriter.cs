@@ -10,7 +10,7 @@ namespace MusicGenre.Pipeline.Evaluation;
 /// Writes an evaluation report folder: <c>summary.md</c> (Markdown), <c>confusion.csv</c> and, drawn by the caller's
 /// <see cref="IReportFigures"/>, <c>confusion.png</c> (song level; rows true, columns predicted), <c>per_genre.csv</c>, <c>songs.csv</c> (every song's probabilities) and,
 /// for the robustness protocol, <c>excerpts.csv</c> (every excerpt: where it lies in its song, its length and probabilities).
-/// The folder is replaced as a whole (<see cref="Write"/>): an earlier evaluation's summary never stays beside this one's files.
+/// The folder is replaced as a whole (<see cref="Write"/>): an earlier evaluation's files never stay beside this one's.
 /// </summary>
 internal static class ReportWriter
 {
@@ -38,6 +38,8 @@ internal static class ReportWriter
     /// <summary>
     /// Writes the report; <paramref name="unit"/> names what a "segment" is (segment, window, excerpt). With
     /// <paramref name="figures"/> (the CLI's), also <c>confusion.png</c>; the library itself draws nothing.
+    /// <paramref name="crossValidation"/>: the folder is a cross-validation report, whose <c>folds.csv</c> and
+    /// <c>fold&lt;k&gt;</c> folders its run wrote; otherwise they are an earlier evaluation's and go (see below).
     /// </summary>
     /// <remarks>
     /// The folder is replaced as a whole as far as the file system allows: a kill, a full disk or a second run at once must
@@ -48,13 +50,16 @@ internal static class ReportWriter
     /// <item>The earlier <c>summary.md</c> is deleted before any new file is renamed in: renaming the summary last alone
     /// would still leave an instant, or a failed rename, with the old summary beside new CSVs. So at every moment the folder
     /// holds the earlier report whole, no summary (a report being replaced, or whose replacing failed), or this one whole.</item>
-    /// <item>The other files are renamed in (microseconds, not the seconds the figure takes).</item>
+    /// <item>The other files are renamed in (microseconds, not the seconds the figure takes); files of this tool's report
+    /// kinds that this evaluation does not write are deleted (<see cref="RemoveEarlier"/>: an earlier run's
+    /// <c>excerpts.csv</c>, <c>confusion.png</c>, and outside cross-validation <c>folds.csv</c> and the fold folders'
+    /// reports), recognised as in <see cref="TextFiles"/>; a file of the user's is never deleted.</item>
     /// <item>The summary is renamed in last.</item>
     /// </list>
     /// </remarks>
-    /// <exception cref="IOException">A file cannot be written, renamed into place or (the earlier summary) deleted.</exception>
+    /// <exception cref="IOException">A file cannot be written, renamed into place or (an earlier one) deleted.</exception>
     public static void Write(string folder, EvaluationReport report, string title, string? extraMarkdown = null, string unit = "segment",
-        IReportFigures? figures = null)
+        IReportFigures? figures = null, bool crossValidation = false)
     {
         Directory.CreateDirectory(folder);
         var staged = new List<PendingFile>();
@@ -74,15 +79,81 @@ internal static class ReportWriter
             var summary = SafeFile.BeginText(Path.Combine(folder, "summary.md"), Markdown(report, title, extraMarkdown, unit));
             staged.Add(summary);
 
-            // 2. The earlier summary goes first; 3. the rest in; 4. the summary last.
+            // 2. The earlier summary goes first; 3. the rest in, the earlier run's leftovers out; 4. the summary last.
             Delete(summary.Path);
             foreach (var file in staged.Where(f => f != summary)) file.Commit();
+            var written = staged.Select(f => Path.GetFileName(f.Path)).ToHashSet(StringComparer.Ordinal);
+            if (crossValidation) written.Add("folds.csv");
+            RemoveEarlier(folder, written, foldFolders: !crossValidation);
             summary.Commit();
         }
         finally
         {
             foreach (var file in staged) file.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Deletes, in <paramref name="folder"/>, the files of this tool's report kinds (<see cref="TextFiles"/>, recognised by
+    /// their first lines, and <c>confusion.png</c>, by its PNG signature) not named in <paramref name="keep"/>,
+    /// <c>summary.md</c> first; with <paramref name="foldFolders"/> the same in each <c>fold&lt;k&gt;</c> subfolder, which
+    /// goes too when that leaves it empty (a fold model kept there stays). Anything else — a user's notes, a file of
+    /// one of these names that is not ours, <c>features.h5</c>, checkpoints — is left alone. Cross-validation calls it with
+    /// nothing kept before its first fold: the earlier report no longer matches the folds it writes.
+    /// </summary>
+    /// <exception cref="IOException">A file of ours cannot be deleted (it would look part of the new report).</exception>
+    internal static void RemoveEarlier(string folder, IReadOnlySet<string> keep, bool foldFolders)
+    {
+        if (!Directory.Exists(folder)) return;
+        foreach (string name in ReportNames.Where(n => !keep.Contains(n)))
+        {
+            string path = Path.Combine(folder, name);
+            if (IsOurs(path)) Delete(path);
+        }
+        if (!foldFolders) return;
+        foreach (string fold in Directory.EnumerateDirectories(folder, "fold*").Where(d => IsFoldFolder(Path.GetFileName(d))).ToArray())
+        {
+            RemoveEarlier(fold, new HashSet<string>(), foldFolders: false);
+            if (!Directory.EnumerateFileSystemEntries(fold).Any()) Directory.Delete(fold);
+        }
+    }
+
+    /// <summary>Whether <paramref name="name"/> is a cross-validation fold folder's: <c>fold</c> and digits.</summary>
+    internal static bool IsFoldFolder(string name) =>
+        name.Length > 4 && name.StartsWith("fold", StringComparison.Ordinal) && !name.AsSpan(4).ContainsAnyExcept("0123456789");
+
+    /// <summary>The files a report folder may hold, summary first (it is what says a folder holds a report).</summary>
+    private static readonly string[] ReportNames = [.. TextFiles.Select(f => f.Name), "confusion.png"];
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is a report file this tool wrote: a regular file whose first lines (up to three)
+    /// are what <see cref="TextFiles"/> expects of its name, or for <c>confusion.png</c>, a PNG. A folder, a pipe, an
+    /// empty or unreadable file is not.
+    /// </summary>
+    internal static bool IsOurs(string path)
+    {
+        string name = Path.GetFileName(path);
+        if (InputFile.Check(path) is not null) return false;
+        try
+        {
+            if (name == "confusion.png")
+            {
+                ReadOnlySpan<byte> signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+                Span<byte> head = stackalloc byte[8];
+                using var f = File.OpenRead(path);
+                return f.ReadAtLeast(head, 8, throwOnEndOfStream: false) == 8 && head.SequenceEqual(signature);
+            }
+            foreach (var (text, isOurs, _) in TextFiles)
+            {
+                if (text != name) continue;
+                var lines = new List<string>(3);
+                using var reader = new StreamReader(path);
+                for (string? line; lines.Count < 3 && (line = reader.ReadLine()) != null;) lines.Add(line);
+                return isOurs(lines);
+            }
+            return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 
     private static void Delete(string path)

@@ -13,7 +13,7 @@ namespace MusicGenre.Pipeline.Tests.Evaluation;
 /// </summary>
 public sealed class CrossValidationResumeTests
 {
-    private static string Store(string dir)
+    internal static string Store(string dir)
     {
         var header = new FeatureStoreHeader(["blues", "jazz"], 16, 20, 22050, 3.0, "librosa_default", new Dictionary<string, object> { ["n_fft"] = 2048 });
         var rng = new Random(5);
@@ -26,7 +26,7 @@ public sealed class CrossValidationResumeTests
         return path;
     }
 
-    private static TrainerOptions Options(string report, ulong seed = 7) => new()
+    internal static TrainerOptions Options(string report, ulong seed = 7) => new()
     {
         Epochs = 3, BatchSize = 4, Seed = seed, ThreadCount = 1, ValidationFraction = 0, Augmentation = AugmentationOptions.None,
         HyperParameters = new Dictionary<string, double> { ["width"] = 4, ["min_frames"] = 16 },

@@ -5,7 +5,7 @@ namespace MusicGenre.Pipeline.Tests.Evaluation;
 
 /// <summary>
 /// Names from outside (genres, files) in the report's Markdown and CSV files; a report folder replaced as a whole, with no
-/// earlier evaluation's summary left beside the new one's files.
+/// earlier evaluation's file left beside the new one's, and no file of the user's touched.
 /// </summary>
 public sealed class ReportWriterTests
 {
@@ -121,5 +121,48 @@ public sealed class ReportWriterTests
         Directory.Delete(Path.Combine(dir, "songs.csv"));
         ReportWriter.Write(dir, Report(0.3f), "Evaluation B");
         Assert.StartsWith("# Evaluation B", File.ReadAllText(Path.Combine(dir, "summary.md")));
+    }
+
+    /// <summary>
+    /// Files of this tool's report kinds that a new evaluation does not write go: an earlier run's excerpts.csv and
+    /// confusion.png, and (outside cross-validation) folds.csv and the fold folders' reports; a fold model, the user's own
+    /// files, and a file of one of those names that is not ours stay. Before, they stayed and looked part of the new report.
+    /// </summary>
+    [Fact]
+    public void AnEarlierRunsFiles_ThatThisRunDoesNotWrite_Go_TheUsersStay()
+    {
+        string dir = SharedData.NewTempDir("musicgenre-report-stale");
+        ReportWriter.Write(dir, Report(0.9f, excerpts: true), "Evaluation A", figures: new FakeFigures("A"), crossValidation: true);
+        File.WriteAllText(Path.Combine(dir, "folds.csv"), "song_id,genre,fold\ns1,blues,1\n");
+        ReportWriter.Write(Path.Combine(dir, "fold1"), Report(0.9f), "Fold 1 of 5");
+        File.WriteAllText(Path.Combine(dir, "fold1", "model.h5"), "a fold model");
+        ReportWriter.Write(Path.Combine(dir, "fold5"), Report(0.9f), "Fold 5 of 5");
+        ReportWriter.Write(Path.Combine(dir, "fold6"), Report(0.9f), "Fold 6 of 6");
+        File.WriteAllText(Path.Combine(dir, "fold6", "notes.txt"), "mine");
+        File.WriteAllText(Path.Combine(dir, "notes.md"), "# mine");
+        Directory.CreateDirectory(Path.Combine(dir, "folder"));
+
+        // A cross-validation report keeps folds.csv and its folds; only the excerpts and the figure it no longer writes go.
+        ReportWriter.Write(dir, Report(0.8f), "Cross-validation B", crossValidation: true);
+        Assert.False(File.Exists(Path.Combine(dir, "excerpts.csv")));
+        Assert.False(File.Exists(Path.Combine(dir, "confusion.png")));
+        Assert.True(File.Exists(Path.Combine(dir, "folds.csv")) && File.Exists(Path.Combine(dir, "fold5", "summary.md")));
+
+        // A plain evaluation: the cross-validation's files go, fold folders left empty too.
+        ReportWriter.Write(dir, Report(0.6f), "Evaluation C");
+        Assert.Equal(["confusion.csv", "fold1/model.h5", "fold6/notes.txt", "notes.md", "per_genre.csv", "songs.csv", "summary.md"],
+            Snapshot(dir).Keys.Select(k => k.Replace('\\', '/')).Order(StringComparer.Ordinal));
+        Assert.Equal(["fold1", "fold6", "folder"], Directory.GetDirectories(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+        // Files of those names that are not ours stay.
+        File.WriteAllText(Path.Combine(dir, "excerpts.csv"), "my,own\n1,2\n");
+        File.WriteAllText(Path.Combine(dir, "confusion.png"), "not a PNG");
+        File.WriteAllText(Path.Combine(dir, "folds.csv"), "");
+        File.WriteAllText(Path.Combine(dir, "fold1", "songs.csv"), "title,artist\n");
+        ReportWriter.Write(dir, Report(0.7f), "Evaluation D");
+        Assert.Equal("my,own\n1,2\n", File.ReadAllText(Path.Combine(dir, "excerpts.csv")));
+        Assert.Equal("not a PNG", File.ReadAllText(Path.Combine(dir, "confusion.png")));
+        Assert.Equal("", File.ReadAllText(Path.Combine(dir, "folds.csv")));
+        Assert.Equal("title,artist\n", File.ReadAllText(Path.Combine(dir, "fold1", "songs.csv")));
     }
 }
