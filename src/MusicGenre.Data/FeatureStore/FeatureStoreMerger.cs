@@ -2,7 +2,8 @@ namespace MusicGenre.Data.FeatureStore;
 
 /// <summary>
 /// Joins feature stores made by <c>preprocess --shard k/N</c> on different machines into one store for training. Songs
-/// keep the order of the inputs, then their order within each input; only one song's features are in memory at a time.
+/// keep the order of the inputs, then their order within each input; a piece of one song's features is in memory at a time
+/// (<see cref="FeatureStoreWriter.DefaultPieceSegments"/> segments), however long the song.
 /// </summary>
 internal static class FeatureStoreMerger
 {
@@ -33,13 +34,13 @@ internal static class FeatureStoreMerger
             next += store.Songs[s].SegmentCount;
         }
 
-        // 3. Stream the songs into the merged store.
+        // 3. Stream the songs into the merged store, each a piece at a time (never a whole song in memory).
         int written = 0;
-        FeatureStoreWriter.Write(fullOutput, set.Header, songs, i =>
+        FeatureStoreWriter.Write(fullOutput, set.Header, songs, (i, first, count, destination) =>
         {
-            var features = set.Songs[i].Store.ReadSong(set.Songs[i].Song);
-            progress?.Report((++written, songs.Count));
-            return features;
+            var (store, s) = set.Songs[i];
+            store.ReadSegments(store.Songs[s].FirstSegment + first, count, destination);
+            if (first + count == songs[i].SegmentCount) progress?.Report((++written, songs.Count));
         }, cancellationToken);
     }
 }

@@ -117,7 +117,7 @@ internal sealed class FeatureStoreReader : IDisposable
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // PureHDF reads lazily: a truncated file or a damaged compressed chunk shows only here, with a bare message.
-            throw new FeatureStoreException(Path, $"segments {first}..{first + count - 1} cannot be read: the file is truncated or damaged ({e.Message})", e);
+            throw new FeatureStoreException(Path, $"segments {first}..{first + count - 1} ({SongsOf(first, count)}) cannot be read: the file is truncated or damaged ({e.Message})", e);
         }
         // 3. Each segment's bytes must hash to the CRC-32 written with them: a flipped bit in a chunk is otherwise a quietly
         //    different spectrogram (CRC-32 costs ~5 µs per 128 × 130 segment, a fifth of reading it).
@@ -137,6 +137,13 @@ internal sealed class FeatureStoreReader : IDisposable
             string song = Songs[SegmentSong[segment]].SongId;
             throw new FeatureStoreException(Path, $"segment {segment} (song '{song}') holds a non-finite value ({values[bad]}): the store is damaged or was made from bad audio");
         }
+    }
+
+    /// <summary>The song, or first and last song, that segments <c>[first, first + count)</c> belong to, for messages.</summary>
+    private string SongsOf(int first, int count)
+    {
+        string a = Songs[SegmentSong[first]].SongId, b = Songs[SegmentSong[first + count - 1]].SongId;
+        return a == b ? $"song '{a}'" : $"songs '{a}' to '{b}'";
     }
 
     /// <summary>All segments of song <paramref name="song"/>, flat <c>[SegmentCount, Mels, Frames]</c>.</summary>

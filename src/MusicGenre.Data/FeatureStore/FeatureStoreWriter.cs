@@ -6,19 +6,29 @@ using PureHDF.VOL.Native;
 namespace MusicGenre.Data.FeatureStore;
 
 /// <summary>
-/// Writes a feature store (layout in <see cref="FeatureStoreLayout"/>) song by song, so only one song's features are in
-/// memory at a time. The file appears atomically: it is written to a temp file beside the target and renamed.
+/// Writes a feature store (layout in <see cref="FeatureStoreLayout"/>) song by song and each song a piece at a time
+/// (<see cref="DefaultPieceSegments"/> segments), so memory stays bounded whatever the length of a song or the number of
+/// songs. The file appears atomically: it is written to a temp file beside the target and renamed.
 /// </summary>
 internal static class FeatureStoreWriter
 {
     /// <summary>
     /// Writes <paramref name="songs"/> (in store order; each song's <see cref="StoreSong.FirstSegment"/> must follow the previous
-    /// song's segments) and asks <paramref name="songFeatures"/> for each song's features, flat
-    /// <c>[SegmentCount, Mels, Frames]</c>, in that order.
+    /// song's segments) and asks <paramref name="readSegments"/> for each song's segments, in order, a piece at a time.
     /// </summary>
-    /// <example><code>FeatureStoreWriter.Write("features.h5", header, songs, i => spool.ReadFeatures(i));</code></example>
-    /// <exception cref="ArgumentException">Invalid header, songs out of order, labels out of range, no segments, or a
-    /// feature block of the wrong length.</exception>
+    /// <example><code>FeatureStoreWriter.Write("features.h5", header, songs, (s, first, count, dst) => parts[s].Read(first, count, dst));</code></example>
+    /// <exception cref="ArgumentException">Invalid header, songs out of order, labels out of range, or no segments.</exception>
+    /// <exception cref="FeatureStoreException">A song cannot be read or written (the message names it, and the store);
+    /// a <see cref="FeatureStoreException"/> of the source (a damaged input store) passes as it is: it names its file.</exception>
+    public static void Write(string path, FeatureStoreHeader header, IReadOnlyList<StoreSong> songs,
+        SongSegmentReader readSegments, CancellationToken cancellationToken = default) =>
+        Write(path, header, songs, readSegments, DefaultChunkCacheCapacity, cancellationToken: cancellationToken);
+
+    /// <summary>
+    /// As the overload with a <see cref="SongSegmentReader"/>, for songs already in memory: <paramref name="songFeatures"/>
+    /// gives each song's features whole, flat <c>[SegmentCount, Mels, Frames]</c> (asked once per song, in order).
+    /// </summary>
+    /// <exception cref="ArgumentException">As the other overload, or a feature block of the wrong length.</exception>
     public static void Write(string path, FeatureStoreHeader header, IReadOnlyList<StoreSong> songs,
         Func<int, ReadOnlyMemory<float>> songFeatures, CancellationToken cancellationToken = default) =>
         Write(path, header, songs, songFeatures, DefaultChunkCacheCapacity, cancellationToken: cancellationToken);
@@ -27,16 +37,36 @@ internal static class FeatureStoreWriter
     internal const int DefaultChunkCacheCapacity = 64;
 
     /// <summary>
-    /// As the public overload, with the number of chunks kept in memory before they are written out, and (tests and
-    /// benchmarks only) the compressed layout that builds up to c27513a (2026-12-06) wrote.
+    /// Segments read from the source and handed to HDF5 at a time: 128 log-mel segments of 128 × 130 are 8.5 MB (6.4 min
+    /// of audio), so a song of any length costs that, where a whole 27-hour song took 2 GiB twice (and failed beyond).
+    /// </summary>
+    internal const int DefaultPieceSegments = 128;
+
+    /// <summary>As the public in-memory overload, with the options of the <see cref="SongSegmentReader"/> one.</summary>
+    internal static void Write(string path, FeatureStoreHeader header, IReadOnlyList<StoreSong> songs,
+        Func<int, ReadOnlyMemory<float>> songFeatures, int chunkCacheCapacity, bool legacyCompressed = false,
+        int pieceSegments = DefaultPieceSegments, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(songFeatures);
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(songs);
+        Write(path, header, songs, InMemory(header, songs, songFeatures), chunkCacheCapacity, legacyCompressed, pieceSegments, cancellationToken);
+    }
+
+    /// <summary>
+    /// As the public overload, with the number of chunks kept in memory before they are written out, the number of
+    /// segments read and written at a time (tests: a few, to cut songs into several pieces) and (tests and benchmarks
+    /// only) the compressed layout that builds up to c27513a (2026-12-06) wrote.
     /// </summary>
     internal static void Write(string path, FeatureStoreHeader header, IReadOnlyList<StoreSong> songs,
-        Func<int, ReadOnlyMemory<float>> songFeatures, int chunkCacheCapacity, bool legacyCompressed = false, CancellationToken cancellationToken = default)
+        SongSegmentReader readSegments, int chunkCacheCapacity, bool legacyCompressed = false,
+        int pieceSegments = DefaultPieceSegments, CancellationToken cancellationToken = default)
     {
         // 1. Validate everything before touching the disk.
         ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(songs);
-        ArgumentNullException.ThrowIfNull(songFeatures);
+        ArgumentNullException.ThrowIfNull(readSegments);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pieceSegments, 1);
         header.Validate();
         int segments = ValidateSongs(header, songs);
 
@@ -87,31 +117,74 @@ internal static class FeatureStoreWriter
         if (checksums is not null) file[FeatureStoreLayout.SegmentCrc32] = checksums;
         WriteAttributes(file.Attributes, header);
 
-        // 4. Stream the songs into a temp file, then rename it over the target.
+        // 4. Stream the songs into a temp file, a piece of each at a time, then rename it over the target. One buffer serves
+        //    every piece; a song's last, shorter piece is the front of it (a memory selection), so nothing is allocated or
+        //    copied per song. Each song's checksums (4 bytes a segment) are written in one go, as before pieces.
+        int segmentLength = header.SegmentLength;
+        pieceSegments = (int)Math.Min(Math.Min(pieceSegments, songs.Max(s => (long)s.SegmentCount)), Math.Max(1, Array.MaxLength / segmentLength));
+        var piece = new float[(long)pieceSegments * segmentLength];
         MusicGenre.IO.SafeFile.Write(path, temp =>
         {
-            using (var writer = file.BeginWrite(temp))
+            using var writer = file.BeginWrite(temp);
+            for (int s = 0; s < songs.Count; s++)
             {
-                for (int s = 0; s < songs.Count; s++)
+                cancellationToken.ThrowIfCancellationRequested();
+                var song = songs[s];
+                if (song.SegmentCount == 0) continue;
+                try
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var song = songs[s];
-                    if (song.SegmentCount == 0) continue;
-                    ReadOnlyMemory<float> block = songFeatures(s);
-                    long expected = (long)song.SegmentCount * header.SegmentLength;
-                    if (block.Length != expected)
-                        throw new ArgumentException($"features of song '{song.SongId}' have {block.Length} floats, expected {expected} ({song.SegmentCount} × {header.Mels} × {header.Frames})", nameof(songFeatures));
-                    var fileSelection = new HyperslabSelection(3,
-                        starts: [(ulong)song.FirstSegment, 0, 0],
-                        blocks: [(ulong)song.SegmentCount, (ulong)header.Mels, (ulong)header.Frames]);
-                    writer.Write(features, block.ToArray(), fileSelection: fileSelection);
+                    var sums = checksums is null ? null : new uint[song.SegmentCount];
+                    for (int first = 0; first < song.SegmentCount; first += pieceSegments)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        int count = Math.Min(pieceSegments, song.SegmentCount - first);
+                        var values = piece.AsSpan(0, count * segmentLength);
+                        readSegments(s, first, count, values);
+                        if (sums is not null)
+                            for (int k = 0; k < count; k++) sums[first + k] = SegmentChecksum(values.Slice(k * segmentLength, segmentLength));
+                        var fileSelection = new HyperslabSelection(3,
+                            starts: [(ulong)song.FirstSegment + (ulong)first, 0, 0],
+                            blocks: [(ulong)count, (ulong)header.Mels, (ulong)header.Frames]);
+                        var memorySelection = values.Length == piece.Length ? null : new HyperslabSelection(start: 0, block: (ulong)values.Length);
+                        writer.Write(features, piece, memorySelection, fileSelection);
+                    }
                     if (checksums is not null)
-                        writer.Write(checksums, SegmentChecksums(block.Span, header.SegmentLength),
-                            fileSelection: new HyperslabSelection(start: (ulong)song.FirstSegment, block: (ulong)song.SegmentCount));
+                        writer.Write(checksums, sums!, fileSelection: new HyperslabSelection(start: (ulong)song.FirstSegment, block: (ulong)song.SegmentCount));
+                }
+                catch (Exception e) when (e is not (OperationCanceledException or FeatureStoreException) && !IsWrongBlock(e))
+                {
+                    // Without this a failure named nothing ("Arithmetic operation resulted in an overflow.", "Exception of
+                    // type 'System.OutOfMemoryException' was thrown.", a spool part's I/O error under a hashed name).
+                    throw new FeatureStoreException(path, $"writing song '{song.SongId}' ({song.Path}) failed: {e.Message}", e);
                 }
             }
         });
     }
+
+    /// <summary>
+    /// A source of whole songs as a <see cref="SongSegmentReader"/>: asks <paramref name="songFeatures"/> for a song when its
+    /// first piece is wanted and checks the block's length.
+    /// </summary>
+    private static SongSegmentReader InMemory(FeatureStoreHeader header, IReadOnlyList<StoreSong> songs, Func<int, ReadOnlyMemory<float>> songFeatures)
+    {
+        int current = -1;
+        ReadOnlyMemory<float> block = default;
+        return (song, first, count, destination) =>
+        {
+            if (song != current)
+            {
+                block = songFeatures(song);
+                long expected = (long)songs[song].SegmentCount * header.SegmentLength;
+                if (block.Length != expected)
+                    throw new ArgumentException($"features of song '{songs[song].SongId}' have {block.Length} floats, expected {expected} ({songs[song].SegmentCount} × {header.Mels} × {header.Frames})", nameof(songFeatures));
+                current = song;
+            }
+            block.Span.Slice(first * header.SegmentLength, count * header.SegmentLength).CopyTo(destination);
+        };
+    }
+
+    /// <summary>The caller's feature block of the wrong length (<see cref="InMemory"/>): an argument error that names its song already.</summary>
+    private static bool IsWrongBlock(Exception e) => e is ArgumentException { ParamName: "songFeatures" };
 
     /// <summary>
     /// The CRC-32 (IEEE, as zlib.crc32 computes it) of each <paramref name="segmentLength"/>-float segment of
