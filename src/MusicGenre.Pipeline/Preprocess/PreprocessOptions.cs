@@ -55,6 +55,9 @@ public sealed record PreprocessOptions
     /// <summary>Songs waiting for a worker (the bounded queue between the file walk and the workers); default 2 × <see cref="ThreadCount"/>.</summary>
     public int? QueueCapacity { get; init; }
 
+    /// <summary>Segments of a song moved from its spool part to the store at a time (tests: a few, to cut songs into pieces).</summary>
+    internal int StorePieceSegments { get; init; } = FeatureStoreWriter.DefaultPieceSegments;
+
     /// <summary>Segment length in samples at the feature sample rate.</summary>
     public int SegmentSamples => MusicGenre.Pipeline.Segmentation.ClipSegmentation.SegmentSamplesOf(SegmentSeconds, Features.SampleRate);
 

@@ -199,11 +199,13 @@ public static class Preprocessor
             var header = new FeatureStoreHeader(dataset.Genres.Names, mels, frames, options.Features.SampleRate, options.SegmentSeconds,
                 options.Features.Name, options.PresetParameters());
             int merged = 0;
-            FeatureStoreWriter.Write(output, header, songs, i =>
+            // Each song goes from its part to the store a piece at a time (FeatureStoreWriter), so a song of any length fits
+            // in memory; a song that fails is named by the writer (its part's name is only a hash).
+            FeatureStoreWriter.Write(output, header, songs, (i, first, count, destination) =>
             {
-                progress?.Report(new PreprocessProgress("merge", ++merged, songs.Count, bad.Count, songs[i].Path));
-                return parts[i].Part.ReadFeatures(parts[i].Path);
-            }, cancellationToken);
+                if (first == 0) progress?.Report(new PreprocessProgress("merge", ++merged, songs.Count, bad.Count, songs[i].Path));
+                parts[i].Part.ReadSegments(parts[i].Path, first, count, destination);
+            }, FeatureStoreWriter.DefaultChunkCacheCapacity, pieceSegments: options.StorePieceSegments, cancellationToken: cancellationToken);
             storePath = output;
         }
         if (!options.KeepSpool) spool.Delete();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace MusicGenre.Pipeline.Preprocess;
@@ -75,15 +76,19 @@ internal sealed record SpoolPart(string SongId, string Source, bool Ok, int Mels
         }
     }
 
-    /// <summary>The features <c>[Segments, Mels, Frames]</c> of an ok part.</summary>
-    public float[] ReadFeatures(string path)
+    /// <summary>
+    /// Reads segments <c>[first, first + count)</c> of an ok part into <paramref name="destination"/> (<c>[count, Mels, Frames]</c>).
+    /// A piece at a time, never the whole song: a song of 27 hours holds more than 2 GiB of features, more than one span
+    /// of bytes can address, and a whole long song in memory (twice, with the store's copy) was what ran a small machine out.
+    /// </summary>
+    /// <exception cref="IOException">The part cannot be read (gone, or shorter than its header says: changed since).</exception>
+    public void ReadSegments(string path, int first, int count, Span<float> destination)
     {
-        var data = new float[(long)Segments * Mels * Frames];
-        using var stream = File.OpenRead(path);
-        stream.Position = DataOffset;
-        stream.ReadExactly(MemoryMarshal.AsBytes(data.AsSpan()));
+        Debug.Assert(Ok && first >= 0 && count >= 0 && (long)first + count <= Segments && destination.Length == (long)count * Mels * Frames);
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("spool parts are little-endian");
-        return data;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        stream.Position = DataOffset + 4L * first * Mels * Frames;
+        stream.ReadExactly(MemoryMarshal.AsBytes(destination));
     }
 
     /// <summary>Writes a bad-song part atomically.</summary>

@@ -39,6 +39,54 @@ public sealed class PreprocessorTests
         Assert.False(Directory.Exists(options.EffectiveSpoolDirectory));
     }
 
+    /// <summary>
+    /// Songs go from their spool parts to the store a piece at a time: with pieces of 2 segments, a song of 7 (4 pieces, the
+    /// last shorter) and songs of 1–3 give the very bytes of the store written a whole song at a time.
+    /// </summary>
+    [Fact]
+    public async Task Run_SongsLongerThanAPiece_GiveTheStoreOfWholeSongs_ByteForByte()
+    {
+        var fx = new PreprocessFixture(("rock", "long", 7.4), ("rock", "two", 2.0), ("jazz", "three", 3.1), ("blues", "one", 1.0));
+        var whole = fx.Options("whole.h5", jobs: 1) with { StorePieceSegments = int.MaxValue };
+        var pieces = fx.Options("pieces.h5", jobs: 1) with { StorePieceSegments = 2 };
+
+        await fx.Run(whole);
+        await fx.Run(pieces);
+
+        Assert.Equal(File.ReadAllBytes(whole.Output), File.ReadAllBytes(pieces.Output));
+        using var store = FeatureStoreReader.Open(pieces.Output);
+        Assert.Equal([1, 3, 7, 2], store.Songs.Select(s => s.SegmentCount));
+        for (int s = 0; s < store.Songs.Count; s++)
+            Close.Assert(FakeFeaturizer.Expected(fx.Samples[store.Songs[s].SongId], 8000, 4000), store.ReadSong(s), 0, 0, store.Songs[s].SongId);
+    }
+
+    /// <summary>
+    /// A song whose features cannot be moved from its spool part to the store fails the run naming the song and its audio
+    /// file (the part's own name is a hash: "Could not find file '.../3f/3f09….part'" said nothing); a re-run redoes that
+    /// song and completes.
+    /// </summary>
+    [Fact]
+    public async Task Run_ASongThatCannotGoToTheStore_IsNamed_AndARerunCompletes()
+    {
+        var fx = new PreprocessFixture(("rock", "a", 2.0), ("rock", "b", 3.0), ("jazz", "c", 1.0));
+        var options = fx.Options(jobs: 1);
+        string songB = Path.Combine(fx.Input, "rock", "b.wav");
+        string partB;
+        using (var spool = new SpoolFolder(options.EffectiveSpoolDirectory)) partB = spool.PartPath("rock/b");
+        // The part of b goes just before the store asks for it (as when it is lost or unreadable).
+        var progress = new SyncProgress<PreprocessProgress>(p => { if (p.Stage == "merge" && p.LastPath == songB) File.Delete(partB); });
+
+        var e = await Assert.ThrowsAnyAsync<IOException>(() => fx.Run(options, progress));
+
+        Assert.StartsWith($"{options.Output}: writing song 'rock/b' ({songB}) failed: ", e.Message);
+        Assert.Contains(partB, e.Message);
+        Assert.False(File.Exists(options.Output));
+        var summary = await fx.Run(options);
+        Assert.Equal((3, 1), (summary.Resumed + summary.Processed, summary.Processed));
+        using var store = FeatureStoreReader.Open(options.Output);
+        Assert.Equal(["jazz/c", "rock/a", "rock/b"], store.Songs.Select(s => s.SongId));
+    }
+
     [Fact]
     public async Task Run_ASongWithNoSignal_IsSkippedWithTheReason_NotStored()
     {
