@@ -37,9 +37,18 @@ internal static class AudioFile
     /// exactly that size (and only fall back to chunks if more arrives); 2. otherwise collect 64K-sample chunks and
     /// concatenate them once at the end.
     /// </summary>
+    // The refusal of a clip too long to hold as one array of samples.
+    private static string TooLong(long samples, int rate) =>
+        FormattableString.Invariant($"{(double)samples / rate / 3600:0.#} h of audio at {rate} Hz is more samples than one clip in memory can hold (2^31); ") +
+        "load a part of it (AudioLoadOptions.Offset and Duration; musicgenre features --offset/--duration), or stream it (predict and evaluate do)";
+
     private static AudioClip Collect(AudioStreamReader reader)
     {
         const int Chunk = 1 << 16;
+        // A length the header already gives beyond one array is refused before decoding (it failed after minutes, or
+        // ran out of memory on the way).
+        if (reader.RemainingSamplesHint is > (long)int.MaxValue and var hinted)
+            throw new AudioFormatException(reader.SourceName, TooLong(hinted, reader.SampleRate));
         var chunks = new List<float[]>();
         long total = 0;
         float[] current = new float[(int)Math.Clamp(reader.RemainingSamplesHint ?? Chunk, 1, Array.MaxLength)];
@@ -65,7 +74,7 @@ internal static class AudioFile
             }
             total += n;
             if (total > Array.MaxLength)
-                throw new AudioFormatException(reader.SourceName, "the decoded audio exceeds the largest array .NET can hold; use AudioStreamReader");
+                throw new AudioFormatException(reader.SourceName, TooLong(total, reader.SampleRate));
         }
 
         float[] samples;

@@ -190,6 +190,44 @@ public sealed class WavDecoderTests
     /// read, silently, as sox reads them), which is read to the end of the file, as ffmpeg reads it, with a warning. The
     /// last samples come out; the offset skips the zeros by seeking.
     /// </summary>
+    /// <summary>
+    /// A clip whose header says it holds more samples than one array (over 2^31: here 8-bit mono, 4 GiB + 1,001 bytes, loaded at 22.05 kHz)
+    /// is refused by <see cref="AudioFile.Load(string, AudioLoadOptions?)"/> before decoding, saying how to read a part of it;
+    /// it decoded for minutes (or ran out of memory) before.
+    /// </summary>
+    [LargeFileTheory]
+    [InlineData(8192)]
+    public void AClipLongerThanOneArray_IsRefusedAtOnce_SayingHowToReadAPart(int rate)
+    {
+        var small = TestAudio.Wav(TestAudio.Noise(1001, seed: 3).Select(v => Math.Floor((v + 1) * 128)).ToArray(), 1, rate, 8);
+        var wav = TestAudio.Rf64(small);
+        int dataStart = wav.AsSpan().IndexOf("data"u8) + 8;
+        long zeros = 1L << 32;
+        BinaryPrimitives.WriteUInt64LittleEndian(wav.AsSpan(20), BinaryPrimitives.ReadUInt64LittleEndian(wav.AsSpan(20)) + (ulong)zeros);
+        BinaryPrimitives.WriteUInt64LittleEndian(wav.AsSpan(28), BinaryPrimitives.ReadUInt64LittleEndian(wav.AsSpan(28)) + (ulong)zeros);
+        string dir = SharedData.NewTempDir("musicgenre-wav-long");
+        string path = Path.Combine(dir, "long.wav");
+        try
+        {
+            using (var out_ = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+            {
+                out_.Write(wav.AsSpan(0, dataStart));
+                out_.SetLength(dataStart + zeros);
+                out_.Position = dataStart + zeros;
+                out_.Write(wav.AsSpan(dataStart));
+            }
+            var e = Assert.Throws<AudioFormatException>(() => AudioFile.Load(path));
+            string expected = $"{path}: 145.6 h of audio at 22050 Hz is more samples than one clip in memory can hold (2^31); load a part of it";
+            Assert.True(e.Message.StartsWith(expected, StringComparison.Ordinal), e.Message);
+            // A part of it loads.
+            Assert.Equal(rate, AudioFile.Load(path, new AudioLoadOptions { Offset = 10, Duration = 1, TargetSampleRate = null }).Samples.Length);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [LargeFileTheory]
     [InlineData("RF64", 16)]
     [InlineData("BW64", 32)]
