@@ -13,9 +13,20 @@ public sealed class PredictInputsTests
         File.WriteAllBytes(Path.Combine(songs, "b.mp3"), [1, 2, 3]);
         Directory.CreateSymbolicLink(Path.Combine(songs, "loop"), songs);          // songs/loop → songs
         File.CreateSymbolicLink(Path.Combine(dir, "alias.wav"), song);             // a second name for a.wav
-        var files = MusicGenre.Cli.Commands.PredictCommand.Expand([songs, dir, song]).ToArray();
+        var repeats = new List<string>();
+        var files = MusicGenre.Cli.Commands.PredictCommand.Expand([songs, dir, song], repeats).ToArray();
         Assert.Equal([song, Path.Combine(songs, "b.mp3")], files.Select(f => f.Path));
         Assert.Equal(["a", "b"], files.Select(f => f.ShardKey));
+        Assert.Equal([Path.Combine(dir, "alias.wav"), song], repeats); // the link, then the song named again
+
+        // predict says so (it printed fewer results than inputs without a word).
+        string real = Path.Combine(dir, "real.wav");
+        File.Copy(Path.Combine(SharedData.RepoRoot, "examples", "audio", "metal-riff.wav"), real);
+        File.CreateSymbolicLink(Path.Combine(dir, "link.wav"), real);
+        var r = CliRunner.Run("predict", real, Path.Combine(dir, "link.wav"), real);
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Single(r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"note: 2 inputs are the same file as an earlier one (a link or a repeated name), classified once: {Path.Combine(dir, "link.wav")}, …", r.Err);
     }
 
     /// <summary>

@@ -35,8 +35,13 @@ internal static class PredictCommand
             bool fromStdin = given.Contains("-") && !File.Exists("-");
             if (fromStdin && given.Length > 1) throw new UsageException("- (standard input) must be the only input");
             if (fromStdin && spec.Count > 1) throw new UsageException("--shard does not apply to standard input");
-            var all = fromStdin ? [("-", "-")] : Expand(given).ToArray();
+            var repeats = new List<string>();
+            var all = fromStdin ? [("-", "-")] : Expand(given, repeats).ToArray();
             if (all.Length == 0) throw new UsageException($"no audio files to classify (looked for {string.Join(' ', AudioFile.SupportedExtensions)})");
+            // Each real file is classified once: say so when links or repeated names lead to files already given.
+            if (repeats.Count > 0)
+                ctx.Error.WriteLine($"note: {repeats.Count} input{(repeats.Count == 1 ? " is" : "s are")} the same file as an earlier one (a link or a repeated name), " +
+                    $"classified once: {MusicGenre.IO.DisplayText.OneLine(repeats[0])}{(repeats.Count > 1 ? ", …" : "")}");
             var files = all.Where(f => spec.Contains(f.ShardKey)).Select(f => f.Path).ToArray();
             if (files.Length == 0)
             {
@@ -137,9 +142,9 @@ internal static class PredictCommand
     /// <summary>
     /// The audio files named or found (recursively, in ordinal order) under <paramref name="inputs"/>, each with the key
     /// <c>--shard</c> hashes. Each real file is given once however many links or arguments lead to it, and a folder is
-    /// walked once (a symlink loop ends there).
+    /// walked once (a symlink loop ends there). The other paths to a file already given go to <paramref name="repeats"/>.
     /// </summary>
-    internal static IEnumerable<(string Path, string ShardKey)> Expand(IEnumerable<string> inputs)
+    internal static IEnumerable<(string Path, string ShardKey)> Expand(IEnumerable<string> inputs, ICollection<string>? repeats = null)
     {
         var seenFiles = new HashSet<string>(StringComparer.Ordinal);
         var seenFolders = new HashSet<string>(StringComparer.Ordinal);
@@ -149,10 +154,12 @@ internal static class PredictCommand
             if (File.Exists(path))
             {
                 if (seenFiles.Add(ArgParsing.RealPath(path))) yield return (path, ShardKey(path, null));
+                else repeats?.Add(path);
                 continue;
             }
             foreach (var f in Walk(path, seenFolders).Where(Data.Datasets.AudioFiles.IsAudio).Order(StringComparer.Ordinal))
                 if (seenFiles.Add(ArgParsing.RealPath(f))) yield return (f, ShardKey(f, path));
+                else repeats?.Add(f);
         }
     }
 
