@@ -34,6 +34,17 @@ internal sealed partial class PreviewDownloader : IDisposable
     /// <summary>Clock for OAuth timestamps (seconds since 1970); replaceable by tests.</summary>
     internal Func<long> UnixTime { get; init; } = () => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
+    /// <summary>Opens the file a preview is streamed into (tests give a stream whose writes fail, as on a full disk).</summary>
+    internal Func<string, Stream> OpenPartial { get; init; } =
+        path => new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, CopyBufferSize, useAsync: true);
+
+    /// <summary>
+    /// Writing a preview to the output folder failed (a full disk, a folder made read-only): not the transfer's fault, so
+    /// not retried, and every other track would fail alike — the run stops (the manifest is still written; a re-run resumes).
+    /// </summary>
+    private sealed class LocalWriteException(string target, IOException inner)
+        : IOException($"{target}: writing the preview failed ({inner.Message}); the download stops here (free space or fix the folder, then run it again: finished previews are kept)", inner);
+
     /// <summary>Downloads the previews of a folder scan; its unreadable .h5 files appear in the manifest as <c>unreadable</c>.</summary>
     public async Task<PreviewDownloadSummary> RunAsync(MsdScanResult scan, PreviewDownloadOptions options,
         IProgress<PreviewDownloadProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -175,16 +186,19 @@ internal sealed partial class PreviewDownloader : IDisposable
             var head = new byte[4];
             int headFill = 0;
             await using (var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false))
-            await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, CopyBufferSize, useAsync: true))
+            await using (var file = Local(() => OpenPartial(partial)))
             {
                 var buffer = new byte[CopyBufferSize];
                 int n;
                 while ((n = await body.ReadAsync(buffer, timeout.Token).ConfigureAwait(false)) > 0)
                 {
                     for (int k = 0; k < n && headFill < head.Length; k++) head[headFill++] = buffer[k];
-                    await file.WriteAsync(buffer.AsMemory(0, n), timeout.Token).ConfigureAwait(false);
+                    try { await file.WriteAsync(buffer.AsMemory(0, n), timeout.Token).ConfigureAwait(false); }
+                    catch (IOException e) { throw new LocalWriteException(Target(), e); }
                     written += n;
                 }
+                try { await file.FlushAsync(timeout.Token).ConfigureAwait(false); }
+                catch (IOException e) { throw new LocalWriteException(Target(), e); }
             }
 
             // 3. A short body (Content-Length larger than what arrived) is a broken transfer: never keep it.
@@ -200,9 +214,18 @@ internal sealed partial class PreviewDownloader : IDisposable
         {
             return Outcome.Transient($"timed out after {context.Options.RequestTimeout.TotalSeconds:0.###} s");
         }
-        catch (Exception e) when (e is HttpRequestException or IOException)
+        catch (Exception e) when (e is HttpRequestException or IOException and not LocalWriteException)
         {
             return Outcome.Transient($"transfer failed: {e.Message}");
+        }
+
+        // The preview's own name, for messages (the partial file is a hidden temp beside it).
+        string Target() => Path.Combine(context.Options.OutputDirectory, track.TrackId + ".mp3");
+
+        Stream Local(Func<Stream> open)
+        {
+            try { return open(); }
+            catch (IOException e) { throw new LocalWriteException(Target(), e); }
         }
     }
 

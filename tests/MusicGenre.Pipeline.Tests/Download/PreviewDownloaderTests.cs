@@ -19,13 +19,13 @@ public sealed class PreviewDownloaderTests
     /// Test options. The request timeout is generous (5 s) because the CI machine is heavily loaded: a healthy local
     /// request must never time out, or retry counts would change. Only the slow-server cases wait it out.
     /// </summary>
-    private static PreviewDownloadOptions Options(LocalPreviewServer server, string outDir, int attempts = 3, double timeoutSeconds = 5) => new()
+    private static PreviewDownloadOptions Options(LocalPreviewServer server, string outDir, int attempts = 3, double timeoutSeconds = 5, int concurrency = 3) => new()
     {
         OutputDirectory = outDir,
         UrlTemplate = server.Template,
         ConsumerKey = Key,
         ConsumerSecret = Secret,
-        Concurrency = 3,
+        Concurrency = concurrency,
         MaxAttempts = attempts,
         InitialBackoff = TimeSpan.FromMilliseconds(10),
         MaxBackoff = TimeSpan.FromMilliseconds(40),
@@ -205,6 +205,38 @@ public sealed class PreviewDownloaderTests
         Assert.All(lines.Skip(1), l => Assert.Contains(",cancelled,", l));
         Assert.Empty(Directory.GetFiles(outDir, "*.mp3"));
         Assert.Empty(Directory.GetFiles(outDir, ".*.tmp"));
+    }
+
+    /// <summary>
+    /// A write to the output folder that fails (a full disk) is not a transfer failure: it is not retried track after
+    /// track with backoff, the run stops naming the file and the problem, and the manifest is still written.
+    /// </summary>
+    [SharedFact]
+    public async Task AFullDisk_StopsTheRun_InsteadOfRetryingEveryTrack()
+    {
+        using var server = new LocalPreviewServer(new Dictionary<int, byte[]> { [101] = Mp3A, [102] = Mp3B }, TimeSpan.FromSeconds(60));
+        string outDir = SharedData.NewTempDir();
+        int opened = 0;
+        using var downloader = new PreviewDownloader
+        {
+            OpenPartial = path => { Interlocked.Increment(ref opened); return new FullDiskStream(); },
+        };
+        var options = Options(server, outDir, attempts: 4, concurrency: 1);
+        var e = await Assert.ThrowsAnyAsync<IOException>(() => downloader.RunAsync([Track("TRA0000000000101", 101), Track("TRA0000000000102", 102)], options));
+        Assert.Equal($"{Path.Combine(outDir, "TRA0000000000101.mp3")}: writing the preview failed (No space left on device); the download stops here " +
+            "(free space or fix the folder, then run it again: finished previews are kept)", e.Message);
+        Assert.Equal(1, opened); // one attempt, no retries, no second track
+        string[] lines = File.ReadAllLines(options.ResolvedManifestPath);
+        Assert.Equal(3, lines.Length);
+        Assert.Empty(Directory.GetFiles(outDir, "*.mp3"));
+        Assert.Empty(Directory.GetFiles(outDir, ".*.tmp"));
+    }
+
+    private sealed class FullDiskStream : MemoryStream
+    {
+        public override void Write(byte[] buffer, int offset, int count) => throw new IOException("No space left on device");
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => throw new IOException("No space left on device");
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => throw new IOException("No space left on device");
     }
 
     [SharedFact]
