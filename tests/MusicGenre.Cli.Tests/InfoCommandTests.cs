@@ -119,6 +119,27 @@ public sealed class InfoCommandTests
         Assert.Contains("  segment 5 (song 's2') does not match its checksum", bad.Err);
         Assert.DoesNotContain("segment 2 ", bad.Err);
 
+        // A song longer than one read (InfoCommand.VerifyPiece segments): each piece is checked, the damage named in every one.
+        int length = 300;
+        var longSong = new[] { new StoreSong("long", "/a/long.wav", "", 0, 0, length) };
+        var longFeatures = Enumerable.Range(0, length * header.SegmentLength).Select(i => (float)(-(i % 9973) * 0.01 - 0.5)).ToArray();
+        string longStore = Path.Combine(dir, "long.h5");
+        FeatureStoreWriter.Write(longStore, header, longSong, _ => longFeatures);
+        Assert.Equal(0, CliRunner.Run("info", longStore, "--verify").Code);
+        var longBytes = File.ReadAllBytes(longStore);
+        foreach (int segment in new[] { 0, MusicGenre.Cli.Commands.InfoCommand.VerifyPiece + 1, length - 1 })
+        {
+            var needle = BitConverter.GetBytes(longFeatures[segment * header.SegmentLength + 7]);
+            int at = longBytes.AsSpan().IndexOf(needle);
+            Assert.True(at >= 0 && longBytes.AsSpan(at + 1).IndexOf(needle) < 0, $"segment {segment}'s value occurs exactly once");
+            longBytes[at] ^= 1;
+        }
+        File.WriteAllBytes(longStore, longBytes);
+        var longBad = CliRunner.Run("info", longStore, "--verify");
+        Assert.Equal(1, longBad.Code);
+        Assert.Contains($"{longStore}: 3 of 300 segments are damaged:", longBad.Err);
+        foreach (int segment in new[] { 0, 129, 299 }) Assert.Contains($"  segment {segment} (song 'long') does not match its checksum", longBad.Err);
+
         // A store of a build before the checksums: --verify still reads every segment (only non-finite values show damage).
         string old = Path.Combine(dir, "old.h5");
         FeatureStoreWriter.Write(old, header, songs, i => features[i], FeatureStoreWriter.DefaultChunkCacheCapacity, legacyCompressed: true);

@@ -136,32 +136,39 @@ internal static class InfoCommand
         };
     }
 
+    /// <summary>Segments <c>info --verify</c> reads at once (8.5 MB of 128 × 130 segments).</summary>
+    internal const int VerifyPiece = 128;
+
     /// <summary>
     /// Reads every segment of <paramref name="store"/> (each read checks its CRC-32 and finiteness) and says so; damaged
     /// segments are all found, not only the first, and reported together as an <see cref="InvalidDataException"/>.
-    /// Songs are read whole (one read per song: in a compressed store of an earlier build each read costs O(segments)),
-    /// and only a song that fails is read again segment by segment to name every damaged one.
+    /// Songs are read in pieces of up to <see cref="VerifyPiece"/> segments (few reads: in a compressed store of an
+    /// earlier build each read costs O(segments); bounded memory: a 27 h song read whole took 2.2 GB), and only a piece that
+    /// fails is read again segment by segment to name every damaged one.
     /// </summary>
     private static string VerifyStore(FeatureStoreReader store, CancellationToken cancellationToken)
     {
-        var buffer = new float[store.Header.SegmentLength];
+        int length = store.Header.SegmentLength;
+        var buffer = new float[length];
+        var piece = new float[(long)Math.Min(VerifyPiece, store.Songs.Select(x => x.SegmentCount).DefaultIfEmpty(1).Max()) * length];
         var damaged = new List<string>();
         int count = 0;
-        for (int s = 0; s < store.Songs.Count; s++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            FeatureStoreException songError;
-            try { store.ReadSong(s); continue; }
-            catch (FeatureStoreException e) { songError = e; }
-            var song = store.Songs[s];
-            int before = count;
-            for (int segment = song.FirstSegment; segment < song.FirstSegment + song.SegmentCount; segment++)
+        foreach (var song in store.Songs)
+            for (int first = song.FirstSegment, end = song.FirstSegment + song.SegmentCount; first < end; first += VerifyPiece)
             {
-                try { store.ReadSegment(segment, buffer); }
-                catch (FeatureStoreException e) { Add(e); }
+                cancellationToken.ThrowIfCancellationRequested();
+                int take = Math.Min(VerifyPiece, end - first);
+                FeatureStoreException pieceError;
+                try { store.ReadSegments(first, take, piece.AsSpan(0, take * length)); continue; }
+                catch (FeatureStoreException e) { pieceError = e; }
+                int before = count;
+                for (int segment = first; segment < first + take; segment++)
+                {
+                    try { store.ReadSegment(segment, buffer); }
+                    catch (FeatureStoreException e) { Add(e); }
+                }
+                if (count == before) Add(pieceError); // the piece failed as a whole only (never seen; kept so nothing passes silently)
             }
-            if (count == before) Add(songError); // the song failed as a whole only (never seen; kept so nothing passes silently)
-        }
 
         void Add(FeatureStoreException e)
         {
