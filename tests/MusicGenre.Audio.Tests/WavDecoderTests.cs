@@ -191,6 +191,27 @@ public sealed class WavDecoderTests
     /// last samples come out; the offset skips the zeros by seeking.
     /// </summary>
     /// <summary>
+    /// Writes <paramref name="wav"/> with <paramref name="zeros"/> zero bytes inserted at the start of its data (sparse
+    /// where the file system allows), and for RF64/BW64 its ds64 RIFF and data sizes raised to match; a RIFF header keeps
+    /// its sizes, which then hold the true sizes mod 2^32 when <paramref name="zeros"/> is 2^32.
+    /// </summary>
+    private static void WriteWithZerosBeforeTheData(string path, byte[] wav, long zeros)
+    {
+        wav = (byte[])wav.Clone();
+        int dataStart = wav.AsSpan().IndexOf("data"u8) + 8;
+        if (!wav.AsSpan(0, 4).SequenceEqual("RIFF"u8))
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(wav.AsSpan(20), BinaryPrimitives.ReadUInt64LittleEndian(wav.AsSpan(20)) + (ulong)zeros);
+            BinaryPrimitives.WriteUInt64LittleEndian(wav.AsSpan(28), BinaryPrimitives.ReadUInt64LittleEndian(wav.AsSpan(28)) + (ulong)zeros);
+        }
+        using var out_ = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+        out_.Write(wav.AsSpan(0, dataStart));
+        out_.SetLength(dataStart + zeros);
+        out_.Position = dataStart + zeros;
+        out_.Write(wav.AsSpan(dataStart));
+    }
+
+    /// <summary>
     /// A clip whose header says it holds more samples than one array (over 2^31: here 8-bit mono, 4 GiB + 1,001 bytes, loaded at 22.05 kHz)
     /// is refused by <see cref="AudioFile.Load(string, AudioLoadOptions?)"/> before decoding, saying how to read a part of it;
     /// it decoded for minutes (or ran out of memory) before.
@@ -200,22 +221,11 @@ public sealed class WavDecoderTests
     public void AClipLongerThanOneArray_IsRefusedAtOnce_SayingHowToReadAPart(int rate)
     {
         var small = TestAudio.Wav(TestAudio.Noise(1001, seed: 3).Select(v => Math.Floor((v + 1) * 128)).ToArray(), 1, rate, 8);
-        var wav = TestAudio.Rf64(small);
-        int dataStart = wav.AsSpan().IndexOf("data"u8) + 8;
-        long zeros = 1L << 32;
-        BinaryPrimitives.WriteUInt64LittleEndian(wav.AsSpan(20), BinaryPrimitives.ReadUInt64LittleEndian(wav.AsSpan(20)) + (ulong)zeros);
-        BinaryPrimitives.WriteUInt64LittleEndian(wav.AsSpan(28), BinaryPrimitives.ReadUInt64LittleEndian(wav.AsSpan(28)) + (ulong)zeros);
         string dir = SharedData.NewTempDir("musicgenre-wav-long");
         string path = Path.Combine(dir, "long.wav");
         try
         {
-            using (var out_ = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
-            {
-                out_.Write(wav.AsSpan(0, dataStart));
-                out_.SetLength(dataStart + zeros);
-                out_.Position = dataStart + zeros;
-                out_.Write(wav.AsSpan(dataStart));
-            }
+            WriteWithZerosBeforeTheData(path, TestAudio.Rf64(small), 1L << 32);
             var e = Assert.Throws<AudioFormatException>(() => AudioFile.Load(path));
             string expected = $"{path}: 145.6 h of audio at 22050 Hz is more samples than one clip in memory can hold (2^31); load a part of it";
             Assert.True(e.Message.StartsWith(expected, StringComparison.Ordinal), e.Message);
@@ -243,23 +253,11 @@ public sealed class WavDecoderTests
         var expected = TestAudio.LoadNative(small).Samples;
         // The small file's header already holds the wrapped sizes: (2^32 + n) mod 2^32 = n.
         var wav = id == "RIFF" ? small : TestAudio.Rf64(small, id);
-        int dataStart = wav.AsSpan().IndexOf("data"u8) + 8;
-        if (id != "RIFF")
-        {
-            BinaryPrimitives.WriteUInt64LittleEndian(wav.AsSpan(20), BinaryPrimitives.ReadUInt64LittleEndian(wav.AsSpan(20)) + (ulong)zeros);
-            BinaryPrimitives.WriteUInt64LittleEndian(wav.AsSpan(28), BinaryPrimitives.ReadUInt64LittleEndian(wav.AsSpan(28)) + (ulong)zeros);
-        }
         string dir = SharedData.NewTempDir("musicgenre-wav4g");
         string path = Path.Combine(dir, "big.wav");
         try
         {
-            using (var out_ = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
-            {
-                out_.Write(wav.AsSpan(0, dataStart));
-                out_.SetLength(dataStart + zeros);
-                out_.Position = dataStart + zeros;
-                out_.Write(wav.AsSpan(dataStart));
-            }
+            WriteWithZerosBeforeTheData(path, wav, zeros);
             int bytesPerFrame = bits / 8;
             var options = new AudioLoadOptions { TargetSampleRate = null, Offset = (double)(zeros / bytesPerFrame) / rate };
 

@@ -36,6 +36,18 @@ public sealed class SignalTests
         SharedData.DeleteTempDir(dir);
     }
 
+    /// <summary>Starts a real <c>musicgenre</c> process with <paramref name="args"/> and returns it once <paramref name="file"/> exists (or after 120 s).</summary>
+    private static Process StartUntil(string[] args, string file)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "musicgenre.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        var p = Process.Start(psi)!;
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(file) && clock.Elapsed < TimeSpan.FromSeconds(120)) Thread.Sleep(5);
+        return p;
+    }
+
     /// <summary>
     /// One training run at a time per model file: a second run to the same <c>--out</c> (even with <c>--restart</c>) is
     /// refused while the first runs, and leaves its checkpoint alone; a killed run's lock goes with its process, and a
@@ -47,14 +59,9 @@ public sealed class SignalTests
         if (OperatingSystem.IsWindows()) return; // SIGKILL is a POSIX signal
         string dir = SharedData.NewTempDir("musicgenre-train-lock"), store = TrainCommandTests.BluesAndMetalStore(dir, songsPerGenre: 2), model = Path.Combine(dir, "m.h5");
         string[] args = ["train", store, "--out", model, "--epochs", "2", "--batch", "1", "--val-split", "0", "--threads", "1", "--hp", "width=4", "--checkpoint-every", "1"];
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "musicgenre.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
         string checkpoint = model + ".checkpoint";
-        using (var p = Process.Start(psi)!)
+        using (var p = StartUntil(args, checkpoint))
         {
-            var clock = Stopwatch.StartNew();
-            while (!File.Exists(checkpoint) && clock.Elapsed < TimeSpan.FromSeconds(120)) Thread.Sleep(5);
             var second = CliRunner.Run([.. args, "--restart"]);
             bool stillRunning = !p.HasExited;
             p.Kill();
@@ -83,13 +90,8 @@ public sealed class SignalTests
         if (OperatingSystem.IsWindows()) return; // SIGKILL is a POSIX signal
         string dir = SharedData.NewTempDir("musicgenre-other-device"), store = TrainCommandTests.BluesAndMetalStore(dir, songsPerGenre: 2), model = Path.Combine(dir, "m.h5");
         string[] args = ["train", store, "--out", model, "--epochs", "2", "--batch", "1", "--val-split", "0", "--threads", "1", "--hp", "width=4", "--checkpoint-every", "1"];
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "musicgenre.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using (var p = Process.Start(psi)!)
+        using (var p = StartUntil(args, model + ".checkpoint"))
         {
-            var clock = Stopwatch.StartNew();
-            while (!File.Exists(model + ".checkpoint") && clock.Elapsed < TimeSpan.FromSeconds(120)) Thread.Sleep(5);
             p.Kill();
             p.WaitForExit();
         }

@@ -4,43 +4,24 @@ namespace MusicGenre.Data.Tests.FeatureStore;
 
 public sealed class FeatureStoreMergerTests
 {
-    [Fact]
-    public void Merge_ConcatenatesSongsInInputOrder()
-    {
-        var header = StoreFixtures.Header();
-        var (songs, features) = StoreFixtures.Songs(header, 9, 2, 1, 3, 2);
-        string dir = SharedData.NewTempDir();
-        string a = Path.Combine(dir, "a.h5"), b = Path.Combine(dir, "b.h5"), all = Path.Combine(dir, "all.h5"), merged = Path.Combine(dir, "m.h5");
-        FeatureStoreWriter.Write(a, header, [songs[0], songs[1]], i => features[i]);
-        FeatureStoreWriter.Write(b, header, [songs[2] with { FirstSegment = 0 }, songs[3] with { FirstSegment = 3 }], i => features[2 + i]);
-        FeatureStoreWriter.Write(all, header, songs, i => features[i]);
-
-        FeatureStoreMerger.Merge([a, b], merged);
-
-        using var m = FeatureStoreReader.Open(merged);
-        using var e = FeatureStoreReader.Open(all);
-        Assert.Equal(e.Songs, m.Songs);
-        Assert.Equal(e.Labels, m.Labels);
-        Assert.Equal(e.SegmentSong, m.SegmentSong);
-        for (int s = 0; s < songs.Length; s++) Close.Assert(features[s], m.ReadSong(s), 0, 0, $"song {s}");
-        Assert.Equal(header.PresetParameters.Keys.Order(), m.Header.PresetParameters.Keys.Order());
-    }
-
     /// <summary>
-    /// Songs longer than a piece (<see cref="FeatureStoreWriter.DefaultPieceSegments"/>) are merged a piece at a time, each
-    /// from its place in its input: the merge holds the songs, segments and features of the store written from the songs
-    /// directly, bit for bit (the files' bytes differ in their attributes, as for short songs).
+    /// Shards merge into the store written from their songs directly: songs in input order, their labels, segments and
+    /// features bit for bit, the preset kept. Songs longer than a piece (<see cref="FeatureStoreWriter.DefaultPieceSegments"/>)
+    /// are merged a piece at a time, each from its place in its input (the files' bytes differ in their attributes).
     /// </summary>
-    [Fact]
-    public void Merge_SongsLongerThanAPiece_GiveTheStoreWrittenDirectly()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Merge_ConcatenatesSongsInInputOrder(bool longerThanAPiece)
     {
-        var header = StoreFixtures.Header(mels: 2, frames: 3);
         int piece = FeatureStoreWriter.DefaultPieceSegments;
-        var (songs, features) = StoreFixtures.Songs(header, 12, 3, 2 * piece + 5, piece, piece + 1);
+        var header = longerThanAPiece ? StoreFixtures.Header(mels: 2, frames: 3) : StoreFixtures.Header();
+        int[] counts = longerThanAPiece ? [3, 2 * piece + 5, piece, piece + 1] : [2, 1, 3, 2];
+        var (songs, features) = StoreFixtures.Songs(header, longerThanAPiece ? 12 : 9, counts);
         string dir = SharedData.NewTempDir();
         string a = Path.Combine(dir, "a.h5"), b = Path.Combine(dir, "b.h5"), all = Path.Combine(dir, "all.h5"), merged = Path.Combine(dir, "m.h5");
         FeatureStoreWriter.Write(a, header, [songs[0], songs[1]], i => features[i]);
-        FeatureStoreWriter.Write(b, header, [songs[2] with { FirstSegment = 0 }, songs[3] with { FirstSegment = piece }], i => features[2 + i]);
+        FeatureStoreWriter.Write(b, header, [songs[2] with { FirstSegment = 0 }, songs[3] with { FirstSegment = counts[2] }], i => features[2 + i]);
         FeatureStoreWriter.Write(all, header, songs, i => features[i]);
 
         FeatureStoreMerger.Merge([a, b], merged);
@@ -53,6 +34,7 @@ public sealed class FeatureStoreMergerTests
         Assert.True(m.HasChecksums);
         for (int s = 0; s < songs.Length; s++)
             Assert.True(features[s].AsSpan().SequenceEqual(m.ReadSong(s)), $"song {s}");
+        Assert.Equal(header.PresetParameters.Keys.Order(), m.Header.PresetParameters.Keys.Order());
     }
 
     /// <summary>
