@@ -69,19 +69,26 @@ internal sealed class SpoolFolder : IDisposable
     }
 
     /// <summary>
-    /// Deletes the whole folder: its parts while still holding it, then — released, because an open file cannot be
-    /// deleted on Windows and leaves a <c>.nfsXXXX</c> stand-in on NFS — the lock file and the folder itself.
+    /// Deletes the whole folder: its parts while still holding it; then, still holding it, the folder is renamed aside so
+    /// that a run starting now makes a fresh spool (deleting it after the release could remove the spool of a run that took
+    /// the lock in between: Linux deletes a folder in use); released — an open file cannot be deleted on Windows and leaves
+    /// a <c>.nfsXXXX</c> stand-in on NFS — the renamed folder with the lock file goes. Where the rename fails (Windows, with
+    /// the lock file open), the folder is deleted in place after the release, as before.
     /// </summary>
     public void Delete()
     {
+        string gone = Directory;
         if (System.IO.Directory.Exists(Directory))
         {
             foreach (string sub in System.IO.Directory.EnumerateDirectories(Directory)) System.IO.Directory.Delete(sub, recursive: true);
             foreach (string file in System.IO.Directory.EnumerateFiles(Directory).Where(f => Path.GetFileName(f) != LockFile)) File.Delete(file);
+            string aside = Directory.TrimEnd(Path.DirectorySeparatorChar) + ".done-" + Guid.NewGuid().ToString("N")[..12];
+            try { System.IO.Directory.Move(Directory, aside); gone = aside; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
         Dispose();
-        try { if (System.IO.Directory.Exists(Directory)) System.IO.Directory.Delete(Directory, recursive: true); }
-        catch (IOException) { } // another run took the folder in the instant between: it is its spool now
+        try { if (System.IO.Directory.Exists(gone)) System.IO.Directory.Delete(gone, recursive: true); }
+        catch (IOException) { } // in place: another run took the folder in the instant between, it is its spool now
     }
 
     /// <summary>Lets the folder go (releases <c>.lock</c>); the parts stay for the next run.</summary>

@@ -309,6 +309,25 @@ public sealed class PreprocessorTests
         Assert.Equal("featurizer bug", e.Message);
     }
 
+    /// <summary>
+    /// Deleting a finished spool leaves nothing behind (the folder is renamed aside while still locked, then removed), and a
+    /// later run takes a fresh spool of the same name.
+    /// </summary>
+    [Fact]
+    public void SpoolFolder_Delete_LeavesNothing_AndTheNameIsFreeForTheNextRun()
+    {
+        string parent = SharedData.NewTempDir("musicgenre-spool-delete"), path = Path.Combine(parent, "out.h5.spool");
+        var settings = new Dictionary<string, string> { ["preset"] = "x" };
+        var first = new SpoolFolder(path);
+        first.Prepare(settings);
+        File.WriteAllText(first.PartPath("rock/a"), "part");
+        first.Delete();
+        Assert.Empty(Directory.EnumerateFileSystemEntries(parent));
+        using var next = new SpoolFolder(path);
+        next.Prepare(new Dictionary<string, string> { ["preset"] = "y" }); // fresh: no settings of the first run to clash with
+        Assert.True(Directory.Exists(path));
+    }
+
     [Fact]
     public async Task Run_ASpoolPartThatCannotBeWritten_StopsTheRun_AndIsNotRecordedAsABadSong()
     {
