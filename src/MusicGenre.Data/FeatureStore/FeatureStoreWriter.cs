@@ -151,11 +151,15 @@ internal static class FeatureStoreWriter
                     if (checksums is not null)
                         writer.Write(checksums, sums!, fileSelection: new HyperslabSelection(start: (ulong)song.FirstSegment, block: (ulong)song.SegmentCount));
                 }
-                catch (Exception e) when (e is not (OperationCanceledException or FeatureStoreException) && !IsWrongBlock(e))
+                catch (Exception e) when (e is not (OperationCanceledException or FeatureStoreException or OutOfMemoryException) && !IsWrongBlock(e))
                 {
-                    // Without this a failure named nothing ("Arithmetic operation resulted in an overflow.", "Exception of
-                    // type 'System.OutOfMemoryException' was thrown.", a spool part's I/O error under a hashed name).
-                    throw new FeatureStoreException(path, $"writing song '{song.SongId}' ({song.Path}) failed: {e.Message}", e);
+                    // Without this a failure named nothing ("Arithmetic operation resulted in an overflow.", a spool part's
+                    // I/O error under a hashed name). PureHDF writes through reflection: a full disk arrives wrapped in a
+                    // TargetInvocationException, whose own message says nothing. Out of memory passes as it is (the CLI
+                    // explains it).
+                    var cause = e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : e;
+                    if (cause is OutOfMemoryException) throw cause;
+                    throw new FeatureStoreException(path, $"writing song '{song.SongId}' ({song.Path}) failed: {cause.Message}", cause);
                 }
             }
         });
