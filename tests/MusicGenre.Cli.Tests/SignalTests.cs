@@ -49,35 +49,50 @@ public sealed class SignalTests
     }
 
     /// <summary>
-    /// One training run at a time per model file: a second run to the same <c>--out</c> (even with <c>--restart</c>) is
-    /// refused while the first runs, and leaves its checkpoint alone; a killed run's lock goes with its process, and a
-    /// finished run removes its lock file.
+    /// One run at a time per output: while another process holds the lock of a model (train) or of a report folder
+    /// (evaluate) — here <c>flock(1)</c>, the lock .NET takes too — a run to it is refused (exit 1) and touches nothing, even
+    /// <c>train --restart</c>, which would remove the running one's checkpoint; once the holder is killed the next run
+    /// takes the lock, and a finished run removes its lock file.
     /// </summary>
     [SharedFact]
-    public void ASecondTrainToTheSameOut_IsRefusedWhileTheFirstRuns()
+    public void ARunToAnOutputAnotherRunHolds_IsRefused_UntilThatOneEnds()
     {
-        if (OperatingSystem.IsWindows()) return; // SIGKILL is a POSIX signal
-        string dir = SharedData.NewTempDir("musicgenre-train-lock"), store = TrainCommandTests.BluesAndMetalStore(dir, songsPerGenre: 2), model = Path.Combine(dir, "m.h5");
-        string[] args = ["train", store, "--out", model, "--epochs", "2", "--batch", "1", "--val-split", "0", "--threads", "1", "--hp", "width=4", "--checkpoint-every", "1"];
-        string checkpoint = model + ".checkpoint";
-        using (var p = StartUntil(args, checkpoint))
+        if (OperatingSystem.IsWindows()) return; // flock(1) and POSIX locks
+        string dir = SharedData.NewTempDir("musicgenre-output-lock"), store = TrainCommandTests.BluesAndMetalStore(dir, songsPerGenre: 2);
+        string model = Path.Combine(dir, "m.h5"), checkpoint = model + ".checkpoint", report = Path.Combine(dir, "report");
+        string[] train = ["train", store, "--out", model, "--epochs", "1", "--hp", "width=4", "--threads", "1"];
+        File.WriteAllText(checkpoint, "the running one's");
+        foreach (var (lockFile, args, message) in new[]
         {
-            var second = CliRunner.Run([.. args, "--restart"]);
-            bool stillRunning = !p.HasExited;
-            p.Kill();
-            p.WaitForExit();
-            Assert.True(stillRunning, "the first run ended before the second was tried");
-            Assert.True(second.Code == 1, $"exit {second.Code}: {second.Err}");
-            Assert.Contains($"{model}: another training run is writing this model and its checkpoint now", second.Err);
-            Assert.DoesNotContain("removed the checkpoint", second.Err);
+            (Path.Combine(dir, ".m.h5.lock"), train.Append("--restart").ToArray(), $"{model}: another training run (the model and its checkpoint) is writing it now"),
+            (Path.Combine(dir, ".report.lock"), new[] { "evaluate", Path.Combine(SharedData.RepoRoot, "models", "default.h5"), store, "--report", report },
+                $"{report}: another evaluation (its --report folder) is writing it now"),
+        })
+        {
+            using var holder = Process.Start(new ProcessStartInfo("flock", ["--close", lockFile, "sleep", "120"]))!; // --close: sleep does not hold it
+            var clock = Stopwatch.StartNew();
+            while (!IsLocked(lockFile) && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(10);
+            var refused = CliRunner.Run(args);
+            holder.Kill(entireProcessTree: true);
+            holder.WaitForExit();
+            Assert.True(refused.Code == 1, $"exit {refused.Code}: {refused.Err}");
+            Assert.Contains(message, refused.Err);
         }
-        Assert.True(File.Exists(checkpoint), "the refused run removed the first run's checkpoint");
-        // Killed: its lock file stays, unlocked; the next run takes it, resumes, and removes it when done.
-        var resumed = CliRunner.Run(args);
-        Assert.True(resumed.Code == 0, resumed.Err);
-        Assert.Contains("resuming from the checkpoint", resumed.Err);
+        Assert.Equal("the running one's", File.ReadAllText(checkpoint)); // --restart waited for the lock: nothing removed
+        Assert.False(Directory.Exists(report));
+        File.Delete(checkpoint);
+        var after = CliRunner.Run(train);
+        Assert.True(after.Code == 0, after.Err);
         Assert.False(File.Exists(Path.Combine(dir, ".m.h5.lock")), "lock file left after a finished run");
         SharedData.DeleteTempDir(dir);
+
+        static bool IsLocked(string file)
+        {
+            if (!File.Exists(file)) return false;
+            using var probe = Process.Start(new ProcessStartInfo("flock", ["-n", file, "true"]))!;
+            probe.WaitForExit();
+            return probe.ExitCode != 0;
+        }
     }
 
     /// <summary>

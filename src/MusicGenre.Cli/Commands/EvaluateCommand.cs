@@ -68,6 +68,9 @@ internal static class EvaluateCommand
             // whether it can be made and written is found out now, after the other arguments, before the work.
             string reportDir = ArgParsing.OutputFolder(parse.GetValue(report), "--report");
             CheckReportFolder(reportDir, parse.GetValue(force), crossValidation: k >= 2);
+            // One evaluation at a time per report folder: two would interleave their files (and, with --folds, share
+            // the fold checkpoints).
+            using var reportLock = MusicGenre.IO.FileLock.TakeBeside(reportDir, "evaluation (its --report folder)");
             if (k >= 2)
             {
                 // Fold checkpoints in the report folder (cv.checkpoint.fold<k>): a stopped run resumes where it was.

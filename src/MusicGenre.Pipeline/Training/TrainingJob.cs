@@ -88,16 +88,11 @@ internal static class TrainingJob
     }
 
     /// <summary>
-    /// Locks the output of a training run (<c>.&lt;model&gt;.lock</c> beside it, removed when released) for this process.
+    /// Locks the output of a training run (<c>.&lt;model&gt;.lock</c> beside it, removed when released) for this run.
     /// </summary>
-    /// <exception cref="IOException">Another process is training to the same model file.</exception>
-    internal static MusicGenre.IO.FileLock TakeOutput(string modelPath)
-    {
-        string full = Path.GetFullPath(modelPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        return MusicGenre.IO.FileLock.TryTake(Path.Combine(Path.GetDirectoryName(full)!, "." + Path.GetFileName(full) + ".lock"), deleteOnRelease: true)
-            ?? throw new IOException($"{full}: another training run is writing this model and its checkpoint now; wait for it to finish (a re-run then resumes), or give another --out");
-    }
+    /// <exception cref="IOException">Another run is training to the same model file.</exception>
+    internal static MusicGenre.IO.FileLock TakeOutput(string modelPath) =>
+        MusicGenre.IO.FileLock.TakeBeside(modelPath, "training run (the model and its checkpoint)");
 
     /// <summary>
     /// A classifier of one genre answers that genre whatever it hears: refuse such data, naming what it holds.
