@@ -47,7 +47,7 @@ internal static class AudioFile
         const int Chunk = 1 << 16;
         // A length the header already gives beyond one array is refused before decoding (it failed after minutes, or
         // ran out of memory on the way).
-        if (reader.RemainingSamplesHint is > (long)int.MaxValue and var hinted)
+        if (reader.RemainingSamplesHint is { } hinted && hinted > Array.MaxLength)
             throw new AudioFormatException(reader.SourceName, TooLong(hinted, reader.SampleRate));
         var chunks = new List<float[]>();
         long total = 0;

@@ -197,7 +197,7 @@ internal static class PredictCommand
         {
             double start = p.SegmentStart(w);
             sb.AppendLine().Append(CultureInfo.InvariantCulture, $"  {Clock(start)}–{Clock(start + p.SegmentSeconds)}  {Top(WindowScores(p, w), k)}");
-            if (p.SegmentIsSilent(w)) sb.Append("  (no signal: left out)");
+            if (p.SegmentIsSilent(w)) sb.Append(SilentSegments(p) < p.SegmentCount ? "  (no signal: left out)" : "  (no signal)");
         }
         return sb.ToString();
     }

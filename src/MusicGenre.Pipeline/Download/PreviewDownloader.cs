@@ -42,7 +42,7 @@ internal sealed partial class PreviewDownloader : IDisposable
     /// Writing a preview to the output folder failed (a full disk, a folder made read-only): not the transfer's fault, so
     /// not retried, and every other track would fail alike — the run stops (the manifest is still written; a re-run resumes).
     /// </summary>
-    private sealed class LocalWriteException(string target, IOException inner)
+    private sealed class LocalWriteException(string target, Exception inner)
         : IOException($"{target}: writing the preview failed ({inner.Message}); the download stops here (free space or fix the folder, then run it again: finished previews are kept)", inner);
 
     /// <summary>Downloads the previews of a folder scan; its unreadable .h5 files appear in the manifest as <c>unreadable</c>.</summary>
@@ -87,6 +87,7 @@ internal sealed partial class PreviewDownloader : IDisposable
         // 3. Fetch concurrently; each worker writes only its own slot, counters are updated atomically.
         int completed = 0, downloaded = 0, skipped = 0, failed = 0, total = work.Count;
         var context = new RequestContext(options, key, secret);
+        Exception? stopping = null;
         try
         {
             await Parallel.ForEachAsync(work,
@@ -105,12 +106,19 @@ internal sealed partial class PreviewDownloader : IDisposable
                         Volatile.Read(ref downloaded), Volatile.Read(ref skipped), Volatile.Read(ref failed), record));
                 }).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is LocalWriteException)
+        {
+            stopping = e;
+            throw;
+        }
         finally
         {
             // 4. The manifest lists every track, finished or not, so an interrupted run still documents itself.
             var all = records.Select((r, i) => r ?? Record(tracks[i], PreviewDownloadStatus.Cancelled, "run cancelled", "", 0, 0))
                 .Concat(extra).ToList();
-            DownloadManifest.Write(options.ResolvedManifestPath, all);
+            // On a full disk the manifest may fail too: the run's own error (which says why) stays the one reported.
+            try { DownloadManifest.Write(options.ResolvedManifestPath, all); }
+            catch (Exception e) when (stopping is not null && e is IOException or UnauthorizedAccessException) { } // the run's error names the cause
         }
 
         var final = records.Select(r => r!).Concat(extra).ToList();
@@ -194,11 +202,11 @@ internal sealed partial class PreviewDownloader : IDisposable
                 {
                     for (int k = 0; k < n && headFill < head.Length; k++) head[headFill++] = buffer[k];
                     try { await file.WriteAsync(buffer.AsMemory(0, n), timeout.Token).ConfigureAwait(false); }
-                    catch (IOException e) { throw new LocalWriteException(Target(), e); }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new LocalWriteException(Target(), e); }
                     written += n;
                 }
                 try { await file.FlushAsync(timeout.Token).ConfigureAwait(false); }
-                catch (IOException e) { throw new LocalWriteException(Target(), e); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new LocalWriteException(Target(), e); }
             }
 
             // 3. A short body (Content-Length larger than what arrived) is a broken transfer: never keep it.
@@ -225,7 +233,7 @@ internal sealed partial class PreviewDownloader : IDisposable
         Stream Local(Func<Stream> open)
         {
             try { return open(); }
-            catch (IOException e) { throw new LocalWriteException(Target(), e); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new LocalWriteException(Target(), e); }
         }
     }
 

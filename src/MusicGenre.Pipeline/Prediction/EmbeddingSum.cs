@@ -2,9 +2,10 @@ namespace MusicGenre.Pipeline.Prediction;
 
 /// <summary>
 /// The mean of a song's window embeddings, summed batch by batch in double and in window order, so every path that
-/// embeds a song (in memory, streamed, from a feature store for t-SNE) gives the same mean; size 0 when embeddings
-/// were not asked for (then nothing is allocated or summed). Windows marked silent are left out of the mean unless every
-/// window is (as the song's probabilities, <see cref="Api.GenrePrediction.SegmentIsSilent"/>).
+/// embeds a song (in memory, streamed, from a feature store for t-SNE) gives the same mean of the same windows; size 0
+/// when embeddings were not asked for (then nothing is allocated or summed). Windows marked silent are left out of the
+/// mean unless every window is (as the song's probabilities, <see cref="Api.GenrePrediction.SegmentIsSilent"/>); a feature
+/// store keeps no audio to judge silence by, so t-SNE from a store averages all stored segments.
 /// </summary>
 internal sealed class EmbeddingSum(int size)
 {

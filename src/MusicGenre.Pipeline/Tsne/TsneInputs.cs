@@ -72,7 +72,7 @@ internal static class TsneInputs
                 }
             else
             {
-                var mean = new Prediction.EmbeddingSum(d); // the same mean as predict --embedding
+                var mean = new Prediction.EmbeddingSum(d); // predict --embedding's mean, over every stored segment (a store keeps no audio to judge silence by)
                 mean.Add(e);
                 points.Add(mean.Mean()!);
                 labels.Add(song.Label);
