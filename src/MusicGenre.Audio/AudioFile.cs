@@ -22,14 +22,14 @@ internal static class AudioFile
     public static AudioClip Load(string path, AudioLoadOptions? options = null)
     {
         using var reader = AudioStreamReader.Open(path, options);
-        return Collect(reader);
+        return Collect(reader, lengthIsKnown: true); // a file (a pipe named as a file is refused): its length bounds the hint
     }
 
     /// <summary>Decodes a stream from its current position; <paramref name="sourceName"/> names it in errors.</summary>
     public static AudioClip Load(Stream stream, string sourceName, AudioLoadOptions? options = null)
     {
         using var reader = AudioStreamReader.Open(stream, sourceName, options, leaveOpen: true);
-        return Collect(reader);
+        return Collect(reader, lengthIsKnown: stream.CanSeek);
     }
 
     /// <summary>
@@ -42,12 +42,13 @@ internal static class AudioFile
         FormattableString.Invariant($"{(double)samples / rate / 3600:0.#} h of audio at {rate} Hz is more samples than one clip in memory can hold (2^31); ") +
         "load a part of it (AudioLoadOptions.Offset and Duration; musicgenre features --offset/--duration), or stream it (predict and evaluate do)";
 
-    private static AudioClip Collect(AudioStreamReader reader)
+    private static AudioClip Collect(AudioStreamReader reader, bool lengthIsKnown)
     {
         const int Chunk = 1 << 16;
-        // A length the header already gives beyond one array is refused before decoding (it failed after minutes, or
-        // ran out of memory on the way).
-        if (reader.RemainingSamplesHint is { } hinted && hinted > Array.MaxLength)
+        // A length beyond one array that the header gives and the file's length bears out is refused before decoding (it
+        // failed after minutes, or ran out of memory on the way). From a pipe the header's size is only a claim: what
+        // arrives is read (a damaged header then gives a truncation warning).
+        if (lengthIsKnown && reader.RemainingSamplesHint is { } hinted && hinted > Array.MaxLength)
             throw new AudioFormatException(reader.SourceName, TooLong(hinted, reader.SampleRate));
         var chunks = new List<float[]>();
         long total = 0;

@@ -180,7 +180,11 @@ public sealed class BadInputTests
         junk[0] = 0x01; // not printable: no chunk id
         byte[] list = [.. "LIST"u8, 8, 0, 0, 0, .. "INFOISFT"u8];
 
-        var trailing = AudioFile.Load(new MemoryStream([.. wav, .. junk]), "junk.wav", new AudioLoadOptions { TargetSampleRate = null });
+        // The junk inside the RIFF (its size says so): a RIFF that ends with the data has it outside, e.g. an appended ID3
+        // tag, and is not warned about (below).
+        byte[] inside = [.. wav, .. junk];
+        if (id == "RIFF") BinaryPrimitives.WriteInt32LittleEndian(inside.AsSpan(4), BinaryPrimitives.ReadInt32LittleEndian(wav.AsSpan(4)) + junk.Length);
+        var trailing = AudioFile.Load(new MemoryStream(inside), "junk.wav", new AudioLoadOptions { TargetSampleRate = null });
         var tagged = AudioFile.Load(new MemoryStream([.. wav, .. list]), "tagged.wav", new AudioLoadOptions { TargetSampleRate = null });
         var piped = AudioFile.Load(new NonSeekableStream([.. wav, .. junk]), "-", new AudioLoadOptions { TargetSampleRate = null });
 
@@ -192,6 +196,13 @@ public sealed class BadInputTests
         Assert.Null(tagged.Warning);
         Assert.Equal(expected, piped.Samples);
         Assert.Null(piped.Warning);
+        if (id == "RIFF")
+        {
+            byte[] id3 = [.. "ID3"u8, 3, 0, 0, 0, 0, 0, 20, .. new byte[20]];
+            var appended = AudioFile.Load(new MemoryStream([.. wav, .. id3]), "id3.wav", new AudioLoadOptions { TargetSampleRate = null });
+            Assert.Equal(expected, appended.Samples);
+            Assert.Null(appended.Warning);
+        }
     }
 
     /// <summary>

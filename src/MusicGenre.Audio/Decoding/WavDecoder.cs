@@ -197,9 +197,11 @@ internal static class WavDecoder
                 $"{sourceName}: truncated {kind}: {declares} but only {available} follow; decoded what is there"));
         }
 
-        // 6. Bytes after the data that are no chunk: not audio as far as the header says, but worth knowing about.
+        // 6. Bytes after the data that are no chunk: not audio as far as the header says, but worth knowing about — unless
+        //    a RIFF size says its container ends with the data (then they are outside it, e.g. an ID3 tag appended to the file).
         long after = available - bytes - (bytes & 1);
-        if (stream.CanSeek && after >= 8 && !ChunkFollows(stream, at, bytes))
+        bool outsideTheRiff = ds64 is null && riffStart >= 0 && riffSize is not (0 or StreamedSize) && riffStart + 8L + riffSize <= at + bytes + (bytes & 1);
+        if (stream.CanSeek && after >= 8 && !outsideTheRiff && !ChunkFollows(stream, at, bytes))
             return (bytes, string.Create(CultureInfo.InvariantCulture,
                 $"{sourceName}: {declares}, yet {after} bytes that are no chunk follow {follow}; they were not decoded"));
         return (bytes, null);
