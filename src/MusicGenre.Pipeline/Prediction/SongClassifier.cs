@@ -122,13 +122,19 @@ internal sealed class SongClassifier : IDisposable
     internal static bool IsSilent(ReadOnlySpan<float> window)
     {
         var (sum, squares) = Simd.SampleScan.SumAndSquares(window);
-        long n = Math.Max(window.Length, 1);
-        double mean = sum / n, power = Math.Max(squares / n - mean * mean, 0);
-        return power < SilencePower;
+        return Dbfs(Level(sum, squares, window.Length).Rms) < SilenceDbfs;
     }
 
-    // RMS² at SilenceDbfs: 10^(−80/10).
-    private static readonly double SilencePower = Math.Pow(10, SilenceDbfs / 10);
+    // The mean and the RMS about it of `count` samples from their sum and sum of squares: the one level rule of a window
+    // (IsSilent) and of a whole clip (SignalCheck).
+    private static (double Mean, double Rms) Level(double sum, double squares, long count)
+    {
+        long n = Math.Max(count, 1);
+        double mean = sum / n;
+        return (mean, Math.Sqrt(Math.Max(squares / n - mean * mean, 0)));
+    }
+
+    private static double Dbfs(double rms) => rms > 0 ? 20 * Math.Log10(rms) : double.NegativeInfinity;
 
     /// <summary>Level below which a clip counts as silent: −80 dBFS RMS after removing any DC offset.</summary>
     public const double SilenceDbfs = -80;
@@ -171,10 +177,9 @@ internal sealed class SongClassifier : IDisposable
 
         public string? Warning()
         {
-            long n = Math.Max(_count, 1);
-            double mean = _sum / n, rms = Math.Sqrt(Math.Max(_squares / n - mean * mean, 0));
+            var (mean, rms) = Level(_sum, _squares, _count);
             mean *= levelScale; rms *= levelScale;
-            double db = rms > 0 ? 20 * Math.Log10(rms) : double.NegativeInfinity;
+            double db = Dbfs(rms);
             if (db >= SilenceDbfs) return null;
             // Each part formatted invariantly (a nested $"" would take the caller's culture: "DC offset 0,25").
             var inv = System.Globalization.CultureInfo.InvariantCulture;
